@@ -1,0 +1,31 @@
+// Every failure the system reports is a TetherError with a stable code; api/ maps
+// codes to HTTP statuses in one place (api/error-status.ts).
+export type ErrorCode =
+  | 'validation_failed'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'already_exists'
+  | 'transition_forbidden'
+  | 'wrong_expected_version'
+  | 'stream_not_found'
+  | 'invalid_stream_name'
+  | 'invalid_event'
+  | 'corrupt_event'
+  | 'rate_limited'
+  | 'payload_too_large'
+  | 'unavailable';
+
+export class TetherError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+    this.name = 'TetherError';
+  }
+}
+
+export const isTetherError = (error: unknown, code?: ErrorCode): error is TetherError =>
+  error instanceof TetherError && (code === undefined || error.code === code);

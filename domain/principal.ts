@@ -1,0 +1,20 @@
+import * as t from 'io-ts';
+
+export const Role = t.keyof({
+  admin: null,
+  'tenant-admin': null,
+  auditor: null,
+  device: null,
+  relay: null,
+  system: null,
+});
+export type Role = t.TypeOf<typeof Role>;
+
+/** Who acts: carried by every command and recorded on every event. */
+export const Principal = t.intersection([
+  t.type({ id: t.string, role: Role }),
+  t.partial({ tenant: t.string }),
+]);
+export type Principal = t.TypeOf<typeof Principal>;
+
+export const systemPrincipal: Principal = { id: 'system', role: 'system' };

@@ -1,0 +1,58 @@
+import { assign, setup } from 'xstate';
+import type { TenantEvent } from './events.js';
+
+export interface TenantContext {
+  readonly tenantId: string;
+  readonly name: string;
+  readonly passwordHash: string;
+  /** Tenants this tenant's admins may also see and act on. */
+  readonly grants: readonly string[];
+}
+
+export const tenantMachine = setup({
+  types: { context: {} as TenantContext, events: {} as TenantEvent },
+  guards: {
+    grantable: ({ context, event }) =>
+      event.type === 'TenantAccessGranted' &&
+      event.data.grantedTenantId !== context.tenantId &&
+      !context.grants.includes(event.data.grantedTenantId),
+    granted: ({ context, event }) =>
+      event.type === 'TenantAccessRevoked' && context.grants.includes(event.data.grantedTenantId),
+  },
+}).createMachine({
+  id: 'tenant',
+  initial: 'absent',
+  context: { tenantId: '', name: '', passwordHash: '', grants: [] },
+  states: {
+    absent: {
+      on: {
+        TenantCreated: {
+          target: 'active',
+          actions: assign(({ event }) => ({
+            tenantId: event.data.tenantId,
+            name: event.data.name,
+            passwordHash: event.data.passwordHash,
+            grants: [],
+          })),
+        },
+      },
+    },
+    active: {
+      on: {
+        TenantPasswordChanged: {
+          actions: assign({ passwordHash: ({ event }) => event.data.passwordHash }),
+        },
+        TenantAccessGranted: {
+          guard: 'grantable',
+          actions: assign({ grants: ({ context, event }) => [...context.grants, event.data.grantedTenantId] }),
+        },
+        TenantAccessRevoked: {
+          guard: 'granted',
+          actions: assign({
+            grants: ({ context, event }) => context.grants.filter((id) => id !== event.data.grantedTenantId),
+          }),
+        },
+      },
+    },
+  },
+});
