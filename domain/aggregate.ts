@@ -14,7 +14,7 @@ export interface Aggregate<TMachine extends AnyStateMachine, TCommand> {
   readonly category: string;
   readonly machine: TMachine;
   /** Decodes a stored `{type, data}`; a stored event that fails it is corrupt. */
-  readonly events: t.Decoder<unknown, EventFromLogic<TMachine>>;
+  readonly events: t.Type<EventFromLogic<TMachine>, unknown>;
   /**
    * Turns a command into events, or throws a TetherError. The runtime then checks each
    * event with `snapshot.can(event)`, so the machine stays the one statement of what
@@ -25,6 +25,21 @@ export interface Aggregate<TMachine extends AnyStateMachine, TCommand> {
     command: TCommand,
     context: DecisionContext,
   ): readonly EventFromLogic<TMachine>[];
+  /**
+   * Moments at which the aggregate must act by itself (a code expires, a link idles out).
+   * They are data in state, so the runtime re-arms them after a restart and fires the
+   * command with the system principal; decide() checks the clock again, so correctness
+   * never depends on a timer firing on time.
+   */
+  deadlines?(state: SnapshotFrom<TMachine>): readonly Deadline<TCommand>[];
+  /** True while the actor has live side effects, so it must not be passivated. */
+  keepResident?(state: SnapshotFrom<TMachine>): boolean;
+}
+
+export interface Deadline<TCommand> {
+  /** ISO time. */
+  readonly at: string;
+  readonly command: TCommand;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: any aggregate fits

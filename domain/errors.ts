@@ -14,7 +14,11 @@ export type ErrorCode =
   | 'corrupt_event'
   | 'rate_limited'
   | 'payload_too_large'
-  | 'unavailable';
+  | 'unavailable'
+  | 'invalid_configuration'
+  | 'internal'
+  /** A provisioning code could not be redeemed; details: ['expired'|'revoked'|'used-up'|'unknown']. */
+  | 'provisioning_refused';
 
 export class TetherError extends Error {
   constructor(

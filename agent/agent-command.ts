@@ -1,0 +1,68 @@
+// `tether agent`: runs on the device until SIGTERM or SIGINT.
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { startAgent } from './agent.js';
+import { collectApp, collectCategory, parseMacOption } from './cli-options.js';
+import type { AppSpec } from './cli-options.js';
+
+interface AgentCommandOptions {
+  readonly hub: string;
+  readonly mac: string;
+  readonly code?: string;
+  readonly state?: string;
+  readonly model: string;
+  readonly firmware: string;
+  readonly category: readonly string[];
+  readonly app: readonly AppSpec[];
+  readonly onPassword?: string;
+  readonly ca?: string;
+}
+
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new Error(`cannot read the CA certificate ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function runAgent(options: AgentCommandOptions): Promise<void> {
+  const agent = startAgent({
+    hub: options.hub,
+    mac: options.mac,
+    model: options.model,
+    firmware: options.firmware,
+    categories: options.category,
+    apps: options.app,
+    ...(options.code === undefined ? {} : { code: options.code }),
+    ...(options.state === undefined ? {} : { stateFile: options.state }),
+    ...(options.onPassword === undefined ? {} : { onPassword: options.onPassword }),
+    ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      agent.stop().then(resolve, resolve);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
+
+/** The `agent` command; added to `program` when given. */
+export function agentCommand(program?: Command): Command {
+  const command = new Command('agent')
+    .description('run the device agent: connect to the hub, keep the device password, reconnect after any loss')
+    .requiredOption('--hub <url>', 'the hub, https://host[:port] (or http, ws, wss); the agent connects to <url>/gateway')
+    .addOption(new Option('--mac <mac>', 'the device MAC: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC').argParser(parseMacOption).makeOptionMandatory())
+    .option('--code <code>', 'a provisioning code to redeem at the first hello')
+    .option('--state <file>', 'file that keeps the device password (mode 0600); without it the password lives in memory only')
+    .option('--model <model>', 'device model reported to the hub', 'tether-agent')
+    .option('--firmware <version>', 'firmware version reported to the hub', 'unknown')
+    .option('--category <category>', 'a category of the device (repeatable)', collectCategory, [])
+    .option('--app <name@version>', 'an installed app and its version (repeatable)', collectApp, [])
+    .option('--on-password <command>', 'shell command run with the tenant password on stdin whenever the hub deploys it')
+    .option('--ca <file>', 'PEM file of a private CA that signed the hub certificate')
+    .action((options: AgentCommandOptions) => runAgent(options));
+  program?.addCommand(command);
+  return command;
+}

@@ -1,0 +1,252 @@
+// The device-side agent: dials out to the hub's gateway, says hello, keeps the device
+// password it is given, hands the tenant password to a hook, and always comes back.
+import { EventEmitter } from 'node:events';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import WebSocket from 'ws';
+import { parseMac } from '../domain/device/mac.js';
+import type { Hello } from '../domain/gateway/agent-messages.js';
+import { decodeMessage, encodeMessage, maxControlFrameBytes } from '../domain/gateway/frame.js';
+import { HubMessage } from '../domain/gateway/hub-messages.js';
+import type { ClosingCause, ErrorMessage, ProvisioningRefusedMessage, Welcome } from '../domain/gateway/hub-messages.js';
+import { backoffDelay, defaultBackoff } from './backoff.js';
+import type { BackoffOptions } from './backoff.js';
+import { gatewayUrl } from './gateway-url.js';
+import { runPasswordHook } from './password-hook.js';
+import type { HookResult } from './password-hook.js';
+import { readState, writeState } from './state-file.js';
+import { agentVersion } from './version.js';
+
+export interface AgentOptions {
+  /** http(s):// or ws(s):// URL of the hub; the agent connects to `<hub>/gateway`. */
+  readonly hub: string;
+  /** In any accepted form. */
+  readonly mac: string;
+  /** A provisioning code, redeemed at hello until the hub accepts or refuses it. */
+  readonly code?: string;
+  /** Where the device password is kept (JSON, mode 0600); without it, only in memory. */
+  readonly stateFile?: string;
+  readonly model?: string;
+  readonly firmware?: string;
+  readonly categories?: readonly string[];
+  readonly apps?: readonly { readonly name: string; readonly version: string }[];
+  /** Shell command given the tenant password on stdin. */
+  readonly onPassword?: string;
+  /** PEM of a private CA the hub's certificate must chain to. */
+  readonly ca?: string | Buffer;
+  /** One line per action; never given a password. */
+  readonly logger?: (line: string) => void;
+  readonly backoff?: Partial<BackoffOptions>;
+  /** How often the agent checks that the hub still answers. */
+  readonly heartbeatMs?: number;
+}
+
+export interface AgentEvents {
+  connecting: [url: string];
+  online: [welcome: Welcome];
+  offline: [closed: { readonly code: number; readonly reason: string; readonly retryInMs: number }];
+  /** A device password was received and saved. */
+  password: [];
+  'tenant-password': [result: HookResult | undefined];
+  'provisioning-refused': [reason: ProvisioningRefusalReason];
+  'hub-error': [message: ErrorMessage];
+  closing: [cause: ClosingCause];
+  stopped: [];
+}
+
+export interface AgentHandle {
+  readonly events: EventEmitter<AgentEvents>;
+  stop(): Promise<void>;
+}
+
+type ProvisioningRefusalReason = ProvisioningRefusedMessage['reason'];
+
+const refusalHelp: Readonly<Record<ProvisioningRefusalReason, string>> = {
+  expired: 'the code has expired (codes are valid for one hour): ask for a new one',
+  revoked: 'the code was revoked: ask for a new one',
+  'used-up': 'the code has been used by as many devices as it allows, or already by this one',
+  unknown: 'the hub does not know this code: check it for typos',
+};
+
+const textOf = (data: WebSocket.RawData): string =>
+  (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+
+const defaultLogger = (line: string): void => {
+  process.stdout.write(`${new Date().toISOString()} tether-agent ${line}\n`);
+};
+
+export function startAgent(options: AgentOptions): AgentHandle {
+  const mac = parseMac(options.mac);
+  const url = gatewayUrl(options.hub);
+  const log = options.logger ?? defaultLogger;
+  const backoff: BackoffOptions = { ...defaultBackoff, ...options.backoff };
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const events = new EventEmitter<AgentEvents>();
+
+  let password = options.stateFile === undefined ? undefined : readState(options.stateFile).password;
+  // A code is spent once the hub gave a password for it or refused it; reconnects go without it.
+  let code = options.code;
+  let attempt = 0;
+  let stopped = false;
+  let socket: WebSocket | undefined;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let hooks: Promise<unknown> = Promise.resolve();
+
+  if (options.stateFile === undefined) log('no state file: a device password will be kept in memory only');
+  else log(password === undefined ? `no device password in ${options.stateFile} yet` : `device password loaded from ${options.stateFile}`);
+
+  const send = (ws: WebSocket, message: Parameters<typeof encodeMessage>[0]): void => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(encodeMessage(message));
+  };
+
+  function hello(): Hello {
+    return {
+      type: 'hello',
+      mac,
+      model: options.model ?? 'unknown',
+      firmware: options.firmware ?? 'unknown',
+      apps: (options.apps ?? []).map(({ name, version }) => ({ name, version })),
+      categories: [...(options.categories ?? [])],
+      agentVersion,
+      ...(password === undefined ? {} : { password }),
+      ...(code === undefined ? {} : { code }),
+    };
+  }
+
+  function savePassword(received: string): void {
+    password = received;
+    code = undefined;
+    if (options.stateFile === undefined) {
+      log('device password received (kept in memory only)');
+    } else {
+      writeState(options.stateFile, { password });
+      log(`device password received and saved to ${options.stateFile}`);
+    }
+    events.emit('password');
+  }
+
+  function deployTenantPassword(ws: WebSocket, tenantPassword: string): void {
+    const hook = options.onPassword;
+    if (hook === undefined) {
+      log('tenant password received; no --on-password hook, nothing to do');
+      events.emit('tenant-password', undefined);
+      return;
+    }
+    hooks = hooks.then(async () => {
+      log('tenant password received; running the --on-password hook');
+      try {
+        const result = await runPasswordHook(hook, tenantPassword);
+        const outcome = result.signal === null ? `exit code ${String(result.exitCode)}` : `signal ${result.signal}`;
+        log(`password hook finished with ${outcome}`);
+        if (result.exitCode !== 0) send(ws, { type: 'error-report', message: `password hook finished with ${outcome}` });
+        events.emit('tenant-password', result);
+      } catch (error) {
+        log(`password hook could not run: ${(error as Error).message}`);
+        send(ws, { type: 'error-report', message: `password hook could not run: ${(error as Error).message}` });
+      }
+    });
+  }
+
+  function handle(ws: WebSocket, text: string): void {
+    const decoded = decodeMessage(HubMessage, text);
+    if (isLeft(decoded)) {
+      log(`ignored a message from the hub: ${decoded.left.message}`);
+      return;
+    }
+    const message = decoded.right;
+    switch (message.type) {
+      case 'welcome':
+        attempt = 0;
+        log(message.state === 'assigned' ? `online, assigned to tenant ${message.tenant ?? '?'}` : 'online, unassigned');
+        events.emit('online', message);
+        return;
+      case 'device-password':
+        savePassword(message.password);
+        return;
+      case 'tenant-password':
+        deployTenantPassword(ws, message.password);
+        return;
+      case 'provisioning-refused':
+        code = undefined;
+        log(`provisioning code refused (${message.reason}): ${refusalHelp[message.reason]}`);
+        events.emit('provisioning-refused', message.reason);
+        return;
+      case 'error':
+        log(`the hub reports an error: ${message.code}: ${message.message}`);
+        events.emit('hub-error', message);
+        return;
+      case 'closing':
+        log(`the hub is closing the connection (${message.cause})`);
+        events.emit('closing', message.cause);
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  function connect(): void {
+    if (stopped) return;
+    log(`connecting to ${url}`);
+    events.emit('connecting', url);
+    const ws = new WebSocket(url, {
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      handshakeTimeout: 10_000,
+      maxPayload: maxControlFrameBytes,
+      perMessageDeflate: false,
+    });
+    socket = ws;
+    let alive = true;
+    const heartbeat = setInterval(() => {
+      // No answer since the last ping: the path to the hub is gone even if TCP has not noticed.
+      if (!alive) ws.terminate();
+      alive = false;
+      if (ws.readyState === WebSocket.OPEN) ws.ping();
+    }, heartbeatMs);
+    heartbeat.unref();
+
+    ws.on('open', () => {
+      log(`connected; saying hello as ${mac}${password === undefined ? '' : ' with the device password'}${code === undefined ? '' : ' with a provisioning code'}`);
+      ws.send(encodeMessage(hello()));
+    });
+    ws.on('pong', () => {
+      alive = true;
+    });
+    ws.on('message', (data, isBinary) => {
+      alive = true;
+      if (isBinary) return;
+      handle(ws, textOf(data));
+    });
+    ws.on('error', (error) => {
+      log(`connection error: ${error.message}`);
+    });
+    ws.on('close', (closeCode, reason) => {
+      clearInterval(heartbeat);
+      if (socket === ws) socket = undefined;
+      if (stopped) return;
+      const retryInMs = backoffDelay(attempt, backoff);
+      attempt += 1;
+      log(`offline (close code ${closeCode}${reason.length > 0 ? `, ${reason.toString()}` : ''}); reconnecting in ${retryInMs} ms`);
+      events.emit('offline', { code: closeCode, reason: reason.toString(), retryInMs });
+      reconnectTimer = setTimeout(connect, retryInMs);
+    });
+  }
+
+  async function stop(): Promise<void> {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(reconnectTimer);
+    const ws = socket;
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+      const force = setTimeout(() => ws.terminate(), 2000);
+      ws.close(1000, 'agent stopping');
+      await closed;
+      clearTimeout(force);
+    }
+    await hooks;
+    log('stopped');
+    events.emit('stopped');
+  }
+
+  connect();
+  return { events, stop };
+}

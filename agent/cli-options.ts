@@ -1,0 +1,28 @@
+// Parsers for the options of `tether agent`.
+import { InvalidArgumentError } from 'commander';
+import { parseMac } from '../domain/device/mac.js';
+
+export interface AppSpec {
+  readonly name: string;
+  readonly version: string;
+}
+
+export function parseMacOption(value: string): string {
+  try {
+    return parseMac(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** `NAME@VERSION`, repeatable; the last `@` splits, so a scoped name like `@acme/app@1.2` works. */
+export function collectApp(value: string, previous: readonly AppSpec[] = []): AppSpec[] {
+  const at = value.lastIndexOf('@');
+  if (at <= 0 || at === value.length - 1) throw new InvalidArgumentError('expected NAME@VERSION, e.g. devices@13r1');
+  return [...previous, { name: value.slice(0, at), version: value.slice(at + 1) }];
+}
+
+export function collectCategory(value: string, previous: readonly string[] = []): string[] {
+  if (value.trim() === '') throw new InvalidArgumentError('a category may not be empty');
+  return [...previous, value];
+}

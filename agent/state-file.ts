@@ -1,0 +1,40 @@
+// The device password is the device's only proof of identity: it lives in a file only the
+// agent's user can read, and is replaced atomically so a crash never leaves half a file.
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+
+export interface AgentState {
+  readonly password?: string;
+}
+
+const privateMode = 0o600;
+
+/** The saved state; empty when the file does not exist. Throws on a file that is not ours. */
+export function readState(file: string): AgentState {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, privateMode);
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file} is not an agent state file`);
+  const password: unknown = (parsed as Record<string, unknown>).password;
+  if (password !== undefined && typeof password !== 'string') throw new Error(`${file}: password must be a string`);
+  return password === undefined ? {} : { password };
+}
+
+export function writeState(file: string, state: AgentState): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temporary, 'w', privateMode);
+  try {
+    writeSync(fd, `${JSON.stringify(state)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  // The mode given to open() is masked by the umask; make sure of it before the file goes live.
+  chmodSync(temporary, privateMode);
+  renameSync(temporary, file);
+}

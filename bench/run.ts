@@ -1,0 +1,18 @@
+// `npm run bench -- <name>`: runs one benchmark (or all) and prints its figures.
+import { storeBenchmark } from './store.js';
+
+const benchmarks: Record<string, () => Promise<void>> = {
+  store: storeBenchmark,
+};
+
+const requested = process.argv.slice(2);
+const names = requested.length > 0 ? requested : Object.keys(benchmarks);
+for (const name of names) {
+  const run = benchmarks[name];
+  if (!run) {
+    console.error(`unknown benchmark ${JSON.stringify(name)}; known: ${Object.keys(benchmarks).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n== ${name} ==`);
+  await run();
+}

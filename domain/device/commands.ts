@@ -1,0 +1,29 @@
+import type { ProvisioningRefusalReason } from '../provisioning/refusal-reason.js';
+import type { AssignedVia, DisconnectCause } from './events.js';
+import type { DeviceInventory } from './inventory.js';
+import type { Mac } from './mac.js';
+
+// Secrets never reach domain/: the caller hashes new passwords and verifies presented ones
+// (scrypt is I/O-bound work of the runtime) and passes the hash or the verdict.
+export type DeviceCommand =
+  | {
+      readonly type: 'RecordConnection';
+      readonly mac: Mac;
+      readonly connectionId: string;
+      readonly ip: string;
+      readonly inventory: DeviceInventory;
+      /** The hello carried the password matching the stored hash. */
+      readonly passwordValid: boolean;
+    }
+  | { readonly type: 'RecordDisconnection'; readonly connectionId: string; readonly cause: DisconnectCause }
+  | {
+      readonly type: 'AssignDevice';
+      readonly tenantId: string;
+      readonly passwordHash: string;
+      readonly via: AssignedVia;
+      readonly codeId?: string;
+    }
+  | { readonly type: 'UnassignDevice' }
+  | { readonly type: 'RecordPasswordDelivered'; readonly connectionId: string }
+  | { readonly type: 'RecordTenantPasswordDeployed'; readonly connectionId: string }
+  | { readonly type: 'RecordProvisioningRefused'; readonly ip: string; readonly reason: ProvisioningRefusalReason };

@@ -1,0 +1,101 @@
+import type { SnapshotFrom } from 'xstate';
+import type { DecisionContext } from '../aggregate.js';
+import { TetherError } from '../errors.js';
+import type { DeviceCommand } from './commands.js';
+import type { DeviceConnected, DeviceEvent } from './events.js';
+import { formatMac } from './mac.js';
+import type { deviceMachine } from './machine.js';
+
+export type DeviceState = SnapshotFrom<typeof deviceMachine>;
+
+export const isRegistered = (state: DeviceState): boolean => !state.matches('unregistered');
+export const isOnline = (state: DeviceState): boolean => state.matches({ registered: { presence: 'online' } });
+export const isAssigned = (state: DeviceState): boolean => state.matches({ registered: { assignment: 'assigned' } });
+
+type RecordConnection = Extract<DeviceCommand, { type: 'RecordConnection' }>;
+
+function connected(command: RecordConnection, authenticated: boolean, now: Date): DeviceConnected {
+  return {
+    type: 'DeviceConnected',
+    data: { connectionId: command.connectionId, ip: command.ip, authenticated, at: now.toISOString(), ...command.inventory },
+  };
+}
+
+function decideConnection(state: DeviceState, command: RecordConnection, now: Date): readonly DeviceEvent[] {
+  const { context } = state;
+  if (!isRegistered(state)) {
+    return [{ type: 'DeviceRegistered', data: { mac: command.mac, ...command.inventory } }, connected(command, false, now)];
+  }
+  if (command.mac !== context.mac) {
+    throw new TetherError('validation_failed', `hello from ${formatMac(command.mac)} recorded on device ${context.mac}`, ['mac']);
+  }
+  // Only the assigned device can prove who it is; anyone else shows up as unassigned.
+  const authenticated = isAssigned(state) && command.passwordValid;
+  if (!isOnline(state)) return [connected(command, authenticated, now)];
+  if (command.connectionId === context.connectionId) return [];
+  // Without the password a newcomer may not push out the live connection: that would let
+  // anyone who knows a MAC take a device off the air.
+  if (!authenticated) return [{ type: 'DeviceConnectionRefused', data: { ip: command.ip, reason: 'already-connected' } }];
+  return [
+    {
+      type: 'DeviceDisconnected',
+      data: { connectionId: context.connectionId ?? '', cause: 'superseded', at: now.toISOString() },
+    },
+    connected(command, true, now),
+  ];
+}
+
+function mustBeRegistered(state: DeviceState): void {
+  if (!isRegistered(state)) throw new TetherError('not_found', 'no device with this MAC has ever connected');
+}
+
+function mustBeTheLiveConnection(state: DeviceState, connectionId: string, what: string): void {
+  if (!isOnline(state) || state.context.connectionId !== connectionId) {
+    throw new TetherError('transition_forbidden', `${what}: connection ${connectionId} is not the device's live connection`);
+  }
+}
+
+export function decideDevice(state: DeviceState, command: DeviceCommand, { now }: DecisionContext): readonly DeviceEvent[] {
+  const { context } = state;
+  switch (command.type) {
+    case 'RecordConnection':
+      return decideConnection(state, command, now);
+    case 'RecordDisconnection':
+      // A connection already superseded or closed has nothing left to record.
+      if (!isOnline(state) || context.connectionId !== command.connectionId) return [];
+      return [{ type: 'DeviceDisconnected', data: { connectionId: command.connectionId, cause: command.cause, at: now.toISOString() } }];
+    case 'AssignDevice': {
+      mustBeRegistered(state);
+      if (command.tenantId === '') throw new TetherError('validation_failed', 'a tenant is required', ['tenantId']);
+      if (command.passwordHash === '') throw new TetherError('validation_failed', 'a password hash is required', ['passwordHash']);
+      if ((command.via === 'provisioning-code') !== (command.codeId !== undefined)) {
+        throw new TetherError('validation_failed', 'a provisioning-code assignment names its code, and only it does', ['codeId']);
+      }
+      if (!isOnline(state)) {
+        throw new TetherError(
+          'transition_forbidden',
+          `device ${formatMac(context.mac)} is offline: it can be assigned only while connected, since its new password is delivered over its connection`,
+        );
+      }
+      const { tenantId, passwordHash, via, codeId } = command;
+      return [{ type: 'DeviceAssigned', data: { tenantId, passwordHash, via, ...(codeId === undefined ? {} : { codeId }) } }];
+    }
+    case 'UnassignDevice':
+      mustBeRegistered(state);
+      return isAssigned(state) ? [{ type: 'DeviceUnassigned', data: {} }] : [];
+    case 'RecordPasswordDelivered':
+      mustBeTheLiveConnection(state, command.connectionId, 'device password');
+      if (!isAssigned(state)) throw new TetherError('transition_forbidden', 'an unassigned device has no password to deliver');
+      if (context.passwordDelivered) throw new TetherError('transition_forbidden', 'the device password was already delivered');
+      return [{ type: 'DevicePasswordDelivered', data: { connectionId: command.connectionId } }];
+    case 'RecordTenantPasswordDeployed':
+      mustBeTheLiveConnection(state, command.connectionId, 'tenant password');
+      if (!isAssigned(state) || !context.authenticated || context.tenantId === undefined) {
+        throw new TetherError('transition_forbidden', 'the tenant password goes only to an assigned device that presented its password');
+      }
+      return [{ type: 'TenantPasswordDeployed', data: { tenantId: context.tenantId, connectionId: command.connectionId } }];
+    case 'RecordProvisioningRefused':
+      mustBeRegistered(state);
+      return [{ type: 'ProvisioningRefused', data: { ip: command.ip, reason: command.reason } }];
+  }
+}

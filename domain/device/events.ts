@@ -1,0 +1,93 @@
+import * as t from 'io-ts';
+import { ProvisioningRefusalReason } from '../provisioning/refusal-reason.js';
+import { InstalledApp } from './inventory.js';
+import { Mac } from './mac.js';
+
+const inventory = { model: t.string, firmware: t.string, apps: t.array(InstalledApp), categories: t.array(t.string) };
+
+/** A MAC the hub had never seen said hello: it becomes a registered, unassigned device. */
+export const DeviceRegistered = t.type({
+  type: t.literal('DeviceRegistered'),
+  data: t.type({ mac: Mac, ...inventory }),
+});
+export type DeviceRegistered = t.TypeOf<typeof DeviceRegistered>;
+
+/**
+ * The device's control connection is live. `authenticated`: an assigned device presented
+ * its password; a connection without it shows the device as unassigned but never touches
+ * the assignment. `at` is in the data so the machine can keep `lastSeen`.
+ */
+export const DeviceConnected = t.type({
+  type: t.literal('DeviceConnected'),
+  data: t.type({ connectionId: t.string, ip: t.string, authenticated: t.boolean, at: t.string, ...inventory }),
+});
+export type DeviceConnected = t.TypeOf<typeof DeviceConnected>;
+
+export const DisconnectCause = t.keyof({ closed: null, superseded: null, 'hub-shutdown': null, timeout: null, error: null });
+export type DisconnectCause = t.TypeOf<typeof DisconnectCause>;
+
+export const DeviceDisconnected = t.type({
+  type: t.literal('DeviceDisconnected'),
+  data: t.type({ connectionId: t.string, cause: DisconnectCause, at: t.string }),
+});
+export type DeviceDisconnected = t.TypeOf<typeof DeviceDisconnected>;
+
+/** A second connection without the device's password while one is live; the hub closed it. */
+export const DeviceConnectionRefused = t.type({
+  type: t.literal('DeviceConnectionRefused'),
+  data: t.type({ ip: t.string, reason: t.literal('already-connected') }),
+});
+export type DeviceConnectionRefused = t.TypeOf<typeof DeviceConnectionRefused>;
+
+export const AssignedVia = t.keyof({ admin: null, 'provisioning-code': null });
+export type AssignedVia = t.TypeOf<typeof AssignedVia>;
+
+/** Assigned (or moved) to a tenant, always with a new device password of which only the hash is kept. */
+export const DeviceAssigned = t.type({
+  type: t.literal('DeviceAssigned'),
+  data: t.intersection([
+    t.type({ tenantId: t.string, passwordHash: t.string, via: AssignedVia }),
+    t.partial({ codeId: t.string }),
+  ]),
+});
+export type DeviceAssigned = t.TypeOf<typeof DeviceAssigned>;
+
+export const DeviceUnassigned = t.type({
+  type: t.literal('DeviceUnassigned'),
+  data: t.type({}),
+});
+export type DeviceUnassigned = t.TypeOf<typeof DeviceUnassigned>;
+
+/** The new device password went out once over this connection (the password itself is never stored). */
+export const DevicePasswordDelivered = t.type({
+  type: t.literal('DevicePasswordDelivered'),
+  data: t.type({ connectionId: t.string }),
+});
+export type DevicePasswordDelivered = t.TypeOf<typeof DevicePasswordDelivered>;
+
+/** The tenant password was sent to the device over this connection (never the password itself). */
+export const TenantPasswordDeployed = t.type({
+  type: t.literal('TenantPasswordDeployed'),
+  data: t.type({ tenantId: t.string, connectionId: t.string }),
+});
+export type TenantPasswordDeployed = t.TypeOf<typeof TenantPasswordDeployed>;
+
+/** A provisioning code presented at hello could not be redeemed. */
+export const ProvisioningRefused = t.type({
+  type: t.literal('ProvisioningRefused'),
+  data: t.type({ ip: t.string, reason: ProvisioningRefusalReason }),
+});
+export type ProvisioningRefused = t.TypeOf<typeof ProvisioningRefused>;
+
+export const DeviceEvent = t.union([
+  DeviceRegistered,
+  DeviceConnected,
+  DeviceDisconnected,
+  DeviceConnectionRefused,
+  DeviceAssigned,
+  DeviceUnassigned,
+  DevicePasswordDelivered,
+  TenantPasswordDeployed,
+  ProvisioningRefused,
+]);
+export type DeviceEvent = t.TypeOf<typeof DeviceEvent>;

@@ -1,0 +1,57 @@
+// The MAC address is a device's identity. It is accepted in the three spellings devices
+// and people use, and kept in one canonical form so that one device has one stream.
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type { Either } from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { TetherError } from '../errors.js';
+
+interface MacBrand {
+  readonly Mac: unique symbol;
+}
+/** 12 lowercase hex digits, e.g. `001122aabbcc`: the id of stream `device-<mac>`. */
+export type Mac = t.Branded<string, MacBrand>;
+
+const canonical = /^[0-9a-f]{12}$/;
+const colons = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
+const dashes = /^[0-9a-f]{2}(?:-[0-9a-f]{2}){5}$/i;
+const bare = /^[0-9a-f]{12}$/i;
+
+export const acceptedMacForms = '00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC (hex digits in any case)';
+
+export const isMac = (value: unknown): value is Mac => typeof value === 'string' && canonical.test(value);
+
+function describe(input: unknown): string {
+  if (typeof input !== 'string') return `a ${input === null ? 'null' : typeof input}`;
+  return input.length > 40 ? `${JSON.stringify(input.slice(0, 40))}…` : JSON.stringify(input);
+}
+
+export function decodeMac(input: unknown): Either<TetherError, Mac> {
+  if (typeof input === 'string') {
+    if (colons.test(input) || dashes.test(input) || bare.test(input)) {
+      const mac = input.replace(/[:-]/g, '').toLowerCase();
+      if (isMac(mac)) return right(mac);
+    }
+  }
+  return left(new TetherError('validation_failed', `${describe(input)} is not a MAC address: write it as ${acceptedMacForms}`, ['mac']));
+}
+
+/** The canonical form of a MAC in any accepted spelling; throws validation_failed otherwise. */
+export function parseMac(input: unknown): Mac {
+  const decoded = decodeMac(input);
+  if (isLeft(decoded)) throw decoded.left;
+  return decoded.right;
+}
+
+/** How people read a MAC: `00:11:22:AA:BB:CC`. */
+export const formatMac = (mac: string): string => (mac.toUpperCase().match(/../g) ?? []).join(':');
+
+/** Decodes any accepted spelling to the canonical form; a failure's message names the accepted forms. */
+export const Mac = new t.Type<Mac, string, unknown>(
+  'Mac',
+  isMac,
+  (u, c) => {
+    const decoded = decodeMac(u);
+    return isLeft(decoded) ? t.failure(u, c, decoded.left.message) : t.success(decoded.right);
+  },
+  (mac) => mac,
+);

@@ -1,0 +1,35 @@
+// Control messages the agent sends to the hub: JSON text frames (binary frames carry tunnel data).
+import * as t from 'io-ts';
+import { InstalledApp } from '../device/inventory.js';
+import { Mac } from '../device/mac.js';
+import { taggedUnion } from './tagged-union.js';
+
+/** The first message on every connection. */
+export const Hello = t.intersection([
+  t.type({
+    type: t.literal('hello'),
+    mac: Mac,
+    model: t.string,
+    firmware: t.string,
+    apps: t.array(InstalledApp),
+    categories: t.array(t.string),
+    agentVersion: t.string,
+  }),
+  t.partial({
+    /** The device password the hub delivered at assignment. */
+    password: t.string,
+    /** A provisioning code to redeem; sent only while the agent has no password. */
+    code: t.string,
+  }),
+]);
+export type Hello = t.TypeOf<typeof Hello>;
+
+export const Ping = t.type({ type: t.literal('ping') });
+export type Ping = t.TypeOf<typeof Ping>;
+
+/** Something failed on the device (e.g. the password hook); the hub logs it. */
+export const ErrorReport = t.type({ type: t.literal('error-report'), message: t.string });
+export type ErrorReport = t.TypeOf<typeof ErrorReport>;
+
+export const AgentMessage = taggedUnion('AgentMessage', { hello: Hello, ping: Ping, 'error-report': ErrorReport });
+export type AgentMessage = Hello | Ping | ErrorReport;

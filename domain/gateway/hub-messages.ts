@@ -1,0 +1,56 @@
+// Control messages the hub sends to the agent: JSON text frames.
+import * as t from 'io-ts';
+import { ProvisioningRefusalReason } from '../provisioning/refusal-reason.js';
+import { taggedUnion } from './tagged-union.js';
+
+/** The answer to hello: `unassigned` also when the device did not present its password. */
+export const Welcome = t.intersection([
+  t.type({ type: t.literal('welcome'), state: t.keyof({ assigned: null, unassigned: null }) }),
+  t.partial({ tenant: t.string }),
+]);
+export type Welcome = t.TypeOf<typeof Welcome>;
+
+/** Sent once, at assignment; the agent keeps it and presents it in every later hello. */
+export const DevicePassword = t.type({ type: t.literal('device-password'), password: t.string });
+export type DevicePassword = t.TypeOf<typeof DevicePassword>;
+
+/** The tenant password, for the device to apply (the agent hands it to its hook). */
+export const TenantPassword = t.type({ type: t.literal('tenant-password'), password: t.string });
+export type TenantPassword = t.TypeOf<typeof TenantPassword>;
+
+export const ProvisioningRefusedMessage = t.type({ type: t.literal('provisioning-refused'), reason: ProvisioningRefusalReason });
+export type ProvisioningRefusedMessage = t.TypeOf<typeof ProvisioningRefusedMessage>;
+
+export const Pong = t.type({ type: t.literal('pong') });
+export type Pong = t.TypeOf<typeof Pong>;
+
+/** A message the hub could not accept; after a few the hub closes the connection. */
+export const ErrorMessage = t.intersection([
+  t.type({ type: t.literal('error'), code: t.string, message: t.string }),
+  t.partial({ details: t.array(t.string) }),
+]);
+export type ErrorMessage = t.TypeOf<typeof ErrorMessage>;
+
+export const ClosingCause = t.keyof({
+  superseded: null,
+  'already-connected': null,
+  'hub-shutdown': null,
+  'invalid-messages': null,
+  timeout: null,
+});
+export type ClosingCause = t.TypeOf<typeof ClosingCause>;
+
+/** Why the hub is about to close the connection. */
+export const Closing = t.type({ type: t.literal('closing'), cause: ClosingCause });
+export type Closing = t.TypeOf<typeof Closing>;
+
+export const HubMessage = taggedUnion('HubMessage', {
+  welcome: Welcome,
+  'device-password': DevicePassword,
+  'tenant-password': TenantPassword,
+  'provisioning-refused': ProvisioningRefusedMessage,
+  pong: Pong,
+  error: ErrorMessage,
+  closing: Closing,
+});
+export type HubMessage = Welcome | DevicePassword | TenantPassword | ProvisioningRefusedMessage | Pong | ErrorMessage | Closing;

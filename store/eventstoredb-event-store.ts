@@ -1,0 +1,218 @@
+// The EventStore port over an EventStoreDB cluster (@eventstore/db-client, gRPC).
+// Every translation lives in eventstoredb-mapping.ts; this file only drives the client.
+import { EventStoreDBClient } from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, AllStreamSubscription, StreamingRead } from '@eventstore/db-client';
+import { TetherError } from '../domain/errors.js';
+import { assertStreamName } from '../domain/stream-name.js';
+import type {
+  AllSubscription,
+  AppendResult,
+  EventFilter,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from '../domain/ports/event-store.js';
+import { StreamNotFound, WrongExpectedVersion } from '../domain/ports/event-store.js';
+import { assertValidAppend } from './event-validation.js';
+import {
+  fromAppendResult,
+  headPositionReadOptions,
+  meetsExpectedRevision,
+  toAppendRequest,
+  toConfigurationError,
+  toLimit,
+  toReadAllOptions,
+  toReadStreamOptions,
+  toRecordedEvent,
+  toSubscribeToAllOptions,
+  toUserEvent,
+  translateError,
+} from './eventstoredb-mapping.js';
+
+export class EventStoreDbEventStore implements EventStore {
+  readonly #client: EventStoreDBClient;
+  readonly #subscriptions = new Set<EventStoreDbSubscription>();
+  readonly #starting = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(client: EventStoreDBClient) {
+    this.#client = client;
+  }
+
+  /** `esdb://host:port?tls=false` or `esdb+discover://...`; connects lazily, on first use. */
+  static connect(connectionString: string): EventStoreDbEventStore {
+    try {
+      return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+    } catch (error) {
+      throw toConfigurationError(error);
+    }
+  }
+
+  async append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    this.#assertOpen();
+    assertValidAppend(stream, events);
+    const request = toAppendRequest(events, expected);
+    if (events.length === 0) return this.#appendNothing(stream, expected);
+    // An append made after subscribeToAll('end') returned must reach that subscription.
+    await Promise.all(this.#starting);
+    try {
+      return fromAppendResult(await this.#client.appendToStream(stream, request.events, request.options));
+    } catch (error) {
+      throw translateError(error, expected);
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.#assertOpen();
+    assertStreamName(stream);
+    const request = toReadStreamOptions(options);
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.#client.readStream(stream, request)) events.push(toRecordedEvent(resolved));
+    } catch (error) {
+      throw translateError(error);
+    }
+    return events.slice(0, toLimit(options.maxCount));
+  }
+
+  /** $all without system events; maxCount counts only the events returned. */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.#assertOpen();
+    const limit = toLimit(options.maxCount);
+    const events: RecordedEvent[] = [];
+    if (limit <= 0) return events;
+    await this.#scanAll(this.#client.readAll(toReadAllOptions(options)), (event) => {
+      events.push(event);
+      return events.length < limit;
+    });
+    return events;
+  }
+
+  /**
+   * 'end' is where the server puts it once the subscription is established; until then this
+   * store holds its appends back, so an append made after this call is always delivered.
+   */
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    this.#assertOpen();
+    const subscription = new EventStoreDbSubscription(
+      this.#client.subscribeToAll(toSubscribeToAllOptions(options)),
+      options.filter,
+      () => this.#subscriptions.delete(subscription),
+    );
+    this.#subscriptions.add(subscription);
+    if (options.fromPosition === 'end') {
+      const established = subscription.established;
+      this.#starting.add(established);
+      void established.then(() => this.#starting.delete(established));
+    }
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    this.#assertOpen();
+    let head = -1;
+    await this.#scanAll(this.#client.readAll(headPositionReadOptions), (event) => {
+      head = event.position;
+      return false;
+    });
+    return head;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
+    await this.#client.dispose();
+  }
+
+  /** The server's result for an empty append is not specified: check the revision here, write nothing. */
+  async #appendNothing(stream: string, expected: ExpectedRevision): Promise<AppendResult> {
+    let tip: RecordedEvent | undefined;
+    try {
+      [tip] = await this.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    } catch (error) {
+      if (!(error instanceof StreamNotFound)) throw error;
+    }
+    const actual = tip?.revision ?? 'no_stream';
+    if (!meetsExpectedRevision(expected, actual)) throw new WrongExpectedVersion(stream, expected, actual);
+    return { nextRevision: tip?.revision ?? -1, position: tip?.position ?? -1 };
+  }
+
+  /** Feeds each user event of a $all read to `take` until it returns false, then cancels the read. */
+  async #scanAll(read: StreamingRead<AllStreamResolvedEvent>, take: (event: RecordedEvent) => boolean): Promise<void> {
+    try {
+      for await (const resolved of read) {
+        const event = toUserEvent(resolved);
+        if (event !== undefined && !take(event)) {
+          await read.cancel();
+          return;
+        }
+      }
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new TetherError('unavailable', 'the EventStoreDB event store is closed');
+  }
+}
+
+/** Ends its iteration, without an error, once closed. */
+class EventStoreDbSubscription implements AllSubscription {
+  /** Settles once the server confirmed the subscription, or it failed or was closed. */
+  readonly established: Promise<void>;
+  readonly #source: AllStreamSubscription;
+  readonly #filter: EventFilter | undefined;
+  readonly #onClose: () => void;
+  #closed = false;
+
+  constructor(source: AllStreamSubscription, filter: EventFilter | undefined, onClose: () => void) {
+    this.#source = source;
+    this.#filter = filter;
+    this.#onClose = onClose;
+    // The client emits errors without destroying the stream: an error raised before anyone
+    // iterates would be lost (or crash the process, unheard). Destroying keeps it for the reader.
+    source.on('error', (error) => {
+      if (!source.destroyed) source.destroy(error);
+    });
+    this.established = new Promise((resolve) => {
+      const settle = (): void => {
+        source.off('confirmation', settle).off('error', settle).off('close', settle);
+        resolve();
+      };
+      source.on('confirmation', settle).on('error', settle).on('close', settle);
+    });
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    try {
+      for await (const resolved of this.#source) {
+        const event = toUserEvent(resolved, this.#filter);
+        if (event !== undefined) yield event;
+      }
+    } catch (error) {
+      // Destroying the source on close surfaces as a premature-close error: that is the end.
+      if (this.#closed) return;
+      throw translateError(error);
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#onClose();
+    try {
+      await this.#source.unsubscribe();
+    } catch {
+      // The call never started (no connection): there is nothing to cancel.
+    }
+    this.#source.destroy();
+  }
+}

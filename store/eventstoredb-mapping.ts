@@ -1,0 +1,279 @@
+// Pure translation between the EventStore port and @eventstore/db-client, so every rule
+// of the EventStoreDB adapter is unit-tested without a server.
+//
+// Global position = the event's commit position in the transaction log, as a number
+// (exact below 2^53). A Position also has a prepare part; it differs from the commit
+// part only for events written in an explicit transaction, which the gRPC API (and so
+// this client) cannot create. Hence a port position p maps back to {commit: p, prepare: p}.
+// Sources: an EventStoreDB maintainer in github.com/kurrent-io/KurrentDB/issues/3989 ("prepare
+// position can only be different if you use explicit transactions"); an append returns the
+// last event's commit position (github.com/kurrent-io/EventStore-Client-Go/issues/88).
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  FORWARDS,
+  NO_STREAM,
+  START,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  eventTypeFilter,
+  excludeSystemEvents,
+  isSystemStream,
+  jsonEvent,
+  streamNameFilter,
+} from '@eventstore/db-client';
+import type {
+  AllStreamResolvedEvent,
+  AppendExpectedRevision,
+  AppendToStreamOptions,
+  EventData,
+  Filter,
+  Position,
+  ReadAllOptions as ClientReadAllOptions,
+  ReadPosition,
+  ReadRevision,
+  ReadStreamOptions as ClientReadStreamOptions,
+  ResolvedEvent,
+  SubscribeToAllOptions as ClientSubscribeToAllOptions,
+  AppendResult as ClientAppendResult,
+} from '@eventstore/db-client';
+import { TetherError } from '../domain/errors.js';
+import { EventMetadata } from '../domain/event-metadata.js';
+import { StreamNotFound, WrongExpectedVersion } from '../domain/ports/event-store.js';
+import type {
+  AppendResult,
+  EventFilter,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from '../domain/ports/event-store.js';
+
+function toUint64(value: number, what: string): bigint {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new TetherError('validation_failed', `${what} must be a non-negative integer, got ${String(value)}`, [what]);
+  }
+  return BigInt(value);
+}
+
+export function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return toUint64(expected, 'expectedRevision');
+  }
+}
+
+export function fromExpectedRevision(expected: AppendExpectedRevision): ExpectedRevision {
+  return typeof expected === 'bigint' ? Number(expected) : expected;
+}
+
+export interface AppendRequest {
+  readonly events: EventData[];
+  readonly options: AppendToStreamOptions;
+}
+
+export function toAppendRequest(events: readonly EventToAppend[], expected: ExpectedRevision): AppendRequest {
+  return {
+    events: events.map(({ type, data, metadata }) => jsonEvent({ type, data, metadata })),
+    options: { expectedRevision: toExpectedRevision(expected) },
+  };
+}
+
+/** Whether a stream whose last revision is `actual` satisfies `expected`, as the server decides. */
+export function meetsExpectedRevision(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return actual === 'no_stream';
+    case 'stream_exists':
+      return actual !== 'no_stream';
+    default:
+      return expected === actual;
+  }
+}
+
+export function fromAppendResult(result: ClientAppendResult): AppendResult {
+  return {
+    nextRevision: Number(result.nextExpectedRevision),
+    position: Number(result.position?.commit ?? -1),
+  };
+}
+
+/** The port's maxCount as a number of events; unbounded when absent. */
+export function toLimit(maxCount: number | undefined): number {
+  if (maxCount === undefined) return Number.POSITIVE_INFINITY;
+  return Number(toUint64(maxCount, 'maxCount'));
+}
+
+/**
+ * A read of maxCount 0 still asks the server for one event, so that a missing stream is
+ * reported as such; the caller keeps at most maxCount events.
+ */
+export function toReadStreamOptions(options: ReadStreamOptions = {}): ClientReadStreamOptions {
+  const direction = options.direction === 'backwards' ? BACKWARDS : FORWARDS;
+  const from = options.fromRevision ?? (direction === BACKWARDS ? 'end' : 'start');
+  const fromRevision: ReadRevision =
+    from === 'start' ? START : from === 'end' ? END : toUint64(from, 'fromRevision');
+  const request: ClientReadStreamOptions = { direction, fromRevision, resolveLinkTos: false };
+  const limit = toLimit(options.maxCount);
+  return limit === Number.POSITIVE_INFINITY ? request : { ...request, maxCount: Math.max(limit, 1) };
+}
+
+export function toPosition(position: number): Position {
+  const commit = toUint64(position, 'position');
+  return { commit, prepare: commit };
+}
+
+// A negative position is a checkpoint from before the first event: read from the start.
+function toReadPosition(from: number | 'start' | 'end' | undefined): ReadPosition {
+  if (from === undefined || from === 'start') return START;
+  if (from === 'end') return END;
+  return from < 0 && Number.isSafeInteger(from) ? START : toPosition(from);
+}
+
+/**
+ * Reads $all forwards, inclusive of `fromPosition` (EventStoreDB reads are inclusive).
+ * The port's maxCount is applied by the caller after system events are skipped, so it is
+ * not sent: a server-side count would also count the skipped events.
+ */
+export function toReadAllOptions(options: ReadAllOptions = {}): ClientReadAllOptions {
+  return { direction: FORWARDS, fromPosition: toReadPosition(options.fromPosition), resolveLinkTos: false };
+}
+
+/** The newest event first; the caller stops at the first non-system event. */
+export const headPositionReadOptions: ClientReadAllOptions = {
+  direction: BACKWARDS,
+  fromPosition: END,
+  resolveLinkTos: false,
+};
+
+/**
+ * The server filters by one criterion only, by prefix: stream prefixes when given, else
+ * event types as prefixes, else system events out. `matchesFilter` then applies the exact
+ * port semantics to what arrives.
+ */
+export function toServerFilter(filter: EventFilter = {}): Filter {
+  const streamPrefixes = filter.streamPrefixes ?? [];
+  const eventTypes = filter.eventTypes ?? [];
+  if (streamPrefixes.length > 0) return streamNameFilter({ prefixes: [...streamPrefixes] });
+  if (eventTypes.length > 0) return eventTypeFilter({ prefixes: [...eventTypes] });
+  return excludeSystemEvents();
+}
+
+/**
+ * Subscriptions deliver the events after `fromPosition` ("the positions provided to the
+ * subscriptions are exclusive", EventStoreDB client docs, Subscription basics): the port's
+ * checkpoint semantics.
+ */
+export function toSubscribeToAllOptions(options: SubscribeToAllOptions = {}): ClientSubscribeToAllOptions {
+  return {
+    fromPosition: toReadPosition(options.fromPosition),
+    resolveLinkTos: false,
+    filter: toServerFilter(options.filter),
+  };
+}
+
+export const isSystemEvent = (stream: string, type: string): boolean =>
+  isSystemStream(stream) || type.startsWith('$');
+
+/** The exact port filter; an absent or empty list does not constrain. */
+export function matchesFilter(event: Pick<RecordedEvent, 'stream' | 'type'>, filter: EventFilter = {}): boolean {
+  if (isSystemEvent(event.stream, event.type)) return false;
+  const streamPrefixes = filter.streamPrefixes ?? [];
+  const eventTypes = filter.eventTypes ?? [];
+  if (streamPrefixes.length > 0 && !streamPrefixes.some((prefix) => event.stream.startsWith(prefix))) return false;
+  return eventTypes.length === 0 || eventTypes.includes(event.type);
+}
+
+// Servers before 22.6 send the largest uint64 for the position of an event read from its stream.
+const unreportedPosition = 2n ** 64n - 1n;
+const reported = (commit: bigint | undefined): bigint | undefined =>
+  commit === unreportedPosition ? undefined : commit;
+
+const isJsonObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+
+/**
+ * Maps a resolved event to the port's RecordedEvent. A user event whose data is not a JSON
+ * object or whose metadata fails the EventMetadata codec is corrupt: it fails loudly.
+ */
+export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent {
+  const { event } = resolved;
+  if (event === undefined) {
+    throw new TetherError('corrupt_event', 'EventStoreDB returned a resolved event without an event');
+  }
+  const at = `${event.streamId}@${event.revision.toString()} (${event.type})`;
+  const commit = reported(event.position?.commit) ?? reported(resolved.commitPosition);
+  if (commit === undefined) {
+    throw new TetherError(
+      'invalid_configuration',
+      `EventStoreDB did not report the position of ${at}: EventStoreDB 22.6 or later is required`,
+    );
+  }
+  const { data, metadata } = event;
+  if (!isJsonObject(data)) {
+    throw new TetherError('corrupt_event', `event ${at} has no JSON object as data`, ['data']);
+  }
+  if (!EventMetadata.is(metadata)) {
+    throw new TetherError('corrupt_event', `event ${at} has no valid Tether metadata`, ['metadata']);
+  }
+  return {
+    stream: event.streamId,
+    revision: Number(event.revision),
+    position: Number(commit),
+    type: event.type,
+    data,
+    metadata,
+  };
+}
+
+/**
+ * The port event, or undefined for what the reader does not see: system events, unresolved
+ * links and events outside the filter. The filter runs first, so a foreign event the reader
+ * did not ask for is never decoded.
+ */
+export function toUserEvent(
+  resolved: ResolvedEvent | AllStreamResolvedEvent,
+  filter?: EventFilter,
+): RecordedEvent | undefined {
+  const { event } = resolved;
+  if (event === undefined || !matchesFilter({ stream: event.streamId, type: event.type }, filter)) return undefined;
+  return toRecordedEvent(resolved);
+}
+
+/**
+ * Domain errors for the two conditions the port names; every other error passes through.
+ * `expected` is the caller's own expected revision: reported as asked, whatever the server echoes.
+ */
+export function translateError(error: unknown, expected?: ExpectedRevision): unknown {
+  if (error instanceof WrongExpectedVersionError) {
+    const actual = typeof error.actualVersion === 'bigint' ? Number(error.actualVersion) : 'no_stream';
+    return new WrongExpectedVersion(error.streamName, expected ?? fromExpectedRevision(error.expectedVersion), actual);
+  }
+  if (error instanceof StreamNotFoundError) return new StreamNotFound(error.streamName);
+  return error;
+}
+
+/**
+ * The client's parse errors quote the offending part of the connection string, which can
+ * hold a password: keep only where it is and what was expected.
+ */
+export function toConfigurationError(error: unknown): TetherError {
+  const reason = error instanceof Error ? error.message.replace(/^Unexpected ".*" at/s, 'unexpected input at') : 'unknown error';
+  return new TetherError(
+    'invalid_configuration',
+    `invalid EventStoreDB connection string (expected esdb://host:port or esdb+discover://host:port): ${reason}`,
+    ['connectionString'],
+  );
+}

@@ -1,0 +1,100 @@
+// The events table of the embedded store and the statements every operation reuses.
+import Database from 'better-sqlite3';
+
+/** How long a writer waits for another process's write lock before giving up. */
+const busyTimeoutMs = 5000;
+
+export type Fsync = 'normal' | 'full';
+
+export interface EventRow {
+  readonly position: number;
+  readonly stream: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+}
+
+export interface StreamTip {
+  readonly revision: number;
+  readonly position: number;
+}
+
+export interface SqliteStatements {
+  readonly streamTip: Database.Statement<[string], StreamTip>;
+  readonly insert: Database.Statement<[string, number, string, string, string]>;
+  readonly head: Database.Statement<[], number | null>;
+  readonly readForwards: Database.Statement<[string, number, number], EventRow>;
+  readonly readBackwards: Database.Statement<[string, number, number], EventRow>;
+  readonly readAll: Database.Statement<[number, number], EventRow>;
+}
+
+const columns = 'position, stream, revision, type, data, metadata';
+
+/**
+ * WAL lets readers and one writer proceed together across processes. NORMAL keeps every
+ * commit through a crash of the process (the WAL is in the OS page cache); FULL also
+ * through a power loss, at the price of an fsync per commit.
+ */
+export function openDatabase(file: string, fsync: Fsync): Database.Database {
+  const db = new Database(file, { timeout: busyTimeoutMs });
+  try {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${fsync === 'full' ? 'FULL' : 'NORMAL'}`);
+    // AUTOINCREMENT: a position is never handed out twice, even after the newest row is gone.
+    db.exec(`CREATE TABLE IF NOT EXISTS events (
+      position INTEGER PRIMARY KEY AUTOINCREMENT,
+      stream TEXT NOT NULL,
+      revision INTEGER NOT NULL,
+      type TEXT NOT NULL,
+      data TEXT NOT NULL,
+      metadata TEXT NOT NULL,
+      UNIQUE (stream, revision)
+    )`);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+export function prepareStatements(db: Database.Database): SqliteStatements {
+  return {
+    streamTip: db.prepare<[string], StreamTip>(
+      'SELECT revision, position FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1',
+    ),
+    insert: db.prepare<[string, number, string, string, string]>(
+      'INSERT INTO events (stream, revision, type, data, metadata) VALUES (?, ?, ?, ?, ?)',
+    ),
+    head: db.prepare<[], number | null>('SELECT max(position) FROM events').pluck(),
+    readForwards: db.prepare<[string, number, number], EventRow>(
+      `SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    ),
+    readBackwards: db.prepare<[string, number, number], EventRow>(
+      `SELECT ${columns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+    ),
+    readAll: db.prepare<[number, number], EventRow>(
+      `SELECT ${columns} FROM events WHERE position >= ? ORDER BY position LIMIT ?`,
+    ),
+  };
+}
+
+/**
+ * A page of the global log after `cursor` up to `head` (inclusive), narrowed by a filter.
+ * Parameters: cursor, head, then per prefix (length, prefix), then the event types, then the limit.
+ */
+export function preparePageStatement(
+  db: Database.Database,
+  prefixCount: number,
+  typeCount: number,
+): Database.Statement<unknown[], EventRow> {
+  const conditions = ['position > ?', 'position <= ?'];
+  if (prefixCount > 0) {
+    conditions.push(`(${Array.from({ length: prefixCount }, () => 'substr(stream, 1, ?) = ?').join(' OR ')})`);
+  }
+  if (typeCount > 0) conditions.push(`type IN (${Array.from({ length: typeCount }, () => '?').join(', ')})`);
+  return db.prepare<unknown[], EventRow>(
+    `SELECT ${columns} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
+  );
+}
