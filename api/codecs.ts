@@ -1,0 +1,37 @@
+// Request codecs shared by several routes.
+import * as t from 'io-ts';
+
+interface PasswordBrand {
+  readonly Password: unique symbol;
+}
+/** 8 to 1024 characters: long enough to resist guessing, short enough to hash cheaply. */
+export const Password = t.brand(
+  t.string,
+  (s): s is t.Branded<string, PasswordBrand> => s.length >= 8 && s.length <= 1024,
+  'Password',
+);
+export type Password = t.TypeOf<typeof Password>;
+
+interface DisplayNameBrand {
+  readonly DisplayName: unique symbol;
+}
+export const DisplayName = t.brand(
+  t.string,
+  (s): s is t.Branded<string, DisplayNameBrand> => s.trim().length > 0 && s.length <= 200,
+  'DisplayName',
+);
+export type DisplayName = t.TypeOf<typeof DisplayName>;
+
+export const maxPageLimit = 500;
+export const defaultPageLimit = 100;
+
+/** A query-string page size, 1..maxPageLimit. */
+export const PageLimit = new t.Type<number, string, unknown>(
+  'PageLimit',
+  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= maxPageLimit,
+  (u, c) => {
+    const n = typeof u === 'string' && /^[0-9]{1,4}$/.test(u) ? Number(u) : NaN;
+    return Number.isInteger(n) && n >= 1 && n <= maxPageLimit ? t.success(n) : t.failure(u, c);
+  },
+  String,
+);

@@ -1,0 +1,149 @@
+// The composition root: concrete adapters wired into the ports, fastify and socket.io on
+// one HTTP server. buildHub() returns a hub ready to listen; close() undoes it in order.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { ActorRuntime } from '../actors/actor-runtime.js';
+import { systemClock } from '../actors/system-clock.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { EventStore } from '../domain/ports/event-store.js';
+import { ProjectionRunner } from '../projections/projection-runner.js';
+import { attachDashboard } from './dashboard.js';
+import type { HubIo } from './dashboard.js';
+import { openEventStore } from './event-store-factory.js';
+import type { EventStoreConfig } from './event-store-factory.js';
+import { assertAdminPassword, ensureInstanceAdmin } from './instance-admin.js';
+import { loggerOptions } from './logger-options.js';
+import { defaultLoginThrottleLimits } from './login-throttle.js';
+import type { LoginThrottleLimits } from './login-throttle.js';
+import { authentication } from './plugins/authentication.js';
+import { errorHandling } from './plugins/error-handling.js';
+import { services } from './plugins/services.js';
+import type { HubServices } from './plugins/services.js';
+import { readModelFile, readModelProjections } from './read-models.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { tenantRoutes } from './routes/tenants.js';
+import { visibleTenants } from './tenant-scope.js';
+import { assertTokenSecret, loadOrCreateTokenSecret } from './token-secret.js';
+
+export interface HubConfig extends EventStoreConfig {
+  /** Names this node's read-model file, so hubs sharing a data directory keep their own. */
+  readonly nodeId: string;
+  /** Signs bearer tokens; default: <dataDir>/token-secret, generated on first use. */
+  readonly tokenSecret?: string;
+  /** The instance admin's password on first start; default: generated (see Hub.generatedAdminPassword). */
+  readonly adminPassword?: string;
+  readonly clock?: Clock;
+  /** pino level; default 'info'. */
+  readonly logLevel?: string;
+  readonly loginThrottle?: LoginThrottleLimits;
+  /** A vercel/ms duration; default '12h'. */
+  readonly tokenLifetime?: string;
+  /** Default 5000. */
+  readonly readYourWritesTimeoutMs?: number;
+}
+
+export interface Hub {
+  readonly app: FastifyInstance;
+  readonly io: HubIo;
+  readonly store: EventStore;
+  readonly runtime: ActorRuntime;
+  readonly readModels: ProjectionRunner;
+  /** Present only when this start created the instance admin with a generated password. */
+  readonly generatedAdminPassword?: string;
+  /** Stops accepting, disconnects dashboards, finishes requests, then stops runtime, projections and store. */
+  close(): Promise<void>;
+}
+
+const bodyLimitBytes = 1024 * 1024;
+
+export async function buildHub(config: HubConfig): Promise<Hub> {
+  const clock = config.clock ?? systemClock;
+  assertAdminPassword(config.adminPassword);
+  mkdirSync(config.dataDir, { recursive: true });
+  const tokenSecret =
+    config.tokenSecret === undefined
+      ? await loadOrCreateTokenSecret(config.dataDir)
+      : assertTokenSecret(config.tokenSecret, 'TETHER_TOKEN_SECRET');
+
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel ?? 'info'),
+    bodyLimit: bodyLimitBytes,
+    genReqId: () => randomUUID(),
+  });
+  const store = openEventStore(config);
+  const runtime = new ActorRuntime({ store, clock, logger: app.log });
+  const readModels = new ProjectionRunner({
+    store,
+    file: readModelFile(config.dataDir, config.nodeId),
+    projections: readModelProjections,
+    logger: app.log,
+  });
+  const shared: HubServices = {
+    runtime,
+    readModels,
+    eventStore: store,
+    clock,
+    readYourWritesTimeoutMs: config.readYourWritesTimeoutMs ?? 5000,
+  };
+
+  const stopServices = async (): Promise<void> => {
+    await runtime.stop();
+    await readModels.stop();
+    await store.close();
+  };
+
+  try {
+    const admin = await ensureInstanceAdmin(runtime, config.adminPassword);
+    await readModels.start();
+
+    // The request id is the correlationId of what the request appends: clients can quote it.
+    app.addHook('onRequest', async (request, reply) => {
+      void reply.header('x-request-id', request.id);
+    });
+    await app.register(errorHandling);
+    await app.register(services, shared);
+    await app.register(authentication, { secret: tokenSecret, tokenLifetime: config.tokenLifetime ?? '12h' });
+    await app.register(healthRoutes);
+    await app.register(
+      async (api) => {
+        await api.register(authRoutes, { throttle: config.loginThrottle ?? defaultLoginThrottleLimits });
+        await api.register(async (secured) => {
+          secured.addHook('onRequest', secured.authenticate);
+          await secured.register(tenantRoutes);
+        });
+      },
+      { prefix: '/api/v1' },
+    );
+
+    const dashboard = attachDashboard(app.server, {
+      verifyToken: (token) => app.verifyToken(token),
+      visibleTenants: (principal) => visibleTenants(shared, principal),
+      onChange: (listener) => readModels.onChange(listener),
+    });
+    // Before the HTTP server closes, or its open WebSockets would hold it up.
+    app.addHook('preClose', async () => dashboard.close());
+    await app.ready();
+
+    let closing: Promise<void> | undefined;
+    return {
+      app,
+      io: dashboard.io,
+      store,
+      runtime,
+      readModels,
+      ...(admin.created && admin.generatedPassword !== undefined ? { generatedAdminPassword: admin.generatedPassword } : {}),
+      close: () =>
+        (closing ??= (async () => {
+          await app.close();
+          await stopServices();
+        })()),
+    };
+  } catch (error) {
+    await app.close();
+    await stopServices();
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+// Who may do what, as (resource, action) pairs, in one place. Which tenants a
+// tenant-admin reaches (its own and those granted to it) is a question of scope,
+// answered by the routes from the read model; this table answers whether at all.
+import { TetherError } from '../domain/errors.js';
+import type { Principal, Role } from '../domain/principal.js';
+
+export type Resource = 'tenant' | 'tenantPassword' | 'tenantGrant';
+export type Action = 'create' | 'read' | 'update' | 'delete';
+
+export interface Permission {
+  readonly resource: Resource;
+  readonly action: Action;
+}
+
+const readOnly: readonly Permission[] = [{ resource: 'tenant', action: 'read' }];
+
+const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
+  admin: 'all',
+  system: 'all',
+  'tenant-admin': [...readOnly, { resource: 'tenantPassword', action: 'update' }],
+  auditor: readOnly,
+  device: [],
+  relay: [],
+};
+
+export function can(principal: Principal, resource: Resource, action: Action): boolean {
+  const granted = permissions[principal.role];
+  return granted === 'all' || granted.some((p) => p.resource === resource && p.action === action);
+}
+
+/** The principal, when it may do this; otherwise unauthenticated (none) or forbidden. */
+export function authorize(principal: Principal | undefined, resource: Resource, action: Action): Principal {
+  if (principal === undefined) throw new TetherError('unauthenticated', 'a bearer token is required');
+  if (!can(principal, resource, action)) {
+    throw new TetherError('forbidden', `role ${principal.role} may not ${action} ${resource}`);
+  }
+  return principal;
+}

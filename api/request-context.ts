@@ -1,0 +1,10 @@
+import type { FastifyRequest } from 'fastify';
+import type { CommandContext } from '../actors/command-context.js';
+import type { Principal } from '../domain/principal.js';
+
+/** Who asked, from where, under which request id: the metadata of every event a command appends. */
+export const commandContext = (request: FastifyRequest, principal: Principal): CommandContext => ({
+  principal,
+  ip: request.ip,
+  correlationId: request.id,
+});

@@ -1,0 +1,65 @@
+// POST /auth/login: the instance password makes an admin, a tenant's password (with its
+// id) a tenant-admin of that tenant. Failed attempts are counted per client address.
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import * as t from 'io-ts';
+import { hashSecret, verifySecret } from '../../actors/secret-hash.js';
+import { TetherError } from '../../domain/errors.js';
+import { instanceAggregate } from '../../domain/instance/aggregate.js';
+import { instanceAdminId } from '../../domain/instance/commands.js';
+import type { Principal } from '../../domain/principal.js';
+import { tenantAggregate } from '../../domain/tenant/aggregate.js';
+import { TenantId } from '../../domain/tenant/tenant-id.js';
+import { LoginThrottle } from '../login-throttle.js';
+import type { LoginThrottleLimits } from '../login-throttle.js';
+import { parse } from '../parse.js';
+
+export interface AuthRoutesOptions {
+  readonly throttle: LoginThrottleLimits;
+}
+
+interface LoginPasswordBrand {
+  readonly LoginPassword: unique symbol;
+}
+// Any length a stored password may have had: the policy applies when it is set, not here.
+const LoginPassword = t.brand(
+  t.string,
+  (s): s is t.Branded<string, LoginPasswordBrand> => s.length > 0 && s.length <= 1024,
+  'LoginPassword',
+);
+
+const LoginBody = t.exact(t.intersection([t.type({ password: LoginPassword }), t.partial({ tenant: TenantId })]));
+
+export const instanceAdmin: Principal = { id: 'admin', role: 'admin' };
+export const tenantAdmin = (tenant: string): Principal => ({ id: `tenant-admin@${tenant}`, role: 'tenant-admin', tenant });
+
+export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, options) => {
+  const { runtime, clock } = app.services;
+  const throttle = new LoginThrottle(clock, options.throttle);
+  // Unknown tenants are checked against this, so a failure takes as long either way.
+  let decoy: Promise<string> | undefined;
+  const decoyHash = (): Promise<string> => (decoy ??= hashSecret(randomBytes(16).toString('hex')));
+
+  async function principalFor(password: string, tenant: string | undefined): Promise<Principal | undefined> {
+    if (tenant === undefined) {
+      const { state } = await runtime.load(instanceAggregate, instanceAdminId);
+      const stored = state.matches('initialized') ? state.context.adminPasswordHash : await decoyHash();
+      return (await verifySecret(password, stored)) && state.matches('initialized') ? instanceAdmin : undefined;
+    }
+    const { state } = await runtime.load(tenantAggregate, tenant);
+    const stored = state.matches('active') ? state.context.passwordHash : await decoyHash();
+    return (await verifySecret(password, stored)) && state.matches('active') ? tenantAdmin(tenant) : undefined;
+  }
+
+  app.post('/auth/login', async (request) => {
+    throttle.check(request.ip);
+    const body = parse(LoginBody, request.body, 'body');
+    const principal = await principalFor(body.password, body.tenant);
+    if (principal === undefined) {
+      throttle.failed(request.ip);
+      throw new TetherError('unauthenticated', 'invalid credentials');
+    }
+    request.log.info({ principal: principal.id }, 'logged in');
+    return { token: app.issueToken(principal) };
+  });
+};

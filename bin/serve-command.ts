@@ -1,0 +1,81 @@
+// `tether serve`: the hub, until SIGTERM or SIGINT.
+import { Command, Option } from 'commander';
+import { buildHub } from '../api/hub.js';
+import type { Fsync } from '../api/event-store-factory.js';
+import { dataOption, eventStoreOption, fsyncOption, logLevelOption, nodeIdOption, parsePort } from './cli-options.js';
+
+interface ServeOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly data: string;
+  readonly eventstore?: string;
+  readonly fsync: Fsync;
+  readonly nodeId?: string;
+  readonly logLevel: string;
+}
+
+// Past this, a shutdown that hangs (a stuck request) gives up and exits non-zero.
+const shutdownGraceMs = 15_000;
+
+async function serve(options: ServeOptions): Promise<void> {
+  const hub = await buildHub({
+    dataDir: options.data,
+    nodeId: options.nodeId ?? `node-${options.port}`,
+    fsync: options.fsync,
+    logLevel: options.logLevel,
+    ...(options.eventstore ? { eventStoreUrl: options.eventstore } : {}),
+    ...(process.env.TETHER_TOKEN_SECRET ? { tokenSecret: process.env.TETHER_TOKEN_SECRET } : {}),
+    ...(process.env.TETHER_ADMIN_PASSWORD ? { adminPassword: process.env.TETHER_ADMIN_PASSWORD } : {}),
+  });
+  const shutdown = (signal: NodeJS.Signals): void => {
+    hub.app.log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      hub.app.log.error({ graceMs: shutdownGraceMs }, 'shutdown timed out');
+      process.exit(1);
+    }, shutdownGraceMs).unref();
+    hub.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        hub.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+
+  // The only time this password is ever shown, as it is stored as a hash alone: before
+  // listening, so that a port already in use does not lose it.
+  if (hub.generatedAdminPassword !== undefined) process.stdout.write(`admin password: ${hub.generatedAdminPassword}\n`);
+  try {
+    await hub.app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await hub.close();
+    throw error;
+  }
+}
+
+export const serveCommand = (): Command =>
+  new Command('serve')
+    .description('run the hub: REST API under /api/v1, socket.io dashboards, /healthz and /readyz on one port')
+    .addOption(new Option('--port <port>', 'TCP port to listen on').argParser(parsePort).default(8080))
+    .addOption(new Option('--host <address>', 'address to listen on').default('127.0.0.1'))
+    .addOption(dataOption())
+    .addOption(eventStoreOption())
+    .addOption(fsyncOption())
+    .addOption(nodeIdOption('node-<port>'))
+    .addOption(logLevelOption())
+    .addHelpText(
+      'after',
+      `
+Environment:
+  TETHER_ADMIN_PASSWORD   the instance admin's password, used on first start only;
+                          without it one is generated and printed once ("admin password: ...")
+  TETHER_TOKEN_SECRET     key signing bearer tokens (32+ characters); without it one is
+                          generated into <data>/token-secret and shared by hubs on that directory
+  TETHER_EVENTSTORE_URL   same as --eventstore
+
+Several hubs may share one --data directory on one machine: give each its own --port
+(and --node-id, which defaults to node-<port>).`,
+    )
+    .action(serve);

@@ -1,0 +1,59 @@
+// A hub on a temp data directory with a manual clock, and helpers to call it as a client would.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import { buildHub } from '../../api/hub.js';
+import type { Hub, HubConfig } from '../../api/hub.js';
+import { ManualClock } from '../support/manual-clock.js';
+
+export const adminPassword = 'admin-password-for-tests';
+export const tokenSecret = 'test-token-secret-0123456789abcdef-0123456789';
+
+export interface TestHub {
+  readonly hub: Hub;
+  readonly clock: ManualClock;
+  readonly dataDir: string;
+  call(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
+  login(body: { password: string; tenant?: string }, remoteAddress?: string): Promise<LightMyRequestResponse>;
+  adminToken(): Promise<string>;
+  tenantToken(tenant: string, password: string): Promise<string>;
+  createTenant(token: string, id: string, password?: string): Promise<void>;
+  head(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<TestHub> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tether-api-'));
+  const clock = new ManualClock();
+  const hub = await buildHub({ dataDir, nodeId: 'test', tokenSecret, adminPassword, clock, logLevel: 'silent', ...overrides });
+
+  const call: TestHub['call'] = ({ token, headers, ...options }) =>
+    hub.app.inject({ ...options, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  const login: TestHub['login'] = (body, remoteAddress = '127.0.0.1') =>
+    hub.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: body, remoteAddress });
+  const tokenOf = async (response: LightMyRequestResponse): Promise<string> => {
+    expect(response.statusCode, response.body).toBe(200);
+    return (response.json() as { token: string }).token;
+  };
+
+  return {
+    hub,
+    clock,
+    dataDir,
+    call,
+    login,
+    adminToken: async () => tokenOf(await login({ password: adminPassword })),
+    tenantToken: async (tenant, password) => tokenOf(await login({ tenant, password })),
+    async createTenant(token, id, password = `${id}-password`) {
+      const response = await call({ method: 'POST', url: '/api/v1/tenants', token, payload: { id, name: `Tenant ${id}`, password } });
+      expect(response.statusCode, response.body).toBe(201);
+    },
+    head: () => hub.store.headPosition(),
+    async close() {
+      await hub.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Acceptance: two hub processes on one data directory. A tenant created through A is
+// listed by B within 1 s. Started together, they also create the instance admin once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { io as connect } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, eventually, freePort, login, ready, serve, terminate } from './tether-process.js';
+import type { TetherProcess } from './tether-process.js';
+
+describe('two hubs on one data directory', () => {
+  let dataDir: string;
+  let a: TetherProcess;
+  let b: TetherProcess;
+  let socket: Socket | undefined;
+
+  beforeAll(async () => {
+    assertBuilt();
+    dataDir = mkdtempSync(join(tmpdir(), 'tether-two-hubs-'));
+    const env = { TETHER_ADMIN_PASSWORD: '', TETHER_TOKEN_SECRET: '' };
+    // Started together, with no admin password given: they race to create the admin.
+    [a, b] = [serve({ dataDir, port: await freePort(), env }), serve({ dataDir, port: await freePort(), env })];
+    await Promise.all([ready(a), ready(b)]);
+  });
+  afterAll(async () => {
+    socket?.close();
+    for (const hub of [a, b]) if (hub.child.exitCode === null && hub.child.signalCode === null) hub.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates the instance admin once and prints its password once', async () => {
+    const printed = await eventually('an admin password on stdout', 5000, async () => {
+      const lines = [a, b].flatMap((hub) => hub.stdout().split('\n')).filter((line) => line.startsWith('admin password: '));
+      return lines.length > 0 ? lines : undefined;
+    });
+    expect(printed).toHaveLength(1);
+    const db = new Database(join(dataDir, 'events.db'), { readonly: true });
+    const events = db.prepare("SELECT type FROM events WHERE stream = 'instance-admin'").all();
+    db.close();
+    expect(events).toEqual([{ type: 'AdminPasswordSet' }]);
+  });
+
+  it('lists on B, within 1 s, a tenant created through A', async () => {
+    const printed = [a, b].map((hub) => /^admin password: (\S+)$/m.exec(hub.stdout())?.[1]).find((pw) => pw !== undefined);
+    const password = printed ?? '';
+    // The token secret file is shared: a token from A is good on B.
+    const token = await login(a, { password });
+
+    const dashboard = connect(`${b.baseUrl}/dashboard`, { auth: { token }, transports: ['websocket'], reconnection: false });
+    socket = dashboard;
+    await new Promise<void>((resolve, reject) => {
+      dashboard.once('connect', resolve);
+      dashboard.once('connect_error', reject);
+    });
+    const seenOnB = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('B did not publish tenant.changed for acme within 1 s')), 1000);
+      dashboard.on('tenant.changed', (message: { payload: { id: string } }) => {
+        if (message.payload.id !== 'acme') return;
+        clearTimeout(timer);
+        resolve(Date.now());
+      });
+    });
+
+    const sentAt = Date.now();
+    const created = await fetch(`${a.baseUrl}/api/v1/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'acme', name: 'Acme', password: 'acme-password' }),
+    });
+    expect(created.status).toBe(201);
+    expect((await seenOnB) - sentAt).toBeLessThan(1000);
+
+    const listed = await fetch(`${b.baseUrl}/api/v1/tenants`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await listed.json()) as { items: { id: string }[] }).items.map((tenant) => tenant.id)).toEqual(['acme']);
+    // And the tenant's own password works on B, which never saw the request.
+    await login(b, { tenant: 'acme', password: 'acme-password' });
+  });
+
+  it('keeps a read-model file per node', async () => {
+    const db = new Database(join(dataDir, `readmodels-node-${b.port}.db`), { readonly: true });
+    expect(db.prepare('SELECT id FROM tenants').all()).toEqual([{ id: 'acme' }]);
+    db.close();
+  });
+
+  it('shuts both down cleanly on SIGTERM', async () => {
+    socket?.close();
+    expect(await Promise.all([terminate(a), terminate(b)])).toEqual([0, 0]);
+  });
+});
