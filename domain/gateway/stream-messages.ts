@@ -1,0 +1,113 @@
+// The data plane's control messages (JSON text frames on the agent's gateway connection) and
+// the signals on a TCP stream's own WebSocket. A TCP stream gets a WebSocket of its own, dialled
+// back by the agent, so each stream has its own flow control (a slow reader slows only its
+// sender) and data never queues behind control traffic; UDP datagrams ride the gateway
+// connection, one binary frame each (data-frame.ts). See docs/devicelink.md.
+import * as t from 'io-ts';
+import { Host, LinkProtocol, Port } from '../tunnel/link-fields.js';
+import { TerminationCause } from '../tunnel/termination-cause.js';
+import { taggedUnion } from './tagged-union.js';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const StreamId = new t.Type<string, string, unknown>(
+  'StreamId',
+  (u): u is string => typeof u === 'string' && uuid.test(u),
+  (u, c) => (typeof u === 'string' && uuid.test(u) ? t.success(u) : t.failure(u, c, 'expected a UUID in lower case')),
+  t.identity,
+);
+
+/** A single-use secret (base64url, at least 128 bits) that admits the agent's dial-back for one stream. */
+export const StreamToken = new t.Type<string, string, unknown>(
+  'StreamToken',
+  (u): u is string => typeof u === 'string' && /^[A-Za-z0-9_-]{22,128}$/.test(u),
+  (u, c) =>
+    typeof u === 'string' && /^[A-Za-z0-9_-]{22,128}$/.test(u) ? t.success(u) : t.failure(u, c, 'expected 22 to 128 base64url characters'),
+  t.identity,
+);
+
+export const StreamTarget = t.type({ host: Host, port: Port });
+export type StreamTarget = t.TypeOf<typeof StreamTarget>;
+
+/**
+ * hub → agent: reach `target` for stream `streamId`. TCP: connect to the target, then dial
+ * back the stream's WebSocket (dataSocketPath) presenting `token`. UDP: bind a socket to the
+ * target and answer stream-opened; datagrams then travel as binary frames.
+ */
+export const OpenStream = t.type({
+  type: t.literal('open-stream'),
+  streamId: StreamId,
+  protocol: LinkProtocol,
+  target: StreamTarget,
+  token: StreamToken,
+});
+export type OpenStream = t.TypeOf<typeof OpenStream>;
+
+/** hub → agent: end the stream now (the client left, the link was deleted, ...). */
+export const CloseStream = t.type({ type: t.literal('close-stream'), streamId: StreamId, cause: TerminationCause });
+export type CloseStream = t.TypeOf<typeof CloseStream>;
+
+/** agent → hub, UDP only: the socket to the target is ready (a TCP stream's dial-back says as much). */
+export const StreamOpened = t.type({ type: t.literal('stream-opened'), streamId: StreamId });
+export type StreamOpened = t.TypeOf<typeof StreamOpened>;
+
+export const StreamRefusalReason = t.keyof({ 'target-not-allowed': null, 'connect-failed': null });
+export type StreamRefusalReason = t.TypeOf<typeof StreamRefusalReason>;
+
+/** agent → hub: the target is not in the agent's --allow list, or could not be reached. `message` is for people. */
+export const StreamRefused = t.type({
+  type: t.literal('stream-refused'),
+  streamId: StreamId,
+  reason: StreamRefusalReason,
+  message: t.string,
+});
+export type StreamRefused = t.TypeOf<typeof StreamRefused>;
+
+/** The causes an agent can witness. */
+export const AgentStreamCause = t.keyof({ 'device-closed': null, error: null });
+export type AgentStreamCause = t.TypeOf<typeof AgentStreamCause>;
+
+/** agent → hub: a UDP stream's socket failed or closed (a TCP stream ends on its own WebSocket). */
+export const StreamClosed = t.type({ type: t.literal('stream-closed'), streamId: StreamId, cause: AgentStreamCause });
+export type StreamClosed = t.TypeOf<typeof StreamClosed>;
+
+/** Members to merge into HubMessage and AgentMessage (gateway/hub-messages.ts, agent-messages.ts). */
+export const hubStreamMessages = { 'open-stream': OpenStream, 'close-stream': CloseStream } as const;
+export const agentStreamMessages = { 'stream-opened': StreamOpened, 'stream-refused': StreamRefused, 'stream-closed': StreamClosed } as const;
+
+export const HubStreamMessage = taggedUnion('HubStreamMessage', hubStreamMessages);
+export type HubStreamMessage = OpenStream | CloseStream;
+export const AgentStreamMessage = taggedUnion('AgentStreamMessage', agentStreamMessages);
+export type AgentStreamMessage = StreamOpened | StreamRefused | StreamClosed;
+
+export const encodeStreamMessage = (message: HubStreamMessage | AgentStreamMessage): string => JSON.stringify(message);
+
+// On a TCP stream's WebSocket: binary frames are the stream's bytes, in order, each way.
+// A text frame {"type":"end"} is a half-close (TCP FIN): its sender sends no more bytes, and
+// the other side ends its socket's writing half once the bytes before it are written.
+
+/** The path the agent dials back for a TCP stream; the token goes in `authorization: Bearer <token>`. */
+export const dataSocketPath = (streamId: string): string => `/gateway/streams/${streamId}`;
+
+export const DataSocketEnd = t.type({ type: t.literal('end') });
+export type DataSocketEnd = t.TypeOf<typeof DataSocketEnd>;
+export const DataSocketMessage = taggedUnion('DataSocketMessage', { end: DataSocketEnd });
+export type DataSocketMessage = DataSocketEnd;
+
+/** Both halves ended (each side sent and got `end`): the stream is done. */
+export const streamDoneCode = 1000;
+/** Torn down (a reset, an error, the link deleted): the reason is the cause; the peer resets its socket. */
+export const streamAbortCode = 4000;
+
+export const streamAbort = (cause: TerminationCause): { readonly code: number; readonly reason: string } => ({
+  code: streamAbortCode,
+  reason: cause,
+});
+
+export type StreamEnding = { readonly kind: 'done' } | { readonly kind: 'aborted'; readonly cause: TerminationCause };
+
+/** How a stream's WebSocket closed; anything unexpected (1006: the connection was lost) is an error. */
+export function streamEndingOf(code: number, reason: string): StreamEnding {
+  if (code === streamDoneCode) return { kind: 'done' };
+  if (code === streamAbortCode && TerminationCause.is(reason)) return { kind: 'aborted', cause: reason };
+  return { kind: 'aborted', cause: 'error' };
+}

@@ -1,0 +1,112 @@
+import type { SnapshotFrom } from 'xstate';
+import type { DecisionContext } from '../aggregate.js';
+import { TetherError } from '../errors.js';
+import { canonicalHost, isIPLiteral } from './address.js';
+import { admissionOf } from './admission.js';
+import type { TunnelCommand } from './commands.js';
+import type { TunnelEvent } from './events.js';
+import { ByteCount, Port } from './link-fields.js';
+import { isTunnelId } from './link-token.js';
+import { isLiveStream, trafficFloor } from './machine.js';
+import type { tunnelMachine } from './machine.js';
+import { decideOpenTunnel } from './open-tunnel.js';
+
+export type TunnelState = SnapshotFrom<typeof tunnelMachine>;
+
+export const isOpen = (state: TunnelState): boolean => state.matches('open');
+
+/** Stream ids are UUIDs: a datagram frame carries one in 16 bytes (domain/gateway/data-frame.ts). */
+export const isStreamId = isTunnelId;
+
+function mustBeOpen(state: TunnelState): void {
+  if (state.matches('absent')) throw new TetherError('not_found', 'no such device link');
+  if (state.matches('closed')) {
+    throw new TetherError('transition_forbidden', `device link ${state.context.tunnelId} is closed (${state.context.cause ?? 'closed'})`);
+  }
+}
+
+interface Totals {
+  readonly bytesToDevice: number;
+  readonly bytesFromDevice: number;
+}
+
+function mustBeCounts(totals: Totals): void {
+  const bad = (['bytesToDevice', 'bytesFromDevice'] as const).filter((field) => !ByteCount.is(totals[field]));
+  if (bad.length > 0) throw new TetherError('validation_failed', `${bad.join(' and ')} must be whole numbers of bytes, 0 or more`, bad);
+}
+
+function mustNotDecrease(state: TunnelState, totals: Totals): void {
+  const floor = trafficFloor(state.context);
+  const bad = (['bytesToDevice', 'bytesFromDevice'] as const).filter((field) => totals[field] < floor[field]);
+  if (bad.length > 0) {
+    const was = bad.map((field) => `${field} ${totals[field]} < ${floor[field]}`).join(', ');
+    throw new TetherError('validation_failed', `traffic totals never decrease (${was})`, bad);
+  }
+}
+
+type AttachClient = Extract<TunnelCommand, { type: 'AttachClient' }>;
+
+/** The host lets the client through only when the result holds TunnelClientAttached. */
+function decideAttach(state: TunnelState, command: AttachClient): readonly TunnelEvent[] {
+  const { context } = state;
+  const { streamId, clientPort } = command;
+  if (!isStreamId(streamId)) throw new TetherError('validation_failed', 'streamId must be a UUID in lower case', ['streamId']);
+  if (!isIPLiteral(command.clientHost) || !Port.is(clientPort)) {
+    throw new TetherError('validation_failed', 'a client is an IP address and a port from 1 to 65535', ['clientHost', 'clientPort']);
+  }
+  const clientHost = canonicalHost(command.clientHost);
+  const admission = admissionOf(context, { host: clientHost, port: clientPort });
+  if (admission.verdict === 'refuse') {
+    return admission.recorded ? [{ type: 'TunnelClientRefused', data: { clientHost, clientPort, reason: 'not-the-pinned-client' } }] : [];
+  }
+  if (isLiveStream(context, streamId)) throw new TetherError('already_exists', `stream ${streamId} is already attached`);
+  if (context.protocol === 'udp' && Object.keys(context.liveStreams).length > 0) {
+    throw new TetherError('transition_forbidden', 'a UDP link carries one stream, and it is live');
+  }
+  return [{ type: 'TunnelClientAttached', data: { streamId, clientHost, clientPort, pinned: admission.pins } }];
+}
+
+export function decideTunnel(state: TunnelState, command: TunnelCommand, decision: DecisionContext): readonly TunnelEvent[] {
+  const { context } = state;
+  if (command.type === 'OpenTunnel') {
+    if (!state.matches('absent')) throw new TetherError('already_exists', `device link ${command.tunnelId} already exists`);
+    return [decideOpenTunnel(command, decision)];
+  }
+  mustBeOpen(state);
+  switch (command.type) {
+    case 'AttachClient':
+      return decideAttach(state, command);
+    case 'OpenStream': {
+      const stream = context.liveStreams[command.streamId];
+      if (stream === undefined) throw new TetherError('transition_forbidden', `stream ${command.streamId} is not live on this link`);
+      if (command.agentIP === '') throw new TetherError('validation_failed', 'agentIP may not be empty', ['agentIP']);
+      // Opening twice changes nothing, so the host may retry.
+      if (stream.opened) return [];
+      const agentIP = command.agentIP === undefined ? {} : { agentIP: canonicalHost(command.agentIP) };
+      return [{ type: 'TunnelStreamOpened', data: { streamId: command.streamId, ...agentIP } }];
+    }
+    case 'CloseStream': {
+      mustBeCounts(command);
+      // Both ends may report the same end: the second finds nothing left to close.
+      if (!isLiveStream(context, command.streamId)) return [];
+      const { streamId, cause, bytesToDevice, bytesFromDevice } = command;
+      return [{ type: 'TunnelStreamClosed', data: { streamId, cause, bytesToDevice, bytesFromDevice } }];
+    }
+    case 'RecordTraffic': {
+      mustBeCounts(command);
+      mustNotDecrease(state, command);
+      const { bytesToDevice, bytesFromDevice } = command;
+      if (bytesToDevice === context.bytesToDevice && bytesFromDevice === context.bytesFromDevice) return [];
+      return [{ type: 'TunnelTrafficRecorded', data: { bytesToDevice, bytesFromDevice } }];
+    }
+    case 'CloseTunnel': {
+      mustBeCounts(command);
+      mustNotDecrease(state, command);
+      const { cause, bytesToDevice, bytesFromDevice } = command;
+      const endTime = decision.now.toISOString();
+      return [
+        { type: 'TunnelClosed', data: { cause, endTime, bytesToDevice, bytesFromDevice, bytesTransferred: bytesToDevice + bytesFromDevice } },
+      ];
+    }
+  }
+}

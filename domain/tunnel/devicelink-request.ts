@@ -1,0 +1,85 @@
+// The DeviceLink API, field for field as the seed (seeds/devicelink-api.txt):
+// POST /api/v1/devicelink/:deviceIdentifier with this body, answered with the response below.
+import { isLeft, left, right } from 'fp-ts/lib/Either.js';
+import type { Either } from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { TetherError } from '../errors.js';
+import { fieldErrors } from './field-errors.js';
+import { LinkEncryption, LinkProtocol, LinkSource, Port, TimeoutMs } from './link-fields.js';
+
+/** Unknown fields are dropped, as in every request body of the API. */
+export const DeviceLinkRequest = t.exact(
+  t.intersection([
+    t.type({ protocol: LinkProtocol }),
+    t.partial({ devicePort: Port, timeout: TimeoutMs, source: LinkSource, encrypt: LinkEncryption }),
+  ]),
+  'a JSON object',
+);
+export type DeviceLinkRequest = t.TypeOf<typeof DeviceLinkRequest>;
+
+/**
+ * The request body, or validation_failed whose message names each bad field and its rule.
+ * `where` prefixes the paths in `details` (the API passes "body").
+ */
+export function decodeDeviceLinkRequest(body: unknown, where?: string): Either<TetherError, DeviceLinkRequest> {
+  const decoded = DeviceLinkRequest.decode(body);
+  return isLeft(decoded) ? left(fieldErrors(decoded.left, 'the request body', where)) : right(decoded.right);
+}
+
+/** The module's configuration: the device port and UDP idle timeout used when a request omits them. */
+export const DeviceLinkDefaults = t.exact(t.partial({ devicePort: Port, timeout: TimeoutMs }), 'an object {devicePort?, timeout?}');
+export type DeviceLinkDefaults = t.TypeOf<typeof DeviceLinkDefaults>;
+
+/** What a link is opened with. `timeout` is the UDP idle timeout: absent, a link never idles out. */
+export interface LinkSettings {
+  readonly protocol: LinkProtocol;
+  readonly devicePort: number;
+  readonly timeout?: number;
+  readonly source?: LinkSource;
+  /** For the live link only: it never enters an event. */
+  readonly encrypt?: LinkEncryption;
+}
+
+/**
+ * The request completed by the module defaults. devicePort is required unless configured.
+ * The timeout closes an idle UDP socket (the seed); a TCP link has none, so a TCP request's
+ * timeout is ignored and not echoed.
+ */
+export function resolveLinkSettings(request: DeviceLinkRequest, defaults: DeviceLinkDefaults): Either<TetherError, LinkSettings> {
+  const devicePort = request.devicePort ?? defaults.devicePort;
+  if (devicePort === undefined) {
+    return left(
+      new TetherError('validation_failed', 'devicePort is required: no default device port is configured for DeviceLink', ['devicePort']),
+    );
+  }
+  const timeout = request.protocol === 'udp' ? (request.timeout ?? defaults.timeout) : undefined;
+  return right({
+    protocol: request.protocol,
+    devicePort,
+    ...(timeout === undefined ? {} : { timeout }),
+    ...(request.source === undefined ? {} : { source: request.source }),
+    ...(request.encrypt === undefined ? {} : { encrypt: request.encrypt }),
+  });
+}
+
+/** The answer: the settings the link uses, where the client connects, and the token that closes it. */
+export const DeviceLinkResponse = t.exact(
+  t.intersection([
+    t.type({ port: Port, token: t.string }),
+    t.partial({ devicePort: Port, timeout: TimeoutMs, source: LinkSource, encrypt: LinkEncryption }),
+  ]),
+  'a JSON object',
+);
+export type DeviceLinkResponse = t.TypeOf<typeof DeviceLinkResponse>;
+
+/** The key and IV are echoed to the requester here, and nowhere else. */
+export function deviceLinkResponse(settings: LinkSettings, opened: { readonly port: number; readonly token: string }): DeviceLinkResponse {
+  return {
+    devicePort: settings.devicePort,
+    ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
+    ...(settings.source === undefined ? {} : { source: settings.source }),
+    ...(settings.encrypt === undefined ? {} : { encrypt: settings.encrypt }),
+    port: opened.port,
+    token: opened.token,
+  };
+}

@@ -1,0 +1,102 @@
+import * as t from 'io-ts';
+import { Mac } from '../device/mac.js';
+import { Role } from '../principal.js';
+import { ByteCount, LinkProtocol, LinkSource, Port, TimeoutMs } from './link-fields.js';
+import { TerminationCause } from './termination-cause.js';
+
+/**
+ * A DeviceLink was opened: `port` on `host` (the bind address) of the hub or of relay `relay`
+ * now leads to `devicePort` on the device. Never the AES key or IV: only `encrypted`; never the
+ * token: only the SHA-256 of its secret. `sourceAddresses`: the canonical IP addresses the
+ * source host stood for when the link opened (resolved once, so pinning never depends on DNS
+ * later). `userIP`: where the API request came from.
+ */
+export const TunnelOpened = t.type({
+  type: t.literal('TunnelOpened'),
+  data: t.intersection([
+    t.type({
+      tunnelId: t.string,
+      device: Mac,
+      tenantId: t.string,
+      protocol: LinkProtocol,
+      devicePort: Port,
+      encrypted: t.boolean,
+      port: Port,
+      host: t.string,
+      relay: t.string,
+      requestedBy: t.type({ id: t.string, role: Role }),
+      tokenHash: t.string,
+      createdTime: t.string,
+    }),
+    t.partial({ timeout: TimeoutMs, source: LinkSource, sourceAddresses: t.array(t.string), userIP: t.string }),
+  ]),
+});
+export type TunnelOpened = t.TypeOf<typeof TunnelOpened>;
+
+/**
+ * A client connection (TCP) or the client's first datagram (UDP) became stream `streamId`.
+ * `pinned`: this client pinned the link to itself (the first client of a link without source).
+ */
+export const TunnelClientAttached = t.type({
+  type: t.literal('TunnelClientAttached'),
+  data: t.type({ streamId: t.string, clientHost: t.string, clientPort: Port, pinned: t.boolean }),
+});
+export type TunnelClientAttached = t.TypeOf<typeof TunnelClientAttached>;
+
+export const ClientRefusalReason = t.literal('not-the-pinned-client');
+export type ClientRefusalReason = t.TypeOf<typeof ClientRefusalReason>;
+
+/** A client the link is not pinned to was turned away (recorded once per peer, see admission.ts). */
+export const TunnelClientRefused = t.type({
+  type: t.literal('TunnelClientRefused'),
+  data: t.type({ clientHost: t.string, clientPort: Port, reason: ClientRefusalReason }),
+});
+export type TunnelClientRefused = t.TypeOf<typeof TunnelClientRefused>;
+
+/** The agent reached the device port for this stream; bytes may flow. `agentIP`: the device as the hub saw it. */
+export const TunnelStreamOpened = t.type({
+  type: t.literal('TunnelStreamOpened'),
+  data: t.intersection([t.type({ streamId: t.string }), t.partial({ agentIP: t.string })]),
+});
+export type TunnelStreamOpened = t.TypeOf<typeof TunnelStreamOpened>;
+
+/** One stream ended; its final byte counts per direction. */
+export const TunnelStreamClosed = t.type({
+  type: t.literal('TunnelStreamClosed'),
+  data: t.type({ streamId: t.string, cause: TerminationCause, bytesToDevice: ByteCount, bytesFromDevice: ByteCount }),
+});
+export type TunnelStreamClosed = t.TypeOf<typeof TunnelStreamClosed>;
+
+/** The link's cumulative byte totals so far, appended at a bounded rate by the host, not per chunk. */
+export const TunnelTrafficRecorded = t.type({
+  type: t.literal('TunnelTrafficRecorded'),
+  data: t.type({ bytesToDevice: ByteCount, bytesFromDevice: ByteCount }),
+});
+export type TunnelTrafficRecorded = t.TypeOf<typeof TunnelTrafficRecorded>;
+
+/**
+ * The link ended, with every stream still live (they end with it, for the same cause).
+ * The totals are final: exactly the bytes that crossed, in each direction and together.
+ */
+export const TunnelClosed = t.type({
+  type: t.literal('TunnelClosed'),
+  data: t.type({
+    cause: TerminationCause,
+    endTime: t.string,
+    bytesToDevice: ByteCount,
+    bytesFromDevice: ByteCount,
+    bytesTransferred: ByteCount,
+  }),
+});
+export type TunnelClosed = t.TypeOf<typeof TunnelClosed>;
+
+export const TunnelEvent = t.union([
+  TunnelOpened,
+  TunnelClientAttached,
+  TunnelClientRefused,
+  TunnelStreamOpened,
+  TunnelStreamClosed,
+  TunnelTrafficRecorded,
+  TunnelClosed,
+]);
+export type TunnelEvent = t.TypeOf<typeof TunnelEvent>;
