@@ -7,6 +7,7 @@ import { Server } from 'socket.io';
 import type { Namespace } from 'socket.io';
 import { TetherError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
+import { deviceChanged } from '../projections/devices/index.js';
 import type { PublishedChange } from '../projections/projection.js';
 import { tenantChanged } from '../projections/tenants/index.js';
 
@@ -18,6 +19,7 @@ export interface DashboardMessage {
 
 export interface DashboardServerEvents {
   [tenantChanged]: (message: DashboardMessage) => void;
+  [deviceChanged]: (message: DashboardMessage) => void;
 }
 
 export type DashboardEventName = keyof DashboardServerEvents;
@@ -37,7 +39,7 @@ export type DashboardNamespace = Namespace<DashboardClientEvents, DashboardServe
 export const adminsRoom = 'admins';
 export const tenantRoom = (tenant: string): string => `tenant:${tenant}`;
 
-const dashboardEvents: ReadonlySet<string> = new Set<DashboardEventName>([tenantChanged]);
+const dashboardEvents: ReadonlySet<string> = new Set<DashboardEventName>([tenantChanged, deviceChanged]);
 const isDashboardEvent = (name: string): name is DashboardEventName => dashboardEvents.has(name);
 
 export interface DashboardDependencies {

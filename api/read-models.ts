@@ -1,9 +1,12 @@
 // The node's read models: which projections run, and the file they live in.
 import { join } from 'node:path';
+import { devicesProjection } from '../projections/devices/index.js';
 import type { Projection } from '../projections/projection.js';
+import { provisioningCodesProjection } from '../projections/provisioning-codes/index.js';
 import { tenantsProjection } from '../projections/tenants/index.js';
 
-export const readModelProjections: readonly Projection[] = [tenantsProjection];
+// Tenants first: the device projection reads tenant grants to address its changes.
+export const readModelProjections: readonly Projection[] = [tenantsProjection, devicesProjection, provisioningCodesProjection];
 
 /** Each node has its own file, so several hubs can share one data directory. */
 export const readModelFile = (dataDir: string, nodeId: string): string => join(dataDir, `readmodels-${nodeId}.db`);

@@ -1,0 +1,72 @@
+// The device list and a device by MAC: reads of the local read model. A device outside the
+// caller's reach, unassigned devices for a tenant-admin included, is reported as not found.
+import type { FastifyPluginAsync } from 'fastify';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { decodeMac, formatMac, Mac } from '../../domain/device/mac.js';
+import { TetherError } from '../../domain/errors.js';
+import { TenantId } from '../../domain/tenant/tenant-id.js';
+import { getDevice, listDevices } from '../../projections/devices/index.js';
+import type { DeviceView, ListDevicesOptions } from '../../projections/devices/index.js';
+import { PageLimit } from '../codecs.js';
+import { parse } from '../parse.js';
+import { authorize } from '../permissions.js';
+import { visibleTenants } from '../tenant-scope.js';
+
+export const defaultDevicePageLimit = 50;
+
+interface SearchTextBrand {
+  readonly SearchText: unique symbol;
+}
+const SearchText = t.brand(
+  t.string,
+  (s): s is t.Branded<string, SearchTextBrand> => s.length >= 1 && s.length <= 200,
+  'SearchText',
+);
+
+const ListQuery = t.exact(
+  t.partial({
+    limit: PageLimit,
+    after: Mac,
+    tenant: TenantId,
+    state: t.keyof({ unassigned: null, online: null, offline: null }),
+    category: SearchText,
+    model: SearchText,
+    firmware: SearchText,
+    q: SearchText,
+  }),
+);
+const DeviceParams = t.type({ mac: t.unknown });
+
+export interface DevicePage {
+  readonly items: readonly DeviceView[];
+  /** The cursor for the next page (pass it as `after`), or null on the last page. */
+  readonly next: string | null;
+}
+
+export const deviceRoutes: FastifyPluginAsync = async (app) => {
+  const { services } = app;
+
+  app.get('/devices', async (request): Promise<DevicePage> => {
+    const principal = authorize(request.principal, 'device', 'read');
+    const { limit = defaultDevicePageLimit, ...filters } = parse(ListQuery, request.query, 'query');
+    const visibleTo = visibleTenants(services, principal);
+    // One more than asked tells whether there is a next page.
+    const options: ListDevicesOptions = { ...filters, limit: limit + 1, ...(visibleTo === undefined ? {} : { visibleTo }) };
+    const found = services.readModels.read((db) => listDevices(db, options));
+    const items = found.slice(0, limit);
+    return { items, next: found.length > limit ? (items.at(-1)?.mac ?? null) : null };
+  });
+
+  app.get('/devices/:mac', async (request): Promise<DeviceView> => {
+    const principal = authorize(request.principal, 'device', 'read');
+    const decoded = decodeMac(parse(DeviceParams, request.params, 'params').mac);
+    if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, ['params.mac']);
+    const mac = decoded.right;
+    const view = services.readModels.read((db) => getDevice(db, mac));
+    const visible = visibleTenants(services, principal);
+    const reachable = view !== undefined && (visible === undefined || (view.tenant !== null && visible.includes(view.tenant)));
+    if (!reachable) throw new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
+    return view;
+  });
+};

@@ -1,0 +1,132 @@
+// One device row as the projection keeps it, with the fields the public view leaves out.
+import type { InstalledApp } from '../../domain/device/inventory.js';
+import type { Database } from '../projection.js';
+import type { DeviceListState, DeviceView } from './device-view.js';
+
+export interface DeviceRecord {
+  readonly mac: string;
+  /** The assignment, kept while a connection without the password is online. */
+  readonly tenantId: string | null;
+  readonly online: boolean;
+  readonly authenticated: boolean;
+  readonly connectionId: string | null;
+  readonly ip: string | null;
+  readonly lastSeen: string | null;
+  readonly connectedSince: string | null;
+  readonly model: string;
+  readonly firmware: string;
+  readonly apps: readonly InstalledApp[];
+  readonly categories: readonly string[];
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+  readonly position: number;
+}
+
+export interface DeviceRow {
+  readonly mac: string;
+  readonly tenantId: string | null;
+  readonly listedTenantId: string | null;
+  readonly state: DeviceListState;
+  readonly online: number;
+  readonly authenticated: number;
+  readonly connectionId: string | null;
+  readonly ip: string | null;
+  readonly lastSeen: string | null;
+  readonly connectedSince: string | null;
+  readonly model: string;
+  readonly firmware: string;
+  readonly apps: string;
+  readonly categories: string;
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+  readonly position: number;
+}
+
+export const selectDeviceRow = `
+  SELECT d.mac, d.tenant_id AS tenantId, d.listed_tenant_id AS listedTenantId, d.state, d.online, d.authenticated,
+    d.connection_id AS connectionId, d.ip, d.last_seen AS lastSeen, d.connected_since AS connectedSince,
+    d.model, d.firmware, d.apps, d.categories, d.registered_at AS registeredAt, d.updated_at AS updatedAt, d.position
+  FROM devices d`;
+
+export function listStateOf(record: Pick<DeviceRecord, 'tenantId' | 'online' | 'authenticated'>): DeviceListState {
+  if (record.tenantId === null || (record.online && !record.authenticated)) return 'unassigned';
+  return record.online ? 'online' : 'offline';
+}
+
+export const recordOf = (row: DeviceRow): DeviceRecord => ({
+  mac: row.mac,
+  tenantId: row.tenantId,
+  online: row.online === 1,
+  authenticated: row.authenticated === 1,
+  connectionId: row.connectionId,
+  ip: row.ip,
+  lastSeen: row.lastSeen,
+  connectedSince: row.connectedSince,
+  model: row.model,
+  firmware: row.firmware,
+  apps: JSON.parse(row.apps) as InstalledApp[],
+  categories: JSON.parse(row.categories) as string[],
+  registeredAt: row.registeredAt,
+  updatedAt: row.updatedAt,
+  position: row.position,
+});
+
+export function viewOf(record: DeviceRecord): DeviceView {
+  const state = listStateOf(record);
+  return {
+    mac: record.mac,
+    tenant: state === 'unassigned' ? null : record.tenantId,
+    state,
+    online: record.online,
+    ip: record.ip,
+    lastSeen: record.lastSeen,
+    connectedSince: record.connectedSince,
+    model: record.model,
+    firmware: record.firmware,
+    apps: record.apps,
+    categories: record.categories,
+    registeredAt: record.registeredAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export function loadDeviceRecord(db: Database, mac: string): DeviceRecord | undefined {
+  const row = db.prepare<[string], DeviceRow>(`${selectDeviceRow} WHERE d.mac = ?`).get(mac);
+  return row === undefined ? undefined : recordOf(row);
+}
+
+export function saveDeviceRecord(db: Database, record: DeviceRecord): void {
+  const view = viewOf(record);
+  db.prepare(
+    `INSERT INTO devices (mac, tenant_id, listed_tenant_id, state, online, authenticated, connection_id, ip, last_seen,
+       connected_since, model, firmware, apps, categories, registered_at, updated_at, position)
+     VALUES (:mac, :tenantId, :listedTenantId, :state, :online, :authenticated, :connectionId, :ip, :lastSeen,
+       :connectedSince, :model, :firmware, :apps, :categories, :registeredAt, :updatedAt, :position)
+     ON CONFLICT (mac) DO UPDATE SET tenant_id = excluded.tenant_id, listed_tenant_id = excluded.listed_tenant_id,
+       state = excluded.state, online = excluded.online, authenticated = excluded.authenticated,
+       connection_id = excluded.connection_id, ip = excluded.ip, last_seen = excluded.last_seen,
+       connected_since = excluded.connected_since, model = excluded.model, firmware = excluded.firmware,
+       apps = excluded.apps, categories = excluded.categories, updated_at = excluded.updated_at, position = excluded.position`,
+  ).run({
+    mac: record.mac,
+    tenantId: record.tenantId,
+    listedTenantId: view.tenant,
+    state: view.state,
+    online: record.online ? 1 : 0,
+    authenticated: record.authenticated ? 1 : 0,
+    connectionId: record.connectionId,
+    ip: record.ip,
+    lastSeen: record.lastSeen,
+    connectedSince: record.connectedSince,
+    model: record.model,
+    firmware: record.firmware,
+    apps: JSON.stringify(record.apps),
+    categories: JSON.stringify(record.categories),
+    registeredAt: record.registeredAt,
+    updatedAt: record.updatedAt,
+    position: record.position,
+  });
+  db.prepare('DELETE FROM device_categories WHERE mac = ?').run(record.mac);
+  const insertCategory = db.prepare('INSERT OR IGNORE INTO device_categories (mac, category) VALUES (?, ?)');
+  for (const category of record.categories) insertCategory.run(record.mac, category);
+}

@@ -1,0 +1,39 @@
+import type { Database } from '../projection.js';
+
+// `tenant_id` is the assignment the device keeps; `listed_tenant_id` is the tenant the list
+// shows (null while unassigned or unauthenticated), the one that scopes who may see it.
+export function createDeviceTables(db: Database): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS devices (
+      mac TEXT PRIMARY KEY,
+      tenant_id TEXT,
+      listed_tenant_id TEXT,
+      state TEXT NOT NULL,
+      online INTEGER NOT NULL,
+      authenticated INTEGER NOT NULL,
+      connection_id TEXT,
+      ip TEXT,
+      last_seen TEXT,
+      connected_since TEXT,
+      model TEXT NOT NULL,
+      firmware TEXT NOT NULL,
+      apps TEXT NOT NULL,
+      categories TEXT NOT NULL,
+      registered_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      position INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS devices_by_listed_tenant ON devices (listed_tenant_id, mac);
+    CREATE INDEX IF NOT EXISTS devices_by_state ON devices (state, mac);
+    CREATE TABLE IF NOT EXISTS device_categories (
+      mac TEXT NOT NULL,
+      category TEXT NOT NULL,
+      PRIMARY KEY (mac, category)
+    );
+    CREATE INDEX IF NOT EXISTS device_categories_by_category ON device_categories (category, mac);
+  `);
+}
+
+export function dropDeviceTables(db: Database): void {
+  db.exec('DROP TABLE IF EXISTS device_categories; DROP TABLE IF EXISTS devices;');
+}

@@ -1,0 +1,30 @@
+import type { InstalledApp } from '../../domain/device/inventory.js';
+
+/**
+ * 'unassigned': no tenant, or the live connection did not present the device password
+ * (the seed's long reset); such a connection never takes the assigned device's place.
+ */
+export type DeviceListState = 'unassigned' | 'online' | 'offline';
+
+/** What a caller allowed to see a device may read: never its password hash. */
+export interface DeviceView {
+  /** Canonical form: 12 lowercase hex digits. */
+  readonly mac: string;
+  /** Null while the device shows as unassigned, even if an assignment is kept for its return. */
+  readonly tenant: string | null;
+  readonly state: DeviceListState;
+  /** Whether a control connection is live, authenticated or not. */
+  readonly online: boolean;
+  /** Address of the current or last connection. */
+  readonly ip: string | null;
+  /** Time of the last connect or disconnect. */
+  readonly lastSeen: string | null;
+  /** Start of the live connection; null while offline. */
+  readonly connectedSince: string | null;
+  readonly model: string;
+  readonly firmware: string;
+  readonly apps: readonly InstalledApp[];
+  readonly categories: readonly string[];
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+}

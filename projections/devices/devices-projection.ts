@@ -1,0 +1,115 @@
+// The device read model: one row per MAC, with what the device list shows. A change goes
+// to the rooms of the tenant the device is listed in (and of the tenants granted access
+// to it); an unassigned device, or one whose connection did not present its password,
+// goes to admins only.
+import type * as t from 'io-ts';
+import { DeviceEvent } from '../../domain/device/events.js';
+import { isMac } from '../../domain/device/mac.js';
+import { TetherError } from '../../domain/errors.js';
+import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import { idOf } from '../../domain/stream-name.js';
+import { decodeStoredEvent } from '../decode-stored-event.js';
+import type { Database, Projection, ReadModelChange } from '../projection.js';
+import { tenantAudience } from '../tenants/index.js';
+import { loadDeviceRecord, saveDeviceRecord, viewOf } from './device-record.js';
+import type { DeviceRecord } from './device-record.js';
+import { createDeviceTables, dropDeviceTables } from './device-tables.js';
+
+export const deviceChanged = 'device.changed';
+
+export const devicesProjection: Projection = {
+  name: 'devices',
+  version: 1,
+  filter: { streamPrefixes: ['device-'] },
+  migrate: createDeviceTables,
+  drop: dropDeviceTables,
+  apply(db, event) {
+    const deviceEvent = decodeStoredEvent(codecOf(event), event);
+    const mac = idOf(event.stream);
+    if (!isMac(mac)) corrupt(event, 'is not on a device-<mac> stream');
+    const stamp = { updatedAt: event.metadata.at, position: event.position };
+    if (deviceEvent.type === 'DeviceRegistered') {
+      if (deviceEvent.data.mac !== mac) corrupt(event, `names device ${deviceEvent.data.mac}`);
+      if (loadDeviceRecord(db, mac) !== undefined) corrupt(event, `registers device ${mac} again`);
+      const { model, firmware, apps, categories } = deviceEvent.data;
+      const registered: DeviceRecord = {
+        mac,
+        tenantId: null,
+        online: false,
+        authenticated: false,
+        connectionId: null,
+        ip: null,
+        lastSeen: null,
+        connectedSince: null,
+        model,
+        firmware,
+        apps,
+        categories,
+        registeredAt: event.metadata.at,
+        ...stamp,
+      };
+      return save(db, registered);
+    }
+    const device = loadDeviceRecord(db, mac) ?? corrupt(event, `concerns device ${mac}, which was never registered`);
+    switch (deviceEvent.type) {
+      case 'DeviceConnected': {
+        // Extra fields (e.g. the node that holds the connection) are not part of the list.
+        const { connectionId, ip, authenticated, at, model, firmware, apps, categories } = deviceEvent.data;
+        return save(db, {
+          ...device,
+          online: true,
+          authenticated,
+          connectionId,
+          ip,
+          lastSeen: at,
+          connectedSince: at,
+          model,
+          firmware,
+          apps,
+          categories,
+          ...stamp,
+        });
+      }
+      case 'DeviceDisconnected':
+        // As in the machine: only the live connection's end takes the device offline.
+        if (!device.online || device.connectionId !== deviceEvent.data.connectionId) return [];
+        return save(db, {
+          ...device,
+          online: false,
+          authenticated: false,
+          connectionId: null,
+          lastSeen: deviceEvent.data.at,
+          connectedSince: null,
+          ...stamp,
+        });
+      case 'DeviceAssigned':
+        // The connection it was assigned on is the one that receives the new password.
+        return save(db, { ...device, tenantId: deviceEvent.data.tenantId, authenticated: device.online, ...stamp });
+      case 'DeviceUnassigned':
+        return save(db, { ...device, tenantId: null, authenticated: false, ...stamp });
+      case 'DeviceConnectionRefused':
+      case 'DevicePasswordDelivered':
+      case 'TenantPasswordDeployed':
+      case 'ProvisioningRefused':
+        return [];
+    }
+  },
+};
+
+// Decoding with the one codec the type names reports its own errors, not every union member's.
+function codecOf(event: RecordedEvent): t.Decoder<unknown, DeviceEvent> {
+  const codec: t.Decoder<unknown, DeviceEvent> | undefined = DeviceEvent.types.find(
+    (member) => member.props.type.value === event.type,
+  );
+  return codec ?? corrupt(event, 'is not a device event');
+}
+
+function save(db: Database, device: DeviceRecord): readonly ReadModelChange[] {
+  saveDeviceRecord(db, device);
+  const view = viewOf(device);
+  return [{ name: deviceChanged, tenants: view.tenant === null ? [] : tenantAudience(db, view.tenant), payload: view }];
+}
+
+function corrupt(event: RecordedEvent, why: string): never {
+  throw new TetherError('corrupt_event', `stored event ${event.stream}@${event.revision} (${event.type}) ${why}`);
+}

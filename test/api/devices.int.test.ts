@@ -1,0 +1,184 @@
+// The device query API: filters, pages, MAC spellings, and who may see which device.
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptedMacForms } from '../../domain/device/mac.js';
+import { Devices, phone } from './devices-fixture.js';
+import { startTestHub, tokenSecret } from './hub-harness.js';
+import type { TestHub } from './hub-harness.js';
+
+interface DeviceView {
+  readonly mac: string;
+  readonly tenant: string | null;
+  readonly state: string;
+  readonly online: boolean;
+}
+interface Page {
+  readonly items: readonly DeviceView[];
+  readonly next: string | null;
+}
+
+const auditorToken = (): string => {
+  const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'auditor-1', role: 'auditor', iat: Math.floor(Date.now() / 1000) })}`;
+  return `${unsigned}.${createHmac('sha256', tokenSecret).update(unsigned).digest('base64url')}`;
+};
+
+const gateway = { model: 'IP811', firmware: '13r2', apps: [], categories: ['gateways'] };
+const mac = (n: number): string => `00112200000${n}`;
+
+describe('device query API', () => {
+  let t: TestHub;
+  let admin: string;
+  let acme: string;
+  let globex: string;
+  let initech: string;
+
+  beforeAll(async () => {
+    t = await startTestHub();
+    admin = await t.adminToken();
+    for (const id of ['acme', 'globex', 'initech']) await t.createTenant(admin, id);
+    // globex may see acme; not the other way round.
+    expect((await t.call({ method: 'PUT', url: '/api/v1/tenants/globex/grants/acme', token: admin })).statusCode).toBe(200);
+    acme = await t.tenantToken('acme', 'acme-password');
+    globex = await t.tenantToken('globex', 'globex-password');
+    initech = await t.tenantToken('initech', 'initech-password');
+
+    const devices = new Devices(t.hub);
+    await devices.add({ mac: mac(1), tenant: 'acme' });
+    await devices.add({ mac: mac(2), tenant: 'acme', inventory: gateway, online: false });
+    await devices.add({ mac: mac(3), tenant: 'globex', inventory: { ...phone, categories: ['phones', 'lobby'] } });
+    await devices.add({ mac: mac(4) });
+    await devices.add({ mac: mac(5), tenant: 'initech' });
+    // Assigned to acme, then back after a long reset: without its password it is unassigned.
+    await devices.add({ mac: mac(6), tenant: 'acme', online: false });
+    await devices.connect(mac(6), false);
+  });
+  afterAll(async () => t.close());
+
+  const get = (url: string, token?: string) => t.call({ method: 'GET', url, ...(token === undefined ? {} : { token }) });
+  async function list(query: string, token = admin): Promise<Page> {
+    const response = await get(`/api/v1/devices${query}`, token);
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json() as Page;
+  }
+  const macs = async (query: string, token = admin): Promise<string[]> => (await list(query, token)).items.map((item) => item.mac);
+
+  it('lists every device to an admin, in MAC order, with its state and listed tenant', async () => {
+    const { items, next } = await list('');
+    expect(next).toBeNull();
+    expect(items.map((d) => [d.mac, d.tenant, d.state, d.online])).toEqual([
+      [mac(1), 'acme', 'online', true],
+      [mac(2), 'acme', 'offline', false],
+      [mac(3), 'globex', 'online', true],
+      [mac(4), null, 'unassigned', true],
+      [mac(5), 'initech', 'online', true],
+      [mac(6), null, 'unassigned', true],
+    ]);
+    expect(JSON.stringify(items)).not.toContain('scrypt');
+  });
+
+  it('filters by tenant, state, category, model, firmware and text', async () => {
+    expect(await macs('?tenant=acme')).toEqual([mac(1), mac(2)]);
+    expect(await macs('?state=unassigned')).toEqual([mac(4), mac(6)]);
+    expect(await macs('?state=online')).toEqual([mac(1), mac(3), mac(5)]);
+    expect(await macs('?state=offline')).toEqual([mac(2)]);
+    expect(await macs('?category=lobby')).toEqual([mac(3)]);
+    expect(await macs('?category=phones&tenant=acme')).toEqual([mac(1)]);
+    expect(await macs('?model=IP811')).toEqual([mac(2)]);
+    expect(await macs('?firmware=13r2')).toEqual([mac(2)]);
+    expect(await macs(`?q=${encodeURIComponent('00:11:22:00:00:05')}`)).toEqual([mac(5)]);
+    expect(await macs('?q=ip81')).toEqual([mac(2)]);
+    expect(await macs('?q=nothing-like-it')).toEqual([]);
+  });
+
+  it('pages with a cursor that accepts any MAC spelling', async () => {
+    const first = await list('?limit=4');
+    expect(first.items.map((d) => d.mac)).toEqual([mac(1), mac(2), mac(3), mac(4)]);
+    expect(first.next).toBe(mac(4));
+    const second = await list(`?limit=4&after=${first.next ?? ''}`);
+    expect(second).toMatchObject({ items: [{ mac: mac(5) }, { mac: mac(6) }], next: null });
+    expect(await macs('?limit=2&after=00-11-22-00-00-02')).toEqual([mac(3), mac(4)]);
+    expect(await macs('?limit=1&tenant=acme&after=00:11:22:00:00:01')).toEqual([mac(2)]);
+  });
+
+  it('refuses bad filters and page sizes with 400', async () => {
+    for (const query of ['?limit=0', '?limit=501', '?limit=ten', '?state=lost', '?tenant=Not_A_Tenant', '?after=zz', '?q=']) {
+      const response = await get(`/api/v1/devices${query}`, admin);
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json()).toMatchObject({ error: { code: 'validation_failed' } });
+    }
+    expect((await get('/api/v1/devices?limit=500', admin)).statusCode).toBe(200);
+  });
+
+  it('reads a device by its MAC in any accepted spelling', async () => {
+    const spellings = ['00:11:22:00:00:01', '00-11-22-00-00-01', '001122000001'];
+    const bodies = await Promise.all(spellings.map(async (spelling) => get(`/api/v1/devices/${encodeURIComponent(spelling)}`, admin)));
+    bodies.forEach((response) => expect(response.statusCode).toBe(200));
+    expect(new Set(bodies.map((response) => response.body)).size).toBe(1);
+    expect(bodies[0]?.json()).toMatchObject({ mac: mac(1), tenant: 'acme', state: 'online', model: 'IP232', categories: ['phones'] });
+  });
+
+  it('answers a malformed MAC with 400 naming the accepted forms, and an unknown one with 404', async () => {
+    for (const bad of ['00:11:22:00:00', '00:11:22:00:00:0g', '00112200000', '00:11-22:00:00:01']) {
+      const response = await get(`/api/v1/devices/${encodeURIComponent(bad)}`, admin);
+      expect(response.statusCode, bad).toBe(400);
+      expect(response.json()).toMatchObject({ error: { code: 'validation_failed', details: ['params.mac'] } });
+      expect((response.json() as { error: { message: string } }).error.message).toContain(acceptedMacForms);
+    }
+    const unknown = await get('/api/v1/devices/00:11:22:99:99:99', admin);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: { code: 'not_found', details: ['params.mac'] } });
+  });
+
+  it('shows a tenant-admin the devices of its tenant only; others, unassigned ones included, are not found', async () => {
+    expect(await macs('', acme)).toEqual([mac(1), mac(2)]);
+    expect(await macs('?state=unassigned', acme)).toEqual([]);
+    expect(await macs('?tenant=globex', acme)).toEqual([]);
+    expect((await get(`/api/v1/devices/${mac(1)}`, acme)).statusCode).toBe(200);
+    const unknown = await get('/api/v1/devices/00:11:22:99:99:99', acme);
+    for (const hidden of [mac(3), mac(4), mac(5), mac(6)]) {
+      const response = await get(`/api/v1/devices/${hidden}`, acme);
+      expect(response.statusCode, hidden).toBe(404);
+      // Not a word more than for a MAC that never connected.
+      expect(response.body.replace(/[0-9A-F]{2}(:[0-9A-F]{2}){5}/g, 'MAC')).toBe(unknown.body.replace(/[0-9A-F]{2}(:[0-9A-F]{2}){5}/g, 'MAC'));
+    }
+    expect(await macs('', initech)).toEqual([mac(5)]);
+  });
+
+  it('lets a granted tenant see the devices of the tenant granted to it', async () => {
+    expect(await macs('', globex)).toEqual([mac(1), mac(2), mac(3)]);
+    expect(await macs('?tenant=acme', globex)).toEqual([mac(1), mac(2)]);
+    expect((await get(`/api/v1/devices/${mac(2)}`, globex)).statusCode).toBe(200);
+    expect((await get(`/api/v1/devices/${mac(5)}`, globex)).statusCode).toBe(404);
+  });
+
+  it('lets an auditor read every device, unassigned ones included', async () => {
+    const auditor = auditorToken();
+    expect(await macs('', auditor)).toEqual([mac(1), mac(2), mac(3), mac(4), mac(5), mac(6)]);
+    expect((await get(`/api/v1/devices/${mac(4)}`, auditor)).statusCode).toBe(200);
+  });
+
+  it('requires a token', async () => {
+    expect((await get('/api/v1/devices')).statusCode).toBe(401);
+    expect((await get(`/api/v1/devices/${mac(1)}`)).statusCode).toBe(401);
+  });
+});
+
+describe('device list page size', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(async () => t.close());
+
+  it('defaults to 50 devices a page', async () => {
+    const devices = new Devices(t.hub);
+    for (let n = 0; n < 51; n += 1) await devices.add({ mac: n.toString(16).padStart(12, '0') });
+    const admin = await t.adminToken();
+    const first = (await t.call({ method: 'GET', url: '/api/v1/devices', token: admin })).json() as Page;
+    expect(first.items).toHaveLength(50);
+    expect(first.next).toBe((49).toString(16).padStart(12, '0'));
+    const rest = (await t.call({ method: 'GET', url: `/api/v1/devices?after=${first.next ?? ''}`, token: admin })).json() as Page;
+    expect(rest).toEqual({ items: [expect.objectContaining({ mac: '000000000032' })], next: null });
+  });
+});
