@@ -1,8 +1,10 @@
 // `npm run bench -- <name>`: runs one benchmark (or all) and prints its figures.
+import { devicesBenchmark } from './devices.js';
 import { storeBenchmark } from './store.js';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   store: storeBenchmark,
+  devices: devicesBenchmark,
 };
 
 const requested = process.argv.slice(2);
