@@ -2,17 +2,23 @@
 // one HTTP server. buildHub() returns a hub ready to listen; close() undoes it in order.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { ActorRuntime } from '../actors/actor-runtime.js';
+import { DeviceSupervisor } from '../actors/device-supervisor.js';
+import { SecretSeal } from '../actors/secret-seal.js';
 import { systemClock } from '../actors/system-clock.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
+import { provisioningAggregate } from '../domain/provisioning/aggregate.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { attachDashboard } from './dashboard.js';
 import type { HubIo } from './dashboard.js';
 import { openEventStore } from './event-store-factory.js';
 import type { EventStoreConfig } from './event-store-factory.js';
+import { attachGateway } from './gateway/gateway-server.js';
+import type { GatewayTimings } from './gateway/gateway-server.js';
 import { assertAdminPassword, ensureInstanceAdmin } from './instance-admin.js';
 import { loggerOptions } from './logger-options.js';
 import { defaultLoginThrottleLimits } from './login-throttle.js';
@@ -21,10 +27,16 @@ import { authentication } from './plugins/authentication.js';
 import { errorHandling } from './plugins/error-handling.js';
 import { services } from './plugins/services.js';
 import type { HubServices } from './plugins/services.js';
+import { provisioningCodeId } from './provisioning-code-secret.js';
 import { readModelFile, readModelProjections } from './read-models.js';
 import { authRoutes } from './routes/auth.js';
+import { deviceAssignmentRoutes } from './routes/device-assignment.js';
 import { healthRoutes } from './routes/health.js';
+import { deviceRoutes } from './routes/devices.js';
+import { provisioningCodeRoutes } from './routes/provisioning-codes.js';
+import { tenantPasswordDeploymentRoutes } from './routes/tenant-password-deployment.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { loadOrCreateSealKey, parseSealKey } from './seal-key.js';
 import { visibleTenants } from './tenant-scope.js';
 import { assertTokenSecret, loadOrCreateTokenSecret } from './token-secret.js';
 
@@ -43,6 +55,11 @@ export interface HubConfig extends EventStoreConfig {
   readonly tokenLifetime?: string;
   /** Default 5000. */
   readonly readYourWritesTimeoutMs?: number;
+  /** 64 hex digits sealing the tenant passwords deployed to devices; default: <dataDir>/seal-key, generated on first use. */
+  readonly sealKey?: string;
+  /** PEM certificate and key: serve https and wss instead of http and ws. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  readonly gateway?: GatewayTimings;
 }
 
 export interface Hub {
@@ -51,9 +68,14 @@ export interface Hub {
   readonly store: EventStore;
   readonly runtime: ActorRuntime;
   readonly readModels: ProjectionRunner;
+  /** This node's live device connections. */
+  readonly devices: DeviceSupervisor;
   /** Present only when this start created the instance admin with a generated password. */
   readonly generatedAdminPassword?: string;
-  /** Stops accepting, disconnects dashboards, finishes requests, then stops runtime, projections and store. */
+  /**
+   * Stops accepting, disconnects dashboards and devices (recording each device's hub-shutdown),
+   * finishes requests, then stops runtime, projections and store.
+   */
   close(): Promise<void>;
 }
 
@@ -67,11 +89,18 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     config.tokenSecret === undefined
       ? await loadOrCreateTokenSecret(config.dataDir)
       : assertTokenSecret(config.tokenSecret, 'TETHER_TOKEN_SECRET');
+  const secretSeal = new SecretSeal(
+    config.sealKey === undefined ? await loadOrCreateSealKey(config.dataDir) : parseSealKey(config.sealKey, 'TETHER_SEAL_KEY'),
+  );
+  const { tls } = config;
+  const httpsFactory: FastifyServerFactory | undefined =
+    tls === undefined ? undefined : (handler) => createHttpsServer({ cert: tls.cert, key: tls.key }, handler);
 
   const app = Fastify({
     logger: loggerOptions(config.logLevel ?? 'info'),
     bodyLimit: bodyLimitBytes,
     genReqId: () => randomUUID(),
+    ...(httpsFactory === undefined ? {} : { serverFactory: httpsFactory }),
   });
   const store = openEventStore(config);
   const runtime = new ActorRuntime({ store, clock, logger: app.log });
@@ -81,15 +110,20 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     projections: readModelProjections,
     logger: app.log,
   });
+  const devices = new DeviceSupervisor({ runtime, store, seal: secretSeal, nodeId: config.nodeId, provisioningCodeId, logger: app.log });
   const shared: HubServices = {
     runtime,
     readModels,
     eventStore: store,
     clock,
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs ?? 5000,
+    secretSeal,
+    devices,
   };
 
   const stopServices = async (): Promise<void> => {
+    // Records the end of every live device connection while the store is still open.
+    await devices.shutdown();
     await runtime.stop();
     await readModels.stop();
     await store.close();
@@ -98,6 +132,10 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
   try {
     const admin = await ensureInstanceAdmin(runtime, config.adminPassword);
     await readModels.start();
+    // Codes that expired while no hub ran get their expiry recorded now; the others are re-armed.
+    await runtime.rearmDeadlines(provisioningAggregate);
+    // Before the gateway accepts anyone: connections a crashed run of this node left open are closed by an event.
+    await devices.start();
 
     // The request id is the correlationId of what the request appends: clients can quote it.
     app.addHook('onRequest', async (request, reply) => {
@@ -113,6 +151,10 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
         await api.register(async (secured) => {
           secured.addHook('onRequest', secured.authenticate);
           await secured.register(tenantRoutes);
+          await secured.register(deviceRoutes);
+          await secured.register(provisioningCodeRoutes);
+          await secured.register(deviceAssignmentRoutes);
+          await secured.register(tenantPasswordDeploymentRoutes);
         });
       },
       { prefix: '/api/v1' },
@@ -125,6 +167,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     });
     // Before the HTTP server closes, or its open WebSockets would hold it up.
     app.addHook('preClose', async () => dashboard.close());
+    const gateway = attachGateway(app.server, { supervisor: devices, logger: app.log, ...config.gateway });
+    app.addHook('preClose', async () => gateway.close());
     await app.ready();
 
     let closing: Promise<void> | undefined;
@@ -134,6 +178,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
       store,
       runtime,
       readModels,
+      devices,
       ...(admin.created && admin.generatedPassword !== undefined ? { generatedAdminPassword: admin.generatedPassword } : {}),
       close: () =>
         (closing ??= (async () => {

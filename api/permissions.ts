@@ -4,7 +4,7 @@
 import { TetherError } from '../domain/errors.js';
 import type { Principal, Role } from '../domain/principal.js';
 
-export type Resource = 'tenant' | 'tenantPassword' | 'tenantGrant';
+export type Resource = 'tenant' | 'tenantPassword' | 'tenantGrant' | 'device' | 'provisioningCode';
 export type Action = 'create' | 'read' | 'update' | 'delete';
 
 export interface Permission {
@@ -12,12 +12,23 @@ export interface Permission {
   readonly action: Action;
 }
 
-const readOnly: readonly Permission[] = [{ resource: 'tenant', action: 'read' }];
+const readOnly: readonly Permission[] = [
+  { resource: 'tenant', action: 'read' },
+  { resource: 'device', action: 'read' },
+  { resource: 'provisioningCode', action: 'read' },
+];
 
 const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
   admin: 'all',
   system: 'all',
-  'tenant-admin': [...readOnly, { resource: 'tenantPassword', action: 'update' }],
+  'tenant-admin': [
+    ...readOnly,
+    { resource: 'tenantPassword', action: 'update' },
+    // Assigning, moving and unassigning a device it sees.
+    { resource: 'device', action: 'update' },
+    { resource: 'provisioningCode', action: 'create' },
+    { resource: 'provisioningCode', action: 'delete' },
+  ],
   auditor: readOnly,
   device: [],
   relay: [],

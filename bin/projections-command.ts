@@ -2,7 +2,6 @@
 import { Command } from 'commander';
 import { pino } from 'pino';
 import type { Fsync } from '../api/event-store-factory.js';
-import { rebuildReadModels } from '../api/rebuild-read-models.js';
 import { dataOption, eventStoreOption, fsyncOption, logLevelOption, nodeIdOption } from './cli-options.js';
 
 interface RebuildOptions {
@@ -14,6 +13,8 @@ interface RebuildOptions {
 }
 
 async function rebuild(options: RebuildOptions): Promise<void> {
+  // Loaded here, not at the top: `tether agent` shares this binary and must start light.
+  const { rebuildReadModels } = await import('../api/rebuild-read-models.js');
   const result = await rebuildReadModels({
     dataDir: options.data,
     nodeId: options.nodeId ?? 'node-8080',

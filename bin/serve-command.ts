@@ -1,7 +1,8 @@
 // `tether serve`: the hub, until SIGTERM or SIGINT.
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { buildHub } from '../api/hub.js';
 import type { Fsync } from '../api/event-store-factory.js';
+import { TetherError } from '../domain/errors.js';
 import { dataOption, eventStoreOption, fsyncOption, logLevelOption, nodeIdOption, parsePort } from './cli-options.js';
 
 interface ServeOptions {
@@ -12,12 +13,33 @@ interface ServeOptions {
   readonly fsync: Fsync;
   readonly nodeId?: string;
   readonly logLevel: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+}
+
+function readPem(file: string, option: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new TetherError('invalid_configuration', `${option}: cannot read ${file}: ${(error as Error).message}`, [option]);
+  }
+}
+
+function tlsOf(options: ServeOptions): { cert: Buffer; key: Buffer } | undefined {
+  if (options.tlsCert === undefined && options.tlsKey === undefined) return undefined;
+  if (options.tlsCert === undefined || options.tlsKey === undefined) {
+    throw new TetherError('invalid_configuration', '--tls-cert and --tls-key go together: give both, or neither for plain http', ['tls']);
+  }
+  return { cert: readPem(options.tlsCert, '--tls-cert'), key: readPem(options.tlsKey, '--tls-key') };
 }
 
 // Past this, a shutdown that hangs (a stuck request) gives up and exits non-zero.
 const shutdownGraceMs = 15_000;
 
 async function serve(options: ServeOptions): Promise<void> {
+  const tls = tlsOf(options);
+  // Loaded here, not at the top: `tether agent` shares this binary and must start light.
+  const { buildHub } = await import('../api/hub.js');
   const hub = await buildHub({
     dataDir: options.data,
     nodeId: options.nodeId ?? `node-${options.port}`,
@@ -26,6 +48,8 @@ async function serve(options: ServeOptions): Promise<void> {
     ...(options.eventstore ? { eventStoreUrl: options.eventstore } : {}),
     ...(process.env.TETHER_TOKEN_SECRET ? { tokenSecret: process.env.TETHER_TOKEN_SECRET } : {}),
     ...(process.env.TETHER_ADMIN_PASSWORD ? { adminPassword: process.env.TETHER_ADMIN_PASSWORD } : {}),
+    ...(process.env.TETHER_SEAL_KEY ? { sealKey: process.env.TETHER_SEAL_KEY } : {}),
+    ...(tls === undefined ? {} : { tls }),
   });
   const shutdown = (signal: NodeJS.Signals): void => {
     hub.app.log.info({ signal }, 'shutting down');
@@ -57,7 +81,7 @@ async function serve(options: ServeOptions): Promise<void> {
 
 export const serveCommand = (): Command =>
   new Command('serve')
-    .description('run the hub: REST API under /api/v1, socket.io dashboards, /healthz and /readyz on one port')
+    .description('run the hub: REST API under /api/v1, socket.io dashboards, the device gateway at /gateway, /healthz and /readyz on one port')
     .addOption(new Option('--port <port>', 'TCP port to listen on').argParser(parsePort).default(8080))
     .addOption(new Option('--host <address>', 'address to listen on').default('127.0.0.1'))
     .addOption(dataOption())
@@ -65,6 +89,8 @@ export const serveCommand = (): Command =>
     .addOption(fsyncOption())
     .addOption(nodeIdOption('node-<port>'))
     .addOption(logLevelOption())
+    .option('--tls-cert <file>', 'PEM certificate (chain): serve https and wss instead of http and ws; needs --tls-key')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
     .addHelpText(
       'after',
       `
@@ -73,6 +99,9 @@ Environment:
                           without it one is generated and printed once ("admin password: ...")
   TETHER_TOKEN_SECRET     key signing bearer tokens (32+ characters); without it one is
                           generated into <data>/token-secret and shared by hubs on that directory
+  TETHER_SEAL_KEY         64 hex digits: the key sealing the tenant passwords the hub deploys
+                          to devices, kept out of the event store; without it one is
+                          generated into <data>/seal-key and shared by hubs on that directory
   TETHER_EVENTSTORE_URL   same as --eventstore
 
 Several hubs may share one --data directory on one machine: give each its own --port

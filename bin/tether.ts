@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `tether` command line.
 import { Command } from 'commander';
+import { agentCommand } from '../agent/agent-command.js';
 import { isTetherError } from '../domain/errors.js';
 import { projectionsCommand } from './projections-command.js';
 import { serveCommand } from './serve-command.js';
@@ -9,7 +10,8 @@ const program = new Command('tether')
   .description('Tether: a self-hosted hub for reaching and managing devices in the field')
   .showHelpAfterError()
   .addCommand(serveCommand())
-  .addCommand(projectionsCommand());
+  .addCommand(projectionsCommand())
+  .addCommand(agentCommand());
 
 // An operator's mistake (bad configuration, a port in use) is told in one line; a bug keeps its stack.
 const isOperational = (error: unknown): error is Error =>

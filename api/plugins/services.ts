@@ -1,6 +1,8 @@
 // The hub's shared services, decorated onto the root instance for every route plugin.
 import fp from 'fastify-plugin';
 import type { ActorRuntime } from '../../actors/actor-runtime.js';
+import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
+import type { SecretSeal } from '../../actors/secret-seal.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
@@ -12,6 +14,10 @@ export interface HubServices {
   readonly clock: Clock;
   /** How long a command's reply waits for the local read models to show its events. */
   readonly readYourWritesTimeoutMs: number;
+  /** Seals secrets the hub must give back later (tenant passwords it deploys to devices). */
+  readonly secretSeal: SecretSeal;
+  /** This node's live device connections. */
+  readonly devices: DeviceSupervisor;
 }
 
 declare module 'fastify' {
@@ -28,6 +34,8 @@ export const services = fp<HubServices>(
       eventStore: options.eventStore,
       clock: options.clock,
       readYourWritesTimeoutMs: options.readYourWritesTimeoutMs,
+      secretSeal: options.secretSeal,
+      devices: options.devices,
     });
   },
   { name: 'tether-services' },

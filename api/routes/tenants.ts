@@ -43,7 +43,8 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     const principal = authorize(request.principal, 'tenant', 'create');
     const body = parse(CreateTenantBody, request.body, 'body');
     const passwordHash = await hashSecret(body.password);
-    const command: TenantCommand = { type: 'CreateTenant', tenantId: body.id, name: body.name, passwordHash };
+    const sealedPassword = services.secretSeal.seal(body.password, body.id);
+    const command: TenantCommand = { type: 'CreateTenant', tenantId: body.id, name: body.name, passwordHash, sealedPassword };
     await readYourWrites(services, await runtime.execute(tenantAggregate, body.id, command, commandContext(request, principal)));
     return reply.code(201).header('location', `/api/v1/tenants/${body.id}`).send(viewOf(services, body.id));
   });
@@ -82,7 +83,11 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       throw new TetherError('forbidden', 'a tenant-admin may change only its own tenant password');
     }
     await assertTenantExists(services, id);
-    const command: TenantCommand = { type: 'ChangeTenantPassword', passwordHash: await hashSecret(body.password) };
+    const command: TenantCommand = {
+      type: 'ChangeTenantPassword',
+      passwordHash: await hashSecret(body.password),
+      sealedPassword: services.secretSeal.seal(body.password, id),
+    };
     await readYourWrites(services, await runtime.execute(tenantAggregate, id, command, commandContext(request, principal)));
     return viewOf(services, id);
   });

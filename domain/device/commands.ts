@@ -14,6 +14,8 @@ export type DeviceCommand =
       readonly inventory: DeviceInventory;
       /** The hello carried the password matching the stored hash. */
       readonly passwordValid: boolean;
+      /** The hub node that holds the connection's socket. */
+      readonly nodeId: string;
     }
   | { readonly type: 'RecordDisconnection'; readonly connectionId: string; readonly cause: DisconnectCause }
   | {
@@ -25,5 +27,6 @@ export type DeviceCommand =
     }
   | { readonly type: 'UnassignDevice' }
   | { readonly type: 'RecordPasswordDelivered'; readonly connectionId: string }
-  | { readonly type: 'RecordTenantPasswordDeployed'; readonly connectionId: string }
+  /** `tenantId`: the tenant whose password goes out; refused unless the device is in that tenant. */
+  | { readonly type: 'RecordTenantPasswordDeployed'; readonly connectionId: string; readonly tenantId: string }
   | { readonly type: 'RecordProvisioningRefused'; readonly ip: string; readonly reason: ProvisioningRefusalReason };

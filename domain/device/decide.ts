@@ -17,7 +17,14 @@ type RecordConnection = Extract<DeviceCommand, { type: 'RecordConnection' }>;
 function connected(command: RecordConnection, authenticated: boolean, now: Date): DeviceConnected {
   return {
     type: 'DeviceConnected',
-    data: { connectionId: command.connectionId, ip: command.ip, authenticated, at: now.toISOString(), ...command.inventory },
+    data: {
+      connectionId: command.connectionId,
+      ip: command.ip,
+      authenticated,
+      at: now.toISOString(),
+      ...command.inventory,
+      nodeId: command.nodeId,
+    },
   };
 }
 
@@ -92,6 +99,10 @@ export function decideDevice(state: DeviceState, command: DeviceCommand, { now }
       mustBeTheLiveConnection(state, command.connectionId, 'tenant password');
       if (!isAssigned(state) || !context.authenticated || context.tenantId === undefined) {
         throw new TetherError('transition_forbidden', 'the tenant password goes only to an assigned device that presented its password');
+      }
+      // The device may have moved since the caller looked: never send one tenant's password to another's device.
+      if (context.tenantId !== command.tenantId) {
+        throw new TetherError('transition_forbidden', `device ${formatMac(context.mac)} is no longer in tenant ${command.tenantId}`);
       }
       return [{ type: 'TenantPasswordDeployed', data: { tenantId: context.tenantId, connectionId: command.connectionId } }];
     case 'RecordProvisioningRefused':

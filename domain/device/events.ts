@@ -15,11 +15,16 @@ export type DeviceRegistered = t.TypeOf<typeof DeviceRegistered>;
 /**
  * The device's control connection is live. `authenticated`: an assigned device presented
  * its password; a connection without it shows the device as unassigned but never touches
- * the assignment. `at` is in the data so the machine can keep `lastSeen`.
+ * the assignment. `at` is in the data so the machine can keep `lastSeen`. `nodeId`: the hub
+ * node holding the socket, so that node can close the connection by an event after a crash
+ * (optional: events recorded before it existed still replay).
  */
 export const DeviceConnected = t.type({
   type: t.literal('DeviceConnected'),
-  data: t.type({ connectionId: t.string, ip: t.string, authenticated: t.boolean, at: t.string, ...inventory }),
+  data: t.intersection([
+    t.type({ connectionId: t.string, ip: t.string, authenticated: t.boolean, at: t.string, ...inventory }),
+    t.partial({ nodeId: t.string }),
+  ]),
 });
 export type DeviceConnected = t.TypeOf<typeof DeviceConnected>;
 

@@ -17,6 +17,8 @@ export interface DeviceContext {
   readonly passwordDelivered: boolean;
   /** The live control connection; set only while online. */
   readonly connectionId?: string;
+  /** The hub node holding the live connection's socket; set only while online. */
+  readonly nodeId?: string;
   /** Address of the current or last connection. */
   readonly ip?: string;
   /** The live connection belongs to the assigned device; false means it shows as unassigned. */
@@ -135,6 +137,7 @@ export const deviceMachine = setup({
                   target: 'online',
                   actions: assign(({ event }) => ({
                     connectionId: event.data.connectionId,
+                    nodeId: event.data.nodeId,
                     ip: event.data.ip,
                     authenticated: event.data.authenticated,
                     lastSeen: event.data.at,
@@ -151,7 +154,12 @@ export const deviceMachine = setup({
                 DeviceDisconnected: {
                   guard: 'currentConnection',
                   target: 'offline',
-                  actions: assign({ connectionId: undefined, authenticated: false, lastSeen: ({ event }) => event.data.at }),
+                  actions: assign({
+                    connectionId: undefined,
+                    nodeId: undefined,
+                    authenticated: false,
+                    lastSeen: ({ event }) => event.data.at,
+                  }),
                 },
                 DeviceConnectionRefused: {
                   actions: assign({ refusedConnections: ({ context }) => context.refusedConnections + 1 }),

@@ -7,6 +7,10 @@ export interface TenantContext {
   readonly passwordHash: string;
   /** Tenants this tenant's admins may also see and act on. */
   readonly grants: readonly string[];
+  /** The password encrypted with the hub's seal key, for deployment; absent for tenants older than sealing. */
+  readonly sealedPassword?: string;
+  /** "Deploy the tenant password on all devices": on unless turned off. */
+  readonly passwordDeployment: boolean;
 }
 
 export const tenantMachine = setup({
@@ -22,7 +26,7 @@ export const tenantMachine = setup({
 }).createMachine({
   id: 'tenant',
   initial: 'absent',
-  context: { tenantId: '', name: '', passwordHash: '', grants: [] },
+  context: { tenantId: '', name: '', passwordHash: '', grants: [], passwordDeployment: true },
   states: {
     absent: {
       on: {
@@ -32,7 +36,9 @@ export const tenantMachine = setup({
             tenantId: event.data.tenantId,
             name: event.data.name,
             passwordHash: event.data.passwordHash,
+            sealedPassword: event.data.sealedPassword,
             grants: [],
+            passwordDeployment: true,
           })),
         },
       },
@@ -40,7 +46,11 @@ export const tenantMachine = setup({
     active: {
       on: {
         TenantPasswordChanged: {
-          actions: assign({ passwordHash: ({ event }) => event.data.passwordHash }),
+          // A change without a sealed password leaves nothing to deploy, rather than the old one.
+          actions: assign({ passwordHash: ({ event }) => event.data.passwordHash, sealedPassword: ({ event }) => event.data.sealedPassword }),
+        },
+        TenantPasswordDeploymentChanged: {
+          actions: assign({ passwordDeployment: ({ event }) => event.data.enabled }),
         },
         TenantAccessGranted: {
           guard: 'grantable',

@@ -13,13 +13,14 @@ export interface ListTenantsOptions {
 interface TenantRow {
   readonly id: string;
   readonly name: string;
+  readonly passwordDeployment: number;
   readonly grants: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
 
 const selectView = `
-  SELECT t.id, t.name, t.created_at AS createdAt, t.updated_at AS updatedAt,
+  SELECT t.id, t.name, t.password_deployment AS passwordDeployment, t.created_at AS createdAt, t.updated_at AS updatedAt,
     (SELECT json_group_array(granted_tenant_id) FROM
       (SELECT granted_tenant_id FROM tenant_grants g WHERE g.tenant_id = t.id ORDER BY granted_tenant_id)) AS grants
   FROM tenants t`;
@@ -28,6 +29,7 @@ const toView = (row: TenantRow): TenantView => ({
   id: row.id,
   name: row.name,
   grants: JSON.parse(row.grants) as string[],
+  passwordDeployment: row.passwordDeployment === 1,
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
 });

@@ -5,6 +5,7 @@ export function createTenantTables(db: Database): void {
     CREATE TABLE IF NOT EXISTS tenants (
       id TEXT PRIMARY KEY,
       name TEXT NOT NULL,
+      password_deployment INTEGER NOT NULL DEFAULT 1,
       created_at TEXT NOT NULL,
       updated_at TEXT NOT NULL,
       position INTEGER NOT NULL

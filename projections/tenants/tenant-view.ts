@@ -4,6 +4,8 @@ export interface TenantView {
   readonly name: string;
   /** Tenants this tenant may also see and act on, by id. */
   readonly grants: readonly string[];
+  /** "Deploy the tenant password on all devices". */
+  readonly passwordDeployment: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

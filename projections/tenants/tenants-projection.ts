@@ -14,7 +14,8 @@ export const tenantChanged = 'tenant.changed';
 
 export const tenantsProjection: Projection = {
   name: 'tenants',
-  version: 1,
+  // 2: passwordDeployment.
+  version: 2,
   filter: { streamPrefixes: ['tenant-'] },
   migrate: createTenantTables,
   drop: dropTenantTables,
@@ -53,6 +54,10 @@ export const tenantsProjection: Projection = {
           tenantId,
           tenantEvent.data.grantedTenantId,
         );
+        return [changeOf(db, tenantId)];
+      case 'TenantPasswordDeploymentChanged':
+        touch(db, event, tenantId);
+        db.prepare('UPDATE tenants SET password_deployment = ? WHERE id = ?').run(tenantEvent.data.enabled ? 1 : 0, tenantId);
         return [changeOf(db, tenantId)];
     }
   },

@@ -39,7 +39,9 @@ describe('tenants', () => {
     expect(created.statusCode).toBe(201);
     expect(created.headers.location).toBe('/api/v1/tenants/acme');
     expect(created.json()).toMatchObject({ id: 'acme', name: 'Acme Corp', grants: [] });
-    expect(created.body).not.toContain('password');
+    expect(created.body).not.toContain('acme-password');
+    expect(created.body).not.toContain('passwordHash');
+    expect(created.body).not.toContain('sealed');
 
     const read = await get('/api/v1/tenants/acme', admin);
     expect(read.statusCode).toBe(200);

@@ -1,3 +1,4 @@
+import { isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { DecisionContext } from '../../domain/aggregate.js';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
@@ -23,11 +24,12 @@ const connect = (connectionId: string, passwordValid: boolean, ip = '192.0.2.1',
   ip,
   inventory: inv,
   passwordValid,
+  nodeId: 'node-a',
 });
 const registered: DeviceEvent = { type: 'DeviceRegistered', data: { mac, ...inventory } };
 const connected = (connectionId: string, authenticated: boolean, at = t0, ip = '192.0.2.1', inv = inventory): DeviceEvent => ({
   type: 'DeviceConnected',
-  data: { connectionId, ip, authenticated, at, ...inv },
+  data: { connectionId, ip, authenticated, at, ...inv, nodeId: 'node-a' },
 });
 const disconnected = (connectionId: string, cause: 'closed' | 'superseded', at = t0): DeviceEvent => ({
   type: 'DeviceDisconnected',
@@ -132,6 +134,16 @@ describe('device decider: connections', () => {
     given(deviceAggregate, assignedOnline).when({ type: 'RecordDisconnection', connectionId: 'c1', cause: 'closed' }).then([]);
   });
 
+  it('records which hub node holds the live connection, and forgets it once offline', () => {
+    expect(stateAfter(deviceMachine, assignedOnline).context.nodeId).toBe('node-a');
+    expect(stateAfter(deviceMachine, assignedOffline).context.nodeId).toBeUndefined();
+  });
+
+  it('replays a connection recorded before connections named their node', () => {
+    const legacy = { connectionId: 'c1', ip: '192.0.2.1', authenticated: false, at: t0, ...inventory };
+    expect(isRight(deviceAggregate.events.decode({ type: 'DeviceConnected', data: legacy }))).toBe(true);
+  });
+
   it('keeps an online device resident, and lets an offline one go', () => {
     expect(deviceAggregate.keepResident?.(stateAfter(deviceMachine, assignedOnline))).toBe(true);
     expect(deviceAggregate.keepResident?.(stateAfter(deviceMachine, assignedOffline))).toBe(false);
@@ -205,15 +217,23 @@ describe('device decider: passwords and provisioning', () => {
 
   it('deploys the tenant password to an authenticated connection, recording the tenant', () => {
     given(deviceAggregate, assignedOnline)
-      .when({ type: 'RecordTenantPasswordDeployed', connectionId: 'c2' })
+      .when({ type: 'RecordTenantPasswordDeployed', connectionId: 'c2', tenantId: 'acme' })
       .then([{ type: 'TenantPasswordDeployed', data: { tenantId: 'acme', connectionId: 'c2' } }]);
   });
 
   it('never deploys the tenant password to a connection without the device password', () => {
     given(deviceAggregate, [...assignedOffline, connected('rogue', false)])
-      .when({ type: 'RecordTenantPasswordDeployed', connectionId: 'rogue' })
+      .when({ type: 'RecordTenantPasswordDeployed', connectionId: 'rogue', tenantId: 'acme' })
       .thenFails('transition_forbidden');
-    given(deviceAggregate, online).when({ type: 'RecordTenantPasswordDeployed', connectionId: 'c1' }).thenFails('transition_forbidden');
+    given(deviceAggregate, online)
+      .when({ type: 'RecordTenantPasswordDeployed', connectionId: 'c1', tenantId: 'acme' })
+      .thenFails('transition_forbidden');
+  });
+
+  it('never deploys a tenant password to a device that has moved to another tenant', () => {
+    given(deviceAggregate, assignedOnline)
+      .when({ type: 'RecordTenantPasswordDeployed', connectionId: 'c2', tenantId: 'globex' })
+      .thenFails('transition_forbidden');
   });
 
   it('records a refused provisioning attempt on the device stream', () => {

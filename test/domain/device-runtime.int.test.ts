@@ -15,6 +15,7 @@ const connect = (connectionId: string, passwordValid: boolean): DeviceCommand =>
   ip: '192.0.2.1',
   inventory,
   passwordValid,
+  nodeId: 'node-a',
 });
 
 let fixture: RuntimeFixture;
@@ -31,7 +32,7 @@ describe('device aggregate in the actor runtime', () => {
     await runtime.execute(deviceAggregate, mac, connect('c1', false), hub);
     await runtime.execute(deviceAggregate, mac, { type: 'AssignDevice', tenantId: 'acme', passwordHash: 'h1', via: 'admin' }, admin);
     await runtime.execute(deviceAggregate, mac, { type: 'RecordPasswordDelivered', connectionId: 'c1' }, hub);
-    await runtime.execute(deviceAggregate, mac, { type: 'RecordTenantPasswordDeployed', connectionId: 'c1' }, hub);
+    await runtime.execute(deviceAggregate, mac, { type: 'RecordTenantPasswordDeployed', connectionId: 'c1', tenantId: 'acme' }, hub);
     const refused = await runtime.execute(deviceAggregate, mac, connect('rogue', false), hub);
     expect(refused.events.map((e) => e.type)).toEqual(['DeviceConnectionRefused']);
     const superseding = await runtime.execute(deviceAggregate, mac, connect('c2', true), hub);
@@ -57,5 +58,8 @@ describe('device aggregate in the actor runtime', () => {
     expect(isOnline(replayed.state)).toBe(false);
     expect(isAssigned(replayed.state)).toBe(false);
     expect(replayed.state.context).toMatchObject({ mac, lastSeen: '2026-01-01T00:00:00.000Z', refusedConnections: 1, tenantPasswordDeployments: 1 });
+    expect(replayed.state.context.nodeId).toBeUndefined();
+    const connected = (await fixture.stream('device-001122aabbcc')).find((e) => e.type === 'DeviceConnected');
+    expect(connected?.data.nodeId).toBe('node-a');
   });
 });

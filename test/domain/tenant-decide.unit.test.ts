@@ -103,6 +103,43 @@ describe('tenant machine', () => {
       revoked(globex),
       { type: 'TenantPasswordChanged', data: { tenantId: acme, passwordHash: 'scrypt$3' } },
     ]);
-    expect(state.context).toEqual({ tenantId: acme, name: 'ACME', passwordHash: 'scrypt$3', grants: [initech] });
+    expect(state.context).toEqual({ tenantId: acme, name: 'ACME', passwordHash: 'scrypt$3', grants: [initech], passwordDeployment: true });
+  });
+
+  it('keeps the sealed password of the last change, and forgets it on a change without one', () => {
+    const sealedCreation: TenantEvent = { type: 'TenantCreated', data: { tenantId: acme, name: 'ACME', passwordHash: 'scrypt$1', sealedPassword: 'v1.a' } };
+    const resealed: TenantEvent = { type: 'TenantPasswordChanged', data: { tenantId: acme, passwordHash: 'scrypt$2', sealedPassword: 'v1.b' } };
+    expect(stateAfter(tenantMachine, [sealedCreation]).context.sealedPassword).toBe('v1.a');
+    expect(stateAfter(tenantMachine, [sealedCreation, resealed]).context.sealedPassword).toBe('v1.b');
+    const unsealed: TenantEvent = { type: 'TenantPasswordChanged', data: { tenantId: acme, passwordHash: 'scrypt$3' } };
+    expect(stateAfter(tenantMachine, [sealedCreation, resealed, unsealed]).context.sealedPassword).toBeUndefined();
+  });
+});
+
+describe('tenant password deployment', () => {
+  const turned = (enabled: boolean): TenantEvent => ({ type: 'TenantPasswordDeploymentChanged', data: { tenantId: acme, enabled } });
+
+  it('is on from creation', () => {
+    expect(stateAfter(tenantMachine, [created]).context.passwordDeployment).toBe(true);
+  });
+
+  it('turns off and on again; setting what holds decides nothing', () => {
+    given(tenantAggregate, [created]).when({ type: 'SetTenantPasswordDeployment', enabled: false }).then([turned(false)]);
+    given(tenantAggregate, [created]).when({ type: 'SetTenantPasswordDeployment', enabled: true }).then([]);
+    given(tenantAggregate, [created, turned(false)]).when({ type: 'SetTenantPasswordDeployment', enabled: true }).then([turned(true)]);
+    expect(stateAfter(tenantMachine, [created, turned(false)]).context.passwordDeployment).toBe(false);
+  });
+
+  it('refuses the setting for a tenant that does not exist', () => {
+    given(tenantAggregate, []).when({ type: 'SetTenantPasswordDeployment', enabled: false }).thenFails('not_found');
+  });
+
+  it('carries the sealed password into the events, never the password', () => {
+    given(tenantAggregate, [])
+      .when({ type: 'CreateTenant', tenantId: acme, name: 'ACME', passwordHash: 'scrypt$1', sealedPassword: 'v1.sealed' })
+      .then([{ type: 'TenantCreated', data: { tenantId: acme, name: 'ACME', passwordHash: 'scrypt$1', sealedPassword: 'v1.sealed' } }]);
+    given(tenantAggregate, [created])
+      .when({ type: 'ChangeTenantPassword', passwordHash: 'scrypt$2', sealedPassword: 'v1.other' })
+      .then([{ type: 'TenantPasswordChanged', data: { tenantId: acme, passwordHash: 'scrypt$2', sealedPassword: 'v1.other' } }]);
   });
 });

@@ -51,13 +51,24 @@ describe('tenants projection', () => {
       id: 'acme',
       name: 'acme Ltd',
       grants: [],
+      passwordDeployment: true,
       createdAt: minute(1),
       updatedAt: minute(2),
     });
     const columns = runner.read((db) => db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('tenants'));
-    expect(columns).toEqual(['id', 'name', 'created_at', 'updated_at', 'position']);
+    expect(columns).toEqual(['id', 'name', 'password_deployment', 'created_at', 'updated_at', 'position']);
     const everything = JSON.stringify(runner.read((db) => dumpTables(db, ['tenants', 'tenant_grants'])));
     expect(everything).not.toContain('scrypt');
+  });
+
+  it('keeps whether the tenant deploys its password to devices, and never its sealed password', async () => {
+    await append('acme', 'TenantCreated', { name: 'acme Ltd', passwordHash: 'scrypt$secret', sealedPassword: 'v1.sealed' }, minute(1));
+    await append('acme', 'TenantPasswordDeploymentChanged', { enabled: false }, minute(3));
+    expect(runner.read((db) => getTenant(db, 'acme'))).toMatchObject({ passwordDeployment: false, updatedAt: minute(3) });
+    expect(changes.at(-1)).toMatchObject({ name: 'tenant.changed', payload: { id: 'acme', passwordDeployment: false } });
+    await append('acme', 'TenantPasswordDeploymentChanged', { enabled: true }, minute(4));
+    expect(runner.read((db) => getTenant(db, 'acme'))?.passwordDeployment).toBe(true);
+    expect(JSON.stringify(runner.read((db) => dumpTables(db, ['tenants'])))).not.toContain('sealed');
     expect(runner.read((db) => getTenant(db, 'nobody'))).toBeUndefined();
   });
 
@@ -69,21 +80,21 @@ describe('tenants projection', () => {
     expect(changes[0]).toEqual({
       name: 'tenant.changed',
       tenants: ['acme'],
-      payload: { id: 'acme', name: 'acme Ltd', grants: [], createdAt: minute(0), updatedAt: minute(0) },
+      payload: { id: 'acme', name: 'acme Ltd', grants: [], passwordDeployment: true, createdAt: minute(0), updatedAt: minute(0) },
       position: created,
     });
     expect(changes.slice(2)).toEqual([
       {
         name: 'tenant.changed',
         tenants: ['globex'],
-        payload: { id: 'globex', name: 'globex Ltd', grants: ['acme'], createdAt: minute(0), updatedAt: minute(7) },
+        payload: { id: 'globex', name: 'globex Ltd', grants: ['acme'], passwordDeployment: true, createdAt: minute(0), updatedAt: minute(7) },
         position: granted,
       },
       // acme itself did not change, but globex may now see it.
       {
         name: 'tenant.changed',
         tenants: ['acme', 'globex'],
-        payload: { id: 'acme', name: 'acme Ltd', grants: [], createdAt: minute(0), updatedAt: minute(0) },
+        payload: { id: 'acme', name: 'acme Ltd', grants: [], passwordDeployment: true, createdAt: minute(0), updatedAt: minute(0) },
         position: granted,
       },
     ]);

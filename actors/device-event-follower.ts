@@ -1,0 +1,56 @@
+// What the device supervisor must hear from the log, whichever node appended it: a
+// connection ended elsewhere, an assignment changed, a tenant password to deploy again.
+import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
+import { idOf } from '../domain/stream-name.js';
+
+export interface DeviceEventHandlers {
+  /** A connection was recorded as ended (e.g. another node superseded it). */
+  connectionEnded(mac: string, connectionId: string): void;
+  /** The device was assigned, moved or unassigned. */
+  assignmentChanged(mac: string): void;
+  /** The tenant's password changed, or its deployment was turned on. */
+  tenantPasswordToDeploy(tenantId: string, cause: RecordedEvent): void;
+}
+
+export interface DeviceEventFollower {
+  close(): Promise<void>;
+}
+
+const followed = ['DeviceDisconnected', 'DeviceAssigned', 'DeviceUnassigned', 'TenantPasswordChanged', 'TenantPasswordDeploymentChanged'];
+
+function dispatch(event: RecordedEvent, handlers: DeviceEventHandlers): void {
+  const id = idOf(event.stream);
+  switch (event.type) {
+    case 'DeviceDisconnected':
+      if (typeof event.data.connectionId === 'string') handlers.connectionEnded(id, event.data.connectionId);
+      return;
+    case 'DeviceAssigned':
+    case 'DeviceUnassigned':
+      handlers.assignmentChanged(id);
+      return;
+    case 'TenantPasswordChanged':
+      handlers.tenantPasswordToDeploy(id, event);
+      return;
+    case 'TenantPasswordDeploymentChanged':
+      if (event.data.enabled === true) handlers.tenantPasswordToDeploy(id, event);
+      return;
+  }
+}
+
+/** Follows the log from its end (the past is in the actors' state); `onError` hears if it breaks. */
+export function followDeviceEvents(store: EventStore, handlers: DeviceEventHandlers, onError: (error: unknown) => void): DeviceEventFollower {
+  const subscription = store.subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: ['device-', 'tenant-'], eventTypes: followed } });
+  const done = (async () => {
+    try {
+      for await (const event of subscription) dispatch(event, handlers);
+    } catch (error) {
+      onError(error);
+    }
+  })();
+  return {
+    close: async () => {
+      await subscription.close();
+      await done;
+    },
+  };
+}

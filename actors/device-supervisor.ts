@@ -1,0 +1,278 @@
+// Owns the devices' live control connections on this hub node, in a registry keyed by MAC
+// (sockets never enter machine context). Everything a connection does is appended first and
+// sent after: the connection, a provisioning code's redemption, the device password, the
+// tenant password. A connection that ends, by any cause, is closed by an event.
+import { deviceAggregate } from '../domain/device/aggregate.js';
+import type { DeviceCommand } from '../domain/device/commands.js';
+import { isAssigned } from '../domain/device/decide.js';
+import type { DisconnectCause } from '../domain/device/events.js';
+import type { Mac } from '../domain/device/mac.js';
+import type { deviceMachine } from '../domain/device/machine.js';
+import { isTetherError } from '../domain/errors.js';
+import type { Hello } from '../domain/gateway/agent-messages.js';
+import type { EventStore } from '../domain/ports/event-store.js';
+import type { Principal } from '../domain/principal.js';
+import { systemPrincipal } from '../domain/principal.js';
+import { provisioningAggregate } from '../domain/provisioning/aggregate.js';
+import { ProvisioningRefusalReason } from '../domain/provisioning/refusal-reason.js';
+import type { ActorRuntime, Executed } from './actor-runtime.js';
+import type { CommandContext } from './command-context.js';
+import { whyNotAssignableHere } from './device-assignability.js';
+import { followDeviceEvents } from './device-event-follower.js';
+import type { DeviceEventFollower } from './device-event-follower.js';
+import type { DeviceLink } from './device-link.js';
+import { newDevicePassword, verifyDevicePassword } from './device-password.js';
+import { disconnectStaleConnections } from './device-stale-connections.js';
+import { tenantPasswordToDeploy } from './device-tenant-password.js';
+import { DeviceWorkQueue } from './device-work-queue.js';
+import type { SecretSeal } from './secret-seal.js';
+
+export interface DeviceSupervisorLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface DeviceSupervisorOptions {
+  readonly runtime: ActorRuntime;
+  readonly store: EventStore;
+  readonly seal: SecretSeal;
+  /** Recorded with each connection, so this node can close its own after a crash. */
+  readonly nodeId: string;
+  /** The codeId of a provisioning code as typed (see domain/provisioning/code-id.ts). */
+  readonly provisioningCodeId: (code: string) => string;
+  readonly logger: DeviceSupervisorLogger;
+}
+
+export type DeviceExecuted = Executed<typeof deviceMachine>;
+
+interface Session {
+  readonly mac: Mac;
+  readonly link: DeviceLink;
+  /** The tenant whose device proved it is on this connection; undefined: it shows as unassigned. */
+  tenantId: string | undefined;
+}
+
+type Assignment = { readonly via: 'admin' } | { readonly via: 'provisioning-code'; readonly codeId: string };
+
+const devicePrincipal = (mac: string): Principal => ({ id: `device-${mac}`, role: 'device' });
+
+function refusalOf(error: unknown): ProvisioningRefusalReason | undefined {
+  return isTetherError(error, 'provisioning_refused') ? error.details.find((detail) => ProvisioningRefusalReason.is(detail)) : undefined;
+}
+
+export class DeviceSupervisor {
+  private readonly sessions = new Map<string, Session>();
+  private readonly queue = new DeviceWorkQueue();
+  private following: DeviceEventFollower | undefined;
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: DeviceSupervisorOptions) {}
+
+  /** Devices connected to this node right now. */
+  get onlineCount(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * Follows device and tenant events, then closes by an event the connections a previous run
+   * of this node left recorded online. Call before accepting connections; returns how many.
+   */
+  async start(): Promise<number> {
+    this.following ??= this.follow();
+    const { runtime, store, nodeId } = this.options;
+    const stale = await disconnectStaleConnections(runtime, store, nodeId);
+    if (stale > 0) this.options.logger.info({ devices: stale, nodeId }, 'recorded the connections a previous run left open as ended');
+    return stale;
+  }
+
+  /** A hello on a link: records the connection and answers it. */
+  hello(link: DeviceLink, hello: Hello): Promise<void> {
+    return this.queue.run(hello.mac, async () => {
+      if (this.stopping) {
+        link.close('hub-shutdown');
+        return;
+      }
+      if (link.open) await this.connect(link, hello);
+    });
+  }
+
+  /** The link said hello for `mac` and has now closed. */
+  disconnected(mac: Mac, link: DeviceLink, cause: DisconnectCause): Promise<void> {
+    return this.queue.run(mac, async () => {
+      // Not the live connection here: it was refused, superseded or shut down, all already recorded.
+      if (this.sessions.get(mac)?.link !== link) return;
+      this.sessions.delete(mac);
+      const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause };
+      await this.options.runtime.execute(deviceAggregate, mac, command, this.linkContext(mac, link));
+    });
+  }
+
+  /** Assigns (or moves) a device connected to this node, delivering its new password at once. */
+  assign(mac: Mac, tenantId: string, context: CommandContext): Promise<DeviceExecuted> {
+    return this.queue.run(mac, async () => {
+      const session = this.sessions.get(mac);
+      if (session === undefined || !session.link.open) throw await whyNotAssignableHere(this.options.runtime, mac);
+      const delivered = await this.assignLive(session, tenantId, { via: 'admin' }, context);
+      await this.deployTenantPassword(session, context);
+      return delivered;
+    });
+  }
+
+  unassign(mac: Mac, context: CommandContext): Promise<DeviceExecuted> {
+    return this.queue.run(mac, async () => {
+      const executed = await this.options.runtime.execute(deviceAggregate, mac, { type: 'UnassignDevice' }, context);
+      const session = this.sessions.get(mac);
+      if (session !== undefined) session.tenantId = undefined;
+      return executed;
+    });
+  }
+
+  /**
+   * Graceful shutdown: refuses new hellos, lets work in flight finish, then records every live
+   * connection as ended by hub-shutdown and tells its device so. Call while the store is open.
+   */
+  shutdown(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      await this.following?.close();
+      await this.queue.drain();
+      const sessions = [...this.sessions.values()];
+      this.sessions.clear();
+      await Promise.all(sessions.map((session) => this.shutDown(session)));
+    })();
+    return this.stopped;
+  }
+
+  private async shutDown({ mac, link }: Session): Promise<void> {
+    const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause: 'hub-shutdown' };
+    try {
+      await this.options.runtime.execute(deviceAggregate, mac, command, { principal: systemPrincipal });
+    } catch (error) {
+      this.options.logger.error({ err: error, mac }, 'could not record the end of a connection at shutdown');
+    }
+    link.close('hub-shutdown');
+  }
+
+  private async connect(link: DeviceLink, hello: Hello): Promise<void> {
+    const { runtime, nodeId } = this.options;
+    const { mac } = hello;
+    const context = this.linkContext(mac, link);
+    const passwordValid = hello.password !== undefined && (await this.passwordMatches(mac, hello.password));
+    const inventory = { model: hello.model, firmware: hello.firmware, apps: hello.apps, categories: hello.categories };
+    const command: DeviceCommand = { type: 'RecordConnection', mac, connectionId: link.connectionId, ip: link.ip, inventory, passwordValid, nodeId };
+    const connected = await runtime.execute(deviceAggregate, mac, command, context);
+    if (connected.state.context.connectionId !== link.connectionId) {
+      // Another connection is live and this one did not prove it is the device.
+      link.close('already-connected');
+      return;
+    }
+    const previous = this.sessions.get(mac);
+    if (previous !== undefined && previous.link !== link) previous.link.close('superseded');
+    const { authenticated, tenantId } = connected.state.context;
+    const session: Session = { mac, link, tenantId: authenticated ? tenantId : undefined };
+    this.sessions.set(mac, session);
+
+    if (session.tenantId === undefined && hello.code !== undefined) await this.redeem(session, hello.code, context);
+    link.send(session.tenantId === undefined ? { type: 'welcome', state: 'unassigned' } : { type: 'welcome', state: 'assigned', tenant: session.tenantId });
+    await this.deployTenantPassword(session, context);
+  }
+
+  private async passwordMatches(mac: Mac, password: string): Promise<boolean> {
+    const { state } = await this.options.runtime.load(deviceAggregate, mac);
+    const stored = isAssigned(state) ? state.context.passwordHash : undefined;
+    return stored !== undefined && verifyDevicePassword(password, stored);
+  }
+
+  private async redeem(session: Session, code: string, context: CommandContext): Promise<void> {
+    const { runtime, provisioningCodeId } = this.options;
+    const { mac, link } = session;
+    const codeId = provisioningCodeId(code);
+    let tenantId: string;
+    try {
+      const redeemed = await runtime.execute(provisioningAggregate, codeId, { type: 'RedeemProvisioningCode', mac }, context);
+      tenantId = redeemed.state.context.tenantId;
+    } catch (error) {
+      const reason = refusalOf(error);
+      if (reason === undefined) throw error;
+      await runtime.execute(deviceAggregate, mac, { type: 'RecordProvisioningRefused', ip: link.ip, reason }, context);
+      link.send({ type: 'provisioning-refused', reason });
+      return;
+    }
+    await this.assignLive(session, tenantId, { via: 'provisioning-code', codeId }, context);
+  }
+
+  /** A new random password: its hash is appended with the assignment, then it goes out once. */
+  private async assignLive(session: Session, tenantId: string, assignment: Assignment, context: CommandContext): Promise<DeviceExecuted> {
+    const { runtime } = this.options;
+    const { mac, link } = session;
+    const { password, passwordHash } = await newDevicePassword();
+    await runtime.execute(deviceAggregate, mac, { type: 'AssignDevice', tenantId, passwordHash, ...assignment }, context);
+    const delivered = await runtime.execute(deviceAggregate, mac, { type: 'RecordPasswordDelivered', connectionId: link.connectionId }, context);
+    session.tenantId = tenantId;
+    link.send({ type: 'device-password', password });
+    return delivered;
+  }
+
+  /** Sends the tenant password if the tenant deploys it; a failure is logged, never thrown. */
+  private async deployTenantPassword(session: Session, context: CommandContext): Promise<void> {
+    const { mac, link, tenantId } = session;
+    if (tenantId === undefined || this.sessions.get(mac) !== session || !link.open) return;
+    const { runtime, seal, logger } = this.options;
+    try {
+      const toDeploy = await tenantPasswordToDeploy(runtime, seal, tenantId);
+      if (!toDeploy.deploy) return;
+      const command: DeviceCommand = { type: 'RecordTenantPasswordDeployed', connectionId: link.connectionId, tenantId };
+      await runtime.execute(deviceAggregate, mac, command, context);
+      link.send({ type: 'tenant-password', password: toDeploy.password });
+    } catch (error) {
+      logger.warn({ err: error, mac, tenant: tenantId }, 'the tenant password was not deployed');
+    }
+  }
+
+  private linkContext(mac: string, link: DeviceLink): CommandContext {
+    // The connection id correlates everything one connection caused.
+    return { principal: devicePrincipal(mac), ip: link.ip, correlationId: link.connectionId };
+  }
+
+  private follow(): DeviceEventFollower {
+    const { store, logger } = this.options;
+    const onSession = (mac: string, work: (session: Session) => Promise<void>): void => {
+      const session = this.sessions.get(mac);
+      if (session === undefined) return;
+      this.queue
+        .run(session.mac, async () => {
+          // Still the live connection here once its turn comes?
+          if (this.sessions.get(session.mac) === session) await work(session);
+        })
+        .catch((error: unknown) => logger.error({ err: error, mac }, 'could not follow a device event'));
+    };
+    return followDeviceEvents(
+      store,
+      {
+        // Ended by someone else while this node holds it: another node took the device over.
+        connectionEnded: (mac, connectionId) =>
+          onSession(mac, async (session) => {
+            if (session.link.connectionId !== connectionId) return;
+            this.sessions.delete(session.mac);
+            session.link.close('superseded');
+          }),
+        // The store says which tenant, if any, the connection is in now.
+        assignmentChanged: (mac) =>
+          onSession(mac, async (session) => {
+            const { state } = await this.options.runtime.load(deviceAggregate, session.mac);
+            const { connectionId, authenticated, tenantId } = state.context;
+            session.tenantId = connectionId === session.link.connectionId && authenticated ? tenantId : undefined;
+          }),
+        tenantPasswordToDeploy: (tenantId, cause) => {
+          const context: CommandContext = { principal: systemPrincipal, correlationId: cause.metadata.correlationId };
+          for (const session of this.sessions.values()) {
+            if (session.tenantId === tenantId) onSession(session.mac, () => this.deployTenantPassword(session, context));
+          }
+        },
+      },
+      (error) => logger.error({ err: error }, 'the device supervisor stopped following device and tenant events'),
+    );
+  }
+}

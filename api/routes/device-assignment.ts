@@ -1,0 +1,74 @@
+// Assigning a device to a tenant, moving it (assigning it to another) and unassigning it.
+// An assignment gives the device a new random password over its live control connection, so
+// the device must be connected (to this node). A device outside the caller's reach is not found.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { deviceAggregate } from '../../domain/device/aggregate.js';
+import { isAssigned, isOnline, isRegistered } from '../../domain/device/decide.js';
+import { decodeMac, formatMac } from '../../domain/device/mac.js';
+import type { Mac } from '../../domain/device/mac.js';
+import { TetherError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/principal.js';
+import { TenantId } from '../../domain/tenant/tenant-id.js';
+import { parse } from '../parse.js';
+import { authorize } from '../permissions.js';
+import type { HubServices } from '../plugins/services.js';
+import { readYourWrites } from '../read-your-writes.js';
+import { commandContext } from '../request-context.js';
+import { assertTenantExists, tenantNotFound, visibleTenants } from '../tenant-scope.js';
+
+const AssignBody = t.exact(t.type({ tenant: TenantId }));
+
+export interface DeviceAssignment {
+  /** Canonical: 12 lowercase hex digits. */
+  readonly mac: string;
+  readonly tenant: string | null;
+}
+
+function macOf(request: FastifyRequest): Mac {
+  const { mac } = (request.params ?? {}) as { mac?: unknown };
+  const decoded = decodeMac(mac);
+  if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, ['params.mac']);
+  return decoded.right;
+}
+
+const deviceNotFound = (mac: Mac): TetherError => new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
+
+/**
+ * Admins reach every device. A tenant-admin reaches a device listed in a tenant it sees:
+ * assigned there, and not online without its password (it then shows as unassigned).
+ */
+async function assertDeviceReachable(services: HubServices, principal: Principal, mac: Mac): Promise<void> {
+  const { state } = await services.runtime.load(deviceAggregate, mac);
+  if (!isRegistered(state)) throw deviceNotFound(mac);
+  const visible = visibleTenants(services, principal);
+  if (visible === undefined) return;
+  const { tenantId, authenticated } = state.context;
+  const listed = isAssigned(state) && tenantId !== undefined && !(isOnline(state) && !authenticated);
+  if (!listed || !visible.includes(tenantId)) throw deviceNotFound(mac);
+}
+
+export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
+  const { services } = app;
+
+  app.post('/devices/:mac/assign', async (request): Promise<DeviceAssignment> => {
+    const principal = authorize(request.principal, 'device', 'update');
+    const mac = macOf(request);
+    const { tenant } = parse(AssignBody, request.body, 'body');
+    await assertDeviceReachable(services, principal, mac);
+    const visible = visibleTenants(services, principal);
+    if (visible !== undefined && !visible.includes(tenant)) throw tenantNotFound(tenant, 'body.tenant');
+    await assertTenantExists(services, tenant, 'body.tenant');
+    await readYourWrites(services, await services.devices.assign(mac, tenant, commandContext(request, principal)));
+    return { mac, tenant };
+  });
+
+  app.post('/devices/:mac/unassign', async (request): Promise<DeviceAssignment> => {
+    const principal = authorize(request.principal, 'device', 'update');
+    const mac = macOf(request);
+    await assertDeviceReachable(services, principal, mac);
+    await readYourWrites(services, await services.devices.unassign(mac, commandContext(request, principal)));
+    return { mac, tenant: null };
+  });
+};
