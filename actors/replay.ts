@@ -3,14 +3,25 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { PathReporter } from 'io-ts/lib/PathReporter.js';
 import { createActor, initialTransition } from 'xstate';
-import type { AnyActorScope, AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
+import type { AnyActorScope, AnyMachineSnapshot, AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import type { Aggregate } from '../domain/aggregate.js';
 import { TetherError } from '../domain/errors.js';
 import type { RecordedEvent } from '../domain/ports/event-store.js';
 
+const initialStates = new WeakMap<AnyStateMachine, AnyMachineSnapshot>();
+
+/**
+ * A machine of ours takes no input, so its initial state is the same every time: made once,
+ * as `initialTransition` builds a throwaway actor (a tenth of a new device's hello). Snapshots
+ * are never mutated, only replaced, so one can be shared.
+ */
 export function initialState<M extends AnyStateMachine>(machine: M): SnapshotFrom<M> {
-  // A machine of ours takes no input: its state comes from events alone.
-  return initialTransition(machine as AnyStateMachine)[0] as SnapshotFrom<M>;
+  let initial = initialStates.get(machine);
+  if (!initial) {
+    initial = initialTransition(machine as AnyStateMachine)[0];
+    initialStates.set(machine, initial);
+  }
+  return initial as SnapshotFrom<M>;
 }
 
 const inertScopes = new WeakMap<AnyStateMachine, AnyActorScope>();

@@ -19,6 +19,10 @@ export interface ResidencyLimits {
 export class ResidentActors<S> {
   // A Map iterates in insertion order; touching re-inserts, so the first entry is the least recently used.
   private readonly entries = new Map<string, Resident<S>>();
+  // Actors that must stay (e.g. a device with a live connection) are kept apart from the LRU
+  // order: with 10,000 connected devices, passivation walked them all on every put. Whether
+  // one must stay is a function of its state, which only changes together with a put.
+  private readonly pinned = new Map<string, Resident<S>>();
 
   constructor(
     private readonly clock: Clock,
@@ -28,6 +32,11 @@ export class ResidentActors<S> {
   ) {}
 
   get(stream: string): Resident<S> | undefined {
+    const pinned = this.pinned.get(stream);
+    if (pinned) {
+      pinned.lastUsed = this.clock.now().getTime();
+      return pinned;
+    }
     const resident = this.entries.get(stream);
     if (resident) {
       this.entries.delete(stream);
@@ -39,31 +48,33 @@ export class ResidentActors<S> {
 
   put(stream: string, resident: Resident<S>): void {
     this.entries.delete(stream);
+    this.pinned.delete(stream);
     resident.lastUsed = this.clock.now().getTime();
-    this.entries.set(stream, resident);
+    if (this.mustStay(resident)) this.pinned.set(stream, resident);
+    else this.entries.set(stream, resident);
     this.passivate();
   }
 
   drop(stream: string): void {
-    const resident = this.entries.get(stream);
+    const resident = this.entries.get(stream) ?? this.pinned.get(stream);
     if (resident) {
       this.entries.delete(stream);
+      this.pinned.delete(stream);
       this.onPassivate(stream, resident);
     }
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.pinned.size;
   }
 
   /** Passivates idle actors and, beyond the limit, the least recently used ones. */
   passivate(): void {
     const idleBefore = this.clock.now().getTime() - this.limits.idleMs;
-    let excess = this.entries.size - this.limits.maxResident;
+    let excess = this.size - this.limits.maxResident;
     for (const [stream, resident] of this.entries) {
       const idle = resident.lastUsed < idleBefore;
       if (!idle && excess <= 0) break;
-      if (this.mustStay(resident)) continue;
       this.entries.delete(stream);
       excess -= 1;
       this.onPassivate(stream, resident);

@@ -1,5 +1,6 @@
 // One device row as the projection keeps it, with the fields the public view leaves out.
 import type { InstalledApp } from '../../domain/device/inventory.js';
+import { preparedOnce } from '../prepared-once.js';
 import type { Database } from '../projection.js';
 import type { DeviceListState, DeviceView } from './device-view.js';
 
@@ -90,14 +91,9 @@ export function viewOf(record: DeviceRecord): DeviceView {
   };
 }
 
-export function loadDeviceRecord(db: Database, mac: string): DeviceRecord | undefined {
-  const row = db.prepare<[string], DeviceRow>(`${selectDeviceRow} WHERE d.mac = ?`).get(mac);
-  return row === undefined ? undefined : recordOf(row);
-}
-
-export function saveDeviceRecord(db: Database, record: DeviceRecord): void {
-  const view = viewOf(record);
-  db.prepare(
+const statementsOf = preparedOnce((db) => ({
+  select: db.prepare<[string], DeviceRow>(`${selectDeviceRow} WHERE d.mac = ?`),
+  upsert: db.prepare(
     `INSERT INTO devices (mac, tenant_id, listed_tenant_id, state, online, authenticated, connection_id, ip, last_seen,
        connected_since, model, firmware, apps, categories, registered_at, updated_at, position)
      VALUES (:mac, :tenantId, :listedTenantId, :state, :online, :authenticated, :connectionId, :ip, :lastSeen,
@@ -107,7 +103,20 @@ export function saveDeviceRecord(db: Database, record: DeviceRecord): void {
        connection_id = excluded.connection_id, ip = excluded.ip, last_seen = excluded.last_seen,
        connected_since = excluded.connected_since, model = excluded.model, firmware = excluded.firmware,
        apps = excluded.apps, categories = excluded.categories, updated_at = excluded.updated_at, position = excluded.position`,
-  ).run({
+  ),
+  deleteCategories: db.prepare<[string]>('DELETE FROM device_categories WHERE mac = ?'),
+  insertCategory: db.prepare<[string, string]>('INSERT OR IGNORE INTO device_categories (mac, category) VALUES (?, ?)'),
+}));
+
+export function loadDeviceRecord(db: Database, mac: string): DeviceRecord | undefined {
+  const row = statementsOf(db).select.get(mac);
+  return row === undefined ? undefined : recordOf(row);
+}
+
+export function saveDeviceRecord(db: Database, record: DeviceRecord): void {
+  const view = viewOf(record);
+  const statements = statementsOf(db);
+  statements.upsert.run({
     mac: record.mac,
     tenantId: record.tenantId,
     listedTenantId: view.tenant,
@@ -126,7 +135,6 @@ export function saveDeviceRecord(db: Database, record: DeviceRecord): void {
     updatedAt: record.updatedAt,
     position: record.position,
   });
-  db.prepare('DELETE FROM device_categories WHERE mac = ?').run(record.mac);
-  const insertCategory = db.prepare('INSERT OR IGNORE INTO device_categories (mac, category) VALUES (?, ?)');
-  for (const category of record.categories) insertCategory.run(record.mac, category);
+  statements.deleteCategories.run(record.mac);
+  for (const category of record.categories) statements.insertCategory.run(record.mac, category);
 }
