@@ -4,7 +4,11 @@
 import { TetherError } from '../domain/errors.js';
 import type { Principal, Role } from '../domain/principal.js';
 
-export type Resource = 'tenant' | 'tenantPassword' | 'tenantGrant' | 'device' | 'provisioningCode';
+/**
+ * `auditor`: auditor accounts (the admin's alone). `history`: the store itself and past
+ * states (audit events, chain verification, `?at=` reads), for auditors and the admin.
+ */
+export type Resource = 'tenant' | 'tenantPassword' | 'tenantGrant' | 'device' | 'provisioningCode' | 'auditor' | 'history';
 export type Action = 'create' | 'read' | 'update' | 'delete';
 
 export interface Permission {
@@ -29,7 +33,7 @@ const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
     { resource: 'provisioningCode', action: 'create' },
     { resource: 'provisioningCode', action: 'delete' },
   ],
-  auditor: readOnly,
+  auditor: [...readOnly, { resource: 'history', action: 'read' }],
   device: [],
   relay: [],
 };

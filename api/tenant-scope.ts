@@ -1,5 +1,5 @@
 // Which tenants a principal reaches. A tenant outside its reach is reported as not found,
-// never as forbidden, so a tenant-admin cannot learn which other tenants exist.
+// never as forbidden, so a tenant-admin (or a scoped auditor) cannot learn which other tenants exist.
 import { TetherError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { tenantAggregate } from '../domain/tenant/aggregate.js';
@@ -10,9 +10,11 @@ import type { HubServices } from './plugins/services.js';
 export function visibleTenants(services: HubServices, principal: Principal): readonly string[] | undefined {
   switch (principal.role) {
     case 'admin':
-    case 'auditor':
     case 'system':
       return undefined;
+    case 'auditor':
+      // Exactly the tenants it was created for (no grants), or every tenant.
+      return principal.tenants;
     case 'tenant-admin': {
       const { tenant } = principal;
       return tenant === undefined ? [] : services.readModels.read((db) => visibleTenantIds(db, tenant));

@@ -10,10 +10,13 @@ export const Role = t.keyof({
 });
 export type Role = t.TypeOf<typeof Role>;
 
-/** Who acts: carried by every command and recorded on every event. */
+/**
+ * Who acts: carried by every command and recorded on every event. `tenants`: an auditor
+ * limited to these tenants (absent: an auditor of every tenant).
+ */
 export const Principal = t.intersection([
   t.type({ id: t.string, role: Role }),
-  t.partial({ tenant: t.string }),
+  t.partial({ tenant: t.string, tenants: t.readonlyArray(t.string) }),
 ]);
 export type Principal = t.TypeOf<typeof Principal>;
 

@@ -1,4 +1,4 @@
-// Bearer tokens: signed JWTs carrying {sub, role, tenant?}. Routes that need a caller
+// Bearer tokens: signed JWTs carrying {sub, role, tenant?, tenants?}. Routes that need a caller
 // register `authenticate` as an onRequest hook and read `request.principal`.
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyRequest } from 'fastify';

@@ -1,15 +1,18 @@
 // POST /auth/login: the instance password makes an admin, a tenant's password (with its
-// id) a tenant-admin of that tenant. Failed attempts are counted per client address.
+// id) a tenant-admin of that tenant, an auditor's (with its id) an auditor. Failed attempts
+// are counted per client address.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { hashSecret, verifySecret } from '../../actors/secret-hash.js';
+import { AuditorId } from '../../domain/auditor/auditor-id.js';
 import { TetherError } from '../../domain/errors.js';
 import { instanceAggregate } from '../../domain/instance/aggregate.js';
 import { instanceAdminId } from '../../domain/instance/commands.js';
 import type { Principal } from '../../domain/principal.js';
 import { tenantAggregate } from '../../domain/tenant/aggregate.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
+import { auditorLogin } from '../auditor-login.js';
 import { LoginThrottle } from '../login-throttle.js';
 import type { LoginThrottleLimits } from '../login-throttle.js';
 import { parse } from '../parse.js';
@@ -28,7 +31,7 @@ const LoginPassword = t.brand(
   'LoginPassword',
 );
 
-const LoginBody = t.exact(t.intersection([t.type({ password: LoginPassword }), t.partial({ tenant: TenantId })]));
+const LoginBody = t.exact(t.intersection([t.type({ password: LoginPassword }), t.partial({ tenant: TenantId, auditor: AuditorId })]));
 
 export const instanceAdmin: Principal = { id: 'admin', role: 'admin' };
 export const tenantAdmin = (tenant: string): Principal => ({ id: `tenant-admin@${tenant}`, role: 'tenant-admin', tenant });
@@ -54,7 +57,13 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
   app.post('/auth/login', async (request) => {
     throttle.check(request.ip);
     const body = parse(LoginBody, request.body, 'body');
-    const principal = await principalFor(body.password, body.tenant);
+    if (body.tenant !== undefined && body.auditor !== undefined) {
+      throw new TetherError('validation_failed', 'log in as a tenant or as an auditor, not both', ['body.auditor']);
+    }
+    const principal =
+      body.auditor === undefined
+        ? await principalFor(body.password, body.tenant)
+        : await auditorLogin(runtime, body.auditor, body.password, decoyHash);
     if (principal === undefined) {
       throttle.failed(request.ip);
       throw new TetherError('unauthenticated', 'invalid credentials');

@@ -8,6 +8,7 @@ import { TetherError } from '../../domain/errors.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { getDevice, listDevices } from '../../projections/devices/index.js';
 import type { DeviceView, ListDevicesOptions } from '../../projections/devices/index.js';
+import { AtQuery, deviceAt } from '../audit/time-travel.js';
 import { PageLimit } from '../codecs.js';
 import { parse } from '../parse.js';
 import { authorize } from '../permissions.js';
@@ -63,6 +64,8 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
     const decoded = decodeMac(parse(DeviceParams, request.params, 'params').mac);
     if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, ['params.mac']);
     const mac = decoded.right;
+    const { at } = parse(AtQuery, request.query, 'query');
+    if (at !== undefined) return deviceAt(services, principal, mac, at);
     const view = services.readModels.read((db) => getDevice(db, mac));
     const visible = visibleTenants(services, principal);
     const reachable = view !== undefined && (visible === undefined || (view.tenant !== null && visible.includes(view.tenant)));

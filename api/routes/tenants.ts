@@ -9,6 +9,7 @@ import type { TenantCommand } from '../../domain/tenant/commands.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { getTenant, listTenants } from '../../projections/tenants/index.js';
 import type { ListTenantsOptions, TenantView } from '../../projections/tenants/index.js';
+import { AtQuery, tenantAt } from '../audit/time-travel.js';
 import { defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
 import { parse } from '../parse.js';
 import { authorize } from '../permissions.js';
@@ -68,6 +69,8 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
   app.get('/tenants/:id', async (request) => {
     const principal = authorize(request.principal, 'tenant', 'read');
     const { id } = parse(TenantParams, request.params, 'params');
+    const { at } = parse(AtQuery, request.query, 'query');
+    if (at !== undefined) return tenantAt(services, principal, id, at);
     assertTenantVisible(services, principal, id);
     const view = services.readModels.read((db) => getTenant(db, id));
     if (view === undefined) throw tenantNotFound(id);

@@ -1,0 +1,61 @@
+// Which streams a principal may read through the audit API. The admin and an auditor of every
+// tenant read the whole store. An auditor of named tenants reads, and nothing else:
+// - `tenant-<t>` of its tenants;
+// - `device-<mac>` of devices listed NOW in one of its tenants (the read model's current
+//   listing, as GET /devices shows): a device's whole history, from before and after a move
+//   included, or none of it; a device that moved away takes its history with it;
+// - `provisioning-<codeId>` of codes issued for one of its tenants.
+// Not instance-, auditor- or any other stream.
+import { StreamNotFound } from '../../domain/ports/event-store.js';
+import type { Principal } from '../../domain/principal.js';
+import { categoryOf, idOf } from '../../domain/stream-name.js';
+import { getDevice } from '../../projections/devices/index.js';
+import type { HubServices } from '../plugins/services.js';
+import { visibleTenants } from '../tenant-scope.js';
+
+export type StreamVisibility = (stream: string) => Promise<boolean>;
+
+// Bounds the memory of a long export over many streams; a forgotten verdict is asked again.
+const maxRemembered = 10_000;
+
+export function streamVisibility(services: HubServices, principal: Principal): StreamVisibility {
+  const scope = visibleTenants(services, principal);
+  if (scope === undefined) return async () => true;
+  const tenants = new Set(scope);
+  const remembered = new Map<string, boolean>();
+
+  const tenantOf = async (stream: string): Promise<string | null | undefined> => {
+    switch (categoryOf(stream)) {
+      case 'tenant':
+        return idOf(stream);
+      case 'device':
+        return services.readModels.read((db) => getDevice(db, idOf(stream)))?.tenant;
+      case 'provisioning':
+        return issuedFor(services, stream);
+      default:
+        return undefined;
+    }
+  };
+
+  return async (stream) => {
+    const known = remembered.get(stream);
+    if (known !== undefined) return known;
+    const tenant = await tenantOf(stream);
+    const visible = typeof tenant === 'string' && tenants.has(tenant);
+    if (remembered.size >= maxRemembered) remembered.clear();
+    remembered.set(stream, visible);
+    return visible;
+  };
+}
+
+/** The tenant a provisioning code was issued for: its first event says so. */
+async function issuedFor(services: HubServices, stream: string): Promise<string | undefined> {
+  try {
+    const [issued] = await services.eventStore.readStream(stream, { maxCount: 1 });
+    const tenantId = issued?.data.tenantId;
+    return typeof tenantId === 'string' ? tenantId : undefined;
+  } catch (error) {
+    if (error instanceof StreamNotFound) return undefined;
+    throw error;
+  }
+}

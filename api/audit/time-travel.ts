@@ -1,0 +1,92 @@
+// `?at=TIME` on a tenant or a device: its stream replayed up to that moment through its
+// machine (runtime.loadAt), shown in the read model's view shape, secrets left out as there.
+// createdAt/registeredAt is the time of the stream's first event; updatedAt the time of the
+// last event recorded up to the moment, which for a device may be one the read model does not
+// count as a change (a password delivered, a connection refused).
+import * as t from 'io-ts';
+import { deviceAggregate } from '../../domain/device/aggregate.js';
+import { isAssigned, isOnline, isRegistered } from '../../domain/device/decide.js';
+import type { DeviceState } from '../../domain/device/decide.js';
+import { formatMac } from '../../domain/device/mac.js';
+import type { Mac } from '../../domain/device/mac.js';
+import { TetherError } from '../../domain/errors.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
+import type { Principal } from '../../domain/principal.js';
+import { streamOf } from '../../domain/stream-name.js';
+import { tenantAggregate } from '../../domain/tenant/aggregate.js';
+import type { DeviceListState, DeviceView } from '../../projections/devices/index.js';
+import type { TenantView } from '../../projections/tenants/index.js';
+import { IsoInstant } from '../iso-instant.js';
+import { authorize } from '../permissions.js';
+import type { HubServices } from '../plugins/services.js';
+import { assertTenantVisible, tenantNotFound, visibleTenants } from '../tenant-scope.js';
+
+/** Other query parameters are left to the route. */
+export const AtQuery = t.partial({ at: IsoInstant });
+
+interface Stamps {
+  /** Time of the stream's first event. */
+  readonly first: string;
+  /** Time of the event at `revision`. */
+  readonly last: string;
+}
+
+async function stampsOf(store: EventStore, stream: string, revision: number): Promise<Stamps> {
+  const [first] = await store.readStream(stream, { fromRevision: 0, maxCount: 1 });
+  const [last] = await store.readStream(stream, { fromRevision: revision, maxCount: 1 });
+  if (first === undefined || last === undefined) throw new TetherError('internal', `${stream} lost events while being read`);
+  return { first: first.metadata.at, last: last.metadata.at };
+}
+
+export async function tenantAt(services: HubServices, principal: Principal, id: string, at: Date): Promise<TenantView> {
+  authorize(principal, 'history', 'read');
+  assertTenantVisible(services, principal, id);
+  const { state, revision } = await services.runtime.loadAt(tenantAggregate, id, at);
+  if (state.matches('absent')) throw tenantNotFound(id);
+  const { context } = state;
+  const stamps = await stampsOf(services.eventStore, streamOf(tenantAggregate.category, id), revision);
+  return {
+    id: context.tenantId,
+    name: context.name,
+    grants: [...context.grants].sort(),
+    passwordDeployment: context.passwordDeployment,
+    createdAt: stamps.first,
+    updatedAt: stamps.last,
+  };
+}
+
+/** As the device list shows it: unassigned also while a connection without its password is live. */
+function listStateOf(state: DeviceState): { readonly tenant: string | null; readonly state: DeviceListState } {
+  const { tenantId, authenticated } = state.context;
+  const online = isOnline(state);
+  if (!isAssigned(state) || tenantId === undefined || (online && !authenticated)) return { tenant: null, state: 'unassigned' };
+  return { tenant: tenantId, state: online ? 'online' : 'offline' };
+}
+
+export async function deviceAt(services: HubServices, principal: Principal, mac: Mac, at: Date): Promise<DeviceView> {
+  authorize(principal, 'history', 'read');
+  const notFound = new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
+  const { state, revision } = await services.runtime.loadAt(deviceAggregate, mac, at);
+  if (!isRegistered(state)) throw notFound;
+  const listed = listStateOf(state);
+  const visible = visibleTenants(services, principal);
+  if (visible !== undefined && (listed.tenant === null || !visible.includes(listed.tenant))) throw notFound;
+  const { context } = state;
+  const online = isOnline(state);
+  const stamps = await stampsOf(services.eventStore, streamOf(deviceAggregate.category, mac), revision);
+  return {
+    mac: context.mac,
+    ...listed,
+    online,
+    ip: context.ip ?? null,
+    lastSeen: context.lastSeen ?? null,
+    // While online, lastSeen is the time of the live connection's start.
+    connectedSince: online ? (context.lastSeen ?? null) : null,
+    model: context.model,
+    firmware: context.firmware,
+    apps: context.apps,
+    categories: context.categories,
+    registeredAt: stamps.first,
+    updatedAt: stamps.last,
+  };
+}
