@@ -1,52 +1,36 @@
-// socket.io namespace /dashboard: the token is checked in the handshake; admins (and
-// auditors) join 'admins', a tenant-admin joins `tenant:<id>` for each tenant it sees.
-// Read-model changes are pushed, named after their projection, to 'admins' and to the
-// rooms of the tenants they concern.
+// socket.io namespace /dashboard: the token is checked in the handshake; the client then
+// subscribes (see dashboard-protocol.ts). Each change the node's read models publish is
+// offered to every connection, which sends it only if the principal may see it at that
+// moment: grants made or revoked while connected count at once.
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Namespace } from 'socket.io';
 import { TetherError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import { deviceChanged } from '../projections/devices/index.js';
-import type { PublishedChange } from '../projections/projection.js';
+import type { ChangeLog } from '../projections/change-log/index.js';
+import type { Database, PublishedChange } from '../projections/projection.js';
 import { tenantChanged } from '../projections/tenants/index.js';
+import type { DashboardClientEvents, DashboardServerEvents, DashboardSocketData, SubscribeAck } from './dashboard-protocol.js';
+import { DashboardSubscriber } from './dashboard-subscriber.js';
 
-/** What every dashboard event carries: the global position lets a client resume from it. */
-export interface DashboardMessage {
-  readonly position: number;
-  readonly payload: unknown;
-}
-
-export interface DashboardServerEvents {
-  [tenantChanged]: (message: DashboardMessage) => void;
-  [deviceChanged]: (message: DashboardMessage) => void;
-}
-
-export type DashboardEventName = keyof DashboardServerEvents;
-
-/** Dashboards only listen for now. */
-export type DashboardClientEvents = Record<string, never>;
-
-export interface DashboardSocketData {
-  principal: Principal;
-  /** Decided at the handshake; a grant made later is seen after reconnecting. */
-  rooms: string[];
-}
+export type { DashboardMessage, SnapshotMessage, SubscribeAck } from './dashboard-protocol.js';
 
 export type HubIo = Server<DashboardClientEvents, DashboardServerEvents, Record<string, never>, DashboardSocketData>;
 export type DashboardNamespace = Namespace<DashboardClientEvents, DashboardServerEvents, Record<string, never>, DashboardSocketData>;
-
-export const adminsRoom = 'admins';
-export const tenantRoom = (tenant: string): string => `tenant:${tenant}`;
-
-const dashboardEvents: ReadonlySet<string> = new Set<DashboardEventName>([tenantChanged, deviceChanged]);
-const isDashboardEvent = (name: string): name is DashboardEventName => dashboardEvents.has(name);
 
 export interface DashboardDependencies {
   readonly verifyToken: (token: string) => Principal;
   /** Tenant ids the principal may see; undefined means all. */
   readonly visibleTenants: (principal: Principal) => readonly string[] | undefined;
-  readonly onChange: (listener: (change: PublishedChange) => void) => () => void;
+  readonly readModels: {
+    onChange(listener: (change: PublishedChange) => void): () => void;
+    position(): number;
+    read<T>(fn: (db: Database) => T): T;
+  };
+  /** The journal the read models record their changes in. */
+  readonly changeLog: ChangeLog;
+  /** The store's head: a resume position beyond it is refused. */
+  readonly headPosition: () => Promise<number>;
 }
 
 export interface Dashboard {
@@ -56,25 +40,33 @@ export interface Dashboard {
   close(): void;
 }
 
-function roomsOf(principal: Principal, visible: readonly string[] | undefined): string[] {
+function assertHasDashboard(principal: Principal): void {
   if (principal.role === 'device' || principal.role === 'relay') {
     throw new TetherError('forbidden', `role ${principal.role} has no dashboard`);
   }
-  return visible === undefined ? [adminsRoom] : visible.map(tenantRoom);
 }
 
 export function attachDashboard(server: HttpServer, dependencies: DashboardDependencies): Dashboard {
   const io: HubIo = new Server(server, { serveClient: false });
   const namespace = io.of('/dashboard');
+  const subscribers = new Set<DashboardSubscriber>();
+  let visibilityEpoch = 0;
+  let reviewScheduled = false;
+  const context = {
+    readModels: dependencies.readModels,
+    changeLog: dependencies.changeLog,
+    headPosition: dependencies.headPosition,
+    visibleTenants: dependencies.visibleTenants,
+    visibilityEpoch: () => visibilityEpoch,
+  };
 
   namespace.use((socket, next) => {
     try {
       const { token } = socket.handshake.auth as { token?: unknown };
       if (typeof token !== 'string') throw new TetherError('unauthenticated', 'send auth: {token}');
       const principal = dependencies.verifyToken(token);
-      const rooms = roomsOf(principal, dependencies.visibleTenants(principal));
+      assertHasDashboard(principal);
       socket.data.principal = principal;
-      socket.data.rooms = rooms;
       next();
     } catch (error) {
       const failure = error instanceof TetherError ? error : new TetherError('internal', 'internal error');
@@ -83,13 +75,45 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
   });
 
   namespace.on('connection', (socket) => {
-    void socket.join(socket.data.rooms);
+    const subscriber = new DashboardSubscriber(socket, socket.data.principal, context);
+    subscribers.add(subscriber);
+    socket.on('subscribe', (request, ack) => {
+      const reply = (response: SubscribeAck): void => {
+        if (typeof ack === 'function') ack(response);
+      };
+      void subscriber.subscribe(request, reply);
+    });
+    socket.on('disconnect', () => {
+      subscriber.stop();
+      subscribers.delete(subscriber);
+    });
   });
 
-  const unsubscribe = dependencies.onChange((change) => {
-    if (!isDashboardEvent(change.name)) return;
-    const rooms = [adminsRoom, ...change.tenants.map(tenantRoom)];
-    namespace.to(rooms).emit(change.name, { position: change.position, payload: change.payload });
+  // Runs once the whole batch is published, when the read models and what was sent agree.
+  const reviewScopes = (): void => {
+    reviewScheduled = false;
+    for (const subscriber of subscribers) guarded(subscriber, () => subscriber.reviewScope());
+  };
+
+  // A connection that cannot be served is dropped rather than silently skipped: it resumes.
+  const guarded = (subscriber: DashboardSubscriber, fn: () => void): void => {
+    try {
+      fn();
+    } catch {
+      subscriber.disconnect();
+      subscribers.delete(subscriber);
+    }
+  };
+
+  const unsubscribe = dependencies.readModels.onChange((change) => {
+    if (change.name === tenantChanged) {
+      visibilityEpoch += 1;
+      if (!reviewScheduled) {
+        reviewScheduled = true;
+        queueMicrotask(reviewScopes);
+      }
+    }
+    for (const subscriber of subscribers) guarded(subscriber, () => subscriber.offer(change));
   });
 
   return {
@@ -97,6 +121,8 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
     namespace,
     close() {
       unsubscribe();
+      subscribers.forEach((subscriber) => subscriber.stop());
+      subscribers.clear();
       namespace.disconnectSockets(true);
       io.engine.close();
     },

@@ -12,6 +12,7 @@ import { systemClock } from '../actors/system-clock.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import { provisioningAggregate } from '../domain/provisioning/aggregate.js';
+import { ChangeLog } from '../projections/change-log/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { attachDashboard } from './dashboard.js';
 import type { HubIo } from './dashboard.js';
@@ -29,6 +30,8 @@ import { services } from './plugins/services.js';
 import type { HubServices } from './plugins/services.js';
 import { provisioningCodeId } from './provisioning-code-secret.js';
 import { readModelFile, readModelProjections } from './read-models.js';
+import { auditRoutes } from './routes/audit.js';
+import { auditorRoutes } from './routes/auditors.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceAssignmentRoutes } from './routes/device-assignment.js';
 import { healthRoutes } from './routes/health.js';
@@ -60,6 +63,8 @@ export interface HubConfig extends EventStoreConfig {
   /** PEM certificate and key: serve https and wss instead of http and ws. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   readonly gateway?: GatewayTimings;
+  /** About how many recent read-model changes this node keeps for dashboards to resume from; default 20 000. */
+  readonly resumableChanges?: number;
 }
 
 export interface Hub {
@@ -104,11 +109,13 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
   });
   const store = openEventStore(config);
   const runtime = new ActorRuntime({ store, clock, logger: app.log });
+  const changeLog = new ChangeLog({ retain: config.resumableChanges });
   const readModels = new ProjectionRunner({
     store,
     file: readModelFile(config.dataDir, config.nodeId),
     projections: readModelProjections,
     logger: app.log,
+    journal: changeLog,
   });
   const devices = new DeviceSupervisor({ runtime, store, seal: secretSeal, nodeId: config.nodeId, provisioningCodeId, logger: app.log });
   const shared: HubServices = {
@@ -155,6 +162,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
           await secured.register(provisioningCodeRoutes);
           await secured.register(deviceAssignmentRoutes);
           await secured.register(tenantPasswordDeploymentRoutes);
+          await secured.register(auditorRoutes);
+          await secured.register(auditRoutes);
         });
       },
       { prefix: '/api/v1' },
@@ -163,7 +172,9 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     const dashboard = attachDashboard(app.server, {
       verifyToken: (token) => app.verifyToken(token),
       visibleTenants: (principal) => visibleTenants(shared, principal),
-      onChange: (listener) => readModels.onChange(listener),
+      readModels,
+      changeLog,
+      headPosition: () => store.headPosition(),
     });
     // Before the HTTP server closes, or its open WebSockets would hold it up.
     app.addHook('preClose', async () => dashboard.close());

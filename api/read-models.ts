@@ -1,12 +1,18 @@
 // The node's read models: which projections run, and the file they live in.
 import { join } from 'node:path';
+import { auditorsProjection } from '../projections/auditors/index.js';
 import { devicesProjection } from '../projections/devices/index.js';
 import type { Projection } from '../projections/projection.js';
 import { provisioningCodesProjection } from '../projections/provisioning-codes/index.js';
 import { tenantsProjection } from '../projections/tenants/index.js';
 
 // Tenants first: the device projection reads tenant grants to address its changes.
-export const readModelProjections: readonly Projection[] = [tenantsProjection, devicesProjection, provisioningCodesProjection];
+export const readModelProjections: readonly Projection[] = [
+  tenantsProjection,
+  devicesProjection,
+  provisioningCodesProjection,
+  auditorsProjection,
+];
 
 /** Each node has its own file, so several hubs can share one data directory. */
 export const readModelFile = (dataDir: string, nodeId: string): string => join(dataDir, `readmodels-${nodeId}.db`);

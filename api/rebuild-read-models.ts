@@ -1,5 +1,6 @@
 // `tether projections rebuild`: drops the node's read models and replays the whole store
 // into them. Run it while that node's hub is stopped.
+import { ChangeLog } from '../projections/change-log/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import type { RunnerLogger } from '../projections/runner-logger.js';
 import { openEventStore } from './event-store-factory.js';
@@ -25,6 +26,8 @@ export async function rebuildReadModels(config: RebuildConfig): Promise<RebuildR
       store,
       file,
       projections: readModelProjections,
+      // So the change log is emptied too: dashboards must not resume across a rebuild.
+      journal: new ChangeLog(),
       ...(config.logger ? { logger: config.logger } : {}),
     });
     await runner.rebuild();

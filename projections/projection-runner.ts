@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { TetherError } from '../domain/errors.js';
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
+import type { ChangeJournal } from './change-log/change-journal.js';
 import { CheckpointTable } from './checkpoint-table.js';
 import { matchesFilter } from './event-filter.js';
 import { PositionWaiters } from './position-waiters.js';
@@ -23,6 +24,8 @@ export interface ProjectionRunnerOptions {
   readonly logger?: RunnerLogger;
   /** Most events applied in one transaction; default 1000. */
   readonly batchSize?: number;
+  /** Records the published changes in the transactions that cause them (the dashboards' change log). */
+  readonly journal?: ChangeJournal;
 }
 
 export interface ProjectionRunnerStats {
@@ -43,6 +46,7 @@ export class ProjectionRunner {
   private readonly projections: readonly Projection[];
   private readonly logger: RunnerLogger;
   private readonly batchSize: number;
+  private readonly journal: ChangeJournal | undefined;
   private opened: OpenFile | undefined;
   private checkpoints = new Map<string, number>();
   /** Last position processed; what position() reports when there is no projection. */
@@ -64,6 +68,7 @@ export class ProjectionRunner {
     this.projections = options.projections;
     this.logger = options.logger ?? consoleLogger;
     this.batchSize = Math.max(1, options.batchSize ?? 1000);
+    this.journal = options.journal;
   }
 
   /** Why the runner stopped on its own, if it did. */
@@ -78,6 +83,7 @@ export class ProjectionRunner {
     this.failed = undefined;
     const { db, checkpoints } = this.open();
     db.transaction(() => {
+      let rebuilt = false;
       for (const projection of this.projections) {
         const stored = checkpoints.get(projection.name);
         if (stored?.version === projection.version) {
@@ -88,8 +94,11 @@ export class ProjectionRunner {
             this.logger.info({ projection: projection.name, from: stored.version, to: projection.version }, 'projection version changed: rebuilding it');
           }
           this.reset(projection);
+          rebuilt = true;
         }
       }
+      this.journal?.migrate(db, this.position());
+      if (rebuilt) this.journal?.reset(db, Math.max(-1, ...this.checkpoints.values()));
     }).immediate();
     this.subscribe();
   }
@@ -135,7 +144,11 @@ export class ProjectionRunner {
     const { db } = this.open();
     this.failed = undefined;
     this.processed = -1;
-    db.transaction(() => this.projections.forEach((projection) => this.reset(projection))).immediate();
+    db.transaction(() => {
+      this.projections.forEach((projection) => this.reset(projection));
+      this.journal?.migrate(db, -1);
+      this.journal?.reset(db, -1);
+    }).immediate();
     this.logger.info({ projections: this.projections.map((projection) => projection.name) }, 'rebuilding projections');
     try {
       await this.catchUpByReading();
@@ -241,6 +254,7 @@ export class ProjectionRunner {
         const position = checkpoints.get(name) ?? -1;
         if (position !== this.checkpoints.get(name)) table.set(name, { version, position });
       }
+      this.journal?.record(db, changes);
     }).immediate();
     this.checkpoints = checkpoints;
     this.processed = Math.max(this.processed, events.at(-1)?.position ?? -1);

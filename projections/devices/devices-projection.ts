@@ -1,7 +1,8 @@
 // The device read model: one row per MAC, with what the device list shows. A change goes
 // to the rooms of the tenant the device is listed in (and of the tenants granted access
 // to it); an unassigned device, or one whose connection did not present its password,
-// goes to admins only.
+// goes to admins only. When a device leaves a tenant's list (unassigned, moved, or a
+// connection without its password), that tenant's audience hears it is gone.
 import type * as t from 'io-ts';
 import { DeviceEvent } from '../../domain/device/events.js';
 import { isMac } from '../../domain/device/mac.js';
@@ -16,6 +17,13 @@ import type { DeviceRecord } from './device-record.js';
 import { createDeviceTables, dropDeviceTables } from './device-tables.js';
 
 export const deviceChanged = 'device.changed';
+
+/** What the audience of the tenant a device was listed in hears when it leaves that list. */
+export interface DeviceRemoved {
+  readonly mac: string;
+  readonly tenant: string;
+  readonly removed: true;
+}
 
 export const devicesProjection: Projection = {
   name: 'devices',
@@ -48,14 +56,14 @@ export const devicesProjection: Projection = {
         registeredAt: event.metadata.at,
         ...stamp,
       };
-      return save(db, registered);
+      return save(db, undefined, registered);
     }
     const device = loadDeviceRecord(db, mac) ?? corrupt(event, `concerns device ${mac}, which was never registered`);
     switch (deviceEvent.type) {
       case 'DeviceConnected': {
         // Extra fields (e.g. the node that holds the connection) are not part of the list.
         const { connectionId, ip, authenticated, at, model, firmware, apps, categories } = deviceEvent.data;
-        return save(db, {
+        return save(db, device, {
           ...device,
           online: true,
           authenticated,
@@ -73,7 +81,7 @@ export const devicesProjection: Projection = {
       case 'DeviceDisconnected':
         // As in the machine: only the live connection's end takes the device offline.
         if (!device.online || device.connectionId !== deviceEvent.data.connectionId) return [];
-        return save(db, {
+        return save(db, device, {
           ...device,
           online: false,
           authenticated: false,
@@ -84,9 +92,9 @@ export const devicesProjection: Projection = {
         });
       case 'DeviceAssigned':
         // The connection it was assigned on is the one that receives the new password.
-        return save(db, { ...device, tenantId: deviceEvent.data.tenantId, authenticated: device.online, ...stamp });
+        return save(db, device, { ...device, tenantId: deviceEvent.data.tenantId, authenticated: device.online, ...stamp });
       case 'DeviceUnassigned':
-        return save(db, { ...device, tenantId: null, authenticated: false, ...stamp });
+        return save(db, device, { ...device, tenantId: null, authenticated: false, ...stamp });
       case 'DeviceConnectionRefused':
       case 'DevicePasswordDelivered':
       case 'TenantPasswordDeployed':
@@ -104,10 +112,14 @@ function codecOf(event: RecordedEvent): t.Decoder<unknown, DeviceEvent> {
   return codec ?? corrupt(event, 'is not a device event');
 }
 
-function save(db: Database, device: DeviceRecord): readonly ReadModelChange[] {
+function save(db: Database, before: DeviceRecord | undefined, device: DeviceRecord): readonly ReadModelChange[] {
   saveDeviceRecord(db, device);
   const view = viewOf(device);
-  return [{ name: deviceChanged, tenants: view.tenant === null ? [] : tenantAudience(db, view.tenant), payload: view }];
+  const changed: ReadModelChange = { name: deviceChanged, tenants: view.tenant === null ? [] : tenantAudience(db, view.tenant), payload: view };
+  const left = before === undefined ? null : viewOf(before).tenant;
+  if (left === null || left === view.tenant) return [changed];
+  const removed: DeviceRemoved = { mac: device.mac, tenant: left, removed: true };
+  return [{ name: deviceChanged, tenants: tenantAudience(db, left), payload: removed }, changed];
 }
 
 function corrupt(event: RecordedEvent, why: string): never {

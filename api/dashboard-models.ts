@@ -1,0 +1,44 @@
+// The read models a dashboard may subscribe to: the change each publishes and how to read
+// its current state for a snapshot.
+import type { Database } from '../projections/projection.js';
+import { deviceChanged, listDevices } from '../projections/devices/index.js';
+import { listTenants, tenantChanged } from '../projections/tenants/index.js';
+import type { DashboardChangeEvent, DashboardModel } from './dashboard-protocol.js';
+
+export interface DashboardModelSpec {
+  readonly change: DashboardChangeEvent;
+  /** Every item within `visibleTo` (undefined: all), read in pages within one synchronous call, so at one position. */
+  readonly readAll: (db: Database, visibleTo: readonly string[] | undefined) => unknown[];
+}
+
+const pageSize = 500;
+
+function readPages<T>(page: (after: string | undefined) => T[], keyOf: (item: T) => string): T[] {
+  const all: T[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const items = page(after);
+    all.push(...items);
+    const lastItem = items[items.length - 1];
+    if (items.length < pageSize || lastItem === undefined) return all;
+    after = keyOf(lastItem);
+  }
+}
+
+export const dashboardModels: Readonly<Record<DashboardModel, DashboardModelSpec>> = {
+  tenants: {
+    change: tenantChanged,
+    readAll: (db, visibleTo) =>
+      readPages((after) => listTenants(db, { visibleTo, after, limit: pageSize }), (tenant) => tenant.id),
+  },
+  devices: {
+    change: deviceChanged,
+    readAll: (db, visibleTo) =>
+      readPages((after) => listDevices(db, { visibleTo, after, limit: pageSize }), (device) => device.mac),
+  },
+};
+
+export const allDashboardModels: readonly DashboardModel[] = ['tenants', 'devices'];
+
+/** Snapshot items go out in parts of this size. */
+export const snapshotPartSize = pageSize;
