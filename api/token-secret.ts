@@ -1,9 +1,9 @@
 // The key that signs bearer tokens. Without TETHER_TOKEN_SECRET it is generated once into
 // <data>/token-secret (mode 0600), so every hub on that data directory accepts the others' tokens.
 import { randomBytes } from 'node:crypto';
-import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TetherError } from '../domain/errors.js';
+import { loadOrCreateSecretFile } from './secret-file.js';
 
 export const minTokenSecretLength = 32;
 
@@ -14,26 +14,5 @@ export function assertTokenSecret(secret: string, source: string): string {
   return secret;
 }
 
-const isErrno = (error: unknown, code: string): boolean =>
-  error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-
-export async function loadOrCreateTokenSecret(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'token-secret');
-  try {
-    return assertTokenSecret((await readFile(file, 'utf8')).trim(), file);
-  } catch (error) {
-    if (!isErrno(error, 'ENOENT')) throw error;
-  }
-  // Written aside, then linked into place: link() fails if another hub got there first,
-  // and a reader never sees a half-written file.
-  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
-  await writeFile(draft, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    await link(draft, file);
-  } catch (error) {
-    if (!isErrno(error, 'EEXIST')) throw error;
-  } finally {
-    await unlink(draft);
-  }
-  return assertTokenSecret((await readFile(file, 'utf8')).trim(), file);
-}
+export const loadOrCreateTokenSecret = (dataDir: string): Promise<string> =>
+  loadOrCreateSecretFile(join(dataDir, 'token-secret'), () => randomBytes(48).toString('base64url'), assertTokenSecret);

@@ -1,34 +1,9 @@
 // Turns io-ts errors into one TetherError whose message says, per field, which rule failed.
 import type * as t from 'io-ts';
+import { codecPath } from '../codec-path.js';
 import { TetherError } from '../errors.js';
 
-// Union and intersection members add their index to the context; it is no part of the path.
-// Exact, refinement and readonly codecs wrap another one and pass the context through.
-const combining = new Set(['UnionType', 'IntersectionType']);
-const wrappers = new Set(['ExactType', 'RefinementType', 'ReadonlyType']);
-
-interface Tagged {
-  readonly _tag?: string;
-  readonly type?: unknown;
-}
-
-function combinesMembers(decoder: t.Decoder<unknown, unknown>): boolean {
-  let tagged = decoder as Tagged;
-  while (wrappers.has(tagged._tag ?? '') && typeof tagged.type === 'object' && tagged.type !== null) {
-    tagged = tagged.type as Tagged;
-  }
-  return combining.has(tagged._tag ?? '');
-}
-
-function pathOf(context: t.Context): string {
-  const keys: string[] = [];
-  context.forEach((entry, i) => {
-    const parent = context[i - 1];
-    if (parent === undefined || entry.key === '' || combinesMembers(parent.type)) return;
-    keys.push(entry.key);
-  });
-  return keys.join('.');
-}
+const pathOf = (context: t.Context): string => codecPath(context).join('.');
 
 /**
  * `whole` names the value at the root (e.g. "the request body"). `where`, when given, prefixes
