@@ -70,6 +70,8 @@ describe('dashboards on two hubs sharing one store', () => {
     changes.map((change) => ({ id: (change.message.payload as { id: string }).id, position: change.message.position }));
 
   it('pushes on B, with their positions, the changes made through A, each to whom may see it', async () => {
+    // B must have caught up with what beforeAll made through A, or those changes arrive live too.
+    await ready(b);
     const onB = await dashboard(b, admin);
     const acmeOnB = await dashboard(b, await login(a, { tenant: 'acme', password: 'acme-password' }));
     expect(await onB.subscribe({ models })).toMatchObject({ ok: true, resumed: false });
