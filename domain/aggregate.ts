@@ -42,5 +42,5 @@ export interface Deadline<TCommand> {
   readonly command: TCommand;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- variance: any aggregate fits
-export type AnyAggregate = Aggregate<AnyStateMachine, any>;
+/** Any aggregate, whatever its commands: decide() is a method, so its parameter is compared bivariantly. */
+export type AnyAggregate = Aggregate<AnyStateMachine, unknown>;
