@@ -1,5 +1,5 @@
 // Lint rules, including the import direction of DESIGN.md:
-// bin -> api -> actors | projections | store -> domain; agent -> domain only.
+// bin -> api -> actors | projections | store -> domain; agent -> wire -> domain; actors -> wire.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -41,7 +41,7 @@ export default tseslint.config(
               regex: '^(?!io-ts|fp-ts|xstate|\\.)',
               message: 'domain/ is pure: it imports io-ts, fp-ts and xstate only (no I/O, no Node APIs)',
             },
-            ...['store', 'actors', 'projections', 'api', 'agent', 'bin'].map((name) => ({
+            ...['store', 'actors', 'projections', 'api', 'agent', 'bin', 'wire'].map((name) => ({
               regex: layer(name),
               message: `domain/ must not import ${name}/`,
             })),
@@ -51,6 +51,7 @@ export default tseslint.config(
     },
   },
   { files: ['store/**/*.ts'], rules: forbid('actors', 'projections', 'api', 'agent', 'bin') },
+  { files: ['wire/**/*.ts'], rules: forbid('store', 'actors', 'projections', 'api', 'agent', 'bin') },
   { files: ['actors/**/*.ts'], rules: forbid('store', 'projections', 'api', 'agent', 'bin') },
   { files: ['projections/**/*.ts'], rules: forbid('store', 'actors', 'api', 'agent', 'bin') },
   { files: ['api/**/*.ts'], rules: forbid('agent', 'bin') },

@@ -11,6 +11,7 @@ export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   stream_not_found: 404,
   already_exists: 409,
+  device_offline: 409,
   transition_forbidden: 409,
   wrong_expected_version: 409,
   payload_too_large: 413,
@@ -19,4 +20,5 @@ export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   invalid_configuration: 500,
   internal: 500,
   unavailable: 503,
+  ports_exhausted: 503,
 };

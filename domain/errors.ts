@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'unavailable'
   | 'invalid_configuration'
   | 'internal'
+  /** The device is not connected (to this hub node): nothing can reach it now. */
+  | 'device_offline'
+  /** Every port of a configured range is taken. */
+  | 'ports_exhausted'
   /** A provisioning code could not be redeemed; details: ['expired'|'revoked'|'used-up'|'unknown']. */
   | 'provisioning_refused';
 

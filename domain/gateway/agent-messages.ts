@@ -2,6 +2,8 @@
 import * as t from 'io-ts';
 import { InstalledApp } from '../device/inventory.js';
 import { Mac } from '../device/mac.js';
+import { agentStreamMessages } from './stream-messages.js';
+import type { AgentStreamMessage } from './stream-messages.js';
 import { taggedUnion } from './tagged-union.js';
 
 /** The first message on every connection. */
@@ -31,5 +33,5 @@ export type Ping = t.TypeOf<typeof Ping>;
 export const ErrorReport = t.type({ type: t.literal('error-report'), message: t.string });
 export type ErrorReport = t.TypeOf<typeof ErrorReport>;
 
-export const AgentMessage = taggedUnion('AgentMessage', { hello: Hello, ping: Ping, 'error-report': ErrorReport });
-export type AgentMessage = Hello | Ping | ErrorReport;
+export const AgentMessage = taggedUnion('AgentMessage', { hello: Hello, ping: Ping, 'error-report': ErrorReport, ...agentStreamMessages });
+export type AgentMessage = Hello | Ping | ErrorReport | AgentStreamMessage;

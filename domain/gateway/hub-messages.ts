@@ -1,6 +1,8 @@
 // Control messages the hub sends to the agent: JSON text frames.
 import * as t from 'io-ts';
 import { ProvisioningRefusalReason } from '../provisioning/refusal-reason.js';
+import { hubStreamMessages } from './stream-messages.js';
+import type { HubStreamMessage } from './stream-messages.js';
 import { taggedUnion } from './tagged-union.js';
 
 /** The answer to hello: `unassigned` also when the device did not present its password. */
@@ -52,5 +54,14 @@ export const HubMessage = taggedUnion('HubMessage', {
   pong: Pong,
   error: ErrorMessage,
   closing: Closing,
+  ...hubStreamMessages,
 });
-export type HubMessage = Welcome | DevicePassword | TenantPassword | ProvisioningRefusedMessage | Pong | ErrorMessage | Closing;
+export type HubMessage =
+  | Welcome
+  | DevicePassword
+  | TenantPassword
+  | ProvisioningRefusedMessage
+  | Pong
+  | ErrorMessage
+  | Closing
+  | HubStreamMessage;

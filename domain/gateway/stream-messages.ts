@@ -1,7 +1,7 @@
-// The data plane's control messages (JSON text frames on the agent's gateway connection) and
-// the signals on a TCP stream's own WebSocket. A TCP stream gets a WebSocket of its own, dialled
-// back by the agent, so each stream has its own flow control (a slow reader slows only its
-// sender) and data never queues behind control traffic; UDP datagrams ride the gateway
+// The data plane's control messages (JSON text frames on the agent's gateway connection). A
+// TCP stream gets a connection of its own, dialled back by the agent, so each stream has its
+// own flow control (a slow reader slows only its sender) and data never queues behind control
+// traffic; UDP datagrams ride the gateway
 // connection, one binary frame each (data-frame.ts). See docs/devicelink.md.
 import * as t from 'io-ts';
 import { Host, LinkProtocol, Port } from '../tunnel/link-fields.js';
@@ -30,7 +30,7 @@ export type StreamTarget = t.TypeOf<typeof StreamTarget>;
 
 /**
  * hub → agent: reach `target` for stream `streamId`. TCP: connect to the target, then dial
- * back the stream's WebSocket (dataSocketPath) presenting `token`. UDP: bind a socket to the
+ * back the stream's connection (dataSocketPath) presenting `token`. UDP: bind a socket to the
  * target and answer stream-opened; datagrams then travel as binary frames.
  */
 export const OpenStream = t.type({
@@ -66,7 +66,7 @@ export type StreamRefused = t.TypeOf<typeof StreamRefused>;
 export const AgentStreamCause = t.keyof({ 'device-closed': null, error: null });
 export type AgentStreamCause = t.TypeOf<typeof AgentStreamCause>;
 
-/** agent → hub: a UDP stream's socket failed or closed (a TCP stream ends on its own WebSocket). */
+/** agent → hub: a UDP stream's socket failed or closed (a TCP stream ends on its own connection). */
 export const StreamClosed = t.type({ type: t.literal('stream-closed'), streamId: StreamId, cause: AgentStreamCause });
 export type StreamClosed = t.TypeOf<typeof StreamClosed>;
 
@@ -81,33 +81,13 @@ export type AgentStreamMessage = StreamOpened | StreamRefused | StreamClosed;
 
 export const encodeStreamMessage = (message: HubStreamMessage | AgentStreamMessage): string => JSON.stringify(message);
 
-// On a TCP stream's WebSocket: binary frames are the stream's bytes, in order, each way.
-// A text frame {"type":"end"} is a half-close (TCP FIN): its sender sends no more bytes, and
-// the other side ends its socket's writing half once the bytes before it are written.
+// A TCP stream's own connection: the agent dials back with an HTTP upgrade to
+// `tether-stream` (not WebSocket: after the 101 the connection is the stream's raw bytes, so
+// TCP's own flow control, half-close (FIN) and reset (RST) carry through unchanged, and no
+// frame is masked or parsed on the way).
 
 /** The path the agent dials back for a TCP stream; the token goes in `authorization: Bearer <token>`. */
 export const dataSocketPath = (streamId: string): string => `/gateway/streams/${streamId}`;
 
-export const DataSocketEnd = t.type({ type: t.literal('end') });
-export type DataSocketEnd = t.TypeOf<typeof DataSocketEnd>;
-export const DataSocketMessage = taggedUnion('DataSocketMessage', { end: DataSocketEnd });
-export type DataSocketMessage = DataSocketEnd;
-
-/** Both halves ended (each side sent and got `end`): the stream is done. */
-export const streamDoneCode = 1000;
-/** Torn down (a reset, an error, the link deleted): the reason is the cause; the peer resets its socket. */
-export const streamAbortCode = 4000;
-
-export const streamAbort = (cause: TerminationCause): { readonly code: number; readonly reason: string } => ({
-  code: streamAbortCode,
-  reason: cause,
-});
-
-export type StreamEnding = { readonly kind: 'done' } | { readonly kind: 'aborted'; readonly cause: TerminationCause };
-
-/** How a stream's WebSocket closed; anything unexpected (1006: the connection was lost) is an error. */
-export function streamEndingOf(code: number, reason: string): StreamEnding {
-  if (code === streamDoneCode) return { kind: 'done' };
-  if (code === streamAbortCode && TerminationCause.is(reason)) return { kind: 'aborted', cause: reason };
-  return { kind: 'aborted', cause: 'error' };
-}
+/** The `upgrade` header of a stream's dial-back. */
+export const streamUpgradeProtocol = 'tether-stream';

@@ -5,16 +5,11 @@ import type { TetherError } from '../../domain/errors.js';
 import { decodeMessage } from '../../domain/gateway/frame.js';
 import {
   AgentStreamMessage,
-  DataSocketMessage,
   HubStreamMessage,
   dataSocketPath,
   encodeStreamMessage,
-  streamAbort,
-  streamDoneCode,
-  streamEndingOf,
 } from '../../domain/gateway/stream-messages.js';
 import type { AgentStreamMessage as AgentStreamMessageType, HubStreamMessage as HubStreamMessageType } from '../../domain/gateway/stream-messages.js';
-import { terminationCauses } from '../../domain/tunnel/termination-cause.js';
 
 const streamId = '00000000-0000-4000-8000-000000000001';
 const token = 'c2VjcmV0LXN0cmVhbS10b2tlbg';
@@ -63,22 +58,7 @@ describe('stream control messages', () => {
   });
 });
 
-describe('a TCP stream WebSocket', () => {
-  it('carries a half-close as a text frame', () => {
-    expect(isRight(decodeMessage(DataSocketMessage, '{"type":"end"}'))).toBe(true);
-    expect(isLeft(decodeMessage(DataSocketMessage, '{"type":"fin"}'))).toBe(true);
-  });
-
-  it('maps each termination cause to a close and back', () => {
-    for (const cause of terminationCauses) {
-      const { code, reason } = streamAbort(cause);
-      expect(streamEndingOf(code, reason)).toEqual({ kind: 'aborted', cause });
-    }
-    expect(streamEndingOf(streamDoneCode, '')).toEqual({ kind: 'done' });
-    expect(streamEndingOf(1006, '')).toEqual({ kind: 'aborted', cause: 'error' });
-    expect(streamEndingOf(4000, 'made-up')).toEqual({ kind: 'aborted', cause: 'error' });
-  });
-
+describe('a TCP stream connection', () => {
   it('is dialled back at a path naming the stream', () => {
     expect(dataSocketPath(streamId)).toBe(`/gateway/streams/${streamId}`);
   });

@@ -1,0 +1,112 @@
+// Joins two TCP connections into one stream, as the hub does between a client and a device's
+// dial-back and the agent between its dial-back and the target. pipe() carries TCP's own flow
+// control across (a slow reader slows the sender, nothing buffers without bound), a FIN becomes
+// a FIN on the other side (both sockets allow half-open), and a reset becomes a reset.
+import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+
+export interface SpliceSide {
+  /** The connection: its FIN, reset and errors are watched. */
+  readonly socket: Socket;
+  /** Bytes coming from this side (default: the socket), e.g. a decipher the socket feeds. */
+  readonly input?: Readable;
+  /** Bytes going to this side (default: the socket), e.g. a cipher piped into it. */
+  readonly output?: Writable;
+}
+
+export type SpliceSideName = 'a' | 'b';
+
+export interface SpliceResult {
+  /** The side that ended (FIN) or reset first; undefined when abort() came first. */
+  readonly first: SpliceSideName | undefined;
+  /** A side reset or failed, or abort() was called. */
+  readonly reset: boolean;
+  readonly bytesAToB: number;
+  readonly bytesBToA: number;
+}
+
+export interface Splice {
+  /** Bytes read from each side's input so far. */
+  readonly bytesAToB: number;
+  readonly bytesBToA: number;
+  /** Settles once both sockets are closed. */
+  readonly ended: Promise<SpliceResult>;
+  /** Resets both connections now. */
+  abort(): void;
+}
+
+/** An RST rather than a FIN where the platform allows, so the peer learns the stream broke. */
+export function resetSocket(socket: Socket): void {
+  if (socket.destroyed) return;
+  // libuv refuses an RST once a FIN is queued, and then never closes the handle: such a socket is only closed.
+  if (socket.writableEnded || socket.connecting) {
+    socket.destroy();
+    return;
+  }
+  try {
+    socket.resetAndDestroy();
+  } catch {
+    socket.destroy();
+  }
+}
+
+export function splice(a: SpliceSide, b: SpliceSide): Splice {
+  const counts = { aToB: 0, bToA: 0 };
+  let first: SpliceSideName | undefined;
+  let reset = false;
+  let closed = 0;
+  let settle: (result: SpliceResult) => void = () => undefined;
+  const ended = new Promise<SpliceResult>((resolve) => {
+    settle = resolve;
+  });
+
+  const abort = (): void => {
+    reset = true;
+    resetSocket(a.socket);
+    resetSocket(b.socket);
+  };
+
+  const join = (from: SpliceSide, to: SpliceSide, count: (bytes: number) => void): void => {
+    const input = from.input ?? from.socket;
+    input.on('data', (chunk: Buffer) => count(chunk.length));
+    input.pipe(to.output ?? to.socket);
+  };
+
+  const watch = (side: SpliceSide, name: SpliceSideName, other: SpliceSide): void => {
+    const broke = (): void => {
+      reset = true;
+      first ??= name;
+      resetSocket(side.socket);
+      resetSocket(other.socket);
+    };
+    side.socket.once('end', () => {
+      first ??= name;
+    });
+    side.socket.on('error', broke);
+    if (side.input !== undefined) side.input.on('error', broke);
+    if (side.output !== undefined) side.output.on('error', broke);
+    const onClose = (): void => {
+      // Closed before both halves finished: a reset, or the process went away.
+      if (!side.socket.readableEnded || !side.socket.writableFinished) broke();
+      closed += 1;
+      if (closed === 2) settle({ first, reset, bytesAToB: counts.aToB, bytesBToA: counts.bToA });
+    };
+    if (side.socket.destroyed) queueMicrotask(onClose);
+    else side.socket.once('close', onClose);
+  };
+
+  watch(a, 'a', b);
+  watch(b, 'b', a);
+  join(a, b, (bytes) => (counts.aToB += bytes));
+  join(b, a, (bytes) => (counts.bToA += bytes));
+  return {
+    get bytesAToB() {
+      return counts.aToB;
+    },
+    get bytesBToA() {
+      return counts.bToA;
+    },
+    ended,
+    abort,
+  };
+}
