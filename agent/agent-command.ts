@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { startAgent } from './agent.js';
-import { collectApp, collectCategory, parseMacOption } from './cli-options.js';
+import type { AllowRule } from './allow-list.js';
+import { collectAllow, collectApp, collectCategory, parseMacOption } from './cli-options.js';
 import type { AppSpec } from './cli-options.js';
 
 interface AgentCommandOptions {
@@ -16,6 +17,7 @@ interface AgentCommandOptions {
   readonly app: readonly AppSpec[];
   readonly onPassword?: string;
   readonly ca?: string;
+  readonly allow?: readonly AllowRule[];
 }
 
 function readCa(file: string): Buffer {
@@ -38,6 +40,7 @@ async function runAgent(options: AgentCommandOptions): Promise<void> {
     ...(options.state === undefined ? {} : { stateFile: options.state }),
     ...(options.onPassword === undefined ? {} : { onPassword: options.onPassword }),
     ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
+    ...(options.allow === undefined ? {} : { allow: options.allow }),
   });
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -62,6 +65,12 @@ export function agentCommand(program?: Command): Command {
     .option('--app <name@version>', 'an installed app and its version (repeatable)', collectApp, [])
     .option('--on-password <command>', 'shell command run with the tenant password on stdin whenever the hub deploys it')
     .option('--ca <file>', 'PEM file of a private CA that signed the hub certificate')
+    .option(
+      '--allow <host:ports>',
+      'a target the hub may open streams to (repeatable): HOST an IP, a name, [IPv6] or *; PORTS *, N, N-M or a list, ' +
+        'e.g. 127.0.0.1:22,80 or [::1]:8000-8099 (default: 127.0.0.1:*)',
+      collectAllow,
+    )
     .action((options: AgentCommandOptions) => runAgent(options));
   program?.addCommand(command);
   return command;

@@ -1,5 +1,6 @@
 // The device-side agent: dials out to the hub's gateway, says hello, keeps the device
-// password it is given, hands the tenant password to a hook, and always comes back.
+// password it is given, hands the tenant password to a hook, opens the streams the hub asks
+// for to the targets it allows, and always comes back.
 import { EventEmitter } from 'node:events';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
@@ -8,8 +9,14 @@ import type { Hello } from '../domain/gateway/agent-messages.js';
 import { decodeMessage, encodeMessage, maxControlFrameBytes } from '../domain/gateway/frame.js';
 import { HubMessage } from '../domain/gateway/hub-messages.js';
 import type { ClosingCause, ErrorMessage, ProvisioningRefusedMessage, Welcome } from '../domain/gateway/hub-messages.js';
+import type { StreamRefusalReason } from '../domain/gateway/stream-messages.js';
+import type { LinkProtocol } from '../domain/tunnel/link-fields.js';
 import { backoffDelay, defaultBackoff } from './backoff.js';
 import type { BackoffOptions } from './backoff.js';
+import { defaultAllowList, formatAllowRule } from './allow-list.js';
+import type { AllowRule } from './allow-list.js';
+import { deviceStreams } from './device-streams.js';
+import type { DeviceStreams } from './device-streams.js';
 import { gatewayUrl } from './gateway-url.js';
 import { runPasswordHook } from './password-hook.js';
 import type { HookResult } from './password-hook.js';
@@ -38,6 +45,8 @@ export interface AgentOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** How often the agent checks that the hub still answers. */
   readonly heartbeatMs?: number;
+  /** The targets the hub may open streams to; default 127.0.0.1, any port. */
+  readonly allow?: readonly AllowRule[];
 }
 
 export interface AgentEvents {
@@ -50,6 +59,11 @@ export interface AgentEvents {
   'provisioning-refused': [reason: ProvisioningRefusalReason];
   'hub-error': [message: ErrorMessage];
   closing: [cause: ClosingCause];
+  /** A TCP stream is spliced to its dial-back, or a UDP stream's socket is ready. */
+  'stream-opened': [streamId: string, protocol: LinkProtocol];
+  'stream-refused': [streamId: string, reason: StreamRefusalReason];
+  /** Once per stream that got past the allow list, whether or not it opened. */
+  'stream-closed': [streamId: string];
   stopped: [];
 }
 
@@ -67,8 +81,11 @@ const refusalHelp: Readonly<Record<ProvisioningRefusalReason, string>> = {
   unknown: 'the hub does not know this code: check it for typos',
 };
 
-const textOf = (data: WebSocket.RawData): string =>
-  (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+const bytesOf = (data: WebSocket.RawData): Buffer =>
+  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+
+// Past this much unsent on the gateway connection, datagrams from the device are dropped rather than queued.
+const maxBufferedFrameBytes = 4 * 1024 * 1024;
 
 const defaultLogger = (line: string): void => {
   process.stdout.write(`${new Date().toISOString()} tether-agent ${line}\n`);
@@ -80,6 +97,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
   const log = options.logger ?? defaultLogger;
   const backoff: BackoffOptions = { ...defaultBackoff, ...options.backoff };
   const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const allow = options.allow === undefined || options.allow.length === 0 ? defaultAllowList : options.allow;
   const events = new EventEmitter<AgentEvents>();
 
   let password = options.stateFile === undefined ? undefined : readState(options.stateFile).password;
@@ -88,9 +106,11 @@ export function startAgent(options: AgentOptions): AgentHandle {
   let attempt = 0;
   let stopped = false;
   let socket: WebSocket | undefined;
+  let streams: DeviceStreams | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
   let hooks: Promise<unknown> = Promise.resolve();
 
+  log(`streams allowed to ${allow.map(formatAllowRule).join(', ')}`);
   if (options.stateFile === undefined) log('no state file: a device password will be kept in memory only');
   else log(password === undefined ? `no device password in ${options.stateFile} yet` : `device password loaded from ${options.stateFile}`);
 
@@ -146,7 +166,27 @@ export function startAgent(options: AgentOptions): AgentHandle {
     });
   }
 
-  function handle(ws: WebSocket, text: string): void {
+  function streamsFor(ws: WebSocket): DeviceStreams {
+    return deviceStreams({
+      allow,
+      hub: options.hub,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      log,
+      send: (message) => send(ws, message),
+      sendFrame: (frame) => {
+        if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > maxBufferedFrameBytes) return false;
+        ws.send(frame, { binary: true });
+        return true;
+      },
+      listener: {
+        opened: (streamId, protocol) => events.emit('stream-opened', streamId, protocol),
+        refused: (streamId, reason) => events.emit('stream-refused', streamId, reason),
+        closed: (streamId) => events.emit('stream-closed', streamId),
+      },
+    });
+  }
+
+  function handle(ws: WebSocket, streams: DeviceStreams, text: string): void {
     const decoded = decodeMessage(HubMessage, text);
     if (isLeft(decoded)) {
       log(`ignored a message from the hub: ${decoded.left.message}`);
@@ -178,6 +218,12 @@ export function startAgent(options: AgentOptions): AgentHandle {
         log(`the hub is closing the connection (${message.cause})`);
         events.emit('closing', message.cause);
         return;
+      case 'open-stream':
+        streams.open(message);
+        return;
+      case 'close-stream':
+        streams.close(message);
+        return;
       case 'pong':
         return;
     }
@@ -194,6 +240,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
       perMessageDeflate: false,
     });
     socket = ws;
+    const wsStreams = streamsFor(ws);
+    streams = wsStreams;
     let alive = true;
     const heartbeat = setInterval(() => {
       // No answer since the last ping: the path to the hub is gone even if TCP has not noticed.
@@ -212,14 +260,15 @@ export function startAgent(options: AgentOptions): AgentHandle {
     });
     ws.on('message', (data, isBinary) => {
       alive = true;
-      if (isBinary) return;
-      handle(ws, textOf(data));
+      if (isBinary) wsStreams.datagram(bytesOf(data));
+      else handle(ws, wsStreams, bytesOf(data).toString('utf8'));
     });
     ws.on('error', (error) => {
       log(`connection error: ${error.message}`);
     });
     ws.on('close', (closeCode, reason) => {
       clearInterval(heartbeat);
+      void wsStreams.closeAll('the gateway connection is gone');
       if (socket === ws) socket = undefined;
       if (stopped) return;
       const retryInMs = backoffDelay(attempt, backoff);
@@ -235,6 +284,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
     stopped = true;
     clearTimeout(reconnectTimer);
     const ws = socket;
+    const streamsClosed = streams?.closeAll('the agent is stopping');
     if (ws && ws.readyState !== WebSocket.CLOSED) {
       const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
       const force = setTimeout(() => ws.terminate(), 2000);
@@ -242,6 +292,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
       await closed;
       clearTimeout(force);
     }
+    await streamsClosed;
     await hooks;
     log('stopped');
     events.emit('stopped');

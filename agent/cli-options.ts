@@ -1,6 +1,8 @@
 // Parsers for the options of `tether agent`.
 import { InvalidArgumentError } from 'commander';
 import { parseMac } from '../domain/device/mac.js';
+import { parseAllowRule } from './allow-list.js';
+import type { AllowRule } from './allow-list.js';
 
 export interface AppSpec {
   readonly name: string;
@@ -25,4 +27,13 @@ export function collectApp(value: string, previous: readonly AppSpec[] = []): Ap
 export function collectCategory(value: string, previous: readonly string[] = []): string[] {
   if (value.trim() === '') throw new InvalidArgumentError('a category may not be empty');
   return [...previous, value];
+}
+
+/** `HOST:PORTS`, repeatable (see allow-list.ts). */
+export function collectAllow(value: string, previous: readonly AllowRule[] = []): AllowRule[] {
+  try {
+    return [...previous, parseAllowRule(value)];
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -89,6 +89,7 @@ describe('agent command line', () => {
       '--app',
       '--on-password',
       '--ca',
+      '--allow',
     ]);
   });
 });
