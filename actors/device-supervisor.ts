@@ -67,6 +67,7 @@ export class DeviceSupervisor {
   private following: DeviceEventFollower | undefined;
   private stopping = false;
   private stopped: Promise<void> | undefined;
+  private readonly endListeners: ((mac: Mac, connectionId: string) => void)[] = [];
 
   constructor(private readonly options: DeviceSupervisorOptions) {}
 
@@ -87,6 +88,21 @@ export class DeviceSupervisor {
     return stale;
   }
 
+  /** The live control connection of a device on this node, and the tenant it proved it belongs to. */
+  connectionOf(mac: Mac): { readonly link: DeviceLink; readonly tenantId: string | undefined } | undefined {
+    const session = this.sessions.get(mac);
+    return session === undefined ? undefined : { link: session.link, tenantId: session.tenantId };
+  }
+
+  /** Called whenever a device's live connection on this node ends, by any cause. */
+  onConnectionEnded(listener: (mac: Mac, connectionId: string) => void): void {
+    this.endListeners.push(listener);
+  }
+
+  private ended(mac: Mac, link: DeviceLink): void {
+    for (const listener of this.endListeners) listener(mac, link.connectionId);
+  }
+
   /** A hello on a link: records the connection and answers it. */
   hello(link: DeviceLink, hello: Hello): Promise<void> {
     return this.queue.run(hello.mac, async () => {
@@ -104,6 +120,7 @@ export class DeviceSupervisor {
       // Not the live connection here: it was refused, superseded or shut down, all already recorded.
       if (this.sessions.get(mac)?.link !== link) return;
       this.sessions.delete(mac);
+      this.ended(mac, link);
       const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause };
       await this.options.runtime.execute(deviceAggregate, mac, command, this.linkContext(mac, link));
     });
@@ -146,6 +163,7 @@ export class DeviceSupervisor {
   }
 
   private async shutDown({ mac, link }: Session): Promise<void> {
+    this.ended(mac, link);
     const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause: 'hub-shutdown' };
     try {
       await this.options.runtime.execute(deviceAggregate, mac, command, { principal: systemPrincipal });
@@ -169,7 +187,10 @@ export class DeviceSupervisor {
       return;
     }
     const previous = this.sessions.get(mac);
-    if (previous !== undefined && previous.link !== link) previous.link.close('superseded');
+    if (previous !== undefined && previous.link !== link) {
+      previous.link.close('superseded');
+      this.ended(mac, previous.link);
+    }
     const { authenticated, tenantId } = connected.state.context;
     const session: Session = { mac, link, tenantId: authenticated ? tenantId : undefined };
     this.sessions.set(mac, session);
@@ -257,6 +278,7 @@ export class DeviceSupervisor {
             if (session.link.connectionId !== connectionId) return;
             this.sessions.delete(session.mac);
             session.link.close('superseded');
+            this.ended(session.mac, session.link);
           }),
         // The store says which tenant, if any, the connection is in now.
         assignmentChanged: (mac) =>

@@ -9,12 +9,15 @@ import { ActorRuntime } from '../actors/actor-runtime.js';
 import { DeviceSupervisor } from '../actors/device-supervisor.js';
 import { SecretSeal } from '../actors/secret-seal.js';
 import { systemClock } from '../actors/system-clock.js';
+import { TunnelSupervisor } from '../actors/tunnel-supervisor.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import { provisioningAggregate } from '../domain/provisioning/aggregate.js';
 import { ChangeLog } from '../projections/change-log/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { attachDashboard } from './dashboard.js';
+import { defaultDeviceLinkConfig } from './devicelink-config.js';
+import type { DeviceLinkConfig } from './devicelink-config.js';
 import type { HubIo } from './dashboard.js';
 import { openEventStore } from './event-store-factory.js';
 import type { EventStoreConfig } from './event-store-factory.js';
@@ -34,9 +37,11 @@ import { auditRoutes } from './routes/audit.js';
 import { auditorRoutes } from './routes/auditors.js';
 import { authRoutes } from './routes/auth.js';
 import { deviceAssignmentRoutes } from './routes/device-assignment.js';
+import { deviceLinkRoutes } from './routes/devicelink.js';
 import { healthRoutes } from './routes/health.js';
 import { deviceRoutes } from './routes/devices.js';
 import { provisioningCodeRoutes } from './routes/provisioning-codes.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { tenantPasswordDeploymentRoutes } from './routes/tenant-password-deployment.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { loadOrCreateSealKey, parseSealKey } from './seal-key.js';
@@ -65,6 +70,10 @@ export interface HubConfig extends EventStoreConfig {
   readonly gateway?: GatewayTimings;
   /** About how many recent read-model changes this node keeps for dashboards to resume from; default 20 000. */
   readonly resumableChanges?: number;
+  /** DeviceLink ports, bind address and request defaults; default: ports 40000-40999 on 127.0.0.1. */
+  readonly deviceLink?: DeviceLinkConfig;
+  /** How often an open link's byte totals are appended while they change; default 5000 ms. */
+  readonly linkProgressIntervalMs?: number;
 }
 
 export interface Hub {
@@ -75,6 +84,8 @@ export interface Hub {
   readonly readModels: ProjectionRunner;
   /** This node's live device connections. */
   readonly devices: DeviceSupervisor;
+  /** This node's live DeviceLinks. */
+  readonly tunnels: TunnelSupervisor;
   /** Present only when this start created the instance admin with a generated password. */
   readonly generatedAdminPassword?: string;
   /**
@@ -118,6 +129,19 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     journal: changeLog,
   });
   const devices = new DeviceSupervisor({ runtime, store, seal: secretSeal, nodeId: config.nodeId, provisioningCodeId, logger: app.log });
+  const deviceLink = config.deviceLink ?? defaultDeviceLinkConfig('127.0.0.1');
+  const tunnels = new TunnelSupervisor({
+    runtime,
+    store,
+    clock,
+    devices,
+    nodeId: config.nodeId,
+    ports: deviceLink.ports,
+    bindAddress: deviceLink.bindAddress,
+    logger: app.log,
+    ...(config.linkProgressIntervalMs === undefined ? {} : { progressIntervalMs: config.linkProgressIntervalMs }),
+  });
+  devices.onConnectionEnded((mac, connectionId) => tunnels.connectionEnded(mac, connectionId));
   const shared: HubServices = {
     runtime,
     readModels,
@@ -126,10 +150,13 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     readYourWritesTimeoutMs: config.readYourWritesTimeoutMs ?? 5000,
     secretSeal,
     devices,
+    tunnels,
+    deviceLink,
   };
 
   const stopServices = async (): Promise<void> => {
-    // Records the end of every live device connection while the store is still open.
+    // Records the end of every live link and device connection while the store is still open.
+    await tunnels.shutdown();
     await devices.shutdown();
     await runtime.stop();
     await readModels.stop();
@@ -143,6 +170,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await runtime.rearmDeadlines(provisioningAggregate);
     // Before the gateway accepts anyone: connections a crashed run of this node left open are closed by an event.
     await devices.start();
+    await tunnels.start();
 
     // The request id is the correlationId of what the request appends: clients can quote it.
     app.addHook('onRequest', async (request, reply) => {
@@ -164,6 +192,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
           await secured.register(tenantPasswordDeploymentRoutes);
           await secured.register(auditorRoutes);
           await secured.register(auditRoutes);
+          await secured.register(deviceLinkRoutes);
+          await secured.register(sessionRoutes);
         });
       },
       { prefix: '/api/v1' },
@@ -178,7 +208,9 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     });
     // Before the HTTP server closes, or its open WebSockets would hold it up.
     app.addHook('preClose', async () => dashboard.close());
-    const gateway = attachGateway(app.server, { supervisor: devices, logger: app.log, ...config.gateway });
+    const gateway = attachGateway(app.server, { supervisor: devices, streams: tunnels, logger: app.log, ...config.gateway });
+    // Links first: their ends are recorded as hub-shutdown, not as their devices going offline.
+    app.addHook('preClose', async () => tunnels.shutdown());
     app.addHook('preClose', async () => gateway.close());
     await app.ready();
 
@@ -190,6 +222,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
       runtime,
       readModels,
       devices,
+      tunnels,
       ...(admin.created && admin.generatedPassword !== undefined ? { generatedAdminPassword: admin.generatedPassword } : {}),
       close: () =>
         (closing ??= (async () => {

@@ -11,6 +11,7 @@ import type { Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import { AgentMessage } from '../../domain/gateway/agent-messages.js';
 import { decodeMessage, encodeMessage } from '../../domain/gateway/frame.js';
+import type { AgentStreamMessage } from '../../domain/gateway/stream-messages.js';
 import type { ClosingCause, HubMessage } from '../../domain/gateway/hub-messages.js';
 
 export interface GatewayLogger {
@@ -19,8 +20,15 @@ export interface GatewayLogger {
   error(details: object, message: string): void;
 }
 
+/** Where the data plane's messages and datagrams of a device go (the tunnel supervisor). */
+export interface StreamSink {
+  streamMessage(mac: Mac, message: AgentStreamMessage): void;
+  frame(mac: Mac, frame: Uint8Array): void;
+}
+
 export interface ConnectionSettings {
   readonly supervisor: DeviceSupervisor;
+  readonly streams: StreamSink;
   readonly logger: GatewayLogger;
   readonly helloTimeoutMs: number;
   readonly maxInvalidMessages: number;
@@ -44,8 +52,10 @@ const disconnectCauses: Readonly<Record<ClosingCause, DisconnectCause>> = {
   timeout: 'timeout',
 };
 
-const textOf = (data: WebSocket.RawData): string =>
-  (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+const bytesOf = (data: WebSocket.RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+
+// Past this much unsent on a connection, datagrams are dropped (as UDP may) rather than queued without bound.
+const maxBufferedFrameBytes = 4 * 1024 * 1024;
 
 /** True for a hello whose MAC is malformed: no identity, so no second chance. */
 function isBadMacHello(text: string, error: TetherError): boolean {
@@ -104,6 +114,10 @@ export class GatewayConnection implements DeviceLink {
     if (this.open) this.socket.send(encodeMessage(message));
   }
 
+  sendFrame(frame: Uint8Array): void {
+    if (this.open && this.socket.bufferedAmount <= maxBufferedFrameBytes) this.socket.send(frame, { binary: true });
+  }
+
   close(cause: ClosingCause): void {
     if (!this.open) return;
     this.cause = disconnectCauses[cause];
@@ -130,10 +144,11 @@ export class GatewayConnection implements DeviceLink {
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
     this.alive = true;
     if (isBinary) {
-      this.reject(new TetherError('validation_failed', 'binary frames are reserved for tunnel data; control messages are JSON text'));
+      if (this.mac === undefined) this.reject(new TetherError('validation_failed', 'binary frames carry tunnel data: the first message must be hello', ['type']));
+      else this.settings.streams.frame(this.mac, bytesOf(data));
       return;
     }
-    const text = textOf(data);
+    const text = bytesOf(data).toString('utf8');
     const decoded = decodeMessage(AgentMessage, text);
     if (isLeft(decoded)) {
       if (isBadMacHello(text, decoded.left)) {
@@ -161,7 +176,8 @@ export class GatewayConnection implements DeviceLink {
       return;
     }
     if (message.type === 'ping') this.send({ type: 'pong' });
-    else this.settings.logger.warn({ mac: this.mac, report: message.message }, 'the device reports an error');
+    else if (message.type === 'error-report') this.settings.logger.warn({ mac: this.mac, report: message.message }, 'the device reports an error');
+    else this.settings.streams.streamMessage(this.mac, message);
   }
 
   private replyError(error: TetherError): void {

@@ -7,7 +7,9 @@ import { WebSocketServer } from 'ws';
 import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
 import { maxControlFrameBytes } from '../../domain/gateway/frame.js';
 import { GatewayConnection } from './gateway-connection.js';
-import type { GatewayLogger } from './gateway-connection.js';
+import type { GatewayLogger, StreamSink } from './gateway-connection.js';
+import { acceptStreamDialBack, isStreamDialBackPath } from './stream-dial-back.js';
+import type { DialBackTarget } from './stream-dial-back.js';
 
 export const gatewayPath = '/gateway';
 
@@ -20,6 +22,8 @@ export interface GatewayTimings {
 
 export interface GatewayOptions extends GatewayTimings {
   readonly supervisor: DeviceSupervisor;
+  /** The tunnel supervisor: device stream messages, datagrams and dial-backs. */
+  readonly streams: StreamSink & DialBackTarget;
   readonly logger: GatewayLogger;
   /** Invalid messages tolerated on one connection before it is closed. Default 3. */
   readonly maxInvalidMessages?: number;
@@ -51,6 +55,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: maxControlFrameBytes, clientTracking: false });
   const settings = {
     supervisor: options.supervisor,
+    streams: options.streams,
     logger: options.logger,
     helloTimeoutMs: options.helloTimeoutMs ?? 5000,
     maxInvalidMessages: options.maxInvalidMessages ?? 3,
@@ -59,7 +64,12 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   let closing = false;
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    if (pathOf(request) !== gatewayPath) return;
+    const path = pathOf(request);
+    if (isStreamDialBackPath(path)) {
+      acceptStreamDialBack(request, socket, head, options.streams);
+      return;
+    }
+    if (path !== gatewayPath) return;
     if (closing) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;

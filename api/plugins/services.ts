@@ -3,6 +3,8 @@ import fp from 'fastify-plugin';
 import type { ActorRuntime } from '../../actors/actor-runtime.js';
 import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
 import type { SecretSeal } from '../../actors/secret-seal.js';
+import type { TunnelSupervisor } from '../../actors/tunnel-supervisor.js';
+import type { DeviceLinkConfig } from '../devicelink-config.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
@@ -18,6 +20,9 @@ export interface HubServices {
   readonly secretSeal: SecretSeal;
   /** This node's live device connections. */
   readonly devices: DeviceSupervisor;
+  /** This node's live DeviceLinks. */
+  readonly tunnels: TunnelSupervisor;
+  readonly deviceLink: DeviceLinkConfig;
 }
 
 declare module 'fastify' {
@@ -36,6 +41,8 @@ export const services = fp<HubServices>(
       readYourWritesTimeoutMs: options.readYourWritesTimeoutMs,
       secretSeal: options.secretSeal,
       devices: options.devices,
+      tunnels: options.tunnels,
+      deviceLink: options.deviceLink,
     });
   },
   { name: 'tether-services' },

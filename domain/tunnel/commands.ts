@@ -24,6 +24,8 @@ export type TunnelCommand =
       readonly host: string;
       /** `hub`, or the name of the relay holding the port. */
       readonly relay: string;
+      /** The hub node holding the port (relay `hub`). */
+      readonly node?: string;
       readonly userIP?: string;
       readonly tokenHash: string;
     }

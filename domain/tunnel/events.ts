@@ -28,7 +28,8 @@ export const TunnelOpened = t.type({
       tokenHash: t.string,
       createdTime: t.string,
     }),
-    t.partial({ timeout: TimeoutMs, source: LinkSource, sourceAddresses: t.array(t.string), userIP: t.string }),
+    // node: the hub node holding the port when relay is `hub`, so a restarted node can close what its crash left open.
+    t.partial({ timeout: TimeoutMs, source: LinkSource, sourceAddresses: t.array(t.string), userIP: t.string, node: t.string }),
   ]),
 });
 export type TunnelOpened = t.TypeOf<typeof TunnelOpened>;

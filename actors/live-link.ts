@@ -1,0 +1,126 @@
+// What TCP and UDP links share: the link's identity, its byte totals recorded at a bounded
+// rate while it is open, and one way to end it (idempotent, recorded once with exact totals).
+import type { DeviceLink } from './device-link.js';
+import type { Mac } from '../domain/device/mac.js';
+import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
+import type { Clock, TimerHandle } from '../domain/ports/clock.js';
+import { systemPrincipal } from '../domain/principal.js';
+import type { TunnelCommand } from '../domain/tunnel/commands.js';
+import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
+import type { CommandContext } from './command-context.js';
+import type { DialBacks } from './dial-backs.js';
+
+export interface LinkLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface LinkInfo {
+  readonly tunnelId: string;
+  readonly device: Mac;
+  readonly tenantId: string;
+  readonly devicePort: number;
+}
+
+export interface Totals {
+  readonly bytesToDevice: number;
+  readonly bytesFromDevice: number;
+}
+
+/** What a command appended, and the global position of the last event. */
+export interface Recorded {
+  readonly events: readonly { readonly type: string }[];
+  readonly position?: number;
+}
+
+/** What a live link needs from its supervisor. */
+export interface LinkEnvironment {
+  /** The device's control connection the link was opened on; the link ends with it. */
+  readonly control: DeviceLink;
+  /** Executes a command on the link's actor; resolves with the events appended. */
+  readonly record: (command: TunnelCommand, context: CommandContext) => Promise<Recorded>;
+  readonly clock: Clock;
+  /** Totals are appended at most this often while they change. */
+  readonly progressIntervalMs: number;
+  readonly logger: LinkLogger;
+  readonly dialBacks: DialBacks;
+  /** Routes the device's messages and datagrams of `streamId` to this link, until released. */
+  readonly claimStream: (streamId: string, link: LiveLink) => void;
+  readonly releaseStream: (streamId: string) => void;
+  /** The link ended and its end is recorded. */
+  readonly forget: (link: LiveLink) => void;
+}
+
+export abstract class LiveLink {
+  private progress: TimerHandle | undefined;
+  private recorded: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
+  private ending: Promise<{ readonly position?: number }> | undefined;
+  /** Set once the link is closing: streams that end now are covered by TunnelClosed. */
+  protected closingCause: TerminationCause | undefined;
+
+  constructor(
+    readonly info: LinkInfo,
+    protected readonly env: LinkEnvironment,
+  ) {}
+
+  /** What the link's own events are recorded as: the hub, correlated by the link. */
+  protected get systemContext(): CommandContext {
+    return { principal: systemPrincipal, correlationId: this.info.tunnelId };
+  }
+
+  get connectionId(): string {
+    return this.env.control.connectionId;
+  }
+
+  /** The bytes that crossed so far, closed streams included. */
+  abstract totals(): Totals;
+  /** A message of the device about one of this link's streams. */
+  abstract streamMessage(message: AgentStreamMessage): void;
+  /** A datagram of the device for one of this link's streams. */
+  abstract datagram(streamId: string, payload: Uint8Array): void;
+  /** Stops taking clients and ends every live stream; resolves once their sockets are closed. */
+  protected abstract teardown(cause: TerminationCause): Promise<void>;
+
+  /** Starts recording the totals while they change. */
+  protected startProgress(): void {
+    const tick = (): void => {
+      if (this.closingCause !== undefined) return;
+      const totals = this.totals();
+      if (totals.bytesToDevice !== this.recorded.bytesToDevice || totals.bytesFromDevice !== this.recorded.bytesFromDevice) {
+        this.recorded = totals;
+        this.env.record({ type: 'RecordTraffic', ...totals }, this.systemContext).catch((error: unknown) => this.logFailure(error, 'traffic'));
+      }
+      this.progress = this.armProgress(tick);
+    };
+    this.progress = this.armProgress(tick);
+  }
+
+  private armProgress(tick: () => void): TimerHandle {
+    const { clock, progressIntervalMs } = this.env;
+    return clock.at(new Date(clock.now().getTime() + progressIntervalMs), tick);
+  }
+
+  /** Ends the link for `cause`: once, however many ask; every live stream ends with it. */
+  /** Resolves with the global position of TunnelClosed. */
+  close(cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {
+    this.ending ??= (async () => {
+      this.closingCause = cause;
+      this.progress?.cancel();
+      try {
+        await this.teardown(cause);
+        const totals = this.totals();
+        const closed = await this.env.record({ type: 'CloseTunnel', cause, ...totals }, context ?? this.systemContext);
+        this.env.logger.info({ tunnelId: this.info.tunnelId, device: this.info.device, cause, ...totals }, 'device link closed');
+        return closed.position === undefined ? {} : { position: closed.position };
+      } finally {
+        this.env.forget(this);
+      }
+    })();
+    return this.ending;
+  }
+
+  protected logFailure(error: unknown, what: string): void {
+    this.env.logger.error({ err: error, tunnelId: this.info.tunnelId, what }, 'could not record a device link event');
+  }
+}

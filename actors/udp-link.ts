@@ -1,0 +1,217 @@
+// A UDP DeviceLink: one socket on the hub, one client (the source, or the first that sends),
+// one stream to the device port. Datagrams cross the device's control connection one frame
+// each, so their boundaries survive; the link closes after `timeout` ms without one.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
+import { isTetherError } from '../domain/errors.js';
+import { encodeDatagramFrame } from '../domain/gateway/data-frame.js';
+import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
+import type { TimerHandle } from '../domain/ports/clock.js';
+import type { ClientAddress } from '../domain/tunnel/admission.js';
+import { peerKey } from '../domain/tunnel/admission.js';
+import { canonicalHost } from '../domain/tunnel/address.js';
+import { ReplayWindow } from '../domain/tunnel/replay-window.js';
+import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
+import type { LinkKey } from './link-cipher.js';
+import { openDatagram, sealDatagram } from './link-cipher.js';
+import { LiveLink } from './live-link.js';
+import type { LinkEnvironment, LinkInfo, Totals } from './live-link.js';
+
+export interface UdpLinkOptions {
+  readonly key?: LinkKey;
+  /** Idle timeout in ms; none: the link never idles out. */
+  readonly timeout?: number;
+  /** The source's address: the link attaches it at once and sends it the device's datagrams. */
+  readonly source?: ClientAddress;
+}
+
+// Datagrams a client sends before the device's socket is ready wait, up to this many; later ones are dropped, as UDP may.
+const maxWaitingDatagrams = 64;
+
+export class UdpLink extends LiveLink {
+  private client: ClientAddress | undefined;
+  private streamId: string | undefined;
+  private opened = false;
+  private attaching: ClientAddress | undefined;
+  private waiting: Buffer[] = [];
+  /** Peers turned away: their refusal is recorded once, later datagrams are dropped unrecorded. */
+  private readonly refused = new Set<string>();
+  private bytes: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
+  private lastActivity: number;
+  private idle: TimerHandle | undefined;
+  private sequence = 0n;
+  private readonly replay = new ReplayWindow();
+
+  constructor(
+    info: LinkInfo,
+    env: LinkEnvironment,
+    private readonly socket: UdpSocket,
+    private readonly options: UdpLinkOptions,
+  ) {
+    super(info, env);
+    this.lastActivity = env.clock.now().getTime();
+  }
+
+  start(): void {
+    this.socket.on('message', (datagram, peer) => this.fromClient(datagram, peer));
+    this.socket.on('error', (error) => {
+      this.env.logger.warn({ err: error, tunnelId: this.info.tunnelId }, 'device link UDP socket error');
+    });
+    this.startProgress();
+    this.armIdle();
+    if (this.options.source !== undefined) this.attach(this.options.source);
+  }
+
+  totals(): Totals {
+    return this.bytes;
+  }
+
+  streamMessage(message: AgentStreamMessage): void {
+    if (message.streamId !== this.streamId) return;
+    if (message.type === 'stream-opened') {
+      this.env
+        .record({ type: 'OpenStream', streamId: message.streamId, agentIP: this.env.control.ip }, this.systemContext)
+        .then(() => {
+          this.opened = true;
+          const waiting = this.waiting;
+          this.waiting = [];
+          waiting.forEach((datagram) => this.toDevice(datagram));
+        })
+        .catch((error: unknown) => this.logFailure(error, 'stream opened'));
+      return;
+    }
+    const cause: TerminationCause = message.type === 'stream-refused' ? 'target-refused' : message.cause;
+    if (message.type === 'stream-refused') this.env.logger.info({ tunnelId: this.info.tunnelId, reason: message.reason }, message.message);
+    void this.close(cause).catch((error: unknown) => this.logFailure(error, 'close'));
+  }
+
+  /** A datagram of the device: to the client, if there is one yet. */
+  datagram(streamId: string, payload: Uint8Array): void {
+    const { client } = this;
+    if (streamId !== this.streamId || client === undefined || this.closingCause !== undefined) return;
+    const out = this.options.key === undefined ? payload : sealDatagram(this.options.key, 'device-to-client', this.nextSequence(), payload);
+    this.socket.send(out, client.port, client.host);
+    this.bytes = { ...this.bytes, bytesFromDevice: this.bytes.bytesFromDevice + payload.length };
+    this.touch();
+  }
+
+  private nextSequence(): bigint {
+    const sequence = this.sequence;
+    this.sequence += 1n;
+    return sequence;
+  }
+
+  private fromClient(datagram: Buffer, peer: RemoteInfo): void {
+    if (this.closingCause !== undefined) return;
+    const from: ClientAddress = { host: canonicalHost(peer.address), port: peer.port };
+    const { client, attaching } = this;
+    if (client !== undefined && client.host === from.host && client.port === from.port) {
+      this.fromTheClient(datagram);
+      return;
+    }
+    if (attaching !== undefined && attaching.host === from.host && attaching.port === from.port) {
+      if (this.waiting.length < maxWaitingDatagrams) this.waiting.push(datagram);
+      return;
+    }
+    if (client === undefined && attaching === undefined) {
+      this.waiting.push(datagram);
+      this.attach(from);
+      return;
+    }
+    this.refuse(from);
+  }
+
+  private fromTheClient(datagram: Buffer): void {
+    let payload: Buffer = datagram;
+    if (this.options.key !== undefined) {
+      try {
+        const opened = openDatagram(this.options.key, 'client-to-device', datagram);
+        if (!this.replay.accept(opened.sequence)) return;
+        payload = opened.payload;
+      } catch {
+        return;
+      }
+    }
+    if (!this.opened) {
+      if (this.waiting.length < maxWaitingDatagrams) this.waiting.push(payload);
+      return;
+    }
+    this.toDevice(payload);
+  }
+
+  private toDevice(payload: Buffer): void {
+    const { streamId } = this;
+    if (streamId === undefined || !this.env.control.open) return;
+    this.env.control.sendFrame(encodeDatagramFrame(streamId, payload));
+    this.bytes = { ...this.bytes, bytesToDevice: this.bytes.bytesToDevice + payload.length };
+    this.touch();
+  }
+
+  private attach(candidate: ClientAddress): void {
+    this.attaching = candidate;
+    const streamId = randomUUID();
+    const context = { ...this.systemContext, ip: candidate.host };
+    this.env
+      .record({ type: 'AttachClient', streamId, clientHost: candidate.host, clientPort: candidate.port }, context)
+      .then((recorded) => {
+        this.attaching = undefined;
+        if (!recorded.events.some((event) => event.type === 'TunnelClientAttached') || this.closingCause !== undefined) {
+          this.waiting = [];
+          this.refused.add(peerKey('udp', candidate));
+          return;
+        }
+        // An encrypted link's datagrams waited sealed: they are opened now, in order.
+        const sealed = this.waiting;
+        this.waiting = [];
+        this.client = candidate;
+        this.streamId = streamId;
+        this.env.claimStream(streamId, this);
+        sealed.forEach((datagram) => this.fromTheClient(datagram));
+        // A UDP stream is never dialled back: its token is there for the message's shape alone.
+        const token = randomBytes(16).toString('base64url');
+        this.env.control.send({ type: 'open-stream', streamId, protocol: 'udp', target: { host: '127.0.0.1', port: this.info.devicePort }, token });
+      })
+      .catch((error: unknown) => {
+        this.attaching = undefined;
+        if (!isTetherError(error, 'transition_forbidden')) this.logFailure(error, 'client attached');
+      });
+  }
+
+  private refuse(peer: ClientAddress): void {
+    const key = peerKey('udp', peer);
+    if (this.refused.has(key)) return;
+    this.refused.add(key);
+    this.env
+      .record({ type: 'AttachClient', streamId: randomUUID(), clientHost: peer.host, clientPort: peer.port }, { ...this.systemContext, ip: peer.host })
+      .catch((error: unknown) => {
+        if (!isTetherError(error, 'transition_forbidden')) this.logFailure(error, 'client refused');
+      });
+  }
+
+  private touch(): void {
+    this.lastActivity = this.env.clock.now().getTime();
+  }
+
+  private armIdle(): void {
+    const { timeout } = this.options;
+    if (timeout === undefined) return;
+    this.idle = this.env.clock.at(new Date(this.lastActivity + timeout), () => {
+      if (this.closingCause !== undefined) return;
+      if (this.env.clock.now().getTime() - this.lastActivity >= timeout) {
+        void this.close('idle-timeout').catch((error: unknown) => this.logFailure(error, 'idle timeout'));
+      } else {
+        this.armIdle();
+      }
+    });
+  }
+
+  protected async teardown(cause: TerminationCause): Promise<void> {
+    this.idle?.cancel();
+    const { streamId } = this;
+    if (streamId !== undefined) {
+      if (this.env.control.open && cause !== 'device-closed' && cause !== 'error') this.env.control.send({ type: 'close-stream', streamId, cause });
+      this.env.releaseStream(streamId);
+    }
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+}
