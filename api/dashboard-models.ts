@@ -2,6 +2,8 @@
 // its current state for a snapshot.
 import type { Database } from '../projections/projection.js';
 import { deviceChanged, listDevices } from '../projections/devices/index.js';
+import { cursorOf, listSessions, sessionChanged } from '../projections/sessions/index.js';
+import type { SessionCursor } from '../projections/sessions/index.js';
 import { listTenants, tenantChanged } from '../projections/tenants/index.js';
 import type { DashboardChangeEvent, DashboardModel } from './dashboard-protocol.js';
 
@@ -13,9 +15,9 @@ export interface DashboardModelSpec {
 
 const pageSize = 500;
 
-function readPages<T>(page: (after: string | undefined) => T[], keyOf: (item: T) => string): T[] {
+function readPages<T, K>(page: (after: K | undefined) => T[], keyOf: (item: T) => K): T[] {
   const all: T[] = [];
-  let after: string | undefined;
+  let after: K | undefined;
   for (;;) {
     const items = page(after);
     all.push(...items);
@@ -29,16 +31,22 @@ export const dashboardModels: Readonly<Record<DashboardModel, DashboardModelSpec
   tenants: {
     change: tenantChanged,
     readAll: (db, visibleTo) =>
-      readPages((after) => listTenants(db, { visibleTo, after, limit: pageSize }), (tenant) => tenant.id),
+      readPages((after: string | undefined) => listTenants(db, { visibleTo, after, limit: pageSize }), (tenant) => tenant.id),
   },
   devices: {
     change: deviceChanged,
     readAll: (db, visibleTo) =>
-      readPages((after) => listDevices(db, { visibleTo, after, limit: pageSize }), (device) => device.mac),
+      readPages((after: string | undefined) => listDevices(db, { visibleTo, after, limit: pageSize }), (device) => device.mac),
+  },
+  sessions: {
+    change: sessionChanged,
+    // The open ones: the history would not fit a snapshot (see DashboardModel).
+    readAll: (db, visibleTo) =>
+      readPages((after: SessionCursor | undefined) => listSessions(db, { visibleTo, state: 'open', after, limit: pageSize }), cursorOf),
   },
 };
 
-export const allDashboardModels: readonly DashboardModel[] = ['tenants', 'devices'];
+export const allDashboardModels: readonly DashboardModel[] = ['tenants', 'devices', 'sessions'];
 
 /** Snapshot items go out in parts of this size. */
 export const snapshotPartSize = pageSize;

@@ -9,9 +9,14 @@ import type { Socket } from 'socket.io';
 import type { ErrorCode } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { deviceChanged } from '../projections/devices/index.js';
+import type { sessionChanged } from '../projections/sessions/index.js';
 import type { tenantChanged } from '../projections/tenants/index.js';
 
-export const DashboardModel = t.keyof({ tenants: null, devices: null });
+/**
+ * `sessions`: a snapshot holds the open ones; a session that closes is told once more by its
+ * `session.changed` (state closed). The whole history is read at GET /api/v1/sessions.
+ */
+export const DashboardModel = t.keyof({ tenants: null, devices: null, sessions: null });
 export type DashboardModel = t.TypeOf<typeof DashboardModel>;
 
 interface PositionBrand {
@@ -78,10 +83,11 @@ export interface SnapshotMessage {
 export interface DashboardServerEvents {
   [tenantChanged]: (message: DashboardMessage) => void;
   [deviceChanged]: (message: DashboardMessage) => void;
+  [sessionChanged]: (message: DashboardMessage) => void;
   snapshot: (message: SnapshotMessage) => void;
 }
 
-export type DashboardChangeEvent = typeof tenantChanged | typeof deviceChanged;
+export type DashboardChangeEvent = typeof tenantChanged | typeof deviceChanged | typeof sessionChanged;
 
 export interface DashboardClientEvents {
   subscribe: (request: unknown, ack?: unknown) => void;

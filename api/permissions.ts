@@ -7,8 +7,19 @@ import type { Principal, Role } from '../domain/principal.js';
 /**
  * `auditor`: auditor accounts (the admin's alone). `history`: the store itself and past
  * states (audit events, chain verification, `?at=` reads), for auditors and the admin.
+ * `deviceLink`: opening and closing DeviceLinks (the seed's permission); `session`: the
+ * remote-session records and their timelines.
  */
-export type Resource = 'tenant' | 'tenantPassword' | 'tenantGrant' | 'device' | 'provisioningCode' | 'auditor' | 'history';
+export type Resource =
+  | 'tenant'
+  | 'tenantPassword'
+  | 'tenantGrant'
+  | 'device'
+  | 'provisioningCode'
+  | 'auditor'
+  | 'history'
+  | 'deviceLink'
+  | 'session';
 export type Action = 'create' | 'read' | 'update' | 'delete';
 
 export interface Permission {
@@ -20,6 +31,7 @@ const readOnly: readonly Permission[] = [
   { resource: 'tenant', action: 'read' },
   { resource: 'device', action: 'read' },
   { resource: 'provisioningCode', action: 'read' },
+  { resource: 'session', action: 'read' },
 ];
 
 const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
@@ -32,6 +44,9 @@ const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
     { resource: 'device', action: 'update' },
     { resource: 'provisioningCode', action: 'create' },
     { resource: 'provisioningCode', action: 'delete' },
+    // Links to devices of the tenants it sees; never an auditor.
+    { resource: 'deviceLink', action: 'create' },
+    { resource: 'deviceLink', action: 'delete' },
   ],
   auditor: [...readOnly, { resource: 'history', action: 'read' }],
   device: [],

@@ -4,14 +4,16 @@ import { auditorsProjection } from '../projections/auditors/index.js';
 import { devicesProjection } from '../projections/devices/index.js';
 import type { Projection } from '../projections/projection.js';
 import { provisioningCodesProjection } from '../projections/provisioning-codes/index.js';
+import { sessionsProjection } from '../projections/sessions/index.js';
 import { tenantsProjection } from '../projections/tenants/index.js';
 
-// Tenants first: the device projection reads tenant grants to address its changes.
+// Tenants first: the device and session projections read tenant grants to address their changes.
 export const readModelProjections: readonly Projection[] = [
   tenantsProjection,
   devicesProjection,
   provisioningCodesProjection,
   auditorsProjection,
+  sessionsProjection,
 ];
 
 /** Each node has its own file, so several hubs can share one data directory. */

@@ -4,10 +4,11 @@ import { Command, Option } from 'commander';
 import type { Fsync } from '../api/event-store-factory.js';
 import { TetherError } from '../domain/errors.js';
 import { dataOption, eventStoreOption, fsyncOption, logLevelOption, nodeIdOption, parsePort } from './cli-options.js';
+import { deviceLinkConfigOf } from './devicelink-options.js';
+import type { DeviceLinkOptions } from './devicelink-options.js';
 
-interface ServeOptions {
+interface ServeOptions extends DeviceLinkOptions {
   readonly port: number;
-  readonly host: string;
   readonly data: string;
   readonly eventstore?: string;
   readonly fsync: Fsync;
@@ -38,6 +39,7 @@ const shutdownGraceMs = 15_000;
 
 async function serve(options: ServeOptions): Promise<void> {
   const tls = tlsOf(options);
+  const deviceLink = deviceLinkConfigOf(options, process.env);
   // Loaded here, not at the top: `tether agent` shares this binary and must start light.
   const { buildHub } = await import('../api/hub.js');
   const hub = await buildHub({
@@ -50,6 +52,7 @@ async function serve(options: ServeOptions): Promise<void> {
     ...(process.env.TETHER_ADMIN_PASSWORD ? { adminPassword: process.env.TETHER_ADMIN_PASSWORD } : {}),
     ...(process.env.TETHER_SEAL_KEY ? { sealKey: process.env.TETHER_SEAL_KEY } : {}),
     ...(tls === undefined ? {} : { tls }),
+    deviceLink,
   });
   const shutdown = (signal: NodeJS.Signals): void => {
     hub.app.log.info({ signal }, 'shutting down');
@@ -91,6 +94,11 @@ export const serveCommand = (): Command =>
     .addOption(logLevelOption())
     .option('--tls-cert <file>', 'PEM certificate (chain): serve https and wss instead of http and ws; needs --tls-key')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option('--config <file>', 'JSON configuration file, e.g. {"deviceLink": {...}} (see below)')
+    .option('--link-ports <from-to>', 'DeviceLink: the ports handed out to links (default: 40000-40999)')
+    .option('--link-bind <address>', 'DeviceLink: the address link ports bind to (default: --host)')
+    .option('--link-device-port <port>', 'DeviceLink: the device port of a request that names none (default: none, required)')
+    .option('--link-timeout <ms>', 'DeviceLink: the UDP idle timeout of a request that names none (default: none, never)')
     .addHelpText(
       'after',
       `
@@ -103,6 +111,14 @@ Environment:
                           to devices, kept out of the event store; without it one is
                           generated into <data>/seal-key and shared by hubs on that directory
   TETHER_EVENTSTORE_URL   same as --eventstore
+  TETHER_DEVICELINK_PORTS        same as --link-ports
+  TETHER_DEVICELINK_BIND         same as --link-bind
+  TETHER_DEVICELINK_DEVICE_PORT  same as --link-device-port
+  TETHER_DEVICELINK_TIMEOUT      same as --link-timeout
+
+DeviceLink settings: a flag wins over the environment, which wins over the config file:
+  {"deviceLink": {"devicePort": 22, "timeout": 60000, "ports": "40000-40999", "bindAddress": "0.0.0.0"}}
+Every field is optional ("ports" may also be {"from": 40000, "to": 40999}); a bad value stops the start.
 
 Several hubs may share one --data directory on one machine: give each its own --port
 (and --node-id, which defaults to node-<port>).`,

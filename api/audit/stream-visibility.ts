@@ -4,7 +4,9 @@
 // - `device-<mac>` of devices listed NOW in one of its tenants (the read model's current
 //   listing, as GET /devices shows): a device's whole history, from before and after a move
 //   included, or none of it; a device that moved away takes its history with it;
-// - `provisioning-<codeId>` of codes issued for one of its tenants.
+// - `provisioning-<codeId>` of codes issued for one of its tenants;
+// - `tunnel-<uuid>` of links opened to a device of one of its tenants (a session stays with
+//   the tenant it was opened for).
 // Not instance-, auditor- or any other stream.
 import { StreamNotFound } from '../../domain/ports/event-store.js';
 import type { Principal } from '../../domain/principal.js';
@@ -31,6 +33,7 @@ export function streamVisibility(services: HubServices, principal: Principal): S
       case 'device':
         return services.readModels.read((db) => getDevice(db, idOf(stream)))?.tenant;
       case 'provisioning':
+      case 'tunnel':
         return issuedFor(services, stream);
       default:
         return undefined;
@@ -48,7 +51,7 @@ export function streamVisibility(services: HubServices, principal: Principal): S
   };
 }
 
-/** The tenant a provisioning code was issued for: its first event says so. */
+/** The tenant a provisioning code was issued for, or a link opened for: its first event says so. */
 async function issuedFor(services: HubServices, stream: string): Promise<string | undefined> {
   try {
     const [issued] = await services.eventStore.readStream(stream, { maxCount: 1 });

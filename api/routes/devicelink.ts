@@ -1,0 +1,80 @@
+// DeviceLink, as the seed (seeds/devicelink-api.txt): POST opens a link to a device port and
+// answers where the client connects and the token that closes it; DELETE with that token
+// closes it. A device outside the caller's reach is not found; one without a tenant, or whose
+// connection did not present its password, has no tenant to link for, so it cannot be linked.
+import type { FastifyPluginAsync } from 'fastify';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { deviceAggregate } from '../../domain/device/aggregate.js';
+import { isAssigned, isOnline, isRegistered } from '../../domain/device/decide.js';
+import { decodeMac, formatMac } from '../../domain/device/mac.js';
+import type { Mac } from '../../domain/device/mac.js';
+import { TetherError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/principal.js';
+import { decodeDeviceLinkRequest, deviceLinkResponse, resolveLinkSettings } from '../../domain/tunnel/devicelink-request.js';
+import type { DeviceLinkResponse } from '../../domain/tunnel/devicelink-request.js';
+import { linkDefaultsOf } from '../devicelink-config.js';
+import { parse } from '../parse.js';
+import { authorize } from '../permissions.js';
+import type { HubServices } from '../plugins/services.js';
+import { readYourWrites } from '../read-your-writes.js';
+import { commandContext } from '../request-context.js';
+import { visibleTenants } from '../tenant-scope.js';
+
+const LinkParams = t.type({ deviceIdentifier: t.unknown });
+const TokenParams = t.type({ deviceLinkToken: t.string });
+
+const deviceNotFound = (mac: Mac): TetherError =>
+  new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.deviceIdentifier']);
+
+/** The tenant the device is linked for: the one it is listed in, which the principal must see. */
+async function linkableTenant(services: HubServices, principal: Principal, mac: Mac): Promise<string> {
+  const { state } = await services.runtime.load(deviceAggregate, mac);
+  if (!isRegistered(state)) throw deviceNotFound(mac);
+  const { tenantId, authenticated } = state.context;
+  const listed = isAssigned(state) && tenantId !== undefined && !(isOnline(state) && !authenticated) ? tenantId : undefined;
+  const visible = visibleTenants(services, principal);
+  if (visible !== undefined && (listed === undefined || !visible.includes(listed))) throw deviceNotFound(mac);
+  if (listed === undefined) {
+    throw new TetherError('transition_forbidden', `device ${formatMac(mac)} is unassigned: assign it to a tenant before linking to it`, [
+      'params.deviceIdentifier',
+    ]);
+  }
+  return listed;
+}
+
+/** The body's paths as the API reports them: resolveLinkSettings names bare fields. */
+const inBody = (error: TetherError): TetherError =>
+  new TetherError(error.code, error.message, error.details.map((path) => `body.${path}`));
+
+export const deviceLinkRoutes: FastifyPluginAsync = async (app) => {
+  const { services } = app;
+
+  app.post('/devicelink/:deviceIdentifier', async (request, reply) => {
+    const principal = authorize(request.principal, 'deviceLink', 'create');
+    const decodedMac = decodeMac(parse(LinkParams, request.params, 'params').deviceIdentifier);
+    if (isLeft(decodedMac)) throw new TetherError('validation_failed', decodedMac.left.message, ['params.deviceIdentifier']);
+    const device = decodedMac.right;
+    const tenantId = await linkableTenant(services, principal, device);
+    const body = decodeDeviceLinkRequest(request.body, 'body');
+    if (isLeft(body)) throw body.left;
+    const settings = resolveLinkSettings(body.right, linkDefaultsOf(services.deviceLink));
+    if (isLeft(settings)) throw inBody(settings.left);
+    const opened = await services.tunnels.open({ device, tenantId, settings: settings.right, context: commandContext(request, principal) });
+    await readYourWrites(services, opened);
+    const response: DeviceLinkResponse = deviceLinkResponse(settings.right, opened);
+    return reply.code(201).send(response);
+  });
+
+  app.delete('/devicelink/:deviceLinkToken', async (request, reply) => {
+    const principal = authorize(request.principal, 'deviceLink', 'delete');
+    const { deviceLinkToken } = parse(TokenParams, request.params, 'params');
+    const link = await services.tunnels.linkOfToken(deviceLinkToken);
+    const visible = visibleTenants(services, principal);
+    if (visible !== undefined && !visible.includes(link.tenantId)) {
+      throw new TetherError('not_found', 'no open device link has this token', ['params.deviceLinkToken']);
+    }
+    await readYourWrites(services, await services.tunnels.close(link.tunnelId, 'deleted', commandContext(request, principal)));
+    return reply.code(204).send();
+  });
+};

@@ -1,0 +1,32 @@
+// One event of a session's stream as its timeline shows it: what happened, who did it, from
+// where and when. The link token's hash is left out: the timeline is for reading, and the raw
+// event, hash included, stays available to the audit API.
+import type { RecordedEvent } from '../domain/ports/event-store.js';
+import type { Principal } from '../domain/principal.js';
+
+export interface SessionTimelineEntry {
+  readonly revision: number;
+  readonly position: number;
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly who: Principal;
+  readonly ip?: string;
+  readonly at: string;
+  /** The request (x-request-id) that caused it, when it came through the API. */
+  readonly correlationId: string;
+}
+
+export function sessionTimelineEntry(event: RecordedEvent): SessionTimelineEntry {
+  const { tokenHash: _tokenHash, ...data } = event.data;
+  const { actor, ip, at, correlationId } = event.metadata;
+  return {
+    revision: event.revision,
+    position: event.position,
+    type: event.type,
+    data,
+    who: actor,
+    ...(ip === undefined ? {} : { ip }),
+    at,
+    correlationId,
+  };
+}
