@@ -33,6 +33,8 @@ describe('tether CLI', () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/serve/);
     expect(top.stdout).toMatch(/projections/);
+    expect(top.stdout).toMatch(/login/);
+    expect(top.stdout).toMatch(/link/);
     const help = await run(['serve', '--help']);
     expect(help.code).toBe(0);
     for (const word of ['--port', '--host', '--data', '--eventstore', '--fsync', '--node-id', '--log-level', 'TETHER_ADMIN_PASSWORD', 'TETHER_TOKEN_SECRET', 'TETHER_EVENTSTORE_URL']) {
