@@ -1,10 +1,12 @@
 // `npm run bench -- <name>`: runs one benchmark (or all) and prints its figures.
 import { devicesBenchmark } from './devices.js';
 import { storeBenchmark } from './store.js';
+import { tunnelBenchmark } from './tunnel.js';
 
 const benchmarks: Record<string, () => Promise<void>> = {
   store: storeBenchmark,
   devices: devicesBenchmark,
+  tunnel: tunnelBenchmark,
 };
 
 const requested = process.argv.slice(2);
