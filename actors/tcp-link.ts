@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'node:net';
 import { TetherError, isTetherError } from '../domain/errors.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
+import type { ClientPin } from '../domain/tunnel/admission.js';
+import { admits, pinToClient } from '../domain/tunnel/admission.js';
 import { canonicalHost } from '../domain/tunnel/address.js';
 import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { resetSocket, splice } from '../wire/socket-splice.js';
@@ -50,14 +52,18 @@ export class TcpLink extends LiveLink {
   private closed: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
   private readonly usedStreamIndexes = new Set<bigint>();
   private readonly settled = new Set<Promise<unknown>>();
+  /** Mirrors the link's pin (the source's, or its first client's host), so strangers are turned away before the device is asked. */
+  private pin: ClientPin | undefined;
 
   constructor(
     info: LinkInfo,
     env: LinkEnvironment,
     private readonly server: Server,
     private readonly key: LinkKey | undefined,
+    pin: ClientPin | undefined,
   ) {
     super(info, env);
+    this.pin = pin;
   }
 
   start(): void {
@@ -96,38 +102,45 @@ export class TcpLink extends LiveLink {
   private async serve(client: Socket): Promise<void> {
     client.setNoDelay(true);
     client.on('error', () => undefined);
-    const clientHost = canonicalHost(client.remoteAddress ?? '');
-    const clientPort = client.remotePort ?? 0;
-    if (this.closingCause !== undefined || clientPort === 0) {
+    const address = { host: canonicalHost(client.remoteAddress ?? ''), port: client.remotePort ?? 0 };
+    if (this.closingCause !== undefined || address.port === 0) {
       resetSocket(client);
       return;
     }
     const streamId = randomUUID();
-    const context = { ...this.systemContext, ip: clientHost };
-    const attached = await this.env.record({ type: 'AttachClient', streamId, clientHost, clientPort }, context);
-    if (!attached.events.some((event) => event.type === 'TunnelClientAttached')) {
+    const context = { ...this.systemContext, ip: address.host };
+    const attach = (): Promise<boolean> =>
+      this.env
+        .record({ type: 'AttachClient', streamId, clientHost: address.host, clientPort: address.port }, context)
+        .then((recorded) => recorded.events.some((event) => event.type === 'TunnelClientAttached'));
+    // A client the link is pinned against never makes the device connect: its refusal is recorded, and that is all.
+    if (!admits(this.pin, address)) {
+      await attach();
       resetSocket(client);
-      return;
-    }
-    if (this.closingCause !== undefined) {
-      resetSocket(client);
-      await this.streamEnded(streamId, this.closingCause, { bytesToDevice: 0, bytesFromDevice: 0 });
       return;
     }
     const stream: TcpStream = { client };
     this.streams.set(streamId, stream);
     this.env.claimStream(streamId, this);
     try {
-      const clientSide = await this.clientSide(client);
-      const device = await this.reachDevice(streamId, client);
-      if (this.closingCause !== undefined) {
-        resetSocket(device);
+      // The device is asked at once and the header read meanwhile: a new stream costs one round of waiting, not three.
+      const device = this.reachDevice(streamId, client);
+      const clientSide = this.clientSide(client);
+      device.catch(() => undefined);
+      clientSide.catch(() => undefined);
+      if (!(await attach())) {
+        this.env.dialBacks.fail(streamId, new TetherError('unavailable', 'the client was refused'));
+        this.streams.delete(streamId);
         resetSocket(client);
         return;
       }
-      await this.env.record({ type: 'OpenStream', streamId, agentIP: this.env.control.ip }, context);
-      stream.splice = splice(clientSide, { socket: device });
-      const result = await stream.splice.ended;
+      this.pin ??= pinToClient('tcp', address);
+      if (this.closingCause !== undefined) throw new TetherError('unavailable', `the link closed (${this.closingCause})`);
+      const spliced = splice(await clientSide, { socket: await device });
+      stream.splice = spliced;
+      // The device side is reached: that is recorded as it happened, while the bytes already flow.
+      this.env.record({ type: 'OpenStream', streamId, agentIP: this.env.control.ip }, context).catch((error: unknown) => this.logFailure(error, 'stream opened'));
+      const result = await spliced.ended;
       // A reset while a write is in flight may reach the agent as a mere FIN: say it outright.
       if (result.reset && this.closingCause === undefined && this.env.control.open) {
         this.env.control.send({ type: 'close-stream', streamId, cause: causeOf(result) });
@@ -137,7 +150,7 @@ export class TcpLink extends LiveLink {
       resetSocket(client);
       const cause: TerminationCause = isTetherError(error, 'forbidden') ? 'target-refused' : client.destroyed ? 'client-closed' : 'error';
       if (!isTetherError(error)) this.env.logger.error({ err: error, tunnelId: this.info.tunnelId, streamId }, 'a device link stream failed');
-      await this.streamEnded(streamId, cause, { bytesToDevice: 0, bytesFromDevice: 0 });
+      if (this.streams.has(streamId)) await this.streamEnded(streamId, this.closingCause ?? cause, { bytesToDevice: 0, bytesFromDevice: 0 });
     } finally {
       this.env.releaseStream(streamId);
     }

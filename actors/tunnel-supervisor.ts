@@ -15,6 +15,7 @@ import { decodeDatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
+import { pinFromSource } from '../domain/tunnel/admission.js';
 import { isIPLiteral, isIPv6 } from '../domain/tunnel/address.js';
 import { tunnelAggregate } from '../domain/tunnel/aggregate.js';
 import type { TunnelCommand } from '../domain/tunnel/commands.js';
@@ -29,7 +30,7 @@ import type { CommandContext } from './command-context.js';
 import type { DeviceLink } from './device-link.js';
 import { DialBacks } from './dial-backs.js';
 import { linkKeyFromHex } from './link-cipher.js';
-import type { LinkEnvironment, LinkLogger, LiveLink } from './live-link.js';
+import type { LinkEnvironment, LinkLogger, LiveLink, Totals } from './live-link.js';
 import { PortPool } from './port-pool.js';
 import { closeStaleTunnels } from './stale-tunnels.js';
 import type { PortRange } from './port-pool.js';
@@ -93,6 +94,7 @@ export class TunnelSupervisor {
   private readonly pool: PortPool;
   private readonly dialBacks: DialBacks;
   private stopping = false;
+  private endedLinkBytes: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
 
   constructor(private readonly options: TunnelSupervisorOptions) {
     this.pool = new PortPool(options.ports, options.bindAddress);
@@ -107,6 +109,17 @@ export class TunnelSupervisor {
 
   get liveCount(): number {
     return this.links.size;
+  }
+
+  /** Bytes the links of this run carried so far, ended ones included: it never decreases (metrics read it). */
+  relayedBytes(): Totals {
+    let { bytesToDevice, bytesFromDevice } = this.endedLinkBytes;
+    for (const link of this.links.values()) {
+      const totals = link.totals();
+      bytesToDevice += totals.bytesToDevice;
+      bytesFromDevice += totals.bytesFromDevice;
+    }
+    return { bytesToDevice, bytesFromDevice };
   }
 
   /**
@@ -134,7 +147,8 @@ export class TunnelSupervisor {
     if (settings.protocol === 'tcp') {
       const server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.accept(tunnelId, client));
       port = await this.pool.listen(server);
-      link = new TcpLink(info, env, server, key);
+      const pin = settings.source === undefined ? undefined : pinFromSource(settings.source, sourceAddresses ?? [settings.source.host]);
+      link = new TcpLink(info, env, server, key, pin);
     } else {
       const type = isIPv6(this.options.bindAddress) ? 'udp6' : 'udp4';
       const bound = await this.pool.bind(() => createSocket({ type, recvBufferSize: udpBufferBytes, sendBufferSize: udpBufferBytes }));
@@ -278,7 +292,14 @@ export class TunnelSupervisor {
       dialBacks: this.dialBacks,
       claimStream: (streamId, link) => this.streams.set(streamId, link),
       releaseStream: (streamId) => this.streams.delete(streamId),
-      forget: (link) => this.links.delete(link.info.tunnelId),
+      forget: (link) => {
+        if (!this.links.delete(link.info.tunnelId)) return;
+        const totals = link.totals();
+        this.endedLinkBytes = {
+          bytesToDevice: this.endedLinkBytes.bytesToDevice + totals.bytesToDevice,
+          bytesFromDevice: this.endedLinkBytes.bytesFromDevice + totals.bytesFromDevice,
+        };
+      },
     };
   }
 }

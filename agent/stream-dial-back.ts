@@ -1,8 +1,6 @@
 // A TCP stream's own connection to the hub: an HTTP upgrade to `tether-stream` on the hub's
 // URL, after which the socket carries the stream's raw bytes both ways. The socket allows
 // half-open from the start, so a FIN from the hub ends one direction only.
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
@@ -45,50 +43,63 @@ function connectTo(url: URL, ca: string | Buffer | undefined): Socket {
   return tls.connect(options);
 }
 
+// The answer to the upgrade is read by hand: a status line and headers, then the stream. An
+// HTTP client would parse the same, at a fifth of a millisecond more per stream.
+const maxAnswerBytes = 8192;
+const headerEnd = Buffer.from('\r\n\r\n');
+
 /** The upgraded socket, paused, with any bytes that came with the 101 put back; rejects with `unavailable`. */
 export function dialBack(streamId: string, token: string, options: DialBackOptions): Promise<Socket> {
   const url = streamUrl(options.hub, streamId);
   return new Promise((resolve, reject) => {
     let settled = false;
-    const request = (url.protocol === 'https:' ? https : http).request({
-      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: url.port,
-      method: 'GET',
-      path: url.pathname,
-      headers: { connection: 'Upgrade', upgrade: streamUpgradeProtocol, authorization: `Bearer ${token}` },
-      createConnection: () => connectTo(url, options.ca),
-    });
-    const fail = (why: string): void => {
-      if (settled) return;
+    let answer: Buffer = Buffer.alloc(0);
+    const socket = connectTo(url, options.ca);
+    const settle = (): void => {
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      request.destroy();
+      socket.off('data', onData);
+      socket.off('close', onClose);
+    };
+    const fail = (why: string): void => {
+      if (settled) return;
+      settle();
+      socket.destroy();
       reject(new TetherError('unavailable', `dial-back to ${url.origin}: ${why}`));
     };
     const onAbort = (): void => fail('cancelled');
+    const onClose = (): void => fail('the hub closed the connection before answering');
+    const onData = (chunk: Buffer): void => {
+      answer = answer.length === 0 ? chunk : Buffer.concat([answer, chunk]);
+      const end = answer.indexOf(headerEnd);
+      if (end < 0) {
+        if (answer.length > maxAnswerBytes) fail('the hub answered with an oversized header');
+        return;
+      }
+      const statusLine = answer.subarray(0, answer.indexOf('\r\n')).toString('latin1');
+      const status = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(statusLine);
+      if (status?.[1] !== '101') {
+        fail(status === null ? 'the hub did not answer in HTTP' : `the hub answered HTTP ${status[1] ?? ''} ${status[2] ?? ''}`.trimEnd());
+        return;
+      }
+      settle();
+      socket.pause();
+      const rest = answer.subarray(end + headerEnd.length);
+      if (rest.length > 0) socket.unshift(rest);
+      resolve(socket);
+    };
     const timer = setTimeout(() => fail(`no upgrade within ${options.timeoutMs ?? 10_000} ms`), options.timeoutMs ?? 10_000);
     if (options.signal?.aborted === true) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-
-    request.on('upgrade', (response, socket, head) => {
-      if (settled || response.statusCode !== 101) {
-        socket.destroy();
-        fail(`unexpected HTTP ${response.statusCode ?? '?'}`);
-        return;
-      }
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      socket.setNoDelay(true);
-      if (head.length > 0) socket.unshift(head);
-      resolve(socket);
-    });
-    request.on('response', (response) => {
-      response.resume();
-      fail(`the hub answered HTTP ${response.statusCode ?? '?'} ${response.statusMessage ?? ''}`.trimEnd());
-    });
-    request.on('error', (error) => fail(error.message));
-    request.end();
+    socket.setNoDelay(true);
+    socket.on('data', onData);
+    socket.on('close', onClose);
+    // The splice watches errors once the stream is up; until then they end the dial-back.
+    socket.on('error', (error) => fail(error.message));
+    const host = url.host;
+    socket.write(
+      `GET ${url.pathname} HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: ${streamUpgradeProtocol}\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+    );
   });
 }

@@ -26,7 +26,7 @@ export interface SpliceResult {
 }
 
 export interface Splice {
-  /** Bytes read from each side's input so far. */
+  /** Bytes read from each side so far (clear bytes, after its input transform). */
   readonly bytesAToB: number;
   readonly bytesBToA: number;
   /** Settles once both sockets are closed. */
@@ -51,7 +51,6 @@ export function resetSocket(socket: Socket): void {
 }
 
 export function splice(a: SpliceSide, b: SpliceSide): Splice {
-  const counts = { aToB: 0, bToA: 0 };
   let first: SpliceSideName | undefined;
   let reset = false;
   let closed = 0;
@@ -66,10 +65,20 @@ export function splice(a: SpliceSide, b: SpliceSide): Splice {
     resetSocket(b.socket);
   };
 
-  const join = (from: SpliceSide, to: SpliceSide, count: (bytes: number) => void): void => {
-    const input = from.input ?? from.socket;
-    input.on('data', (chunk: Buffer) => count(chunk.length));
-    input.pipe(to.output ?? to.socket);
+  // A socket counts what it reads itself; only a transform in between (a cipher) needs a listener of ours.
+  const counter = (side: SpliceSide): (() => number) => {
+    const { input, socket } = side;
+    // What the socket read before the splice (an HTTP upgrade, say) is not the stream's, unless it still waits in its buffer.
+    const before = socket.bytesRead - socket.readableLength;
+    if (input === undefined) return () => socket.bytesRead - before;
+    let bytes = 0;
+    input.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    return () => bytes;
+  };
+  const aToB = counter(a);
+  const bToA = counter(b);
+  const join = (from: SpliceSide, to: SpliceSide): void => {
+    (from.input ?? from.socket).pipe(to.output ?? to.socket);
   };
 
   const watch = (side: SpliceSide, name: SpliceSideName, other: SpliceSide): void => {
@@ -89,7 +98,7 @@ export function splice(a: SpliceSide, b: SpliceSide): Splice {
       // Closed before both halves finished: a reset, or the process went away.
       if (!side.socket.readableEnded || !side.socket.writableFinished) broke();
       closed += 1;
-      if (closed === 2) settle({ first, reset, bytesAToB: counts.aToB, bytesBToA: counts.bToA });
+      if (closed === 2) settle({ first, reset, bytesAToB: aToB(), bytesBToA: bToA() });
     };
     if (side.socket.destroyed) queueMicrotask(onClose);
     else side.socket.once('close', onClose);
@@ -97,14 +106,14 @@ export function splice(a: SpliceSide, b: SpliceSide): Splice {
 
   watch(a, 'a', b);
   watch(b, 'b', a);
-  join(a, b, (bytes) => (counts.aToB += bytes));
-  join(b, a, (bytes) => (counts.bToA += bytes));
+  join(a, b);
+  join(b, a);
   return {
     get bytesAToB() {
-      return counts.aToB;
+      return aToB();
     },
     get bytesBToA() {
-      return counts.bToA;
+      return bToA();
     },
     ended,
     abort,
