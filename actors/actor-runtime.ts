@@ -13,6 +13,7 @@ import { streamOf } from '../domain/stream-name.js';
 import type { CommandContext } from './command-context.js';
 import { genesisHash, hashEvent } from './hash-chain.js';
 import { decodeStored, evolve, initialState, nextState } from './replay.js';
+import { CategoryStreams, scanLog } from './log-scan.js';
 import { ResidentActors } from './resident-actors.js';
 import type { Resident, ResidencyLimits } from './resident-actors.js';
 
@@ -133,19 +134,20 @@ export class ActorRuntime {
   }
 
   /** Re-arms the deadlines of every aggregate of this kind, e.g. at start-up. Overdue ones fire at once. */
-  async rearmDeadlines<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>): Promise<number> {
+  /**
+   * Re-arms the deadlines of every aggregate of this kind, e.g. at start-up; overdue ones fire
+   * at once. `found`: the kind's stream names from a scan already made (log-scan.ts); without
+   * them the log is read here.
+   */
+  async rearmDeadlines<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, found?: ReadonlySet<string>): Promise<number> {
     if (!aggregate.deadlines) return 0;
-    const prefix = `${aggregate.category}-`;
-    const streams = new Set<string>();
-    // Read, not subscribe: a filtered subscription never says when it has caught up, and
-    // waiting for the head position hangs when the newest event is of another category.
-    for (let from: number | 'start' = 'start'; ; ) {
-      const page = await this.store.readAll({ fromPosition: from, maxCount: pageSize });
-      for (const event of page) if (event.stream.startsWith(prefix)) streams.add(event.stream);
-      const last = page.at(-1);
-      if (!last || page.length < pageSize) break;
-      from = last.position + 1;
+    let streams = found;
+    if (streams === undefined) {
+      const reader = new CategoryStreams([aggregate.category]);
+      await scanLog(this.store, [reader]);
+      streams = reader.of(aggregate.category);
     }
+    const prefix = `${aggregate.category}-`;
     for (const stream of streams) {
       const loaded = await this.load(aggregate, stream.slice(prefix.length));
       this.arm(aggregate, stream, loaded.state);

@@ -9,6 +9,7 @@ import type { DisconnectCause } from '../domain/device/events.js';
 import type { Mac } from '../domain/device/mac.js';
 import type { deviceMachine } from '../domain/device/machine.js';
 import { isTetherError } from '../domain/errors.js';
+import type { DeviceInventory } from '../domain/device/inventory.js';
 import type { Hello } from '../domain/gateway/agent-messages.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { Principal } from '../domain/principal.js';
@@ -23,6 +24,7 @@ import type { DeviceEventFollower } from './device-event-follower.js';
 import type { DeviceLink } from './device-link.js';
 import { newDevicePassword, verifyDevicePassword } from './device-password.js';
 import { disconnectStaleConnections } from './device-stale-connections.js';
+import type { StaleConnections } from './device-stale-connections.js';
 import { tenantPasswordToDeploy } from './device-tenant-password.js';
 import { DeviceWorkQueue } from './device-work-queue.js';
 import type { SecretSeal } from './secret-seal.js';
@@ -51,6 +53,15 @@ interface Session {
   readonly link: DeviceLink;
   /** The tenant whose device proved it is on this connection; undefined: it shows as unassigned. */
   tenantId: string | undefined;
+  /** What the device said of itself in its hello on this connection. */
+  readonly inventory: DeviceInventory;
+}
+
+/** A device live on this node, as update and backup jobs need it. */
+export interface LiveDevice {
+  readonly connectionId: string;
+  readonly tenantId: string | undefined;
+  readonly inventory: DeviceInventory;
 }
 
 type Assignment = { readonly via: 'admin' } | { readonly via: 'provisioning-code'; readonly codeId: string };
@@ -68,6 +79,7 @@ export class DeviceSupervisor {
   private stopping = false;
   private stopped: Promise<void> | undefined;
   private readonly endListeners: ((mac: Mac, connectionId: string) => void)[] = [];
+  private readonly liveListeners: ((mac: Mac, device: LiveDevice) => void)[] = [];
 
   constructor(private readonly options: DeviceSupervisorOptions) {}
 
@@ -80,10 +92,10 @@ export class DeviceSupervisor {
    * Follows device and tenant events, then closes by an event the connections a previous run
    * of this node left recorded online. Call before accepting connections; returns how many.
    */
-  async start(): Promise<number> {
+  async start(found?: StaleConnections): Promise<number> {
     this.following ??= this.follow();
     const { runtime, store, nodeId } = this.options;
-    const stale = await disconnectStaleConnections(runtime, store, nodeId);
+    const stale = await disconnectStaleConnections(runtime, store, nodeId, found);
     if (stale > 0) this.options.logger.info({ devices: stale, nodeId }, 'recorded the connections a previous run left open as ended');
     return stale;
   }
@@ -97,6 +109,17 @@ export class DeviceSupervisor {
   /** Called whenever a device's live connection on this node ends, by any cause. */
   onConnectionEnded(listener: (mac: Mac, connectionId: string) => void): void {
     this.endListeners.push(listener);
+  }
+
+  /** Called when a device on this node has said hello and been answered, and when its tenant changes while connected. */
+  onDeviceLive(listener: (mac: Mac, device: LiveDevice) => void): void {
+    this.liveListeners.push(listener);
+  }
+
+  private announce(session: Session): void {
+    if (this.sessions.get(session.mac) !== session) return;
+    const device: LiveDevice = { connectionId: session.link.connectionId, tenantId: session.tenantId, inventory: session.inventory };
+    for (const listener of this.liveListeners) listener(session.mac, device);
   }
 
   private ended(mac: Mac, link: DeviceLink): void {
@@ -141,7 +164,10 @@ export class DeviceSupervisor {
     return this.queue.run(mac, async () => {
       const executed = await this.options.runtime.execute(deviceAggregate, mac, { type: 'UnassignDevice' }, context);
       const session = this.sessions.get(mac);
-      if (session !== undefined) session.tenantId = undefined;
+      if (session !== undefined) {
+        session.tenantId = undefined;
+        this.announce(session);
+      }
       return executed;
     });
   }
@@ -192,12 +218,13 @@ export class DeviceSupervisor {
       this.ended(mac, previous.link);
     }
     const { authenticated, tenantId } = connected.state.context;
-    const session: Session = { mac, link, tenantId: authenticated ? tenantId : undefined };
+    const session: Session = { mac, link, tenantId: authenticated ? tenantId : undefined, inventory };
     this.sessions.set(mac, session);
 
     if (session.tenantId === undefined && hello.code !== undefined) await this.redeem(session, hello.code, context);
     link.send(session.tenantId === undefined ? { type: 'welcome', state: 'unassigned' } : { type: 'welcome', state: 'assigned', tenant: session.tenantId });
     await this.deployTenantPassword(session, context);
+    this.announce(session);
   }
 
   private async passwordMatches(mac: Mac, password: string): Promise<boolean> {
@@ -233,6 +260,7 @@ export class DeviceSupervisor {
     const delivered = await runtime.execute(deviceAggregate, mac, { type: 'RecordPasswordDelivered', connectionId: link.connectionId }, context);
     session.tenantId = tenantId;
     link.send({ type: 'device-password', password });
+    this.announce(session);
     return delivered;
   }
 
@@ -286,6 +314,7 @@ export class DeviceSupervisor {
             const { state } = await this.options.runtime.load(deviceAggregate, session.mac);
             const { connectionId, authenticated, tenantId } = state.context;
             session.tenantId = connectionId === session.link.connectionId && authenticated ? tenantId : undefined;
+            this.announce(session);
           }),
         tenantPasswordToDeploy: (tenantId, cause) => {
           const context: CommandContext = { principal: systemPrincipal, correlationId: cause.metadata.correlationId };

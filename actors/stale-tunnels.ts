@@ -1,35 +1,38 @@
 // A hub node that died left its links recorded open, though their sockets died with it. At
 // start-up the node closes them by an event (cause hub-shutdown, with the totals last
 // recorded), so every session record ends.
-import type { EventStore } from '../domain/ports/event-store.js';
+import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
 import { systemPrincipal } from '../domain/principal.js';
 import { tunnelAggregate } from '../domain/tunnel/aggregate.js';
 import { isOpen } from '../domain/tunnel/decide.js';
 import { trafficFloor } from '../domain/tunnel/machine.js';
 import { idOf } from '../domain/stream-name.js';
 import type { ActorRuntime } from './actor-runtime.js';
+import { scanLog } from './log-scan.js';
+import type { LogReader } from './log-scan.js';
 
-const pageSize = 1000;
+/** The links `nodeId` opened and the log never saw closed. */
+export class StaleTunnels implements LogReader {
+  readonly open = new Set<string>();
 
-async function openTunnelsOf(store: EventStore, nodeId: string): Promise<Set<string>> {
-  const open = new Set<string>();
-  for (let from: number | 'start' = 'start'; ; ) {
-    const page = await store.readAll({ fromPosition: from, maxCount: pageSize });
-    for (const event of page) {
-      if (!event.stream.startsWith('tunnel-')) continue;
-      if (event.type === 'TunnelOpened' && event.data.relay === 'hub' && event.data.node === nodeId) open.add(idOf(event.stream));
-      else if (event.type === 'TunnelClosed') open.delete(idOf(event.stream));
-    }
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) return open;
-    from = last.position + 1;
+  constructor(private readonly nodeId: string) {}
+
+  read(event: RecordedEvent): void {
+    if (!event.stream.startsWith('tunnel-')) return;
+    if (event.type === 'TunnelOpened' && event.data.relay === 'hub' && event.data.node === this.nodeId) this.open.add(idOf(event.stream));
+    else if (event.type === 'TunnelClosed') this.open.delete(idOf(event.stream));
   }
 }
 
-/** Records the end of every link the log says this node still holds; returns how many. */
-export async function closeStaleTunnels(runtime: ActorRuntime, store: EventStore, nodeId: string): Promise<number> {
+/** Records the end of every link the log says this node still holds; returns how many. `found`: as for stale connections. */
+export async function closeStaleTunnels(runtime: ActorRuntime, store: EventStore, nodeId: string, found?: StaleTunnels): Promise<number> {
+  let stale = found;
+  if (stale === undefined) {
+    stale = new StaleTunnels(nodeId);
+    await scanLog(store, [stale]);
+  }
   let closed = 0;
-  for (const tunnelId of await openTunnelsOf(store, nodeId)) {
+  for (const tunnelId of stale.open) {
     const { state } = await runtime.load(tunnelAggregate, tunnelId);
     if (!isOpen(state)) continue;
     await runtime.execute(tunnelAggregate, tunnelId, { type: 'CloseTunnel', cause: 'hub-shutdown', ...trafficFloor(state.context) }, { principal: systemPrincipal });

@@ -19,7 +19,7 @@ export interface RebuildResult {
 }
 
 export async function rebuildReadModels(config: RebuildConfig): Promise<RebuildResult> {
-  const store = openEventStore(config);
+  const store = await openEventStore(config);
   const file = readModelFile(config.dataDir, config.nodeId);
   try {
     const runner = new ProjectionRunner({

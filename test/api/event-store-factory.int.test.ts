@@ -18,25 +18,20 @@ describe('event store selection', () => {
 
   it('opens <data>/events.db by default, creating the directory', async () => {
     const dir = dataDir();
-    const store = openEventStore({ dataDir: dir });
+    const store = await openEventStore({ dataDir: dir });
     expect(store).toBeInstanceOf(SqliteEventStore);
     expect(existsSync(join(dir, 'events.db'))).toBe(true);
     await store.close();
   });
 
   it('connects to EventStoreDB for an esdb:// URL (lazily: no server is needed to choose it)', async () => {
-    const store = openEventStore({ dataDir: dataDir(), eventStoreUrl: 'esdb://127.0.0.1:1?tls=false' });
+    const store = await openEventStore({ dataDir: dataDir(), eventStoreUrl: 'esdb://127.0.0.1:1?tls=false' });
     expect(store).toBeInstanceOf(EventStoreDbEventStore);
     await store.close();
   });
 
-  it('refuses any other URL as a configuration error', () => {
-    let failure: unknown;
-    try {
-      openEventStore({ dataDir: dataDir(), eventStoreUrl: 'postgres://localhost/tether' });
-    } catch (error) {
-      failure = error;
-    }
+  it('refuses any other URL as a configuration error', async () => {
+    const failure: unknown = await openEventStore({ dataDir: dataDir(), eventStoreUrl: 'postgres://localhost/tether' }).catch((error: unknown) => error);
     expect(isTetherError(failure, 'invalid_configuration')).toBe(true);
   });
 });
