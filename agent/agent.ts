@@ -2,25 +2,30 @@
 // password it is given, hands the tenant password to a hook, opens the streams the hub asks
 // for to the targets it allows, and always comes back.
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
 import { parseMac } from '../domain/device/mac.js';
 import type { Hello } from '../domain/gateway/agent-messages.js';
 import { decodeMessage, encodeMessage, maxControlFrameBytes } from '../domain/gateway/frame.js';
 import { HubMessage } from '../domain/gateway/hub-messages.js';
+import type { AgentJobMessage, UpdateTarget } from '../domain/gateway/job-messages.js';
 import type { ClosingCause, ErrorMessage, ProvisioningRefusedMessage, Welcome } from '../domain/gateway/hub-messages.js';
 import type { StreamRefusalReason } from '../domain/gateway/stream-messages.js';
 import type { LinkProtocol } from '../domain/tunnel/link-fields.js';
-import { backoffDelay, defaultBackoff } from './backoff.js';
+import { backoffDelay, defaultBackoff, restartBackoffMaxMs } from './backoff.js';
 import type { BackoffOptions } from './backoff.js';
 import { defaultAllowList, formatAllowRule } from './allow-list.js';
 import type { AllowRule } from './allow-list.js';
+import { deviceJobs } from './device-jobs.js';
 import { deviceStreams } from './device-streams.js';
 import type { DeviceStreams } from './device-streams.js';
 import { gatewayUrl } from './gateway-url.js';
 import { runPasswordHook } from './password-hook.js';
 import type { HookResult } from './password-hook.js';
 import { readState, writeState } from './state-file.js';
+import type { AgentState } from './state-file.js';
 import { agentVersion } from './version.js';
 
 export interface AgentOptions {
@@ -47,6 +52,16 @@ export interface AgentOptions {
   readonly heartbeatMs?: number;
   /** The targets the hub may open streams to; default 127.0.0.1, any port. */
   readonly allow?: readonly AllowRule[];
+  /** Shell command given a downloaded update (appended as an argument, and as $TETHER_UPDATE_FILE); without it the file is kept. */
+  readonly onUpdate?: string;
+  /** Shell command whose stdout is the configuration a backup stores. */
+  readonly onBackup?: string;
+  /** Shell command given a restored configuration on stdin. */
+  readonly onRestore?: string;
+  /** The configuration file a backup stores (without onBackup) and a restore replaces (without onRestore). */
+  readonly configFile?: string;
+  /** Where updates are downloaded; default `updates/` beside the state file (or in the temp directory). */
+  readonly updatesDir?: string;
 }
 
 export interface AgentEvents {
@@ -64,6 +79,8 @@ export interface AgentEvents {
   'stream-refused': [streamId: string, reason: StreamRefusalReason];
   /** Once per stream that got past the allow list, whether or not it opened. */
   'stream-closed': [streamId: string];
+  /** An update, backup or restore ended; the result was sent when a connection was open. */
+  'job-result': [result: AgentJobMessage];
   stopped: [];
 }
 
@@ -100,10 +117,16 @@ export function startAgent(options: AgentOptions): AgentHandle {
   const allow = options.allow === undefined || options.allow.length === 0 ? defaultAllowList : options.allow;
   const events = new EventEmitter<AgentEvents>();
 
-  let password = options.stateFile === undefined ? undefined : readState(options.stateFile).password;
+  const saved = options.stateFile === undefined ? {} : readState(options.stateFile);
+  let password = saved.password;
+  // Versions an update installed; they override --firmware and --app in every hello.
+  let firmware = saved.firmware;
+  let appVersions: Readonly<Record<string, string>> = saved.apps ?? {};
+  let reconnectNow = false;
   // A code is spent once the hub gave a password for it or refused it; reconnects go without it.
   let code = options.code;
   let attempt = 0;
+  let hubRestarting = false;
   let stopped = false;
   let socket: WebSocket | undefined;
   let streams: DeviceStreams | undefined;
@@ -123,8 +146,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
       type: 'hello',
       mac,
       model: options.model ?? 'unknown',
-      firmware: options.firmware ?? 'unknown',
-      apps: (options.apps ?? []).map(({ name, version }) => ({ name, version })),
+      firmware: firmware ?? options.firmware ?? 'unknown',
+      apps: installedApps(),
       categories: [...(options.categories ?? [])],
       agentVersion,
       ...(password === undefined ? {} : { password }),
@@ -132,13 +155,73 @@ export function startAgent(options: AgentOptions): AgentHandle {
     };
   }
 
+  function installedApps(): Hello['apps'] {
+    const given = (options.apps ?? []).map(({ name, version }) => ({ name, version: appVersions[name] ?? version }));
+    const added = Object.entries(appVersions)
+      .filter(([name]) => !given.some((app) => app.name === name))
+      .map(([name, version]) => ({ name, version }));
+    return [...given, ...added];
+  }
+
+  function savedState(): AgentState {
+    return {
+      ...(password === undefined ? {} : { password }),
+      ...(firmware === undefined ? {} : { firmware }),
+      ...(Object.keys(appVersions).length === 0 ? {} : { apps: appVersions }),
+    };
+  }
+
+  function recordInstalled(target: UpdateTarget): void {
+    if (target.kind === 'firmware') firmware = target.version;
+    else appVersions = { ...appVersions, [target.name]: target.version };
+    if (options.stateFile !== undefined) writeState(options.stateFile, savedState());
+  }
+
+  // As a device does after installing: drop the connection and come straight back with a new hello.
+  function reconnectAtOnce(): void {
+    if (stopped) return;
+    const ws = socket;
+    if (ws === undefined) {
+      clearTimeout(reconnectTimer);
+      reconnectTimer = setTimeout(connect, 0);
+    } else if (ws.readyState === WebSocket.OPEN) {
+      reconnectNow = true;
+      ws.close(1000, 'updated');
+    }
+  }
+
+  const jobs = deviceJobs({
+    update: {
+      updatesDir:
+        options.updatesDir ??
+        (options.stateFile === undefined ? path.join(os.tmpdir(), `tether-agent-${mac}`, 'updates') : path.join(path.dirname(options.stateFile), 'updates')),
+      ...(options.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
+    },
+    backup: {
+      ...(options.onBackup === undefined ? {} : { onBackup: options.onBackup }),
+      ...(options.onRestore === undefined ? {} : { onRestore: options.onRestore }),
+      ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+    },
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    log,
+    send: (message) => {
+      events.emit('job-result', message);
+      const ws = socket;
+      if (ws?.readyState !== WebSocket.OPEN) return false;
+      ws.send(encodeMessage(message));
+      return true;
+    },
+    installed: recordInstalled,
+    restart: reconnectAtOnce,
+  });
+
   function savePassword(received: string): void {
     password = received;
     code = undefined;
     if (options.stateFile === undefined) {
       log('device password received (kept in memory only)');
     } else {
-      writeState(options.stateFile, { password });
+      writeState(options.stateFile, savedState());
       log(`device password received and saved to ${options.stateFile}`);
     }
     events.emit('password');
@@ -196,6 +279,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
     switch (message.type) {
       case 'welcome':
         attempt = 0;
+        hubRestarting = false;
         log(message.state === 'assigned' ? `online, assigned to tenant ${message.tenant ?? '?'}` : 'online, unassigned');
         events.emit('online', message);
         return;
@@ -215,6 +299,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
         events.emit('hub-error', message);
         return;
       case 'closing':
+        // A hub that restarts is back in seconds: no wait grows past restartBackoffMaxMs until it answers again.
+        if (message.cause === 'hub-shutdown') hubRestarting = true;
         log(`the hub is closing the connection (${message.cause})`);
         events.emit('closing', message.cause);
         return;
@@ -225,6 +311,11 @@ export function startAgent(options: AgentOptions): AgentHandle {
         streams.close(message);
         return;
       case 'pong':
+        return;
+      case 'update':
+      case 'backup':
+      case 'restore':
+        jobs.handle(message);
         return;
     }
   }
@@ -271,8 +362,9 @@ export function startAgent(options: AgentOptions): AgentHandle {
       void wsStreams.closeAll('the gateway connection is gone');
       if (socket === ws) socket = undefined;
       if (stopped) return;
-      const retryInMs = backoffDelay(attempt, backoff);
-      attempt += 1;
+      const retryInMs = reconnectNow ? 0 : backoffDelay(attempt, hubRestarting ? { ...backoff, maxMs: Math.min(backoff.maxMs, restartBackoffMaxMs) } : backoff);
+      if (reconnectNow) reconnectNow = false;
+      else attempt += 1;
       log(`offline (close code ${closeCode}${reason.length > 0 ? `, ${reason.toString()}` : ''}); reconnecting in ${retryInMs} ms`);
       events.emit('offline', { code: closeCode, reason: reason.toString(), retryInMs });
       reconnectTimer = setTimeout(connect, retryInMs);
@@ -294,6 +386,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
     }
     await streamsClosed;
     await hooks;
+    await jobs.idle();
     log('stopped');
     events.emit('stopped');
   }

@@ -142,6 +142,22 @@ describe('agent', () => {
     expect(lines.some((line) => line.includes('the hub is closing the connection (hub-shutdown)'))).toBe(true);
   });
 
+  it('keeps waits short after the hub said it is shutting down, until it answers again', async () => {
+    const fakeHub = await hub();
+    // Without the cap every wait here would be between 10 and 20 s.
+    const handle = agent(fakeHub, { backoff: { baseMs: 20_000, maxMs: 60_000, random: () => 0.5 } });
+    const connection = await fakeHub.nextConnection();
+    await connection.next();
+    const online = next(handle, 'online');
+    connection.send({ type: 'welcome', state: 'unassigned' });
+    await online;
+    const offline = next(handle, 'offline');
+    connection.send({ type: 'closing', cause: 'hub-shutdown' });
+    connection.socket.close(1001, 'shutting down');
+    const [closed] = await offline;
+    expect(closed.retryInMs).toBe(3750);
+  });
+
   it('gives the tenant password to the --on-password hook on stdin', async () => {
     const out = path.join(dir, 'tenant-password.txt');
     const script = "require('fs').writeFileSync(process.argv[1], require('fs').readFileSync(0))";
