@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { startAgent } from './agent.js';
 import type { AllowRule } from './allow-list.js';
-import { collectAllow, collectApp, collectCategory, parseMacOption } from './cli-options.js';
+import { collectAllow, collectApp, collectCategory, parseHookCommand, parseMacOption } from './cli-options.js';
 import type { AppSpec } from './cli-options.js';
 
 interface AgentCommandOptions {
@@ -18,6 +18,10 @@ interface AgentCommandOptions {
   readonly onPassword?: string;
   readonly ca?: string;
   readonly allow?: readonly AllowRule[];
+  readonly onUpdate?: string;
+  readonly onBackup?: string;
+  readonly onRestore?: string;
+  readonly config?: string;
 }
 
 function readCa(file: string): Buffer {
@@ -41,6 +45,10 @@ async function runAgent(options: AgentCommandOptions): Promise<void> {
     ...(options.onPassword === undefined ? {} : { onPassword: options.onPassword }),
     ...(options.ca === undefined ? {} : { ca: readCa(options.ca) }),
     ...(options.allow === undefined ? {} : { allow: options.allow }),
+    ...(options.onUpdate === undefined ? {} : { onUpdate: options.onUpdate }),
+    ...(options.onBackup === undefined ? {} : { onBackup: options.onBackup }),
+    ...(options.onRestore === undefined ? {} : { onRestore: options.onRestore }),
+    ...(options.config === undefined ? {} : { configFile: options.config }),
   });
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -71,6 +79,21 @@ export function agentCommand(program?: Command): Command {
         'e.g. 127.0.0.1:22,80 or [::1]:8000-8099 (default: 127.0.0.1:*)',
       collectAllow,
     )
+    .addOption(
+      new Option(
+        '--on-update <command>',
+        'shell command that installs a downloaded update; the file is appended as an argument and set as $TETHER_UPDATE_FILE, ' +
+          'with $TETHER_UPDATE_KIND (firmware|app), $TETHER_UPDATE_NAME, $TETHER_UPDATE_VERSION; exit 0 = installed ' +
+          '(without it, updates are kept in updates/ beside the --state file)',
+      ).argParser(parseHookCommand),
+    )
+    .addOption(
+      new Option('--on-backup <command>', 'shell command whose stdout is the configuration a backup stores (takes precedence over --config)').argParser(
+        parseHookCommand,
+      ),
+    )
+    .addOption(new Option('--on-restore <command>', 'shell command given a restored configuration on stdin').argParser(parseHookCommand))
+    .option('--config <file>', 'the configuration file a backup stores (without --on-backup) and a restore replaces (without --on-restore)')
     .action((options: AgentCommandOptions) => runAgent(options));
   program?.addCommand(command);
   return command;

@@ -37,3 +37,9 @@ export function collectAllow(value: string, previous: readonly AllowRule[] = [])
     throw new InvalidArgumentError((error as Error).message);
   }
 }
+
+/** A hook's shell command (--on-update, --on-backup, --on-restore): anything but blank. */
+export function parseHookCommand(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('a hook command may not be empty');
+  return value;
+}

@@ -108,7 +108,7 @@ export function deviceStreams(options: DeviceStreamsOptions): DeviceStreams {
     const stream =
       message.protocol === 'tcp'
         ? openTcpStream(message, { hub: options.hub, ...(options.ca === undefined ? {} : { ca: options.ca }) }, outcome)
-        : openUdpStream(message, { sendFrame: options.sendFrame }, outcome);
+        : openUdpStream(message, { sendFrame: options.sendFrame, ...(options.ca === undefined ? {} : { ca: options.ca }) }, outcome);
     if (streams.get(message.streamId) === placeholder) streams.set(message.streamId, stream);
   }
 

@@ -1,9 +1,14 @@
 // The device password is the device's only proof of identity: it lives in a file only the
-// agent's user can read, and is replaced atomically so a crash never leaves half a file.
+// agent's user can read, and is replaced atomically so a crash never leaves half a file. The
+// versions an update installed live there too, so the device reports them after a restart.
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 
 export interface AgentState {
   readonly password?: string;
+  /** Installed by an update; reported in every hello instead of --firmware. */
+  readonly firmware?: string;
+  /** App name → version installed by an update; overrides --app. */
+  readonly apps?: Readonly<Record<string, string>>;
 }
 
 const privateMode = 0o600;
@@ -20,9 +25,23 @@ export function readState(file: string): AgentState {
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, privateMode);
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file} is not an agent state file`);
-  const password: unknown = (parsed as Record<string, unknown>).password;
+  const { password, firmware, apps } = parsed as Record<string, unknown>;
   if (password !== undefined && typeof password !== 'string') throw new Error(`${file}: password must be a string`);
-  return password === undefined ? {} : { password };
+  if (firmware !== undefined && typeof firmware !== 'string') throw new Error(`${file}: firmware must be a string`);
+  return {
+    ...(password === undefined ? {} : { password }),
+    ...(firmware === undefined ? {} : { firmware }),
+    ...(apps === undefined ? {} : { apps: appVersions(file, apps) }),
+  };
+}
+
+function appVersions(file: string, apps: unknown): Record<string, string> {
+  if (typeof apps !== 'object' || apps === null || Array.isArray(apps)) throw new Error(`${file}: apps must map app names to versions`);
+  const entries = Object.entries(apps);
+  if (!entries.every((entry): entry is [string, string] => typeof entry[1] === 'string')) {
+    throw new Error(`${file}: apps must map app names to versions`);
+  }
+  return Object.fromEntries(entries);
 }
 
 export function writeState(file: string, state: AgentState): void {

@@ -1,6 +1,7 @@
 // A TCP stream on the device: connect to the target first (so an unreachable target is
-// refused without troubling the hub with a dial-back), then dial back the hub and splice the
-// two connections; TCP's flow control, FIN and RST carry through end to end.
+// refused without troubling the hub with a dial-back), then dial back the hub (or the relay the
+// hub names) and splice the two connections; TCP's flow control, FIN and RST carry through end
+// to end.
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { OpenStream } from '../domain/gateway/stream-messages.js';
@@ -51,7 +52,8 @@ export function openTcpStream(message: OpenStream, options: TcpStreamOptions, ou
   socket.once('connect', () => {
     clearTimeout(timer);
     connected = true;
-    dialBack(streamId, token, { hub: options.hub, signal: cancel.signal, ...(options.ca === undefined ? {} : { ca: options.ca }) }).then(
+    // A link a relay carries is dialled back to that relay, not to the hub.
+    dialBack(streamId, token, { hub: message.dialBack ?? options.hub, signal: cancel.signal, ...(options.ca === undefined ? {} : { ca: options.ca }) }).then(
       (hub) => {
         if (cancel.signal.aborted) {
           resetSocket(hub);

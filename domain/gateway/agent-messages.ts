@@ -2,6 +2,10 @@
 import * as t from 'io-ts';
 import { InstalledApp } from '../device/inventory.js';
 import { Mac } from '../device/mac.js';
+import { agentJobMessages } from './job-messages.js';
+import type { AgentJobMessage } from './job-messages.js';
+import { agentReverseMessages } from './reverse-messages.js';
+import type { AgentReverseMessage } from './reverse-messages.js';
 import { agentStreamMessages } from './stream-messages.js';
 import type { AgentStreamMessage } from './stream-messages.js';
 import { taggedUnion } from './tagged-union.js';
@@ -33,5 +37,5 @@ export type Ping = t.TypeOf<typeof Ping>;
 export const ErrorReport = t.type({ type: t.literal('error-report'), message: t.string });
 export type ErrorReport = t.TypeOf<typeof ErrorReport>;
 
-export const AgentMessage = taggedUnion('AgentMessage', { hello: Hello, ping: Ping, 'error-report': ErrorReport, ...agentStreamMessages });
-export type AgentMessage = Hello | Ping | ErrorReport | AgentStreamMessage;
+export const AgentMessage = taggedUnion('AgentMessage', { hello: Hello, ping: Ping, 'error-report': ErrorReport, ...agentStreamMessages, ...agentJobMessages, ...agentReverseMessages });
+export type AgentMessage = Hello | Ping | ErrorReport | AgentStreamMessage | AgentJobMessage | AgentReverseMessage;

@@ -1,6 +1,10 @@
 // Control messages the hub sends to the agent: JSON text frames.
 import * as t from 'io-ts';
 import { ProvisioningRefusalReason } from '../provisioning/refusal-reason.js';
+import { hubJobMessages } from './job-messages.js';
+import type { HubJobMessage } from './job-messages.js';
+import { hubReverseMessages } from './reverse-messages.js';
+import type { HubReverseMessage } from './reverse-messages.js';
 import { hubStreamMessages } from './stream-messages.js';
 import type { HubStreamMessage } from './stream-messages.js';
 import { taggedUnion } from './tagged-union.js';
@@ -55,6 +59,8 @@ export const HubMessage = taggedUnion('HubMessage', {
   error: ErrorMessage,
   closing: Closing,
   ...hubStreamMessages,
+  ...hubJobMessages,
+  ...hubReverseMessages,
 });
 export type HubMessage =
   | Welcome
@@ -64,4 +70,6 @@ export type HubMessage =
   | Pong
   | ErrorMessage
   | Closing
-  | HubStreamMessage;
+  | HubStreamMessage
+  | HubJobMessage
+  | HubReverseMessage;

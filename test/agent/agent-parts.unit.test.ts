@@ -90,6 +90,10 @@ describe('agent command line', () => {
       '--on-password',
       '--ca',
       '--allow',
+      '--on-update',
+      '--on-backup',
+      '--on-restore',
+      '--config',
     ]);
   });
 });
