@@ -4,6 +4,8 @@
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { CommandError } from './command-error.js';
@@ -25,6 +27,11 @@ export interface ApiClient {
   call<A>(method: HttpMethod, path: string, codec: t.Decoder<unknown, A>, body?: unknown): Promise<A>;
   /** For answers without a body, such as 204. */
   send(method: HttpMethod, path: string, body?: unknown): Promise<void>;
+  /**
+   * GETs `path` and writes the answer's body to `out` as it arrives, never holding it whole
+   * (an NDJSON export); `out` is left open. An error answer writes nothing to `out`.
+   */
+  download(path: string, out: Writable): Promise<void>;
 }
 
 interface Answer {
@@ -50,15 +57,14 @@ function readAll(response: IncomingMessage): Promise<string> {
   });
 }
 
-function exchange(options: ApiClientOptions, method: HttpMethod, path: string, body: unknown): Promise<Answer> {
-  const url = new URL(`${options.hub}${path}`);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const requestOptions: RequestOptions & { ca?: Buffer } = {
+const timeoutOf = (options: ApiClientOptions): number => options.timeoutMs ?? 30_000;
+
+function requestOptionsOf(options: ApiClientOptions, method: HttpMethod, payload: string | undefined): RequestOptions & { ca?: Buffer } {
+  return {
     method,
     // One connection per call: a kept-alive socket would hold a finished command open.
     agent: false,
-    timeout: timeoutMs,
+    timeout: timeoutOf(options),
     headers: {
       accept: 'application/json',
       ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
@@ -66,7 +72,16 @@ function exchange(options: ApiClientOptions, method: HttpMethod, path: string, b
     },
     ...(options.ca === undefined ? {} : { ca: options.ca }),
   };
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+}
+
+const senderOf = (url: URL): typeof httpRequest => (url.protocol === 'https:' ? httpsRequest : httpRequest);
+
+function exchange(options: ApiClientOptions, method: HttpMethod, path: string, body: unknown): Promise<Answer> {
+  const url = new URL(`${options.hub}${path}`);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const timeoutMs = timeoutOf(options);
+  const requestOptions = requestOptionsOf(options, method, payload);
+  const send = senderOf(url);
   return new Promise((resolve, reject) => {
     const outgoing = send(url, requestOptions, (response) => {
       readAll(response).then(
@@ -102,6 +117,30 @@ function failure(answer: Answer): CommandError {
   return new CommandError(`http_${answer.status}`, said === '' ? answer.statusText || 'no reason given' : said, answer.status);
 }
 
+function download(options: ApiClientOptions, path: string, out: Writable): Promise<void> {
+  const url = new URL(`${options.hub}${path}`);
+  const timeoutMs = timeoutOf(options);
+  return new Promise((resolve, reject) => {
+    const outgoing = senderOf(url)(url, requestOptionsOf(options, 'GET', undefined), (response) => {
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status > 299) {
+        readAll(response).then(
+          (text) => reject(failure({ status, statusText: response.statusMessage ?? '', text })),
+          (error: Error) => reject(unreachable(options.hub, error)),
+        );
+        return;
+      }
+      pipeline(response, out, { end: false }).then(resolve, (error: Error) =>
+        reject(new CommandError('incomplete_answer', `the answer to GET ${path} broke off: ${error.message}`, status)),
+      );
+    });
+    // Idle time: a long answer that keeps coming never times out.
+    outgoing.once('timeout', () => outgoing.destroy(new Error(`nothing received for ${timeoutMs} ms`)));
+    outgoing.once('error', (error) => reject(unreachable(options.hub, error)));
+    outgoing.end();
+  });
+}
+
 export function createApiClient(options: ApiClientOptions): ApiClient {
   async function succeeded(method: HttpMethod, path: string, body: unknown): Promise<Answer> {
     const answer = await exchange(options, method, path, body);
@@ -120,5 +159,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     async send(method: HttpMethod, path: string, body?: unknown): Promise<void> {
       await succeeded(method, path, body);
     },
+    download: (path, out) => download(options, path, out),
   };
 }

@@ -1,5 +1,6 @@
 // Options several commands share, with their parsers and environment fallbacks.
 import { InvalidArgumentError, Option } from 'commander';
+import { formatMac, parseMac } from '../domain/device/mac.js';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -7,6 +8,21 @@ export function parsePort(value: string): number {
   const port = /^[0-9]{1,5}$/.test(value) ? Number(value) : NaN;
   if (!(port >= 0 && port <= 65535)) throw new InvalidArgumentError('expected a TCP port, 0 to 65535');
   return port;
+}
+
+/** A device's MAC in any accepted spelling, as people read it: 00:11:22:AA:BB:CC. */
+export function parseMacArgument(value: string): string {
+  try {
+    return formatMac(parseMac(value));
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+export function parsePositiveCount(value: string): number {
+  const count = /^[0-9]{1,9}$/.test(value) ? Number(value) : 0;
+  if (count < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return count;
 }
 
 export function parseNodeId(value: string): string {

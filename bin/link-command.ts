@@ -1,26 +1,17 @@
 // `tether link open|close`: a TCP DeviceLink served on a plain local port, until Ctrl-C
 // closes it; or a link closed by its token.
 import { randomBytes } from 'node:crypto';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { LinkKey } from '../actors/link-cipher.js';
-import { formatMac, parseMac } from '../domain/device/mac.js';
 import { DeviceLinkResponse } from '../domain/tunnel/devicelink-request.js';
 import type { ApiClient } from './api-client.js';
-import { parsePort } from './cli-options.js';
+import { parseMacArgument, parsePort } from './cli-options.js';
 import { hubHostOf } from './client-config.js';
 import type { ClientFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
 import { CommandError, isCommandError } from './command-error.js';
 import { serveLocalLink } from './link-client.js';
 import { printJson } from './output.js';
-
-function parseMacArgument(value: string): string {
-  try {
-    return formatMac(parseMac(value));
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
 
 const linkPath = (token: string): string => `/api/v1/devicelink/${encodeURIComponent(token)}`;
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

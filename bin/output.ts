@@ -24,3 +24,9 @@ export function formatTable<Row>(rows: readonly Row[], columns: readonly Column<
 export function printJson(value: unknown, out: Writable = process.stdout): void {
   out.write(`${JSON.stringify(value)}\n`);
 }
+
+/** One `label  value` line per field, values aligned: one record for people. */
+export function formatFields(fields: readonly (readonly [string, Cell])[]): string {
+  const width = Math.max(0, ...fields.map(([label]) => label.length));
+  return fields.map(([label, cell]) => `${label.padEnd(width)}  ${text(cell)}`.trimEnd() + '\n').join('');
+}

@@ -15,6 +15,7 @@ import type { ChainVerdict } from '../audit/chain-audit.js';
 import { streamVisibility } from '../audit/stream-visibility.js';
 import { IsoInstant } from '../iso-instant.js';
 import { parse } from '../parse.js';
+import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 
 interface StreamNameBrand {
@@ -45,10 +46,16 @@ const VerifyQuery = t.exact(t.partial({ stream: StreamName }));
 
 export const ndjsonContentType = 'application/x-ndjson';
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  events: routeSchema({ summary: 'Stored events, filtered, streamed as NDJSON (one per line)', tag: 'audit', query: EventsQuery }),
+  verify: routeSchema({ summary: 'Check the hash chains (one stream or all); names the first bad event', tag: 'audit', query: VerifyQuery }),
+};
+
 export const auditRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
-  app.get('/audit/events', async (request, reply) => {
+  app.get('/audit/events', { schema: docs.events }, async (request, reply) => {
     const principal = authorize(request.principal, 'history', 'read');
     const query = parse(EventsQuery, request.query, 'query');
     if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
@@ -63,7 +70,7 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
       .send(Readable.from(lines, { objectMode: false }));
   });
 
-  app.get('/audit/verify', async (request): Promise<ChainVerdict> => {
+  app.get('/audit/verify', { schema: docs.verify }, async (request): Promise<ChainVerdict> => {
     const principal = authorize(request.principal, 'history', 'read');
     const { stream } = parse(VerifyQuery, request.query, 'query');
     const visible = streamVisibility(services, principal);

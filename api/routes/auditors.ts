@@ -12,6 +12,7 @@ import { getAuditor, listAuditors } from '../../projections/auditors/index.js';
 import type { AuditorView } from '../../projections/auditors/index.js';
 import { defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
 import { parse } from '../parse.js';
+import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 import type { HubServices } from '../plugins/services.js';
 import { readYourWrites } from '../read-your-writes.js';
@@ -51,11 +52,20 @@ function viewOf(services: HubServices, id: string): AuditorView {
   return view;
 }
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  create: routeSchema({ summary: 'Create an auditor account', tag: 'auditors', body: CreateAuditorBody }),
+  list: routeSchema({ summary: 'List auditor accounts', tag: 'auditors', query: ListQuery }),
+  show: routeSchema({ summary: 'An auditor account', tag: 'auditors', params: AuditorParams }),
+  changePassword: routeSchema({ summary: "Change an auditor's password", tag: 'auditors', params: AuditorParams, body: ChangePasswordBody }),
+  disable: routeSchema({ summary: 'Disable an auditor account', tag: 'auditors', params: AuditorParams }),
+};
+
 export const auditorRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
   const { runtime } = services;
 
-  app.post('/auditors', async (request, reply) => {
+  app.post('/auditors', { schema: docs.create }, async (request, reply) => {
     const principal = authorize(request.principal, 'auditor', 'create');
     const body = parse(CreateAuditorBody, request.body, 'body');
     for (const [i, tenant] of (body.tenants ?? []).entries()) await assertTenantExists(services, tenant, `body.tenants.${i}`);
@@ -70,7 +80,7 @@ export const auditorRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).header('location', `/api/v1/auditors/${body.id}`).send(viewOf(services, body.id));
   });
 
-  app.get('/auditors', async (request): Promise<AuditorPage> => {
+  app.get('/auditors', { schema: docs.list }, async (request): Promise<AuditorPage> => {
     authorize(request.principal, 'auditor', 'read');
     const query = parse(ListQuery, request.query, 'query');
     const limit = query.limit ?? defaultPageLimit;
@@ -82,7 +92,7 @@ export const auditorRoutes: FastifyPluginAsync = async (app) => {
     return { items, next: found.length > limit ? (items.at(-1)?.id ?? null) : null };
   });
 
-  app.get('/auditors/:id', async (request): Promise<AuditorView> => {
+  app.get('/auditors/:id', { schema: docs.show }, async (request): Promise<AuditorView> => {
     authorize(request.principal, 'auditor', 'read');
     const { id } = parse(AuditorParams, request.params, 'params');
     const view = services.readModels.read((db) => getAuditor(db, id));
@@ -90,7 +100,7 @@ export const auditorRoutes: FastifyPluginAsync = async (app) => {
     return view;
   });
 
-  app.put('/auditors/:id/password', async (request): Promise<AuditorView> => {
+  app.put('/auditors/:id/password', { schema: docs.changePassword }, async (request): Promise<AuditorView> => {
     const principal = authorize(request.principal, 'auditor', 'update');
     const { id } = parse(AuditorParams, request.params, 'params');
     const { password } = parse(ChangePasswordBody, request.body, 'body');
@@ -100,7 +110,7 @@ export const auditorRoutes: FastifyPluginAsync = async (app) => {
     return viewOf(services, id);
   });
 
-  app.delete('/auditors/:id', async (request, reply) => {
+  app.delete('/auditors/:id', { schema: docs.disable }, async (request, reply) => {
     const principal = authorize(request.principal, 'auditor', 'delete');
     const { id } = parse(AuditorParams, request.params, 'params');
     await assertAuditorExists(services, id);

@@ -16,6 +16,7 @@ import { auditorLogin } from '../auditor-login.js';
 import { LoginThrottle } from '../login-throttle.js';
 import type { LoginThrottleLimits } from '../login-throttle.js';
 import { parse } from '../parse.js';
+import { routeSchema } from '../openapi/route-schema.js';
 
 export interface AuthRoutesOptions {
   readonly throttle: LoginThrottleLimits;
@@ -36,6 +37,11 @@ const LoginBody = t.exact(t.intersection([t.type({ password: LoginPassword }), t
 export const instanceAdmin: Principal = { id: 'admin', role: 'admin' };
 export const tenantAdmin = (tenant: string): Principal => ({ id: `tenant-admin@${tenant}`, role: 'tenant-admin', tenant });
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  login: routeSchema({ summary: 'Trade a password (and tenant or auditor id) for a bearer token', tag: 'auth', body: LoginBody, public: true }),
+};
+
 export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, options) => {
   const { runtime, clock } = app.services;
   const throttle = new LoginThrottle(clock, options.throttle);
@@ -54,7 +60,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     return (await verifySecret(password, stored)) && state.matches('active') ? tenantAdmin(tenant) : undefined;
   }
 
-  app.post('/auth/login', async (request) => {
+  app.post('/auth/login', { schema: docs.login }, async (request) => {
     throttle.check(request.ip);
     const body = parse(LoginBody, request.body, 'body');
     if (body.tenant !== undefined && body.auditor !== undefined) {

@@ -6,12 +6,12 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import { isAssigned, isOnline, isRegistered } from '../../domain/device/decide.js';
-import { decodeMac, formatMac } from '../../domain/device/mac.js';
-import type { Mac } from '../../domain/device/mac.js';
+import { decodeMac, formatMac, Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { parse } from '../parse.js';
+import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 import type { HubServices } from '../plugins/services.js';
 import { readYourWrites } from '../read-your-writes.js';
@@ -19,6 +19,8 @@ import { commandContext } from '../request-context.js';
 import { assertTenantExists, tenantNotFound, visibleTenants } from '../tenant-scope.js';
 
 const AssignBody = t.exact(t.type({ tenant: TenantId }));
+// What macOf accepts, for the documentation.
+const MacParams = t.type({ mac: Mac });
 
 export interface DeviceAssignment {
   /** Canonical: 12 lowercase hex digits. */
@@ -49,10 +51,16 @@ async function assertDeviceReachable(services: HubServices, principal: Principal
   if (!listed || !visible.includes(tenantId)) throw deviceNotFound(mac);
 }
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  assign: routeSchema({ summary: 'Assign (or move) a connected device to a tenant', tag: 'devices', params: MacParams, body: AssignBody }),
+  unassign: routeSchema({ summary: 'Unassign a connected device', tag: 'devices', params: MacParams }),
+};
+
 export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
-  app.post('/devices/:mac/assign', async (request): Promise<DeviceAssignment> => {
+  app.post('/devices/:mac/assign', { schema: docs.assign }, async (request): Promise<DeviceAssignment> => {
     const principal = authorize(request.principal, 'device', 'update');
     const mac = macOf(request);
     const { tenant } = parse(AssignBody, request.body, 'body');
@@ -64,7 +72,7 @@ export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
     return { mac, tenant };
   });
 
-  app.post('/devices/:mac/unassign', async (request): Promise<DeviceAssignment> => {
+  app.post('/devices/:mac/unassign', { schema: docs.unassign }, async (request): Promise<DeviceAssignment> => {
     const principal = authorize(request.principal, 'device', 'update');
     const mac = macOf(request);
     await assertDeviceReachable(services, principal, mac);

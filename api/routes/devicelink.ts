@@ -7,14 +7,14 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import { isAssigned, isOnline, isRegistered } from '../../domain/device/decide.js';
-import { decodeMac, formatMac } from '../../domain/device/mac.js';
-import type { Mac } from '../../domain/device/mac.js';
+import { decodeMac, formatMac, Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
-import { decodeDeviceLinkRequest, deviceLinkResponse, resolveLinkSettings } from '../../domain/tunnel/devicelink-request.js';
+import { decodeDeviceLinkRequest, DeviceLinkRequest, deviceLinkResponse, resolveLinkSettings } from '../../domain/tunnel/devicelink-request.js';
 import type { DeviceLinkResponse } from '../../domain/tunnel/devicelink-request.js';
 import { linkDefaultsOf } from '../devicelink-config.js';
 import { parse } from '../parse.js';
+import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 import type { HubServices } from '../plugins/services.js';
 import { readYourWrites } from '../read-your-writes.js';
@@ -22,6 +22,8 @@ import { commandContext } from '../request-context.js';
 import { visibleTenants } from '../tenant-scope.js';
 
 const LinkParams = t.type({ deviceIdentifier: t.unknown });
+// What decodeMac below accepts, for the documentation.
+const DeviceParams = t.type({ deviceIdentifier: Mac });
 const TokenParams = t.type({ deviceLinkToken: t.string });
 
 const deviceNotFound = (mac: Mac): TetherError =>
@@ -47,10 +49,16 @@ async function linkableTenant(services: HubServices, principal: Principal, mac: 
 const inBody = (error: TetherError): TetherError =>
   new TetherError(error.code, error.message, error.details.map((path) => `body.${path}`));
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  open: routeSchema({ summary: 'Open a DeviceLink to a device port', tag: 'devicelink', params: DeviceParams, body: DeviceLinkRequest }),
+  close: routeSchema({ summary: 'Close a DeviceLink by its token', tag: 'devicelink', params: TokenParams }),
+};
+
 export const deviceLinkRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
-  app.post('/devicelink/:deviceIdentifier', async (request, reply) => {
+  app.post('/devicelink/:deviceIdentifier', { schema: docs.open }, async (request, reply) => {
     const principal = authorize(request.principal, 'deviceLink', 'create');
     const decodedMac = decodeMac(parse(LinkParams, request.params, 'params').deviceIdentifier);
     if (isLeft(decodedMac)) throw new TetherError('validation_failed', decodedMac.left.message, ['params.deviceIdentifier']);
@@ -66,7 +74,7 @@ export const deviceLinkRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).send(response);
   });
 
-  app.delete('/devicelink/:deviceLinkToken', async (request, reply) => {
+  app.delete('/devicelink/:deviceLinkToken', { schema: docs.close }, async (request, reply) => {
     const principal = authorize(request.principal, 'deviceLink', 'delete');
     const { deviceLinkToken } = parse(TokenParams, request.params, 'params');
     const link = await services.tunnels.linkOfToken(deviceLinkToken);

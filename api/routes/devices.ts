@@ -10,6 +10,7 @@ import { getDevice, listDevices } from '../../projections/devices/index.js';
 import type { DeviceView, ListDevicesOptions } from '../../projections/devices/index.js';
 import { AtQuery, deviceAt } from '../audit/time-travel.js';
 import { PageLimit } from '../codecs.js';
+import { routeSchema } from '../openapi/route-schema.js';
 import { parse } from '../parse.js';
 import { authorize } from '../permissions.js';
 import { visibleTenants } from '../tenant-scope.js';
@@ -38,6 +39,8 @@ const ListQuery = t.exact(
   }),
 );
 const DeviceParams = t.type({ mac: t.unknown });
+// What decodeMac below accepts, for the documentation.
+const MacParams = t.type({ mac: Mac });
 
 export interface DevicePage {
   readonly items: readonly DeviceView[];
@@ -45,10 +48,16 @@ export interface DevicePage {
   readonly next: string | null;
 }
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  list: routeSchema({ summary: 'List the devices the caller sees, with filters', tag: 'devices', query: ListQuery }),
+  show: routeSchema({ summary: 'A device; with at, as it was at that moment', tag: 'devices', params: MacParams, query: AtQuery }),
+};
+
 export const deviceRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
-  app.get('/devices', async (request): Promise<DevicePage> => {
+  app.get('/devices', { schema: docs.list }, async (request): Promise<DevicePage> => {
     const principal = authorize(request.principal, 'device', 'read');
     const { limit = defaultDevicePageLimit, ...filters } = parse(ListQuery, request.query, 'query');
     const visibleTo = visibleTenants(services, principal);
@@ -59,7 +68,7 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
     return { items, next: found.length > limit ? (items.at(-1)?.mac ?? null) : null };
   });
 
-  app.get('/devices/:mac', async (request): Promise<DeviceView> => {
+  app.get('/devices/:mac', { schema: docs.show }, async (request): Promise<DeviceView> => {
     const principal = authorize(request.principal, 'device', 'read');
     const decoded = decodeMac(parse(DeviceParams, request.params, 'params').mac);
     if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, ['params.mac']);

@@ -12,6 +12,7 @@ import { getProvisioningCode, listLiveProvisioningCodes } from '../../projection
 import type { ProvisioningCodeView } from '../../projections/provisioning-codes/index.js';
 import { getTenant } from '../../projections/tenants/index.js';
 import { parse } from '../parse.js';
+import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 import type { HubServices } from '../plugins/services.js';
 import { generateProvisioningCode, provisioningCodeId } from '../provisioning-code-secret.js';
@@ -54,11 +55,18 @@ function assertTenantInReadModel(services: HubServices, principal: Principal, id
   if (services.readModels.read((db) => getTenant(db, id)) === undefined) throw tenantNotFound(id);
 }
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  issue: routeSchema({ summary: 'Issue a provisioning code (shown once)', tag: 'provisioning codes', params: TenantParams, body: IssueBody }),
+  list: routeSchema({ summary: "A tenant's live provisioning codes", tag: 'provisioning codes', params: TenantParams }),
+  revoke: routeSchema({ summary: 'Revoke a provisioning code', tag: 'provisioning codes', params: CodeParams }),
+};
+
 export const provisioningCodeRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
   const { runtime, clock } = services;
 
-  app.post('/tenants/:id/provisioning-codes', async (request, reply) => {
+  app.post('/tenants/:id/provisioning-codes', { schema: docs.issue }, async (request, reply) => {
     const principal = authorize(request.principal, 'provisioningCode', 'create');
     const { id } = parse(TenantParams, request.params, 'params');
     // A request without a body asks for a code without a use limit.
@@ -85,14 +93,14 @@ export const provisioningCodeRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).header('cache-control', 'no-store').send(issued);
   });
 
-  app.get('/tenants/:id/provisioning-codes', async (request): Promise<ProvisioningCodeList> => {
+  app.get('/tenants/:id/provisioning-codes', { schema: docs.list }, async (request): Promise<ProvisioningCodeList> => {
     const principal = authorize(request.principal, 'provisioningCode', 'read');
     const { id } = parse(TenantParams, request.params, 'params');
     assertTenantInReadModel(services, principal, id);
     return { items: services.readModels.read((db) => listLiveProvisioningCodes(db, id, clock.now())) };
   });
 
-  app.delete('/tenants/:id/provisioning-codes/:codeId', async (request, reply) => {
+  app.delete('/tenants/:id/provisioning-codes/:codeId', { schema: docs.revoke }, async (request, reply) => {
     const principal = authorize(request.principal, 'provisioningCode', 'delete');
     const { id, codeId } = parse(CodeParams, request.params, 'params');
     assertTenantVisible(services, principal, id);

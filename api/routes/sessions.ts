@@ -15,6 +15,7 @@ import { storePages } from '../audit/audit-log.js';
 import { defaultPageLimit, PageLimit } from '../codecs.js';
 import { IsoInstant } from '../iso-instant.js';
 import { parse } from '../parse.js';
+import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 import type { HubServices } from '../plugins/services.js';
 import { encodeSessionCursor, SessionCursor } from '../session-cursor.js';
@@ -65,10 +66,17 @@ function visibleSession(services: HubServices, principal: Principal, id: string)
   return session;
 }
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  list: routeSchema({ summary: 'Remote sessions, with filters and cursor pagination', tag: 'sessions', query: ListQuery }),
+  show: routeSchema({ summary: 'A remote session', tag: 'sessions', params: SessionParams }),
+  timeline: routeSchema({ summary: "Every event of a session in order: what, who, from which IP, when", tag: 'sessions', params: SessionParams }),
+};
+
 export const sessionRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
-  app.get('/sessions', async (request): Promise<SessionPage> => {
+  app.get('/sessions', { schema: docs.list }, async (request): Promise<SessionPage> => {
     const principal = authorize(request.principal, 'session', 'read');
     const { limit = defaultPageLimit, cursor, from, to, ...filters } = parse(ListQuery, request.query, 'query');
     if (from !== undefined && to !== undefined && from > to) {
@@ -90,13 +98,13 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
     return { items, next: found.length > limit && last !== undefined ? encodeSessionCursor(cursorOf(last)) : null };
   });
 
-  app.get('/sessions/:id', async (request): Promise<SessionView> => {
+  app.get('/sessions/:id', { schema: docs.show }, async (request): Promise<SessionView> => {
     const principal = authorize(request.principal, 'session', 'read');
     const { id } = parse(SessionParams, request.params, 'params');
     return visibleSession(services, principal, id);
   });
 
-  app.get('/sessions/:id/timeline', async (request): Promise<SessionTimeline> => {
+  app.get('/sessions/:id/timeline', { schema: docs.timeline }, async (request): Promise<SessionTimeline> => {
     const principal = authorize(request.principal, 'session', 'read');
     const { id } = parse(SessionParams, request.params, 'params');
     const session = visibleSession(services, principal, id);

@@ -9,6 +9,7 @@ import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { getTenant } from '../../projections/tenants/index.js';
 import type { TenantView } from '../../projections/tenants/index.js';
 import { parse } from '../parse.js';
+import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
@@ -17,10 +18,15 @@ import { assertTenantExists, assertTenantVisible } from '../tenant-scope.js';
 const TenantParams = t.exact(t.type({ id: TenantId }));
 const DeploymentBody = t.exact(t.type({ enabled: t.boolean }));
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  set: routeSchema({ summary: "Turn deploying the tenant's password to its devices on or off", tag: 'tenants', params: TenantParams, body: DeploymentBody }),
+};
+
 export const tenantPasswordDeploymentRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
-  app.put('/tenants/:id/password-deployment', async (request): Promise<TenantView> => {
+  app.put('/tenants/:id/password-deployment', { schema: docs.set }, async (request): Promise<TenantView> => {
     const principal = authorize(request.principal, 'tenantPassword', 'update');
     const { id } = parse(TenantParams, request.params, 'params');
     const { enabled } = parse(DeploymentBody, request.body, 'body');

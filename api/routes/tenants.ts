@@ -12,6 +12,7 @@ import type { ListTenantsOptions, TenantView } from '../../projections/tenants/i
 import { AtQuery, tenantAt } from '../audit/time-travel.js';
 import { defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
 import { parse } from '../parse.js';
+import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 import type { HubServices } from '../plugins/services.js';
 import { readYourWrites } from '../read-your-writes.js';
@@ -36,11 +37,21 @@ function viewOf(services: HubServices, id: string): TenantView {
   return view;
 }
 
+/** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
+const docs = {
+  create: routeSchema({ summary: 'Create a tenant', tag: 'tenants', body: CreateTenantBody }),
+  list: routeSchema({ summary: 'List the tenants the caller sees', tag: 'tenants', query: ListQuery }),
+  show: routeSchema({ summary: 'A tenant; with at, as it was at that moment', tag: 'tenants', params: TenantParams, query: AtQuery }),
+  changePassword: routeSchema({ summary: "Change a tenant's password", tag: 'tenants', params: TenantParams, body: ChangePasswordBody }),
+  grant: routeSchema({ summary: 'Let the granted tenant see this tenant', tag: 'tenants', params: GrantParams }),
+  revoke: routeSchema({ summary: 'Revoke a grant', tag: 'tenants', params: GrantParams }),
+};
+
 export const tenantRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
   const { runtime } = services;
 
-  app.post('/tenants', async (request, reply) => {
+  app.post('/tenants', { schema: docs.create }, async (request, reply) => {
     const principal = authorize(request.principal, 'tenant', 'create');
     const body = parse(CreateTenantBody, request.body, 'body');
     const passwordHash = await hashSecret(body.password);
@@ -50,7 +61,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).header('location', `/api/v1/tenants/${body.id}`).send(viewOf(services, body.id));
   });
 
-  app.get('/tenants', async (request): Promise<TenantPage> => {
+  app.get('/tenants', { schema: docs.list }, async (request): Promise<TenantPage> => {
     const principal = authorize(request.principal, 'tenant', 'read');
     const query = parse(ListQuery, request.query, 'query');
     const limit = query.limit ?? defaultPageLimit;
@@ -66,7 +77,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     return { items, next: found.length > limit ? (items.at(-1)?.id ?? null) : null };
   });
 
-  app.get('/tenants/:id', async (request) => {
+  app.get('/tenants/:id', { schema: docs.show }, async (request) => {
     const principal = authorize(request.principal, 'tenant', 'read');
     const { id } = parse(TenantParams, request.params, 'params');
     const { at } = parse(AtQuery, request.query, 'query');
@@ -77,7 +88,7 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     return view;
   });
 
-  app.put('/tenants/:id/password', async (request) => {
+  app.put('/tenants/:id/password', { schema: docs.changePassword }, async (request) => {
     const principal = authorize(request.principal, 'tenantPassword', 'update');
     const { id } = parse(TenantParams, request.params, 'params');
     const body = parse(ChangePasswordBody, request.body, 'body');
@@ -109,6 +120,6 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
       return viewOf(services, id);
     };
 
-  app.put('/tenants/:id/grants/:grantedId', grantRoute('create', 'GrantTenantAccess'));
-  app.delete('/tenants/:id/grants/:grantedId', grantRoute('delete', 'RevokeTenantAccess'));
+  app.put('/tenants/:id/grants/:grantedId', { schema: docs.grant }, grantRoute('create', 'GrantTenantAccess'));
+  app.delete('/tenants/:id/grants/:grantedId', { schema: docs.revoke }, grantRoute('delete', 'RevokeTenantAccess'));
 };

@@ -1,7 +1,7 @@
 // What the admin commands print for people and for scripts.
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatTable, printJson } from '../../bin/output.js';
+import { formatFields, formatTable, printJson } from '../../bin/output.js';
 
 describe('formatTable', () => {
   it('aligns columns to their widest cell and shows missing cells as -', () => {
@@ -29,5 +29,13 @@ describe('printJson', () => {
     const out = new PassThrough();
     printJson({ a: 1, b: ['x'] }, out);
     expect(out.read()?.toString()).toBe('{"a":1,"b":["x"]}\n');
+  });
+});
+
+describe('formatFields', () => {
+  it('aligns values after their labels and shows missing values as -', () => {
+    expect(formatFields([['mac', '00:11:22:AA:BB:CC'], ['connected since', null], ['tenant', 'acme']])).toBe(
+      ['mac              00:11:22:AA:BB:CC', 'connected since  -', 'tenant           acme', ''].join('\n'),
+    );
   });
 });

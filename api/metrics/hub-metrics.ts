@@ -1,0 +1,84 @@
+// What the hub reports at /metrics, in the Prometheus format: one registry per hub (several
+// hubs may share a process in tests), the process's default metrics, and gauges read from
+// the hub's parts at each scrape. Other parts add their metrics to `registry`.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface HubMetrics {
+  readonly registry: Registry;
+  /** Observed by the event store decorator (timed-event-store.ts), labelled by outcome. */
+  readonly appendSeconds: Histogram<'outcome'>;
+}
+
+/** What the gauges read, at each scrape. */
+export interface HubMetricSources {
+  /** Devices with a live control connection to this node. */
+  readonly connectedDevices: () => number;
+  /** Remote sessions (DeviceLinks) open on this node. */
+  readonly openSessions: () => number;
+  /** Bytes this node's links have carried since it started, per direction; never decreases. */
+  readonly relayedBytes: () => { readonly bytesToDevice: number; readonly bytesFromDevice: number };
+  /** The newest event's global position in the store. */
+  readonly headPosition: () => Promise<number>;
+  /** The position up to which this node's read models are applied. */
+  readonly readModelPosition: () => number;
+}
+
+// From 0.5 ms (an embedded append) to about 4 s (a cluster under trouble).
+const appendBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4];
+
+export function createHubMetrics(): HubMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const appendSeconds = new Histogram({
+    name: 'tether_event_append_seconds',
+    help: 'Time to append events to the event store, by outcome (ok, conflict: wrong expected revision, error)',
+    labelNames: ['outcome'] as const,
+    buckets: appendBuckets,
+    registers: [registry],
+  });
+  return { registry, appendSeconds };
+}
+
+/** Registers the gauges and counters read from `sources`; call once the hub's parts exist. */
+export function observeHub(registry: Registry, sources: HubMetricSources): void {
+  new Gauge({
+    name: 'tether_devices_connected',
+    help: 'Devices with a live control connection to this hub node',
+    registers: [registry],
+    collect() {
+      this.set(sources.connectedDevices());
+    },
+  });
+  new Gauge({
+    name: 'tether_sessions_open',
+    help: 'Remote sessions (DeviceLinks) open on this hub node',
+    registers: [registry],
+    collect() {
+      this.set(sources.openSessions());
+    },
+  });
+  // A counter only goes up: each scrape adds what crossed since the last one.
+  const counted = { to_device: 0, from_device: 0 };
+  new Counter({
+    name: 'tether_relayed_bytes_total',
+    help: 'Bytes carried by the links of this hub node since it started, by direction',
+    labelNames: ['direction'] as const,
+    registers: [registry],
+    collect() {
+      const { bytesToDevice, bytesFromDevice } = sources.relayedBytes();
+      for (const [direction, total] of [['to_device', bytesToDevice], ['from_device', bytesFromDevice]] as const) {
+        // inc by 0 too, so both series exist from the first scrape.
+        this.inc({ direction }, Math.max(0, total - counted[direction]));
+        counted[direction] = Math.max(counted[direction], total);
+      }
+    },
+  });
+  new Gauge({
+    name: 'tether_projection_lag_events',
+    help: "Events in the store this node's read models have not applied yet (head position minus read-model position)",
+    registers: [registry],
+    async collect() {
+      this.set(Math.max(0, (await sources.headPosition()) - sources.readModelPosition()));
+    },
+  });
+}

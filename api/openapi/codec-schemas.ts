@@ -1,0 +1,57 @@
+// The JSON Schemas of the request codecs that are our own t.Type (not built from io-ts
+// combinators, so their rule is code json-schema.ts cannot read): each restates its rule for
+// readers of the documentation. A new such codec in a request gets its entry here.
+import * as t from 'io-ts';
+import { acceptedMacForms, Mac } from '../../domain/device/mac.js';
+import {
+  ByteCount,
+  Host,
+  IvHex,
+  ivHexLength,
+  KeyHex,
+  keyHexLength,
+  LinkProtocol,
+  maxTimeoutMs,
+  Port,
+  TimeoutMs,
+} from '../../domain/tunnel/link-fields.js';
+import { maxPageLimit, PageLimit } from '../codecs.js';
+import { IsoInstant } from '../iso-instant.js';
+import { SessionCursor } from '../session-cursor.js';
+import type { JsonSchema } from './json-schema.js';
+
+const hex = (length: number): string => `^[0-9A-Fa-f]{${length}}$`;
+
+const schemas = new Map<t.Decoder<unknown, unknown>, JsonSchema>([
+  [
+    Mac,
+    {
+      type: 'string',
+      title: 'Mac',
+      description: `a MAC address: ${acceptedMacForms}`,
+      pattern: '^[0-9A-Fa-f]{2}(?:(?::[0-9A-Fa-f]{2}){5}|(?:-[0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{10})$',
+      examples: ['00:11:22:AA:BB:CC'],
+    },
+  ],
+  [
+    IsoInstant,
+    {
+      type: 'string',
+      title: 'IsoInstant',
+      description: 'an ISO 8601 date (midnight UTC), or date and time with Z or an offset',
+      examples: ['2026-01-31T08:00:00Z'],
+    },
+  ],
+  [PageLimit, { type: 'integer', title: 'PageLimit', minimum: 1, maximum: maxPageLimit }],
+  [SessionCursor, { type: 'string', title: 'SessionCursor', description: 'the `next` of a previous page' }],
+  [Port, { type: 'integer', title: 'Port', minimum: 1, maximum: 65535 }],
+  [TimeoutMs, { type: 'integer', title: 'TimeoutMs', description: 'milliseconds', minimum: 1, maximum: maxTimeoutMs }],
+  [LinkProtocol, { type: 'string', title: 'LinkProtocol', enum: ['tcp', 'udp'] }],
+  [Host, { type: 'string', title: 'Host', description: 'an IPv4 address, an IPv6 address (without brackets) or a host name' }],
+  [KeyHex, { type: 'string', title: 'KeyHex', description: 'AES-256 key, 32 bytes in hex', pattern: hex(keyHexLength) }],
+  [IvHex, { type: 'string', title: 'IvHex', description: 'initialization vector, 16 bytes in hex', pattern: hex(ivHexLength) }],
+  [ByteCount, { type: 'integer', title: 'ByteCount', minimum: 0 }],
+  [t.Int, { type: 'integer' }],
+]);
+
+export const knownCodecSchema = (codec: t.Decoder<unknown, unknown>): JsonSchema | undefined => schemas.get(codec);

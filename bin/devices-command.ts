@@ -1,0 +1,114 @@
+// `tether devices ls|show|assign`: the device list with its filters, one device (as it is, or
+// as it was at a moment), and assigning a device to a tenant, over the REST API.
+import { Command, Option } from 'commander';
+import { formatMac } from '../domain/device/mac.js';
+import { parseMacArgument, parsePositiveCount } from './cli-options.js';
+import type { ClientFlags } from './client-config.js';
+import { clientFrom, withClientOptions } from './client-options.js';
+import { DeviceAssignment, DevicePage, DeviceView } from './device-views.js';
+import { formatFields, formatTable, printJson } from './output.js';
+import type { Cell, Column } from './output.js';
+import { readPages } from './pages.js';
+import { queryString } from './query-string.js';
+
+const devicePath = (mac: string): string => `/api/v1/devices/${encodeURIComponent(mac)}`;
+const orNone = (text: string): Cell => (text === '' ? undefined : text);
+
+const columns: readonly Column<DeviceView>[] = [
+  { title: 'MAC', cell: (device) => formatMac(device.mac) },
+  { title: 'TENANT', cell: (device) => device.tenant },
+  { title: 'STATE', cell: (device) => device.state },
+  { title: 'MODEL', cell: (device) => orNone(device.model) },
+  { title: 'FIRMWARE', cell: (device) => orNone(device.firmware) },
+  { title: 'IP', cell: (device) => device.ip },
+  { title: 'LAST SEEN', cell: (device) => device.lastSeen },
+];
+
+interface ListOptions extends ClientFlags {
+  readonly tenant?: string;
+  readonly state?: string;
+  readonly category?: string;
+  readonly model?: string;
+  readonly firmware?: string;
+  readonly search?: string;
+  readonly limit?: number;
+  readonly json?: boolean;
+}
+
+async function runList(options: ListOptions): Promise<void> {
+  const { client } = clientFrom(options);
+  const { tenant, state, category, model, firmware, search: q } = options;
+  const devices = await readPages(
+    (after, limit) => client.call('GET', `/api/v1/devices${queryString({ tenant, state, category, model, firmware, q, limit, after })}`, DevicePage),
+    options.limit,
+  );
+  if (options.json === true) devices.forEach((device) => printJson(device));
+  else process.stdout.write(formatTable(devices, columns));
+}
+
+interface ShowOptions extends ClientFlags {
+  readonly at?: string;
+  readonly json?: boolean;
+}
+
+async function runShow(mac: string, options: ShowOptions): Promise<void> {
+  const { client } = clientFrom(options);
+  const device = await client.call('GET', `${devicePath(mac)}${queryString({ at: options.at })}`, DeviceView);
+  if (options.json === true) return printJson(device);
+  process.stdout.write(
+    formatFields([
+      ['mac', formatMac(device.mac)],
+      ['tenant', device.tenant],
+      ['state', device.state],
+      ['ip', device.ip],
+      ['connected since', device.connectedSince],
+      ['last seen', device.lastSeen],
+      ['model', orNone(device.model)],
+      ['firmware', orNone(device.firmware)],
+      ['categories', orNone(device.categories.join(', '))],
+      ['registered', device.registeredAt],
+      ['updated', device.updatedAt],
+    ]),
+  );
+}
+
+async function runAssign(mac: string, tenant: string, options: ClientFlags & { readonly json?: boolean }): Promise<void> {
+  const { client } = clientFrom(options);
+  const assignment = await client.call('POST', `${devicePath(mac)}/assign`, DeviceAssignment, { tenant });
+  if (options.json === true) printJson(assignment);
+  else process.stdout.write(`device ${mac} assigned to tenant ${assignment.tenant ?? tenant}\n`);
+}
+
+const macArgument = (command: Command): Command =>
+  command.argument('<mac>', 'the device: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC', parseMacArgument);
+
+const listCommand = (): Command =>
+  withClientOptions(
+    new Command('ls')
+      .description('list the devices you may see (every page, or --limit rows)')
+      .option('--tenant <id>', 'only the devices of this tenant')
+      .addOption(new Option('--state <state>', 'only devices in this state').choices(['unassigned', 'online', 'offline']))
+      .option('--category <name>', 'only devices in this category')
+      .option('--model <model>', 'only devices of this model')
+      .option('--firmware <version>', 'only devices running this firmware')
+      .option('--search <text>', 'devices whose MAC, model or firmware contains the text')
+      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+      .option('--json', 'one JSON object per device and line, as the hub answers it'),
+  ).action((options: ListOptions) => runList(options));
+
+const showCommand = (): Command =>
+  withClientOptions(
+    macArgument(new Command('show').description('show one device'))
+      .option('--at <time>', 'as it was at this moment (ISO 8601, e.g. 2026-01-31T08:00:00Z); auditors and admins')
+      .option('--json', 'print the device as one JSON object'),
+  ).action((mac: string, options: ShowOptions) => runShow(mac, options));
+
+const assignCommand = (): Command =>
+  withClientOptions(
+    macArgument(new Command('assign').description('assign a connected device to a tenant (or move it to another)'))
+      .argument('<tenant>', 'the tenant id')
+      .option('--json', 'print {mac, tenant} as one JSON object'),
+  ).action((mac: string, tenant: string, options: ClientFlags & { readonly json?: boolean }) => runAssign(mac, tenant, options));
+
+export const devicesCommand = (): Command =>
+  new Command('devices').description('devices: list, show, assign').addCommand(listCommand()).addCommand(showCommand()).addCommand(assignCommand());
