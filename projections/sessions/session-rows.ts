@@ -34,6 +34,11 @@ export interface SessionRow {
   readonly reportedFromDevice: number;
   readonly closedToDevice: number;
   readonly closedFromDevice: number;
+  readonly sourceId: string | null;
+  readonly mode: string | null;
+  readonly target: string | null;
+  readonly endpoint: string | null;
+  readonly tls: number | null;
 }
 
 export const selectSessionRow = `
@@ -43,7 +48,8 @@ export const selectSessionRow = `
     s.end_time AS endTime, s.termination_cause AS terminationCause, s.bytes_to_device AS bytesToDevice,
     s.bytes_from_device AS bytesFromDevice, s.streams, s.live_stream_ids AS liveStreamIds,
     s.reported_to_device AS reportedToDevice, s.reported_from_device AS reportedFromDevice,
-    s.closed_to_device AS closedToDevice, s.closed_from_device AS closedFromDevice
+    s.closed_to_device AS closedToDevice, s.closed_from_device AS closedFromDevice,
+    s.source_id AS sourceId, s.mode, s.target, s.endpoint, s.tls
   FROM sessions s`;
 
 export function viewOfRow(row: SessionRow): SessionView {
@@ -71,6 +77,11 @@ export function viewOfRow(row: SessionRow): SessionView {
     bytesTransferred: row.bytesToDevice + row.bytesFromDevice,
     streams: row.streams,
     liveStreams,
+    ...(row.sourceId === null ? {} : row.kind === 'proxy' ? { proxyId: row.sourceId } : { appId: row.sourceId }),
+    ...(row.mode === null ? {} : { mode: row.mode }),
+    ...(row.target === null ? {} : { target: row.target }),
+    ...(row.endpoint === null ? {} : { endpoint: row.endpoint }),
+    ...(row.tls === null ? {} : { tls: row.tls === 1 }),
   };
 }
 
@@ -87,11 +98,11 @@ const statementsOf = preparedOnce((db) => ({
     `INSERT INTO sessions (id, kind, state, device, tenant_id, relay, protocol, device_port, port, encrypted,
        requested_by_id, requested_by_role, user_ip, client_ip, agent_ip, created_time, end_time, termination_cause,
        bytes_to_device, bytes_from_device, streams, live_stream_ids, reported_to_device, reported_from_device,
-       closed_to_device, closed_from_device, updated_at, position)
+       closed_to_device, closed_from_device, updated_at, position, source_id, mode, target, endpoint, tls)
      VALUES (:id, :kind, :state, :device, :tenantId, :relay, :protocol, :devicePort, :port, :encrypted,
        :requestedById, :requestedByRole, :userIP, :clientIP, :agentIP, :createdTime, :endTime, :terminationCause,
        :bytesToDevice, :bytesFromDevice, :streams, :liveStreamIds, :reportedToDevice, :reportedFromDevice,
-       :closedToDevice, :closedFromDevice, :updatedAt, :position)
+       :closedToDevice, :closedFromDevice, :updatedAt, :position, :sourceId, :mode, :target, :endpoint, :tls)
      ON CONFLICT (id) DO UPDATE SET state = excluded.state, client_ip = excluded.client_ip, agent_ip = excluded.agent_ip,
        end_time = excluded.end_time, termination_cause = excluded.termination_cause,
        bytes_to_device = excluded.bytes_to_device, bytes_from_device = excluded.bytes_from_device,
@@ -138,5 +149,10 @@ export function saveSessionEntry(db: Database, entry: SessionEntry, stamp: { rea
     closedFromDevice: entry.closedStreams.bytesFromDevice,
     updatedAt: stamp.updatedAt,
     position: stamp.position,
+    sourceId: view.proxyId ?? view.appId ?? null,
+    mode: view.mode ?? null,
+    target: view.target ?? null,
+    endpoint: view.endpoint ?? null,
+    tls: view.tls === undefined ? null : view.tls ? 1 : 0,
   });
 }

@@ -32,7 +32,12 @@ export function createSessionTables(db: Database): void {
       closed_to_device INTEGER NOT NULL,
       closed_from_device INTEGER NOT NULL,
       updated_at TEXT NOT NULL,
-      position INTEGER NOT NULL
+      position INTEGER NOT NULL,
+      source_id TEXT,
+      mode TEXT,
+      target TEXT,
+      endpoint TEXT,
+      tls INTEGER
     );
     CREATE INDEX IF NOT EXISTS sessions_by_time ON sessions (created_time, id);
     CREATE INDEX IF NOT EXISTS sessions_by_tenant ON sessions (tenant_id, created_time, id);

@@ -10,6 +10,7 @@ import { TunnelEvent } from '../../domain/tunnel/events.js';
 import { decodeStoredEvent } from '../decode-stored-event.js';
 import type { Database, Projection, ReadModelChange } from '../projection.js';
 import { tenantAudience } from '../tenants/index.js';
+import { forwardEntryAfter } from './forward-session-entry.js';
 import { nextEntry, openedEntry } from './session-entry.js';
 import type { SessionEntry } from './session-entry.js';
 import { loadSessionEntry, saveSessionEntry } from './session-rows.js';
@@ -19,11 +20,15 @@ export const sessionChanged = 'session.changed';
 
 export const sessionsProjection: Projection = {
   name: 'sessions',
-  version: 1,
-  filter: { streamPrefixes: ['tunnel-'] },
+  version: 2,
+  filter: { streamPrefixes: ['tunnel-', 'forward-'] },
   migrate: createSessionTables,
   drop: dropSessionTables,
   apply(db, event) {
+    if (event.stream.startsWith('forward-')) {
+      const entry = forwardEntryAfter(db, event);
+      return entry === undefined ? [] : save(db, entry, { updatedAt: event.metadata.at, position: event.position });
+    }
     const tunnelEvent = decodeStoredEvent(codecOf(event), event);
     const id = idOf(event.stream);
     const stamp = { updatedAt: event.metadata.at, position: event.position };

@@ -1,0 +1,27 @@
+// The gateway hands a device's stream messages, datagrams and dial-backs to one sink; two
+// planes open device streams: DeviceLinks (the tunnel supervisor) and proxies and protocol
+// applications (the forward plane). Each ignores stream ids it does not know, so messages go
+// to both; a dial-back goes to the one awaiting it.
+import type { Socket } from 'node:net';
+import type { StreamSink } from './gateway/gateway-connection.js';
+import type { DialBackTarget } from './gateway/stream-dial-back.js';
+
+export type StreamPlane = StreamSink & DialBackTarget;
+
+export function routeStreams(links: StreamPlane, forwards: StreamPlane): StreamPlane {
+  return {
+    streamMessage(mac, message) {
+      links.streamMessage(mac, message);
+      forwards.streamMessage(mac, message);
+    },
+    frame(mac, frame) {
+      links.frame(mac, frame);
+      forwards.frame(mac, frame);
+    },
+    awaitsDialBack: (streamId, token) => forwards.awaitsDialBack(streamId, token) || links.awaitsDialBack(streamId, token),
+    dialedBack(streamId: string, token: string, socket: Socket) {
+      if (forwards.awaitsDialBack(streamId, token)) forwards.dialedBack(streamId, token, socket);
+      else links.dialedBack(streamId, token, socket);
+    },
+  };
+}
