@@ -1,0 +1,34 @@
+// Where a link's client-facing port and sockets live: the hub itself, or a relay that carries
+// the data plane for it. Either way the hub places the link, records its events and talks to
+// the agent; a host only holds the sockets.
+import type { LinkSettings } from '../domain/tunnel/devicelink-request.js';
+import type { DeviceLink } from './device-link.js';
+import type { LinkKey } from './link-cipher.js';
+import type { LinkInfo, LiveLink } from './live-link.js';
+
+export interface HostedLinkRequest {
+  readonly info: LinkInfo;
+  readonly settings: LinkSettings;
+  readonly key?: LinkKey;
+  /** When the link has a source: the addresses its host stood for when the link opened. */
+  readonly sourceAddresses?: readonly string[];
+  /** The device's control connection. */
+  readonly control: DeviceLink;
+}
+
+export interface HostedLink {
+  /** Not started: the caller starts it once TunnelOpened is appended. */
+  readonly link: LiveLink;
+  readonly port: number;
+  /** Recorded in TunnelOpened: the hub's bind address, or the host clients reach the relay at. */
+  readonly host: string;
+}
+
+export interface LinkHost {
+  /** `hub`, or the relay's name: recorded as the session's relay. */
+  readonly relay: string;
+  /** Links placed here and not ended yet, those being opened included. */
+  readonly load: number;
+  /** Opens the link's port; throws ports_exhausted, relay_offline, ... */
+  open(request: HostedLinkRequest): Promise<HostedLink>;
+}

@@ -1,0 +1,208 @@
+// The relays' side of the hub: their register, unregister and status messages (the seed's
+// /remote/rsstatus), the authentication of their control channels, and what admins do to them.
+// A relay is trusted with sessions only once approved; its token is stored as SHA-256 only.
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { isTetherError, TetherError } from '../domain/errors.js';
+import { relayAggregate } from '../domain/relay/aggregate.js';
+import type { RelayCommand } from '../domain/relay/commands.js';
+import { isKnown } from '../domain/relay/decide.js';
+import type { RelayState } from '../domain/relay/decide.js';
+import { RelayFailureReason } from '../domain/relay/failure-reason.js';
+import { isRelayName } from '../domain/relay/relay-name.js';
+import { RelaySessionStatus } from '../domain/relay/rsstatus-message.js';
+import type { RsStatusMessage, RsStatusReply } from '../domain/relay/rsstatus-message.js';
+import { isIPv6 } from '../domain/tunnel/address.js';
+import { tunnelAggregate } from '../domain/tunnel/aggregate.js';
+import { isOpen } from '../domain/tunnel/decide.js';
+import { isTunnelId } from '../domain/tunnel/link-token.js';
+import { trafficFloor } from '../domain/tunnel/machine.js';
+import { TerminationCause } from '../domain/tunnel/termination-cause.js';
+import type { ActorRuntime, Executed } from './actor-runtime.js';
+import type { CommandContext } from './command-context.js';
+import type { LinkLogger } from './live-link.js';
+import { relayPrincipal } from './remote-link.js';
+
+/** What the hub needs of the tunnel supervisor for its relays. */
+export interface RelayLinks {
+  /** Disconnects the relay's control channel; its links end with cause relay-lost. */
+  dropRelay(relay: string, reason: string): void;
+  /** Whether this node holds link `tunnelId` live. */
+  holds(tunnelId: string): boolean;
+}
+
+export interface RelayServiceOptions {
+  readonly runtime: ActorRuntime;
+  readonly links: RelayLinks;
+  readonly logger: LinkLogger;
+  /** A relay that neither registers nor reports for this long is marked not reporting. */
+  readonly heartbeatTimeoutMs: number;
+  /** A relay presenting this secret at registration is approved at once. */
+  readonly joinSecret?: string;
+}
+
+/** Where an authenticated relay is reached. */
+export interface RelayAddress {
+  readonly relay: string;
+  /** `http://host:port` where agents dial back to it. */
+  readonly dialBackBase: string;
+  /** Where clients reach its link ports. */
+  readonly clientHost: string;
+}
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+/** An empty token is no token: the decider then says token-missing. */
+const hashHex = (text: string | undefined): string | undefined => (text === undefined || text === '' ? undefined : sha256(text).toString('hex'));
+
+const sameSecret = (given: string | undefined, expected: string | undefined): boolean =>
+  given !== undefined && expected !== undefined && timingSafeEqual(sha256(given), sha256(expected));
+
+const hostInUrl = (host: string): string => (isIPv6(host) ? `[${host}]` : host);
+
+const failure = (reason: RelayFailureReason, message: string): RsStatusReply => ({ result: 'FAILURE', reason, message });
+
+export class RelayService {
+  constructor(private readonly options: RelayServiceOptions) {}
+
+  /** One message of POST /remote/rsstatus: SUCCESS or FAILURE with its reason, as the seed. */
+  async handle(message: RsStatusMessage, ip?: string): Promise<RsStatusReply> {
+    const { name } = message;
+    if (!isRelayName(name)) return failure('name-invalid', 'name must be 1-63 letters, digits, ".", "_" or "-", and not "hub"');
+    const context: CommandContext = { principal: relayPrincipal(name), correlationId: randomUUID(), ...(ip === undefined ? {} : { ip }) };
+    try {
+      switch (message.type) {
+        case 'register': {
+          const { state } = await this.execute(name, this.registration(message), context);
+          return state.context.approved
+            ? { result: 'SUCCESS', reason: 'registered' }
+            : { result: 'SUCCESS', reason: 'pending-approval', message: `relay ${name} is registered; it carries sessions once an admin approves it` };
+        }
+        case 'unregister':
+          await this.execute(name, { type: 'UnregisterRelay', hostName: message.hostName, tokenHash: hashHex(message.token) }, context);
+          return { result: 'SUCCESS', reason: 'unregistered' };
+        case 'status': {
+          const command: RelayCommand = {
+            type: 'ReportRelayStatus',
+            hostName: message.hostName,
+            tokenHash: hashHex(message.token),
+            currentNumberOfSessions: message.currentNumberOfSessions,
+            heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
+          };
+          await this.execute(name, command, context);
+          // As the seed says: a session that cannot be updated is logged, and the answer is still SUCCESS.
+          await this.updateSessions(name, message.sessions ?? []);
+          return { result: 'SUCCESS', reason: 'status-recorded' };
+        }
+      }
+    } catch (error) {
+      const reason = isTetherError(error, 'relay_refused') ? error.details[0] : undefined;
+      if (isTetherError(error) && reason !== undefined && RelayFailureReason.is(reason)) {
+        this.options.logger.warn({ relay: name, type: message.type, reason, ip }, 'a relay message was refused');
+        return failure(reason, error.message);
+      }
+      throw error;
+    }
+  }
+
+  /** The relay whose token this is, and where it is reached; undefined when the name and token do not go together. */
+  async authenticate(name: string, token: string): Promise<RelayAddress | undefined> {
+    if (!isRelayName(name) || token === '') return undefined;
+    const { state } = await this.options.runtime.load(relayAggregate, name);
+    const stored = state.context.tokenHash;
+    if (!isKnown(state) || stored === undefined) return undefined;
+    const expected = Buffer.from(stored, 'hex');
+    if (expected.length !== 32 || !timingSafeEqual(expected, sha256(token))) return undefined;
+    const { hostName, port, externalHostName } = state.context;
+    return { relay: name, dialBackBase: `http://${hostInUrl(hostName)}:${port}`, clientHost: externalHostName ?? hostName };
+  }
+
+  approve(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
+    return this.admin(name, { type: 'ApproveRelay' }, context);
+  }
+
+  /** Lets a replaced machine register with a new token; the relay holding the old one is disconnected. */
+  async resetToken(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
+    const executed = await this.admin(name, { type: 'ResetRelayToken' }, context);
+    this.options.links.dropRelay(name, 'the relay token was reset');
+    return executed;
+  }
+
+  async delete(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
+    const executed = await this.admin(name, { type: 'DeleteRelay' }, context);
+    this.options.links.dropRelay(name, 'the relay was deleted');
+    return executed;
+  }
+
+  private admin(name: string, command: RelayCommand, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
+    if (!isRelayName(name)) throw new TetherError('not_found', `relay ${name} not found`, ['params.name']);
+    return this.options.runtime.execute(relayAggregate, name, command, context).catch((error: unknown) => {
+      if (isTetherError(error, 'not_found')) throw new TetherError('not_found', `relay ${name} not found`, ['params.name']);
+      throw error;
+    });
+  }
+
+  private execute(name: string, command: RelayCommand, context: CommandContext): Promise<{ readonly state: RelayState }> {
+    return this.options.runtime.execute(relayAggregate, name, command, context);
+  }
+
+  private registration(message: RsStatusMessage): RelayCommand {
+    return {
+      type: 'RegisterRelay',
+      name: message.name,
+      description: message.description,
+      hostName: message.hostName,
+      externalHostName: message.externalHostName,
+      alternateHostName: message.alternateHostName,
+      port: message.port,
+      maxSessions: message.maxSessions,
+      tokenHash: hashHex(message.token),
+      heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
+      joinSecretPresented: sameSecret(message.joinSecret, this.options.joinSecret),
+    };
+  }
+
+  /**
+   * The seed's remote-session fields a status reports: traffic totals are recorded (never
+   * lower than what is recorded), an end is recorded for a session no node holds live; the
+   * fields the hub recorded itself (agentIP, userIP; createdTime is the hub's clock) are only compared.
+   */
+  private async updateSessions(relay: string, sessions: readonly unknown[]): Promise<void> {
+    for (const raw of sessions) {
+      try {
+        await this.updateSession(relay, raw);
+      } catch (error) {
+        this.options.logger.warn({ err: error, relay }, 'a session of a relay status could not be updated');
+      }
+    }
+  }
+
+  private async updateSession(relay: string, raw: unknown): Promise<void> {
+    const decoded = RelaySessionStatus.decode(raw);
+    if (isLeft(decoded) || !isTunnelId(decoded.right.id)) throw new TetherError('validation_failed', 'a session is {id: <session id>, ...} with the seed fields');
+    const session = decoded.right;
+    const { runtime } = this.options;
+    const { state } = await runtime.load(tunnelAggregate, session.id);
+    if (state.matches('absent') || state.context.relay !== relay) throw new TetherError('not_found', `session ${session.id} is not a session of relay ${relay}`);
+    if (!isOpen(state)) return;
+    const context: CommandContext = { principal: relayPrincipal(relay), correlationId: session.id };
+    const floor = trafficFloor(state.context);
+    const { bytesToDevice, bytesFromDevice } = session;
+    const totals =
+      typeof bytesToDevice === 'number' && typeof bytesFromDevice === 'number'
+        ? { bytesToDevice: Math.max(bytesToDevice, floor.bytesToDevice), bytesFromDevice: Math.max(bytesFromDevice, floor.bytesFromDevice) }
+        : floor;
+    const cause = session.terminationCause;
+    if (cause !== undefined && cause !== null && !this.options.links.holds(session.id)) {
+      if (!TerminationCause.is(cause)) throw new TetherError('validation_failed', `terminationCause ${JSON.stringify(cause)} is not a termination cause`);
+      await runtime.execute(tunnelAggregate, session.id, { type: 'CloseTunnel', cause, ...totals }, context);
+      return;
+    }
+    if (totals !== floor) await runtime.execute(tunnelAggregate, session.id, { type: 'RecordTraffic', ...totals }, context);
+    const { agentIP, userIP } = state.context;
+    const differs = [
+      session.agentIP !== undefined && session.agentIP !== null && agentIP !== undefined && session.agentIP !== agentIP ? 'agentIP' : undefined,
+      session.userIP !== undefined && session.userIP !== null && userIP !== undefined && session.userIP !== userIP ? 'userIP' : undefined,
+    ].filter((field) => field !== undefined);
+    if (differs.length > 0) this.options.logger.info({ relay, session: session.id, fields: differs }, 'a relay reports session fields other than recorded');
+  }
+}

@@ -1,0 +1,283 @@
+// The links a relay holds for the hub: each one's port (from the relay's range) and sockets,
+// served by the very TcpLink and UdpLink the hub runs for its own links, in an environment that
+// asks the hub to decide and append every event (`record`) and sends the agent's messages
+// through the hub (`to-device`). The agents dial back here: TCP streams as raw connections,
+// UDP streams as a connection of length-prefixed datagrams (wire/datagram-stream.ts).
+import type { Socket } from 'node:net';
+import type { DatagramRoute } from '../actors/datagram-route.js';
+import type { DeviceLink } from '../actors/device-link.js';
+import { DialBacks } from '../actors/dial-backs.js';
+import { linkKeyFromHex } from '../actors/link-cipher.js';
+import type { LinkEnvironment, LinkLogger, LiveLink, Recorded, Totals } from '../actors/live-link.js';
+import { openLinkOn } from '../actors/local-link-host.js';
+import { PortPool } from '../actors/port-pool.js';
+import type { PortRange } from '../actors/port-pool.js';
+import { isTetherError, TetherError } from '../domain/errors.js';
+import type { ErrorCode } from '../domain/errors.js';
+import type { HubMessage } from '../domain/gateway/hub-messages.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { HubToRelayMessage, OpenLink, RelayToHubMessage, RelayTunnelCommand } from '../domain/relay/channel-messages.js';
+import type { TunnelCommand } from '../domain/tunnel/commands.js';
+import type { LinkSettings } from '../domain/tunnel/devicelink-request.js';
+import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
+import { readDatagrams, writeDatagram } from '../wire/datagram-stream.js';
+import { resetSocket } from '../wire/socket-splice.js';
+import type { DialBackTarget } from '../wire/stream-dial-back.js';
+
+export interface RelayLinksOptions {
+  readonly ports: PortRange;
+  /** The address link ports bind to. */
+  readonly bindAddress: string;
+  readonly maxSessions: number;
+  /** A message to the hub on the control channel; false when the channel is down. */
+  readonly send: (message: RelayToHubMessage) => boolean;
+  readonly channelOpen: () => boolean;
+  readonly clock: Clock;
+  readonly logger: LinkLogger;
+  /** How long a stream waits for the agent's dial-back; default 10 000. */
+  readonly dialBackTimeoutMs?: number;
+}
+
+/** One session as the seed's status reports it. */
+export interface SessionStatus extends Totals {
+  readonly id: string;
+  readonly agentIP: string;
+  readonly createdTime: string;
+  readonly bytesTransferred: number;
+  readonly endTime?: string;
+  readonly terminationCause?: TerminationCause;
+}
+
+interface Held {
+  readonly link: LiveLink;
+  readonly opened: OpenLink;
+  readonly createdTime: string;
+}
+
+interface Pending {
+  readonly resolve: (recorded: Recorded) => void;
+  readonly reject: (error: TetherError) => void;
+}
+
+// The codes a link tells apart (a refused attach, a second end of one stream); others mean "not now".
+const passedOn = new Set<string>(['transition_forbidden', 'not_found', 'validation_failed', 'already_exists']);
+
+const relayCommandOf = (command: TunnelCommand): RelayTunnelCommand | undefined =>
+  command.type === 'OpenTunnel' || command.type === 'CloseTunnel' ? undefined : command;
+
+export class RelayLinks implements DialBackTarget {
+  private readonly pool: PortPool;
+  private readonly dialBacks: DialBacks;
+  private readonly held = new Map<string, Held>();
+  private opening = 0;
+  private ended: SessionStatus[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextRequest = 1;
+  private readonly datagramSockets = new Map<string, Socket>();
+
+  constructor(private readonly options: RelayLinksOptions) {
+    this.pool = new PortPool(options.ports, options.bindAddress);
+    this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
+  }
+
+  /** Live links: the seed's currentNumberOfSessions. */
+  get size(): number {
+    return this.held.size;
+  }
+
+  receive(message: HubToRelayMessage): void {
+    switch (message.type) {
+      case 'open-link':
+        void this.openLink(message);
+        return;
+      case 'close-link': {
+        const held = this.held.get(message.tunnelId);
+        if (held === undefined) {
+          // Not here (any more): the hub records the end with what it knows.
+          this.options.send({ type: 'link-closed', tunnelId: message.tunnelId, cause: message.cause, bytesToDevice: 0, bytesFromDevice: 0 });
+          return;
+        }
+        held.link.close(message.cause).catch((error: unknown) => this.options.logger.error({ err: error, tunnelId: message.tunnelId }, 'could not close a link'));
+        return;
+      }
+      case 'device-message':
+        this.held.get(message.tunnelId)?.link.streamMessage(message.message);
+        return;
+      case 'recorded': {
+        const pending = this.take(message.requestId);
+        pending?.resolve({ events: message.events.map((type) => ({ type })) });
+        return;
+      }
+      case 'record-failed': {
+        const code = (passedOn.has(message.code) ? message.code : 'unavailable') as ErrorCode;
+        this.take(message.requestId)?.reject(new TetherError(code, `the hub refused: ${message.message}`));
+        return;
+      }
+    }
+  }
+
+  /** The control channel is gone: nothing a link does can be recorded, so every link ends. */
+  channelLost(): void {
+    for (const pending of this.pending.values()) pending.reject(new TetherError('unavailable', 'the control channel to the hub is gone'));
+    this.pending.clear();
+    void this.closeAll('relay-lost');
+  }
+
+  /** Ends every link (the relay stops, or lost the hub); resolves once their sockets are closed. */
+  async closeAll(cause: TerminationCause): Promise<void> {
+    await Promise.all([...this.held.values()].map((held) => held.link.close(cause).catch(() => undefined)));
+  }
+
+  /** The seed's status fields: every live session, and those that ended since the last status. */
+  takeStatus(): { readonly currentNumberOfSessions: number; readonly sessions: readonly SessionStatus[] } {
+    const live = [...this.held.entries()].map(([id, held]): SessionStatus => {
+      const totals = held.link.totals();
+      return { id, agentIP: held.opened.agentIP, createdTime: held.createdTime, ...totals, bytesTransferred: totals.bytesToDevice + totals.bytesFromDevice };
+    });
+    const ended = this.ended;
+    this.ended = [];
+    return { currentNumberOfSessions: this.held.size, sessions: [...live, ...ended] };
+  }
+
+  awaitsDialBack(streamId: string, token: string): boolean {
+    return this.dialBacks.awaits(streamId, token);
+  }
+
+  dialedBack(streamId: string, token: string, socket: Socket): void {
+    socket.setNoDelay(true);
+    // Until the splice watches it, a reset must not go unhandled.
+    socket.on('error', () => undefined);
+    if (!this.dialBacks.deliver(streamId, token, socket)) resetSocket(socket);
+  }
+
+  private take(requestId: number): Pending | undefined {
+    const pending = this.pending.get(requestId);
+    this.pending.delete(requestId);
+    return pending;
+  }
+
+  private async openLink(message: OpenLink): Promise<void> {
+    const { tunnelId } = message;
+    const fail = (code: string, text: string): void => void this.options.send({ type: 'link-failed', tunnelId, code, message: text });
+    if (this.held.has(tunnelId)) return fail('already_exists', `link ${tunnelId} is open here already`);
+    if (this.held.size + this.opening >= this.options.maxSessions) {
+      return fail('no_relay_available', `this relay carries its maxSessions (${this.options.maxSessions}) already`);
+    }
+    this.opening += 1;
+    try {
+      const settings: LinkSettings = {
+        protocol: message.protocol,
+        devicePort: message.devicePort,
+        ...(message.timeout === undefined ? {} : { timeout: message.timeout }),
+        ...(message.source === undefined ? {} : { source: message.source }),
+        ...(message.encrypt === undefined ? {} : { encrypt: message.encrypt }),
+      };
+      const env = this.environment(message);
+      const key = message.encrypt === undefined ? undefined : linkKeyFromHex(message.encrypt);
+      const info = { tunnelId, device: message.device, tenantId: message.tenantId, devicePort: message.devicePort };
+      const { link, port } = await openLinkOn(
+        this.pool,
+        { info, settings, ...(key === undefined ? {} : { key }), ...(message.sourceAddresses === undefined ? {} : { sourceAddresses: message.sourceAddresses }), control: env.control },
+        env,
+      );
+      this.held.set(tunnelId, { link, opened: message, createdTime: this.options.clock.now().toISOString() });
+      link.start();
+      this.options.logger.info({ tunnelId, protocol: message.protocol, port, device: message.device }, 'link opened for the hub');
+      if (!this.options.send({ type: 'link-opened', tunnelId, port })) void link.close('relay-lost');
+    } catch (error) {
+      fail(isTetherError(error) ? error.code : 'unavailable', error instanceof Error ? error.message : String(error));
+    } finally {
+      this.opening -= 1;
+    }
+  }
+
+  /** Asks the hub to decide and append a command of link `tunnelId`. */
+  private record(tunnelId: string, command: TunnelCommand, ip: string | undefined): Promise<Recorded> {
+    const relayed = relayCommandOf(command);
+    if (relayed === undefined) return Promise.reject(new TetherError('internal', `a relay never records ${command.type}`));
+    return new Promise((resolve, reject) => {
+      const requestId = this.nextRequest;
+      this.nextRequest += 1;
+      this.pending.set(requestId, { resolve, reject });
+      if (!this.options.send({ type: 'record', requestId, tunnelId, command: relayed, ...(ip === undefined ? {} : { ip }) })) {
+        this.take(requestId)?.reject(new TetherError('unavailable', 'the control channel to the hub is down'));
+      }
+    });
+  }
+
+  private environment(opened: OpenLink): LinkEnvironment {
+    const { tunnelId } = opened;
+    const { options } = this;
+    const control: DeviceLink = {
+      connectionId: tunnelId,
+      ip: opened.agentIP,
+      get open() {
+        return options.channelOpen();
+      },
+      send: (message: HubMessage) => {
+        if (message.type === 'open-stream' || message.type === 'close-stream') options.send({ type: 'to-device', tunnelId, message });
+      },
+      sendFrame: () => undefined,
+      close: () => undefined,
+    };
+    return {
+      control,
+      record: (command, context) => this.record(tunnelId, command, context.ip),
+      end: async (link, ending) => {
+        const held = this.held.get(tunnelId);
+        this.held.delete(tunnelId);
+        options.send({ type: 'link-closed', tunnelId, ...ending });
+        if (held !== undefined) {
+          this.ended.push({
+            id: tunnelId,
+            agentIP: opened.agentIP,
+            createdTime: held.createdTime,
+            bytesToDevice: ending.bytesToDevice,
+            bytesFromDevice: ending.bytesFromDevice,
+            bytesTransferred: ending.bytesToDevice + ending.bytesFromDevice,
+            endTime: options.clock.now().toISOString(),
+            terminationCause: ending.cause,
+          });
+        }
+        options.logger.info({ tunnelId, cause: ending.cause, port: link.info.devicePort }, 'link closed');
+        return {};
+      },
+      clock: options.clock,
+      progressIntervalMs: opened.progressIntervalMs,
+      logger: options.logger,
+      dialBacks: this.dialBacks,
+      datagrams: this.datagramRoute(),
+      // The hub routes the agent's messages by link (device-message names it).
+      claimStream: () => undefined,
+      releaseStream: () => undefined,
+    };
+  }
+
+  /** UDP datagrams on the stream's own dial-back connection, never through the hub. */
+  private datagramRoute(): DatagramRoute {
+    return {
+      open: (streamId, deliver) => {
+        const expected = this.dialBacks.expect(streamId);
+        expected.socket.then(
+          (socket) => {
+            this.datagramSockets.set(streamId, socket);
+            socket.once('close', () => this.datagramSockets.delete(streamId));
+            readDatagrams(socket, deliver);
+            socket.resume();
+          },
+          (error: unknown) => this.options.logger.warn({ err: error, streamId }, 'a UDP stream was not dialled back'),
+        );
+        return expected.token;
+      },
+      send: (streamId, payload) => {
+        const socket = this.datagramSockets.get(streamId);
+        if (socket !== undefined) writeDatagram(socket, payload);
+      },
+      close: (streamId) => {
+        this.dialBacks.fail(streamId, new TetherError('unavailable', 'the link closed'));
+        this.datagramSockets.get(streamId)?.end();
+        this.datagramSockets.delete(streamId);
+      },
+    };
+  }
+}

@@ -1,0 +1,40 @@
+// UDP datagrams on a byte stream: a relay's UDP stream has the agent dial back one connection
+// (as a TCP stream does), and its datagrams travel on it both ways, each as
+//   [length: 2 bytes, big-endian][payload: length bytes]
+// so boundaries survive and no datagram crosses the hub. Nothing queues without bound: a
+// datagram the connection cannot take at once is dropped, as UDP may drop it.
+import type { Socket } from 'node:net';
+
+/** The largest payload a frame carries (a UDP payload over IPv4 is at most 65,507 bytes). */
+export const maxStreamDatagramBytes = 65_535;
+
+/** Past this much unsent on the connection, datagrams are dropped rather than queued. */
+const maxQueuedBytes = 1024 * 1024;
+
+/** Writes one datagram; false when it was dropped (too large, or the connection is backed up or gone). */
+export function writeDatagram(socket: Socket, payload: Uint8Array): boolean {
+  if (payload.length > maxStreamDatagramBytes || socket.destroyed || !socket.writable || socket.writableLength > maxQueuedBytes) return false;
+  const header = Buffer.allocUnsafe(2);
+  header.writeUInt16BE(payload.length, 0);
+  socket.cork();
+  socket.write(header);
+  socket.write(payload);
+  socket.uncork();
+  return true;
+}
+
+/** Hands each datagram the connection carries to `deliver`, in order, until it ends. */
+export function readDatagrams(socket: Socket, deliver: (payload: Buffer) => void): void {
+  let pending: Buffer = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    let offset = 0;
+    while (pending.length - offset >= 2) {
+      const length = pending.readUInt16BE(offset);
+      if (pending.length - offset - 2 < length) break;
+      deliver(pending.subarray(offset + 2, offset + 2 + length));
+      offset += 2 + length;
+    }
+    pending = offset === 0 ? pending : pending.subarray(offset);
+  });
+}
