@@ -1,0 +1,56 @@
+// Which jobs a principal reaches. A job shows when one of its tenants is visible to the caller
+// (its device list then only holds the devices of the tenants the caller sees); changing it
+// takes all of its tenants. A job outside the caller's reach is not found.
+import { TetherError } from '../../domain/errors.js';
+import type { Principal } from '../../domain/principal.js';
+import { getJob, listJobDevices } from '../../projections/jobs/index.js';
+import type { JobDeviceView, JobKind, JobView } from '../../projections/jobs/index.js';
+import type { HubServices } from '../plugins/services.js';
+import { assertTenantExists, visibleTenants } from '../tenant-scope.js';
+
+export interface JobDetails extends JobView {
+  readonly devices: readonly JobDeviceView[];
+}
+
+const jobNotFound = (kind: JobKind, id: string): TetherError => new TetherError('not_found', `${kind} job ${id} not found`, ['params.id']);
+
+export function visibleJob(services: HubServices, principal: Principal, kind: JobKind, id: string): JobView {
+  const job = services.readModels.read((db) => getJob(db, id));
+  const visible = visibleTenants(services, principal);
+  if (job === undefined || job.kind !== kind || (visible !== undefined && !job.tenants.some((tenant) => visible.includes(tenant)))) {
+    throw jobNotFound(kind, id);
+  }
+  return job;
+}
+
+/** Throws forbidden when the caller sees only some of the job's tenants. */
+export function assertJobChangeable(services: HubServices, principal: Principal, job: JobView): void {
+  const visible = visibleTenants(services, principal);
+  if (visible !== undefined && !job.tenants.every((tenant) => visible.includes(tenant))) {
+    throw new TetherError('forbidden', `job ${job.id} also concerns tenants outside your reach`);
+  }
+}
+
+export function jobDetails(services: HubServices, principal: Principal, job: JobView, status?: JobDeviceView['status']): JobDetails {
+  const visibleTo = visibleTenants(services, principal);
+  const devices = services.readModels.read((db) =>
+    listJobDevices(db, job.id, { ...(visibleTo === undefined ? {} : { visibleTo }), ...(status === undefined ? {} : { status }) }),
+  );
+  return { ...job, devices };
+}
+
+/**
+ * The tenants a new job is for: as asked (each visible to the caller and existing), or a
+ * tenant-admin's own tenant when none is given.
+ */
+export async function jobTenants(services: HubServices, principal: Principal, asked: readonly string[] | undefined): Promise<readonly string[]> {
+  const tenants = asked ?? (principal.role === 'tenant-admin' && principal.tenant !== undefined ? [principal.tenant] : undefined);
+  if (tenants === undefined) throw new TetherError('validation_failed', 'name the tenants the job is for', ['body.tenants']);
+  const visible = visibleTenants(services, principal);
+  for (const [index, tenant] of tenants.entries()) {
+    const path = `body.tenants.${index}`;
+    if (visible !== undefined && !visible.includes(tenant)) throw new TetherError('not_found', `tenant ${tenant} not found`, [path]);
+    await assertTenantExists(services, tenant, path);
+  }
+  return tenants;
+}

@@ -1,0 +1,49 @@
+// Backup jobs (the seed's "Backup jobs"): each device PUTs its configuration to
+// <target.url>/<tenant>/<mac>/<timestamp> on a WebDAV server, with Basic or Digest
+// authentication or none. The password is sealed before it is stored and never shown again.
+import type { FastifyPluginAsync } from 'fastify';
+import * as t from 'io-ts';
+import { BackupAuthType } from '../../domain/backup-job/backup-spec.js';
+import { TetherError } from '../../domain/errors.js';
+import { Categories, Concurrency, ErrorThreshold, JobName, JobTimeoutMs, Tenants } from '../../domain/job/job-fields.js';
+import { inBody } from '../jobs/in-body.js';
+import { jobTenants } from '../jobs/job-access.js';
+import { createdJob, registerJobRoutes } from '../jobs/job-routes.js';
+import { routeSchema } from '../openapi/route-schema.js';
+import { parse } from '../parse.js';
+import { authorize } from '../permissions.js';
+import { readYourWrites } from '../read-your-writes.js';
+import { commandContext } from '../request-context.js';
+
+interface CredentialBrand {
+  readonly Credential: unique symbol;
+}
+const Credential = t.brand(t.string, (s): s is t.Branded<string, CredentialBrand> => s.length >= 1 && s.length <= 1024, 'Credential');
+
+const Target = t.exact(t.intersection([t.type({ url: t.string, auth: BackupAuthType }), t.partial({ username: Credential, password: Credential })]));
+
+const CreateBody = t.exact(
+  t.intersection([
+    t.type({ name: JobName, categories: Categories, target: Target }),
+    t.partial({ tenants: Tenants, concurrency: Concurrency, timeoutMs: JobTimeoutMs, errorThreshold: ErrorThreshold }),
+  ]),
+);
+
+export const backupJobRoutes: FastifyPluginAsync = async (app) => {
+  const { services } = app;
+
+  const createDocs = routeSchema({ summary: 'Create a backup job: devices PUT their configuration to a WebDAV server', tag: 'backup jobs', body: CreateBody });
+  app.post('/backup-jobs', { schema: createDocs }, async (request, reply) => {
+    const principal = authorize(request.principal, 'backupJob', 'create');
+    const { tenants, target, ...body } = parse(CreateBody, request.body, 'body');
+    if ((target.auth === 'none') !== (target.username === undefined && target.password === undefined) || (target.auth !== 'none' && (target.username === undefined || target.password === undefined))) {
+      throw new TetherError('validation_failed', 'auth basic and digest need a username and a password; auth none takes neither', ['body.target.username', 'body.target.password']);
+    }
+    const forTenants = await jobTenants(services, principal, tenants);
+    const created = await inBody(() => services.backupJobs.create({ ...body, target, tenants: forTenants }, commandContext(request, principal)));
+    await readYourWrites(services, created);
+    return reply.code(201).send(createdJob(app, 'backup', created.jobId));
+  });
+
+  registerJobRoutes(app, { path: '/backup-jobs', kind: 'backup', resource: 'backupJob', jobs: () => services.backupJobs });
+};
