@@ -1,5 +1,6 @@
 // Lint rules, including the import direction of DESIGN.md:
-// bin -> api -> actors | projections | store -> domain; agent -> wire -> domain; actors -> wire.
+// bin -> api -> actors | projections | store -> domain; agent -> wire -> domain; actors -> wire;
+// bin -> relay-server -> actors | wire -> domain (the relay process: no store, no read models, no hub API).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -41,7 +42,7 @@ export default tseslint.config(
               regex: '^(?!io-ts|fp-ts|xstate|\\.)',
               message: 'domain/ is pure: it imports io-ts, fp-ts and xstate only (no I/O, no Node APIs)',
             },
-            ...['store', 'actors', 'projections', 'api', 'agent', 'bin', 'wire'].map((name) => ({
+            ...['store', 'actors', 'projections', 'api', 'agent', 'bin', 'wire', 'relay-server'].map((name) => ({
               regex: layer(name),
               message: `domain/ must not import ${name}/`,
             })),
@@ -50,12 +51,13 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['store/**/*.ts'], rules: forbid('actors', 'projections', 'api', 'agent', 'bin') },
-  { files: ['wire/**/*.ts'], rules: forbid('store', 'actors', 'projections', 'api', 'agent', 'bin') },
-  { files: ['actors/**/*.ts'], rules: forbid('store', 'projections', 'api', 'agent', 'bin') },
-  { files: ['projections/**/*.ts'], rules: forbid('store', 'actors', 'api', 'agent', 'bin') },
-  { files: ['api/**/*.ts'], rules: forbid('agent', 'bin') },
-  { files: ['agent/**/*.ts'], rules: forbid('store', 'actors', 'projections', 'api', 'bin') },
+  { files: ['store/**/*.ts'], rules: forbid('actors', 'projections', 'api', 'agent', 'relay-server', 'bin') },
+  { files: ['wire/**/*.ts'], rules: forbid('store', 'actors', 'projections', 'api', 'agent', 'relay-server', 'bin') },
+  { files: ['actors/**/*.ts'], rules: forbid('store', 'projections', 'api', 'agent', 'relay-server', 'bin') },
+  { files: ['projections/**/*.ts'], rules: forbid('store', 'actors', 'api', 'agent', 'relay-server', 'bin') },
+  { files: ['api/**/*.ts'], rules: forbid('agent', 'relay-server', 'bin') },
+  { files: ['agent/**/*.ts'], rules: forbid('store', 'actors', 'projections', 'api', 'relay-server', 'bin') },
+  { files: ['relay-server/**/*.ts'], rules: forbid('store', 'projections', 'api', 'agent', 'bin') },
   {
     files: ['eslint.config.js', 'vitest.config.ts'],
     ...tseslint.configs.disableTypeChecked,

@@ -1,5 +1,6 @@
 // What TCP and UDP links share: the link's identity, its byte totals recorded at a bounded
 // rate while it is open, and one way to end it (idempotent, recorded once with exact totals).
+import type { DatagramRoute } from './datagram-route.js';
 import type { DeviceLink } from './device-link.js';
 import type { Mac } from '../domain/device/mac.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
@@ -34,22 +35,33 @@ export interface Recorded {
   readonly position?: number;
 }
 
-/** What a live link needs from its supervisor. */
+/**
+ * What a live link needs from its host: the hub's own (the commands go straight to the actor,
+ * the agent's messages through its gateway connection), or a relay's (both go through the hub
+ * over the relay's control channel).
+ */
 export interface LinkEnvironment {
   /** The device's control connection the link was opened on; the link ends with it. */
   readonly control: DeviceLink;
   /** Executes a command on the link's actor; resolves with the events appended. */
   readonly record: (command: TunnelCommand, context: CommandContext) => Promise<Recorded>;
+  /** Records the link's end with its final totals, and lets the link go; resolves with the position of TunnelClosed. */
+  readonly end: (link: LiveLink, ending: LinkEnding, context: CommandContext) => Promise<{ readonly position?: number }>;
   readonly clock: Clock;
   /** Totals are appended at most this often while they change. */
   readonly progressIntervalMs: number;
   readonly logger: LinkLogger;
   readonly dialBacks: DialBacks;
+  /** How a UDP stream's datagrams reach the device. */
+  readonly datagrams: DatagramRoute;
   /** Routes the device's messages and datagrams of `streamId` to this link, until released. */
   readonly claimStream: (streamId: string, link: LiveLink) => void;
   readonly releaseStream: (streamId: string) => void;
-  /** The link ended and its end is recorded. */
-  readonly forget: (link: LiveLink) => void;
+}
+
+/** Why a link ended, and exactly the bytes that crossed it. */
+export interface LinkEnding extends Totals {
+  readonly cause: TerminationCause;
 }
 
 export abstract class LiveLink {
@@ -73,6 +85,8 @@ export abstract class LiveLink {
     return this.env.control.connectionId;
   }
 
+  /** Called once its opening is recorded: the link takes clients from now on. */
+  abstract start(): void;
   /** The bytes that crossed so far, closed streams included. */
   abstract totals(): Totals;
   /** A message of the device about one of this link's streams. */
@@ -101,21 +115,23 @@ export abstract class LiveLink {
     return clock.at(new Date(clock.now().getTime() + progressIntervalMs), tick);
   }
 
-  /** Ends the link for `cause`: once, however many ask; every live stream ends with it. */
-  /** Resolves with the global position of TunnelClosed. */
+  /**
+   * Ends the link for `cause`: once, however many ask; every live stream ends with it.
+   * Resolves with the global position of TunnelClosed.
+   */
   close(cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {
     this.ending ??= (async () => {
       this.closingCause = cause;
       this.progress?.cancel();
       try {
         await this.teardown(cause);
-        const totals = this.totals();
-        const closed = await this.env.record({ type: 'CloseTunnel', cause, ...totals }, context ?? this.systemContext);
-        this.env.logger.info({ tunnelId: this.info.tunnelId, device: this.info.device, cause, ...totals }, 'device link closed');
-        return closed.position === undefined ? {} : { position: closed.position };
-      } finally {
-        this.env.forget(this);
+      } catch (error) {
+        this.env.logger.error({ err: error, tunnelId: this.info.tunnelId, cause }, 'a device link did not tear down cleanly');
       }
+      const totals = this.totals();
+      const ended = await this.env.end(this, { cause, ...totals }, context ?? this.systemContext);
+      this.env.logger.info({ tunnelId: this.info.tunnelId, device: this.info.device, cause, ...totals }, 'device link closed');
+      return ended;
     })();
     return this.ending;
   }

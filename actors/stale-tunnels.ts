@@ -19,7 +19,8 @@ export class StaleTunnels implements LogReader {
 
   read(event: RecordedEvent): void {
     if (!event.stream.startsWith('tunnel-')) return;
-    if (event.type === 'TunnelOpened' && event.data.relay === 'hub' && event.data.node === this.nodeId) this.open.add(idOf(event.stream));
+    // A link on a relay is held by the node that placed it too: the relay lets its links go with that node's channel.
+    if (event.type === 'TunnelOpened' && event.data.node === this.nodeId) this.open.add(idOf(event.stream));
     else if (event.type === 'TunnelClosed') this.open.delete(idOf(event.stream));
   }
 }

@@ -1,5 +1,6 @@
 // A TCP DeviceLink: a listening port whose every admitted client connection becomes a stream
-// to the device port, spliced to the connection the agent dials back for it.
+// to the device port, spliced to the connection the agent dials back for it. The same link runs
+// on the hub and on a relay: only its environment differs (live-link.ts).
 import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'node:net';
 import { TetherError, isTetherError } from '../domain/errors.js';
@@ -54,6 +55,8 @@ export class TcpLink extends LiveLink {
   private readonly settled = new Set<Promise<unknown>>();
   /** Mirrors the link's pin (the source's, or its first client's host), so strangers are turned away before the device is asked. */
   private pin: ClientPin | undefined;
+  /** Until its opening is recorded, a link's port turns clients away. */
+  private started = false;
 
   constructor(
     info: LinkInfo,
@@ -64,9 +67,11 @@ export class TcpLink extends LiveLink {
   ) {
     super(info, env);
     this.pin = pin;
+    server.on('connection', (client: Socket) => (this.started ? this.accept(client) : resetSocket(client)));
   }
 
   start(): void {
+    this.started = true;
     this.startProgress();
   }
 

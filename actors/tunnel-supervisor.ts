@@ -1,11 +1,11 @@
 // Owns this node's live DeviceLinks in a registry keyed by tunnel id (sockets never enter
-// machine context): the listening ports, every client↔device socket pair, the UDP sockets.
-// A link is opened by an event once its port is bound, and ends by exactly one event, for
-// whatever cause: DELETE, its device going offline, an idle UDP link, the hub shutting down.
+// machine context). A link is placed on a host: the hub itself (its own ports, unless it runs
+// without a local relay) or a relay connected to this node, which then holds the port and the
+// sockets while this node records every event and talks to the agent. A link is opened by an
+// event once its port is bound, and ends by exactly one event, for whatever cause: DELETE, its
+// device going offline, an idle UDP link, the hub shutting down, its relay being lost.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { formatMac } from '../domain/device/mac.js';
@@ -15,8 +15,12 @@ import { decodeDatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
-import { pinFromSource } from '../domain/tunnel/admission.js';
-import { isIPLiteral, isIPv6 } from '../domain/tunnel/address.js';
+import { relayAggregate } from '../domain/relay/aggregate.js';
+import { isKnown } from '../domain/relay/decide.js';
+import type { PlacementCandidate } from '../domain/relay/placement.js';
+import { placeSession } from '../domain/relay/placement.js';
+import { hubRelayName } from '../domain/relay/relay-name.js';
+import { isIPLiteral } from '../domain/tunnel/address.js';
 import { tunnelAggregate } from '../domain/tunnel/aggregate.js';
 import type { TunnelCommand } from '../domain/tunnel/commands.js';
 import { isOpen } from '../domain/tunnel/decide.js';
@@ -27,15 +31,19 @@ import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { resetSocket } from '../wire/socket-splice.js';
 import type { ActorRuntime } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
+import { gatewayDatagrams } from './datagram-route.js';
 import type { DeviceLink } from './device-link.js';
 import { DialBacks } from './dial-backs.js';
 import { linkKeyFromHex } from './link-cipher.js';
+import type { LinkHost } from './link-host.js';
 import type { LinkEnvironment, LinkLogger, LiveLink, Totals } from './live-link.js';
-import { PortPool } from './port-pool.js';
-import { closeStaleTunnels } from './stale-tunnels.js';
+import { LocalLinkHost } from './local-link-host.js';
 import type { PortRange } from './port-pool.js';
-import { TcpLink } from './tcp-link.js';
-import { UdpLink } from './udp-link.js';
+import { RelayLinkHost } from './relay-link-host.js';
+import type { RelayChannel } from './relay-link-host.js';
+import { RemoteLink } from './remote-link.js';
+import { closeStaleTunnels } from './stale-tunnels.js';
+import type { StaleTunnels } from './stale-tunnels.js';
 
 export interface OpenLinkRequest {
   readonly device: Mac;
@@ -43,12 +51,19 @@ export interface OpenLinkRequest {
   readonly tenantId: string;
   readonly settings: LinkSettings;
   readonly context: CommandContext;
+  /** The relay the request named (`hub`: this hub); absent: placed on the least loaded. */
+  readonly relay?: string;
+  /** The host the API caller reached this hub at: where clients of a link on the hub connect. */
+  readonly apiHost?: string;
 }
 
 export interface OpenedLink {
   readonly tunnelId: string;
-  /** Where the client connects, on the configured bind address. */
+  /** Where the client connects: `port` on `host`. */
   readonly port: number;
+  readonly host: string;
+  /** `hub`, or the relay carrying the link. */
+  readonly relay: string;
   /** `<tunnelId>.<secret>`: closes the link. */
   readonly token: string;
   /** Global position of TunnelOpened, for read-your-writes. */
@@ -67,6 +82,16 @@ export interface DeviceConnections {
   connectionOf(mac: Mac): { readonly link: DeviceLink; readonly tenantId: string | undefined } | undefined;
 }
 
+/** A relay's control channel as it connects, and where it is reached. */
+export interface RelayConnection {
+  readonly relay: string;
+  readonly channel: RelayChannel;
+  /** `http(s)://host:port` where agents dial back to it. */
+  readonly dialBackBase: string;
+  /** Where clients reach its link ports. */
+  readonly clientHost: string;
+}
+
 export interface TunnelSupervisorOptions {
   readonly runtime: ActorRuntime;
   readonly store: EventStore;
@@ -76,34 +101,39 @@ export interface TunnelSupervisorOptions {
   readonly ports: PortRange;
   /** The address link ports bind to. */
   readonly bindAddress: string;
+  /** False: this hub holds no link ports itself (`--no-local-relay`), every link goes to a relay. Default true. */
+  readonly localRelay?: boolean;
   readonly logger: LinkLogger;
   /** Default 5000. */
   readonly progressIntervalMs?: number;
   /** How long a TCP stream waits for the device's dial-back; default 10 000. */
   readonly dialBackTimeoutMs?: number;
+  /** How long a relay may take to open or close a link; default 10 000. */
+  readonly relayAnswerTimeoutMs?: number;
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
-// A UDP link's socket takes bursts: the default receive buffer (about 208 KiB) drops them.
-const udpBufferBytes = 4 * 1024 * 1024;
-
 export class TunnelSupervisor {
   private readonly links = new Map<string, LiveLink>();
   private readonly streams = new Map<string, LiveLink>();
-  private readonly pool: PortPool;
+  private readonly local: LocalLinkHost | undefined;
+  private readonly relays = new Map<string, RelayLinkHost>();
   private readonly dialBacks: DialBacks;
   private stopping = false;
   private endedLinkBytes: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
 
   constructor(private readonly options: TunnelSupervisorOptions) {
-    this.pool = new PortPool(options.ports, options.bindAddress);
     this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
+    this.local =
+      options.localRelay === false
+        ? undefined
+        : new LocalLinkHost(options.ports, options.bindAddress, (tunnelId, control) => this.environment(tunnelId, control));
   }
 
   /** Closes by an event the links a previous run of this node left open; call before the gateway accepts devices. */
-  async start(): Promise<void> {
-    const stale = await closeStaleTunnels(this.options.runtime, this.options.store, this.options.nodeId);
+  async start(found?: StaleTunnels): Promise<void> {
+    const stale = await closeStaleTunnels(this.options.runtime, this.options.store, this.options.nodeId, found);
     if (stale > 0) this.options.logger.info({ links: stale, nodeId: this.options.nodeId }, 'recorded the links a previous run left open as ended');
   }
 
@@ -111,10 +141,11 @@ export class TunnelSupervisor {
     return this.links.size;
   }
 
-  /** Bytes the links of this run carried so far, ended ones included: it never decreases (metrics read it). */
+  /** Bytes the links this node carried itself in this run, ended ones included: it never decreases (metrics read it). */
   relayedBytes(): Totals {
     let { bytesToDevice, bytesFromDevice } = this.endedLinkBytes;
     for (const link of this.links.values()) {
+      if (link instanceof RemoteLink) continue;
       const totals = link.totals();
       bytesToDevice += totals.bytesToDevice;
       bytesFromDevice += totals.bytesFromDevice;
@@ -123,10 +154,11 @@ export class TunnelSupervisor {
   }
 
   /**
-   * Opens a link to a device connected to this node. Throws device_offline (not connected here),
-   * ports_exhausted (no free port in the range), validation_failed (source.host does not resolve).
+   * Opens a link to a device connected to this node, on the least loaded host (or the one asked
+   * for). Throws device_offline (not connected here), ports_exhausted (no free port in the range),
+   * validation_failed (source.host does not resolve), no_relay_available, relay_offline.
    */
-  async open({ device, tenantId, settings, context }: OpenLinkRequest): Promise<OpenedLink> {
+  async open({ device, tenantId, settings, context, relay, apiHost }: OpenLinkRequest): Promise<OpenedLink> {
     if (this.stopping) throw new TetherError('unavailable', 'the hub is shutting down');
     const connection = this.options.devices.connectionOf(device);
     if (connection === undefined || !connection.link.open) {
@@ -137,29 +169,20 @@ export class TunnelSupervisor {
     }
     const key = settings.encrypt === undefined ? undefined : linkKeyFromHex(settings.encrypt);
     const sourceAddresses = settings.source === undefined ? undefined : await this.resolve(settings.source.host);
+    const candidates = await this.candidates(relay);
+    // From choosing to opening nothing waits, so two requests never both take a relay's last place.
+    const host = this.hostNamed(placeSession(candidates, relay));
     const tunnelId = randomUUID();
     const secret = randomBytes(32).toString('base64url');
-    const env = this.environment(tunnelId, connection.link);
     const info = { tunnelId, device, tenantId, devicePort: settings.devicePort };
-
-    let link: TcpLink | UdpLink;
-    let port: number;
-    if (settings.protocol === 'tcp') {
-      const server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => this.accept(tunnelId, client));
-      port = await this.pool.listen(server);
-      const pin = settings.source === undefined ? undefined : pinFromSource(settings.source, sourceAddresses ?? [settings.source.host]);
-      link = new TcpLink(info, env, server, key, pin);
-    } else {
-      const type = isIPv6(this.options.bindAddress) ? 'udp6' : 'udp4';
-      const bound = await this.pool.bind(() => createSocket({ type, recvBufferSize: udpBufferBytes, sendBufferSize: udpBufferBytes }));
-      port = bound.port;
-      const source = settings.source === undefined ? undefined : { host: sourceAddresses?.[0] ?? settings.source.host, port: settings.source.port };
-      link = new UdpLink(info, env, bound.socket, {
-        ...(key === undefined ? {} : { key }),
-        ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
-        ...(source === undefined ? {} : { source }),
-      });
-    }
+    const hosted = await host.open({
+      info,
+      settings,
+      ...(key === undefined ? {} : { key }),
+      ...(sourceAddresses === undefined ? {} : { sourceAddresses }),
+      control: connection.link,
+    });
+    const { link, port } = hosted;
     const command: TunnelCommand = {
       type: 'OpenTunnel',
       tunnelId,
@@ -172,8 +195,8 @@ export class TunnelSupervisor {
       ...(sourceAddresses === undefined || settings.source === undefined || isIPLiteral(settings.source.host) ? {} : { sourceAddresses }),
       encrypted: key !== undefined,
       port,
-      host: this.options.bindAddress,
-      relay: 'hub',
+      host: hosted.host,
+      relay: host.relay,
       node: this.options.nodeId,
       ...(context.ip === undefined ? {} : { userIP: context.ip }),
       tokenHash: sha256(secret).toString('hex'),
@@ -187,8 +210,9 @@ export class TunnelSupervisor {
     }
     this.links.set(tunnelId, link);
     link.start();
-    this.options.logger.info({ tunnelId, device, protocol: settings.protocol, port, devicePort: settings.devicePort }, 'device link opened');
-    return { tunnelId, port, token: formatLinkToken(tunnelId, secret), ...(position === undefined ? {} : { position }) };
+    this.options.logger.info({ tunnelId, device, protocol: settings.protocol, relay: host.relay, port, devicePort: settings.devicePort }, 'device link opened');
+    const clientHost = host === this.local ? (apiHost ?? hosted.host) : hosted.host;
+    return { tunnelId, port, host: clientHost, relay: host.relay, token: formatLinkToken(tunnelId, secret), ...(position === undefined ? {} : { position }) };
   }
 
   /** The open link a token names; not_found for a malformed or wrong token, or a closed link. */
@@ -250,16 +274,88 @@ export class TunnelSupervisor {
     if (!this.dialBacks.deliver(streamId, token, socket)) resetSocket(socket);
   }
 
+  /**
+   * A relay's control channel is up: the relay becomes a host for links (once approved and
+   * reporting). A channel the relay had before is closed, and its links end as relay-lost.
+   */
+  attachRelay(connection: RelayConnection): RelayLinkHost {
+    this.relays.get(connection.relay)?.disconnect('superseded by a new connection of the relay');
+    const host = new RelayLinkHost({
+      ...connection,
+      environment: (tunnelId, control) => this.environment(tunnelId, control),
+      progressIntervalMs: this.options.progressIntervalMs ?? 5000,
+      answerTimeoutMs: this.options.relayAnswerTimeoutMs ?? 10_000,
+      logger: this.options.logger,
+    });
+    this.relays.set(connection.relay, host);
+    this.options.logger.info({ relay: connection.relay }, 'relay connected');
+    return host;
+  }
+
+  /** A relay's control channel ended: every link on it ends with cause relay-lost. */
+  detachRelay(host: RelayLinkHost): void {
+    if (this.relays.get(host.relay) === host) this.relays.delete(host.relay);
+    if (host.load > 0) this.options.logger.warn({ relay: host.relay, links: host.load }, 'relay lost: its links end');
+    host.lose();
+  }
+
+  /** Disconnects a relay that may no longer carry links (its token was reset, it was deleted). */
+  dropRelay(relay: string, reason: string): void {
+    const host = this.relays.get(relay);
+    if (host === undefined) return;
+    this.relays.delete(relay);
+    host.disconnect(reason);
+  }
+
+  /** Whether this node holds link `tunnelId` live. */
+  holds(tunnelId: string): boolean {
+    return this.links.has(tunnelId);
+  }
+
+  /** Whether a relay's control channel is connected to this node. */
+  isRelayConnected(relay: string): boolean {
+    return this.relays.get(relay)?.connected ?? false;
+  }
+
+  /** Links placed on a relay from this node and not ended yet. */
+  relayLoad(relay: string): number {
+    return relay === hubRelayName ? (this.local?.load ?? 0) : (this.relays.get(relay)?.load ?? 0);
+  }
+
   /** Closes every live link with cause hub-shutdown; call while the store is open. */
   async shutdown(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.links.values()].map((link) => link.close('hub-shutdown').catch(() => undefined)));
   }
 
-  private accept(tunnelId: string, client: Socket): void {
-    const link = this.links.get(tunnelId);
-    if (link instanceof TcpLink) link.accept(client);
-    else resetSocket(client);
+  /** Every host that might take a link, as placement weighs them; the relays' states are read first. */
+  private async candidates(wanted: string | undefined): Promise<PlacementCandidate[]> {
+    const names = new Set(this.relays.keys());
+    if (wanted !== undefined && wanted !== hubRelayName) names.add(wanted);
+    const states = await Promise.all([...names].map(async (name) => ({ name, state: (await this.options.runtime.load(relayAggregate, name)).state })));
+    const candidates: PlacementCandidate[] = states.map(({ name, state }) => {
+      const host = this.relays.get(name);
+      return {
+        name,
+        known: isKnown(state),
+        reporting: state.context.isReporting && host !== undefined && host.connected,
+        approved: state.context.approved,
+        load: host?.load ?? 0,
+        capacity: state.context.maxSessions,
+      };
+    });
+    if (this.local !== undefined || wanted === hubRelayName) {
+      const local = this.local;
+      // The hub's port pool says ports_exhausted itself when its range is full (other programs may hold some of it).
+      candidates.push({ name: hubRelayName, known: true, reporting: local !== undefined, approved: true, load: local?.load ?? 0, capacity: Number.POSITIVE_INFINITY });
+    }
+    return candidates;
+  }
+
+  private hostNamed(name: string): LinkHost {
+    const host = name === hubRelayName ? this.local : this.relays.get(name);
+    if (host === undefined) throw new TetherError('relay_offline', `relay ${name} is not connected to this hub`);
+    return host;
   }
 
   private closeQuietly(link: LiveLink, cause: TerminationCause): void {
@@ -278,6 +374,7 @@ export class TunnelSupervisor {
     }
   }
 
+  /** What a link of this node records with: straight to the tunnel's actor. */
   private environment(tunnelId: string, control: DeviceLink): LinkEnvironment {
     const { runtime, clock, logger } = this.options;
     return {
@@ -286,20 +383,31 @@ export class TunnelSupervisor {
         const { events, position } = await runtime.execute(tunnelAggregate, tunnelId, command, context);
         return position === undefined ? { events } : { events, position };
       },
+      end: async (link, ending, context) => {
+        try {
+          const { position } = await runtime.execute(tunnelAggregate, tunnelId, { type: 'CloseTunnel', ...ending }, context);
+          return position === undefined ? {} : { position };
+        } finally {
+          this.forget(link);
+        }
+      },
       clock,
       progressIntervalMs: this.options.progressIntervalMs ?? 5000,
       logger,
       dialBacks: this.dialBacks,
+      datagrams: gatewayDatagrams(control),
       claimStream: (streamId, link) => this.streams.set(streamId, link),
       releaseStream: (streamId) => this.streams.delete(streamId),
-      forget: (link) => {
-        if (!this.links.delete(link.info.tunnelId)) return;
-        const totals = link.totals();
-        this.endedLinkBytes = {
-          bytesToDevice: this.endedLinkBytes.bytesToDevice + totals.bytesToDevice,
-          bytesFromDevice: this.endedLinkBytes.bytesFromDevice + totals.bytesFromDevice,
-        };
-      },
+    };
+  }
+
+  private forget(link: LiveLink): void {
+    this.local?.release(link.info.tunnelId);
+    if (!this.links.delete(link.info.tunnelId) || link instanceof RemoteLink) return;
+    const totals = link.totals();
+    this.endedLinkBytes = {
+      bytesToDevice: this.endedLinkBytes.bytesToDevice + totals.bytesToDevice,
+      bytesFromDevice: this.endedLinkBytes.bytesFromDevice + totals.bytesFromDevice,
     };
   }
 }

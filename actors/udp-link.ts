@@ -1,10 +1,10 @@
-// A UDP DeviceLink: one socket on the hub, one client (the source, or the first that sends),
-// one stream to the device port. Datagrams cross the device's control connection one frame
-// each, so their boundaries survive; the link closes after `timeout` ms without one.
-import { randomBytes, randomUUID } from 'node:crypto';
+// A UDP DeviceLink: one socket on the hub (or a relay), one client (the source, or the first
+// that sends), one stream to the device port. Datagrams travel the link's datagram route (frames
+// on the device's control connection, or a relay's dial-back) one at a time, so their
+// boundaries survive; the link closes after `timeout` ms without one.
+import { randomUUID } from 'node:crypto';
 import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
 import { isTetherError } from '../domain/errors.js';
-import { encodeDatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { TimerHandle } from '../domain/ports/clock.js';
 import type { ClientAddress } from '../domain/tunnel/admission.js';
@@ -142,7 +142,7 @@ export class UdpLink extends LiveLink {
   private toDevice(payload: Buffer): void {
     const { streamId } = this;
     if (streamId === undefined || !this.env.control.open) return;
-    this.env.control.sendFrame(encodeDatagramFrame(streamId, payload));
+    this.env.datagrams.send(streamId, payload);
     this.bytes = { ...this.bytes, bytesToDevice: this.bytes.bytesToDevice + payload.length };
     this.touch();
   }
@@ -167,8 +167,7 @@ export class UdpLink extends LiveLink {
         this.streamId = streamId;
         this.env.claimStream(streamId, this);
         sealed.forEach((datagram) => this.fromTheClient(datagram));
-        // A UDP stream is never dialled back: its token is there for the message's shape alone.
-        const token = randomBytes(16).toString('base64url');
+        const token = this.env.datagrams.open(streamId, (payload) => this.datagram(streamId, payload));
         this.env.control.send({ type: 'open-stream', streamId, protocol: 'udp', target: { host: '127.0.0.1', port: this.info.devicePort }, token });
       })
       .catch((error: unknown) => {
@@ -210,6 +209,7 @@ export class UdpLink extends LiveLink {
     const { streamId } = this;
     if (streamId !== undefined) {
       if (this.env.control.open && cause !== 'device-closed' && cause !== 'error') this.env.control.send({ type: 'close-stream', streamId, cause });
+      this.env.datagrams.close(streamId);
       this.env.releaseStream(streamId);
     }
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));

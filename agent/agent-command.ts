@@ -22,6 +22,7 @@ interface AgentCommandOptions {
   readonly onBackup?: string;
   readonly onRestore?: string;
   readonly config?: string;
+  readonly serviceEndpoint?: boolean;
 }
 
 function readCa(file: string): Buffer {
@@ -49,6 +50,7 @@ async function runAgent(options: AgentCommandOptions): Promise<void> {
     ...(options.onBackup === undefined ? {} : { onBackup: options.onBackup }),
     ...(options.onRestore === undefined ? {} : { onRestore: options.onRestore }),
     ...(options.config === undefined ? {} : { configFile: options.config }),
+    ...(options.serviceEndpoint === true ? { serviceEndpoint: true } : {}),
   });
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -94,6 +96,11 @@ export function agentCommand(program?: Command): Command {
     )
     .addOption(new Option('--on-restore <command>', 'shell command given a restored configuration on stdin').argParser(parseHookCommand))
     .option('--config <file>', 'the configuration file a backup stores (without --on-backup) and a restore replaces (without --on-restore)')
+    .option(
+      '--service-endpoint',
+      'serve as a target endpoint of dtt-reverse protocol applications: devices reach servers of this network through this agent ' +
+        '(the targets must be allowed by --allow, e.g. --allow localhost:8080)',
+    )
     .action((options: AgentCommandOptions) => runAgent(options));
   program?.addCommand(command);
   return command;

@@ -21,6 +21,8 @@ import type { AllowRule } from './allow-list.js';
 import { deviceJobs } from './device-jobs.js';
 import { deviceStreams } from './device-streams.js';
 import type { DeviceStreams } from './device-streams.js';
+import { reverseListeners } from './reverse-listeners.js';
+import type { ReverseListeners } from './reverse-listeners.js';
 import { gatewayUrl } from './gateway-url.js';
 import { runPasswordHook } from './password-hook.js';
 import type { HookResult } from './password-hook.js';
@@ -62,6 +64,8 @@ export interface AgentOptions {
   readonly configFile?: string;
   /** Where updates are downloaded; default `updates/` beside the state file (or in the temp directory). */
   readonly updatesDir?: string;
+  /** Serve as a target endpoint of dtt-reverse protocol applications (`tether agent --service-endpoint`); --allow still bounds the targets. */
+  readonly serviceEndpoint?: boolean;
 }
 
 export interface AgentEvents {
@@ -130,10 +134,13 @@ export function startAgent(options: AgentOptions): AgentHandle {
   let stopped = false;
   let socket: WebSocket | undefined;
   let streams: DeviceStreams | undefined;
+  // The dtt-reverse listeners opened through each gateway connection; they end with it.
+  const reverses = new WeakMap<WebSocket, ReverseListeners>();
   let reconnectTimer: NodeJS.Timeout | undefined;
   let hooks: Promise<unknown> = Promise.resolve();
 
   log(`streams allowed to ${allow.map(formatAllowRule).join(', ')}`);
+  if (options.serviceEndpoint === true) log('serving as a service endpoint: dtt-reverse applications may reach the allowed targets through this agent');
   if (options.stateFile === undefined) log('no state file: a device password will be kept in memory only');
   else log(password === undefined ? `no device password in ${options.stateFile} yet` : `device password loaded from ${options.stateFile}`);
 
@@ -282,6 +289,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
         hubRestarting = false;
         log(message.state === 'assigned' ? `online, assigned to tenant ${message.tenant ?? '?'}` : 'online, unassigned');
         events.emit('online', message);
+        if (options.serviceEndpoint === true) send(ws, { type: 'service-endpoint' });
         return;
       case 'device-password':
         savePassword(message.password);
@@ -309,6 +317,16 @@ export function startAgent(options: AgentOptions): AgentHandle {
         return;
       case 'close-stream':
         streams.close(message);
+        reverses.get(ws)?.close(message);
+        return;
+      case 'reverse-listen':
+        reverses.get(ws)?.listen(message);
+        return;
+      case 'reverse-unlisten':
+        reverses.get(ws)?.unlisten(message);
+        return;
+      case 'reverse-accept':
+        reverses.get(ws)?.accept(message);
         return;
       case 'pong':
         return;
@@ -333,6 +351,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
     socket = ws;
     const wsStreams = streamsFor(ws);
     streams = wsStreams;
+    const wsReverse = reverseListeners({ hub: options.hub, ...(options.ca === undefined ? {} : { ca: options.ca }), log, send: (message) => send(ws, message) });
+    reverses.set(ws, wsReverse);
     let alive = true;
     const heartbeat = setInterval(() => {
       // No answer since the last ping: the path to the hub is gone even if TCP has not noticed.
@@ -360,6 +380,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
     ws.on('close', (closeCode, reason) => {
       clearInterval(heartbeat);
       void wsStreams.closeAll('the gateway connection is gone');
+      void wsReverse.closeAll('the gateway connection is gone');
       if (socket === ws) socket = undefined;
       if (stopped) return;
       const retryInMs = reconnectNow ? 0 : backoffDelay(attempt, hubRestarting ? { ...backoff, maxMs: Math.min(backoff.maxMs, restartBackoffMaxMs) } : backoff);
@@ -377,6 +398,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
     clearTimeout(reconnectTimer);
     const ws = socket;
     const streamsClosed = streams?.closeAll('the agent is stopping');
+    const reverseClosed = ws === undefined ? undefined : reverses.get(ws)?.closeAll('the agent is stopping');
     if (ws && ws.readyState !== WebSocket.CLOSED) {
       const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
       const force = setTimeout(() => ws.terminate(), 2000);
@@ -385,6 +407,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
       clearTimeout(force);
     }
     await streamsClosed;
+    await reverseClosed;
     await hooks;
     await jobs.idle();
     log('stopped');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { TetherError } from '../domain/errors.js';
 
-export const configSections = ['deviceLink'] as const;
+export const configSections = ['deviceLink', 'plugins'] as const;
 export type ConfigSection = (typeof configSections)[number];
 
 export interface ConfigFile {

@@ -2,6 +2,8 @@
 // its current state for a snapshot.
 import type { Database } from '../projections/projection.js';
 import { deviceChanged, listDevices } from '../projections/devices/index.js';
+import { jobProgress, listJobs } from '../projections/jobs/index.js';
+import { listRelays, relayChanged } from '../projections/relays/index.js';
 import { cursorOf, listSessions, sessionChanged } from '../projections/sessions/index.js';
 import type { SessionCursor } from '../projections/sessions/index.js';
 import { listTenants, tenantChanged } from '../projections/tenants/index.js';
@@ -44,9 +46,20 @@ export const dashboardModels: Readonly<Record<DashboardModel, DashboardModelSpec
     readAll: (db, visibleTo) =>
       readPages((after: SessionCursor | undefined) => listSessions(db, { visibleTo, state: 'open', after, limit: pageSize }), cursorOf),
   },
+  jobs: {
+    change: jobProgress,
+    readAll: (db, visibleTo) =>
+      readPages((before: number | undefined) => listJobs(db, { visibleTo, before, limit: pageSize }), (listed) => listed.seq).map((listed) => listed.job),
+  },
+  relays: {
+    change: relayChanged,
+    // Relays are no tenant's: only those who see every tenant see them.
+    readAll: (db, visibleTo) =>
+      visibleTo === undefined ? readPages((after: string | undefined) => listRelays(db, { after, limit: pageSize }), (relay) => relay.name) : [],
+  },
 };
 
-export const allDashboardModels: readonly DashboardModel[] = ['tenants', 'devices', 'sessions'];
+export const allDashboardModels: readonly DashboardModel[] = ['tenants', 'devices', 'sessions', 'jobs', 'relays'];
 
 /** Snapshot items go out in parts of this size. */
 export const snapshotPartSize = pageSize;

@@ -9,14 +9,19 @@ import type { Socket } from 'socket.io';
 import type { ErrorCode } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { deviceChanged } from '../projections/devices/index.js';
+import type { jobProgress } from '../projections/jobs/index.js';
+import type { relayChanged } from '../projections/relays/index.js';
 import type { sessionChanged } from '../projections/sessions/index.js';
 import type { tenantChanged } from '../projections/tenants/index.js';
 
 /**
  * `sessions`: a snapshot holds the open ones; a session that closes is told once more by its
  * `session.changed` (state closed). The whole history is read at GET /api/v1/sessions.
+ * `jobs`: a snapshot holds the update and backup jobs (without their devices); each event of a
+ * job sends `job.progress` {job, device?}: the job with its counts, and the device it concerns.
+ * `relays`: the relay servers, for those who see every tenant (`relay.changed` per change).
  */
-export const DashboardModel = t.keyof({ tenants: null, devices: null, sessions: null });
+export const DashboardModel = t.keyof({ tenants: null, devices: null, sessions: null, jobs: null, relays: null });
 export type DashboardModel = t.TypeOf<typeof DashboardModel>;
 
 interface PositionBrand {
@@ -84,10 +89,12 @@ export interface DashboardServerEvents {
   [tenantChanged]: (message: DashboardMessage) => void;
   [deviceChanged]: (message: DashboardMessage) => void;
   [sessionChanged]: (message: DashboardMessage) => void;
+  [jobProgress]: (message: DashboardMessage) => void;
+  [relayChanged]: (message: DashboardMessage) => void;
   snapshot: (message: SnapshotMessage) => void;
 }
 
-export type DashboardChangeEvent = typeof tenantChanged | typeof deviceChanged | typeof sessionChanged;
+export type DashboardChangeEvent = typeof tenantChanged | typeof deviceChanged | typeof sessionChanged | typeof jobProgress | typeof relayChanged;
 
 export interface DashboardClientEvents {
   subscribe: (request: unknown, ack?: unknown) => void;

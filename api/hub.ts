@@ -6,13 +6,22 @@ import { createServer as createHttpsServer } from 'node:https';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { ActorRuntime } from '../actors/actor-runtime.js';
+import { StaleConnections } from '../actors/device-stale-connections.js';
 import { DeviceSupervisor } from '../actors/device-supervisor.js';
+import { RelayService } from '../actors/relay-service.js';
+import { CategoryStreams, scanLog } from '../actors/log-scan.js';
+import { StaleTunnels } from '../actors/stale-tunnels.js';
 import { SecretSeal } from '../actors/secret-seal.js';
 import { systemClock } from '../actors/system-clock.js';
 import { TunnelSupervisor } from '../actors/tunnel-supervisor.js';
+import { ForwardPlane } from '../actors/forward-plane.js';
+import type { PluginDirectory } from '../actors/plugin-directory.js';
+import type { UpdateJobSupervisor } from '../actors/update-job-supervisor.js';
+import type { BackupJobSupervisor } from '../actors/backup-job-supervisor.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import { provisioningAggregate } from '../domain/provisioning/aggregate.js';
+import { relayAggregate } from '../domain/relay/aggregate.js';
 import { ChangeLog } from '../projections/change-log/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { attachDashboard } from './dashboard.js';
@@ -23,10 +32,18 @@ import { openEventStore } from './event-store-factory.js';
 import type { EventStoreConfig } from './event-store-factory.js';
 import { attachGateway } from './gateway/gateway-server.js';
 import type { GatewayTimings } from './gateway/gateway-server.js';
+import { attachRelayChannels } from './gateway/relay-channel-server.js';
 import { assertAdminPassword, ensureInstanceAdmin } from './instance-admin.js';
+import { serveArtifacts } from './jobs/artifacts.js';
+import { jobServices } from './jobs/job-services.js';
+import type { JobsConfig } from './jobs/job-services.js';
 import { loggerOptions } from './logger-options.js';
+import { createHubMetrics, observeHub } from './metrics/hub-metrics.js';
+import type { HubMetrics } from './metrics/hub-metrics.js';
+import { timedEventStore } from './metrics/timed-event-store.js';
 import { defaultLoginThrottleLimits } from './login-throttle.js';
 import type { LoginThrottleLimits } from './login-throttle.js';
+import { apiDocs } from './openapi/api-docs.js';
 import { authentication } from './plugins/authentication.js';
 import { errorHandling } from './plugins/error-handling.js';
 import { services } from './plugins/services.js';
@@ -36,14 +53,25 @@ import { readModelFile, readModelProjections } from './read-models.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditorRoutes } from './routes/auditors.js';
 import { authRoutes } from './routes/auth.js';
+import { backupJobRoutes } from './routes/backup-jobs.js';
+import { catalogRoutes } from './routes/catalog.js';
 import { deviceAssignmentRoutes } from './routes/device-assignment.js';
 import { deviceLinkRoutes } from './routes/devicelink.js';
 import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { deviceRoutes } from './routes/devices.js';
 import { provisioningCodeRoutes } from './routes/provisioning-codes.js';
+import { relayStatusRoutes } from './routes/relay-status.js';
+import { relayRoutes } from './routes/relays.js';
+import { deviceProtocolAppRoutes } from './routes/device-protocol-apps.js';
+import { protocolAppRoutes } from './routes/protocol-apps.js';
+import { proxyRoutes } from './routes/proxies.js';
+import { routeStreams } from './stream-routing.js';
+import { restoreRoutes } from './routes/restore.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tenantPasswordDeploymentRoutes } from './routes/tenant-password-deployment.js';
 import { tenantRoutes } from './routes/tenants.js';
+import { updateJobRoutes } from './routes/update-jobs.js';
 import { loadOrCreateSealKey, parseSealKey } from './seal-key.js';
 import { visibleTenants } from './tenant-scope.js';
 import { assertTokenSecret, loadOrCreateTokenSecret } from './token-secret.js';
@@ -74,6 +102,25 @@ export interface HubConfig extends EventStoreConfig {
   readonly deviceLink?: DeviceLinkConfig;
   /** How often an open link's byte totals are appended while they change; default 5000 ms. */
   readonly linkProgressIntervalMs?: number;
+  /** Named local services proxies may target (the "plugins" section of --config). */
+  readonly plugins?: PluginDirectory;
+  /** Serve this directory (update binaries, catalog files) at /artifacts/ without authentication. */
+  readonly artifactsDir?: string;
+  /** Update and backup job limits and timeouts. */
+  readonly jobs?: JobsConfig;
+  /** Relay servers: who may join, whether the hub carries sessions itself, heartbeats. */
+  readonly relays?: RelayConfig;
+}
+
+export interface RelayConfig {
+  /** A relay registering with this secret (`--join-secret`) is approved at once; without, an admin approves each. */
+  readonly joinSecret?: string;
+  /** False: the hub carries no sessions itself, every session goes to a relay. Default true. */
+  readonly localRelay?: boolean;
+  /** A relay that neither registers nor reports status for this long is marked not reporting; default 60 000 ms. */
+  readonly heartbeatTimeoutMs?: number;
+  /** How often the hub pings relay control channels (one unanswered ping drops the channel); default 15 000 ms. */
+  readonly channelHeartbeatMs?: number;
 }
 
 export interface Hub {
@@ -86,6 +133,15 @@ export interface Hub {
   readonly devices: DeviceSupervisor;
   /** This node's live DeviceLinks. */
   readonly tunnels: TunnelSupervisor;
+  /** This node's proxies and protocol-application connections. */
+  readonly forwards: ForwardPlane;
+  /** Relay servers. */
+  readonly relays: RelayService;
+  /** This node's update and backup jobs. */
+  readonly updateJobs: UpdateJobSupervisor;
+  readonly backupJobs: BackupJobSupervisor;
+  /** What /metrics reports; add this node's own metrics to its registry. */
+  readonly metrics: HubMetrics;
   /** Present only when this start created the instance admin with a generated password. */
   readonly generatedAdminPassword?: string;
   /**
@@ -118,7 +174,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     genReqId: () => randomUUID(),
     ...(httpsFactory === undefined ? {} : { serverFactory: httpsFactory }),
   });
-  const store = openEventStore(config);
+  const metrics = createHubMetrics();
+  const store = timedEventStore(await openEventStore(config), metrics.appendSeconds);
   const runtime = new ActorRuntime({ store, clock, logger: app.log });
   const changeLog = new ChangeLog({ retain: config.resumableChanges });
   const readModels = new ProjectionRunner({
@@ -140,8 +197,37 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     bindAddress: deviceLink.bindAddress,
     logger: app.log,
     ...(config.linkProgressIntervalMs === undefined ? {} : { progressIntervalMs: config.linkProgressIntervalMs }),
+    ...(config.relays?.localRelay === false ? { localRelay: false } : {}),
+  });
+  const relays = new RelayService({
+    runtime,
+    links: tunnels,
+    logger: app.log,
+    heartbeatTimeoutMs: config.relays?.heartbeatTimeoutMs ?? 60_000,
+    ...(config.relays?.joinSecret === undefined ? {} : { joinSecret: config.relays.joinSecret }),
   });
   devices.onConnectionEnded((mac, connectionId) => tunnels.connectionEnded(mac, connectionId));
+  const forwards = new ForwardPlane({
+    runtime,
+    store,
+    clock,
+    devices,
+    nodeId: config.nodeId,
+    logger: app.log,
+    plugins: config.plugins ?? new Map(),
+    bindAddress: deviceLink.bindAddress,
+    ports: deviceLink.ports,
+    ...(config.linkProgressIntervalMs === undefined ? {} : { progressIntervalMs: config.linkProgressIntervalMs }),
+  });
+  devices.onConnectionEnded((mac, connectionId) => forwards.connectionEnded(mac, connectionId));
+  observeHub(metrics.registry, {
+    connectedDevices: () => devices.onlineCount,
+    openSessions: () => tunnels.liveCount,
+    relayedBytes: () => tunnels.relayedBytes(),
+    headPosition: () => store.headPosition(),
+    readModelPosition: () => readModels.position(),
+  });
+  const jobs = jobServices({ runtime, store, clock, devices, seal: secretSeal, logger: app.log, ...(config.jobs === undefined ? {} : { config: config.jobs }) });
   const shared: HubServices = {
     runtime,
     readModels,
@@ -151,13 +237,21 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     secretSeal,
     devices,
     tunnels,
+    forwards,
+    relays,
     deviceLink,
+    metrics,
+    updateJobs: jobs.updateJobs,
+    backupJobs: jobs.backupJobs,
+    restores: jobs.restores,
   };
 
   const stopServices = async (): Promise<void> => {
     // Records the end of every live link and device connection while the store is still open.
     await tunnels.shutdown();
+    await forwards.shutdown();
     await devices.shutdown();
+    await jobs.stop();
     await runtime.stop();
     await readModels.stop();
     await store.close();
@@ -167,19 +261,35 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     const admin = await ensureInstanceAdmin(runtime, config.adminPassword);
     await readModels.start();
     // Codes that expired while no hub ran get their expiry recorded now; the others are re-armed.
-    await runtime.rearmDeadlines(provisioningAggregate);
+    // One pass over the log finds what start-up must act on: deadlines, and what a crashed run left open.
+    const deadlineStreams = new CategoryStreams([provisioningAggregate.category, relayAggregate.category]);
+    const staleConnections = new StaleConnections(config.nodeId);
+    const staleTunnels = new StaleTunnels(config.nodeId);
+    const jobStreams = new CategoryStreams(jobs.categories);
+    const forwardStartup = forwards.startupReader();
+    await scanLog(store, [deadlineStreams, staleConnections, staleTunnels, jobStreams, forwardStartup]);
+    await runtime.rearmDeadlines(provisioningAggregate, deadlineStreams.of(provisioningAggregate.category));
+    // Relays that stopped reporting while no hub ran are marked so now.
+    await runtime.rearmDeadlines(relayAggregate, deadlineStreams.of(relayAggregate.category));
     // Before the gateway accepts anyone: connections a crashed run of this node left open are closed by an event.
-    await devices.start();
-    await tunnels.start();
+    await devices.start(staleConnections);
+    await tunnels.start(staleTunnels);
+    await forwards.start(forwardStartup);
+    await jobs.start((category) => jobStreams.of(category));
 
     // The request id is the correlationId of what the request appends: clients can quote it.
     app.addHook('onRequest', async (request, reply) => {
       void reply.header('x-request-id', request.id);
     });
     await app.register(errorHandling);
+    // Before the routes: the OpenAPI document collects them as they are added.
+    await app.register(apiDocs);
     await app.register(services, shared);
     await app.register(authentication, { secret: tokenSecret, tokenLifetime: config.tokenLifetime ?? '12h' });
     await app.register(healthRoutes);
+    if (config.artifactsDir !== undefined) await serveArtifacts(app, config.artifactsDir);
+    await app.register(metricsRoutes);
+    await app.register(relayStatusRoutes);
     await app.register(
       async (api) => {
         await api.register(authRoutes, { throttle: config.loginThrottle ?? defaultLoginThrottleLimits });
@@ -194,6 +304,14 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
           await secured.register(auditRoutes);
           await secured.register(deviceLinkRoutes);
           await secured.register(sessionRoutes);
+          await secured.register(catalogRoutes);
+          await secured.register(updateJobRoutes);
+          await secured.register(backupJobRoutes);
+          await secured.register(restoreRoutes);
+          await secured.register(relayRoutes);
+          await secured.register(proxyRoutes);
+          await secured.register(protocolAppRoutes);
+          await secured.register(deviceProtocolAppRoutes);
         });
       },
       { prefix: '/api/v1' },
@@ -208,9 +326,18 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     });
     // Before the HTTP server closes, or its open WebSockets would hold it up.
     app.addHook('preClose', async () => dashboard.close());
-    const gateway = attachGateway(app.server, { supervisor: devices, streams: tunnels, logger: app.log, ...config.gateway });
+    const gateway = attachGateway(app.server, { supervisor: devices, streams: routeStreams(tunnels, forwards), jobs: jobs.results, reverse: forwards, logger: app.log, ...config.gateway });
+    const relayChannels = attachRelayChannels(app.server, {
+      relays,
+      tunnels,
+      logger: app.log,
+      ...(config.relays?.channelHeartbeatMs === undefined ? {} : { heartbeatMs: config.relays.channelHeartbeatMs }),
+    });
     // Links first: their ends are recorded as hub-shutdown, not as their devices going offline.
     app.addHook('preClose', async () => tunnels.shutdown());
+    app.addHook('preClose', async () => forwards.shutdown());
+    // After the links: a relay answers the close of each link with its final totals.
+    app.addHook('preClose', async () => relayChannels.close());
     app.addHook('preClose', async () => gateway.close());
     await app.ready();
 
@@ -223,6 +350,11 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
       readModels,
       devices,
       tunnels,
+      forwards,
+      relays,
+      updateJobs: jobs.updateJobs,
+      backupJobs: jobs.backupJobs,
+      metrics,
       ...(admin.created && admin.generatedPassword !== undefined ? { generatedAdminPassword: admin.generatedPassword } : {}),
       close: () =>
         (closing ??= (async () => {

@@ -8,7 +8,13 @@ import type { Principal, Role } from '../domain/principal.js';
  * `auditor`: auditor accounts (the admin's alone). `history`: the store itself and past
  * states (audit events, chain verification, `?at=` reads), for auditors and the admin.
  * `deviceLink`: opening and closing DeviceLinks (the seed's permission); `session`: the
- * remote-session records and their timelines.
+ * remote-session records and their timelines. `catalog`: firmware.json, apps.json and
+ * software.json (instance-wide: only the admin imports them). `updateJob`, `backupJob`: jobs of the
+ * tenants one sees; `restore`: a device restoring a backup. `relay`: the relay servers (no
+ * tenant's: the admin manages them, auditors read them). `proxy`: proxy profiles (the admin's
+ * alone, as the seed says). `protocolApp`: the protocol-application catalogue (the admin writes
+ * it); `protocolAppAssignment`: assigning applications to devices (the seed's site owner);
+ * `protocolAppConnection`: connecting and disconnecting them.
  */
 export type Resource =
   | 'tenant'
@@ -19,7 +25,16 @@ export type Resource =
   | 'auditor'
   | 'history'
   | 'deviceLink'
-  | 'session';
+  | 'session'
+  | 'catalog'
+  | 'updateJob'
+  | 'backupJob'
+  | 'restore'
+  | 'relay'
+  | 'proxy'
+  | 'protocolApp'
+  | 'protocolAppAssignment'
+  | 'protocolAppConnection';
 export type Action = 'create' | 'read' | 'update' | 'delete';
 
 export interface Permission {
@@ -32,6 +47,10 @@ const readOnly: readonly Permission[] = [
   { resource: 'device', action: 'read' },
   { resource: 'provisioningCode', action: 'read' },
   { resource: 'session', action: 'read' },
+  { resource: 'catalog', action: 'read' },
+  { resource: 'updateJob', action: 'read' },
+  { resource: 'backupJob', action: 'read' },
+  { resource: 'protocolApp', action: 'read' },
 ];
 
 const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
@@ -47,8 +66,18 @@ const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
     // Links to devices of the tenants it sees; never an auditor.
     { resource: 'deviceLink', action: 'create' },
     { resource: 'deviceLink', action: 'delete' },
+    // Jobs for the tenants it sees, and restores of their devices.
+    { resource: 'updateJob', action: 'create' },
+    { resource: 'updateJob', action: 'update' },
+    { resource: 'backupJob', action: 'create' },
+    { resource: 'backupJob', action: 'update' },
+    { resource: 'restore', action: 'create' },
+    // Protocol applications on the devices it sees: assigning them, connecting them.
+    { resource: 'protocolAppAssignment', action: 'update' },
+    { resource: 'protocolAppConnection', action: 'create' },
+    { resource: 'protocolAppConnection', action: 'delete' },
   ],
-  auditor: [...readOnly, { resource: 'history', action: 'read' }],
+  auditor: [...readOnly, { resource: 'history', action: 'read' }, { resource: 'relay', action: 'read' }],
   device: [],
   relay: [],
 };

@@ -2,8 +2,12 @@
 import { join } from 'node:path';
 import { auditorsProjection } from '../projections/auditors/index.js';
 import { devicesProjection } from '../projections/devices/index.js';
+import { jobsProjection } from '../projections/jobs/index.js';
 import type { Projection } from '../projections/projection.js';
+import { protocolAppsProjection } from '../projections/protocol-apps/index.js';
 import { provisioningCodesProjection } from '../projections/provisioning-codes/index.js';
+import { proxiesProjection } from '../projections/proxies/index.js';
+import { relaysProjection } from '../projections/relays/index.js';
 import { sessionsProjection } from '../projections/sessions/index.js';
 import { tenantsProjection } from '../projections/tenants/index.js';
 
@@ -14,6 +18,10 @@ export const readModelProjections: readonly Projection[] = [
   provisioningCodesProjection,
   auditorsProjection,
   sessionsProjection,
+  jobsProjection,
+  relaysProjection,
+  proxiesProjection,
+  protocolAppsProjection,
 ];
 
 /** Each node has its own file, so several hubs can share one data directory. */

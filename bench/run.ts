@@ -1,5 +1,6 @@
 // `npm run bench -- <name>`: runs one benchmark (or all) and prints its figures.
 import { devicesBenchmark } from './devices.js';
+import { rolloutBenchmark } from './rollout.js';
 import { storeBenchmark } from './store.js';
 import { tunnelBenchmark } from './tunnel.js';
 
@@ -7,6 +8,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   store: storeBenchmark,
   devices: devicesBenchmark,
   tunnel: tunnelBenchmark,
+  rollout: rolloutBenchmark,
 };
 
 const requested = process.argv.slice(2);

@@ -65,8 +65,9 @@ export class HubApi {
     return reply.status === 200 ? (reply.body as DeviceState) : undefined;
   }
 
-  openLink(mac: string, protocol: 'tcp' | 'udp', devicePort: number): Promise<OpenedLink> {
-    return this.expect<OpenedLink>(201, 'POST', `/devicelink/${mac}`, { protocol, devicePort });
+  /** `relay`: the relay the link is asked on (default: wherever the hub places it). */
+  openLink(mac: string, protocol: 'tcp' | 'udp', devicePort: number, relay?: string): Promise<OpenedLink> {
+    return this.expect<OpenedLink>(201, 'POST', `/devicelink/${mac}`, { protocol, devicePort, ...(relay === undefined ? {} : { relay }) });
   }
 
   async closeLink(token: string): Promise<void> {

@@ -14,8 +14,11 @@ export interface TunnelColumns {
   readonly plain: ColumnFigures;
   /** Undefined when the hub, the agent or the links could not be set up (see `tetherProblems`). */
   readonly tether?: ColumnFigures;
+  /** The same links placed on a relay: undefined when the relay could not be set up (see `relayProblems`). */
+  readonly viaRelay?: ColumnFigures;
   readonly sessions: readonly SessionCheck[];
   readonly tetherProblems: readonly string[];
+  readonly relayProblems?: readonly string[];
 }
 
 type Cell = number | boolean | undefined;
@@ -64,14 +67,19 @@ function line(label: string, cells: readonly string[]): void {
   console.log(`${label.padEnd(labelWidth)}${cells.map((c) => c.padStart(cellWidth)).join('')}`);
 }
 
+const ratioOf = (ratio: boolean, ours: Cell, base: Cell): string =>
+  ratio && typeof base === 'number' && typeof ours === 'number' && base !== 0 ? `${(ours / base).toFixed(2)}×` : '';
+
+/** With a relay column: its figures and their ratio to the hub's, i.e. what the relay hop costs. */
 function printTable(columns: TunnelColumns, plan: TunnelPlan): void {
   const tether = columns.tether ?? noFigures();
-  line('', ['direct', 'plain relay', 'Tether', 'Tether÷relay']);
+  const relayed = columns.viaRelay;
+  line('', ['direct', 'plain relay', 'Tether', 'Tether÷relay', ...(relayed ? ['via relay', 'relay÷hub'] : [])]);
   for (const row of rows(plan)) {
     const cells = [row.cell(columns.direct), row.cell(columns.plain), row.cell(tether)];
     const [, relay, ours] = cells;
-    const ratio = row.ratio && typeof relay === 'number' && typeof ours === 'number' && relay !== 0 ? `${(ours / relay).toFixed(2)}×` : '';
-    line(row.label, [...cells.map(format), ratio]);
+    const viaRelay = relayed ? row.cell(relayed) : undefined;
+    line(row.label, [...cells.map(format), ratioOf(row.ratio, ours, relay), ...(relayed ? [format(viaRelay), ratioOf(row.ratio, viaRelay, ours)] : [])]);
   }
 }
 
@@ -95,6 +103,7 @@ function printTetherDetails(columns: TunnelColumns): void {
     note(`${link.name}: ${counted}; ${verdict}`);
   }
   for (const [process, span] of Object.entries(columns.tether?.rss ?? {})) note(rssLine(process, span));
+  for (const [process, span] of Object.entries(columns.viaRelay?.rss ?? {})) note(rssLine(process, span));
   for (const [process, span] of Object.entries(columns.plain.rss)) note(rssLine(process, span));
 }
 
@@ -104,6 +113,7 @@ export function printTunnelReport(columns: TunnelColumns, plan: TunnelPlan): voi
   printProblems('direct', columns.direct.problems);
   printProblems('plain relay', columns.plain.problems);
   printProblems('Tether', [...columns.tetherProblems, ...(columns.tether?.problems ?? [])]);
+  printProblems('Tether via relay', [...(columns.relayProblems ?? []), ...(columns.viaRelay?.problems ?? [])]);
   note(`round trips one at a time on one connection; a new stream is a new connection that sends 1 byte; an echo is a datagram there and back.`);
   note('the plain relay runs in a process of its own, as the hub does; the "device" servers in another, as behind the agent.');
   const udp = columns.tether?.udp;

@@ -10,6 +10,8 @@ import { benchMac, startTether } from './tunnel-tether.js';
 import type { TetherRig } from './tunnel-tether.js';
 
 export interface TetherColumn {
+  /** The hub and agent, which a relay column shares. */
+  readonly rig: TetherRig;
   readonly targets: ColumnTargets;
   /** Closes the links and reads their session records. */
   sessions(figures: ColumnFigures): Promise<SessionCheck[]>;
@@ -24,7 +26,7 @@ interface Links {
 }
 
 async function openLinks(rig: TetherRig, ports: DevicePorts): Promise<Links> {
-  const open = (protocol: 'tcp' | 'udp', devicePort: number): Promise<OpenedLink> => rig.guard(rig.api.openLink(benchMac, protocol, devicePort));
+  const open = (protocol: 'tcp' | 'udp', devicePort: number): Promise<OpenedLink> => rig.guard(rig.api.openLink(benchMac, protocol, devicePort, 'hub'));
   return {
     sink: await open('tcp', ports.sink),
     source: await open('tcp', ports.source),
@@ -59,6 +61,7 @@ export async function openTetherColumn(dataDir: string, ports: DevicePorts): Pro
     guard: rig.guard,
   };
   return {
+    rig,
     targets,
     sessions: (figures) =>
       checkSessions(rig.api, [

@@ -1,7 +1,8 @@
 // `npm run bench -- tunnel`: the DeviceLink data plane against what it is measured by, side by
 // side on loopback: the client straight to the "device" servers, through a plain Node relay
-// (one pipe() hop), and through a Tether link (a real hub and a real agent process). Bulk
-// throughput both ways, small round trips, stream opening, many streams at once, UDP.
+// (one pipe() hop), through a Tether link (a real hub and a real agent process), and through a
+// Tether link placed on a relay (a real `tether relay` process carrying the bytes instead of the
+// hub). Bulk throughput both ways, small round trips, stream opening, many streams at once, UDP.
 // TETHER_BENCH_TUNNEL_BYTES: size of each bulk transfer (1 GiB; e.g. 64MiB for a quick run).
 // TETHER_BENCH_TUNNEL_DATAGRAMS: UDP datagrams per column (100,000).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { measureSideBySide, noFigures } from './tunnel-column.js';
 import type { Column, ColumnTargets, TunnelPlan } from './tunnel-column.js';
 import { printTunnelGoals } from './tunnel-goals.js';
 import type { DevicePorts } from './tunnel-protocol.js';
+import { openRelayColumn } from './tunnel-relay-column.js';
+import type { RelayColumn } from './tunnel-relay-column.js';
 import { printTunnelReport } from './tunnel-report.js';
 import { TcpTarget } from './tunnel-tcp-target.js';
 import { openTetherColumn } from './tunnel-tether-column.js';
@@ -55,6 +58,7 @@ async function measureAll(plan: TunnelPlan, dataDir: string): Promise<void> {
   const { sink, source, echo, udpEcho } = device.ports;
   let relay: Listening<readonly number[]> | undefined;
   let tether: TetherColumn | undefined;
+  let viaRelay: RelayColumn | undefined;
   try {
     relay = await startListening<readonly number[]>('tunnel-plain-relay', [`tcp:${sink}`, `tcp:${source}`, `tcp:${echo}`, `udp:${udpEcho}`]);
     const [relaySink = 0, relaySource = 0, relayEcho = 0, relayUdp = 0] = relay.ports;
@@ -63,6 +67,14 @@ async function measureAll(plan: TunnelPlan, dataDir: string): Promise<void> {
       tether = await openTetherColumn(dataDir, device.ports);
     } catch (error) {
       tetherProblems.push(error instanceof Error ? error.message : String(error));
+    }
+    const relayProblems: string[] = [];
+    if (tether) {
+      try {
+        viaRelay = await openRelayColumn(tether.rig, dataDir, device.ports);
+      } catch (error) {
+        relayProblems.push(error instanceof Error ? error.message : String(error));
+      }
     }
     const columns: Column[] = [
       {
@@ -79,14 +91,25 @@ async function measureAll(plan: TunnelPlan, dataDir: string): Promise<void> {
         },
       },
       ...(tether ? [{ name: 'Tether', targets: tether.targets }] : []),
+      ...(viaRelay ? [{ name: 'Tether via relay', targets: viaRelay.targets }] : []),
     ];
-    const [direct = noFigures(), plain = noFigures(), ours] = await measureSideBySide(columns, plan);
+    const [direct = noFigures(), plain = noFigures(), ours, relayed] = await measureSideBySide(columns, plan);
     const sessions = tether && ours ? await tether.sessions(ours) : [];
-    const report = { direct, plain, ...(ours ? { tether: ours } : {}), sessions, tetherProblems };
+    const relaySessions = viaRelay && relayed ? await viaRelay.sessions(relayed) : [];
+    const report = {
+      direct,
+      plain,
+      ...(ours ? { tether: ours } : {}),
+      ...(relayed ? { viaRelay: relayed } : {}),
+      sessions: [...sessions, ...relaySessions],
+      tetherProblems,
+      relayProblems,
+    };
     printTunnelReport(report, plan);
     printTunnelGoals(report);
     note(`load average at the end: ${loadAverage()}.`);
   } finally {
+    await viaRelay?.stop();
     await tether?.stop();
     if (relay) await stopChild(relay.child, 2000);
     await stopChild(device.child, 2000);

@@ -50,7 +50,8 @@ async function runLinkOpen(device: string, options: LinkOpenOptions): Promise<vo
   const { client, config } = clientFrom(options);
   const key: LinkKey | undefined = options.encrypt === true ? { key: randomBytes(32), iv: randomBytes(16) } : undefined;
   const answer = await openDeviceLink(client, device, options.port, key);
-  const hubHost = hubHostOf(config.hub);
+  // A link a relay carries is reached at the relay's host, not the hub's.
+  const hubHost = answer.relay !== undefined && answer.relay !== 'hub' && answer.host !== undefined ? answer.host : hubHostOf(config.hub);
 
   let end: (ending: Ending) => void = () => undefined;
   const ended = new Promise<Ending>((resolve) => (end = resolve));

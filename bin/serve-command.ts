@@ -3,11 +3,15 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { Fsync } from '../api/event-store-factory.js';
 import { TetherError } from '../domain/errors.js';
-import { dataOption, eventStoreOption, fsyncOption, logLevelOption, nodeIdOption, parsePort } from './cli-options.js';
+import { dataOption, eventStoreOption, fsyncOption, logLevelOption, nodeIdOption, parsePort, parsePositiveCount } from './cli-options.js';
 import { deviceLinkConfigOf } from './devicelink-options.js';
+import { readConfigFile } from '../api/config-file.js';
+import { pluginsOf } from '../api/plugin-config.js';
 import type { DeviceLinkOptions } from './devicelink-options.js';
+import { artifactsOption, backupConcurrencyOption, backupTimeoutOption, jobConfigOf, updateConcurrencyOption, updateTimeoutOption } from './job-options.js';
+import type { JobOptions } from './job-options.js';
 
-interface ServeOptions extends DeviceLinkOptions {
+interface ServeOptions extends DeviceLinkOptions, JobOptions {
   readonly port: number;
   readonly data: string;
   readonly eventstore?: string;
@@ -16,6 +20,10 @@ interface ServeOptions extends DeviceLinkOptions {
   readonly logLevel: string;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  readonly relayJoinSecret?: string;
+  /** False with --no-local-relay. */
+  readonly localRelay: boolean;
+  readonly relayHeartbeatTimeout: number;
 }
 
 function readPem(file: string, option: string): Buffer {
@@ -40,6 +48,8 @@ const shutdownGraceMs = 15_000;
 async function serve(options: ServeOptions): Promise<void> {
   const tls = tlsOf(options);
   const deviceLink = deviceLinkConfigOf(options, process.env);
+  const plugins = options.config === undefined ? undefined : pluginsOf(readConfigFile(options.config));
+  const jobs = jobConfigOf(options);
   // Loaded here, not at the top: `tether agent` shares this binary and must start light.
   const { buildHub } = await import('../api/hub.js');
   const hub = await buildHub({
@@ -53,6 +63,13 @@ async function serve(options: ServeOptions): Promise<void> {
     ...(process.env.TETHER_SEAL_KEY ? { sealKey: process.env.TETHER_SEAL_KEY } : {}),
     ...(tls === undefined ? {} : { tls }),
     deviceLink,
+    ...jobs,
+    ...(plugins === undefined ? {} : { plugins }),
+    relays: {
+      localRelay: options.localRelay,
+      heartbeatTimeoutMs: options.relayHeartbeatTimeout,
+      ...(options.relayJoinSecret === undefined ? {} : { joinSecret: options.relayJoinSecret }),
+    },
   });
   const shutdown = (signal: NodeJS.Signals): void => {
     hub.app.log.info({ signal }, 'shutting down');
@@ -99,6 +116,18 @@ export const serveCommand = (): Command =>
     .option('--link-bind <address>', 'DeviceLink: the address link ports bind to (default: --host)')
     .option('--link-device-port <port>', 'DeviceLink: the device port of a request that names none (default: none, required)')
     .option('--link-timeout <ms>', 'DeviceLink: the UDP idle timeout of a request that names none (default: none, never)')
+    .addOption(new Option('--relay-join-secret <secret>', 'relays registering with this secret (tether relay --join-secret) are approved at once').env('TETHER_RELAY_JOIN_SECRET'))
+    .option('--no-local-relay', 'carry no sessions on the hub itself: every session goes to a relay')
+    .addOption(
+      new Option('--relay-heartbeat-timeout <ms>', 'a relay that neither registers nor reports status for this long is marked not reporting')
+        .argParser(parsePositiveCount)
+        .default(60_000),
+    )
+    .addOption(artifactsOption())
+    .addOption(updateConcurrencyOption())
+    .addOption(updateTimeoutOption())
+    .addOption(backupConcurrencyOption())
+    .addOption(backupTimeoutOption())
     .addHelpText(
       'after',
       `
@@ -119,6 +148,9 @@ Environment:
 DeviceLink settings: a flag wins over the environment, which wins over the config file:
   {"deviceLink": {"devicePort": 22, "timeout": 60000, "ports": "40000-40999", "bindAddress": "0.0.0.0"}}
 Every field is optional ("ports" may also be {"from": 40000, "to": 40999}); a bad value stops the start.
+
+Plugins (named local services proxy profiles may target), in the config file only:
+  {"plugins": {"node-red": {"host": "127.0.0.1", "ports": [1880]}, "grafana": {"ports": [3000]}}}
 
 Several hubs may share one --data directory on one machine: give each its own --port
 (and --node-id, which defaults to node-<port>).`,

@@ -21,8 +21,20 @@ export type ErrorCode =
   | 'device_offline'
   /** Every port of a configured range is taken. */
   | 'ports_exhausted'
+  /** A port asked for (a proxy's source port) is taken by another profile or another program. */
+  | 'port_in_use'
   /** A provisioning code could not be redeemed; details: ['expired'|'revoked'|'used-up'|'unknown']. */
-  | 'provisioning_refused';
+  | 'provisioning_refused'
+  /** A relay's register, unregister or status message was refused; details: [its failure reason]. */
+  | 'relay_refused'
+  /** The relay a session was asked on is not reporting (or not connected to this hub). */
+  | 'relay_offline'
+  /** No relay (the hub's own included) is reporting, approved and below its maxSessions. */
+  | 'no_relay_available'
+  /** A device answered a request with a failure of its own (the message carries its text). */
+  | 'device_failed'
+  /** Something the hub waited for (e.g. a device's answer) did not come in time. */
+  | 'timeout';
 
 export class TetherError extends Error {
   constructor(

@@ -6,7 +6,8 @@
 //   included, or none of it; a device that moved away takes its history with it;
 // - `provisioning-<codeId>` of codes issued for one of its tenants;
 // - `tunnel-<uuid>` of links opened to a device of one of its tenants (a session stays with
-//   the tenant it was opened for).
+//   the tenant it was opened for), and `forward-<uuid>` of proxy and protocol-application
+//   sessions through such a device (a proxy to a host or plugin belongs to no tenant).
 // Not instance-, auditor- or any other stream.
 import { StreamNotFound } from '../../domain/ports/event-store.js';
 import type { Principal } from '../../domain/principal.js';
@@ -34,6 +35,7 @@ export function streamVisibility(services: HubServices, principal: Principal): S
         return services.readModels.read((db) => getDevice(db, idOf(stream)))?.tenant;
       case 'provisioning':
       case 'tunnel':
+      case 'forward':
         return issuedFor(services, stream);
       default:
         return undefined;

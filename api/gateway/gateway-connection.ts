@@ -11,7 +11,9 @@ import type { Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import { AgentMessage } from '../../domain/gateway/agent-messages.js';
 import { decodeMessage, encodeMessage } from '../../domain/gateway/frame.js';
-import type { AgentStreamMessage } from '../../domain/gateway/stream-messages.js';
+import { AgentJobMessage } from '../../domain/gateway/job-messages.js';
+import { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
+import { AgentStreamMessage } from '../../domain/gateway/stream-messages.js';
 import type { ClosingCause, HubMessage } from '../../domain/gateway/hub-messages.js';
 
 export interface GatewayLogger {
@@ -26,9 +28,21 @@ export interface StreamSink {
   frame(mac: Mac, frame: Uint8Array): void;
 }
 
+/** Where a device's update, backup and restore results go (the job supervisors). */
+export interface JobResultSink {
+  jobResult(mac: Mac, message: AgentJobMessage): void;
+}
+
+/** Where a device's reverse-connection and service-endpoint messages go (proxies and protocol applications). */
+export interface ReverseSink {
+  reverseMessage(mac: Mac, message: AgentReverseMessage): void;
+}
+
 export interface ConnectionSettings {
   readonly supervisor: DeviceSupervisor;
   readonly streams: StreamSink;
+  readonly jobs?: JobResultSink;
+  readonly reverse?: ReverseSink;
   readonly logger: GatewayLogger;
   readonly helloTimeoutMs: number;
   readonly maxInvalidMessages: number;
@@ -177,7 +191,9 @@ export class GatewayConnection implements DeviceLink {
     }
     if (message.type === 'ping') this.send({ type: 'pong' });
     else if (message.type === 'error-report') this.settings.logger.warn({ mac: this.mac, report: message.message }, 'the device reports an error');
-    else this.settings.streams.streamMessage(this.mac, message);
+    else if (AgentStreamMessage.is(message)) this.settings.streams.streamMessage(this.mac, message);
+    else if (AgentJobMessage.is(message)) this.settings.jobs?.jobResult(this.mac, message);
+    else if (AgentReverseMessage.is(message)) this.settings.reverse?.reverseMessage(this.mac, message);
   }
 
   private replyError(error: TetherError): void {

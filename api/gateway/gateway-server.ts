@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
 import { maxControlFrameBytes } from '../../domain/gateway/frame.js';
 import { GatewayConnection } from './gateway-connection.js';
-import type { GatewayLogger, StreamSink } from './gateway-connection.js';
+import type { GatewayLogger, JobResultSink, ReverseSink, StreamSink } from './gateway-connection.js';
 import { acceptStreamDialBack, isStreamDialBackPath } from './stream-dial-back.js';
 import type { DialBackTarget } from './stream-dial-back.js';
 
@@ -24,6 +24,10 @@ export interface GatewayOptions extends GatewayTimings {
   readonly supervisor: DeviceSupervisor;
   /** The tunnel supervisor: device stream messages, datagrams and dial-backs. */
   readonly streams: StreamSink & DialBackTarget;
+  /** The job supervisors: update, backup and restore results. */
+  readonly jobs?: JobResultSink;
+  /** Proxies and protocol applications: reverse-connection and service-endpoint messages. */
+  readonly reverse?: ReverseSink;
   readonly logger: GatewayLogger;
   /** Invalid messages tolerated on one connection before it is closed. Default 3. */
   readonly maxInvalidMessages?: number;
@@ -56,6 +60,8 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   const settings = {
     supervisor: options.supervisor,
     streams: options.streams,
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+    ...(options.reverse === undefined ? {} : { reverse: options.reverse }),
     logger: options.logger,
     helloTimeoutMs: options.helloTimeoutMs ?? 5000,
     maxInvalidMessages: options.maxInvalidMessages ?? 3,

@@ -3,6 +3,8 @@
 // readers of the documentation. A new such codec in a request gets its entry here.
 import * as t from 'io-ts';
 import { acceptedMacForms, Mac } from '../../domain/device/mac.js';
+import { HttpUrl, UpdateTarget, WebdavAuth } from '../../domain/gateway/job-messages.js';
+import { RelayChoice } from '../../domain/tunnel/devicelink-request.js';
 import {
   ByteCount,
   Host,
@@ -17,6 +19,7 @@ import {
 } from '../../domain/tunnel/link-fields.js';
 import { maxPageLimit, PageLimit } from '../codecs.js';
 import { IsoInstant } from '../iso-instant.js';
+import { JobCursor } from '../jobs/job-cursor.js';
 import { SessionCursor } from '../session-cursor.js';
 import type { JsonSchema } from './json-schema.js';
 
@@ -51,7 +54,35 @@ const schemas = new Map<t.Decoder<unknown, unknown>, JsonSchema>([
   [KeyHex, { type: 'string', title: 'KeyHex', description: 'AES-256 key, 32 bytes in hex', pattern: hex(keyHexLength) }],
   [IvHex, { type: 'string', title: 'IvHex', description: 'initialization vector, 16 bytes in hex', pattern: hex(ivHexLength) }],
   [ByteCount, { type: 'integer', title: 'ByteCount', minimum: 0 }],
+  [RelayChoice, { type: 'string', title: 'RelayChoice', description: '"hub", or the name of a relay', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' }],
   [t.Int, { type: 'integer' }],
+  [t.UnknownRecord, { type: 'object', description: 'a JSON object' }],
+  [HttpUrl, { type: 'string', title: 'HttpUrl', description: 'an absolute http or https URL' }],
+  [JobCursor, { type: 'string', title: 'JobCursor', description: 'the `next` of a previous page' }],
+  [
+    UpdateTarget,
+    {
+      title: 'UpdateTarget',
+      anyOf: [
+        { type: 'object', properties: { kind: { type: 'string', enum: ['firmware'] }, version: { type: 'string' } }, required: ['kind', 'version'] },
+        { type: 'object', properties: { kind: { type: 'string', enum: ['app'] }, name: { type: 'string' }, version: { type: 'string' } }, required: ['kind', 'name', 'version'] },
+      ],
+    },
+  ],
+  [
+    WebdavAuth,
+    {
+      title: 'WebdavAuth',
+      anyOf: [
+        { type: 'object', properties: { type: { type: 'string', enum: ['none'] } }, required: ['type'] },
+        {
+          type: 'object',
+          properties: { type: { type: 'string', enum: ['basic', 'digest'] }, username: { type: 'string' }, password: { type: 'string' } },
+          required: ['type', 'username', 'password'],
+        },
+      ],
+    },
+  ],
 ]);
 
 export const knownCodecSchema = (codec: t.Decoder<unknown, unknown>): JsonSchema | undefined => schemas.get(codec);

@@ -1,10 +1,16 @@
 // The hub's shared services, decorated onto the root instance for every route plugin.
 import fp from 'fastify-plugin';
 import type { ActorRuntime } from '../../actors/actor-runtime.js';
+import type { BackupJobSupervisor } from '../../actors/backup-job-supervisor.js';
 import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
+import type { ForwardPlane } from '../../actors/forward-plane.js';
+import type { RelayService } from '../../actors/relay-service.js';
+import type { RestoreRequests } from '../../actors/restore-requests.js';
 import type { SecretSeal } from '../../actors/secret-seal.js';
 import type { TunnelSupervisor } from '../../actors/tunnel-supervisor.js';
+import type { UpdateJobSupervisor } from '../../actors/update-job-supervisor.js';
 import type { DeviceLinkConfig } from '../devicelink-config.js';
+import type { HubMetrics } from '../metrics/hub-metrics.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import type { ProjectionRunner } from '../../projections/projection-runner.js';
@@ -22,7 +28,17 @@ export interface HubServices {
   readonly devices: DeviceSupervisor;
   /** This node's live DeviceLinks. */
   readonly tunnels: TunnelSupervisor;
+  /** This node's proxies and protocol-application connections. */
+  readonly forwards: ForwardPlane;
+  /** Relay servers: their rsstatus messages, channels and admin commands. */
+  readonly relays: RelayService;
   readonly deviceLink: DeviceLinkConfig;
+  /** This node's update and backup jobs, and restores in progress. */
+  readonly updateJobs: UpdateJobSupervisor;
+  readonly backupJobs: BackupJobSupervisor;
+  readonly restores: RestoreRequests;
+  /** What /metrics reports; jobs and relays add their own metrics to its registry. */
+  readonly metrics: HubMetrics;
 }
 
 declare module 'fastify' {
@@ -42,7 +58,13 @@ export const services = fp<HubServices>(
       secretSeal: options.secretSeal,
       devices: options.devices,
       tunnels: options.tunnels,
+      forwards: options.forwards,
+      relays: options.relays,
       deviceLink: options.deviceLink,
+      updateJobs: options.updateJobs,
+      backupJobs: options.backupJobs,
+      restores: options.restores,
+      metrics: options.metrics,
     });
   },
   { name: 'tether-services' },

@@ -68,7 +68,15 @@ export const deviceLinkRoutes: FastifyPluginAsync = async (app) => {
     if (isLeft(body)) throw body.left;
     const settings = resolveLinkSettings(body.right, linkDefaultsOf(services.deviceLink));
     if (isLeft(settings)) throw inBody(settings.left);
-    const opened = await services.tunnels.open({ device, tenantId, settings: settings.right, context: commandContext(request, principal) });
+    const opened = await services.tunnels.open({
+      device,
+      tenantId,
+      settings: settings.right,
+      context: commandContext(request, principal),
+      ...(body.right.relay === undefined ? {} : { relay: body.right.relay }),
+      // Clients of a link on the hub connect to the host they reached the API at.
+      apiHost: request.hostname.replace(/^\[(.*)\]$/, '$1'),
+    });
     await readYourWrites(services, opened);
     const response: DeviceLinkResponse = deviceLinkResponse(settings.right, opened);
     return reply.code(201).send(response);

@@ -39,7 +39,7 @@ const ListQuery = t.exact(
     relay: Name,
     cause: TerminationCause,
     state: t.keyof({ open: null, closed: null }),
-    kind: t.keyof({ devicelink: null }),
+    kind: t.keyof({ devicelink: null, proxy: null, 'protocol-app': null }),
     from: IsoInstant,
     to: IsoInstant,
   }),
@@ -109,7 +109,7 @@ export const sessionRoutes: FastifyPluginAsync = async (app) => {
     const { id } = parse(SessionParams, request.params, 'params');
     const session = visibleSession(services, principal, id);
     const events: SessionTimelineEntry[] = [];
-    for await (const page of storePages(services.eventStore, streamOf('tunnel', session.id))) {
+    for await (const page of storePages(services.eventStore, streamOf(session.kind === 'devicelink' ? 'tunnel' : 'forward', session.id))) {
       events.push(...page.map(sessionTimelineEntry));
     }
     return { id: session.id, events };

@@ -28,18 +28,32 @@ export const StreamToken = new t.Type<string, string, unknown>(
 export const StreamTarget = t.type({ host: Host, port: Port });
 export type StreamTarget = t.TypeOf<typeof StreamTarget>;
 
+const dialBackBase = /^https?:\/\/(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/;
+/** `http(s)://host:port` of the relay carrying a stream: its dial-back goes there, not to the hub. */
+export const DialBackBase = new t.Type<string, string, unknown>(
+  'DialBackBase',
+  (u): u is string => typeof u === 'string' && dialBackBase.test(u),
+  (u, c) => (typeof u === 'string' && dialBackBase.test(u) ? t.success(u) : t.failure(u, c, 'expected http(s)://host:port')),
+  t.identity,
+);
+
 /**
  * hub → agent: reach `target` for stream `streamId`. TCP: connect to the target, then dial
  * back the stream's connection (dataSocketPath) presenting `token`. UDP: bind a socket to the
- * target and answer stream-opened; datagrams then travel as binary frames.
+ * target and answer stream-opened; datagrams then travel as binary frames. With `dialBack`
+ * (a relay carries the link), the dial-back goes to that relay instead of the hub, for UDP
+ * too: its datagrams then travel length-prefixed on that connection (wire/datagram-stream.ts).
  */
-export const OpenStream = t.type({
-  type: t.literal('open-stream'),
-  streamId: StreamId,
-  protocol: LinkProtocol,
-  target: StreamTarget,
-  token: StreamToken,
-});
+export const OpenStream = t.intersection([
+  t.type({
+    type: t.literal('open-stream'),
+    streamId: StreamId,
+    protocol: LinkProtocol,
+    target: StreamTarget,
+    token: StreamToken,
+  }),
+  t.partial({ dialBack: DialBackBase }),
+]);
 export type OpenStream = t.TypeOf<typeof OpenStream>;
 
 /** hub → agent: end the stream now (the client left, the link was deleted, ...). */

@@ -4,14 +4,23 @@ import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { TetherError } from '../errors.js';
+import { hubRelayName, isRelayName } from '../relay/relay-name.js';
 import { fieldErrors } from './field-errors.js';
 import { LinkEncryption, LinkProtocol, LinkSource, Port, TimeoutMs } from './link-fields.js';
+
+/** `hub`, or a relay's name: the relay a request asks its link on (Tether's, not the seed's). */
+export const RelayChoice = new t.Type<string, string, unknown>(
+  'RelayChoice',
+  (u): u is string => typeof u === 'string' && (u === hubRelayName || isRelayName(u)),
+  (u, c) => (typeof u === 'string' && (u === hubRelayName || isRelayName(u)) ? t.success(u) : t.failure(u, c, 'must be "hub" or the name of a relay')),
+  t.identity,
+);
 
 /** Unknown fields are dropped, as in every request body of the API. */
 export const DeviceLinkRequest = t.exact(
   t.intersection([
     t.type({ protocol: LinkProtocol }),
-    t.partial({ devicePort: Port, timeout: TimeoutMs, source: LinkSource, encrypt: LinkEncryption }),
+    t.partial({ devicePort: Port, timeout: TimeoutMs, source: LinkSource, encrypt: LinkEncryption, relay: RelayChoice }),
   ]),
   'a JSON object',
 );
@@ -62,24 +71,37 @@ export function resolveLinkSettings(request: DeviceLinkRequest, defaults: Device
   });
 }
 
-/** The answer: the settings the link uses, where the client connects, and the token that closes it. */
+/**
+ * The answer: the settings the link uses, where the client connects (`port` on `host`: the
+ * hub's host as the caller reached it, or the relay carrying the link), the relay (`hub` for
+ * the hub itself), and the token that closes it.
+ */
 export const DeviceLinkResponse = t.exact(
   t.intersection([
     t.type({ port: Port, token: t.string }),
-    t.partial({ devicePort: Port, timeout: TimeoutMs, source: LinkSource, encrypt: LinkEncryption }),
+    t.partial({ devicePort: Port, timeout: TimeoutMs, source: LinkSource, encrypt: LinkEncryption, host: t.string, relay: t.string }),
   ]),
   'a JSON object',
 );
 export type DeviceLinkResponse = t.TypeOf<typeof DeviceLinkResponse>;
 
+export interface OpenedLinkAnswer {
+  readonly port: number;
+  readonly token: string;
+  readonly host?: string;
+  readonly relay?: string;
+}
+
 /** The key and IV are echoed to the requester here, and nowhere else. */
-export function deviceLinkResponse(settings: LinkSettings, opened: { readonly port: number; readonly token: string }): DeviceLinkResponse {
+export function deviceLinkResponse(settings: LinkSettings, opened: OpenedLinkAnswer): DeviceLinkResponse {
   return {
     devicePort: settings.devicePort,
     ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
     ...(settings.source === undefined ? {} : { source: settings.source }),
     ...(settings.encrypt === undefined ? {} : { encrypt: settings.encrypt }),
     port: opened.port,
+    ...(opened.host === undefined ? {} : { host: opened.host }),
+    ...(opened.relay === undefined ? {} : { relay: opened.relay }),
     token: opened.token,
   };
 }

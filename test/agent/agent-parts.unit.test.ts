@@ -94,6 +94,7 @@ describe('agent command line', () => {
       '--on-backup',
       '--on-restore',
       '--config',
+      '--service-endpoint',
     ]);
   });
 });

@@ -5,10 +5,10 @@ import type { Socket } from 'socket.io-client';
 import type { DashboardMessage, SnapshotMessage, SubscribeAck } from '../../api/dashboard.js';
 
 export type Received =
-  | { readonly event: 'tenant.changed' | 'device.changed' | 'session.changed'; readonly message: DashboardMessage }
+  | { readonly event: 'tenant.changed' | 'device.changed' | 'session.changed' | 'job.progress' | 'relay.changed'; readonly message: DashboardMessage }
   | { readonly event: 'snapshot'; readonly message: SnapshotMessage };
 
-export type ChangeReceived = Extract<Received, { event: 'tenant.changed' | 'device.changed' | 'session.changed' }>;
+export type ChangeReceived = Extract<Received, { event: 'tenant.changed' | 'device.changed' | 'session.changed' | 'job.progress' | 'relay.changed' }>;
 
 export const isChange = (received: Received): received is ChangeReceived => received.event !== 'snapshot';
 
@@ -18,7 +18,7 @@ export class DashboardClient {
 
   private constructor(readonly socket: Socket) {
     socket.onAny((event: string, message: unknown) => {
-      if (event !== 'tenant.changed' && event !== 'device.changed' && event !== 'session.changed' && event !== 'snapshot') {
+      if (event !== 'tenant.changed' && event !== 'device.changed' && event !== 'session.changed' && event !== 'job.progress' && event !== 'relay.changed' && event !== 'snapshot') {
         throw new Error(`unexpected dashboard event ${event}`);
       }
       this.received.push({ event, message } as Received);

@@ -99,7 +99,7 @@ describe('dashboard grants while connected', () => {
     // Nothing more is sent: a later subscribe is answered after anything sent before it.
     await t.reconnect('00:00:00:00:0b:01');
     await t.settled();
-    const probe = await a.subscribe({ models: ['jobs'] });
+    const probe = await a.subscribe({ models: ['widgets'] });
     expect(probe).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     expect(a.received.slice(beforeRevoke).filter(isChange)).toEqual([]);
     expect(a.received.slice(beforeRevoke).filter((r) => r.event === 'snapshot')).toHaveLength(1);

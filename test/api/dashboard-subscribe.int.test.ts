@@ -61,7 +61,7 @@ describe('dashboard subscribe', () => {
 
   it('answers an invalid subscribe with validation_failed and sends nothing', async () => {
     const client = await t.dashboard(admin);
-    for (const request of [{}, { models: [] }, { models: ['jobs'] }, { models, after: 1.5 }, { models, after: -2 }, { models, tenants: [] }, 'devices']) {
+    for (const request of [{}, { models: [] }, { models: ['widgets'] }, { models, after: 1.5 }, { models, after: -2 }, { models, tenants: [] }, 'devices']) {
       expect(await client.subscribe(request)).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     }
     expect(await client.subscribe({ models: 'devices' })).toMatchObject({ ok: false, error: { details: ['body.models'] } });

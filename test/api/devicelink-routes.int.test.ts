@@ -89,7 +89,8 @@ describe('DeviceLink API', () => {
     expect(response.statusCode, response.body).toBe(201);
     const opened = response.json() as Opened;
     // A TCP link has no idle timeout: not echoed.
-    expect(Object.keys(opened).sort()).toEqual(['devicePort', 'port', 'token']);
+    expect(Object.keys(opened).sort()).toEqual(['devicePort', 'host', 'port', 'relay', 'token']);
+    expect(opened).toMatchObject({ relay: 'hub', host: 'localhost' });
     expect(opened.devicePort).toBe(22);
     expect(opened.port).toBeGreaterThanOrEqual(ports.from);
     expect(opened.port).toBeLessThanOrEqual(ports.to);

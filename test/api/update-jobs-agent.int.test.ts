@@ -1,0 +1,76 @@
+// An update end to end with the real agent: the hub serves the binaries (--artifacts), the
+// firmware catalog is fetched from there, the agent downloads the binary, checks its sha256,
+// keeps it, reconnects and reports the new version; a wrong sha256 is the device's error.
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startAgent } from '../../agent/agent.js';
+import type { AgentHandle } from '../../agent/agent.js';
+import { jobDetails, jobEvent, macOf, ok, startJobHub, tenant, tenantWithCode } from './job-fixture.js';
+import type { JobHub } from './job-fixture.js';
+
+const image = Buffer.from('IP232 firmware 13r2 build 131706\n'.repeat(1000));
+const sha256 = createHash('sha256').update(image).digest('hex');
+
+let test: JobHub;
+let dir: string;
+let agent: AgentHandle | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tether-update-'));
+  mkdirSync(join(dir, 'artifacts', 'ip232', '131706'), { recursive: true });
+  writeFileSync(join(dir, 'artifacts', 'ip232', '131706', 'ip232.bin'), image);
+});
+
+afterEach(async () => {
+  await agent?.stop();
+  agent = undefined;
+  await test.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function rollOut(checksum: string): Promise<{ jobId: string; admin: string; updatesDir: string }> {
+  const firmware = {
+    devices: [{ id: 'IP232', versions: ['13r1', '13r2'] }],
+    versions: [
+      { id: '13r1', build: '131705', text: '13r1', wiki: '' },
+      { id: '13r2', build: '131706', text: '13r2', wiki: '', sha256: { IP232: checksum } },
+    ],
+  };
+  writeFileSync(join(dir, 'artifacts', 'firmware.json'), JSON.stringify(firmware));
+  test = await startJobHub({ artifactsDir: join(dir, 'artifacts') });
+  const admin = await test.admin();
+  const code = await tenantWithCode(test, admin);
+  await ok(test.call({ method: 'PUT', url: '/api/v1/catalog/firmware', token: admin, payload: { url: `${test.httpUrl}/artifacts/firmware.json` } }));
+  const updatesDir = join(dir, 'updates');
+  agent = startAgent({ hub: test.httpUrl, mac: macOf(0), code, model: 'IP232', firmware: '13r1', stateFile: join(dir, 'state.json'), updatesDir, logger: () => undefined, backoff: { baseMs: 20, maxMs: 200, random: () => 0 } });
+  await once(agent.events, 'password', { signal: AbortSignal.timeout(10_000) });
+  const job = (await ok(
+    test.call({ method: 'POST', url: '/api/v1/update-jobs', token: admin, payload: { name: 'fw 13r2', tenants: [tenant], categories: [], target: { kind: 'firmware', version: '13r2' } } }),
+    201,
+  )) as { id: string };
+  await jobEvent(test, `updatejob-${job.id}`, (event) => event.type === 'JobCompleted', 20_000);
+  return { jobId: job.id, admin, updatesDir };
+}
+
+describe('update with the real agent', () => {
+  it('downloads from the hub\'s artifacts, verifies the sha256 and reports the new version', async () => {
+    const { jobId, admin, updatesDir } = await rollOut(sha256);
+    const details = await jobDetails(test, admin, 'update-jobs', jobId);
+    expect(details.counts).toEqual({ attempted: 1, inFlight: 0, succeeded: 1, failed: 0 });
+    expect(readFileSync(join(updatesDir, 'firmware-13r2'))).toEqual(image);
+    // Its next hello reports 13r2.
+    const online = await jobEvent(test, `device-${macOf(0)}`, (event) => event.type === 'DeviceConnected' && event.data.firmware === '13r2');
+    expect(online.data.firmware).toBe('13r2');
+  });
+
+  it('fails the device with its own error when the binary does not match the catalog\'s sha256', async () => {
+    const { jobId, admin } = await rollOut('0'.repeat(64));
+    const [device] = (await jobDetails(test, admin, 'update-jobs', jobId)).devices;
+    expect(device).toMatchObject({ status: 'failed', cause: 'error' });
+    expect(device?.error?.toLowerCase()).toContain('sha256');
+  });
+});
