@@ -1,15 +1,11 @@
 import { assign, setup } from 'xstate';
 import type { Role } from '../principal.js';
 import type { LinkProtocol } from '../tunnel/link-fields.js';
+import { isLive, withAttached, withOpened, withoutStream } from '../tunnel/live-streams.js';
+import type { LiveStreams } from '../tunnel/live-streams.js';
 import type { TerminationCause } from '../tunnel/termination-cause.js';
 import type { ForwardTraffic } from './commands.js';
 import type { ForwardEvent, ForwardKind, ForwardMode, ForwardTarget } from './events.js';
-
-export interface ForwardStream {
-  readonly clientHost: string;
-  readonly clientPort: number;
-  readonly opened: boolean;
-}
 
 export interface ForwardContext {
   readonly sessionId: string;
@@ -32,7 +28,7 @@ export interface ForwardContext {
   /** The host of the first client that attached. */
   readonly clientIP?: string;
   readonly agentIP?: string;
-  readonly liveStreams: Readonly<Record<string, ForwardStream>>;
+  readonly liveStreams: LiveStreams;
   readonly streamsAttached: number;
   readonly bytesToTarget: number;
   readonly bytesFromTarget: number;
@@ -43,7 +39,7 @@ export interface ForwardContext {
   readonly endTime?: string;
 }
 
-export const isLiveForwardStream = (context: ForwardContext, streamId: string): boolean => Object.hasOwn(context.liveStreams, streamId);
+export const isLiveForwardStream = (context: ForwardContext, streamId: string): boolean => isLive(context.liveStreams, streamId);
 
 /** The least totals the session may report: what it reported before, and what its closed streams carried. */
 export const forwardFloor = (context: ForwardContext): ForwardTraffic => ({
@@ -55,9 +51,6 @@ const notBelowFloor = (context: ForwardContext, totals: ForwardTraffic): boolean
   const floor = forwardFloor(context);
   return totals.bytesToTarget >= floor.bytesToTarget && totals.bytesFromTarget >= floor.bytesFromTarget;
 };
-
-const withoutStream = (streams: Readonly<Record<string, ForwardStream>>, streamId: string): Record<string, ForwardStream> =>
-  Object.fromEntries(Object.entries(streams).filter(([id]) => id !== streamId));
 
 export const forwardMachine = setup({
   types: { context: {} as ForwardContext, events: {} as ForwardEvent },
@@ -102,24 +95,17 @@ export const forwardMachine = setup({
         ForwardStreamAttached: {
           guard: 'attachable',
           actions: assign(({ context, event }) => ({
-            liveStreams: {
-              ...context.liveStreams,
-              [event.data.streamId]: { clientHost: event.data.clientHost, clientPort: event.data.clientPort, opened: false },
-            },
+            liveStreams: withAttached(context.liveStreams, event.data.streamId, event.data.clientHost, event.data.clientPort),
             streamsAttached: context.streamsAttached + 1,
             clientIP: context.clientIP ?? event.data.clientHost,
           })),
         },
         ForwardStreamOpened: {
           guard: 'openable',
-          actions: assign(({ context, event }) => {
-            const stream = context.liveStreams[event.data.streamId];
-            if (stream === undefined) return {};
-            return {
-              liveStreams: { ...context.liveStreams, [event.data.streamId]: { ...stream, opened: true } },
-              agentIP: event.data.agentIP ?? context.agentIP,
-            };
-          }),
+          actions: assign(({ context, event }) => ({
+            liveStreams: withOpened(context.liveStreams, event.data.streamId),
+            agentIP: event.data.agentIP ?? context.agentIP,
+          })),
         },
         ForwardStreamClosed: {
           guard: 'closable',

@@ -4,15 +4,9 @@ import type { ClientPin } from './admission.js';
 import { admits, peerKey, pinFromSource, pinToClient } from './admission.js';
 import type { TunnelEvent } from './events.js';
 import type { LinkProtocol, LinkSource } from './link-fields.js';
+import { isLive, withAttached, withOpened, withoutStream } from './live-streams.js';
+import type { LiveStreams } from './live-streams.js';
 import type { TerminationCause } from './termination-cause.js';
-
-/** A stream between one client connection and the device port; only live ones are kept. */
-export interface LiveStream {
-  readonly clientHost: string;
-  readonly clientPort: number;
-  /** The agent reached the device port. */
-  readonly opened: boolean;
-}
 
 export interface TunnelContext {
   readonly tunnelId: string;
@@ -36,7 +30,7 @@ export interface TunnelContext {
   readonly clientIP?: string;
   /** The device's address as the hub last saw it on a stream. */
   readonly agentIP?: string;
-  readonly liveStreams: Readonly<Record<string, LiveStream>>;
+  readonly liveStreams: LiveStreams;
   readonly streamsAttached: number;
   /** Peers whose refusal was recorded (see admission.ts). */
   readonly refusedPeers: readonly string[];
@@ -50,7 +44,7 @@ export interface TunnelContext {
   readonly endTime?: string;
 }
 
-export const isLiveStream = (context: TunnelContext, streamId: string): boolean => Object.hasOwn(context.liveStreams, streamId);
+export const isLiveStream = (context: TunnelContext, streamId: string): boolean => isLive(context.liveStreams, streamId);
 
 /** The least totals the link may report: what it reported before, and what its closed streams carried. */
 export const trafficFloor = (context: TunnelContext): { readonly bytesToDevice: number; readonly bytesFromDevice: number } => ({
@@ -62,9 +56,6 @@ const notBelowFloor = (context: TunnelContext, totals: { bytesToDevice: number; 
   const floor = trafficFloor(context);
   return totals.bytesToDevice >= floor.bytesToDevice && totals.bytesFromDevice >= floor.bytesFromDevice;
 };
-
-const withoutStream = (streams: Readonly<Record<string, LiveStream>>, streamId: string): Record<string, LiveStream> =>
-  Object.fromEntries(Object.entries(streams).filter(([id]) => id !== streamId));
 
 export const tunnelMachine = setup({
   types: { context: {} as TunnelContext, events: {} as TunnelEvent },
@@ -134,7 +125,7 @@ export const tunnelMachine = setup({
             const { streamId, clientHost, clientPort, pinned } = event.data;
             const client = { host: clientHost, port: clientPort };
             return {
-              liveStreams: { ...context.liveStreams, [streamId]: { clientHost, clientPort, opened: false } },
+              liveStreams: withAttached(context.liveStreams, streamId, clientHost, clientPort),
               streamsAttached: context.streamsAttached + 1,
               clientIP: context.clientIP ?? clientHost,
               ...(pinned ? { pin: pinToClient(context.protocol, client) } : {}),
@@ -152,14 +143,10 @@ export const tunnelMachine = setup({
         },
         TunnelStreamOpened: {
           guard: 'openable',
-          actions: assign(({ context, event }) => {
-            const stream = context.liveStreams[event.data.streamId];
-            if (stream === undefined) return {};
-            return {
-              liveStreams: { ...context.liveStreams, [event.data.streamId]: { ...stream, opened: true } },
-              agentIP: event.data.agentIP ?? context.agentIP,
-            };
-          }),
+          actions: assign(({ context, event }) => ({
+            liveStreams: withOpened(context.liveStreams, event.data.streamId),
+            agentIP: event.data.agentIP ?? context.agentIP,
+          })),
         },
         TunnelStreamClosed: {
           guard: 'closable',
