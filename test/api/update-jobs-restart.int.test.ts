@@ -32,6 +32,9 @@ describe('hub restart mid-job', () => {
     await jobEvent(first, stream, (event) => event.type === 'JobDevicesDispatched' && event.position > firstSettled.position);
 
     await first.close();
+    // Installs that were under way finish while the hub is down, so their news can only come
+    // by hello; one finishing after the agent is back would go unreported by this simulation.
+    await Promise.all(agents.map((agent) => agent.until(() => agent.updates.length === 0 || agent.firmware === '13r2')));
     const second = await startJobHub({ jobs: { resumeGraceMs: 10_000 } }, { dataDir: first.dataDir, clock: first.clock });
     test = second;
     await second.hub.readModels.waitFor(await second.hub.store.headPosition(), 5000);
