@@ -133,7 +133,6 @@ export class ActorRuntime {
     });
   }
 
-  /** Re-arms the deadlines of every aggregate of this kind, e.g. at start-up. Overdue ones fire at once. */
   /**
    * Re-arms the deadlines of every aggregate of this kind, e.g. at start-up; overdue ones fire
    * at once. `found`: the kind's stream names from a scan already made (log-scan.ts); without

@@ -12,8 +12,7 @@ import { isTetherError } from '../domain/errors.js';
 import type { DeviceInventory } from '../domain/device/inventory.js';
 import type { Hello } from '../domain/gateway/agent-messages.js';
 import type { EventStore } from '../domain/ports/event-store.js';
-import type { Principal } from '../domain/principal.js';
-import { systemPrincipal } from '../domain/principal.js';
+import { devicePrincipal, systemPrincipal } from '../domain/principal.js';
 import { provisioningAggregate } from '../domain/provisioning/aggregate.js';
 import { ProvisioningRefusalReason } from '../domain/provisioning/refusal-reason.js';
 import type { ActorRuntime, Executed } from './actor-runtime.js';
@@ -66,7 +65,6 @@ export interface LiveDevice {
 
 type Assignment = { readonly via: 'admin' } | { readonly via: 'provisioning-code'; readonly codeId: string };
 
-const devicePrincipal = (mac: string): Principal => ({ id: `device-${mac}`, role: 'device' });
 
 function refusalOf(error: unknown): ProvisioningRefusalReason | undefined {
   return isTetherError(error, 'provisioning_refused') ? error.details.find((detail) => ProvisioningRefusalReason.is(detail)) : undefined;

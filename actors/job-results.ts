@@ -19,7 +19,7 @@ export const jobResultsTo = (updates: UpdateJobSupervisor, backups: BackupJobSup
         backups.result(mac, message);
         return;
       case 'restore-result':
-        restores.result(mac, message);
+        void restores.result(mac, message);
         return;
     }
   },

@@ -21,3 +21,6 @@ export const Principal = t.intersection([
 export type Principal = t.TypeOf<typeof Principal>;
 
 export const systemPrincipal: Principal = { id: 'system', role: 'system' };
+
+/** A device acting on its own connection: its answers, its hello. */
+export const devicePrincipal = (mac: string): Principal => ({ id: `device-${mac}`, role: 'device' });

@@ -7,7 +7,8 @@
 // - `provisioning-<codeId>` of codes issued for one of its tenants;
 // - `tunnel-<uuid>` of links opened to a device of one of its tenants (a session stays with
 //   the tenant it was opened for), and `forward-<uuid>` of proxy and protocol-application
-//   sessions through such a device (a proxy to a host or plugin belongs to no tenant).
+//   sessions through such a device (a proxy to a host or plugin belongs to no tenant);
+// - `restore-<requestId>` of restores asked of a device while it was in one of its tenants.
 // Not instance-, auditor- or any other stream.
 import { StreamNotFound } from '../../domain/ports/event-store.js';
 import type { Principal } from '../../domain/principal.js';
@@ -34,6 +35,7 @@ export function streamVisibility(services: HubServices, principal: Principal): S
       case 'device':
         return services.readModels.read((db) => getDevice(db, idOf(stream)))?.tenant;
       case 'provisioning':
+      case 'restore':
       case 'tunnel':
       case 'forward':
         return issuedFor(services, stream);
@@ -53,7 +55,7 @@ export function streamVisibility(services: HubServices, principal: Principal): S
   };
 }
 
-/** The tenant a provisioning code was issued for, or a link opened for: its first event says so. */
+/** The tenant a provisioning code was issued for, a link opened for or a restore asked for: its first event says so. */
 async function issuedFor(services: HubServices, stream: string): Promise<string | undefined> {
   try {
     const [issued] = await services.eventStore.readStream(stream, { maxCount: 1 });

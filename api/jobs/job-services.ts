@@ -14,6 +14,7 @@ import { UpdateJobSupervisor } from '../../actors/update-job-supervisor.js';
 import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
+import { restoreAggregate } from '../../domain/restore/aggregate.js';
 import { updateJobAggregate } from '../../domain/update-job/aggregate.js';
 
 export interface JobsConfig {
@@ -71,19 +72,21 @@ export function jobServices({ runtime, store, clock, devices, seal, logger, conf
     ...(config.backupConcurrency === undefined ? {} : { concurrency: config.backupConcurrency }),
     ...(config.backupTimeoutMs === undefined ? {} : { timeoutMs: config.backupTimeoutMs }),
   });
-  const restores = new RestoreRequests({ channel, clock, ...(config.restoreTimeoutMs === undefined ? {} : { timeoutMs: config.restoreTimeoutMs }) });
+  const restores = new RestoreRequests({ runtime, channel, clock, ...(config.restoreTimeoutMs === undefined ? {} : { timeoutMs: config.restoreTimeoutMs }) });
   return {
     updateJobs,
     backupJobs,
     restores,
     results: jobResultsTo(updateJobs, backupJobs, restores),
-    categories: [updateJobAggregate.category, backupJobAggregate.category],
+    categories: [updateJobAggregate.category, backupJobAggregate.category, restoreAggregate.category],
     async start(streamsOf) {
       await updateJobs.start(streamsOf(updateJobAggregate.category));
       await backupJobs.start(streamsOf(backupJobAggregate.category));
+      // A restore whose hub stopped while it waited ends by its deadline.
+      await runtime.rearmDeadlines(restoreAggregate, new Set(streamsOf(restoreAggregate.category)));
     },
     async stop() {
-      restores.stop();
+      await restores.stop();
       await updateJobs.stop();
       await backupJobs.stop();
     },

@@ -1,6 +1,7 @@
 // Restore (the seed's "Restore"): the device GETs a backup file and hands it to its
-// --on-restore hook. The answer comes once the device reports back: 200, or the device's own
-// error (502), or a timeout (504). A device outside the caller's reach is not found.
+// --on-restore hook. The request and its ending are recorded (restore-<requestId>). The answer
+// comes once the device reports back: 200, or the device's own error (502), or a timeout (504).
+// A device outside the caller's reach is not found.
 import type { FastifyPluginAsync } from 'fastify';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -11,6 +12,7 @@ import { TetherError } from '../../domain/errors.js';
 import { HttpUrl, WebdavAuth } from '../../domain/gateway/job-messages.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { parse } from '../parse.js';
+import { commandContext } from '../request-context.js';
 import { authorize } from '../permissions.js';
 import { visibleTenants } from '../tenant-scope.js';
 
@@ -40,8 +42,7 @@ export const restoreRoutes: FastifyPluginAsync = async (app) => {
     if (!isRegistered(state) || (visible !== undefined && (tenant === undefined || !visible.includes(tenant)))) {
       throw new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
     }
-    request.log.info({ mac, url: new URL(url).origin + new URL(url).pathname }, 'restore requested');
-    const requestId = await services.restores.restore(mac, url, auth);
+    const requestId = await services.restores.restore({ mac, ...(tenant === undefined ? {} : { tenantId: tenant }), url, auth }, commandContext(request, principal));
     return { requestId, ok: true };
   });
 };

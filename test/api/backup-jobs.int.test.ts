@@ -119,5 +119,13 @@ describe('restore', () => {
 
     const unknown = await test.call({ method: 'POST', url: '/api/v1/devices/02:00:00:00:99:99/restore', token: admin, payload: { url, auth: { type: 'none' } } });
     expect(unknown.statusCode).toBe(404);
+
+    // Both are recorded, each ending told by the device itself.
+    const ended = async (requestId: string) => (await test.hub.store.readStream(`restore-${requestId}`)).at(-1);
+    expect(await ended(restored.requestId)).toMatchObject({ type: 'RestoreSucceeded', metadata: { actor: { id: `device-${mac}`, role: 'device' } } });
+    const requests = await test.hub.store.readAll({ fromPosition: 'start', maxCount: 100_000 });
+    const refusedId = requests.filter((event) => event.type === 'RestoreRequested').map((event) => event.data.requestId).find((id) => id !== restored.requestId);
+    expect(await ended(String(refusedId))).toMatchObject({ type: 'RestoreFailed', data: { cause: 'device-failed', error: expect.stringContaining('401') as unknown } });
+    expect(JSON.stringify(requests)).not.toContain(password);
   });
 });

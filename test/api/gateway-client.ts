@@ -94,18 +94,20 @@ export class DeviceClient {
   }
 }
 
-/** The first stored event that matches, waiting for it to be appended. */
+/** The first stored event of the stream (or of any stream of the category) that matches, waiting for it to be appended. */
 export async function storedEvent(
   store: EventStore,
-  stream: string,
+  stream: string | { readonly category: string },
   matches: (event: RecordedEvent) => boolean,
   timeoutMs = waitMs,
 ): Promise<RecordedEvent> {
-  const subscription = store.subscribeToAll({ fromPosition: 'start', filter: { streamPrefixes: [stream] } });
+  const prefix = typeof stream === 'string' ? stream : `${stream.category}-`;
+  const inStream = (event: RecordedEvent): boolean => typeof stream !== 'string' || event.stream === stream;
+  const subscription = store.subscribeToAll({ fromPosition: 'start', filter: { streamPrefixes: [prefix] } });
   const timer = setTimeout(() => void subscription.close(), timeoutMs);
   try {
-    for await (const event of subscription) if (event.stream === stream && matches(event)) return event;
-    throw new Error(`no matching event in ${stream} within ${timeoutMs} ms`);
+    for await (const event of subscription) if (inStream(event) && matches(event)) return event;
+    throw new Error(`no matching event in ${prefix} within ${timeoutMs} ms`);
   } finally {
     clearTimeout(timer);
     await subscription.close();
