@@ -8,11 +8,15 @@
 // - `tunnel-<uuid>` of links opened to a device of one of its tenants (a session stays with
 //   the tenant it was opened for), and `forward-<uuid>` of proxy and protocol-application
 //   sessions through such a device (a proxy to a host or plugin belongs to no tenant);
-// - `restore-<requestId>` of restores asked of a device while it was in one of its tenants.
+// - `restore-<requestId>` of restores asked of a device while it was in one of its tenants;
+// - `updatejob-<uuid>` and `backupjob-<uuid>` of jobs all of whose tenants are its own: a job's
+//   events name devices of each of its tenants, and a stored event is shown whole or not at all.
 // Not instance-, auditor- or any other stream.
+import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
 import { StreamNotFound } from '../../domain/ports/event-store.js';
 import type { Principal } from '../../domain/principal.js';
 import { categoryOf, idOf } from '../../domain/stream-name.js';
+import { updateJobAggregate } from '../../domain/update-job/aggregate.js';
 import { getDevice } from '../../projections/devices/index.js';
 import type { HubServices } from '../plugins/services.js';
 import { visibleTenants } from '../tenant-scope.js';
@@ -28,39 +32,43 @@ export function streamVisibility(services: HubServices, principal: Principal): S
   const tenants = new Set(scope);
   const remembered = new Map<string, boolean>();
 
-  const tenantOf = async (stream: string): Promise<string | null | undefined> => {
+  const tenantsOf = async (stream: string): Promise<readonly unknown[]> => {
     switch (categoryOf(stream)) {
       case 'tenant':
-        return idOf(stream);
+        return [idOf(stream)];
       case 'device':
-        return services.readModels.read((db) => getDevice(db, idOf(stream)))?.tenant;
+        return [services.readModels.read((db) => getDevice(db, idOf(stream)))?.tenant];
       case 'provisioning':
       case 'restore':
       case 'tunnel':
       case 'forward':
-        return issuedFor(services, stream);
+        return [(await firstEventData(services, stream))?.tenantId];
+      case updateJobAggregate.category:
+      case backupJobAggregate.category: {
+        const jobTenants = (await firstEventData(services, stream))?.tenants;
+        return Array.isArray(jobTenants) ? jobTenants : [];
+      }
       default:
-        return undefined;
+        return [];
     }
   };
 
   return async (stream) => {
     const known = remembered.get(stream);
     if (known !== undefined) return known;
-    const tenant = await tenantOf(stream);
-    const visible = typeof tenant === 'string' && tenants.has(tenant);
+    const of = await tenantsOf(stream);
+    const visible = of.length > 0 && of.every((tenant) => typeof tenant === 'string' && tenants.has(tenant));
     if (remembered.size >= maxRemembered) remembered.clear();
     remembered.set(stream, visible);
     return visible;
   };
 }
 
-/** The tenant a provisioning code was issued for, a link opened for or a restore asked for: its first event says so. */
-async function issuedFor(services: HubServices, stream: string): Promise<string | undefined> {
+/** Whom a code was issued for, a link opened for, a restore or a job asked for: the stream's first event says so. */
+async function firstEventData(services: HubServices, stream: string): Promise<Readonly<Record<string, unknown>> | undefined> {
   try {
-    const [issued] = await services.eventStore.readStream(stream, { maxCount: 1 });
-    const tenantId = issued?.data.tenantId;
-    return typeof tenantId === 'string' ? tenantId : undefined;
+    const [first] = await services.eventStore.readStream(stream, { maxCount: 1 });
+    return first?.data;
   } catch (error) {
     if (error instanceof StreamNotFound) return undefined;
     throw error;
