@@ -203,9 +203,22 @@ export class DeviceSupervisor {
     const { runtime, nodeId } = this.options;
     const { mac } = hello;
     const context = this.linkContext(mac, link);
-    const passwordValid = hello.password !== undefined && (await this.passwordMatches(mac, hello.password));
+    const { state } = await runtime.load(deviceAggregate, mac);
+    const stored = isAssigned(state) ? state.context.passwordHash : undefined;
+    const passwordValid = hello.password !== undefined && stored !== undefined && (await verifyDevicePassword(hello.password, stored));
+    // Looked up before the connection is recorded, so that its deployment is recorded with it.
+    const tenantPassword = passwordValid ? await this.tenantPasswordOf(mac, state.context.tenantId) : undefined;
     const inventory = { model: hello.model, firmware: hello.firmware, apps: hello.apps, categories: hello.categories };
-    const command: DeviceCommand = { type: 'RecordConnection', mac, connectionId: link.connectionId, ip: link.ip, inventory, passwordValid, nodeId };
+    const command: DeviceCommand = {
+      type: 'RecordConnection',
+      mac,
+      connectionId: link.connectionId,
+      ip: link.ip,
+      inventory,
+      passwordValid,
+      nodeId,
+      ...(tenantPassword?.password === undefined ? {} : { tenantPasswordFor: tenantPassword.tenantId }),
+    };
     const connected = await runtime.execute(deviceAggregate, mac, command, context);
     if (connected.state.context.connectionId !== link.connectionId) {
       // Another connection is live and this one did not prove it is the device.
@@ -223,14 +236,23 @@ export class DeviceSupervisor {
 
     if (session.tenantId === undefined && hello.code !== undefined) await this.redeem(session, hello.code, context);
     link.send(session.tenantId === undefined ? { type: 'welcome', state: 'unassigned' } : { type: 'welcome', state: 'assigned', tenant: session.tenantId });
-    await this.deployTenantPassword(session, context);
+    const deployed = connected.events.some((event) => event.type === 'TenantPasswordDeployed');
+    if (deployed && tenantPassword?.password !== undefined) link.send({ type: 'tenant-password', password: tenantPassword.password });
+    // Not looked up for the tenant the device is in now (a code was redeemed, or it moved meanwhile).
+    else if (session.tenantId !== tenantPassword?.tenantId) await this.deployTenantPassword(session, context);
     this.announce(session);
   }
 
-  private async passwordMatches(mac: Mac, password: string): Promise<boolean> {
-    const { state } = await this.options.runtime.load(deviceAggregate, mac);
-    const stored = isAssigned(state) ? state.context.passwordHash : undefined;
-    return stored !== undefined && verifyDevicePassword(password, stored);
+  /** The device's tenant and, if it deploys one, its password; a failure is logged and deploys nothing. */
+  private async tenantPasswordOf(mac: Mac, tenantId: string | undefined): Promise<{ readonly tenantId: string; readonly password?: string } | undefined> {
+    if (tenantId === undefined) return undefined;
+    try {
+      const toDeploy = await tenantPasswordToDeploy(this.options.runtime, this.options.seal, tenantId);
+      return toDeploy.deploy ? { tenantId, password: toDeploy.password } : { tenantId };
+    } catch (error) {
+      this.options.logger.warn({ err: error, mac, tenant: tenantId }, 'the tenant password was not deployed');
+      return { tenantId };
+    }
   }
 
   private async redeem(session: Session, code: string, context: CommandContext): Promise<void> {
@@ -255,7 +277,7 @@ export class DeviceSupervisor {
   private async assignLive(session: Session, tenantId: string, assignment: Assignment, context: CommandContext): Promise<DeviceExecuted> {
     const { runtime } = this.options;
     const { mac, link } = session;
-    const { password, passwordHash } = await newDevicePassword();
+    const { password, passwordHash } = newDevicePassword();
     await runtime.execute(deviceAggregate, mac, { type: 'AssignDevice', tenantId, passwordHash, ...assignment }, context);
     const delivered = await runtime.execute(deviceAggregate, mac, { type: 'RecordPasswordDelivered', connectionId: link.connectionId }, context);
     session.tenantId = tenantId;

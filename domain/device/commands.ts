@@ -16,6 +16,11 @@ export type DeviceCommand =
       readonly passwordValid: boolean;
       /** The hub node that holds the connection's socket. */
       readonly nodeId: string;
+      /**
+       * The tenant whose password the caller will send on this connection: recorded with the
+       * connection (one append, not two) if the connection proves to be that tenant's device.
+       */
+      readonly tenantPasswordFor?: string;
     }
   | { readonly type: 'RecordDisconnection'; readonly connectionId: string; readonly cause: DisconnectCause }
   | {
