@@ -203,11 +203,10 @@ export class DeviceSupervisor {
     const { runtime, nodeId } = this.options;
     const { mac } = hello;
     const context = this.linkContext(mac, link);
-    const { state } = await runtime.load(deviceAggregate, mac);
-    const stored = isAssigned(state) ? state.context.passwordHash : undefined;
-    const passwordValid = hello.password !== undefined && stored !== undefined && (await verifyDevicePassword(hello.password, stored));
+    const assignedTo = hello.password === undefined ? undefined : await this.tenantProvenBy(mac, hello.password);
     // Looked up before the connection is recorded, so that its deployment is recorded with it.
-    const tenantPassword = passwordValid ? await this.tenantPasswordOf(mac, state.context.tenantId) : undefined;
+    const tenantPassword = await this.tenantPasswordOf(mac, assignedTo);
+    const passwordValid = assignedTo !== undefined;
     const inventory = { model: hello.model, firmware: hello.firmware, apps: hello.apps, categories: hello.categories };
     const command: DeviceCommand = {
       type: 'RecordConnection',
@@ -241,6 +240,14 @@ export class DeviceSupervisor {
     // Not looked up for the tenant the device is in now (a code was redeemed, or it moved meanwhile).
     else if (session.tenantId !== tenantPassword?.tenantId) await this.deployTenantPassword(session, context);
     this.announce(session);
+  }
+
+  /** The tenant the device is assigned to, if `password` is its device password. */
+  private async tenantProvenBy(mac: Mac, password: string): Promise<string | undefined> {
+    const { state } = await this.options.runtime.load(deviceAggregate, mac);
+    const { passwordHash, tenantId } = state.context;
+    if (!isAssigned(state) || passwordHash === undefined || tenantId === undefined) return undefined;
+    return (await verifyDevicePassword(password, passwordHash)) ? tenantId : undefined;
   }
 
   /** The device's tenant and, if it deploys one, its password; a failure is logged and deploys nothing. */

@@ -4,7 +4,7 @@ import type { DeviceInventory } from './inventory.js';
 import type { Mac } from './mac.js';
 
 // Secrets never reach domain/: the caller hashes new passwords and verifies presented ones
-// (scrypt is I/O-bound work of the runtime) and passes the hash or the verdict.
+// (crypto is the runtime's work) and passes the hash or the verdict.
 export type DeviceCommand =
   | {
       readonly type: 'RecordConnection';
