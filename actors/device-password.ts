@@ -1,11 +1,12 @@
-// Device passwords are 256 random bits: no dictionary reaches them, so their scrypt hash uses
-// a light cost. That keeps a reconnect storm of thousands of devices within seconds, where
-// the default cost (made for passwords people choose) would take minutes.
-import { randomBytes } from 'node:crypto';
-import { hashSecret, verifySecret } from './secret-hash.js';
-import type { ScryptParameters } from './secret-hash.js';
+// Device passwords are 256 random bits made by the hub: no dictionary or table reaches them,
+// so a stretched hash (scrypt) would add nothing but cost. They are kept as a plain SHA-256,
+// as tokens are (DESIGN.md), and checked in microseconds: a hub restart is a storm of
+// thousands of hellos, each presenting one. Hashes stored before were a light scrypt; they
+// still verify.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { verifySecret } from './secret-hash.js';
 
-export const devicePasswordScrypt: ScryptParameters = { N: 1024, r: 8, p: 1 };
+const scheme = 'sha256$';
 
 export interface NewDevicePassword {
   /** Goes to the device once, over its control connection; never stored. */
@@ -13,9 +14,17 @@ export interface NewDevicePassword {
   readonly passwordHash: string;
 }
 
-export async function newDevicePassword(): Promise<NewDevicePassword> {
+const digestOf = (password: string): Buffer => createHash('sha256').update(password, 'utf8').digest();
+
+export function newDevicePassword(): NewDevicePassword {
   const password = randomBytes(32).toString('base64url');
-  return { password, passwordHash: await hashSecret(password, devicePasswordScrypt) };
+  return { password, passwordHash: `${scheme}${digestOf(password).toString('hex')}` };
 }
 
-export const verifyDevicePassword = (password: string, passwordHash: string): Promise<boolean> => verifySecret(password, passwordHash);
+/** True when `password` is the one `passwordHash` was made from; false for a malformed hash. */
+export async function verifyDevicePassword(password: string, passwordHash: string): Promise<boolean> {
+  if (!passwordHash.startsWith(scheme)) return verifySecret(password, passwordHash);
+  const stored = Buffer.from(passwordHash.slice(scheme.length), 'hex');
+  const given = digestOf(password);
+  return stored.length === given.length && timingSafeEqual(stored, given);
+}

@@ -201,9 +201,21 @@ export class DeviceSupervisor {
     const { runtime, nodeId } = this.options;
     const { mac } = hello;
     const context = this.linkContext(mac, link);
-    const passwordValid = hello.password !== undefined && (await this.passwordMatches(mac, hello.password));
+    const assignedTo = hello.password === undefined ? undefined : await this.tenantProvenBy(mac, hello.password);
+    // Looked up before the connection is recorded, so that its deployment is recorded with it.
+    const tenantPassword = await this.tenantPasswordOf(mac, assignedTo);
+    const passwordValid = assignedTo !== undefined;
     const inventory = { model: hello.model, firmware: hello.firmware, apps: hello.apps, categories: hello.categories };
-    const command: DeviceCommand = { type: 'RecordConnection', mac, connectionId: link.connectionId, ip: link.ip, inventory, passwordValid, nodeId };
+    const command: DeviceCommand = {
+      type: 'RecordConnection',
+      mac,
+      connectionId: link.connectionId,
+      ip: link.ip,
+      inventory,
+      passwordValid,
+      nodeId,
+      ...(tenantPassword?.password === undefined ? {} : { tenantPasswordFor: tenantPassword.tenantId }),
+    };
     const connected = await runtime.execute(deviceAggregate, mac, command, context);
     if (connected.state.context.connectionId !== link.connectionId) {
       // Another connection is live and this one did not prove it is the device.
@@ -221,14 +233,31 @@ export class DeviceSupervisor {
 
     if (session.tenantId === undefined && hello.code !== undefined) await this.redeem(session, hello.code, context);
     link.send(session.tenantId === undefined ? { type: 'welcome', state: 'unassigned' } : { type: 'welcome', state: 'assigned', tenant: session.tenantId });
-    await this.deployTenantPassword(session, context);
+    const deployed = connected.events.some((event) => event.type === 'TenantPasswordDeployed');
+    if (deployed && tenantPassword?.password !== undefined) link.send({ type: 'tenant-password', password: tenantPassword.password });
+    // Not looked up for the tenant the device is in now (a code was redeemed, or it moved meanwhile).
+    else if (session.tenantId !== tenantPassword?.tenantId) await this.deployTenantPassword(session, context);
     this.announce(session);
   }
 
-  private async passwordMatches(mac: Mac, password: string): Promise<boolean> {
+  /** The tenant the device is assigned to, if `password` is its device password. */
+  private async tenantProvenBy(mac: Mac, password: string): Promise<string | undefined> {
     const { state } = await this.options.runtime.load(deviceAggregate, mac);
-    const stored = isAssigned(state) ? state.context.passwordHash : undefined;
-    return stored !== undefined && verifyDevicePassword(password, stored);
+    const { passwordHash, tenantId } = state.context;
+    if (!isAssigned(state) || passwordHash === undefined || tenantId === undefined) return undefined;
+    return (await verifyDevicePassword(password, passwordHash)) ? tenantId : undefined;
+  }
+
+  /** The device's tenant and, if it deploys one, its password; a failure is logged and deploys nothing. */
+  private async tenantPasswordOf(mac: Mac, tenantId: string | undefined): Promise<{ readonly tenantId: string; readonly password?: string } | undefined> {
+    if (tenantId === undefined) return undefined;
+    try {
+      const toDeploy = await tenantPasswordToDeploy(this.options.runtime, this.options.seal, tenantId);
+      return toDeploy.deploy ? { tenantId, password: toDeploy.password } : { tenantId };
+    } catch (error) {
+      this.options.logger.warn({ err: error, mac, tenant: tenantId }, 'the tenant password was not deployed');
+      return { tenantId };
+    }
   }
 
   private async redeem(session: Session, code: string, context: CommandContext): Promise<void> {
@@ -253,7 +282,7 @@ export class DeviceSupervisor {
   private async assignLive(session: Session, tenantId: string, assignment: Assignment, context: CommandContext): Promise<DeviceExecuted> {
     const { runtime } = this.options;
     const { mac, link } = session;
-    const { password, passwordHash } = await newDevicePassword();
+    const { password, passwordHash } = newDevicePassword();
     await runtime.execute(deviceAggregate, mac, { type: 'AssignDevice', tenantId, passwordHash, ...assignment }, context);
     const delivered = await runtime.execute(deviceAggregate, mac, { type: 'RecordPasswordDelivered', connectionId: link.connectionId }, context);
     session.tenantId = tenantId;

@@ -53,13 +53,15 @@ export interface ChildOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Opens an IPC channel (process.send in the child). */
   readonly ipc?: boolean;
+  /** Options for node itself, before the script (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /** `node script ...args` with its descriptor limit raised to `descriptors` (or as far as allowed). */
 export function startNode(script: string, args: readonly string[], options: ChildOptions): Child {
   // exec keeps the pid, so the pid is the node process's own (its /proc entry is the one to read).
   const raise = `ulimit -n ${options.descriptors} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`;
-  const child = spawn('/bin/sh', ['-c', raise, process.execPath, script, ...args], {
+  const child = spawn('/bin/sh', ['-c', raise, process.execPath, ...(options.nodeArgs ?? []), script, ...args], {
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     env: options.env ?? process.env,
   });

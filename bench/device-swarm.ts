@@ -1,9 +1,10 @@
 // A swarm process of the devices benchmark: thousands of simulated agents on raw `ws`
 // clients, speaking what agent/agent.ts speaks (hello, welcome, a ping every 30 s, jittered
-// exponential backoff) without its per-agent timers and logging. Driven over IPC.
+// exponential backoff, capped at restartBackoffMaxMs after the hub said it shuts down)
+// without its per-agent timers and logging. Driven over IPC.
 import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
-import { backoffDelay } from '../agent/backoff.js';
+import { backoffDelay, restartBackoffMaxMs } from '../agent/backoff.js';
 import type { BackoffOptions } from '../agent/backoff.js';
 import { agentVersion } from '../agent/version.js';
 import { parseMac } from '../domain/device/mac.js';
@@ -21,6 +22,8 @@ interface SimulatedAgent {
   everOnline: boolean;
   attempt: number;
   alive: boolean;
+  /** The hub said it is shutting down: as the agent, wait no longer than restartBackoffMaxMs until it answers. */
+  hubRestarting: boolean;
 }
 
 const heartbeatMs = 30_000;
@@ -55,6 +58,7 @@ function runSwarm(start: SwarmStart): { stop: () => void; latencies: () => numbe
     everOnline: false,
     attempt: 0,
     alive: true,
+    hubRestarting: false,
   }));
   const latencies: number[] = [];
   let next = 0;
@@ -82,6 +86,7 @@ function runSwarm(start: SwarmStart): { stop: () => void; latencies: () => numbe
     if (agent.online) return;
     agent.online = true;
     agent.attempt = 0;
+    agent.hubRestarting = false;
     online += 1;
     lastOnlineAt = epochMs();
     dirty = true;
@@ -115,7 +120,8 @@ function runSwarm(start: SwarmStart): { stop: () => void; latencies: () => numbe
       const message = decoded.right;
       if (message.type === 'welcome') cameOnline(agent, dialledAt);
       else if (message.type === 'error') problem(`hub error ${message.code}: ${message.message}`);
-      else if (message.type === 'closing' && message.cause !== 'hub-shutdown') problem(`hub closing: ${message.cause}`);
+      else if (message.type === 'closing' && message.cause === 'hub-shutdown') agent.hubRestarting = true;
+      else if (message.type === 'closing') problem(`hub closing: ${message.cause}`);
     });
     ws.on('error', (error) => problem(error.message));
     ws.on('close', () => {
@@ -127,7 +133,7 @@ function runSwarm(start: SwarmStart): { stop: () => void; latencies: () => numbe
       }
       release(agent);
       if (stopping) return;
-      const delay = backoffDelay(agent.attempt, backoff);
+      const delay = backoffDelay(agent.attempt, agent.hubRestarting ? { ...backoff, maxMs: Math.min(backoff.maxMs, restartBackoffMaxMs) } : backoff);
       agent.attempt += 1;
       setTimeout(() => connect(agent), delay);
     });

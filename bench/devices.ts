@@ -6,9 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { restartBackoffMaxMs } from '../agent/backoff.js';
 import { descriptorLimit, startNode, stopChild, withChildren } from './child-processes.js';
 import type { Child } from './child-processes.js';
 import { figure, note, percentile, rate } from './figures.js';
+import { cpuMs, cpuUntilExit } from './process-cpu.js';
 import { describeEvents, eventsAfter, freePort, startHub, waitReady, whileRunning } from './hub-process.js';
 import { settledResidentKiB } from './resident-memory.js';
 import type { SettledMemory } from './resident-memory.js';
@@ -116,7 +118,9 @@ interface HubRun {
 
 async function stormFigures(run: HubRun): Promise<{ swarm: SwarmGroup; head: number }> {
   const before = eventsAfter(run.dataDir, 0).head;
+  const cpuBefore = cpuMs(run.hub.pid) ?? 0;
   const { swarm, ms, tally } = await whileRunning(run.hub, connectAll(`ws://127.0.0.1:${run.port}/gateway`, 'agent', run.devices));
+  const cpu = (cpuMs(run.hub.pid) ?? 0) - cpuBefore;
   const storm = eventsAfter(run.dataDir, before);
   const latencies = await swarm.latencies();
   figure(`time until ${run.devices.toLocaleString('en-US')} devices are online (hello → welcome)`, ms, 'ms');
@@ -125,6 +129,7 @@ async function stormFigures(run: HubRun): Promise<{ swarm: SwarmGroup; head: num
   note(`each swarm process keeps at most ${windowPerProcess} first connections in flight; ${describeTally(noTally, tally)}.`);
   figure('devices online on one hub process', swarm.online(), 'devices', { op: '>=', value: goalDevices });
   figure('events appended during the connect storm', rate(storm.count, ms), 'events/s');
+  figure('  hub CPU per device during the connect storm', (cpu * 1000) / run.devices, 'µs');
   note(`${storm.count.toLocaleString('en-US')} events: ${describeEvents(storm)}`);
   return { swarm, head: storm.head };
 }
@@ -151,9 +156,12 @@ function sampleOnline(swarm: SwarmGroup, everyMs: number): () => string {
 
 async function restartFigures(run: HubRun, swarm: SwarmGroup, afterPosition: number): Promise<void> {
   const before = swarm.tally();
+  const cpuAtSigterm = cpuMs(run.hub.pid) ?? 0;
+  const cpuAtExit = cpuUntilExit(run.hub.pid, run.hub.exited);
   const sigtermAt = epochMs();
   const ended = await stopChild(run.hub, 20_000);
   const exitedAt = epochMs();
+  const shutdownCpu = (await cpuAtExit) - cpuAtSigterm;
   // With the old process gone no device can be online until the new one listens.
   const dropped = await swarm.waitFor((online) => online === 0, 10_000);
   if (!dropped.met) throw new Error(`${dropped.online} devices still online after the hub exited`);
@@ -161,18 +169,26 @@ async function restartFigures(run: HubRun, swarm: SwarmGroup, afterPosition: num
   run.hub = startHub({ dataDir: run.dataDir, port: run.port, descriptors: run.devices + hubDescriptorHeadroom });
   await waitReady(run.hub, run.port, 60_000);
   const readyAt = epochMs();
+  const startCpu = cpuMs(run.hub.pid) ?? 0;
   const timeline = sampleOnline(swarm, 5000);
   const back = await whileRunning(run.hub, swarm.waitFor((online) => online >= run.devices, 120_000));
+  const reconnectCpu = (cpuMs(run.hub.pid) ?? 0) - startCpu;
   const shape = timeline();
   const restart = eventsAfter(run.dataDir, afterPosition);
   figure(`hub shutdown (SIGTERM → exit, ${ended})`, exitedAt - sigtermAt, 'ms');
+  figure('  hub CPU per device during the shutdown', (shutdownCpu * 1000) / run.devices, 'µs');
   figure('hub start → /readyz on the same data dir', readyAt - startedAt, 'ms');
+  figure('  hub CPU until /readyz', startCpu, 'ms');
   if (!back.met) note(`only ${back.online.toLocaleString('en-US')} of ${run.devices.toLocaleString('en-US')} back online within 120 s.`);
   const allBackAt = back.met ? back.lastOnlineAt : Number.POSITIVE_INFINITY;
   figure('hub restart: SIGTERM → all devices back online', allBackAt - sigtermAt, 'ms', { op: '<=', value: 30_000 });
   figure('  /readyz → all devices back online', allBackAt - readyAt, 'ms');
+  figure('  hub CPU per device from /readyz until all are back', (reconnectCpu * 1000) / run.devices, 'µs');
   note(`online after /readyz: ${shape || 'all within 5 s'}`);
-  note(`agents back off from ${backoff.backoffBaseMs} ms, doubling up to ${backoff.backoffMaxMs.toLocaleString('en-US')} ms, with equal jitter.`);
+  note(
+    `agents back off from ${backoff.backoffBaseMs} ms, doubling up to ${backoff.backoffMaxMs.toLocaleString('en-US')} ms ` +
+      `(${restartBackoffMaxMs.toLocaleString('en-US')} ms after the hub said it shuts down, as the agent does), with equal jitter.`,
+  );
   note(`across the restart: ${describeTally(before, swarm.tally())}`);
   note(`events across the restart: ${describeEvents(restart)}`);
 }
@@ -206,6 +222,7 @@ export async function devicesBenchmark(): Promise<void> {
     process.on('exit', remove);
     try {
       await hubFigures(devices, dataDir, barePerConnection);
+      note(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     } finally {
       remove();
       process.off('exit', remove);

@@ -1,14 +1,14 @@
 // `npm run bench -- rollout`: update jobs over 5,000 simulated agents (the real gateway
 // protocol, in swarm processes) against a hub in this process; each install takes 5 ms. The
 // ideal is 5,000 / 20 × 5 ms = 1.25 s. Prints the measured time, its ratio to the ideal (goal
-// ≤ 3×) and the most devices ever in flight, from the recorded events (must be exactly 20) and
-// as the devices saw it. Two jobs on the same agents: first they keep their connection after
+// ≤ 3×), the hub's CPU time per device, and the most devices ever in flight, from the recorded
+// events (must be exactly 20) and as the devices saw it. Two jobs on the same agents: first they keep their connection after
 // installing (what the job machinery costs), then they close and reconnect at once with the new
 // version in their hello, as the real agent does (adding a disconnect and a hello per device).
 // N: TETHER_BENCH_ROLLOUT_DEVICES (5,000).
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildHub } from '../api/hub.js';
@@ -137,9 +137,11 @@ async function rollOut(context: RolloutContext, version: string, behaviour: Afte
   });
   const completed = completions(hub);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const job = await call(hub, 'POST', '/api/v1/update-jobs', { name: `bench ${version}`, tenants: [tenant], categories: [], target: { kind: 'firmware', version } }, token);
   await completed.next;
   const elapsed = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   await completed.close();
 
   const events = await jobEvents(hub, `updatejob-${String(job.id)}`);
@@ -160,6 +162,7 @@ async function rollOut(context: RolloutContext, version: string, behaviour: Afte
   figure('  JobStarted to JobCompleted (recorded times)', completedAt - startedAt, 'ms');
   figure(`  ideal: ${devices.toLocaleString('en-US')} / ${concurrency} × ${installMs} ms`, ideal, 'ms');
   figure('  ratio to the ideal', elapsed / ideal, '×', { op: '<=', value: 3 });
+  figure('  hub CPU per device (this process: user + system)', (cpu.user + cpu.system) / devices, 'µs');
   figure('  devices updated (recorded successes)', succeeded, 'devices', { op: '>=', value: devices });
   const appends = new Set(events.map((event) => event.metadata.correlationId)).size;
   figure('  appends to the job stream', appends, `(${(devices / appends).toFixed(1)} devices each)`);
@@ -171,6 +174,7 @@ async function rollOut(context: RolloutContext, version: string, behaviour: Afte
 
 export async function rolloutBenchmark(): Promise<void> {
   const devices = requestedDevices();
+  note(`load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews the timings).`);
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-bench-rollout-'));
   const hub = await buildHub({ dataDir, nodeId: 'bench', adminPassword, logLevel: 'warn', jobs: { resumeGraceMs: 0, updateConcurrency: concurrency } });
   try {
@@ -200,6 +204,7 @@ export async function rolloutBenchmark(): Promise<void> {
       const problems = swarms.flatMap((swarm) => Object.entries(swarm.problems));
       if (problems.length > 0) note(`problems seen by the agents: ${problems.map(([kind, n]) => `${kind} ×${n}`).join('; ')}`);
       await Promise.all(swarms.map((swarm) => stopChild(swarm.child, 2000)));
+      note(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     });
   } finally {
     await hub.close();

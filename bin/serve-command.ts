@@ -11,6 +11,12 @@ import type { DeviceLinkOptions } from './devicelink-options.js';
 import { artifactsOption, backupConcurrencyOption, backupTimeoutOption, jobConfigOf, updateConcurrencyOption, updateTimeoutOption } from './job-options.js';
 import type { JobOptions } from './job-options.js';
 
+// A hub restart is a reconnect storm of every device at once. Past Node's default backlog (511)
+// the kernel drops their SYNs, and each retries 1, 3, 7 s later, past the agent's 10 s
+// handshake timeout; queued instead, they wait only for the hub to take them in. The kernel
+// caps it (somaxconn).
+const listenBacklog = 8192;
+
 interface ServeOptions extends DeviceLinkOptions, JobOptions {
   readonly port: number;
   readonly data: string;
@@ -92,7 +98,7 @@ async function serve(options: ServeOptions): Promise<void> {
   // listening, so that a port already in use does not lose it.
   if (hub.generatedAdminPassword !== undefined) process.stdout.write(`admin password: ${hub.generatedAdminPassword}\n`);
   try {
-    await hub.app.listen({ port: options.port, host: options.host });
+    await hub.app.listen({ port: options.port, host: options.host, backlog: listenBacklog });
   } catch (error) {
     await hub.close();
     throw error;

@@ -84,7 +84,15 @@ export class SqliteEventStore implements EventStore {
     const limit = limitOf(options.maxCount);
     const from = options.fromRevision;
     assertPositionOption('fromRevision', from);
-    const rows = this.streamRows(stream, options.direction ?? 'forwards', from, limit);
+    const direction = options.direction ?? 'forwards';
+    // Reading on from a revision already held is how actors catch up, and they are most often
+    // up to date already: the stream's tip alone says so, in one lookup instead of two.
+    if (direction === 'forwards' && typeof from === 'number' && from > 0) {
+      const tip = this.statements.streamTip.get(stream);
+      if (tip === undefined) throw new StreamNotFound(stream);
+      if (tip.revision < from) return [];
+    }
+    const rows = this.streamRows(stream, direction, from, limit);
     if (rows.length === 0 && this.statements.streamTip.get(stream) === undefined) throw new StreamNotFound(stream);
     return rows.map(toRecordedEvent);
   }

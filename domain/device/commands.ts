@@ -4,7 +4,7 @@ import type { DeviceInventory } from './inventory.js';
 import type { Mac } from './mac.js';
 
 // Secrets never reach domain/: the caller hashes new passwords and verifies presented ones
-// (scrypt is I/O-bound work of the runtime) and passes the hash or the verdict.
+// (crypto is the runtime's work) and passes the hash or the verdict.
 export type DeviceCommand =
   | {
       readonly type: 'RecordConnection';
@@ -16,6 +16,11 @@ export type DeviceCommand =
       readonly passwordValid: boolean;
       /** The hub node that holds the connection's socket. */
       readonly nodeId: string;
+      /**
+       * The tenant whose password the caller will send on this connection: recorded with the
+       * connection (one append, not two) if the connection proves to be that tenant's device.
+       */
+      readonly tenantPasswordFor?: string;
     }
   | { readonly type: 'RecordDisconnection'; readonly connectionId: string; readonly cause: DisconnectCause }
   | {

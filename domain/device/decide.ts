@@ -28,6 +28,13 @@ function connected(command: RecordConnection, authenticated: boolean, now: Date)
   };
 }
 
+/** The deployment of the tenant password the caller will send, when the connection proved it is that tenant's device. */
+function withTenantPassword(state: DeviceState, command: RecordConnection, authenticated: boolean, events: readonly DeviceEvent[]): readonly DeviceEvent[] {
+  const { tenantId } = state.context;
+  if (!authenticated || tenantId === undefined || command.tenantPasswordFor !== tenantId) return events;
+  return [...events, { type: 'TenantPasswordDeployed', data: { tenantId, connectionId: command.connectionId } }];
+}
+
 function decideConnection(state: DeviceState, command: RecordConnection, now: Date): readonly DeviceEvent[] {
   const { context } = state;
   if (!isRegistered(state)) {
@@ -38,18 +45,18 @@ function decideConnection(state: DeviceState, command: RecordConnection, now: Da
   }
   // Only the assigned device can prove who it is; anyone else shows up as unassigned.
   const authenticated = isAssigned(state) && command.passwordValid;
-  if (!isOnline(state)) return [connected(command, authenticated, now)];
+  if (!isOnline(state)) return withTenantPassword(state, command, authenticated, [connected(command, authenticated, now)]);
   if (command.connectionId === context.connectionId) return [];
   // Without the password a newcomer may not push out the live connection: that would let
   // anyone who knows a MAC take a device off the air.
   if (!authenticated) return [{ type: 'DeviceConnectionRefused', data: { ip: command.ip, reason: 'already-connected' } }];
-  return [
+  return withTenantPassword(state, command, true, [
     {
       type: 'DeviceDisconnected',
       data: { connectionId: context.connectionId ?? '', cause: 'superseded', at: now.toISOString() },
     },
     connected(command, true, now),
-  ];
+  ]);
 }
 
 function mustBeRegistered(state: DeviceState): void {

@@ -113,7 +113,10 @@ export function loadDeviceRecord(db: Database, mac: string): DeviceRecord | unde
   return row === undefined ? undefined : recordOf(row);
 }
 
-export function saveDeviceRecord(db: Database, record: DeviceRecord): void {
+const sameCategories = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((category, i) => category === b[i]);
+
+/** `before`: the record as stored, if any; rows it shares with `record` are left as they are. */
+export function saveDeviceRecord(db: Database, record: DeviceRecord, before?: DeviceRecord): void {
   const view = viewOf(record);
   const statements = statementsOf(db);
   statements.upsert.run({
@@ -135,6 +138,9 @@ export function saveDeviceRecord(db: Database, record: DeviceRecord): void {
     updatedAt: record.updatedAt,
     position: record.position,
   });
+  // Most changes (a connection, its end) keep the categories: rewriting their rows would dirty
+  // three more pages per event, and pages written are what a read-model commit costs.
+  if (before !== undefined && sameCategories(before.categories, record.categories)) return;
   statements.deleteCategories.run(record.mac);
   for (const category of record.categories) statements.insertCategory.run(record.mac, category);
 }

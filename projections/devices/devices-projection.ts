@@ -113,7 +113,7 @@ function codecOf(event: RecordedEvent): t.Decoder<unknown, DeviceEvent> {
 }
 
 function save(db: Database, before: DeviceRecord | undefined, device: DeviceRecord): readonly ReadModelChange[] {
-  saveDeviceRecord(db, device);
+  saveDeviceRecord(db, device, before);
   const view = viewOf(device);
   const changed: ReadModelChange = { name: deviceChanged, tenants: view.tenant === null ? [] : tenantAudience(db, view.tenant), payload: view };
   const left = before === undefined ? null : viewOf(before).tenant;

@@ -236,6 +236,22 @@ describe('device decider: passwords and provisioning', () => {
       .thenFails('transition_forbidden');
   });
 
+  it('records the tenant password deployment with a connection that proves it is a device of that tenant', () => {
+    const withTenantPassword = (command: DeviceCommand, tenantPasswordFor: string): DeviceCommand =>
+      command.type === 'RecordConnection' ? { ...command, tenantPasswordFor } : command;
+    const deployed = (connectionId: string): DeviceEvent => ({ type: 'TenantPasswordDeployed', data: { tenantId: 'acme', connectionId } });
+    given(deviceAggregate, assignedOffline).when(withTenantPassword(connect('c2', true), 'acme')).then([connected('c2', true), deployed('c2')]);
+    expect(after(assignedOffline, withTenantPassword(connect('c2', true), 'acme')).context.tenantPasswordDeployments).toBe(1);
+    given(deviceAggregate, assignedOnline)
+      .when(withTenantPassword(connect('c3', true), 'acme'))
+      .then([disconnected('c2', 'superseded'), connected('c3', true), deployed('c3')]);
+    expect(after(assignedOnline, withTenantPassword(connect('c3', true), 'acme')).context.tenantPasswordDeployments).toBe(1);
+    // Without its password, in another tenant, or unassigned: the connection alone.
+    given(deviceAggregate, assignedOffline).when(withTenantPassword(connect('c2', false), 'acme')).then([connected('c2', false)]);
+    given(deviceAggregate, assignedOffline).when(withTenantPassword(connect('c2', true), 'globex')).then([connected('c2', true)]);
+    given(deviceAggregate, [registered]).when(withTenantPassword(connect('c1', true), 'acme')).then([connected('c1', false)]);
+  });
+
   it('records a refused provisioning attempt on the device stream', () => {
     given(deviceAggregate, online)
       .when({ type: 'RecordProvisioningRefused', ip: '192.0.2.1', reason: 'expired' })

@@ -150,7 +150,9 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect(await read({ direction: 'backwards', fromRevision: 'end', maxCount: 3 })).toEqual([9, 8, 7]);
         expect(await read({ direction: 'backwards', fromRevision: 5 })).toEqual([5, 4, 3, 2, 1, 0]);
         expect(await read({ direction: 'backwards', fromRevision: 5, maxCount: 2 })).toEqual([5, 4]);
+        expect(await read({ fromRevision: 10 })).toEqual([]);
         expect(await read({ fromRevision: 20 })).toEqual([]);
+        expect(await read({ fromRevision: 9 })).toEqual([9]);
         const events = await store().readStream(stream);
         expect(events.every((event) => event.stream === stream && event.type === 'ThingHappened')).toBe(true);
         expect(events.map((event) => event.data)).toEqual(makeEvents(10).map((event) => event.data));
@@ -162,6 +164,8 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect(error).toMatchObject({ code: 'stream_not_found' });
         const backwards = await failureOf(() => store().readStream(uniqueStream(), { direction: 'backwards' }));
         expect(backwards).toBeInstanceOf(StreamNotFound);
+        const readingOn = await failureOf(() => store().readStream(uniqueStream(), { fromRevision: 3 }));
+        expect(readingOn).toBeInstanceOf(StreamNotFound);
       });
 
       it('reads all events in position order from an inclusive position, up to a count', async () => {

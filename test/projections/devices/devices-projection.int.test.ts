@@ -208,6 +208,9 @@ describe('devices projection', () => {
     await disconnect('001122000002', 'c-001122000002');
     await connect('001122000002', 'again', false, minute(7), { ...phone, categories: ['lobby'] });
     await disconnect('001122000003', 'c-001122000003');
+    // Categories are rewritten only when a connection brings others.
+    expect(macs({ category: 'lobby' })).toEqual(['001122000002']);
+    expect(macs({ category: 'phones' })).toEqual(['001122000001', '001122000003']);
     const tables = ['devices', 'device_categories', 'checkpoints'];
     const incremental = runner.read((db) => dumpTables(db, tables));
 
