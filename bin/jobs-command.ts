@@ -2,6 +2,7 @@
 // the REST API. Commands that take a job id find its kind themselves (job-lookup.ts).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatMac } from '../domain/device/mac.js';
+import { JobState } from '../domain/job/job-fields.js';
 import { parsePositiveCount } from './cli-options.js';
 import type { ClientFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
@@ -16,7 +17,7 @@ import type { Column } from './output.js';
 import { readPages } from './pages.js';
 import { queryString } from './query-string.js';
 
-const jobStates = ['queued', 'running', 'paused', 'completed', 'halted', 'canceled'];
+const jobStates = Object.keys(JobState.keys);
 
 /** `tether jobs watch` exits so when the job ended halted or canceled, or with failed devices. */
 export const unsuccessfulExitCode = 2;
@@ -71,7 +72,7 @@ function thresholdOf({ errorThreshold: threshold }: JobView): string | undefined
   return `${threshold.percent}% failed${threshold.minSettled === undefined ? '' : `, after ${threshold.minSettled} settled`}`;
 }
 
-function describe(job: JobDetails): string {
+function jobFields(job: JobDetails): string {
   return formatFields([
     ['job', `${job.id} (${job.kind})`],
     ['name', job.name],
@@ -100,7 +101,7 @@ async function runShow(id: string, options: ShowOptions): Promise<void> {
   const { client } = clientFrom(options);
   const { job } = await findJob(client, id, queryString({ at: options.at, status: options.status }));
   if (options.json === true) return printJson(job);
-  process.stdout.write(`${describe(job)}\n${formatTable(job.devices, deviceColumns)}`);
+  process.stdout.write(`${jobFields(job)}\n${formatTable(job.devices, deviceColumns)}`);
 }
 
 interface WatchOptions extends ClientFlags {
