@@ -99,16 +99,22 @@ export class ActorRuntime {
 
   /** The state as it was at a moment: replays only the events recorded up to then. */
   async loadAt<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, id: string, at: Date): Promise<Loaded<M>> {
-    const stream = streamOf(aggregate.category, id);
     let state = initialState(aggregate.machine);
     let revision = -1;
-    for await (const page of this.pages(stream, 0)) {
-      const upTo = page.filter((e) => new Date(e.metadata.at).getTime() <= at.getTime());
-      state = evolve(aggregate, state, upTo);
-      revision = upTo.at(-1)?.revision ?? revision;
-      if (upTo.length < page.length) break;
+    for await (const page of this.eventsUpTo(aggregate, id, at)) {
+      state = evolve(aggregate, state, page);
+      revision = page.at(-1)?.revision ?? revision;
     }
     return { state, revision };
+  }
+
+  /** The stream's events recorded at or before `at`, in order, a page at a time; none for a stream never written. */
+  async *eventsUpTo<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, id: string, at: Date): AsyncGenerator<RecordedEvent[]> {
+    for await (const page of this.pages(streamOf(aggregate.category, id), 0)) {
+      const upTo = page.filter((e) => new Date(e.metadata.at).getTime() <= at.getTime());
+      if (upTo.length > 0) yield upTo;
+      if (upTo.length < page.length) return;
+    }
   }
 
   async execute<M extends AnyStateMachine, C>(

@@ -23,6 +23,7 @@ import type { EventStore } from '../domain/ports/event-store.js';
 import { provisioningAggregate } from '../domain/provisioning/aggregate.js';
 import { relayAggregate } from '../domain/relay/aggregate.js';
 import { ChangeLog } from '../projections/change-log/index.js';
+import { jobTotals } from '../projections/jobs/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { attachDashboard } from './dashboard.js';
 import { defaultDeviceLinkConfig } from './devicelink-config.js';
@@ -226,6 +227,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     relayedBytes: () => tunnels.relayedBytes(),
     headPosition: () => store.headPosition(),
     readModelPosition: () => readModels.position(),
+    jobTotals: () => readModels.readIfOpen((db) => jobTotals(db)),
   });
   const jobs = jobServices({ runtime, store, clock, devices, seal: secretSeal, logger: app.log, ...(config.jobs === undefined ? {} : { config: config.jobs }) });
   const shared: HubServices = {

@@ -11,17 +11,24 @@ export interface JobOptions {
   readonly updateTimeout?: number;
   readonly backupConcurrency?: number;
   readonly backupTimeout?: number;
+  readonly jobResumeGrace?: number;
 }
 
-function parseConcurrency(value: string): number {
+export function parseConcurrency(value: string): number {
   const n = /^[0-9]{1,4}$/.test(value) ? Number(value) : 0;
   if (n < 1 || n > maxConcurrency) throw new InvalidArgumentError(`expected a whole number from 1 to ${maxConcurrency}`);
   return n;
 }
 
-function parseTimeoutMs(value: string): number {
+export function parseTimeoutMs(value: string): number {
   const n = /^[0-9]{1,10}$/.test(value) ? Number(value) : 0;
   if (n < 1000 || n > 7 * 24 * 3600 * 1000) throw new InvalidArgumentError('expected milliseconds, from 1000 to 604800000 (7 days)');
+  return n;
+}
+
+function parseGraceMs(value: string): number {
+  const n = /^[0-9]{1,7}$/.test(value) ? Number(value) : -1;
+  if (n < 0 || n > 3_600_000) throw new InvalidArgumentError('expected milliseconds, from 0 to 3600000 (an hour)');
   return n;
 }
 
@@ -35,6 +42,9 @@ export const backupConcurrencyOption = (): Option =>
   new Option('--backup-concurrency <n>', 'backups at once in a backup job, unless the job says otherwise (default: 20)').argParser(parseConcurrency);
 export const backupTimeoutOption = (): Option =>
   new Option('--backup-timeout <ms>', 'how long a device has to report a backup (default: 600000)').argParser(parseTimeoutMs);
+
+export const jobResumeGraceOption = (): Option =>
+  new Option('--job-resume-grace <ms>', 'after the hub starts, how long a running job waits for its devices to reconnect before it may complete (default: 60000)').argParser(parseGraceMs);
 
 function isDirectory(path: string): boolean {
   try {
@@ -56,6 +66,7 @@ export function jobConfigOf(options: JobOptions): { readonly artifactsDir?: stri
       ...(options.updateTimeout === undefined ? {} : { updateTimeoutMs: options.updateTimeout }),
       ...(options.backupConcurrency === undefined ? {} : { backupConcurrency: options.backupConcurrency }),
       ...(options.backupTimeout === undefined ? {} : { backupTimeoutMs: options.backupTimeout }),
+      ...(options.jobResumeGrace === undefined ? {} : { resumeGraceMs: options.jobResumeGrace }),
     },
   };
 }

@@ -7,7 +7,7 @@ import { configFilePath, resolveHub, writeConfigFile } from './client-config.js'
 import type { ConfigSources } from './client-config.js';
 import { processSources, readCa } from './client-options.js';
 import { CommandError } from './command-error.js';
-import { promptPassword, readPasswordFrom } from './password-input.js';
+import { readPassword } from './password-input.js';
 
 /** Who logs in, named as the hub names principals: the body fields of POST /auth/login. */
 export interface LoginUser {
@@ -53,10 +53,7 @@ interface LoginOptions {
 }
 
 async function runLogin(options: LoginOptions): Promise<void> {
-  const typed = options.passwordStdin !== true && process.stdin.isTTY;
-  const password = typed
-    ? await promptPassword(`password of ${options.user.name}: `, process.stdin, process.stderr)
-    : await readPasswordFrom(process.stdin);
+  const password = await readPassword(`password of ${options.user.name}: `, options.passwordStdin === true);
   const done = await login({ ...options, password }, processSources());
   const told = `logged in to ${done.hub} as ${options.user.name}; token saved in ${done.file}\n`;
   if (options.printToken === true) {

@@ -1,5 +1,5 @@
-// How `tether login` gets a password: piped in (`--password-stdin`, or stdin is not a
-// terminal), or typed at a prompt that does not echo it.
+// How `tether login` and `tether jobs create backup` get a password: piped in
+// (`--password-stdin`, or stdin is not a terminal), or typed at a prompt that does not echo it.
 import type { Readable, Writable } from 'node:stream';
 import { CommandError } from './command-error.js';
 
@@ -43,4 +43,9 @@ export function promptPassword(prompt: string, terminal: Terminal, output: Writa
     terminal.on('data', onData);
     terminal.resume();
   });
+}
+
+/** Asked for at a terminal (without echo) unless `fromStdin`; read from stdin otherwise. */
+export function readPassword(prompt: string, fromStdin: boolean): Promise<string> {
+  return !fromStdin && process.stdin.isTTY ? promptPassword(prompt, process.stdin, process.stderr) : readPasswordFrom(process.stdin);
 }

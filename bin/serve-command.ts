@@ -8,7 +8,7 @@ import { deviceLinkConfigOf } from './devicelink-options.js';
 import { readConfigFile } from '../api/config-file.js';
 import { pluginsOf } from '../api/plugin-config.js';
 import type { DeviceLinkOptions } from './devicelink-options.js';
-import { artifactsOption, backupConcurrencyOption, backupTimeoutOption, jobConfigOf, updateConcurrencyOption, updateTimeoutOption } from './job-options.js';
+import { artifactsOption, backupConcurrencyOption, backupTimeoutOption, jobConfigOf, jobResumeGraceOption, updateConcurrencyOption, updateTimeoutOption } from './job-options.js';
 import type { JobOptions } from './job-options.js';
 
 // A hub restart is a reconnect storm of every device at once. Past Node's default backlog (511)
@@ -134,6 +134,7 @@ export const serveCommand = (): Command =>
     .addOption(updateTimeoutOption())
     .addOption(backupConcurrencyOption())
     .addOption(backupTimeoutOption())
+    .addOption(jobResumeGraceOption())
     .addHelpText(
       'after',
       `

@@ -56,14 +56,14 @@ async function runList(options: ListOptions): Promise<void> {
 const listCommand = (): Command =>
   withClientOptions(
     new Command('ls')
-      .description('list remote sessions (DeviceLinks), newest first')
+      .description('list remote sessions (DeviceLinks, proxies, protocol applications), newest first')
       .option('--tenant <id>', 'only sessions of this tenant')
       .option('--device <mac>', 'only sessions to this device', parseMacArgument)
       .option('--user <id>', 'only sessions opened by this principal (e.g. admin, tenant-admin@acme)')
       .option('--relay <name>', 'only sessions through this relay (hub: the hub itself)')
       .addOption(new Option('--cause <cause>', 'only sessions that ended for this cause').choices(terminationCauses))
       .addOption(new Option('--state <state>', 'only open or only closed sessions').choices(['open', 'closed']))
-      .option('--kind <kind>', 'only sessions of this kind (devicelink)')
+      .addOption(new Option('--kind <kind>', 'only sessions of this kind').choices(['devicelink', 'proxy', 'protocol-app']))
       .option('--from <time>', 'only sessions opened at or after this moment (ISO 8601)')
       .option('--to <time>', 'only sessions opened at or before this moment (ISO 8601)')
       .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))

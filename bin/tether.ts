@@ -7,6 +7,7 @@ import { isTetherError } from '../domain/errors.js';
 import { auditCommand } from './audit-command.js';
 import { CommandError } from './command-error.js';
 import { devicesCommand } from './devices-command.js';
+import { jobsCommand } from './jobs-command.js';
 import { linkCommand } from './link-command.js';
 import { loginCommand } from './login-command.js';
 import { projectionsCommand } from './projections-command.js';
@@ -29,6 +30,7 @@ const program = new Command('tether')
   .addCommand(linkCommand())
   .addCommand(devicesCommand())
   .addCommand(sessionsCommand())
+  .addCommand(jobsCommand())
   .addCommand(auditCommand())
   .addCommand(relayCommand())
   .addCommand(relaysCommand());

@@ -133,6 +133,11 @@ export class ProjectionRunner {
     return fn(this.openFile().db);
   }
 
+  /** As read(), but undefined while the file is closed (stopped, or never started). */
+  readIfOpen<T>(fn: (db: Database) => T): T | undefined {
+    return this.opened === undefined ? undefined : fn(this.opened.db);
+  }
+
   /**
    * Drops every projection and replays the store into it, resolving once caught up with
    * the head. Works on a runner that was never started (it opens and closes the file).

@@ -14,14 +14,17 @@ export interface JobDetails extends JobView {
 
 const jobNotFound = (kind: JobKind, id: string): TetherError => new TetherError('not_found', `${kind} job ${id} not found`, ['params.id']);
 
-export function visibleJob(services: HubServices, principal: Principal, kind: JobKind, id: string): JobView {
-  const job = services.readModels.read((db) => getJob(db, id));
+/** `job` as the principal may see it: not found unless one of its tenants is visible to it. */
+export function reachableJob(services: HubServices, principal: Principal, kind: JobKind, id: string, job: JobView | undefined): JobView {
   const visible = visibleTenants(services, principal);
   if (job === undefined || job.kind !== kind || (visible !== undefined && !job.tenants.some((tenant) => visible.includes(tenant)))) {
     throw jobNotFound(kind, id);
   }
   return job;
 }
+
+export const visibleJob = (services: HubServices, principal: Principal, kind: JobKind, id: string): JobView =>
+  reachableJob(services, principal, kind, id, services.readModels.read((db) => getJob(db, id)));
 
 /** Throws forbidden when the caller sees only some of the job's tenants. */
 export function assertJobChangeable(services: HubServices, principal: Principal, job: JobView): void {

@@ -3,13 +3,16 @@
 import type { FastifyInstance } from 'fastify';
 import * as t from 'io-ts';
 import type { CommandContext } from '../../actors/command-context.js';
+import type { Aggregate } from '../../domain/aggregate.js';
 import { TetherError } from '../../domain/errors.js';
-import type { JobLifecycleCommand } from '../../domain/job/job-commands.js';
+import type { JobCommand, JobLifecycleCommand } from '../../domain/job/job-commands.js';
 import type { JobSnapshot } from '../../domain/job/job-decide.js';
 import { JobState } from '../../domain/job/job-fields.js';
+import type { JobMachine } from '../../domain/job/job-machine.js';
 import { getJob, listJobs } from '../../projections/jobs/index.js';
 import type { JobKind, JobView } from '../../projections/jobs/index.js';
 import { defaultPageLimit, PageLimit } from '../codecs.js';
+import { IsoInstant } from '../iso-instant.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { parse } from '../parse.js';
 import { authorize } from '../permissions.js';
@@ -18,6 +21,7 @@ import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
 import { visibleTenants } from '../tenant-scope.js';
 import { assertJobChangeable, jobDetails, visibleJob } from './job-access.js';
+import { jobAt } from './job-at.js';
 import { JobCursor } from './job-cursor.js';
 import type { JobDetails } from './job-access.js';
 
@@ -33,7 +37,7 @@ export interface JobPage {
 
 const ListQuery = t.exact(t.partial({ limit: PageLimit, before: JobCursor, state: JobState }));
 const JobParams = t.exact(t.type({ id: t.string }));
-const DetailsQuery = t.exact(t.partial({ status: t.keyof({ 'in-flight': null, succeeded: null, failed: null }) }));
+const DetailsQuery = t.exact(t.partial({ status: t.keyof({ 'in-flight': null, succeeded: null, failed: null }), at: IsoInstant }));
 
 const actions: Readonly<Record<string, JobLifecycleCommand>> = {
   pause: { type: 'PauseJob' },
@@ -42,9 +46,17 @@ const actions: Readonly<Record<string, JobLifecycleCommand>> = {
   retry: { type: 'RetryJob' },
 };
 
-export function registerJobRoutes(app: FastifyInstance, options: { readonly path: string; readonly kind: JobKind; readonly resource: Resource; readonly jobs: () => JobCommands }): void {
+export interface JobRouteOptions {
+  readonly path: string;
+  readonly kind: JobKind;
+  readonly aggregate: Aggregate<JobMachine, JobCommand>;
+  readonly resource: Resource;
+  readonly jobs: () => JobCommands;
+}
+
+export function registerJobRoutes(app: FastifyInstance, options: JobRouteOptions): void {
   const { services } = app;
-  const { path, kind, resource } = options;
+  const { path, kind, aggregate, resource } = options;
   const tag = `${kind} jobs`;
 
   app.get(path, { schema: routeSchema({ summary: `List ${kind} jobs, newest first`, tag, query: ListQuery }) }, async (request): Promise<JobPage> => {
@@ -59,11 +71,17 @@ export function registerJobRoutes(app: FastifyInstance, options: { readonly path
     return { items: page.map((listed) => listed.job), next: found.length > limit && last !== undefined ? String(last.seq) : null };
   });
 
-  const showDocs = routeSchema({ summary: `${kind === 'update' ? 'An' : 'A'} ${kind} job with its counts and each device's status and error`, tag, params: JobParams, query: DetailsQuery });
+  const showDocs = routeSchema({
+    summary: `${kind === 'update' ? 'An' : 'A'} ${kind} job with its counts and each device's status and error; with at, as it was at that moment`,
+    tag,
+    params: JobParams,
+    query: DetailsQuery,
+  });
   app.get(`${path}/:id`, { schema: showDocs }, async (request): Promise<JobDetails> => {
     const principal = authorize(request.principal, resource, 'read');
     const { id } = parse(JobParams, request.params, 'params');
-    const { status } = parse(DetailsQuery, request.query, 'query');
+    const { status, at } = parse(DetailsQuery, request.query, 'query');
+    if (at !== undefined) return jobAt(services, principal, { kind, aggregate, id }, at, status);
     return jobDetails(services, principal, visibleJob(services, principal, kind, id), status);
   });
 

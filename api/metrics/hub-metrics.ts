@@ -2,6 +2,8 @@
 // hubs may share a process in tests), the process's default metrics, and gauges read from
 // the hub's parts at each scrape. Other parts add their metrics to `registry`.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { JobState } from '../../domain/job/job-fields.js';
+import type { JobKind, JobTotals } from '../../projections/jobs/index.js';
 
 export interface HubMetrics {
   readonly registry: Registry;
@@ -21,7 +23,19 @@ export interface HubMetricSources {
   readonly headPosition: () => Promise<number>;
   /** The position up to which this node's read models are applied. */
   readonly readModelPosition: () => number;
+  /** The jobs in this node's read model, per kind and state; undefined while it is closed (a rebuild, a shutdown). */
+  readonly jobTotals: () => readonly JobTotals[] | undefined;
 }
+
+const jobKinds: readonly JobKind[] = ['update', 'backup'];
+const jobStates = Object.keys(JobState.keys) as JobState[];
+/** A job not yet finished: its devices are the progress still being made. */
+const unfinished: ReadonlySet<JobState> = new Set<JobState>(['queued', 'running', 'paused']);
+const deviceStatuses = [
+  ['in_flight', 'inFlight'],
+  ['succeeded', 'succeeded'],
+  ['failed', 'failed'],
+] as const;
 
 // From 0.5 ms (an embedded append) to about 4 s (a cluster under trouble).
 const appendBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4];
@@ -79,6 +93,41 @@ export function observeHub(registry: Registry, sources: HubMetricSources): void 
     registers: [registry],
     async collect() {
       this.set(Math.max(0, (await sources.headPosition()) - sources.readModelPosition()));
+    },
+  });
+  observeJobs(registry, sources.jobTotals);
+}
+
+// Every kind, state and status is set at each scrape, 0 included, so a series never goes stale
+// when its last job moves on. Jobs live in the shared store: every node reports the same figures.
+function observeJobs(registry: Registry, jobTotals: HubMetricSources['jobTotals']): void {
+  new Gauge({
+    name: 'tether_jobs',
+    help: 'Update and backup jobs by kind and state (queued, running, paused, completed, halted, canceled)',
+    labelNames: ['kind', 'state'] as const,
+    registers: [registry],
+    collect() {
+      const totals = jobTotals();
+      // Unknown for now: no series rather than stale ones.
+      if (totals === undefined) return this.reset();
+      for (const kind of jobKinds) {
+        for (const state of jobStates) this.set({ kind, state }, totals.find((row) => row.kind === kind && row.state === state)?.jobs ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'tether_job_devices',
+    help: 'Devices of the unfinished (queued, running, paused) update and backup jobs, by kind and status: in_flight, succeeded, failed',
+    labelNames: ['kind', 'status'] as const,
+    registers: [registry],
+    collect() {
+      const all = jobTotals();
+      if (all === undefined) return this.reset();
+      const totals = all.filter((row) => unfinished.has(row.state));
+      for (const kind of jobKinds) {
+        const ofKind = totals.filter((row) => row.kind === kind);
+        for (const [status, key] of deviceStatuses) this.set({ kind, status }, ofKind.reduce((sum, row) => sum + row.devices[key], 0));
+      }
     },
   });
 }

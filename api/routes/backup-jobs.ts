@@ -3,6 +3,7 @@
 // authentication or none. The password is sealed before it is stored and never shown again.
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
+import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
 import { BackupAuthType } from '../../domain/backup-job/backup-spec.js';
 import { TetherError } from '../../domain/errors.js';
 import { Categories, Concurrency, ErrorThreshold, JobName, JobTimeoutMs, Tenants } from '../../domain/job/job-fields.js';
@@ -45,5 +46,5 @@ export const backupJobRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).send(createdJob(app, 'backup', created.jobId));
   });
 
-  registerJobRoutes(app, { path: '/backup-jobs', kind: 'backup', resource: 'backupJob', jobs: () => services.backupJobs });
+  registerJobRoutes(app, { path: '/backup-jobs', kind: 'backup', aggregate: backupJobAggregate, resource: 'backupJob', jobs: () => services.backupJobs });
 };

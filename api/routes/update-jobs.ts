@@ -6,6 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { UpdateTarget } from '../../domain/gateway/job-messages.js';
 import { Categories, Concurrency, ErrorThreshold, JobName, JobTimeoutMs, Tenants } from '../../domain/job/job-fields.js';
+import { updateJobAggregate } from '../../domain/update-job/aggregate.js';
 import { inBody } from '../jobs/in-body.js';
 import { jobTenants } from '../jobs/job-access.js';
 import { createdJob, registerJobRoutes } from '../jobs/job-routes.js';
@@ -35,5 +36,5 @@ export const updateJobRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).send(createdJob(app, 'update', created.jobId));
   });
 
-  registerJobRoutes(app, { path: '/update-jobs', kind: 'update', resource: 'updateJob', jobs: () => services.updateJobs });
+  registerJobRoutes(app, { path: '/update-jobs', kind: 'update', aggregate: updateJobAggregate, resource: 'updateJob', jobs: () => services.updateJobs });
 };

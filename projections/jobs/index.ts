@@ -1,4 +1,5 @@
 export { jobProgress, jobsProjection } from './jobs-projection.js';
 export type { JobChange } from './jobs-projection.js';
-export { getJob, listJobDevices, listJobs, type ListJobDevicesOptions, type ListJobsOptions, type ListedJob } from './job-queries.js';
+export { getJob, jobTotals, listJobDevices, listJobs, type JobTotals, type ListJobDevicesOptions, type ListJobsOptions, type ListedJob } from './job-queries.js';
+export { replayJob, type ReplayedJob } from './job-replay.js';
 export type { JobDeviceView, JobKind, JobView } from './job-view.js';

@@ -65,3 +65,25 @@ export function listJobDevices(db: Database, jobId: string, options: ListJobDevi
     .all({ jobId, status: options.status ?? null, visible: options.visibleTo === undefined ? null : JSON.stringify(options.visibleTo) })
     .map((view) => JSON.parse(view) as JobDeviceView);
 }
+
+export interface JobTotals {
+  readonly kind: JobKind;
+  readonly state: JobView['state'];
+  readonly jobs: number;
+  /** The jobs' devices, summed, by their status now. */
+  readonly devices: { readonly inFlight: number; readonly succeeded: number; readonly failed: number };
+}
+
+/** One row per kind and state that has jobs. */
+export function jobTotals(db: Database): JobTotals[] {
+  return db
+    .prepare<[], { kind: JobKind; state: JobView['state']; jobs: number; inFlight: number; succeeded: number; failed: number }>(
+      `SELECT kind, state, COUNT(*) AS jobs,
+         TOTAL(json_extract(view, '$.counts.inFlight')) AS inFlight,
+         TOTAL(json_extract(view, '$.counts.succeeded')) AS succeeded,
+         TOTAL(json_extract(view, '$.counts.failed')) AS failed
+       FROM jobs GROUP BY kind, state`,
+    )
+    .all()
+    .map(({ kind, state, jobs, inFlight, succeeded, failed }) => ({ kind, state, jobs, devices: { inFlight, succeeded, failed } }));
+}

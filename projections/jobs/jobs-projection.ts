@@ -2,15 +2,10 @@
 // backupjob-<uuid>) with its counts per device status, and one row per device it touched. Each
 // event publishes `job.progress` {job, devices?}: a lifecycle change to the rooms of every tenant
 // of the job; a batch of devices to the rooms of each device's tenant (the job with them).
-import type * as t from 'io-ts';
-import { TetherError } from '../../domain/errors.js';
-import { JobEvent } from '../../domain/job/job-events.js';
-import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { idOf } from '../../domain/stream-name.js';
-import { decodeStoredEvent } from '../decode-stored-event.js';
 import type { Database, Projection, ReadModelChange } from '../projection.js';
 import { tenantAudience } from '../tenants/index.js';
-import { createdView, dispatchedView, isCreated, nextJobView, recount, settledView } from './job-entry.js';
+import { foldJobEvent } from './job-fold.js';
 import { loadJob, loadJobDevice, saveJob, saveJobDevice } from './job-rows.js';
 import { createJobTables, dropJobTables } from './job-tables.js';
 import type { JobDeviceView, JobView } from './job-view.js';
@@ -30,37 +25,8 @@ export const jobsProjection: Projection = {
   migrate: createJobTables,
   drop: dropJobTables,
   apply(db, event) {
-    const jobEvent = decodeStoredEvent(codecOf(event), event);
     const id = idOf(event.stream);
-    const at = event.metadata.at;
-    const known = loadJob(db, id);
-    if (isCreated(jobEvent)) {
-      if (jobEvent.data.jobId !== id) corrupt(event, `names job ${jobEvent.data.jobId}`);
-      if (known !== undefined) corrupt(event, `creates job ${id} again`);
-      const job = createdView(jobEvent, at);
-      saveJob(db, job, event.position, event.position);
-      return [{ name: jobProgress, tenants: audienceOf(db, job.tenants), payload: { job } }];
-    }
-    if (known === undefined) corrupt(event, `concerns job ${id}, which was never created`);
-    let job: JobView = { ...known, updatedAt: at };
-    const devices: JobDeviceView[] = [];
-    if (jobEvent.type === 'JobDevicesDispatched') {
-      for (const device of jobEvent.data.devices) {
-        const before = loadJobDevice(db, id, device.mac);
-        const view = dispatchedView(device, jobEvent.data.deadline, at);
-        job = { ...job, counts: recount(job.counts, before?.status, 'in-flight') };
-        devices.push(view);
-      }
-    } else if (jobEvent.type === 'JobDevicesSettled') {
-      for (const device of jobEvent.data.devices) {
-        const before = loadJobDevice(db, id, device.mac) ?? corrupt(event, `settles device ${device.mac}, never dispatched in job ${id}`);
-        const view = settledView(before, device, at);
-        job = { ...job, counts: recount(job.counts, before.status, view.status) };
-        devices.push(view);
-      }
-    } else {
-      job = nextJobView(known, jobEvent, at);
-    }
+    const { job, devices } = foldJobEvent(loadJob(db, id), (mac) => loadJobDevice(db, id, mac), event);
     // An update keeps the job's seq (the position it was created at).
     saveJob(db, job, event.position, event.position);
     for (const device of devices) saveJobDevice(db, id, device);
@@ -81,14 +47,4 @@ function groupByTenant(devices: readonly JobDeviceView[]): Map<string, JobDevice
 
 function audienceOf(db: Database, tenants: readonly string[]): string[] {
   return [...new Set(tenants.flatMap((id) => tenantAudience(db, id)))];
-}
-
-// Decoding with the one codec the type names reports its own errors, not every union member's.
-function codecOf(event: RecordedEvent): t.Decoder<unknown, JobEvent> {
-  const codec: t.Decoder<unknown, JobEvent> | undefined = JobEvent.types.find((member) => member.props.type.value === event.type);
-  return codec ?? corrupt(event, 'is not a job event');
-}
-
-function corrupt(event: RecordedEvent, why: string): never {
-  throw new TetherError('corrupt_event', `stored event ${event.stream}@${event.revision} (${event.type}) ${why}`);
 }

@@ -21,8 +21,8 @@ export interface SimulatedAgentOptions {
   readonly categories?: readonly string[];
   /** How long an update takes, in real ms; default 0. */
   readonly installMs?: number;
-  /** What an update ends with; default success. `silent`: never answers. */
-  readonly outcome?: (message: UpdateMessage) => UpdateOutcome;
+  /** What an update ends with; default success. `silent`: never answers. A promise holds the update back until it settles. */
+  readonly outcome?: (message: UpdateMessage) => UpdateOutcome | Promise<UpdateOutcome>;
   /** Answers a backup request; default: no answer. */
   readonly onBackup?: (message: BackupMessage) => Promise<{ readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly error: string }>;
 }
@@ -148,7 +148,11 @@ export class SimulatedAgent {
   }
 
   private update(socket: WebSocket, message: UpdateMessage): void {
-    const outcome = this.options.outcome?.(message) ?? { ok: true };
+    const success: UpdateOutcome = { ok: true };
+    void Promise.resolve(this.options.outcome?.(message) ?? success).then((outcome) => this.install(socket, message, outcome));
+  }
+
+  private install(socket: WebSocket, message: UpdateMessage, outcome: UpdateOutcome): void {
     setTimeout(() => {
       if ('silent' in outcome) return;
       const open = socket.readyState === WebSocket.OPEN;

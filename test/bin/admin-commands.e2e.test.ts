@@ -11,58 +11,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, eventually, freePort, login, ready, runCli, serve, terminate } from '../e2e/tether-process.js';
 import type { TetherProcess } from '../e2e/tether-process.js';
+import { jsonLines, Operator } from './cli-operator.js';
 
 const adminPassword = 'admin-cli-e2e-admin-password';
 const mac = '00:11:22:33:44:E1';
 const canonicalMac = '0011223344e1';
 
-interface Result {
-  readonly code: number | NodeJS.Signals;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let dir: string;
 let hub: TetherProcess;
 let agent: TetherProcess;
 let admin: string;
+let cli: Operator;
 let echo: Server;
 const deviceSockets: Socket[] = [];
 const started: TetherProcess[] = [];
-
-async function api(path: string, init: { method?: string; body?: object } = {}): Promise<Response> {
-  return fetch(`${hub.baseUrl}/api/v1${path}`, {
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${admin}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-  });
-}
-
-/** The environment of an operator without a login file: the hub and token come from the environment. */
-const operator = (token = admin): NodeJS.ProcessEnv => ({
-  TETHER_CONFIG: join(dir, 'none.json'),
-  TETHER_HUB: hub.baseUrl,
-  TETHER_TOKEN: token,
-  TETHER_CA: '',
-});
-
-function start(args: readonly string[], token?: string): TetherProcess {
-  const process = runCli(args, operator(token));
-  started.push(process);
-  return process;
-}
-
-async function tether(args: readonly string[], token?: string): Promise<Result> {
-  const process = start(args, token);
-  const code = await process.exited;
-  return { code, stdout: process.stdout(), stderr: process.stderr() };
-}
-
-const jsonLines = (text: string): Record<string, unknown>[] =>
-  text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 beforeAll(async () => {
   assertBuilt();
@@ -75,10 +37,11 @@ beforeAll(async () => {
   started.push(hub);
   await ready(hub);
   admin = await login(hub, { password: adminPassword });
-  expect((await api('/tenants', { method: 'POST', body: { id: 'acme', name: 'Acme', password: 'acme-tenant-password' } })).status).toBe(201);
+  cli = new Operator(hub, dir, admin);
+  expect((await cli.api('/tenants', { method: 'POST', body: { id: 'acme', name: 'Acme', password: 'acme-tenant-password' } })).status).toBe(201);
   agent = runCli(['agent', '--hub', hub.baseUrl, '--mac', mac, '--state', join(dir, 'agent.json')]);
   started.push(agent);
-  await eventually('the device registered', 15_000, async () => ((await api(`/devices/${canonicalMac}`)).status === 200 ? true : undefined));
+  await eventually('the device registered', 15_000, async () => ((await cli.api(`/devices/${canonicalMac}`)).status === 200 ? true : undefined));
   echo = createServer((socket) => {
     deviceSockets.push(socket);
     socket.on('error', () => undefined);
@@ -90,6 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   echo.close();
+  cli.killAll();
   for (const process of started) {
     if (process !== hub && process.child.exitCode === null && process.child.signalCode === null) process.child.kill('SIGKILL');
   }
@@ -99,7 +63,7 @@ afterAll(async () => {
 
 describe('tether devices', () => {
   it('ls: a table of the devices, the new one unassigned', async () => {
-    const result = await tether(['devices', 'ls']);
+    const result = await cli.run(['devices', 'ls']);
     expect(result.code, result.stderr).toBe(0);
     const [header, ...rows] = result.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^MAC +TENANT +STATE +MODEL +FIRMWARE +IP +LAST SEEN$/);
@@ -108,46 +72,46 @@ describe('tether devices', () => {
   });
 
   it('ls: refuses a token the hub does not accept', async () => {
-    const result = await tether(['devices', 'ls'], 'not-a-token');
+    const result = await cli.run(['devices', 'ls'], { token: 'not-a-token' });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('tether: unauthenticated: the token is invalid or expired\n');
     expect(result.stdout).toBe('');
   });
 
   it('assign: assigns the device to a tenant; an unknown tenant is refused', async () => {
-    const refused = await tether(['devices', 'assign', mac, 'nowhere']);
+    const refused = await cli.run(['devices', 'assign', mac, 'nowhere']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('tether: not_found: tenant nowhere not found\n');
 
-    const result = await tether(['devices', 'assign', '00-11-22-33-44-e1', 'acme']);
+    const result = await cli.run(['devices', 'assign', '00-11-22-33-44-e1', 'acme']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(`device ${mac} assigned to tenant acme\n`);
     await eventually('the device password delivered', 15_000, async () => (agent.stdout().includes('device password received') ? true : undefined));
   });
 
   it('ls --tenant --json: one JSON object per device, as the hub answers', async () => {
-    const result = await tether(['devices', 'ls', '--tenant', 'acme', '--json']);
+    const result = await cli.run(['devices', 'ls', '--tenant', 'acme', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const devices = jsonLines(result.stdout);
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({ mac: canonicalMac, tenant: 'acme', state: 'online', online: true, ip: '127.0.0.1' });
-    expect((await tether(['devices', 'ls', '--tenant', 'other', '--json'])).stdout).toBe('');
+    expect((await cli.run(['devices', 'ls', '--tenant', 'other', '--json'])).stdout).toBe('');
   });
 
   it('show: one device as fields; an unknown device is not found', async () => {
-    const result = await tether(['devices', 'show', canonicalMac]);
+    const result = await cli.run(['devices', 'show', canonicalMac]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^mac +${mac}\n`));
     expect(result.stdout).toMatch(/\ntenant +acme\n/);
     expect(result.stdout).toMatch(/\nstate +online\n/);
 
-    const unknown = await tether(['devices', 'show', '00:11:22:33:44:E9']);
+    const unknown = await cli.run(['devices', 'show', '00:11:22:33:44:E9']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('tether: not_found: device 00:11:22:33:44:E9 not found\n');
   });
 
   it('show: refuses what is not a MAC before asking the hub', async () => {
-    const result = await tether(['devices', 'show', 'not-a-mac']);
+    const result = await cli.run(['devices', 'show', 'not-a-mac']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/not a MAC address/);
   });
@@ -160,7 +124,7 @@ describe('a session opened and closed through the CLI', () => {
 
   beforeAll(async () => {
     const devicePort = (echo.address() as AddressInfo).port;
-    const link = start(['link', 'open', mac, '--port', String(devicePort), '--json']);
+    const link = cli.start(['link', 'open', mac, '--port', String(devicePort), '--json']);
     const opened = await eventually('the link open', 15_000, async () => {
       const line = link.stdout().split('\n').find((text) => text.startsWith('{'));
       return line === undefined ? undefined : (JSON.parse(line) as { port: number; token: string });
@@ -183,7 +147,7 @@ describe('a session opened and closed through the CLI', () => {
     link.child.kill('SIGINT');
     expect(await link.exited).toBe(0);
     await eventually(`session ${sessionId} closed`, 15_000, async () => {
-      const session = (await (await api(`/sessions/${sessionId}`)).json()) as { state: string };
+      const session = (await (await cli.api(`/sessions/${sessionId}`)).json()) as { state: string };
       return session.state === 'closed' ? true : undefined;
     });
     await eventually('the device sockets closed', 5000, async () => (deviceSockets.every((socket) => socket.destroyed) ? true : undefined));
@@ -193,25 +157,25 @@ describe('a session opened and closed through the CLI', () => {
   }, 60_000);
 
   it('sessions ls: lists it with its user, address, cause and bytes', async () => {
-    const result = await tether(['sessions', 'ls', '--device', canonicalMac, '--state', 'closed']);
+    const result = await cli.run(['sessions', 'ls', '--device', canonicalMac, '--state', 'closed']);
     expect(result.code, result.stderr).toBe(0);
     const [header, ...rows] = result.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^ID +KIND +DEVICE +PORT +TENANT +USER +FROM +OPENED +ENDED +CAUSE +BYTES$/);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatch(new RegExp(`^${sessionId} +devicelink +${mac} +\\d+ +acme +admin +127\\.0\\.0\\.1 +\\S+ +\\S+ +deleted +${toDevice + fromDevice}$`));
 
-    const json = await tether(['sessions', 'ls', '--tenant', 'acme', '--json']);
+    const json = await cli.run(['sessions', 'ls', '--tenant', 'acme', '--json']);
     expect(jsonLines(json.stdout)).toEqual([expect.objectContaining({ id: sessionId, terminationCause: 'deleted', bytesToDevice: toDevice, bytesFromDevice: fromDevice })]);
   });
 
   it('sessions ls: refuses a time that is not ISO 8601', async () => {
-    const result = await tether(['sessions', 'ls', '--from', 'yesterday']);
+    const result = await cli.run(['sessions', 'ls', '--from', 'yesterday']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('tether: validation_failed: invalid request: query.from\n');
   });
 
   it('audit replay: prints its timeline with the user, the IPs, the cause and the bytes', async () => {
-    const result = await tether(['audit', 'replay', sessionId]);
+    const result = await cli.run(['audit', 'replay', sessionId]);
     expect(result.code, result.stderr).toBe(0);
     const total = toDevice + fromDevice;
     expect(result.stdout).toMatch(new RegExp(`^session +${sessionId} \\(devicelink, closed\\)\n`));
@@ -233,7 +197,7 @@ describe('a session opened and closed through the CLI', () => {
   });
 
   it('audit replay: an unknown session is not found', async () => {
-    const result = await tether(['audit', 'replay', 'no-such-session']);
+    const result = await cli.run(['audit', 'replay', 'no-such-session']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe('tether: not_found: session no-such-session not found\n');
   });
@@ -241,17 +205,17 @@ describe('a session opened and closed through the CLI', () => {
   it('audit export: streams the events of the time range as NDJSON, exactly as the API does', async () => {
     const from = '2020-01-01';
     const to = new Date(Date.now() + 60_000).toISOString();
-    const result = await tether(['audit', 'export', '--from', from, '--to', to, '--category', 'tunnel']);
+    const result = await cli.run(['audit', 'export', '--from', from, '--to', to, '--category', 'tunnel']);
     expect(result.code, result.stderr).toBe(0);
     const events = jsonLines(result.stdout);
     expect(events.map((event) => event.stream)).toEqual(events.map(() => `tunnel-${sessionId}`));
     expect(events.map((event) => event.type)).toContain('TunnelClosed');
-    const direct = await api(`/audit/events?from=${from}&to=${encodeURIComponent(to)}&category=tunnel`);
+    const direct = await cli.api(`/audit/events?from=${from}&to=${encodeURIComponent(to)}&category=tunnel`);
     expect(result.stdout).toBe(await direct.text());
   });
 
   it('audit export: refuses a time that is not ISO 8601 and writes nothing', async () => {
-    const result = await tether(['audit', 'export', '--from', 'last-week']);
+    const result = await cli.run(['audit', 'export', '--from', 'last-week']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('tether: validation_failed: invalid request: query.from\n');

@@ -52,11 +52,14 @@ export interface ServeOptions {
   readonly port: number;
   readonly nodeId?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** More `tether serve` flags. */
+  readonly args?: readonly string[];
 }
 
 export function serve(options: ServeOptions): TetherProcess {
   const args = ['serve', '--port', String(options.port), '--data', options.dataDir, '--log-level', 'warn'];
   if (options.nodeId !== undefined) args.push('--node-id', options.nodeId);
+  args.push(...(options.args ?? []));
   const started = runCli(args, options.env);
   return { ...started, port: options.port, baseUrl: `http://127.0.0.1:${options.port}` };
 }

@@ -1,6 +1,6 @@
 // GET /metrics: Prometheus text without a token, with the process metrics and the hub's own:
 // connected devices, open sessions and relayed bytes through a real agent and real sockets,
-// projection lag, and append latency by outcome.
+// projection lag, and append latency by outcome (job progress: job-metrics.int.test.ts).
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
@@ -12,20 +12,7 @@ import { startTestHub } from '../hub-harness.js';
 import type { TestHub } from '../hub-harness.js';
 import { startLinkedHub, waitMs } from '../linked-hub.js';
 import type { LinkedHub } from '../linked-hub.js';
-
-async function scrape(t: TestHub): Promise<string> {
-  const response = await t.call({ method: 'GET', url: '/metrics' });
-  expect(response.statusCode).toBe(200);
-  return response.body;
-}
-
-/** The sample `name{labels}` of a scrape, e.g. value(text, 'tether_relayed_bytes_total', 'direction="to_device"'). */
-function value(text: string, name: string, labels?: string): number {
-  const series = labels === undefined ? name : `${name}{${labels}}`;
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  if (line === undefined) throw new Error(`no ${series} in the scrape`);
-  return Number(line.slice(series.length + 1));
-}
+import { scrape, value } from './scrape.js';
 
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + waitMs;
@@ -75,10 +62,16 @@ describe('/metrics', () => {
 
   it('reports how far the read models are behind the store', async () => {
     await t.hub.readModels.waitFor(await t.head(), waitMs);
-    expect(value(await scrape(t), 'tether_projection_lag_events')).toBe(0);
+    const running = await scrape(t);
+    expect(value(running, 'tether_projection_lag_events')).toBe(0);
+    expect(value(running, 'tether_jobs', 'kind="update",state="running"')).toBe(0);
     await t.hub.readModels.stop();
     await t.hub.store.append('noise-2', [noise(0), noise(1), noise(2)], 'no_stream');
-    expect(value(await scrape(t), 'tether_projection_lag_events')).toBe(3);
+    const stopped = await scrape(t);
+    expect(value(stopped, 'tether_projection_lag_events')).toBe(3);
+    // What only the read models know is left out while they are closed, rather than stale.
+    expect(stopped).not.toMatch(/^tether_jobs\{/m);
+    expect(stopped).not.toMatch(/^tether_job_devices\{/m);
   });
 });
 
