@@ -14,15 +14,11 @@ export function effectiveScope(visible: readonly string[] | undefined, requested
 }
 
 /**
- * A change concerns the tenant its projection names first in `tenants` (the tenant itself, then
- * those granted access to it: see tenantAudience); the grantees are not used here, as the scope
- * already holds the tenants granted to the principal. A change that names none is for 'all' only.
+ * A change is heard where the scope holds one of the tenants it concerns (a job may concern
+ * several); grants need no listing here, as the scope already holds the tenants granted to the
+ * principal. A change that names none is for 'all' only.
  */
-export function inScope(scope: TenantScope, tenants: readonly string[]): boolean {
-  if (scope === 'all') return true;
-  const concerned = tenants[0];
-  return concerned !== undefined && scope.has(concerned);
-}
+export const inScope = (scope: TenantScope, tenants: readonly string[]): boolean => scope === 'all' || tenants.some((tenant) => scope.has(tenant));
 
 export interface ScopeChange {
   readonly added: readonly string[];

@@ -9,7 +9,7 @@ export type Database = BetterSqlite3.Database;
 export interface ReadModelChange {
   /** Named after the read model, e.g. 'tenant.changed'. */
   readonly name: string;
-  /** Tenant rooms that may see it; admins see all. */
+  /** The tenants it concerns: a dashboard hears it when its scope holds one of them; admins hear all. */
   readonly tenants: readonly string[];
   readonly payload: unknown;
 }

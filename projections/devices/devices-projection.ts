@@ -11,7 +11,6 @@ import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { idOf } from '../../domain/stream-name.js';
 import { decodeStoredEvent } from '../decode-stored-event.js';
 import type { Database, Projection, ReadModelChange } from '../projection.js';
-import { tenantAudience } from '../tenants/index.js';
 import { loadDeviceRecord, saveDeviceRecord, viewOf } from './device-record.js';
 import type { DeviceRecord } from './device-record.js';
 import { createDeviceTables, dropDeviceTables } from './device-tables.js';
@@ -115,11 +114,11 @@ function codecOf(event: RecordedEvent): t.Decoder<unknown, DeviceEvent> {
 function save(db: Database, before: DeviceRecord | undefined, device: DeviceRecord): readonly ReadModelChange[] {
   saveDeviceRecord(db, device, before);
   const view = viewOf(device);
-  const changed: ReadModelChange = { name: deviceChanged, tenants: view.tenant === null ? [] : tenantAudience(db, view.tenant), payload: view };
+  const changed: ReadModelChange = { name: deviceChanged, tenants: view.tenant === null ? [] : [view.tenant], payload: view };
   const left = before === undefined ? null : viewOf(before).tenant;
   if (left === null || left === view.tenant) return [changed];
   const removed: DeviceRemoved = { mac: device.mac, tenant: left, removed: true };
-  return [{ name: deviceChanged, tenants: tenantAudience(db, left), payload: removed }, changed];
+  return [{ name: deviceChanged, tenants: [left], payload: removed }, changed];
 }
 
 function corrupt(event: RecordedEvent, why: string): never {

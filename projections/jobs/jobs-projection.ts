@@ -1,10 +1,9 @@
 // The job read model: one row per update or backup job (streams updatejob-<uuid>,
 // backupjob-<uuid>) with its counts per device status, and one row per device it touched. Each
-// event publishes `job.progress` {job, devices?}: a lifecycle change to the rooms of every tenant
-// of the job; a batch of devices to the rooms of each device's tenant (the job with them).
+// event publishes `job.progress` {job, devices?}: a lifecycle change concerning every tenant of
+// the job; a batch of devices, one change per tenant of those devices (the job with them).
 import { idOf } from '../../domain/stream-name.js';
-import type { Database, Projection, ReadModelChange } from '../projection.js';
-import { tenantAudience } from '../tenants/index.js';
+import type { Projection, ReadModelChange } from '../projection.js';
 import { foldJobEvent } from './job-fold.js';
 import { loadJob, loadJobDevice, saveJob, saveJobDevice } from './job-rows.js';
 import { createJobTables, dropJobTables } from './job-tables.js';
@@ -30,8 +29,8 @@ export const jobsProjection: Projection = {
     // An update keeps the job's seq (the position it was created at).
     saveJob(db, job, event.position, event.position);
     for (const device of devices) saveJobDevice(db, id, device);
-    if (devices.length === 0) return [{ name: jobProgress, tenants: audienceOf(db, job.tenants), payload: { job } }];
-    return [...groupByTenant(devices)].map(([tenant, ofTenant]): ReadModelChange => ({ name: jobProgress, tenants: audienceOf(db, [tenant]), payload: { job, devices: ofTenant } }));
+    if (devices.length === 0) return [{ name: jobProgress, tenants: job.tenants, payload: { job } }];
+    return [...groupByTenant(devices)].map(([tenant, ofTenant]): ReadModelChange => ({ name: jobProgress, tenants: [tenant], payload: { job, devices: ofTenant } }));
   },
 };
 
@@ -43,8 +42,4 @@ function groupByTenant(devices: readonly JobDeviceView[]): Map<string, JobDevice
     groups.set(device.tenant, group);
   }
   return groups;
-}
-
-function audienceOf(db: Database, tenants: readonly string[]): string[] {
-  return [...new Set(tenants.flatMap((id) => tenantAudience(db, id)))];
 }

@@ -8,7 +8,6 @@ import { ProtocolAppEvent } from '../../domain/protocol-app/events.js';
 import { idOf } from '../../domain/stream-name.js';
 import { decodeStoredEvent } from '../decode-stored-event.js';
 import type { Database, Projection } from '../projection.js';
-import { tenantAudience } from '../tenants/index.js';
 import { getAssignment, getProtocolApp } from './protocol-app-queries.js';
 
 export const protocolAppChanged = 'protocol-app.changed';
@@ -72,13 +71,13 @@ export const protocolAppsProjection: Projection = {
       case 'ProtocolAppAssigned': {
         const { device, tenantId } = appEvent.data;
         db.prepare('INSERT INTO protocol_app_assignments (app_id, device, tenant_id, assigned_at) VALUES (?, ?, ?, ?)').run(appId, device, tenantId, at);
-        return [{ name: protocolAppChanged, tenants: tenantAudience(db, tenantId), payload: getAssignment(db, appId, device) }];
+        return [{ name: protocolAppChanged, tenants: [tenantId], payload: getAssignment(db, appId, device) }];
       }
       case 'ProtocolAppUnassigned': {
         const { device } = appEvent.data;
         const assignment = getAssignment(db, appId, device) ?? corrupt(event, `unassigns application ${appId} from ${device}, where it is not assigned`);
         db.prepare('DELETE FROM protocol_app_assignments WHERE app_id = ? AND device = ?').run(appId, device);
-        return [{ name: protocolAppChanged, tenants: tenantAudience(db, assignment.tenantId), payload: { appId, device, unassigned: true } }];
+        return [{ name: protocolAppChanged, tenants: [assignment.tenantId], payload: { appId, device, unassigned: true } }];
       }
     }
   },

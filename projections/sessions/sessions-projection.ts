@@ -9,7 +9,6 @@ import { idOf } from '../../domain/stream-name.js';
 import { TunnelEvent } from '../../domain/tunnel/events.js';
 import { decodeStoredEvent } from '../decode-stored-event.js';
 import type { Database, Projection, ReadModelChange } from '../projection.js';
-import { tenantAudience } from '../tenants/index.js';
 import { forwardEntryAfter } from './forward-session-entry.js';
 import { nextEntry, openedEntry } from './session-entry.js';
 import type { SessionEntry } from './session-entry.js';
@@ -55,7 +54,7 @@ function codecOf(event: RecordedEvent): t.Decoder<unknown, TunnelEvent> {
 
 function save(db: Database, entry: SessionEntry, stamp: { readonly updatedAt: string; readonly position: number }): readonly ReadModelChange[] {
   saveSessionEntry(db, entry, stamp);
-  return [{ name: sessionChanged, tenants: tenantAudience(db, entry.view.tenantId), payload: entry.view }];
+  return [{ name: sessionChanged, tenants: [entry.view.tenantId], payload: entry.view }];
 }
 
 function corrupt(event: RecordedEvent, why: string): never {

@@ -1,5 +1,4 @@
 // Pure reads on the tenant read model, for the query API and the dashboards.
-import { preparedOnce } from '../prepared-once.js';
 import type { Database } from '../projection.js';
 import type { TenantView } from './tenant-view.js';
 
@@ -65,13 +64,4 @@ export function visibleTenantIds(db: Database, tenantId: string): string[] {
     .pluck()
     .all(tenantId);
   return [tenantId, ...granted];
-}
-
-const audienceOf = preparedOnce((db) =>
-  db.prepare<[string], string>('SELECT tenant_id FROM tenant_grants WHERE granted_tenant_id = ? ORDER BY tenant_id').pluck(),
-);
-
-/** The rooms that may see a tenant: itself and every tenant granted access to it. */
-export function tenantAudience(db: Database, tenantId: string): string[] {
-  return [tenantId, ...audienceOf(db).all(tenantId)];
 }

@@ -1,5 +1,5 @@
 // The tenant read model: one row per tenant and its grants, no password hash.
-// Each change goes to the tenant's room and to every tenant granted access to it.
+// Each change names the tenant; dashboards of tenants granted access to it hear it by their scope.
 import type * as t from 'io-ts';
 import { TetherError } from '../../domain/errors.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
@@ -7,15 +7,16 @@ import { idOf } from '../../domain/stream-name.js';
 import { TenantEvent } from '../../domain/tenant/events.js';
 import { decodeStoredEvent } from '../decode-stored-event.js';
 import type { Database, Projection, ReadModelChange } from '../projection.js';
-import { getTenant, tenantAudience } from './tenant-queries.js';
+import { getTenant } from './tenant-queries.js';
 import { createTenantTables, dropTenantTables } from './tenant-tables.js';
 
 export const tenantChanged = 'tenant.changed';
 
 export const tenantsProjection: Projection = {
   name: 'tenants',
-  // 2: passwordDeployment.
-  version: 2,
+  // 2: passwordDeployment. 3: changes name only the tenants they concern, so the change log,
+  // which held their audiences, starts again from this rebuild.
+  version: 3,
   filter: { streamPrefixes: ['tenant-'] },
   migrate: createTenantTables,
   drop: dropTenantTables,
@@ -77,7 +78,7 @@ function touch(db: Database, event: RecordedEvent, tenantId: string): void {
 }
 
 function changeOf(db: Database, tenantId: string): ReadModelChange {
-  return { name: tenantChanged, tenants: tenantAudience(db, tenantId), payload: getTenant(db, tenantId) };
+  return { name: tenantChanged, tenants: [tenantId], payload: getTenant(db, tenantId) };
 }
 
 function corrupt(event: RecordedEvent, why: string): never {
