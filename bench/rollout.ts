@@ -5,7 +5,8 @@
 // events (must be exactly 20) and as the devices saw it. Two jobs on the same agents: first they keep their connection after
 // installing (what the job machinery costs), then they close and reconnect at once with the new
 // version in their hello, as the real agent does (adding a disconnect and a hello per device).
-// N: TETHER_BENCH_ROLLOUT_DEVICES (5,000).
+// N: TETHER_BENCH_ROLLOUT_DEVICES (5,000). TETHER_BENCH_HUB_PROFILE=DIR: a CPU profile of the hub (this
+// process) during each rollout, in DIR/rollout-<stay|at-once>.cpuprofile.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import type { RecordedEvent } from '../domain/ports/event-store.js';
 import { startNode, stopChild, withChildren } from './child-processes.js';
 import type { Child } from './child-processes.js';
 import { figure, note } from './figures.js';
+import { profiled } from './in-process-profile.js';
 import type { AfterInstall, RolloutSwarmCommand, RolloutSwarmInstalls, RolloutSwarmReport } from './rollout-protocol.js';
 
 const installMs = 5;
@@ -138,10 +140,15 @@ async function rollOut(context: RolloutContext, version: string, behaviour: Afte
   const completed = completions(hub);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const job = await call(hub, 'POST', '/api/v1/update-jobs', { name: `bench ${version}`, tenants: [tenant], categories: [], target: { kind: 'firmware', version } }, token);
-  await completed.next;
+  const readModelsBefore = hub.readModels.stats();
+  const job = await profiled(`rollout-${behaviour}`, async () => {
+    const created = await call(hub, 'POST', '/api/v1/update-jobs', { name: `bench ${version}`, tenants: [tenant], categories: [], target: { kind: 'firmware', version } }, token);
+    await completed.next;
+    return created;
+  });
   const elapsed = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  const readModelsAfter = hub.readModels.stats();
   await completed.close();
 
   const events = await jobEvents(hub, `updatejob-${String(job.id)}`);
@@ -164,6 +171,9 @@ async function rollOut(context: RolloutContext, version: string, behaviour: Afte
   figure('  ratio to the ideal', elapsed / ideal, '×', { op: '<=', value: 3 });
   figure('  hub CPU per device (this process: user + system)', (cpu.user + cpu.system) / devices, 'µs');
   figure('  devices updated (recorded successes)', succeeded, 'devices', { op: '>=', value: devices });
+  const applied = readModelsAfter.applied - readModelsBefore.applied;
+  const commits = readModelsAfter.batches - readModelsBefore.batches;
+  figure('  events applied to the read models', applied, `(${(applied / Math.max(1, commits)).toFixed(1)} per commit)`);
   const appends = new Set(events.map((event) => event.metadata.correlationId)).size;
   figure('  appends to the job stream', appends, `(${(devices / appends).toFixed(1)} devices each)`);
   const recorded = maxInFlight(events);
