@@ -7,7 +7,8 @@ import type { BackupSpec } from '../backup-job/backup-spec.js';
 import type { UpdateSpec } from '../update-job/update-spec.js';
 import type { BackupJobCreated, JobEvent, UpdateJobCreated } from './job-events.js';
 import type { ErrorThreshold } from './job-progress.js';
-import { dispatchAll, initialProgress, retried, settleAll } from './job-progress.js';
+import { progressAfterDispatch, progressAfterSettle } from './job-folds.js';
+import { initialProgress, retried } from './job-progress.js';
 import type { JobProgress } from './job-progress.js';
 
 export interface JobContext {
@@ -53,20 +54,20 @@ export function createJobMachine(id: string) {
     types: { context: {} as JobContext, events: {} as JobEvent },
     guards: {
       runDispatchable: ({ context, event }) =>
-        event.type === 'JobDevicesDispatched' && dispatchAll(context.progress, event.data.devices, event.data.deadline, context.concurrency) !== undefined,
+        event.type === 'JobDevicesDispatched' && progressAfterDispatch(context.progress, event, context.concurrency) !== undefined,
       // A completed job takes only what a hello asks for.
       helloDispatchable: ({ context, event }) =>
         event.type === 'JobDevicesDispatched' &&
         event.data.devices.every((device) => device.trigger === 'hello') &&
-        dispatchAll(context.progress, event.data.devices, event.data.deadline, context.concurrency) !== undefined,
-      settles: ({ context, event }) => event.type === 'JobDevicesSettled' && settleAll(context.progress, event.data.devices) !== undefined,
+        progressAfterDispatch(context.progress, event, context.concurrency) !== undefined,
+      settles: ({ context, event }) => event.type === 'JobDevicesSettled' && progressAfterSettle(context.progress, event) !== undefined,
       noneInFlight: ({ context }) => context.progress.counts.inFlight === 0,
       someFailed: ({ context }) => context.progress.counts.failed > 0,
     },
     actions: {
       dispatch: assign(({ context, event }) =>
         event.type === 'JobDevicesDispatched'
-          ? { progress: dispatchAll(context.progress, event.data.devices, event.data.deadline, context.concurrency) ?? context.progress }
+          ? { progress: progressAfterDispatch(context.progress, event, context.concurrency) ?? context.progress }
           : {},
       ),
       retry: assign(({ context }) => ({ progress: retried(context.progress) })),
@@ -80,7 +81,9 @@ export function createJobMachine(id: string) {
     on: {
       JobDevicesSettled: {
         guard: 'settles',
-        actions: assign(({ context, event }) => ({ progress: settleAll(context.progress, event.data.devices) ?? context.progress })),
+        actions: assign(({ context, event }) =>
+          event.type === 'JobDevicesSettled' ? { progress: progressAfterSettle(context.progress, event) ?? context.progress } : {},
+        ),
       },
     },
     states: {
