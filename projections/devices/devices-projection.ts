@@ -11,11 +11,17 @@ import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { idOf } from '../../domain/stream-name.js';
 import { decodeStoredEvent } from '../decode-stored-event.js';
 import type { Database, Projection, ReadModelChange } from '../projection.js';
-import { loadDeviceRecord, saveDeviceRecord, viewOf } from './device-record.js';
+import { hasDeviceRecord, loadDeviceRecord, saveDeviceRecord, viewOf } from './device-record.js';
 import type { DeviceRecord } from './device-record.js';
 import { createDeviceTables, dropDeviceTables } from './device-tables.js';
 
 export const deviceChanged = 'device.changed';
+
+const rowlessTypes = ['DeviceConnectionRefused', 'DevicePasswordDelivered', 'TenantPasswordDeployed', 'ProvisioningRefused'] as const;
+type RowlessEvent = Extract<DeviceEvent, { type: (typeof rowlessTypes)[number] }>;
+const rowless: ReadonlySet<string> = new Set(rowlessTypes);
+/** Facts the list does not show; one comes with every hello (the tenant password's deployment). */
+const isRowless = (event: DeviceEvent): event is RowlessEvent => rowless.has(event.type);
 
 /** What the audience of the tenant a device was listed in hears when it leaves that list. */
 export interface DeviceRemoved {
@@ -37,7 +43,7 @@ export const devicesProjection: Projection = {
     const stamp = { updatedAt: event.metadata.at, position: event.position };
     if (deviceEvent.type === 'DeviceRegistered') {
       if (deviceEvent.data.mac !== mac) corrupt(event, `names device ${deviceEvent.data.mac}`);
-      if (loadDeviceRecord(db, mac) !== undefined) corrupt(event, `registers device ${mac} again`);
+      if (hasDeviceRecord(db, mac)) corrupt(event, `registers device ${mac} again`);
       const { model, firmware, apps, categories } = deviceEvent.data;
       const registered: DeviceRecord = {
         mac,
@@ -57,7 +63,13 @@ export const devicesProjection: Projection = {
       };
       return save(db, undefined, registered);
     }
-    const device = loadDeviceRecord(db, mac) ?? corrupt(event, `concerns device ${mac}, which was never registered`);
+    const unknown = (): never => corrupt(event, `concerns device ${mac}, which was never registered`);
+    // Only whether the device is known is read: its row stays as it is.
+    if (isRowless(deviceEvent)) {
+      if (!hasDeviceRecord(db, mac)) unknown();
+      return [];
+    }
+    const device = loadDeviceRecord(db, mac) ?? unknown();
     switch (deviceEvent.type) {
       case 'DeviceConnected': {
         // Extra fields (e.g. the node that holds the connection) are not part of the list.
@@ -94,11 +106,6 @@ export const devicesProjection: Projection = {
         return save(db, device, { ...device, tenantId: deviceEvent.data.tenantId, authenticated: device.online, ...stamp });
       case 'DeviceUnassigned':
         return save(db, device, { ...device, tenantId: null, authenticated: false, ...stamp });
-      case 'DeviceConnectionRefused':
-      case 'DevicePasswordDelivered':
-      case 'TenantPasswordDeployed':
-      case 'ProvisioningRefused':
-        return [];
     }
   },
 };
