@@ -1,5 +1,4 @@
 // One device row as the projection keeps it, with the fields the public view leaves out.
-import type BetterSqlite3 from 'better-sqlite3';
 import type { InstalledApp } from '../../domain/device/inventory.js';
 import { preparedOnce } from '../prepared-once.js';
 import type { Database } from '../projection.js';
@@ -92,16 +91,6 @@ export function viewOf(record: DeviceRecord): DeviceView {
   };
 }
 
-const rowColumns = `tenant_id = :tenantId, online = :online, authenticated = :authenticated, connection_id = :connectionId,
-  ip = :ip, last_seen = :lastSeen, connected_since = :connectedSince, model = :model, firmware = :firmware, apps = :apps,
-  categories = :categories, updated_at = :updatedAt, position = :position`;
-
-// SQLite rewrites an index entry whenever its column is assigned, even to the value it holds:
-// a connection or its end keeps the listed tenant, so the update leaves that column (and its
-// index) alone. Pages written are what a read-model commit costs.
-const updateSql = (state: boolean, listed: boolean): string =>
-  `UPDATE devices SET ${rowColumns}${state ? ', state = :state' : ''}${listed ? ', listed_tenant_id = :listedTenantId' : ''} WHERE mac = :mac`;
-
 const statementsOf = preparedOnce((db) => ({
   select: db.prepare<[string], DeviceRow>(`${selectDeviceRow} WHERE d.mac = ?`),
   exists: db.prepare<[string], number>('SELECT 1 FROM devices WHERE mac = ?').pluck(),
@@ -111,18 +100,17 @@ const statementsOf = preparedOnce((db) => ({
      VALUES (:mac, :tenantId, :listedTenantId, :state, :online, :authenticated, :connectionId, :ip, :lastSeen,
        :connectedSince, :model, :firmware, :apps, :categories, :registeredAt, :updatedAt, :position)`,
   ),
-  updateKeepingIndexed: db.prepare(updateSql(false, false)),
-  updateState: db.prepare(updateSql(true, false)),
-  updateListed: db.prepare(updateSql(false, true)),
-  updateBoth: db.prepare(updateSql(true, true)),
+  // An update, not an upsert: the row is known to exist, and the insert an upsert tries first costs a search.
+  update: db.prepare(
+    `UPDATE devices SET tenant_id = :tenantId, listed_tenant_id = :listedTenantId, state = :state, online = :online,
+       authenticated = :authenticated, connection_id = :connectionId, ip = :ip, last_seen = :lastSeen,
+       connected_since = :connectedSince, model = :model, firmware = :firmware, apps = :apps, categories = :categories,
+       updated_at = :updatedAt, position = :position
+     WHERE mac = :mac`,
+  ),
   deleteCategories: db.prepare<[string]>('DELETE FROM device_categories WHERE mac = ?'),
   insertCategory: db.prepare<[string, string]>('INSERT OR IGNORE INTO device_categories (mac, category) VALUES (?, ?)'),
 }));
-
-function updateOf(statements: ReturnType<typeof statementsOf>, state: boolean, listed: boolean): BetterSqlite3.Statement {
-  if (state) return listed ? statements.updateBoth : statements.updateState;
-  return listed ? statements.updateListed : statements.updateKeepingIndexed;
-}
 
 export function loadDeviceRecord(db: Database, mac: string): DeviceRecord | undefined {
   const row = statementsOf(db).select.get(mac);
@@ -134,13 +122,11 @@ export const hasDeviceRecord = (db: Database, mac: string): boolean => statement
 
 const sameCategories = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((category, i) => category === b[i]);
 
-/** `before`: the record as stored, if any; rows and columns it shares with `record` are left as they are. */
+/** `before`: the record as stored, if any; rows it shares with `record` are left as they are. */
 export function saveDeviceRecord(db: Database, record: DeviceRecord, before?: DeviceRecord): void {
   const view = viewOf(record);
   const statements = statementsOf(db);
-  const was = before === undefined ? undefined : viewOf(before);
-  const write = was === undefined ? statements.insert : updateOf(statements, was.state !== view.state, was.tenant !== view.tenant);
-  write.run({
+  (before === undefined ? statements.insert : statements.update).run({
     mac: record.mac,
     tenantId: record.tenantId,
     listedTenantId: view.tenant,

@@ -2,6 +2,9 @@ import type { Database } from '../projection.js';
 
 // `tenant_id` is the assignment the device keeps; `listed_tenant_id` is the tenant the list
 // shows (null while unassigned or unauthenticated), the one that scopes who may see it.
+// Keyed by MAC alone (WITHOUT ROWID): every read and write finds a device by its MAC, and the
+// list walks them in MAC order. No index on the state or listed tenant: the list's optional
+// filters cannot use one, and each connection and its end would rewrite its entries.
 export function createDeviceTables(db: Database): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS devices (
@@ -22,14 +25,12 @@ export function createDeviceTables(db: Database): void {
       registered_at TEXT NOT NULL,
       updated_at TEXT NOT NULL,
       position INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS devices_by_listed_tenant ON devices (listed_tenant_id, mac);
-    CREATE INDEX IF NOT EXISTS devices_by_state ON devices (state, mac);
+    ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS device_categories (
       mac TEXT NOT NULL,
       category TEXT NOT NULL,
       PRIMARY KEY (mac, category)
-    );
+    ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS device_categories_by_category ON device_categories (category, mac);
   `);
 }

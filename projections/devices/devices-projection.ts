@@ -32,7 +32,7 @@ export interface DeviceRemoved {
 
 export const devicesProjection: Projection = {
   name: 'devices',
-  version: 1,
+  version: 2,
   filter: { streamPrefixes: ['device-'] },
   migrate: createDeviceTables,
   drop: dropDeviceTables,
