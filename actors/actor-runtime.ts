@@ -57,7 +57,8 @@ export class ActorRuntime {
   private readonly logger: RuntimeLogger | undefined;
   private readonly residents: ResidentActors<Incarnation>;
   private readonly liveMachines = new Map<string, AnyStateMachine>();
-  private readonly aggregatesByCategory = new Map<string, AnyAggregate>();
+  /** The aggregates met so far, by their machine's id: a resident's snapshot names only its machine. */
+  private readonly aggregatesByMachine = new Map<string, AnyAggregate>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly timers = new Map<string, TimerHandle[]>();
   private stopped = false;
@@ -272,12 +273,8 @@ export class ActorRuntime {
 
   private mustStay(resident: Resident<Incarnation>): boolean {
     const snapshot = resident.state.snapshot;
-    const aggregate = this.aggregateOf(snapshot.machine.id);
+    const aggregate = this.aggregatesByMachine.get(snapshot.machine.id);
     return aggregate?.keepResident?.(snapshot) ?? false;
-  }
-
-  private aggregateOf(machineId: string): AnyAggregate | undefined {
-    return [...this.aggregatesByCategory.values()].find((a) => a.machine.id === machineId);
   }
 
   /** Brings the resident actor up to the stream's last event (or activates it). */
@@ -285,14 +282,17 @@ export class ActorRuntime {
     aggregate: Aggregate<M, C>,
     stream: string,
   ): Promise<Resident<Incarnation>> {
-    this.aggregatesByCategory.set(aggregate.category, aggregate);
+    this.aggregatesByMachine.set(aggregate.machine.id, aggregate);
     const resident: Resident<Incarnation> = this.residents.get(stream) ?? {
       revision: -1,
       lastHash: genesisHash,
       lastUsed: 0,
       state: { snapshot: initialState(aggregate.machine) },
     };
-    for await (const page of this.pages(stream, resident.revision + 1)) {
+    // Read page by page without the generator pages() is: an actor is most often up to date, and
+    // this runs before every command and load.
+    for (let from = resident.revision + 1; ; from += pageSize) {
+      const page = await this.page(stream, from);
       const last = page.at(-1);
       if (!last) break;
       const snapshot = evolve(aggregate, resident.state.snapshot as SnapshotFrom<M>, page);
@@ -303,24 +303,27 @@ export class ActorRuntime {
       resident.state.snapshot = snapshot;
       resident.revision = last.revision;
       resident.lastHash = last.metadata.hash;
+      if (page.length < pageSize) break;
     }
     this.residents.put(stream, resident);
     return resident;
   }
 
   private async *pages(stream: string, fromRevision: number): AsyncGenerator<RecordedEvent[]> {
-    let next = fromRevision;
-    for (;;) {
-      let page: RecordedEvent[];
-      try {
-        page = await this.store.readStream(stream, { fromRevision: next, maxCount: pageSize });
-      } catch (error) {
-        if (error instanceof StreamNotFound) return;
-        throw error;
-      }
+    for (let next = fromRevision; ; next += pageSize) {
+      const page = await this.page(stream, next);
       if (page.length > 0) yield page;
       if (page.length < pageSize) return;
-      next += page.length;
+    }
+  }
+
+  /** Up to a page of the stream's events from `fromRevision`; none when the stream does not exist. */
+  private async page(stream: string, fromRevision: number): Promise<RecordedEvent[]> {
+    try {
+      return await this.store.readStream(stream, { fromRevision, maxCount: pageSize });
+    } catch (error) {
+      if (error instanceof StreamNotFound) return [];
+      throw error;
     }
   }
 
