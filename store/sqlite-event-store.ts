@@ -18,9 +18,10 @@ import { assertStreamName } from '../domain/stream-name.js';
 import { assertValidAppend } from './event-validation.js';
 import { AppendNotifier } from './sqlite-append-notifier.js';
 import { GroupCommit } from './sqlite-group-commit.js';
+import { LatestCommit } from './sqlite-latest-commit.js';
 import { toRecordedEvent } from './sqlite-rows.js';
 import type { EventRow, Fsync, SqliteStatements } from './sqlite-schema.js';
-import { openDatabase, preparePageStatement, prepareStatements } from './sqlite-schema.js';
+import { openDatabase, preparePage, prepareStatements } from './sqlite-schema.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
 
 export interface SqliteEventStoreOptions {
@@ -47,13 +48,18 @@ export class SqliteEventStore implements EventStore {
   private readonly statements: SqliteStatements;
   private readonly notifier: AppendNotifier;
   private readonly commits: GroupCommit;
+  private readonly latest: LatestCommit;
   private readonly subscriptions = new Set<SqliteSubscription>();
   private closed = false;
 
   private constructor(private readonly db: Database.Database, pollIntervalMs: number) {
     this.statements = prepareStatements(db);
     this.notifier = new AppendNotifier(() => this.readHead(), pollIntervalMs);
-    this.commits = new GroupCommit(db, this.statements, (position) => this.notifier.advanced(position));
+    this.latest = new LatestCommit(() => this.statements.dataVersion.get() ?? -1);
+    this.commits = new GroupCommit(db, this.statements, (rows, dataVersion) => {
+      this.latest.committed(rows, dataVersion);
+      this.notifier.advanced(rows.at(-1)?.position ?? -1);
+    });
   }
 
   static open(options: SqliteEventStoreOptions): SqliteEventStore {
@@ -113,16 +119,14 @@ export class SqliteEventStore implements EventStore {
     const cursor = from === undefined || from === 'start' ? 0 : from === 'end' ? this.readHead() : from;
     const prefixes = options.filter?.streamPrefixes ?? [];
     const types = options.filter?.eventTypes ?? [];
-    const page = preparePageStatement(this.db, prefixes.length, types.length);
-    const params = [...prefixes.flatMap((prefix) => [prefix.length, prefix]), ...types];
     const subscription = new SqliteSubscription(
       {
         notifier: this.notifier,
         head: () => this.readHead(),
+        latest: (after, upTo) => this.latest.between(after, upTo),
         onClose: (closed) => this.subscriptions.delete(closed),
       },
-      page,
-      params,
+      preparePage(this.db, prefixes, types),
       cursor,
     );
     this.subscriptions.add(subscription);

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import { isTetherError, TetherError } from '../domain/errors.js';
 import type { AppendResult, ExpectedRevision } from '../domain/ports/event-store.js';
 import { WrongExpectedVersion } from '../domain/ports/event-store.js';
-import type { SqliteStatements, StreamTip } from './sqlite-schema.js';
+import type { EventRow, SqliteStatements, StreamTip } from './sqlite-schema.js';
 
 /** An event already checked and serialised, so the transaction only binds strings. */
 export interface SerialisedEvent {
@@ -21,6 +21,13 @@ export interface PendingAppend {
   reject(error: unknown): void;
 }
 
+/** The appends one transaction writes, and what it wrote (kept only if it commits). */
+interface Batch {
+  readonly appends: readonly PendingAppend[];
+  readonly rows: EventRow[];
+  dataVersion: number;
+}
+
 type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: TetherError };
 
 const noTip: StreamTip = { revision: -1, position: -1 };
@@ -28,7 +35,7 @@ const noTip: StreamTip = { revision: -1, position: -1 };
 export class GroupCommit {
   private queue: PendingAppend[] = [];
   private scheduled: NodeJS.Immediate | undefined;
-  private readonly writeBatch: (batch: readonly PendingAppend[]) => Outcome[];
+  private readonly writeBatch: (batch: Batch) => Outcome[];
   transactions = 0;
   appends = 0;
   events = 0;
@@ -36,10 +43,13 @@ export class GroupCommit {
   constructor(
     db: Database.Database,
     private readonly statements: SqliteStatements,
-    /** Called after a commit that wrote events, with the newest position. */
-    private readonly onCommit: (position: number) => void,
+    /**
+     * Called after a commit that wrote events, with the rows it wrote in position order and the
+     * file's data version as the transaction saw it (see SqliteStatements.dataVersion).
+     */
+    private readonly onCommit: (rows: readonly EventRow[], dataVersion: number) => void,
   ) {
-    const transaction = db.transaction((batch: readonly PendingAppend[]) => this.write(batch));
+    const transaction = db.transaction((batch: Batch) => this.write(batch));
     this.writeBatch = (batch) => transaction.immediate(batch);
   }
 
@@ -57,8 +67,9 @@ export class GroupCommit {
     this.queue = [];
     if (batch.length === 0) return;
     let outcomes: Outcome[];
+    const written: Batch = { appends: batch, rows: [], dataVersion: -1 };
     try {
-      outcomes = this.writeBatch(batch);
+      outcomes = this.writeBatch(written);
     } catch (error) {
       const failure = isTetherError(error)
         ? error
@@ -67,26 +78,26 @@ export class GroupCommit {
       return;
     }
     this.transactions++;
-    let newest = -1;
     outcomes.forEach((outcome, i) => {
       const append = batch[i];
       if (append === undefined) return;
       if (outcome.ok) {
         this.appends++;
         this.events += append.events.length;
-        if (append.events.length > 0) newest = Math.max(newest, outcome.result.position);
         append.resolve(outcome.result);
       } else {
         append.reject(outcome.error);
       }
     });
-    if (newest >= 0) this.onCommit(newest);
+    if (written.rows.length > 0) this.onCommit(written.rows, written.dataVersion);
   }
 
   /** Runs inside the transaction; each check sees the appends before it in the same batch. */
-  private write(batch: readonly PendingAppend[]): Outcome[] {
+  private write(batch: Batch): Outcome[] {
+    const { appends, rows } = batch;
+    batch.dataVersion = this.statements.dataVersion.get() ?? -1;
     const tips = new Map<string, StreamTip>();
-    return batch.map((append): Outcome => {
+    return appends.map((append): Outcome => {
       const tip = tips.get(append.stream) ?? this.statements.streamTip.get(append.stream) ?? noTip;
       const error = checkExpected(append, tip);
       if (error !== undefined) return { ok: false, error };
@@ -94,6 +105,7 @@ export class GroupCommit {
       for (const event of append.events) {
         revision++;
         position = Number(this.statements.insert.run(append.stream, revision, event.type, event.data, event.metadata).lastInsertRowid);
+        rows.push({ position, stream: append.stream, revision, type: event.type, data: event.data, metadata: event.metadata });
       }
       const next = { revision, position };
       tips.set(append.stream, next);

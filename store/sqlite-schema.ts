@@ -27,6 +27,8 @@ export interface SqliteStatements {
   readonly readForwards: Database.Statement<[string, number, number], EventRow>;
   readonly readBackwards: Database.Statement<[string, number, number], EventRow>;
   readonly readAll: Database.Statement<[number, number], EventRow>;
+  /** Changes whenever another connection commits to the file (not on this connection's commits). */
+  readonly dataVersion: Database.Statement<[], number>;
 }
 
 const columns = 'position, stream, revision, type, data, metadata';
@@ -77,24 +79,32 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     readAll: db.prepare<[number, number], EventRow>(
       `SELECT ${columns} FROM events WHERE position >= ? ORDER BY position LIMIT ?`,
     ),
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 }
 
-/**
- * A page of the global log after `cursor` up to `head` (inclusive), narrowed by a filter.
- * Parameters: cursor, head, then per prefix (length, prefix), then the event types, then the limit.
- */
-export function preparePageStatement(
-  db: Database.Database,
-  prefixCount: number,
-  typeCount: number,
-): Database.Statement<unknown[], EventRow> {
+/** The events of the global log a subscription's filter lets through. */
+export interface PageQuery {
+  /** Up to `limit` events after `cursor` up to `head` (inclusive), in position order. */
+  read(cursor: number, head: number, limit: number): EventRow[];
+  /** Whether the filter lets this event through: the same rule as read(), for rows already at hand. */
+  matches(row: EventRow): boolean;
+}
+
+export function preparePage(db: Database.Database, prefixes: readonly string[], types: readonly string[]): PageQuery {
   const conditions = ['position > ?', 'position <= ?'];
-  if (prefixCount > 0) {
-    conditions.push(`(${Array.from({ length: prefixCount }, () => 'substr(stream, 1, ?) = ?').join(' OR ')})`);
+  if (prefixes.length > 0) {
+    conditions.push(`(${prefixes.map(() => 'substr(stream, 1, ?) = ?').join(' OR ')})`);
   }
-  if (typeCount > 0) conditions.push(`type IN (${Array.from({ length: typeCount }, () => '?').join(', ')})`);
-  return db.prepare<unknown[], EventRow>(
+  if (types.length > 0) conditions.push(`type IN (${types.map(() => '?').join(', ')})`);
+  const statement = db.prepare<unknown[], EventRow>(
     `SELECT ${columns} FROM events WHERE ${conditions.join(' AND ')} ORDER BY position LIMIT ?`,
   );
+  const params = [...prefixes.flatMap((prefix) => [prefix.length, prefix]), ...types];
+  // Stream names and event types are ASCII (stream-name.ts), so startsWith counts as substr does.
+  return {
+    read: (cursor, head, limit) => statement.all(cursor, head, ...params, limit),
+    matches: (row) =>
+      (prefixes.length === 0 || prefixes.some((prefix) => row.stream.startsWith(prefix))) && (types.length === 0 || types.includes(row.type)),
+  };
 }

@@ -1,11 +1,10 @@
 // Catch-up then live over the global log. SQLite serialises commits and hands out positions
 // in commit order, so whatever a read sees is a gap-free prefix of the log: reading
 // `position > cursor` again and again delivers every event once, in order, whoever appends.
-import type Database from 'better-sqlite3';
 import type { AllSubscription, RecordedEvent } from '../domain/ports/event-store.js';
 import type { AppendNotifier } from './sqlite-append-notifier.js';
 import { toRecordedEvent } from './sqlite-rows.js';
-import type { EventRow } from './sqlite-schema.js';
+import type { EventRow, PageQuery } from './sqlite-schema.js';
 
 /** Rows per read; pages are read only when the consumer asks, so a slow one holds one page. */
 const pageSize = 128;
@@ -14,6 +13,8 @@ export interface SubscriptionSource {
   readonly notifier: AppendNotifier;
   /** Position of the newest event, -1 when empty. */
   head(): number;
+  /** The rows after `after` up to `upTo` if this process just wrote exactly those, else undefined. */
+  latest(after: number, upTo: number): readonly EventRow[] | undefined;
   onClose(subscription: SqliteSubscription): void;
 }
 
@@ -27,8 +28,7 @@ export class SqliteSubscription implements AllSubscription {
 
   constructor(
     private readonly source: SubscriptionSource,
-    private readonly page: Database.Statement<unknown[], EventRow>,
-    private readonly filterParams: readonly unknown[],
+    private readonly page: PageQuery,
     /** Every event up to here has been read from the log (delivered or filtered out). */
     private cursor: number,
   ) {}
@@ -71,13 +71,25 @@ export class SqliteSubscription implements AllSubscription {
   private readPage(): boolean {
     const head = this.source.head();
     if (head <= this.cursor) return false;
-    const rows = this.page.all(this.cursor, head, ...this.filterParams, pageSize);
+    const rows = this.latestRows(head) ?? this.page.read(this.cursor, head, pageSize);
     const last = rows[rows.length - 1];
     // A short page means every row up to `head` was read, even those the filter left out.
     this.cursor = rows.length < pageSize || last === undefined ? head : last.position;
     this.rows = rows;
     this.next = 0;
     return rows.length > 0;
+  }
+
+  /** The page from the commit this process just made, when that is what follows the cursor. */
+  private latestRows(head: number): EventRow[] | undefined {
+    const latest = this.source.latest(this.cursor, head);
+    if (latest === undefined) return undefined;
+    const rows: EventRow[] = [];
+    for (const row of latest) {
+      if (rows.length === pageSize) break;
+      if (this.page.matches(row)) rows.push(row);
+    }
+    return rows;
   }
 
   private appended(): Promise<void> {
