@@ -2,6 +2,7 @@
 // first and within a few seconds, an error reply for each invalid message and the door after
 // a few. What a hello means is the supervisor's business; this is the socket's.
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
 import type { DeviceLink } from '../../actors/device-link.js';
@@ -15,6 +16,7 @@ import { AgentJobMessage } from '../../domain/gateway/job-messages.js';
 import { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
 import { AgentStreamMessage } from '../../domain/gateway/stream-messages.js';
 import type { ClosingCause, HubMessage } from '../../domain/gateway/hub-messages.js';
+import { TurnCork } from '../../wire/turn-cork.js';
 
 export interface GatewayLogger {
   info(details: object, message: string): void;
@@ -91,13 +93,17 @@ export class GatewayConnection implements DeviceLink {
   private alive = true;
   private cause: DisconnectCause = 'closed';
   private helloTimer: NodeJS.Timeout | undefined;
+  private readonly frames: TurnCork;
   readonly closed: Promise<void>;
 
+  /** `transport`: the connection under the WebSocket, whose writes a burst of datagrams shares. */
   constructor(
     private readonly socket: WebSocket,
+    transport: Duplex,
     readonly ip: string,
     private readonly settings: ConnectionSettings,
   ) {
+    this.frames = new TurnCork(transport);
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('pong', () => {
       this.alive = true;
@@ -129,7 +135,9 @@ export class GatewayConnection implements DeviceLink {
   }
 
   sendFrame(frame: Uint8Array): void {
-    if (this.open && this.socket.bufferedAmount <= maxBufferedFrameBytes) this.socket.send(frame, { binary: true });
+    if (!this.open || this.socket.bufferedAmount > maxBufferedFrameBytes) return;
+    this.frames.hold();
+    this.socket.send(frame, { binary: true });
   }
 
   close(cause: ClosingCause): void {

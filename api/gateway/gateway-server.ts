@@ -81,7 +81,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new GatewayConnection(ws, ipOf(request), settings);
+      const connection = new GatewayConnection(ws, socket, ipOf(request), settings);
       connections.add(connection);
       void connection.closed.then(() => connections.delete(connection));
     });
