@@ -156,7 +156,7 @@ export class UdpLink extends LiveLink {
     const streamId = randomUUID();
     const context = { ...this.systemContext, ip: candidate.host };
     this.env
-      .record({ type: 'AttachClient', streamId, clientHost: candidate.host, clientPort: candidate.port }, context)
+      .record({ type: 'AttachClient', streamId, clientHost: candidate.host, clientPort: candidate.port, agentIP: this.env.control.ip }, context)
       .then((recorded) => {
         this.attaching = undefined;
         if (!recorded.events.some((event) => event.type === 'TunnelClientAttached') || this.closingCause !== undefined) {
