@@ -11,6 +11,8 @@ import type { DisconnectCause } from '../../domain/device/events.js';
 import type { Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import { AgentMessage } from '../../domain/gateway/agent-messages.js';
+import { decodeDatagramFrame } from '../../domain/gateway/data-frame.js';
+import type { DatagramFrame } from '../../domain/gateway/data-frame.js';
 import { decodeMessage, encodeMessage } from '../../domain/gateway/frame.js';
 import { AgentJobMessage } from '../../domain/gateway/job-messages.js';
 import { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
@@ -27,7 +29,8 @@ export interface GatewayLogger {
 /** Where the data plane's messages and datagrams of a device go (the tunnel supervisor). */
 export interface StreamSink {
   streamMessage(mac: Mac, message: AgentStreamMessage): void;
-  frame(mac: Mac, frame: Uint8Array): void;
+  /** A binary frame, decoded once here for every plane; a frame that is no datagram is dropped. */
+  datagram(mac: Mac, datagram: DatagramFrame): void;
 }
 
 /** Where a device's update, backup and restore results go (the job supervisors). */
@@ -167,7 +170,10 @@ export class GatewayConnection implements DeviceLink {
     this.alive = true;
     if (isBinary) {
       if (this.mac === undefined) this.reject(new TetherError('validation_failed', 'binary frames carry tunnel data: the first message must be hello', ['type']));
-      else this.settings.streams.frame(this.mac, bytesOf(data));
+      else {
+        const decoded = decodeDatagramFrame(bytesOf(data));
+        if (!isLeft(decoded)) this.settings.streams.datagram(this.mac, decoded.right);
+      }
       return;
     }
     const text = bytesOf(data).toString('utf8');
