@@ -192,7 +192,8 @@ export class UdpLink extends LiveLink {
   }
 
   private touch(): void {
-    this.lastActivity = this.env.clock.now().getTime();
+    // Only the idle timeout reads it: a link without one skips the clock on every datagram.
+    if (this.options.timeout !== undefined) this.lastActivity = this.env.clock.now().getTime();
   }
 
   private armIdle(): void {
