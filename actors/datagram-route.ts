@@ -3,7 +3,7 @@
 // they go on a connection the agent dials back to the relay, length-prefixed
 // (wire/datagram-stream.ts), so a relay's UDP traffic never crosses the hub.
 import { randomBytes } from 'node:crypto';
-import { encodeDatagramFrame } from '../domain/gateway/data-frame.js';
+import { datagramFramer } from '../domain/gateway/data-frame.js';
 import type { DeviceLink } from './device-link.js';
 
 export interface DatagramRoute {
@@ -21,10 +21,19 @@ export interface DatagramRoute {
 
 /** The hub's route: frames on the device's gateway connection. */
 export function gatewayDatagrams(control: DeviceLink): DatagramRoute {
+  const framers = new Map<string, (payload: Uint8Array) => Uint8Array>();
   return {
-    // A UDP stream on the hub is never dialled back: its token is there for the message's shape alone.
-    open: () => randomBytes(16).toString('base64url'),
-    send: (streamId, payload) => control.sendFrame(encodeDatagramFrame(streamId, payload)),
-    close: () => undefined,
+    open: (streamId) => {
+      framers.set(streamId, datagramFramer(streamId));
+      // A UDP stream on the hub is never dialled back: its token is there for the message's shape alone.
+      return randomBytes(16).toString('base64url');
+    },
+    send: (streamId, payload) => {
+      const frameOf = framers.get(streamId);
+      if (frameOf !== undefined) control.sendFrame(frameOf(payload));
+    },
+    close: (streamId) => {
+      framers.delete(streamId);
+    },
   };
 }

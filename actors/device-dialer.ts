@@ -5,11 +5,11 @@
 // dialled back the same way once the hub accepts them.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { formatMac } from '../domain/device/mac.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
-import { decodeDatagramFrame, encodeDatagramFrame } from '../domain/gateway/data-frame.js';
+import { encodeDatagramFrame } from '../domain/gateway/data-frame.js';
+import type { DatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { resetSocket } from '../wire/socket-splice.js';
@@ -180,12 +180,10 @@ export class DeviceDialer {
     }
   }
 
-  /** A binary frame of a device: a datagram of one of this dialer's UDP streams, or someone else's. */
-  frame(mac: Mac, frame: Uint8Array): void {
-    const decoded = decodeDatagramFrame(frame);
-    if (isLeft(decoded)) return;
-    const udp = this.udp.get(decoded.right.streamId);
-    if (udp?.mac === mac && udp.open) udp.handlers.datagram(decoded.right.payload);
+  /** A datagram of a device: of one of this dialer's UDP streams, or someone else's. */
+  datagram(mac: Mac, datagram: DatagramFrame): void {
+    const udp = this.udp.get(datagram.streamId);
+    if (udp?.mac === mac && udp.open) udp.handlers.datagram(datagram.payload);
   }
 
   /**

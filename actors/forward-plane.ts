@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import type { Mac } from '../domain/device/mac.js';
 import type { AgentReverseMessage } from '../domain/gateway/reverse-messages.js';
+import type { DatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
@@ -83,8 +84,8 @@ export class ForwardPlane {
     this.dialer.streamMessage(mac, message);
   }
 
-  frame(mac: Mac, frame: Uint8Array): void {
-    this.dialer.frame(mac, frame);
+  datagram(mac: Mac, datagram: DatagramFrame): void {
+    this.dialer.datagram(mac, datagram);
   }
 
   awaitsDialBack(streamId: string, token: string): boolean {

@@ -7,11 +7,10 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import type { Socket } from 'node:net';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { formatMac } from '../domain/device/mac.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
-import { decodeDatagramFrame } from '../domain/gateway/data-frame.js';
+import type { DatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
@@ -253,12 +252,10 @@ export class TunnelSupervisor {
     if (link?.info.device === mac) link.streamMessage(message);
   }
 
-  /** A binary frame from a device's control connection. */
-  frame(mac: Mac, frame: Uint8Array): void {
-    const decoded = decodeDatagramFrame(frame);
-    if (isLeft(decoded)) return;
-    const link = this.streams.get(decoded.right.streamId);
-    if (link?.info.device === mac) link.datagram(decoded.right.streamId, decoded.right.payload);
+  /** A datagram from a device's control connection. */
+  datagram(mac: Mac, datagram: DatagramFrame): void {
+    const link = this.streams.get(datagram.streamId);
+    if (link?.info.device === mac) link.datagram(datagram.streamId, datagram.payload);
   }
 
   /** Whether a dial-back for `streamId` with this token is awaited: checked before the upgrade is answered. */

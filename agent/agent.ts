@@ -29,6 +29,7 @@ import type { HookResult } from './password-hook.js';
 import { readState, writeState } from './state-file.js';
 import type { AgentState } from './state-file.js';
 import { agentVersion } from './version.js';
+import { TurnCork } from '../wire/turn-cork.js';
 
 export interface AgentOptions {
   /** http(s):// or ws(s):// URL of the hub; the agent connects to `<hub>/gateway`. */
@@ -257,6 +258,11 @@ export function startAgent(options: AgentOptions): AgentHandle {
   }
 
   function streamsFor(ws: WebSocket): DeviceStreams {
+    // The connection under the WebSocket, once upgraded: a burst of datagrams shares its writes.
+    let frames: TurnCork | undefined;
+    ws.once('upgrade', (response) => {
+      frames = new TurnCork(response.socket);
+    });
     return deviceStreams({
       allow,
       hub: options.hub,
@@ -265,6 +271,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
       send: (message) => send(ws, message),
       sendFrame: (frame) => {
         if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > maxBufferedFrameBytes) return false;
+        frames?.hold();
         ws.send(frame, { binary: true });
         return true;
       },

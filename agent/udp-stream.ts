@@ -6,7 +6,7 @@
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import type { Socket } from 'node:net';
-import { encodeDatagramFrame, maxDatagramBytes } from '../domain/gateway/data-frame.js';
+import { datagramFramer, maxDatagramBytes } from '../domain/gateway/data-frame.js';
 import type { OpenStream } from '../domain/gateway/stream-messages.js';
 import { canonicalHost, isIPv4, isIPv6 } from '../domain/tunnel/address.js';
 import { readDatagrams, writeDatagram } from '../wire/datagram-stream.js';
@@ -61,8 +61,8 @@ export function openUdpStream(message: OpenStream, options: UdpStreamOptions, ou
     else outcome.refused('connect-failed', `cannot reach ${formatTarget(target)}: ${error.message}`);
   };
 
-  const toHub = (payload: Buffer): boolean =>
-    relay === undefined ? options.sendFrame(encodeDatagramFrame(streamId, payload)) : writeDatagram(relay, payload);
+  const frameOf = datagramFramer(streamId);
+  const toHub = (payload: Buffer): boolean => (relay === undefined ? options.sendFrame(frameOf(payload)) : writeDatagram(relay, payload));
 
   /** A relay's link: its datagrams go on a connection of their own to that relay. */
   const dialRelay = (udp: dgram.Socket, base: string): void => {

@@ -14,9 +14,9 @@ export function routeStreams(links: StreamPlane, forwards: StreamPlane): StreamP
       links.streamMessage(mac, message);
       forwards.streamMessage(mac, message);
     },
-    frame(mac, frame) {
-      links.frame(mac, frame);
-      forwards.frame(mac, frame);
+    datagram(mac, datagram) {
+      links.datagram(mac, datagram);
+      forwards.datagram(mac, datagram);
     },
     awaitsDialBack: (streamId, token) => forwards.awaitsDialBack(streamId, token) || links.awaitsDialBack(streamId, token),
     dialedBack(streamId: string, token: string, socket: Socket) {

@@ -79,7 +79,7 @@ async function measureAll(plan: TunnelPlan, dataDir: string): Promise<void> {
     const columns: Column[] = [
       {
         name: 'direct',
-        targets: { ...tcpTargets(sink, source, echo), udpPort: udpEcho, traced: {}, guard: exitGuard({ device: device.child }) },
+        targets: { ...tcpTargets(sink, source, echo), udpPort: udpEcho, traced: {}, carriers: [], guard: exitGuard({ device: device.child }) },
       },
       {
         name: 'plain relay',
@@ -87,6 +87,7 @@ async function measureAll(plan: TunnelPlan, dataDir: string): Promise<void> {
           ...tcpTargets(relaySink, relaySource, relayEcho),
           udpPort: relayUdp,
           traced: { 'plain relay': relay.child.pid },
+          carriers: [relay.child.pid],
           guard: exitGuard({ device: device.child, 'plain relay': relay.child }),
         },
       },

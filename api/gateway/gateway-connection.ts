@@ -11,11 +11,14 @@ import type { DisconnectCause } from '../../domain/device/events.js';
 import type { Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import { AgentMessage } from '../../domain/gateway/agent-messages.js';
+import { decodeDatagramFrame } from '../../domain/gateway/data-frame.js';
+import type { DatagramFrame } from '../../domain/gateway/data-frame.js';
 import { decodeMessage, encodeMessage } from '../../domain/gateway/frame.js';
 import { AgentJobMessage } from '../../domain/gateway/job-messages.js';
 import { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
 import { AgentStreamMessage } from '../../domain/gateway/stream-messages.js';
 import type { ClosingCause, HubMessage } from '../../domain/gateway/hub-messages.js';
+import { TurnCork } from '../../wire/turn-cork.js';
 
 export interface GatewayLogger {
   info(details: object, message: string): void;
@@ -26,7 +29,8 @@ export interface GatewayLogger {
 /** Where the data plane's messages and datagrams of a device go (the tunnel supervisor). */
 export interface StreamSink {
   streamMessage(mac: Mac, message: AgentStreamMessage): void;
-  frame(mac: Mac, frame: Uint8Array): void;
+  /** A binary frame, decoded once here for every plane; a frame that is no datagram is dropped. */
+  datagram(mac: Mac, datagram: DatagramFrame): void;
 }
 
 /** Where a device's update, backup and restore results go (the job supervisors). */
@@ -92,16 +96,17 @@ export class GatewayConnection implements DeviceLink {
   private alive = true;
   private cause: DisconnectCause = 'closed';
   private helloTimer: NodeJS.Timeout | undefined;
-  private corked = false;
+  private readonly writes: TurnCork;
   readonly closed: Promise<void>;
 
-  /** `transport`: the socket under the WebSocket, whose writes can be held back and joined. */
+  /** `transport`: the connection under the WebSocket, whose writes the frames of one turn share. */
   constructor(
     private readonly socket: WebSocket,
-    private readonly transport: Duplex,
+    transport: Duplex,
     readonly ip: string,
     private readonly settings: ConnectionSettings,
   ) {
+    this.writes = new TurnCork(transport);
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('pong', () => {
       this.alive = true;
@@ -130,12 +135,14 @@ export class GatewayConnection implements DeviceLink {
 
   send(message: HubMessage): void {
     if (!this.open) return;
-    this.joinWrites();
+    this.writes.hold();
     this.socket.send(encodeMessage(message));
   }
 
   sendFrame(frame: Uint8Array): void {
-    if (this.open && this.socket.bufferedAmount <= maxBufferedFrameBytes) this.socket.send(frame, { binary: true });
+    if (!this.open || this.socket.bufferedAmount > maxBufferedFrameBytes) return;
+    this.writes.hold();
+    this.socket.send(frame, { binary: true });
   }
 
   close(cause: ClosingCause): void {
@@ -143,21 +150,6 @@ export class GatewayConnection implements DeviceLink {
     this.cause = disconnectCauses[cause];
     this.send({ type: 'closing', cause });
     this.socket.close(closeCodes[cause], cause);
-  }
-
-  /**
-   * Frames sent in one turn of the event loop (a welcome and a tenant password, a closing
-   * notice and the close frame) leave in one write: in a storm of thousands of devices a
-   * system call per frame is much of what the hub spends.
-   */
-  private joinWrites(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.transport.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      this.transport.uncork();
-    });
   }
 
   /** Called on every heartbeat tick: a device that did not answer the last ping is gone. */
@@ -180,7 +172,10 @@ export class GatewayConnection implements DeviceLink {
     this.alive = true;
     if (isBinary) {
       if (this.mac === undefined) this.reject(new TetherError('validation_failed', 'binary frames carry tunnel data: the first message must be hello', ['type']));
-      else this.settings.streams.frame(this.mac, bytesOf(data));
+      else {
+        const decoded = decodeDatagramFrame(bytesOf(data));
+        if (!isLeft(decoded)) this.settings.streams.datagram(this.mac, decoded.right);
+      }
       return;
     }
     const text = bytesOf(data).toString('utf8');

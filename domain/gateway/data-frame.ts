@@ -34,17 +34,30 @@ function writeUuid(streamId: string, into: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i += 1) into[offset + i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
 }
 
+/**
+ * Frames the datagrams of one stream: the header is checked and built once, so each datagram
+ * costs one copy. Throws validation_failed for a stream id that is not a lower-case UUID.
+ */
+export function datagramFramer(streamId: string): (payload: Uint8Array) => Uint8Array {
+  if (!uuid.test(streamId)) throw new TetherError('validation_failed', 'a stream id is a UUID in lower case', ['streamId']);
+  const header = new Uint8Array(datagramFrameHeaderBytes);
+  header[0] = datagramFrameKind;
+  writeUuid(streamId, header, 1);
+  /** Throws payload_too_large. */
+  return (payload) => {
+    if (payload.length > maxDatagramBytes) {
+      throw new TetherError('payload_too_large', `a UDP datagram carries at most ${maxDatagramBytes} bytes, not ${payload.length}`);
+    }
+    const frame = new Uint8Array(datagramFrameHeaderBytes + payload.length);
+    frame.set(header, 0);
+    frame.set(payload, datagramFrameHeaderBytes);
+    return frame;
+  };
+}
+
 /** One frame holding the datagram; throws validation_failed or payload_too_large. */
 export function encodeDatagramFrame(streamId: string, payload: Uint8Array): Uint8Array {
-  if (!uuid.test(streamId)) throw new TetherError('validation_failed', 'a stream id is a UUID in lower case', ['streamId']);
-  if (payload.length > maxDatagramBytes) {
-    throw new TetherError('payload_too_large', `a UDP datagram carries at most ${maxDatagramBytes} bytes, not ${payload.length}`);
-  }
-  const frame = new Uint8Array(datagramFrameHeaderBytes + payload.length);
-  frame[0] = datagramFrameKind;
-  writeUuid(streamId, frame, 1);
-  frame.set(payload, datagramFrameHeaderBytes);
-  return frame;
+  return datagramFramer(streamId)(payload);
 }
 
 export function decodeDatagramFrame(frame: Uint8Array): Either<TetherError, DatagramFrame> {
