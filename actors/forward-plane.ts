@@ -1,10 +1,9 @@
 // Proxies and protocol applications on this node, and what they share: the device streams they
-// open (dial-backs, datagrams), the service endpoints, the record of their sessions. The
+// open (dial-backs), the service endpoints, the record of their sessions. The
 // gateway hands it the device messages and dial-backs that are not a DeviceLink's.
 import type { Socket } from 'node:net';
 import type { Mac } from '../domain/device/mac.js';
 import type { AgentReverseMessage } from '../domain/gateway/reverse-messages.js';
-import type { DatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
@@ -49,7 +48,7 @@ export class ForwardPlane {
 
   constructor(private readonly options: ForwardPlaneOptions) {
     const { runtime, clock, nodeId, logger, plugins, bindAddress } = options;
-    this.dialer = new DeviceDialer(options.devices, options.dialBackTimeoutMs ?? 10_000);
+    this.dialer = new DeviceDialer(options.devices, logger, options.dialBackTimeoutMs ?? 10_000);
     const forward: ForwardEnvironment = { runtime, clock, logger, progressIntervalMs: options.progressIntervalMs ?? 5000 };
     this.proxies = new ProxySupervisor({
       runtime,
@@ -82,10 +81,6 @@ export class ForwardPlane {
 
   streamMessage(mac: Mac, message: AgentStreamMessage): void {
     this.dialer.streamMessage(mac, message);
-  }
-
-  datagram(mac: Mac, datagram: DatagramFrame): void {
-    this.dialer.datagram(mac, datagram);
   }
 
   awaitsDialBack(streamId: string, token: string): boolean {

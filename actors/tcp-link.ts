@@ -100,10 +100,6 @@ export class TcpLink extends LiveLink {
     this.env.dialBacks.fail(message.streamId, new TetherError('forbidden', `the device refused the target: ${message.message}`));
   }
 
-  datagram(): void {
-    // TCP streams have their own connections; a datagram for one is a confused agent's.
-  }
-
   private async serve(client: Socket): Promise<void> {
     client.setNoDelay(true);
     client.on('error', () => undefined);

@@ -10,7 +10,6 @@ import type { Socket } from 'node:net';
 import { formatMac } from '../domain/device/mac.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
-import type { DatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
@@ -30,7 +29,8 @@ import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { resetSocket } from '../wire/socket-splice.js';
 import type { ActorRuntime } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
-import { gatewayDatagrams } from './datagram-route.js';
+import { dialBackDatagrams } from './datagram-route.js';
+import type { DatagramRoute } from './datagram-route.js';
 import type { DeviceLink } from './device-link.js';
 import { DialBacks } from './dial-backs.js';
 import { linkKeyFromHex } from './link-cipher.js';
@@ -119,11 +119,13 @@ export class TunnelSupervisor {
   private readonly local: LocalLinkHost | undefined;
   private readonly relays = new Map<string, RelayLinkHost>();
   private readonly dialBacks: DialBacks;
+  private readonly datagrams: DatagramRoute;
   private stopping = false;
   private endedLinkBytes: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
 
   constructor(private readonly options: TunnelSupervisorOptions) {
     this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
+    this.datagrams = dialBackDatagrams(this.dialBacks, options.logger);
     this.local =
       options.localRelay === false
         ? undefined
@@ -250,12 +252,6 @@ export class TunnelSupervisor {
   streamMessage(mac: Mac, message: AgentStreamMessage): void {
     const link = this.streams.get(message.streamId);
     if (link?.info.device === mac) link.streamMessage(message);
-  }
-
-  /** A datagram from a device's control connection. */
-  datagram(mac: Mac, datagram: DatagramFrame): void {
-    const link = this.streams.get(datagram.streamId);
-    if (link?.info.device === mac) link.datagram(datagram.streamId, datagram.payload);
   }
 
   /** Whether a dial-back for `streamId` with this token is awaited: checked before the upgrade is answered. */
@@ -392,7 +388,7 @@ export class TunnelSupervisor {
       progressIntervalMs: this.options.progressIntervalMs ?? 5000,
       logger,
       dialBacks: this.dialBacks,
-      datagrams: gatewayDatagrams(control),
+      datagrams: this.datagrams,
       claimStream: (streamId, link) => this.streams.set(streamId, link),
       releaseStream: (streamId) => this.streams.delete(streamId),
     };

@@ -1,7 +1,7 @@
 // A UDP DeviceLink: one socket on the hub (or a relay), one client (the source, or the first
-// that sends), one stream to the device port. Datagrams travel the link's datagram route (frames
-// on the device's control connection, or a relay's dial-back) one at a time, so their
-// boundaries survive; the link closes after `timeout` ms without one.
+// that sends), one stream to the device port. Datagrams travel the link's datagram route (the
+// stream's dial-back connection, length-prefixed) one at a time, so their boundaries survive;
+// the link closes after `timeout` ms without one.
 import { randomUUID } from 'node:crypto';
 import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
 import { isTetherError } from '../domain/errors.js';
@@ -89,7 +89,7 @@ export class UdpLink extends LiveLink {
   }
 
   /** A datagram of the device: to the client, if there is one yet. */
-  datagram(streamId: string, payload: Uint8Array): void {
+  private datagram(streamId: string, payload: Uint8Array): void {
     const { client } = this;
     if (streamId !== this.streamId || client === undefined || this.closingCause !== undefined) return;
     const out = this.options.key === undefined ? payload : sealDatagram(this.options.key, 'device-to-client', this.nextSequence(), payload);
@@ -145,8 +145,7 @@ export class UdpLink extends LiveLink {
 
   private toDevice(payload: Buffer): void {
     const { streamId } = this;
-    if (streamId === undefined || !this.env.control.open) return;
-    this.env.datagrams.send(streamId, payload);
+    if (streamId === undefined || !this.env.control.open || !this.env.datagrams.send(streamId, payload)) return;
     this.bytesToDevice += payload.length;
     this.touch();
   }

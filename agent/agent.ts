@@ -29,7 +29,6 @@ import type { HookResult } from './password-hook.js';
 import { readState, writeState } from './state-file.js';
 import type { AgentState } from './state-file.js';
 import { agentVersion } from './version.js';
-import { TurnCork } from '../wire/turn-cork.js';
 
 export interface AgentOptions {
   /** http(s):// or ws(s):// URL of the hub; the agent connects to `<hub>/gateway`. */
@@ -105,9 +104,6 @@ const refusalHelp: Readonly<Record<ProvisioningRefusalReason, string>> = {
 
 const bytesOf = (data: WebSocket.RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-
-// Past this much unsent on the gateway connection, datagrams from the device are dropped rather than queued.
-const maxBufferedFrameBytes = 4 * 1024 * 1024;
 
 const defaultLogger = (line: string): void => {
   process.stdout.write(`${new Date().toISOString()} tether-agent ${line}\n`);
@@ -258,23 +254,12 @@ export function startAgent(options: AgentOptions): AgentHandle {
   }
 
   function streamsFor(ws: WebSocket): DeviceStreams {
-    // The connection under the WebSocket, once upgraded: a burst of datagrams shares its writes.
-    let frames: TurnCork | undefined;
-    ws.once('upgrade', (response) => {
-      frames = new TurnCork(response.socket);
-    });
     return deviceStreams({
       allow,
       hub: options.hub,
       ...(options.ca === undefined ? {} : { ca: options.ca }),
       log,
       send: (message) => send(ws, message),
-      sendFrame: (frame) => {
-        if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > maxBufferedFrameBytes) return false;
-        frames?.hold();
-        ws.send(frame, { binary: true });
-        return true;
-      },
       listener: {
         opened: (streamId, protocol) => events.emit('stream-opened', streamId, protocol),
         refused: (streamId, reason) => events.emit('stream-refused', streamId, reason),
@@ -378,7 +363,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
     });
     ws.on('message', (data, isBinary) => {
       alive = true;
-      if (isBinary) wsStreams.datagram(bytesOf(data));
+      // Datagrams travel on their streams' dial-backs: the hub sends text frames only.
+      if (isBinary) log('ignored a binary frame from the hub');
       else handle(ws, wsStreams, bytesOf(data).toString('utf8'));
     });
     ws.on('error', (error) => {

@@ -13,7 +13,13 @@ import type { Transfer } from './tunnel-tcp-transfer.js';
 import { udpWindow } from './tunnel-udp-window.js';
 import type { UdpFigures, UdpOptions } from './tunnel-udp-window.js';
 
+/** The measurements of a run, as TETHER_BENCH_TUNNEL_ONLY names them. */
+export const tunnelMeasurements = ['bulk', 'latency', 'opens', 'concurrent', 'udp'] as const;
+export type TunnelMeasurement = (typeof tunnelMeasurements)[number];
+
 export interface TunnelPlan {
+  /** The measurements to run (all unless narrowed). */
+  readonly only: ReadonlySet<TunnelMeasurement>;
   /** Size of each bulk transfer, and of the concurrent one in total. */
   readonly bytes: number;
   readonly streams: number;
@@ -136,25 +142,28 @@ export async function measureSideBySide(columns: readonly Column[], plan: Tunnel
   const trips = `${plan.roundTrips.toLocaleString('en-US')} round trips of ${plan.roundTripBytes} bytes`;
   const spread = `${(plan.bytes / 2 ** 20).toLocaleString('en-US')} MiB over ${plan.streams} concurrent streams`;
   const datagrams = `${plan.udp.datagrams.toLocaleString('en-US')} UDP datagrams of ${plan.udp.size} bytes`;
-  await each((column, figures) => bulk(column, figures, plan));
-  await each(async (column, figures) => {
+  const run = async (measurement: TunnelMeasurement, measure: (column: Column, figures: ColumnFigures) => Promise<void>): Promise<void> => {
+    if (plan.only.has(measurement)) await each(measure);
+  };
+  await run('bulk', (column, figures) => bulk(column, figures, plan));
+  await run('latency', async (column, figures) => {
     figures.roundTrips = await step(column, figures, trips, 120_000, () =>
       roundTrips(column.targets.echo, plan.roundTrips, plan.roundTripBytes, warmupRoundTrips),
     );
   });
-  await each(async (column, figures) => {
+  await run('opens', async (column, figures) => {
     const { result, cpu } = await charged(column, () =>
       step(column, figures, `${plan.opens} new streams`, 60_000, () => openTimes(column.targets.echo, plan.opens, warmupOpens)),
     );
     figures.opens = result;
     if (cpu !== undefined) figures.cpu.perStream = cpu / (plan.opens + warmupOpens);
   });
-  await each(async (column, figures) => {
+  await run('concurrent', async (column, figures) => {
     figures.concurrent = await step(column, figures, spread, transferBudgetMs(plan.bytes), () =>
       concurrentUpload(column.targets.sink, plan.streams, plan.bytes),
     );
   });
-  await each(async (column, figures) => {
+  await run('udp', async (column, figures) => {
     const { result, cpu } = await charged(column, () => step(column, figures, datagrams, 120_000, () => udpWindow(column.targets.udpPort, plan.udp)));
     figures.udp = result;
     if (cpu !== undefined && result !== undefined) figures.cpu.perEcho = cpu / (result.sent + result.probes);

@@ -11,8 +11,6 @@ import type { DisconnectCause } from '../../domain/device/events.js';
 import type { Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import { AgentMessage } from '../../domain/gateway/agent-messages.js';
-import { decodeDatagramFrame } from '../../domain/gateway/data-frame.js';
-import type { DatagramFrame } from '../../domain/gateway/data-frame.js';
 import { decodeMessage, encodeMessage } from '../../domain/gateway/frame.js';
 import { AgentJobMessage } from '../../domain/gateway/job-messages.js';
 import { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
@@ -26,11 +24,9 @@ export interface GatewayLogger {
   error(details: object, message: string): void;
 }
 
-/** Where the data plane's messages and datagrams of a device go (the tunnel supervisor). */
+/** Where the data plane's messages of a device go (the tunnel supervisor). */
 export interface StreamSink {
   streamMessage(mac: Mac, message: AgentStreamMessage): void;
-  /** A binary frame, decoded once here for every plane; a frame that is no datagram is dropped. */
-  datagram(mac: Mac, datagram: DatagramFrame): void;
 }
 
 /** Where a device's update, backup and restore results go (the job supervisors). */
@@ -72,9 +68,6 @@ const disconnectCauses: Readonly<Record<ClosingCause, DisconnectCause>> = {
 };
 
 const bytesOf = (data: WebSocket.RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
-
-// Past this much unsent on a connection, datagrams are dropped (as UDP may) rather than queued without bound.
-const maxBufferedFrameBytes = 4 * 1024 * 1024;
 
 /** True for a hello whose MAC is malformed: no identity, so no second chance. */
 function isBadMacHello(text: string, error: TetherError): boolean {
@@ -139,12 +132,6 @@ export class GatewayConnection implements DeviceLink {
     this.socket.send(encodeMessage(message));
   }
 
-  sendFrame(frame: Uint8Array): void {
-    if (!this.open || this.socket.bufferedAmount > maxBufferedFrameBytes) return;
-    this.writes.hold();
-    this.socket.send(frame, { binary: true });
-  }
-
   close(cause: ClosingCause): void {
     if (!this.open) return;
     this.cause = disconnectCauses[cause];
@@ -171,11 +158,7 @@ export class GatewayConnection implements DeviceLink {
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
     this.alive = true;
     if (isBinary) {
-      if (this.mac === undefined) this.reject(new TetherError('validation_failed', 'binary frames carry tunnel data: the first message must be hello', ['type']));
-      else {
-        const decoded = decodeDatagramFrame(bytesOf(data));
-        if (!isLeft(decoded)) this.settings.streams.datagram(this.mac, decoded.right);
-      }
+      this.reject(new TetherError('validation_failed', "the gateway takes no binary frames: datagrams travel on their stream's dial-back", ['type']));
       return;
     }
     const text = bytesOf(data).toString('utf8');

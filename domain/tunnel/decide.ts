@@ -15,7 +15,7 @@ export type TunnelState = SnapshotFrom<typeof tunnelMachine>;
 
 export const isOpen = (state: TunnelState): boolean => state.matches('open');
 
-/** Stream ids are UUIDs: a datagram frame carries one in 16 bytes (domain/gateway/data-frame.ts). */
+/** Stream ids are UUIDs, as tunnel ids are (they name a dial-back's path). */
 export const isStreamId = isTunnelId;
 
 function mustBeOpen(state: TunnelState): void {
