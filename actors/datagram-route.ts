@@ -1,30 +1,52 @@
-// How a UDP stream's datagrams travel between a link and the device. On the hub they are
-// binary frames on the agent's gateway connection (domain/gateway/data-frame.ts); on a relay
-// they go on a connection the agent dials back to the relay, length-prefixed
-// (wire/datagram-stream.ts), so a relay's UDP traffic never crosses the hub.
-import { randomBytes } from 'node:crypto';
-import { encodeDatagramFrame } from '../domain/gateway/data-frame.js';
-import type { DeviceLink } from './device-link.js';
+// How a UDP stream's datagrams travel between a link and the device: on a connection the agent
+// dials back for the stream (to the hub, or to the relay carrying the link), length-prefixed
+// (wire/datagram-stream.ts), so no datagram crosses the device's control connection and each
+// stream has a connection, and a write, of its own.
+import type { Socket } from 'node:net';
+import { TetherError } from '../domain/errors.js';
+import { DatagramWriter, readDatagrams } from '../wire/datagram-stream.js';
+import type { DialBacks } from './dial-backs.js';
+import type { LinkLogger } from './live-link.js';
 
 export interface DatagramRoute {
   /**
-   * Prepares the stream's way to the device, before open-stream is sent; returns the token the
-   * message carries. The device's datagrams go to `deliver` (on the hub the supervisor hands
-   * gateway frames to the link instead).
+   * Awaits the stream's dial-back, before open-stream is sent; returns the token the message
+   * carries. The device's datagrams go to `deliver`.
    */
   open(streamId: string, deliver: (payload: Uint8Array) => void): string;
-  /** Sends a datagram to the device; dropped, as UDP may, when the way is congested or not there yet. */
-  send(streamId: string, payload: Uint8Array): void;
-  /** The stream ended: its way is closed. */
+  /** Sends a datagram to the device; false when dropped, as UDP may (the connection is backed up, or not there yet). */
+  send(streamId: string, payload: Uint8Array): boolean;
+  /** The stream ended: its connection is closed. */
   close(streamId: string): void;
 }
 
-/** The hub's route: frames on the device's gateway connection. */
-export function gatewayDatagrams(control: DeviceLink): DatagramRoute {
+/** The route of a node that takes dial-backs (the hub, a relay). */
+export function dialBackDatagrams(dialBacks: DialBacks, logger: LinkLogger): DatagramRoute {
+  const sockets = new Map<string, { readonly socket: Socket; readonly writer: DatagramWriter }>();
   return {
-    // A UDP stream on the hub is never dialled back: its token is there for the message's shape alone.
-    open: () => randomBytes(16).toString('base64url'),
-    send: (streamId, payload) => control.sendFrame(encodeDatagramFrame(streamId, payload)),
-    close: () => undefined,
+    open: (streamId, deliver) => {
+      const expected = dialBacks.expect(streamId);
+      expected.socket.then(
+        (socket) => {
+          const carrier = { socket, writer: new DatagramWriter(socket) };
+          sockets.set(streamId, carrier);
+          socket.once('close', () => {
+            if (sockets.get(streamId) === carrier) sockets.delete(streamId);
+          });
+          readDatagrams(socket, deliver);
+          socket.resume();
+        },
+        (error: unknown) => logger.warn({ err: error, streamId }, 'a UDP stream was not dialled back'),
+      );
+      return expected.token;
+    },
+    send: (streamId, payload) => {
+      return sockets.get(streamId)?.writer.write(payload) ?? false;
+    },
+    close: (streamId) => {
+      dialBacks.fail(streamId, new TetherError('unavailable', 'the stream closed'));
+      sockets.get(streamId)?.socket.end();
+      sockets.delete(streamId);
+    },
   };
 }

@@ -1,21 +1,22 @@
 // Streams through a device for proxies and protocol applications, on the DeviceLink data
 // plane (docs/devicelink.md, "Hub ↔ agent"): `open-stream` to the device's agent, the TCP
 // stream's connection dialled back with a single-use token (dial-backs.ts), a UDP stream's
-// datagrams as binary frames on the gateway connection. Reverse streams (dtt-reverse) are
+// too, its datagrams length-prefixed on it (datagram-route.ts). Reverse streams (dtt-reverse) are
 // dialled back the same way once the hub accepts them.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { formatMac } from '../domain/device/mac.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
-import { decodeDatagramFrame, encodeDatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { resetSocket } from '../wire/socket-splice.js';
+import { dialBackDatagrams } from './datagram-route.js';
+import type { DatagramRoute } from './datagram-route.js';
 import type { DeviceLink } from './device-link.js';
 import { DialBacks } from './dial-backs.js';
 import type { ExpectedDialBack } from './dial-backs.js';
+import type { LinkLogger } from './live-link.js';
 
 /** The device connections of this node, as the device supervisor holds them. */
 export interface DeviceConnections {
@@ -40,7 +41,7 @@ export interface DialedStream {
 export interface UdpThroughDevice {
   readonly streamId: string;
   readonly agentIP: string;
-  /** False when the datagram was dropped (the control connection is backed up or gone). */
+  /** False when the datagram was dropped (its connection is backed up, not there yet, or gone). */
   send(payload: Uint8Array): boolean;
   close(cause: TerminationCause): void;
 }
@@ -61,6 +62,7 @@ interface PendingUdp {
 
 export class DeviceDialer {
   private readonly dialBacks: DialBacks;
+  private readonly datagrams: DatagramRoute;
   /** TCP streams waiting for their dial-back, by stream id: the device they were asked of. */
   private readonly dialing = new Map<string, Mac>();
   private readonly udp = new Map<string, PendingUdp>();
@@ -69,9 +71,11 @@ export class DeviceDialer {
 
   constructor(
     private readonly devices: DeviceConnections,
+    logger: LinkLogger,
     dialBackTimeoutMs = 10_000,
   ) {
     this.dialBacks = new DialBacks(dialBackTimeoutMs);
+    this.datagrams = dialBackDatagrams(this.dialBacks, logger);
   }
 
   /** The device's control connection as the device supervisor holds it, and the tenant it proved. */
@@ -123,18 +127,14 @@ export class DeviceDialer {
       const stream: UdpThroughDevice = {
         streamId,
         agentIP: link.ip,
-        send: (payload) => {
-          if (!link.open) return false;
-          link.sendFrame(encodeDatagramFrame(streamId, payload));
-          return true;
-        },
+        send: (payload) => link.open && this.datagrams.send(streamId, payload),
         close: (cause) => {
-          if (this.udp.delete(streamId)) this.tellClosed(link, streamId, cause);
+          if (this.forgetUdp(streamId)) this.tellClosed(link, streamId, cause);
         },
       };
       this.udp.set(streamId, { mac, opened: resolve, refused: reject, stream, handlers, open: false });
-      // A UDP stream is never dialled back: its token is there for the message's shape alone.
-      link.send({ type: 'open-stream', streamId, protocol: 'udp', target: { host: target.host, port: target.port }, token: randomBytes(16).toString('base64url') });
+      const token = this.datagrams.open(streamId, handlers.datagram);
+      link.send({ type: 'open-stream', streamId, protocol: 'udp', target: { host: target.host, port: target.port }, token });
     });
   }
 
@@ -171,21 +171,13 @@ export class DeviceDialer {
       udp.open = true;
       udp.opened(udp.stream);
     } else if (message.type === 'stream-refused') {
-      this.udp.delete(message.streamId);
+      this.forgetUdp(message.streamId);
       udp.refused(new TetherError('forbidden', `the device refused the target: ${message.message}`));
     } else {
-      this.udp.delete(message.streamId);
+      this.forgetUdp(message.streamId);
       if (udp.open) udp.handlers.closed(message.cause);
       else udp.refused(new TetherError('forbidden', 'the device closed the stream before it opened'));
     }
-  }
-
-  /** A binary frame of a device: a datagram of one of this dialer's UDP streams, or someone else's. */
-  frame(mac: Mac, frame: Uint8Array): void {
-    const decoded = decodeDatagramFrame(frame);
-    if (isLeft(decoded)) return;
-    const udp = this.udp.get(decoded.right.streamId);
-    if (udp?.mac === mac && udp.open) udp.handlers.datagram(decoded.right.payload);
   }
 
   /**
@@ -219,10 +211,16 @@ export class DeviceDialer {
     waiters?.forEach((wake) => wake());
     for (const [streamId, udp] of this.udp) {
       if (udp.mac !== mac) continue;
-      this.udp.delete(streamId);
+      this.forgetUdp(streamId);
       if (udp.open) udp.handlers.closed('device-offline');
       else udp.refused(new TetherError('device_offline', `device ${formatMac(mac)} went offline`));
     }
+  }
+
+  /** True when the UDP stream was this dialer's; its connection is closed. */
+  private forgetUdp(streamId: string): boolean {
+    this.datagrams.close(streamId);
+    return this.udp.delete(streamId);
   }
 
   private tellClosed(link: DeviceLink, streamId: string, cause: TerminationCause): void {

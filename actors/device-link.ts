@@ -10,8 +10,6 @@ export interface DeviceLink {
   /** False once closing or closed: nothing sent then arrives. */
   readonly open: boolean;
   send(message: HubMessage): void;
-  /** A binary frame (a tunnel datagram); dropped, as UDP may be, while the connection is congested. */
-  sendFrame(frame: Uint8Array): void;
   /** Tells the device why (`closing {cause}`), then closes the connection. */
   close(cause: ClosingCause): void;
 }

@@ -1,5 +1,5 @@
 // Proxies and protocol applications on this node, and what they share: the device streams they
-// open (dial-backs, datagrams), the service endpoints, the record of their sessions. The
+// open (dial-backs), the service endpoints, the record of their sessions. The
 // gateway hands it the device messages and dial-backs that are not a DeviceLink's.
 import type { Socket } from 'node:net';
 import type { Mac } from '../domain/device/mac.js';
@@ -48,7 +48,7 @@ export class ForwardPlane {
 
   constructor(private readonly options: ForwardPlaneOptions) {
     const { runtime, clock, nodeId, logger, plugins, bindAddress } = options;
-    this.dialer = new DeviceDialer(options.devices, options.dialBackTimeoutMs ?? 10_000);
+    this.dialer = new DeviceDialer(options.devices, logger, options.dialBackTimeoutMs ?? 10_000);
     const forward: ForwardEnvironment = { runtime, clock, logger, progressIntervalMs: options.progressIntervalMs ?? 5000 };
     this.proxies = new ProxySupervisor({
       runtime,
@@ -81,10 +81,6 @@ export class ForwardPlane {
 
   streamMessage(mac: Mac, message: AgentStreamMessage): void {
     this.dialer.streamMessage(mac, message);
-  }
-
-  frame(mac: Mac, frame: Uint8Array): void {
-    this.dialer.frame(mac, frame);
   }
 
   awaitsDialBack(streamId: string, token: string): boolean {

@@ -54,7 +54,7 @@ export interface LinkEnvironment {
   readonly dialBacks: DialBacks;
   /** How a UDP stream's datagrams reach the device. */
   readonly datagrams: DatagramRoute;
-  /** Routes the device's messages and datagrams of `streamId` to this link, until released. */
+  /** Routes the device's messages of `streamId` to this link, until released. */
   readonly claimStream: (streamId: string, link: LiveLink) => void;
   readonly releaseStream: (streamId: string) => void;
 }
@@ -91,8 +91,6 @@ export abstract class LiveLink {
   abstract totals(): Totals;
   /** A message of the device about one of this link's streams. */
   abstract streamMessage(message: AgentStreamMessage): void;
-  /** A datagram of the device for one of this link's streams. */
-  abstract datagram(streamId: string, payload: Uint8Array): void;
   /** Stops taking clients and ends every live stream; resolves once their sockets are closed. */
   protected abstract teardown(cause: TerminationCause): Promise<void>;
 

@@ -69,10 +69,6 @@ export class RemoteLink extends LiveLink {
     if (this.host.connected) this.host.send({ type: 'device-message', tunnelId: this.info.tunnelId, message });
   }
 
-  datagram(): void {
-    // A relay's UDP datagrams reach it on the agent's dial-back, never through the hub.
-  }
-
   /** The relay asks the hub to decide and append a command of this link. */
   async record(request: RecordCommand): Promise<readonly string[]> {
     const command: TunnelCommand = request.command;

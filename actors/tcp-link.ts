@@ -100,10 +100,6 @@ export class TcpLink extends LiveLink {
     this.env.dialBacks.fail(message.streamId, new TetherError('forbidden', `the device refused the target: ${message.message}`));
   }
 
-  datagram(): void {
-    // TCP streams have their own connections; a datagram for one is a confused agent's.
-  }
-
   private async serve(client: Socket): Promise<void> {
     client.setNoDelay(true);
     client.on('error', () => undefined);
@@ -114,9 +110,10 @@ export class TcpLink extends LiveLink {
     }
     const streamId = randomUUID();
     const context = { ...this.systemContext, ip: address.host };
+    // The stream's open: recorded with the device's address as the stream is asked of it.
     const attach = (): Promise<boolean> =>
       this.env
-        .record({ type: 'AttachClient', streamId, clientHost: address.host, clientPort: address.port }, context)
+        .record({ type: 'AttachClient', streamId, clientHost: address.host, clientPort: address.port, agentIP: this.env.control.ip }, context)
         .then((recorded) => recorded.events.some((event) => event.type === 'TunnelClientAttached'));
     // A client the link is pinned against never makes the device connect: its refusal is recorded, and that is all.
     if (!admits(this.pin, address)) {
@@ -141,21 +138,21 @@ export class TcpLink extends LiveLink {
       }
       this.pin ??= pinToClient('tcp', address);
       if (this.closingCause !== undefined) throw new TetherError('unavailable', `the link closed (${this.closingCause})`);
+      // Nothing is appended between the device's arrival and the first bytes: that the device side
+      // was reached is recorded with the stream's close (docs/devicelink.md, "Session record").
       const spliced = splice(await clientSide, { socket: await device });
       stream.splice = spliced;
-      // The device side is reached: that is recorded as it happened, while the bytes already flow.
-      this.env.record({ type: 'OpenStream', streamId, agentIP: this.env.control.ip }, context).catch((error: unknown) => this.logFailure(error, 'stream opened'));
       const result = await spliced.ended;
       // A reset while a write is in flight may reach the agent as a mere FIN: say it outright.
       if (result.reset && this.closingCause === undefined && this.env.control.open) {
         this.env.control.send({ type: 'close-stream', streamId, cause: causeOf(result) });
       }
-      await this.streamEnded(streamId, causeOf(result), { bytesToDevice: result.bytesAToB, bytesFromDevice: result.bytesBToA });
+      await this.streamEnded(streamId, causeOf(result), { bytesToDevice: result.bytesAToB, bytesFromDevice: result.bytesBToA }, true);
     } catch (error) {
       resetSocket(client);
       const cause: TerminationCause = isTetherError(error, 'forbidden') ? 'target-refused' : client.destroyed ? 'client-closed' : 'error';
       if (!isTetherError(error)) this.env.logger.error({ err: error, tunnelId: this.info.tunnelId, streamId }, 'a device link stream failed');
-      if (this.streams.has(streamId)) await this.streamEnded(streamId, this.closingCause ?? cause, { bytesToDevice: 0, bytesFromDevice: 0 });
+      if (this.streams.has(streamId)) await this.streamEnded(streamId, this.closingCause ?? cause, { bytesToDevice: 0, bytesFromDevice: 0 }, stream.splice !== undefined);
     } finally {
       this.env.releaseStream(streamId);
     }
@@ -187,7 +184,7 @@ export class TcpLink extends LiveLink {
     });
   }
 
-  private async streamEnded(streamId: string, cause: TerminationCause, bytes: Totals): Promise<void> {
+  private async streamEnded(streamId: string, cause: TerminationCause, bytes: Totals, reachedDevice: boolean): Promise<void> {
     this.streams.delete(streamId);
     this.closed = {
       bytesToDevice: this.closed.bytesToDevice + bytes.bytesToDevice,
@@ -195,7 +192,7 @@ export class TcpLink extends LiveLink {
     };
     // A stream ended by the link's own end is covered by TunnelClosed.
     if (this.closingCause !== undefined) return;
-    await this.env.record({ type: 'CloseStream', streamId, cause, ...bytes }, this.systemContext).catch((error: unknown) => {
+    await this.env.record({ type: 'CloseStream', streamId, cause, ...bytes, reachedDevice }, this.systemContext).catch((error: unknown) => {
       if (!isTetherError(error, 'transition_forbidden')) this.logFailure(error, 'stream end');
     });
   }

@@ -7,11 +7,9 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import type { Socket } from 'node:net';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { formatMac } from '../domain/device/mac.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
-import { decodeDatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
@@ -31,7 +29,8 @@ import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { resetSocket } from '../wire/socket-splice.js';
 import type { ActorRuntime } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
-import { gatewayDatagrams } from './datagram-route.js';
+import { dialBackDatagrams } from './datagram-route.js';
+import type { DatagramRoute } from './datagram-route.js';
 import type { DeviceLink } from './device-link.js';
 import { DialBacks } from './dial-backs.js';
 import { linkKeyFromHex } from './link-cipher.js';
@@ -120,11 +119,13 @@ export class TunnelSupervisor {
   private readonly local: LocalLinkHost | undefined;
   private readonly relays = new Map<string, RelayLinkHost>();
   private readonly dialBacks: DialBacks;
+  private readonly datagrams: DatagramRoute;
   private stopping = false;
   private endedLinkBytes: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
 
   constructor(private readonly options: TunnelSupervisorOptions) {
     this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
+    this.datagrams = dialBackDatagrams(this.dialBacks, options.logger);
     this.local =
       options.localRelay === false
         ? undefined
@@ -251,14 +252,6 @@ export class TunnelSupervisor {
   streamMessage(mac: Mac, message: AgentStreamMessage): void {
     const link = this.streams.get(message.streamId);
     if (link?.info.device === mac) link.streamMessage(message);
-  }
-
-  /** A binary frame from a device's control connection. */
-  frame(mac: Mac, frame: Uint8Array): void {
-    const decoded = decodeDatagramFrame(frame);
-    if (isLeft(decoded)) return;
-    const link = this.streams.get(decoded.right.streamId);
-    if (link?.info.device === mac) link.datagram(decoded.right.streamId, decoded.right.payload);
   }
 
   /** Whether a dial-back for `streamId` with this token is awaited: checked before the upgrade is answered. */
@@ -395,7 +388,7 @@ export class TunnelSupervisor {
       progressIntervalMs: this.options.progressIntervalMs ?? 5000,
       logger,
       dialBacks: this.dialBacks,
-      datagrams: gatewayDatagrams(control),
+      datagrams: this.datagrams,
       claimStream: (streamId, link) => this.streams.set(streamId, link),
       releaseStream: (streamId) => this.streams.delete(streamId),
     };

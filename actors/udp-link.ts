@@ -1,7 +1,7 @@
 // A UDP DeviceLink: one socket on the hub (or a relay), one client (the source, or the first
-// that sends), one stream to the device port. Datagrams travel the link's datagram route (frames
-// on the device's control connection, or a relay's dial-back) one at a time, so their
-// boundaries survive; the link closes after `timeout` ms without one.
+// that sends), one stream to the device port. Datagrams travel the link's datagram route (the
+// stream's dial-back connection, length-prefixed) one at a time, so their boundaries survive;
+// the link closes after `timeout` ms without one.
 import { randomUUID } from 'node:crypto';
 import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
 import { isTetherError } from '../domain/errors.js';
@@ -36,7 +36,10 @@ export class UdpLink extends LiveLink {
   private waiting: Buffer[] = [];
   /** Peers turned away: their refusal is recorded once, later datagrams are dropped unrecorded. */
   private readonly refused = new Set<string>();
-  private bytes: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
+  private bytesToDevice = 0;
+  private bytesFromDevice = 0;
+  /** The last peer address the socket reported, canonical: every datagram of the client has the same. */
+  private lastPeer = { reported: '', host: '' };
   private lastActivity: number;
   private idle: TimerHandle | undefined;
   private sequence = 0n;
@@ -63,7 +66,7 @@ export class UdpLink extends LiveLink {
   }
 
   totals(): Totals {
-    return this.bytes;
+    return { bytesToDevice: this.bytesToDevice, bytesFromDevice: this.bytesFromDevice };
   }
 
   streamMessage(message: AgentStreamMessage): void {
@@ -86,12 +89,12 @@ export class UdpLink extends LiveLink {
   }
 
   /** A datagram of the device: to the client, if there is one yet. */
-  datagram(streamId: string, payload: Uint8Array): void {
+  private datagram(streamId: string, payload: Uint8Array): void {
     const { client } = this;
     if (streamId !== this.streamId || client === undefined || this.closingCause !== undefined) return;
     const out = this.options.key === undefined ? payload : sealDatagram(this.options.key, 'device-to-client', this.nextSequence(), payload);
     this.socket.send(out, client.port, client.host);
-    this.bytes = { ...this.bytes, bytesFromDevice: this.bytes.bytesFromDevice + payload.length };
+    this.bytesFromDevice += payload.length;
     this.touch();
   }
 
@@ -103,7 +106,8 @@ export class UdpLink extends LiveLink {
 
   private fromClient(datagram: Buffer, peer: RemoteInfo): void {
     if (this.closingCause !== undefined) return;
-    const from: ClientAddress = { host: canonicalHost(peer.address), port: peer.port };
+    if (peer.address !== this.lastPeer.reported) this.lastPeer = { reported: peer.address, host: canonicalHost(peer.address) };
+    const from: ClientAddress = { host: this.lastPeer.host, port: peer.port };
     const { client, attaching } = this;
     if (client !== undefined && client.host === from.host && client.port === from.port) {
       this.fromTheClient(datagram);
@@ -141,9 +145,8 @@ export class UdpLink extends LiveLink {
 
   private toDevice(payload: Buffer): void {
     const { streamId } = this;
-    if (streamId === undefined || !this.env.control.open) return;
-    this.env.datagrams.send(streamId, payload);
-    this.bytes = { ...this.bytes, bytesToDevice: this.bytes.bytesToDevice + payload.length };
+    if (streamId === undefined || !this.env.control.open || !this.env.datagrams.send(streamId, payload)) return;
+    this.bytesToDevice += payload.length;
     this.touch();
   }
 
@@ -152,7 +155,7 @@ export class UdpLink extends LiveLink {
     const streamId = randomUUID();
     const context = { ...this.systemContext, ip: candidate.host };
     this.env
-      .record({ type: 'AttachClient', streamId, clientHost: candidate.host, clientPort: candidate.port }, context)
+      .record({ type: 'AttachClient', streamId, clientHost: candidate.host, clientPort: candidate.port, agentIP: this.env.control.ip }, context)
       .then((recorded) => {
         this.attaching = undefined;
         if (!recorded.events.some((event) => event.type === 'TunnelClientAttached') || this.closingCause !== undefined) {
@@ -188,7 +191,8 @@ export class UdpLink extends LiveLink {
   }
 
   private touch(): void {
-    this.lastActivity = this.env.clock.now().getTime();
+    // Only the idle timeout reads it: a link without one skips the clock on every datagram.
+    if (this.options.timeout !== undefined) this.lastActivity = this.env.clock.now().getTime();
   }
 
   private armIdle(): void {

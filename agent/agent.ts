@@ -105,9 +105,6 @@ const refusalHelp: Readonly<Record<ProvisioningRefusalReason, string>> = {
 const bytesOf = (data: WebSocket.RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 
-// Past this much unsent on the gateway connection, datagrams from the device are dropped rather than queued.
-const maxBufferedFrameBytes = 4 * 1024 * 1024;
-
 const defaultLogger = (line: string): void => {
   process.stdout.write(`${new Date().toISOString()} tether-agent ${line}\n`);
 };
@@ -263,11 +260,6 @@ export function startAgent(options: AgentOptions): AgentHandle {
       ...(options.ca === undefined ? {} : { ca: options.ca }),
       log,
       send: (message) => send(ws, message),
-      sendFrame: (frame) => {
-        if (ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > maxBufferedFrameBytes) return false;
-        ws.send(frame, { binary: true });
-        return true;
-      },
       listener: {
         opened: (streamId, protocol) => events.emit('stream-opened', streamId, protocol),
         refused: (streamId, reason) => events.emit('stream-refused', streamId, reason),
@@ -371,7 +363,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
     });
     ws.on('message', (data, isBinary) => {
       alive = true;
-      if (isBinary) wsStreams.datagram(bytesOf(data));
+      // Datagrams travel on their streams' dial-backs: the hub sends text frames only.
+      if (isBinary) log('ignored a binary frame from the hub');
       else handle(ws, wsStreams, bytesOf(data).toString('utf8'));
     });
     ws.on('error', (error) => {

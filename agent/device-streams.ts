@@ -1,9 +1,7 @@
 // The streams the hub opens through one gateway connection: each `open-stream` is checked
 // against the allow list (before any lookup or connect), then becomes a TCP stream (its own
-// dial-back connection) or a UDP stream (datagrams as binary frames on the gateway connection).
+// dial-back connection, raw bytes) or a UDP stream (its own dial-back, datagrams length-prefixed).
 // When that connection ends, so does every stream opened through it.
-import { isLeft } from 'fp-ts/lib/Either.js';
-import { decodeDatagramFrame } from '../domain/gateway/data-frame.js';
 import type { AgentStreamCause, AgentStreamMessage, CloseStream, OpenStream, StreamRefusalReason } from '../domain/gateway/stream-messages.js';
 import type { LinkProtocol } from '../domain/tunnel/link-fields.js';
 import { formatTarget, isAllowed, refusalMessage } from './allow-list.js';
@@ -22,8 +20,6 @@ export interface StreamOutcome {
 export interface DeviceStream {
   /** Ends the stream now (a TCP stream is reset); its outcome's closed follows. */
   close(): void;
-  /** A datagram from the hub (UDP only). */
-  deliver?(payload: Uint8Array): void;
 }
 
 export interface StreamListener {
@@ -34,22 +30,18 @@ export interface StreamListener {
 
 export interface DeviceStreamsOptions {
   readonly allow: readonly AllowRule[];
-  /** The hub URL, for TCP dial-backs. */
+  /** The hub URL, for dial-backs. */
   readonly hub: string;
   readonly ca?: string | Buffer;
   readonly log: (line: string) => void;
   /** A control message to the hub on the gateway connection. */
   readonly send: (message: AgentStreamMessage) => void;
-  /** A binary frame to the hub; false when it was dropped (the connection is backed up or gone). */
-  readonly sendFrame: (frame: Uint8Array) => boolean;
   readonly listener: StreamListener;
 }
 
 export interface DeviceStreams {
   open(message: OpenStream): void;
   close(message: CloseStream): void;
-  /** A binary frame from the hub. */
-  datagram(frame: Uint8Array): void;
   /** Ends every stream, e.g. because the gateway connection is gone; settles when all are closed. */
   closeAll(why: string): Promise<void>;
   readonly size: number;
@@ -105,20 +97,9 @@ export function deviceStreams(options: DeviceStreamsOptions): DeviceStreams {
     // Registered before it starts, so an outcome reached at once still finds (and removes) it.
     const placeholder: DeviceStream = { close: () => undefined };
     streams.set(message.streamId, placeholder);
-    const stream =
-      message.protocol === 'tcp'
-        ? openTcpStream(message, { hub: options.hub, ...(options.ca === undefined ? {} : { ca: options.ca }) }, outcome)
-        : openUdpStream(message, { sendFrame: options.sendFrame, ...(options.ca === undefined ? {} : { ca: options.ca }) }, outcome);
+    const dialing = { hub: options.hub, ...(options.ca === undefined ? {} : { ca: options.ca }) };
+    const stream = message.protocol === 'tcp' ? openTcpStream(message, dialing, outcome) : openUdpStream(message, dialing, outcome);
     if (streams.get(message.streamId) === placeholder) streams.set(message.streamId, stream);
-  }
-
-  function datagram(frame: Uint8Array): void {
-    const decoded = decodeDatagramFrame(frame);
-    if (isLeft(decoded)) {
-      log(`ignored a binary frame from the hub: ${decoded.left.message}`);
-      return;
-    }
-    streams.get(decoded.right.streamId)?.deliver?.(decoded.right.payload);
   }
 
   return {
@@ -129,7 +110,6 @@ export function deviceStreams(options: DeviceStreamsOptions): DeviceStreams {
       log(`stream ${message.streamId}: the hub closes it (${message.cause})`);
       stream.close();
     },
-    datagram,
     closeAll(why) {
       if (streams.size === 0) return Promise.resolve();
       log(`closing ${streams.size} stream(s): ${why}`);

@@ -5,6 +5,7 @@ import net from 'node:net';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { TetherError } from '../domain/errors.js';
+import type { KeptReadBuffer } from '../wire/kept-read-buffer.js';
 import { dataSocketPath, streamUpgradeProtocol } from '../domain/gateway/stream-messages.js';
 import { gatewayUrl } from './gateway-url.js';
 
@@ -17,6 +18,11 @@ export interface DialBackOptions {
   readonly timeoutMs?: number;
   /** Gives up before the upgrade completes; no effect after. */
   readonly signal?: AbortSignal;
+  /**
+   * A plain (http) connection reads into this kept buffer; the bytes that came with the 101 are
+   * held in it for the splice. Over TLS it is left unused (`inUse` stays false).
+   */
+  readonly reads?: KeptReadBuffer;
 }
 
 /** The dial-back URL of a stream: next to the gateway, so a path prefix of the hub URL carries over. */
@@ -30,9 +36,11 @@ export function streamUrl(hub: string, streamId: string): URL {
 // TLSSocket honours allowHalfOpen, though tls.ConnectionOptions does not declare it.
 type HalfOpenTlsOptions = tls.ConnectionOptions & { readonly allowHalfOpen: boolean };
 
-function connectTo(url: URL, ca: string | Buffer | undefined): Socket {
+function connectTo(url: URL, ca: string | Buffer | undefined, reads: KeptReadBuffer | undefined): Socket {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (url.protocol === 'http:') return net.connect({ host, port: Number(url.port || 80), allowHalfOpen: true, noDelay: true });
+  if (url.protocol === 'http:') {
+    return net.connect({ host, port: Number(url.port || 80), allowHalfOpen: true, noDelay: true, ...(reads === undefined ? {} : { onread: reads.onread() }) });
+  }
   const options: HalfOpenTlsOptions = {
     host,
     port: Number(url.port || 443),
@@ -48,18 +56,22 @@ function connectTo(url: URL, ca: string | Buffer | undefined): Socket {
 const maxAnswerBytes = 8192;
 const headerEnd = Buffer.from('\r\n\r\n');
 
-/** The upgraded socket, paused, with any bytes that came with the 101 put back; rejects with `unavailable`. */
+/**
+ * The upgraded socket, paused, with any bytes that came with the 101 put back (or held in
+ * `options.reads` when the socket reads into it); rejects with `unavailable`.
+ */
 export function dialBack(streamId: string, token: string, options: DialBackOptions): Promise<Socket> {
   const url = streamUrl(options.hub, streamId);
   return new Promise((resolve, reject) => {
     let settled = false;
     let answer: Buffer = Buffer.alloc(0);
-    const socket = connectTo(url, options.ca);
+    const socket = connectTo(url, options.ca, options.reads);
+    const reads = options.reads?.inUse === true ? options.reads : undefined;
     const settle = (): void => {
       settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      socket.off('data', onData);
+      if (reads === undefined) socket.off('data', onData);
       socket.off('close', onClose);
     };
     const fail = (why: string): void => {
@@ -70,30 +82,35 @@ export function dialBack(streamId: string, token: string, options: DialBackOptio
     };
     const onAbort = (): void => fail('cancelled');
     const onClose = (): void => fail('the hub closed the connection before answering');
-    const onData = (chunk: Buffer): void => {
+    /** False once the answer is complete: the bytes after it are the stream's. */
+    const onData = (chunk: Buffer): boolean => {
       answer = answer.length === 0 ? chunk : Buffer.concat([answer, chunk]);
       const end = answer.indexOf(headerEnd);
       if (end < 0) {
         if (answer.length > maxAnswerBytes) fail('the hub answered with an oversized header');
-        return;
+        return !settled;
       }
       const statusLine = answer.subarray(0, answer.indexOf('\r\n')).toString('latin1');
       const status = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(statusLine);
       if (status?.[1] !== '101') {
         fail(status === null ? 'the hub did not answer in HTTP' : `the hub answered HTTP ${status[1] ?? ''} ${status[2] ?? ''}`.trimEnd());
-        return;
+        return false;
       }
       settle();
       socket.pause();
       const rest = answer.subarray(end + headerEnd.length);
-      if (rest.length > 0) socket.unshift(rest);
+      if (reads !== undefined) reads.hold(rest);
+      else if (rest.length > 0) socket.unshift(rest);
       resolve(socket);
+      return false;
     };
     const timer = setTimeout(() => fail(`no upgrade within ${options.timeoutMs ?? 10_000} ms`), options.timeoutMs ?? 10_000);
     if (options.signal?.aborted === true) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     socket.setNoDelay(true);
-    socket.on('data', onData);
+    // A chunk in the kept buffer is only valid during the call: the answer keeps a copy.
+    if (reads !== undefined) reads.takeWith(socket, (chunk) => onData(Buffer.from(chunk)));
+    else socket.on('data', onData);
     socket.on('close', onClose);
     // The splice watches errors once the stream is up; until then they end the dial-back.
     socket.on('error', (error) => fail(error.message));

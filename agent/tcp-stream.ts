@@ -6,6 +6,7 @@ import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { OpenStream } from '../domain/gateway/stream-messages.js';
 import { canonicalHost } from '../domain/tunnel/address.js';
+import { KeptReadBuffer } from '../wire/kept-read-buffer.js';
 import { resetSocket, splice } from '../wire/socket-splice.js';
 import type { Splice, SpliceResult } from '../wire/socket-splice.js';
 import { formatTarget } from './allow-list.js';
@@ -37,8 +38,17 @@ export function openTcpStream(message: OpenStream, options: TcpStreamOptions, ou
     cancel.abort();
   };
 
+  // Both connections read into buffers they keep: relaying bulk bytes then allocates nothing per chunk.
+  const targetReads = new KeptReadBuffer();
+  const hubReads = new KeptReadBuffer();
   // An IPv4-mapped IPv6 address is reached over IPv4, which works also where IPv6 is off.
-  const socket: Socket = net.connect({ host: canonicalHost(target.host), port: target.port, allowHalfOpen: true, noDelay: true });
+  const socket: Socket = net.connect({
+    host: canonicalHost(target.host),
+    port: target.port,
+    allowHalfOpen: true,
+    noDelay: true,
+    onread: targetReads.onread(),
+  });
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const timer = setTimeout(() => socket.destroy(new Error(`no answer within ${connectTimeoutMs} ms`)), connectTimeoutMs);
 
@@ -53,7 +63,8 @@ export function openTcpStream(message: OpenStream, options: TcpStreamOptions, ou
     clearTimeout(timer);
     connected = true;
     // A link a relay carries is dialled back to that relay, not to the hub.
-    dialBack(streamId, token, { hub: message.dialBack ?? options.hub, signal: cancel.signal, ...(options.ca === undefined ? {} : { ca: options.ca }) }).then(
+    const dialOptions = { hub: message.dialBack ?? options.hub, signal: cancel.signal, reads: hubReads, ...(options.ca === undefined ? {} : { ca: options.ca }) };
+    dialBack(streamId, token, dialOptions).then(
       (hub) => {
         if (cancel.signal.aborted) {
           resetSocket(hub);
@@ -61,7 +72,7 @@ export function openTcpStream(message: OpenStream, options: TcpStreamOptions, ou
           outcome.closed(cancelled ?? 'cancelled');
           return;
         }
-        spliced = splice({ socket }, { socket: hub });
+        spliced = splice({ socket, reads: targetReads }, { socket: hub, ...(hubReads.inUse ? { reads: hubReads } : {}) });
         outcome.opened();
         void spliced.ended.then((result) => outcome.closed(describe(result)));
       },

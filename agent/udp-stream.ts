@@ -1,25 +1,25 @@
 // A UDP stream on the device: a socket connected to the target (so only the target's datagrams
-// are received), each datagram one binary frame on the gateway connection, both ways; or, when
-// a relay carries the link (`dialBack`), each datagram length-prefixed on a connection dialled
-// back to that relay, so the datagrams never cross the hub. Nothing queues here: a datagram the
-// way to the hub or relay cannot take is dropped, as UDP would.
+// are received), each datagram length-prefixed on a connection dialled back for the stream, both
+// ways: to the hub, or to the relay that carries the link (`dialBack`), so its datagrams never
+// cross the hub. None crosses the gateway connection. Nothing queues here: a datagram the
+// dial-back cannot take at once is dropped, as UDP would.
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import type { Socket } from 'node:net';
-import { encodeDatagramFrame, maxDatagramBytes } from '../domain/gateway/data-frame.js';
 import type { OpenStream } from '../domain/gateway/stream-messages.js';
 import { canonicalHost, isIPv4, isIPv6 } from '../domain/tunnel/address.js';
-import { readDatagrams, writeDatagram } from '../wire/datagram-stream.js';
+import { DatagramWriter, readDatagrams } from '../wire/datagram-stream.js';
 import { resetSocket } from '../wire/socket-splice.js';
 import { formatTarget } from './allow-list.js';
 import type { DeviceStream, StreamOutcome } from './device-streams.js';
 import { dialBack } from './stream-dial-back.js';
 
 export interface UdpStreamOptions {
-  readonly sendFrame: (frame: Uint8Array) => boolean;
+  /** The hub URL as the agent was given it: the dial-back goes there unless a relay carries the link. */
+  readonly hub: string;
   /** The default (about 208 KiB on Linux) drops bursts; the kernel may cap it lower. */
   readonly recvBufferBytes?: number;
-  /** PEM of a private CA, for a relay's dial-back over https. */
+  /** PEM of a private CA, for a dial-back over https. */
   readonly ca?: string | Buffer;
 }
 
@@ -35,8 +35,9 @@ async function addressOf(target: string): Promise<{ readonly address: string; re
 export function openUdpStream(message: OpenStream, options: UdpStreamOptions, outcome: StreamOutcome): DeviceStream {
   const { streamId, target } = message;
   let socket: dgram.Socket | undefined;
-  /** The relay's dial-back, when a relay carries the link. */
-  let relay: Socket | undefined;
+  /** The stream's dial-back, once up. */
+  let carrier: Socket | undefined;
+  let toHub: DatagramWriter | undefined;
   const cancel = new AbortController();
   let opened = false;
   let closed = false;
@@ -45,13 +46,13 @@ export function openUdpStream(message: OpenStream, options: UdpStreamOptions, ou
   let toDevice = 0;
 
   const counts = (): string =>
-    `${fromDevice} datagrams from the device, ${toDevice} to it${dropped > 0 ? `, ${dropped} dropped (too large, or the gateway connection backed up)` : ''}`;
+    `${fromDevice} datagrams from the device, ${toDevice} to it${dropped > 0 ? `, ${dropped} dropped (too large, or the dial-back backed up)` : ''}`;
 
   const shut = (): void => {
     closed = true;
     socket?.close();
     cancel.abort();
-    if (relay !== undefined) resetSocket(relay);
+    if (carrier !== undefined) resetSocket(carrier);
   };
 
   const fail = (error: Error): void => {
@@ -61,18 +62,17 @@ export function openUdpStream(message: OpenStream, options: UdpStreamOptions, ou
     else outcome.refused('connect-failed', `cannot reach ${formatTarget(target)}: ${error.message}`);
   };
 
-  const toHub = (payload: Buffer): boolean =>
-    relay === undefined ? options.sendFrame(encodeDatagramFrame(streamId, payload)) : writeDatagram(relay, payload);
-
-  /** A relay's link: its datagrams go on a connection of their own to that relay. */
-  const dialRelay = (udp: dgram.Socket, base: string): void => {
+  const dial = (udp: dgram.Socket): void => {
+    const base = message.dialBack ?? options.hub;
+    const peer = message.dialBack === undefined ? 'hub' : 'relay';
     dialBack(streamId, message.token, { hub: base, signal: cancel.signal, ...(options.ca === undefined ? {} : { ca: options.ca }) }).then(
       (connection) => {
         if (closed) {
           resetSocket(connection);
           return;
         }
-        relay = connection;
+        carrier = connection;
+        toHub = new DatagramWriter(connection);
         connection.on('error', () => undefined);
         readDatagrams(connection, (payload) => {
           toDevice += 1;
@@ -80,10 +80,10 @@ export function openUdpStream(message: OpenStream, options: UdpStreamOptions, ou
         });
         connection.once('close', () => {
           if (closed) return;
-          // The relay ends the connection when the link ends: the hub knows; only a broken one is reported.
+          // The hub or relay ends the connection when the link ends: the hub knows; only a broken one is reported.
           const broken = !connection.readableEnded;
           shut();
-          outcome.closed(`the relay ${broken ? 'connection broke' : 'ended the stream'}; ${counts()}`, broken ? 'error' : undefined);
+          outcome.closed(`the ${peer} ${broken ? 'connection broke' : 'ended the stream'}; ${counts()}`, broken ? 'error' : undefined);
         });
         connection.resume();
         opened = true;
@@ -100,17 +100,11 @@ export function openUdpStream(message: OpenStream, options: UdpStreamOptions, ou
     udp.on('error', fail);
     udp.on('message', (payload) => {
       fromDevice += 1;
-      // Over IPv6 a datagram can exceed what a frame carries.
-      if (payload.length > maxDatagramBytes || !opened || !toHub(payload)) dropped += 1;
+      // Over IPv6 a datagram can exceed what a length prefix carries.
+      if (toHub === undefined || !toHub.write(payload)) dropped += 1;
     });
     udp.connect(target.port, address, () => {
-      if (closed) return;
-      if (message.dialBack !== undefined) {
-        dialRelay(udp, message.dialBack);
-        return;
-      }
-      opened = true;
-      outcome.opened();
+      if (!closed) dial(udp);
     });
   }, fail);
 
@@ -119,12 +113,6 @@ export function openUdpStream(message: OpenStream, options: UdpStreamOptions, ou
       if (closed) return;
       shut();
       outcome.closed(opened ? `closed by the hub; ${counts()}` : 'closed by the hub before the socket was ready');
-    },
-    deliver(payload) {
-      // A relay's datagrams come on its own connection, never as frames.
-      if (!opened || closed || socket === undefined || relay !== undefined) return;
-      toDevice += 1;
-      socket.send(payload);
     },
   };
 }

@@ -1,4 +1,4 @@
-// The gateway hands a device's stream messages, datagrams and dial-backs to one sink; two
+// The gateway hands a device's stream messages and dial-backs to one sink; two
 // planes open device streams: DeviceLinks (the tunnel supervisor) and proxies and protocol
 // applications (the forward plane). Each ignores stream ids it does not know, so messages go
 // to both; a dial-back goes to the one awaiting it.
@@ -13,10 +13,6 @@ export function routeStreams(links: StreamPlane, forwards: StreamPlane): StreamP
     streamMessage(mac, message) {
       links.streamMessage(mac, message);
       forwards.streamMessage(mac, message);
-    },
-    frame(mac, frame) {
-      links.frame(mac, frame);
-      forwards.frame(mac, frame);
     },
     awaitsDialBack: (streamId, token) => forwards.awaitsDialBack(streamId, token) || links.awaitsDialBack(streamId, token),
     dialedBack(streamId: string, token: string, socket: Socket) {

@@ -32,13 +32,14 @@ export interface HubOptions {
 // A fixed password keeps the hub from printing a generated one; nothing here logs in.
 const adminPassword = randomBytes(18).toString('base64url');
 
-// TETHER_BENCH_HUB_PROFILE=DIR: each hub process writes a V8 CPU profile into DIR when it exits.
+// TETHER_BENCH_HUB_PROFILE=DIR: each hub process (of the devices and tunnel benchmarks) writes a V8 CPU profile into DIR when it exits.
 const profileDir = process.env.TETHER_BENCH_HUB_PROFILE;
-const profiling = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+/** Node's options that make a hub process write its CPU profile, or none. */
+export const hubProfiling: readonly string[] = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
 
 export function startHub({ dataDir, port, descriptors }: HubOptions): Child {
   const args = ['serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'];
-  return startNode(tetherScript, args, { descriptors, nodeArgs: profiling, env: { ...process.env, TETHER_ADMIN_PASSWORD: adminPassword } });
+  return startNode(tetherScript, args, { descriptors, nodeArgs: hubProfiling, env: { ...process.env, TETHER_ADMIN_PASSWORD: adminPassword } });
 }
 
 /** Polls /readyz until it answers 200; fails if the hub exits first or takes over `timeoutMs`. */

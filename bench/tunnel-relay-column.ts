@@ -71,6 +71,8 @@ export async function openRelayColumn(rig: TetherRig, dataDir: string, ports: De
       echo: new TcpTarget(links.echo.port),
       udpPort: links.udpEcho.port,
       traced: { relay: relay.pid, 'hub (relay column)': rig.hub.pid },
+      // The hub only records the relay's links; the relay and the agent carry the bytes.
+      carriers: [relay.pid, rig.hub.pid, rig.agent.pid],
       guard,
     };
     return {

@@ -57,6 +57,9 @@ function rows(plan: TunnelPlan): Row[] {
     { label: `UDP ${count(plan.udp.size)} B echoes/s, ${plan.udp.window} in flight`, cell: (c) => c.udp && echoesPerSecond(c.udp), ratio: true },
     { label: `UDP datagrams lost (of ${count(plan.udp.datagrams)})`, cell: (c) => c.udp?.lost, ratio: false },
     { label: 'exact byte counts at both ends', cell: exactTransfers, ratio: false },
+    { label: 'CPU of the relay processes per MiB (µs)', cell: (c) => c.cpu.perMiB, ratio: true },
+    { label: 'CPU of the relay processes per new stream (µs)', cell: (c) => c.cpu.perStream, ratio: true },
+    { label: 'CPU of the relay processes per UDP datagram (µs)', cell: (c) => c.cpu.perEcho, ratio: true },
   ];
 }
 
@@ -116,6 +119,7 @@ export function printTunnelReport(columns: TunnelColumns, plan: TunnelPlan): voi
   printProblems('Tether via relay', [...(columns.relayProblems ?? []), ...(columns.viaRelay?.problems ?? [])]);
   note(`round trips one at a time on one connection; a new stream is a new connection that sends 1 byte; an echo is a datagram there and back.`);
   note('the plain relay runs in a process of its own, as the hub does; the "device" servers in another, as behind the agent.');
+  note('CPU: user + system time from /proc of the processes between client and "device" (plain relay; Tether: hub + agent; via relay: relay + hub + agent), less load-sensitive than the wall-clock rows.');
   const udp = columns.tether?.udp;
   if (udp && udp.probes > 1) note(`Tether: the first UDP echo came after ${udp.probes} probe datagrams (one every 200 ms).`);
   for (const [name, figures] of [['direct', columns.direct], ['plain relay', columns.plain], ['Tether', columns.tether]] as const) {

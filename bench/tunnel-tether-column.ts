@@ -58,6 +58,7 @@ export async function openTetherColumn(dataDir: string, ports: DevicePorts): Pro
     echo: new TcpTarget(links.echo.port),
     udpPort: links.udpEcho.port,
     traced: { hub: rig.hub.pid, agent: rig.agent.pid },
+    carriers: [rig.hub.pid, rig.agent.pid],
     guard: rig.guard,
   };
   return {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startNode, stopChild } from './child-processes.js';
 import type { Child } from './child-processes.js';
 import { exitGuard } from './tunnel-child-ports.js';
-import { freePort, waitReady } from './hub-process.js';
+import { freePort, hubProfiling, waitReady } from './hub-process.js';
 import { HubApi } from './tunnel-hub-api.js';
 import type { DeviceState } from './tunnel-hub-api.js';
 
@@ -44,7 +44,7 @@ export async function startTether(dataDir: string): Promise<TetherRig> {
   const port = await freePort();
   const adminPassword = randomBytes(18).toString('base64url');
   const hubArgs = ['serve', '--port', String(port), '--host', '127.0.0.1', '--data', join(dataDir, 'hub'), '--log-level', 'warn'];
-  const hub = startNode(tetherScript, hubArgs, { descriptors, env: { ...process.env, TETHER_ADMIN_PASSWORD: adminPassword } });
+  const hub = startNode(tetherScript, hubArgs, { descriptors, nodeArgs: hubProfiling, env: { ...process.env, TETHER_ADMIN_PASSWORD: adminPassword } });
   const api = new HubApi(`http://127.0.0.1:${port}`);
   const agentArgs = ['agent', '--hub', api.baseUrl, '--mac', benchMac, '--state', join(dataDir, 'agent-state.json'), '--allow', '127.0.0.1:*'];
   let agent: Child | undefined;

@@ -5,6 +5,8 @@
 // hub). Bulk throughput both ways, small round trips, stream opening, many streams at once, UDP.
 // TETHER_BENCH_TUNNEL_BYTES: size of each bulk transfer (1 GiB; e.g. 64MiB for a quick run).
 // TETHER_BENCH_TUNNEL_DATAGRAMS: UDP datagrams per column (100,000).
+// TETHER_BENCH_TUNNEL_ONLY: the measurements to run, comma-separated (bulk, latency, opens,
+// concurrent, udp; all when unset), e.g. `udp` to measure the datagrams alone.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,8 @@ import { note } from './figures.js';
 import { exitGuard, startListening } from './tunnel-child-ports.js';
 import type { Listening } from './tunnel-child-ports.js';
 import { measureSideBySide, noFigures } from './tunnel-column.js';
-import type { Column, ColumnTargets, TunnelPlan } from './tunnel-column.js';
+import { tunnelMeasurements } from './tunnel-column.js';
+import type { Column, ColumnTargets, TunnelMeasurement, TunnelPlan } from './tunnel-column.js';
 import { printTunnelGoals } from './tunnel-goals.js';
 import type { DevicePorts } from './tunnel-protocol.js';
 import { openRelayColumn } from './tunnel-relay-column.js';
@@ -36,10 +39,23 @@ function sizeFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+const isMeasurement = (name: string): name is TunnelMeasurement => (tunnelMeasurements as readonly string[]).includes(name);
+
+/** The measurements TETHER_BENCH_TUNNEL_ONLY names, or all of them. */
+function measurementsFromEnv(): ReadonlySet<TunnelMeasurement> {
+  const raw = process.env.TETHER_BENCH_TUNNEL_ONLY;
+  if (raw === undefined || raw.trim() === '') return new Set(tunnelMeasurements);
+  const names = raw.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !isMeasurement(name));
+  if (unknown.length > 0) throw new Error(`TETHER_BENCH_TUNNEL_ONLY names ${unknown.map((n) => JSON.stringify(n)).join(', ')}; known: ${tunnelMeasurements.join(', ')}`);
+  return new Set(names.filter(isMeasurement));
+}
+
 const loadAverage = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 function tunnelPlan(): TunnelPlan {
   return {
+    only: measurementsFromEnv(),
     bytes: sizeFromEnv('TETHER_BENCH_TUNNEL_BYTES', 2 ** 30),
     streams: 100,
     roundTrips: 10_000,
@@ -79,7 +95,7 @@ async function measureAll(plan: TunnelPlan, dataDir: string): Promise<void> {
     const columns: Column[] = [
       {
         name: 'direct',
-        targets: { ...tcpTargets(sink, source, echo), udpPort: udpEcho, traced: {}, guard: exitGuard({ device: device.child }) },
+        targets: { ...tcpTargets(sink, source, echo), udpPort: udpEcho, traced: {}, carriers: [], guard: exitGuard({ device: device.child }) },
       },
       {
         name: 'plain relay',
@@ -87,6 +103,7 @@ async function measureAll(plan: TunnelPlan, dataDir: string): Promise<void> {
           ...tcpTargets(relaySink, relaySource, relayEcho),
           udpPort: relayUdp,
           traced: { 'plain relay': relay.child.pid },
+          carriers: [relay.child.pid],
           guard: exitGuard({ device: device.child, 'plain relay': relay.child }),
         },
       },
@@ -118,7 +135,7 @@ async function measureAll(plan: TunnelPlan, dataDir: string): Promise<void> {
 
 export async function tunnelBenchmark(): Promise<void> {
   const plan = tunnelPlan();
-  note(`bulk transfers of ${(plan.bytes / 2 ** 20).toLocaleString('en-US')} MiB; client, "device", relay, hub and agent share ${availableParallelism()} CPUs.`);
+  note(`measuring ${[...plan.only].join(', ')}; bulk transfers of ${(plan.bytes / 2 ** 20).toLocaleString('en-US')} MiB; client, "device", relay, hub and agent share ${availableParallelism()} CPUs.`);
   note(`load average at the start: ${loadAverage()} (other work on the machine skews the timings).`);
   await withChildren(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tether-bench-tunnel-'));

@@ -3,6 +3,7 @@
 import { setDefaultHighWaterMark } from 'node:stream';
 import { Command } from 'commander';
 import { agentCommand } from '../agent/agent-command.js';
+import { appsCommand } from './apps-command.js';
 import { isTetherError } from '../domain/errors.js';
 import { auditCommand } from './audit-command.js';
 import { CommandError } from './command-error.js';
@@ -11,6 +12,7 @@ import { jobsCommand } from './jobs-command.js';
 import { linkCommand } from './link-command.js';
 import { loginCommand } from './login-command.js';
 import { projectionsCommand } from './projections-command.js';
+import { proxiesCommand } from './proxies-command.js';
 import { relayCommand } from './relay-command.js';
 import { relaysCommand } from './relays-command.js';
 import { serveCommand } from './serve-command.js';
@@ -33,7 +35,9 @@ const program = new Command('tether')
   .addCommand(jobsCommand())
   .addCommand(auditCommand())
   .addCommand(relayCommand())
-  .addCommand(relaysCommand());
+  .addCommand(relaysCommand())
+  .addCommand(proxiesCommand())
+  .addCommand(appsCommand());
 
 // An operator's mistake (bad configuration, a port in use) or the hub's refusal is told in
 // one line; a bug keeps its stack.

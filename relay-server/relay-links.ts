@@ -4,7 +4,7 @@
 // through the hub (`to-device`). The agents dial back here: TCP streams as raw connections,
 // UDP streams as a connection of length-prefixed datagrams (wire/datagram-stream.ts).
 import type { Socket } from 'node:net';
-import type { DatagramRoute } from '../actors/datagram-route.js';
+import { dialBackDatagrams } from '../actors/datagram-route.js';
 import type { DeviceLink } from '../actors/device-link.js';
 import { DialBacks } from '../actors/dial-backs.js';
 import { linkKeyFromHex } from '../actors/link-cipher.js';
@@ -20,7 +20,6 @@ import type { HubToRelayMessage, OpenLink, RelayToHubMessage, RelayTunnelCommand
 import type { TunnelCommand } from '../domain/tunnel/commands.js';
 import type { LinkSettings } from '../domain/tunnel/devicelink-request.js';
 import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
-import { readDatagrams, writeDatagram } from '../wire/datagram-stream.js';
 import { resetSocket } from '../wire/socket-splice.js';
 import type { DialBackTarget } from '../wire/stream-dial-back.js';
 
@@ -73,7 +72,6 @@ export class RelayLinks implements DialBackTarget {
   private ended: SessionStatus[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextRequest = 1;
-  private readonly datagramSockets = new Map<string, Socket>();
 
   constructor(private readonly options: RelayLinksOptions) {
     this.pool = new PortPool(options.ports, options.bindAddress);
@@ -217,7 +215,6 @@ export class RelayLinks implements DialBackTarget {
       send: (message: HubMessage) => {
         if (message.type === 'open-stream' || message.type === 'close-stream') options.send({ type: 'to-device', tunnelId, message });
       },
-      sendFrame: () => undefined,
       close: () => undefined,
     };
     return {
@@ -246,38 +243,10 @@ export class RelayLinks implements DialBackTarget {
       progressIntervalMs: opened.progressIntervalMs,
       logger: options.logger,
       dialBacks: this.dialBacks,
-      datagrams: this.datagramRoute(),
+      datagrams: dialBackDatagrams(this.dialBacks, options.logger),
       // The hub routes the agent's messages by link (device-message names it).
       claimStream: () => undefined,
       releaseStream: () => undefined,
-    };
-  }
-
-  /** UDP datagrams on the stream's own dial-back connection, never through the hub. */
-  private datagramRoute(): DatagramRoute {
-    return {
-      open: (streamId, deliver) => {
-        const expected = this.dialBacks.expect(streamId);
-        expected.socket.then(
-          (socket) => {
-            this.datagramSockets.set(streamId, socket);
-            socket.once('close', () => this.datagramSockets.delete(streamId));
-            readDatagrams(socket, deliver);
-            socket.resume();
-          },
-          (error: unknown) => this.options.logger.warn({ err: error, streamId }, 'a UDP stream was not dialled back'),
-        );
-        return expected.token;
-      },
-      send: (streamId, payload) => {
-        const socket = this.datagramSockets.get(streamId);
-        if (socket !== undefined) writeDatagram(socket, payload);
-      },
-      close: (streamId) => {
-        this.dialBacks.fail(streamId, new TetherError('unavailable', 'the link closed'));
-        this.datagramSockets.get(streamId)?.end();
-        this.datagramSockets.delete(streamId);
-      },
     };
   }
 }

@@ -4,6 +4,7 @@
 // a FIN on the other side (both sockets allow half-open), and a reset becomes a reset.
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
+import type { KeptReadBuffer } from './kept-read-buffer.js';
 
 export interface SpliceSide {
   /** The connection: its FIN, reset and errors are watched. */
@@ -12,6 +13,8 @@ export interface SpliceSide {
   readonly input?: Readable;
   /** Bytes going to this side (default: the socket), e.g. a cipher piped into it. */
   readonly output?: Writable;
+  /** The socket reads into this kept buffer (net.connect's `onread`), so its bytes come from here, not as stream data. */
+  readonly reads?: KeptReadBuffer;
 }
 
 export type SpliceSideName = 'a' | 'b';
@@ -67,9 +70,9 @@ export function splice(a: SpliceSide, b: SpliceSide): Splice {
 
   // A socket counts what it reads itself; only a transform in between (a cipher) needs a listener of ours.
   const counter = (side: SpliceSide): (() => number) => {
-    const { input, socket } = side;
+    const { input, socket, reads } = side;
     // What the socket read before the splice (an HTTP upgrade, say) is not the stream's, unless it still waits in its buffer.
-    const before = socket.bytesRead - socket.readableLength;
+    const before = socket.bytesRead - (reads === undefined ? socket.readableLength : reads.heldBytes);
     if (input === undefined) return () => socket.bytesRead - before;
     let bytes = 0;
     input.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -78,7 +81,26 @@ export function splice(a: SpliceSide, b: SpliceSide): Splice {
   const aToB = counter(a);
   const bToA = counter(b);
   const join = (from: SpliceSide, to: SpliceSide): void => {
-    (from.input ?? from.socket).pipe(to.output ?? to.socket);
+    const output = to.output ?? to.socket;
+    if (from.reads === undefined) {
+      (from.input ?? from.socket).pipe(output);
+      return;
+    }
+    // The chunk is a view into the kept buffer: the next read may only come once the write let go
+    // of it, so a write that could not finish at once pauses the reading until it has.
+    let paused = false;
+    const resume = (): void => {
+      if (!paused) return;
+      paused = false;
+      from.socket.resume();
+    };
+    from.socket.once('end', () => output.end());
+    from.reads.takeWith(from.socket, (chunk) => {
+      output.write(chunk, resume);
+      if (output.writableLength === 0) return true;
+      paused = true;
+      return false;
+    });
   };
 
   const watch = (side: SpliceSide, name: SpliceSideName, other: SpliceSide): void => {

@@ -16,6 +16,7 @@ import { AgentJobMessage } from '../../domain/gateway/job-messages.js';
 import { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
 import { AgentStreamMessage } from '../../domain/gateway/stream-messages.js';
 import type { ClosingCause, HubMessage } from '../../domain/gateway/hub-messages.js';
+import { TurnCork } from '../../wire/turn-cork.js';
 
 export interface GatewayLogger {
   info(details: object, message: string): void;
@@ -23,10 +24,9 @@ export interface GatewayLogger {
   error(details: object, message: string): void;
 }
 
-/** Where the data plane's messages and datagrams of a device go (the tunnel supervisor). */
+/** Where the data plane's messages of a device go (the tunnel supervisor). */
 export interface StreamSink {
   streamMessage(mac: Mac, message: AgentStreamMessage): void;
-  frame(mac: Mac, frame: Uint8Array): void;
 }
 
 /** Where a device's update, backup and restore results go (the job supervisors). */
@@ -69,9 +69,6 @@ const disconnectCauses: Readonly<Record<ClosingCause, DisconnectCause>> = {
 
 const bytesOf = (data: WebSocket.RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
 
-// Past this much unsent on a connection, datagrams are dropped (as UDP may) rather than queued without bound.
-const maxBufferedFrameBytes = 4 * 1024 * 1024;
-
 /** True for a hello whose MAC is malformed: no identity, so no second chance. */
 function isBadMacHello(text: string, error: TetherError): boolean {
   if (!error.details.includes('mac')) return false;
@@ -92,16 +89,17 @@ export class GatewayConnection implements DeviceLink {
   private alive = true;
   private cause: DisconnectCause = 'closed';
   private helloTimer: NodeJS.Timeout | undefined;
-  private corked = false;
+  private readonly writes: TurnCork;
   readonly closed: Promise<void>;
 
-  /** `transport`: the socket under the WebSocket, whose writes can be held back and joined. */
+  /** `transport`: the connection under the WebSocket, whose writes the frames of one turn share. */
   constructor(
     private readonly socket: WebSocket,
-    private readonly transport: Duplex,
+    transport: Duplex,
     readonly ip: string,
     private readonly settings: ConnectionSettings,
   ) {
+    this.writes = new TurnCork(transport);
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('pong', () => {
       this.alive = true;
@@ -130,12 +128,8 @@ export class GatewayConnection implements DeviceLink {
 
   send(message: HubMessage): void {
     if (!this.open) return;
-    this.joinWrites();
+    this.writes.hold();
     this.socket.send(encodeMessage(message));
-  }
-
-  sendFrame(frame: Uint8Array): void {
-    if (this.open && this.socket.bufferedAmount <= maxBufferedFrameBytes) this.socket.send(frame, { binary: true });
   }
 
   close(cause: ClosingCause): void {
@@ -143,21 +137,6 @@ export class GatewayConnection implements DeviceLink {
     this.cause = disconnectCauses[cause];
     this.send({ type: 'closing', cause });
     this.socket.close(closeCodes[cause], cause);
-  }
-
-  /**
-   * Frames sent in one turn of the event loop (a welcome and a tenant password, a closing
-   * notice and the close frame) leave in one write: in a storm of thousands of devices a
-   * system call per frame is much of what the hub spends.
-   */
-  private joinWrites(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.transport.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      this.transport.uncork();
-    });
   }
 
   /** Called on every heartbeat tick: a device that did not answer the last ping is gone. */
@@ -179,8 +158,7 @@ export class GatewayConnection implements DeviceLink {
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
     this.alive = true;
     if (isBinary) {
-      if (this.mac === undefined) this.reject(new TetherError('validation_failed', 'binary frames carry tunnel data: the first message must be hello', ['type']));
-      else this.settings.streams.frame(this.mac, bytesOf(data));
+      this.reject(new TetherError('validation_failed', "the gateway takes no binary frames: datagrams travel on their stream's dial-back", ['type']));
       return;
     }
     const text = bytesOf(data).toString('utf8');

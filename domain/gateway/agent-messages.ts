@@ -1,4 +1,4 @@
-// Control messages the agent sends to the hub: JSON text frames (binary frames carry tunnel data).
+// Control messages the agent sends to the hub: JSON text frames, the only frames of the gateway connection.
 import * as t from 'io-ts';
 import { InstalledApp } from '../device/inventory.js';
 import { Mac } from '../device/mac.js';

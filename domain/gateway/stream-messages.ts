@@ -1,8 +1,8 @@
-// The data plane's control messages (JSON text frames on the agent's gateway connection). A
-// TCP stream gets a connection of its own, dialled back by the agent, so each stream has its
-// own flow control (a slow reader slows only its sender) and data never queues behind control
-// traffic; UDP datagrams ride the gateway
-// connection, one binary frame each (data-frame.ts). See docs/devicelink.md.
+// The data plane's control messages (JSON text frames on the agent's gateway connection). Every
+// stream, TCP or UDP, gets a connection of its own, dialled back by the agent, so each stream
+// has its own flow control (a slow reader slows only its sender) and data never queues behind
+// control traffic: a TCP stream's raw bytes, a UDP stream's datagrams length-prefixed
+// (wire/datagram-stream.ts). See docs/devicelink.md.
 import * as t from 'io-ts';
 import { Host, LinkProtocol, Port } from '../tunnel/link-fields.js';
 import { TerminationCause } from '../tunnel/termination-cause.js';
@@ -38,11 +38,11 @@ export const DialBackBase = new t.Type<string, string, unknown>(
 );
 
 /**
- * hub → agent: reach `target` for stream `streamId`. TCP: connect to the target, then dial
- * back the stream's connection (dataSocketPath) presenting `token`. UDP: bind a socket to the
- * target and answer stream-opened; datagrams then travel as binary frames. With `dialBack`
- * (a relay carries the link), the dial-back goes to that relay instead of the hub, for UDP
- * too: its datagrams then travel length-prefixed on that connection (wire/datagram-stream.ts).
+ * hub → agent: reach `target` for stream `streamId`, then dial back the stream's connection
+ * (dataSocketPath) presenting `token`. TCP: connect to the target first. UDP: connect a socket
+ * to the target, dial back, then answer stream-opened; the datagrams travel length-prefixed on
+ * the dial-back. With `dialBack` (a relay carries the link), the dial-back goes to that relay
+ * instead of the hub.
  */
 export const OpenStream = t.intersection([
   t.type({
@@ -60,7 +60,7 @@ export type OpenStream = t.TypeOf<typeof OpenStream>;
 export const CloseStream = t.type({ type: t.literal('close-stream'), streamId: StreamId, cause: TerminationCause });
 export type CloseStream = t.TypeOf<typeof CloseStream>;
 
-/** agent → hub, UDP only: the socket to the target is ready (a TCP stream's dial-back says as much). */
+/** agent → hub, UDP only: the socket to the target and the dial-back are ready (a TCP stream's dial-back alone says as much). */
 export const StreamOpened = t.type({ type: t.literal('stream-opened'), streamId: StreamId });
 export type StreamOpened = t.TypeOf<typeof StreamOpened>;
 
@@ -95,12 +95,12 @@ export type AgentStreamMessage = StreamOpened | StreamRefused | StreamClosed;
 
 export const encodeStreamMessage = (message: HubStreamMessage | AgentStreamMessage): string => JSON.stringify(message);
 
-// A TCP stream's own connection: the agent dials back with an HTTP upgrade to
-// `tether-stream` (not WebSocket: after the 101 the connection is the stream's raw bytes, so
-// TCP's own flow control, half-close (FIN) and reset (RST) carry through unchanged, and no
-// frame is masked or parsed on the way).
+// A stream's own connection: the agent dials back with an HTTP upgrade to `tether-stream` (not
+// WebSocket: after the 101 a TCP stream's connection is its raw bytes, so TCP's own flow
+// control, half-close (FIN) and reset (RST) carry through unchanged, and no frame is masked or
+// parsed on the way; a UDP stream's is its datagrams, each behind a 2-byte length).
 
-/** The path the agent dials back for a TCP stream; the token goes in `authorization: Bearer <token>`. */
+/** The path the agent dials back for a stream; the token goes in `authorization: Bearer <token>`. */
 export const dataSocketPath = (streamId: string): string => `/gateway/streams/${streamId}`;
 
 /** The `upgrade` header of a stream's dial-back. */

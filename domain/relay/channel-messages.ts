@@ -85,15 +85,21 @@ export type LinkClosed = t.TypeOf<typeof LinkClosed>;
 
 /** The commands of a live link the relay asks the hub to decide and append (domain/tunnel/commands.ts). */
 export const RelayTunnelCommand = taggedUnion('RelayTunnelCommand', {
-  AttachClient: t.type({ type: t.literal('AttachClient'), streamId: StreamId, clientHost: t.string, clientPort: Port }),
+  AttachClient: t.intersection([
+    t.type({ type: t.literal('AttachClient'), streamId: StreamId, clientHost: t.string, clientPort: Port }),
+    t.partial({ agentIP: t.string }),
+  ]),
   OpenStream: t.intersection([t.type({ type: t.literal('OpenStream'), streamId: StreamId }), t.partial({ agentIP: t.string })]),
-  CloseStream: t.type({
-    type: t.literal('CloseStream'),
-    streamId: StreamId,
-    cause: TerminationCause,
-    bytesToDevice: ByteCount,
-    bytesFromDevice: ByteCount,
-  }),
+  CloseStream: t.intersection([
+    t.type({
+      type: t.literal('CloseStream'),
+      streamId: StreamId,
+      cause: TerminationCause,
+      bytesToDevice: ByteCount,
+      bytesFromDevice: ByteCount,
+    }),
+    t.partial({ reachedDevice: t.boolean }),
+  ]),
   RecordTraffic: t.type({ type: t.literal('RecordTraffic'), bytesToDevice: ByteCount, bytesFromDevice: ByteCount }),
 });
 export type RelayTunnelCommand = t.TypeOf<typeof RelayTunnelCommand>;

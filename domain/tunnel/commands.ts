@@ -30,7 +30,14 @@ export type TunnelCommand =
       readonly tokenHash: string;
     }
   /** A TCP client connected, or a UDP client sent its first datagram; `streamId` is a fresh UUID. */
-  | { readonly type: 'AttachClient'; readonly streamId: string; readonly clientHost: string; readonly clientPort: number }
+  | {
+      readonly type: 'AttachClient';
+      readonly streamId: string;
+      readonly clientHost: string;
+      readonly clientPort: number;
+      /** The device's control connection the stream will be asked on. */
+      readonly agentIP?: string;
+    }
   | { readonly type: 'OpenStream'; readonly streamId: string; readonly agentIP?: string }
   | {
       readonly type: 'CloseStream';
@@ -38,6 +45,8 @@ export type TunnelCommand =
       readonly cause: TerminationCause;
       readonly bytesToDevice: number;
       readonly bytesFromDevice: number;
+      /** A TCP stream's device side was reached (its dial-back arrived). */
+      readonly reachedDevice?: boolean;
     }
   /** Cumulative totals of the whole link (closed streams included). */
   | { readonly type: 'RecordTraffic'; readonly bytesToDevice: number; readonly bytesFromDevice: number }

@@ -15,7 +15,7 @@ export type TunnelState = SnapshotFrom<typeof tunnelMachine>;
 
 export const isOpen = (state: TunnelState): boolean => state.matches('open');
 
-/** Stream ids are UUIDs: a datagram frame carries one in 16 bytes (domain/gateway/data-frame.ts). */
+/** Stream ids are UUIDs, as tunnel ids are (they name a dial-back's path). */
 export const isStreamId = isTunnelId;
 
 function mustBeOpen(state: TunnelState): void {
@@ -46,6 +46,12 @@ function mustNotDecrease(state: TunnelState, totals: Totals): void {
 
 type AttachClient = Extract<TunnelCommand, { type: 'AttachClient' }>;
 
+/** The device's address as recorded: canonical, and never empty. */
+function agentIPOf(agentIP: string | undefined): { readonly agentIP?: string } {
+  if (agentIP === '') throw new TetherError('validation_failed', 'agentIP may not be empty', ['agentIP']);
+  return agentIP === undefined ? {} : { agentIP: canonicalHost(agentIP) };
+}
+
 /** The host lets the client through only when the result holds TunnelClientAttached. */
 function decideAttach(state: TunnelState, command: AttachClient): readonly TunnelEvent[] {
   const { context } = state;
@@ -63,7 +69,7 @@ function decideAttach(state: TunnelState, command: AttachClient): readonly Tunne
   if (context.protocol === 'udp' && Object.keys(context.liveStreams).length > 0) {
     throw new TetherError('transition_forbidden', 'a UDP link carries one stream, and it is live');
   }
-  return [{ type: 'TunnelClientAttached', data: { streamId, clientHost, clientPort, pinned: admission.pins } }];
+  return [{ type: 'TunnelClientAttached', data: { streamId, clientHost, clientPort, pinned: admission.pins, ...agentIPOf(command.agentIP) } }];
 }
 
 export function decideTunnel(state: TunnelState, command: TunnelCommand, decision: DecisionContext): readonly TunnelEvent[] {
@@ -79,18 +85,18 @@ export function decideTunnel(state: TunnelState, command: TunnelCommand, decisio
     case 'OpenStream': {
       const stream = context.liveStreams[command.streamId];
       if (stream === undefined) throw new TetherError('transition_forbidden', `stream ${command.streamId} is not live on this link`);
-      if (command.agentIP === '') throw new TetherError('validation_failed', 'agentIP may not be empty', ['agentIP']);
+      const agentIP = agentIPOf(command.agentIP);
       // Opening twice changes nothing, so the host may retry.
       if (stream.opened) return [];
-      const agentIP = command.agentIP === undefined ? {} : { agentIP: canonicalHost(command.agentIP) };
       return [{ type: 'TunnelStreamOpened', data: { streamId: command.streamId, ...agentIP } }];
     }
     case 'CloseStream': {
       mustBeCounts(command);
       // Both ends may report the same end: the second finds nothing left to close.
       if (!isLiveStream(context, command.streamId)) return [];
-      const { streamId, cause, bytesToDevice, bytesFromDevice } = command;
-      return [{ type: 'TunnelStreamClosed', data: { streamId, cause, bytesToDevice, bytesFromDevice } }];
+      const { streamId, cause, bytesToDevice, bytesFromDevice, reachedDevice } = command;
+      const reached = reachedDevice === undefined ? {} : { reachedDevice };
+      return [{ type: 'TunnelStreamClosed', data: { streamId, cause, bytesToDevice, bytesFromDevice, ...reached } }];
     }
     case 'RecordTraffic': {
       mustBeCounts(command);

@@ -35,12 +35,17 @@ export const TunnelOpened = t.type({
 export type TunnelOpened = t.TypeOf<typeof TunnelOpened>;
 
 /**
- * A client connection (TCP) or the client's first datagram (UDP) became stream `streamId`.
- * `pinned`: this client pinned the link to itself (the first client of a link without source).
+ * A client connection (TCP) or the client's first datagram (UDP) became stream `streamId`: for
+ * TCP this is the stream's open, and the device is asked for it now. `pinned`: this client
+ * pinned the link to itself (the first client of a link without source). `agentIP`: the
+ * device's control connection as the hub sees it, the one the stream is asked on.
  */
 export const TunnelClientAttached = t.type({
   type: t.literal('TunnelClientAttached'),
-  data: t.type({ streamId: t.string, clientHost: t.string, clientPort: Port, pinned: t.boolean }),
+  data: t.intersection([
+    t.type({ streamId: t.string, clientHost: t.string, clientPort: Port, pinned: t.boolean }),
+    t.partial({ agentIP: t.string }),
+  ]),
 });
 export type TunnelClientAttached = t.TypeOf<typeof TunnelClientAttached>;
 
@@ -54,17 +59,24 @@ export const TunnelClientRefused = t.type({
 });
 export type TunnelClientRefused = t.TypeOf<typeof TunnelClientRefused>;
 
-/** The agent reached the device port for this stream; bytes may flow. `agentIP`: the device as the hub saw it. */
+/**
+ * The agent reached the device port for this stream; bytes may flow. `agentIP`: the device as
+ * the hub saw it. Recorded for UDP streams; TCP streams recorded it until the attach took its
+ * place (their close says `reachedDevice` instead), and their stored ones still replay.
+ */
 export const TunnelStreamOpened = t.type({
   type: t.literal('TunnelStreamOpened'),
   data: t.intersection([t.type({ streamId: t.string }), t.partial({ agentIP: t.string })]),
 });
 export type TunnelStreamOpened = t.TypeOf<typeof TunnelStreamOpened>;
 
-/** One stream ended; its final byte counts per direction. */
+/** One stream ended; its final byte counts per direction, and (TCP) whether the device side was ever reached. */
 export const TunnelStreamClosed = t.type({
   type: t.literal('TunnelStreamClosed'),
-  data: t.type({ streamId: t.string, cause: TerminationCause, bytesToDevice: ByteCount, bytesFromDevice: ByteCount }),
+  data: t.intersection([
+    t.type({ streamId: t.string, cause: TerminationCause, bytesToDevice: ByteCount, bytesFromDevice: ByteCount }),
+    t.partial({ reachedDevice: t.boolean }),
+  ]),
 });
 export type TunnelStreamClosed = t.TypeOf<typeof TunnelStreamClosed>;
 

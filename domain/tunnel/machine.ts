@@ -122,12 +122,13 @@ export const tunnelMachine = setup({
         TunnelClientAttached: {
           guard: 'attachable',
           actions: assign(({ context, event }) => {
-            const { streamId, clientHost, clientPort, pinned } = event.data;
+            const { streamId, clientHost, clientPort, pinned, agentIP } = event.data;
             const client = { host: clientHost, port: clientPort };
             return {
               liveStreams: withAttached(context.liveStreams, streamId, clientHost, clientPort),
               streamsAttached: context.streamsAttached + 1,
               clientIP: context.clientIP ?? clientHost,
+              agentIP: agentIP ?? context.agentIP,
               ...(pinned ? { pin: pinToClient(context.protocol, client) } : {}),
             };
           }),

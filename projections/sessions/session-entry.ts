@@ -69,12 +69,14 @@ export function openedEntry(data: TunnelOpened['data']): SessionEntry {
 export function nextEntry(entry: SessionEntry, event: Exclude<TunnelEvent, TunnelOpened>): SessionEntry | undefined {
   const { view } = entry;
   switch (event.type) {
-    case 'TunnelClientAttached':
+    case 'TunnelClientAttached': {
+      const agentIP = event.data.agentIP ?? view.agentIP;
       return settled({
         ...entry,
-        view: { ...view, streams: view.streams + 1, clientIP: view.clientIP ?? event.data.clientHost },
+        view: { ...view, streams: view.streams + 1, clientIP: view.clientIP ?? event.data.clientHost, ...(agentIP === undefined ? {} : { agentIP }) },
         liveStreamIds: [...entry.liveStreamIds, event.data.streamId],
       });
+    }
     case 'TunnelClientRefused':
       return undefined;
     case 'TunnelStreamOpened': {

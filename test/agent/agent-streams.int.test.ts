@@ -3,13 +3,12 @@ import dgram from 'node:dgram';
 import { once } from 'node:events';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent } from '../../agent/agent.js';
 import type { AgentEvents, AgentHandle } from '../../agent/agent.js';
 import { parseAllowRule } from '../../agent/allow-list.js';
-import { decodeDatagramFrame, encodeDatagramFrame, maxDatagramBytes } from '../../domain/gateway/data-frame.js';
 import type { OpenStream } from '../../domain/gateway/stream-messages.js';
+import { DatagramWriter, readDatagrams } from '../../wire/datagram-stream.js';
 import { FakeHub } from './fake-hub.js';
 import type { AgentConnection } from './fake-hub.js';
 
@@ -271,39 +270,73 @@ describe('agent UDP streams', () => {
     return server;
   }
 
-  it('carries datagrams both ways as binary frames, boundaries kept, until close-stream', async () => {
+  /** The datagrams a stream's dial-back carries, taken one at a time. */
+  function datagramsOf(socket: Socket): () => Promise<Buffer> {
+    const arrived: Buffer[] = [];
+    const waiting: ((payload: Buffer) => void)[] = [];
+    readDatagrams(socket, (payload) => {
+      const copy = Buffer.from(payload);
+      const taker = waiting.shift();
+      if (taker) taker(copy);
+      else arrived.push(copy);
+    });
+    return () => {
+      const first = arrived.shift();
+      return first !== undefined ? Promise.resolve(first) : within(new Promise((resolve) => waiting.push(resolve)), 'datagram from the agent');
+    };
+  }
+
+  it('dials back with the token, then carries datagrams both ways on it length-prefixed, boundaries kept, until close-stream', async () => {
     const server = await echoServer();
-    const { agent, connection } = await online();
+    const { hub, agent, connection } = await online();
     const open = openStream('udp', portOf(server));
     const opened = next(agent, 'stream-opened');
     connection.send(open);
+    const dial = await hub.nextDialBack();
+    expect(dial.path).toBe(`/gateway/streams/${open.streamId}`);
+    expect(dial.request.headers).toMatchObject({ authorization: `Bearer ${open.token}`, upgrade: 'tether-stream' });
+    // The first datagram travels in the same packet as the 101, so the agent must keep it.
+    const first = Buffer.from('with the 101');
+    const raw = dial.accept(Buffer.concat([Buffer.from([0, first.length]), first]));
+    const nextDatagram = datagramsOf(raw);
+    const toAgent = new DatagramWriter(raw);
     expect(await connection.next()).toEqual({ type: 'stream-opened', streamId: open.streamId });
     expect(await opened).toEqual([open.streamId, 'udp']);
+    expect((await nextDatagram()).equals(first)).toBe(true);
 
-    const payloads = [Buffer.from('one'), Buffer.alloc(0), randomBytes(1000), randomBytes(maxDatagramBytes), Buffer.from('last')];
+    const largestOverIPv4 = 65_507;
+    const payloads = [Buffer.from('one'), Buffer.alloc(0), randomBytes(1000), randomBytes(largestOverIPv4), Buffer.from('last')];
     for (const payload of payloads) {
-      connection.sendFrame(encodeDatagramFrame(open.streamId, payload));
-      const decoded = decodeDatagramFrame(await connection.nextFrame());
-      if (isLeft(decoded)) throw decoded.left;
-      expect(decoded.right.streamId).toBe(open.streamId);
-      expect(Buffer.from(decoded.right.payload).equals(payload)).toBe(true);
+      expect(toAgent.write(payload)).toBe(true);
+      expect((await nextDatagram()).equals(payload)).toBe(true);
     }
 
     const closed = next(agent, 'stream-closed');
     connection.send({ type: 'close-stream', streamId: open.streamId, cause: 'idle-timeout' });
     expect(await closed).toEqual([open.streamId]);
-    expect(lines).toContainEqual(expect.stringContaining(`closed: closed by the hub; ${payloads.length} datagrams from the device, ${payloads.length} to it`));
+    expect(lines).toContainEqual(expect.stringContaining(`closed: closed by the hub; ${payloads.length + 1} datagrams from the device, ${payloads.length + 1} to it`));
+    await closeOf(raw);
+  });
+
+  it('refuses the stream as connect-failed when the hub refuses its dial-back, closing the socket', async () => {
+    const server = await echoServer();
+    const { hub, connection } = await online();
+    const open = openStream('udp', portOf(server));
+    connection.send(open);
+    (await hub.nextDialBack()).refuse(401, 'Unauthorized');
+    expect(await connection.next()).toMatchObject({ type: 'stream-refused', streamId: open.streamId, reason: 'connect-failed' });
   });
 
   it('reports a socket error as stream-closed with cause error', async () => {
     const port = await freePort();
-    const { agent, connection } = await online();
+    const { hub, agent, connection } = await online();
     const open = openStream('udp', port);
     connection.send(open);
+    const raw = (await hub.nextDialBack()).accept();
     expect(await connection.next()).toEqual({ type: 'stream-opened', streamId: open.streamId });
     const closed = next(agent, 'stream-closed');
     // Nobody listens there: the ICMP port-unreachable fails the connected socket.
-    connection.sendFrame(encodeDatagramFrame(open.streamId, Buffer.from('anyone?')));
+    new DatagramWriter(raw).write(Buffer.from('anyone?'));
     expect(await connection.next()).toEqual({ type: 'stream-closed', streamId: open.streamId, cause: 'error' });
     expect(await closed).toEqual([open.streamId]);
   });

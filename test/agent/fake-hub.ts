@@ -43,13 +43,12 @@ class Inbox<T> {
 
 export class AgentConnection {
   private readonly inbox = new Inbox<AgentMessageType | Error>();
-  private readonly frames = new Inbox<Buffer>();
   readonly closed: Promise<number>;
 
   constructor(readonly socket: WebSocket) {
     socket.on('message', (data, isBinary) => {
       if (isBinary) {
-        this.frames.put(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+        this.inbox.put(new Error('the agent sent a binary frame on the gateway connection'));
         return;
       }
       const decoded = decodeMessage(AgentMessage, String(data));
@@ -65,17 +64,8 @@ export class AgentConnection {
     return item;
   }
 
-  /** The agent's next binary frame. */
-  nextFrame(): Promise<Buffer> {
-    return this.frames.take('binary frame from the agent');
-  }
-
   send(message: HubMessage): void {
     this.socket.send(encodeMessage(message));
-  }
-
-  sendFrame(frame: Uint8Array): void {
-    this.socket.send(frame, { binary: true });
   }
 }
 

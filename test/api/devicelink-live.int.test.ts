@@ -83,14 +83,14 @@ function closeOf(socket: Socket, name = 'the socket'): Promise<void> {
   });
 }
 
-/** Resolves once the hub's read models show the link closed: checked after every published change. */
-async function closedSession(tunnelId: string): Promise<SessionView> {
+/** Resolves once the hub's read models show the link as `wanted` says: checked after every published change. */
+async function sessionOnce(tunnelId: string, what: string, wanted: (session: SessionView) => boolean): Promise<SessionView> {
   const read = async (): Promise<SessionView | undefined> => {
     const session = await hub.session(tunnelId);
-    return session.state === 'closed' ? session : undefined;
+    return wanted(session) ? session : undefined;
   };
   const changed = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`session ${tunnelId} still open after ${waitMs} ms`)), waitMs);
+    const timer = setTimeout(() => reject(new Error(`session ${tunnelId} not ${what} after ${waitMs} ms`)), waitMs);
     const stop = hub.hub.readModels.onChange(() => {
       void read().then((session) => {
         if (session === undefined) return;
@@ -104,8 +104,21 @@ async function closedSession(tunnelId: string): Promise<SessionView> {
   if (now !== undefined) return now;
   await changed;
   const session = await read();
-  if (session === undefined) throw new Error(`session ${tunnelId} reopened`);
+  if (session === undefined) throw new Error(`session ${tunnelId} no longer ${what}`);
   return session;
+}
+
+const closedSession = (tunnelId: string): Promise<SessionView> => sessionOnce(tunnelId, 'closed', (session) => session.state === 'closed');
+
+interface TimelineEvent {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+}
+
+async function timelineOf(token: string): Promise<TimelineEvent[]> {
+  const response = await hub.call({ method: 'GET', url: `/api/v1/sessions/${tunnelIdOf(token)}/timeline`, token: hub.admin });
+  expect(response.statusCode, response.body).toBe(200);
+  return (JSON.parse(response.body) as { events: TimelineEvent[] }).events;
 }
 
 describe('a TCP DeviceLink', () => {
@@ -219,8 +232,28 @@ describe('a TCP DeviceLink', () => {
     const client = await connectTo(opened.body.port);
     await closeOf(client);
     await hub.hub.readModels.waitFor(await hub.head(), waitMs);
-    const timeline = await hub.call({ method: 'GET', url: `/api/v1/sessions/${tunnelIdOf(opened.body.token)}/timeline`, token: hub.admin });
-    expect(timeline.body).toContain('target-refused');
+    const closed = (await timelineOf(opened.body.token)).find((event) => event.type === 'TunnelStreamClosed');
+    expect(closed?.data).toMatchObject({ cause: 'target-refused', reachedDevice: false, bytesToDevice: 0, bytesFromDevice: 0 });
+    expect(await hub.deleteLink(opened.body.token)).toBe(204);
+  });
+
+  it('records a stream as its open (client and device address) and its close (the device reached, the bytes)', async () => {
+    const device = await echoServer();
+    const opened = await hub.openLink({ protocol: 'tcp', devicePort: device.port });
+    expect(opened.status).toBe(201);
+    const client = await connectTo(opened.body.port);
+    const echoed = once(client, 'data');
+    client.write('ping');
+    expect(String(await echoed)).toBe('ping');
+    client.end();
+    await closeOf(client);
+    const tunnelId = tunnelIdOf(opened.body.token);
+    await sessionOnce(tunnelId, 'without live streams', (session) => session.streams === 1 && session.liveStreams === 0);
+    const events = await timelineOf(opened.body.token);
+    expect(events.map((event) => event.type)).toEqual(['TunnelOpened', 'TunnelClientAttached', 'TunnelStreamClosed']);
+    expect(events[1]?.data).toMatchObject({ clientHost: '127.0.0.1', agentIP: '127.0.0.1', pinned: true });
+    expect(events[2]?.data).toMatchObject({ reachedDevice: true, bytesToDevice: 4, bytesFromDevice: 4 });
+    expect(await hub.session(tunnelId)).toMatchObject({ agentIP: '127.0.0.1', bytesToDevice: 4, bytesFromDevice: 4 });
     expect(await hub.deleteLink(opened.body.token)).toBe(204);
   });
 });

@@ -1,7 +1,9 @@
 // Protocol applications through the API with real sockets and real agents (in this process):
 // the admin's catalogue, assignment by a tenant-admin, connect and disconnect; tcp and http
-// applications as ports on the hub; dtt-reverse with the hub as target endpoint and with an
+// applications as ports on the hub, a udp one with its datagrams on the stream's dial-back; dtt-reverse with the hub as target endpoint and with an
 // agent running as a service endpoint. Every connection is a session with the application's id.
+import { createSocket } from 'node:dgram';
+import type { Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer as createHttpServer, request } from 'node:http';
 import type { Server } from 'node:http';
@@ -23,6 +25,7 @@ let otherAdmin: string;
 let auditor: string;
 let endpoint: AgentHandle;
 let echo: EchoServer;
+let udpEcho: UdpSocket;
 let tickets: Server;
 let ticketPort: number;
 const ticketSockets: Socket[] = [];
@@ -67,6 +70,10 @@ beforeAll(async () => {
   await createAuditor(hub, hub.admin, 'apps-auditor');
   auditor = await auditorToken(hub, 'apps-auditor');
   echo = await echoServer('device:');
+  udpEcho = createSocket('udp4');
+  udpEcho.on('message', (datagram, peer) => udpEcho.send(Buffer.concat([Buffer.from('device:'), datagram]), peer.port, peer.address));
+  udpEcho.bind(0, '127.0.0.1');
+  await once(udpEcho, 'listening');
   tickets = createHttpServer((incoming, response) => {
     let body = '';
     incoming.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -90,6 +97,7 @@ afterAll(async () => {
   await endpoint.stop();
   await hub.close();
   await echo.close();
+  udpEcho.close();
   tickets.close();
 });
 
@@ -138,6 +146,25 @@ describe('connecting an application', () => {
     expect(await refused(port)).toBe(true);
     const [session] = await closedSessions(hub, hub.admin, 'kind=protocol-app', (s) => s.appId === appId);
     expect(session).toMatchObject({ appId, mode: 'tcp', device: '001122aabbc1', terminationCause: 'deleted', streams: 2, bytesToDevice: 7, bytesFromDevice: 21, port });
+  });
+
+  it('udp: carries datagrams to the device port and back, boundaries kept, until disconnect with exact totals', async () => {
+    const appId = await createApp({ name: 'UDP echo', type: 'udp', devicePort: (udpEcho.address() as AddressInfo).port });
+    const port = (await assignAndConnect(appId)).port ?? 0;
+    const client = createSocket('udp4');
+    client.bind(0, '127.0.0.1');
+    await once(client, 'listening');
+    const answers: number[] = [];
+    for (const datagram of [Buffer.alloc(1000, 7), Buffer.from('two'), Buffer.alloc(0)]) {
+      const answer = once(client, 'message', { signal: AbortSignal.timeout(waitMs) }) as Promise<[Buffer]>;
+      client.send(datagram, port, '127.0.0.1');
+      answers.push((await answer)[0].length);
+    }
+    client.close();
+    expect(answers).toEqual([1007, 10, 7]);
+    expect((await call('POST', `/devices/${linkedMac}/protocol-apps/${appId}/disconnect`, {}, tenantAdmin)).statusCode).toBe(204);
+    const [session] = await closedSessions(hub, hub.admin, 'kind=protocol-app', (s) => s.appId === appId);
+    expect(session).toMatchObject({ appId, mode: 'udp', terminationCause: 'deleted', bytesToDevice: 1003, bytesFromDevice: 1024 });
   });
 
   it('http: serves the device web interface through the hub at the answered URL', async () => {

@@ -195,6 +195,19 @@ describe('tunnel decider: streams and traffic', () => {
     given(tunnelAggregate, live).when({ type: 'OpenStream', streamId: s2 }).thenFails('transition_forbidden');
   });
 
+  it('records the device address with the attach (a TCP stream opens there), and with the close whether the device was reached', () => {
+    const withDevice = (agentIP: string): TunnelCommand => ({ type: 'AttachClient', streamId: s2, clientHost: '203.0.113.9', clientPort: 50001, agentIP });
+    given(tunnelAggregate, live)
+      .when(withDevice('::ffff:192.0.2.50'))
+      .then([{ type: 'TunnelClientAttached', data: { streamId: s2, clientHost: '203.0.113.9', clientPort: 50001, pinned: false, agentIP: '192.0.2.50' } }]);
+    given(tunnelAggregate, live).when(withDevice('')).thenFails('validation_failed');
+    expect(after(live, withDevice('192.0.2.50')).context.agentIP).toBe('192.0.2.50');
+    const close: TunnelCommand = { type: 'CloseStream', streamId: s1, cause: 'client-closed', bytesToDevice: 0, bytesFromDevice: 0, reachedDevice: false };
+    given(tunnelAggregate, live)
+      .when(close)
+      .then([{ type: 'TunnelStreamClosed', data: { streamId: s1, cause: 'client-closed', bytesToDevice: 0, bytesFromDevice: 0, reachedDevice: false } }]);
+  });
+
   it('closes a live stream with its counts, and nothing twice', () => {
     const command: TunnelCommand = { type: 'CloseStream', streamId: s1, cause: 'client-closed', bytesToDevice: 10, bytesFromDevice: 20 };
     given(tunnelAggregate, [...live, streamOpened(s1)]).when(command).then([streamClosed(s1, 10, 20)]);

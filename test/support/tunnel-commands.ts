@@ -60,10 +60,10 @@ export class TunnelCommands {
     return tunnelId;
   }
 
-  /** Attaches a client as a new stream; returns the stream id. */
-  async attach(tunnelId: string, clientHost = '203.0.113.5', clientPort = 50000): Promise<string> {
+  /** Attaches a client as a new stream (as a TCP link does, with `agentIP`); returns the stream id. */
+  async attach(tunnelId: string, clientHost = '203.0.113.5', clientPort = 50000, agentIP?: string): Promise<string> {
     const streamId = randomUUID();
-    await this.execute(tunnelId, { type: 'AttachClient', streamId, clientHost, clientPort });
+    await this.execute(tunnelId, { type: 'AttachClient', streamId, clientHost, clientPort, ...(agentIP === undefined ? {} : { agentIP }) });
     return streamId;
   }
 

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readDatagrams, writeDatagram } from '../../wire/datagram-stream.js';
+import { DatagramWriter, readDatagrams } from '../../wire/datagram-stream.js';
 
 const sockets: Socket[] = [];
 const servers: net.Server[] = [];
@@ -53,6 +53,8 @@ describe('datagrams on a stream', () => {
 
   it('writes what readDatagrams reads, and drops a datagram too large or for a backed-up connection', async () => {
     const { a, b } = await pair();
+    const writer = new DatagramWriter(a);
+    
     const received: number[] = [];
     const two = new Promise<void>((resolve) =>
       readDatagrams(b, (payload) => {
@@ -60,14 +62,14 @@ describe('datagrams on a stream', () => {
         if (received.length === 2) resolve();
       }),
     );
-    expect(writeDatagram(a, Buffer.alloc(10))).toBe(true);
-    expect(writeDatagram(a, Buffer.alloc(65_536))).toBe(false);
-    expect(writeDatagram(a, Buffer.alloc(20))).toBe(true);
+    expect(writer.write(Buffer.alloc(10))).toBe(true);
+    expect(writer.write(Buffer.alloc(65_536))).toBe(false);
+    expect(writer.write(Buffer.alloc(20))).toBe(true);
     await two;
     expect(received).toEqual([10, 20]);
     b.pause();
     let dropped = false;
-    for (let i = 0; i < 10_000 && !dropped; i += 1) dropped = !writeDatagram(a, Buffer.alloc(60_000));
+    for (let i = 0; i < 10_000 && !dropped; i += 1) dropped = !writer.write(Buffer.alloc(60_000));
     expect(dropped).toBe(true);
   });
 });

@@ -91,6 +91,15 @@ describe('sessions projection', () => {
     expect(second).not.toBe(first);
   });
 
+  it('takes the device address from an attach that carries one, as a TCP link records it', async () => {
+    const id = await links.open({ tenantId: 'acme' });
+    const stream = await links.attach(id, '203.0.113.5', 50000, '192.0.2.60');
+    expect(session(id)).toMatchObject({ agentIP: '192.0.2.60', streams: 1, liveStreams: 1 });
+    await links.closeStream(id, stream, 10, 20);
+    expect(session(id)).toMatchObject({ agentIP: '192.0.2.60', liveStreams: 0, bytesToDevice: 10, bytesFromDevice: 20 });
+    expect(session(id)).toEqual(await machineRecord(id));
+  });
+
   it('publishes session.changed for each change of the record, not for a refused client', async () => {
     const id = await links.open({ tenantId: 'acme' });
     const stream = await links.attach(id, '203.0.113.5', 50000);

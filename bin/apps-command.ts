@@ -1,0 +1,166 @@
+// `tether apps ls|show|create|update|rm` for the protocol-application catalogue (admins create,
+// edit and remove), and `tether apps device|assign|unassign|connect|disconnect` for the
+// applications of one device (tenant-admins of its tenant too). An application's template
+// (seeds/reverse-connections.txt) comes as a JSON file, as the API takes it.
+import { Command, Option } from 'commander';
+import { formatMac } from '../domain/device/mac.js';
+import { parseMacArgument, parsePositiveCount } from './cli-options.js';
+import type { ClientFlags } from './client-config.js';
+import { clientFrom, withClientOptions } from './client-options.js';
+import { AppAssignment, AppConnection, DeviceApps, ProtocolAppPage, ProtocolAppView } from './forward-views.js';
+import type { DeviceApps as DeviceAppsView } from './forward-views.js';
+import { readJsonDocument } from './json-document.js';
+import { formatFields, formatTable, printJson } from './output.js';
+import type { Column } from './output.js';
+import { readPages } from './pages.js';
+import { queryString } from './query-string.js';
+
+const appPath = (id: string): string => `/api/v1/protocol-apps/${encodeURIComponent(id)}`;
+const deviceAppPath = (mac: string, id: string): string => `/api/v1/devices/${encodeURIComponent(mac)}/protocol-apps/${encodeURIComponent(id)}`;
+
+interface JsonFlag extends ClientFlags {
+  readonly json?: boolean;
+}
+
+const columns: readonly Column<ProtocolAppView>[] = [
+  { title: 'ID', cell: (app) => app.id },
+  { title: 'NAME', cell: (app) => app.name },
+  { title: 'TYPE', cell: (app) => app.type },
+  { title: 'UPDATED', cell: (app) => app.updatedAt },
+];
+
+type DeviceApp = DeviceAppsView['items'][number];
+
+const deviceColumns: readonly Column<DeviceApp>[] = [
+  { title: 'APP', cell: (item) => item.appId },
+  { title: 'NAME', cell: (item) => item.app.name },
+  { title: 'TYPE', cell: (item) => item.app.type },
+  { title: 'TENANT', cell: (item) => item.tenantId },
+  { title: 'CONNECTED', cell: (item) => item.connection !== null },
+  { title: 'PORT', cell: (item) => item.connection?.port },
+  { title: 'SESSIONS', cell: (item) => item.connection?.sessions.length },
+  { title: 'URL', cell: (item) => item.connection?.url },
+];
+
+function printApp(app: ProtocolAppView, options: JsonFlag): void {
+  if (options.json === true) return printJson(app);
+  process.stdout.write(
+    formatFields([
+      ['id', app.id],
+      ['name', app.name],
+      ['type', app.type],
+      ['created', app.createdAt],
+      ['updated', app.updatedAt],
+    ]),
+  );
+}
+
+const jsonOption = (command: Command, what: string): Command => command.option('--json', `print ${what} as one JSON object, as the hub answers it`);
+const idArgument = (command: Command): Command => command.argument('<id>', 'the protocol application id');
+const deviceArguments = (command: Command): Command =>
+  idArgument(command).argument('<mac>', 'the device: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC', parseMacArgument);
+const fileOption = (command: Command): Command =>
+  command.requiredOption('--file <file>', 'the application as a JSON object {name, type, …} (see the README; the hub chooses its id); - for standard input');
+
+const listCommand = (): Command =>
+  withClientOptions(
+    new Command('ls')
+      .description('list the protocol-application catalogue, by id')
+      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+      .option('--json', 'one JSON object per application and line, as the hub answers it'),
+  ).action(async (options: JsonFlag & { readonly limit?: number }) => {
+    const { client } = clientFrom(options);
+    const apps = await readPages((after, limit) => client.call('GET', `/api/v1/protocol-apps${queryString({ limit, after })}`, ProtocolAppPage), options.limit);
+    if (options.json === true) apps.forEach((app) => printJson(app));
+    else process.stdout.write(formatTable(apps, columns));
+  });
+
+const showCommand = (): Command =>
+  withClientOptions(jsonOption(idArgument(new Command('show').description('show one protocol application')), 'it')).action(async (id: string, options: JsonFlag) => {
+    printApp(await clientFrom(options).client.call('GET', appPath(id), ProtocolAppView), options);
+  });
+
+const createCommand = (): Command =>
+  withClientOptions(jsonOption(fileOption(new Command('create').description('add a protocol application to the catalogue')), 'it')).action(
+    async (options: JsonFlag & { readonly file: string }) => {
+      const body = await readJsonDocument(options.file);
+      printApp(await clientFrom(options).client.call('POST', '/api/v1/protocol-apps', ProtocolAppView, body), options);
+    },
+  );
+
+const updateCommand = (): Command =>
+  withClientOptions(jsonOption(fileOption(idArgument(new Command('update').description('replace a protocol application\'s template'))), 'it')).action(
+    async (id: string, options: JsonFlag & { readonly file: string }) => {
+      const body = await readJsonDocument(options.file);
+      printApp(await clientFrom(options).client.call('PUT', appPath(id), ProtocolAppView, body), options);
+    },
+  );
+
+const removeCommand = (): Command =>
+  withClientOptions(idArgument(new Command('rm').description('delete a protocol application: unassigned everywhere, its connections end'))).action(
+    async (id: string, options: ClientFlags) => {
+      await clientFrom(options).client.send('DELETE', appPath(id));
+      process.stdout.write(`removed ${id}\n`);
+    },
+  );
+
+const deviceCommand = (): Command =>
+  withClientOptions(
+    new Command('device')
+      .description('the applications assigned to a device, and their connections')
+      .argument('<mac>', 'the device: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC', parseMacArgument)
+      .option('--json', 'one JSON object per application and line, as the hub answers it'),
+  ).action(async (mac: string, options: JsonFlag) => {
+    const { items } = await clientFrom(options).client.call('GET', `/api/v1/devices/${encodeURIComponent(mac)}/protocol-apps`, DeviceApps);
+    if (options.json === true) items.forEach((item) => printJson(item));
+    else process.stdout.write(formatTable(items, deviceColumns));
+  });
+
+const assignCommand = (): Command =>
+  withClientOptions(jsonOption(deviceArguments(new Command('assign').description('assign an application to a device, for the tenant it is in')), 'the assignment')).action(
+    async (id: string, mac: string, options: JsonFlag) => {
+      const assignment = await clientFrom(options).client.call('PUT', deviceAppPath(mac, id), AppAssignment);
+      if (options.json === true) printJson(assignment);
+      else process.stdout.write(`${assignment.appId} assigned to ${formatMac(assignment.device)} (tenant ${assignment.tenantId})\n`);
+    },
+  );
+
+const unassignCommand = (): Command =>
+  withClientOptions(deviceArguments(new Command('unassign').description('remove an application from a device; its connection there ends'))).action(
+    async (id: string, mac: string, options: ClientFlags) => {
+      await clientFrom(options).client.send('DELETE', deviceAppPath(mac, id));
+      process.stdout.write(`${id} removed from ${mac}\n`);
+    },
+  );
+
+const connectCommand = (): Command =>
+  withClientOptions(jsonOption(deviceArguments(new Command('connect').description('connect an assigned application: prints the hub port (or URL) to use')), 'the connection')).action(
+    async (id: string, mac: string, options: JsonFlag) => {
+      const connection = await clientFrom(options).client.call('POST', `${deviceAppPath(mac, id)}/connect`, AppConnection);
+      if (options.json === true) return printJson(connection);
+      const where = connection.url ?? (connection.port === undefined ? 'on the device (reverse)' : `hub port ${connection.port}`);
+      process.stdout.write(`${id} on ${mac} connected: ${where}\n`);
+    },
+  );
+
+const disconnectCommand = (): Command =>
+  withClientOptions(deviceArguments(new Command('disconnect').description('disconnect an application on a device; its sessions end'))).action(
+    async (id: string, mac: string, options: ClientFlags) => {
+      await clientFrom(options).client.send('POST', `${deviceAppPath(mac, id)}/disconnect`);
+      process.stdout.write(`${id} on ${mac} disconnected\n`);
+    },
+  );
+
+export const appsCommand = (): Command =>
+  new Command('apps')
+    .description('protocol applications: the catalogue, and the applications of a device')
+    .addCommand(listCommand())
+    .addCommand(showCommand())
+    .addCommand(createCommand())
+    .addCommand(updateCommand())
+    .addCommand(removeCommand())
+    .addCommand(deviceCommand())
+    .addCommand(assignCommand())
+    .addCommand(unassignCommand())
+    .addCommand(connectCommand())
+    .addCommand(disconnectCommand());
