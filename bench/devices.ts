@@ -13,6 +13,7 @@ import { figure, note, percentile, rate } from './figures.js';
 import { cpuMs, cpuUntilExit } from './process-cpu.js';
 import { describeEvents, eventsAfter, freePort, startHub, waitReady, whileRunning } from './hub-process.js';
 import { settledResidentKiB } from './resident-memory.js';
+import { collectGarbage, inspectorArgs } from './collect-garbage.js';
 import type { SettledMemory } from './resident-memory.js';
 import { describeTally, SwarmGroup } from './swarm-group.js';
 import type { SwarmOptions, SwarmTally } from './swarm-group.js';
@@ -88,14 +89,16 @@ async function connectAll(url: string, mode: SwarmOptions['mode'], devices: numb
 /** KiB of RSS per idle bare `ws` connection in a server that does nothing else. */
 async function bareBaseline(devices: number): Promise<number> {
   const script = fileURLToPath(new URL('./bare-ws-server.js', import.meta.url));
-  const server: Child = startNode(script, [], { descriptors: devices + hubDescriptorHeadroom, ipc: true });
+  const server: Child = startNode(script, [], { descriptors: devices + hubDescriptorHeadroom, ipc: true, nodeArgs: inspectorArgs });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       server.process.once('message', (message: { port: number }) => resolve(message.port));
       void server.exited.then((how) => reject(new Error(`the bare ws server ended (${how}): ${server.output()}`)));
     });
+    await collectGarbage(server);
     const idle = await settledResidentKiB(server.pid);
     const { swarm, ms } = await connectAll(`ws://127.0.0.1:${port}/`, 'bare', devices);
+    await collectGarbage(server);
     const loaded = await settledResidentKiB(server.pid);
     await swarm.stop();
     memoryNote('bare ws server', loaded);
@@ -135,12 +138,13 @@ async function stormFigures(run: HubRun): Promise<{ swarm: SwarmGroup; head: num
 }
 
 async function memoryFigures(run: HubRun, idleKiB: number, barePerConnection: number): Promise<void> {
+  await collectGarbage(run.hub);
   const loaded = await settledResidentKiB(run.hub.pid);
   memoryNote('hub', loaded);
   const perDevice = (loaded.kib - idleKiB) / run.devices;
   figure(`hub RSS with ${run.devices.toLocaleString('en-US')} idle connected devices`, mib(loaded.kib), 'MiB');
   figure('hub RSS per idle connected device', perDevice, 'KiB', { op: '<=', value: 16 });
-  note(`${(perDevice / barePerConnection).toFixed(2)}x a bare ws connection; counted from the idle hub, so it includes the heap the storm grew.`);
+  note(`${(perDevice / barePerConnection).toFixed(2)}x a bare ws connection; counted from the idle hub, each read after a full garbage collection (as for the bare server), so the storm's garbage is not counted.`);
   if (run.devices < goalDevices) note(`below ${goalDevices.toLocaleString('en-US')} devices the hub's fixed growth (compiled code, heap headroom) weighs on this figure.`);
 }
 
@@ -195,8 +199,9 @@ async function restartFigures(run: HubRun, swarm: SwarmGroup, afterPosition: num
 
 async function hubFigures(devices: number, dataDir: string, barePerConnection: number): Promise<void> {
   const port = await freePort();
-  const run: HubRun = { devices, dataDir, port, hub: startHub({ dataDir, port, descriptors: devices + hubDescriptorHeadroom }) };
+  const run: HubRun = { devices, dataDir, port, hub: startHub({ dataDir, port, descriptors: devices + hubDescriptorHeadroom, inspectable: true }) };
   await waitReady(run.hub, port, 60_000);
+  await collectGarbage(run.hub);
   const idle = await settledResidentKiB(run.hub.pid);
   figure('hub RSS, idle', mib(idle.kib), 'MiB');
   const { swarm, head } = await stormFigures(run);

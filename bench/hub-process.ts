@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startNode } from './child-processes.js';
+import { inspectorArgs } from './collect-garbage.js';
 import type { Child } from './child-processes.js';
 
 const tetherScript = fileURLToPath(new URL('../bin/tether.js', import.meta.url));
@@ -27,6 +28,8 @@ export interface HubOptions {
   readonly dataDir: string;
   readonly port: number;
   readonly descriptors: number;
+  /** Started with its inspector, so that collectGarbage() can reach it. */
+  readonly inspectable?: boolean;
 }
 
 // A fixed password keeps the hub from printing a generated one; nothing here logs in.
@@ -37,9 +40,10 @@ const profileDir = process.env.TETHER_BENCH_HUB_PROFILE;
 /** Node's options that make a hub process write its CPU profile, or none. */
 export const hubProfiling: readonly string[] = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
 
-export function startHub({ dataDir, port, descriptors }: HubOptions): Child {
+export function startHub({ dataDir, port, descriptors, inspectable = false }: HubOptions): Child {
   const args = ['serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'];
-  return startNode(tetherScript, args, { descriptors, nodeArgs: hubProfiling, env: { ...process.env, TETHER_ADMIN_PASSWORD: adminPassword } });
+  const nodeArgs = [...hubProfiling, ...(inspectable ? inspectorArgs : [])];
+  return startNode(tetherScript, args, { descriptors, nodeArgs, env: { ...process.env, TETHER_ADMIN_PASSWORD: adminPassword } });
 }
 
 /** Polls /readyz until it answers 200; fails if the hub exits first or takes over `timeoutMs`. */
