@@ -52,8 +52,9 @@ function failureOf(mac: Mac, state: RestoreState, timeoutMs: number): TetherErro
     case 'timeout':
       return new TetherError('timeout', `device ${formatMac(mac)} did not answer the restore within ${timeoutMs} ms`);
     case 'hub-shutdown':
-    case undefined:
       return new TetherError('unavailable', 'the hub is shutting down');
+    case undefined:
+      return new TetherError('internal', 'the restore ended without a recorded cause');
   }
 }
 
@@ -75,6 +76,8 @@ export class RestoreRequests {
     const command: RestoreCommand = { type: 'RequestRestore', requestId, ...asked, timeoutMs: this.timeoutMs };
     const { state } = await this.options.runtime.execute(restoreAggregate, requestId, command, context);
     const answered = new Promise<string>((resolve, reject) => {
+      // The runtime arms the same deadline (restoreDeadlines) and may append the timeout first;
+      // this timer is what answers the waiting caller, and its ExpireRestore then changes nothing.
       const timer = this.options.clock.at(new Date(state.context.deadline), () => {
         void this.end(requestId, { type: 'ExpireRestore' }, systemContext(requestId));
       });

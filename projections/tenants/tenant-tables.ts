@@ -15,7 +15,6 @@ export function createTenantTables(db: Database): void {
       granted_tenant_id TEXT NOT NULL,
       PRIMARY KEY (tenant_id, granted_tenant_id)
     );
-    CREATE INDEX IF NOT EXISTS tenant_grants_by_granted ON tenant_grants (granted_tenant_id, tenant_id);
   `);
 }
 

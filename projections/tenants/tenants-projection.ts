@@ -15,7 +15,8 @@ export const tenantChanged = 'tenant.changed';
 export const tenantsProjection: Projection = {
   name: 'tenants',
   // 2: passwordDeployment. 3: changes name only the tenants they concern, so the change log,
-  // which held their audiences, starts again from this rebuild.
+  // which held their audiences, starts again from this rebuild; no index by grantee (nothing
+  // asks who was granted a tenant any more).
   version: 3,
   filter: { streamPrefixes: ['tenant-'] },
   migrate: createTenantTables,
