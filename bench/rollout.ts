@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildHub } from '../api/hub.js';
 import type { Hub } from '../api/hub.js';
+import { listenBacklog } from '../api/listen-backlog.js';
 import type { RecordedEvent } from '../domain/ports/event-store.js';
 import { startNode, stopChild, withChildren } from './child-processes.js';
 import type { Child } from './child-processes.js';
@@ -197,7 +198,7 @@ export async function rolloutBenchmark(): Promise<void> {
   const hub = await buildHub({ dataDir, nodeId: 'bench', adminPassword, logLevel: 'warn', jobs: { resumeGraceMs: 0, updateConcurrency: concurrency } });
   try {
     await withChildren(async () => {
-      await hub.app.listen({ port: 0, host: '127.0.0.1' });
+      await hub.app.listen({ port: 0, host: '127.0.0.1', backlog: listenBacklog });
       const url = `ws://127.0.0.1:${(hub.app.server.address() as AddressInfo).port}/gateway`;
       const token = String((await call(hub, 'POST', '/api/v1/auth/login', { password: adminPassword })).token);
       await call(hub, 'POST', '/api/v1/tenants', { id: tenant, name: 'Bench', password: 'bench-tenant-password' }, token);

@@ -6,16 +6,11 @@ import { TetherError } from '../domain/errors.js';
 import { dataOption, eventStoreOption, fsyncOption, logLevelOption, nodeIdOption, parsePort, parsePositiveCount } from './cli-options.js';
 import { deviceLinkConfigOf } from './devicelink-options.js';
 import { readConfigFile } from '../api/config-file.js';
+import { listenBacklog } from '../api/listen-backlog.js';
 import { pluginsOf } from '../api/plugin-config.js';
 import type { DeviceLinkOptions } from './devicelink-options.js';
 import { artifactsOption, backupConcurrencyOption, backupTimeoutOption, jobConfigOf, jobResumeGraceOption, updateConcurrencyOption, updateTimeoutOption } from './job-options.js';
 import type { JobOptions } from './job-options.js';
-
-// A hub restart is a reconnect storm of every device at once. Past Node's default backlog (511)
-// the kernel drops their SYNs, and each retries 1, 3, 7 s later, past the agent's 10 s
-// handshake timeout; queued instead, they wait only for the hub to take them in. The kernel
-// caps it (somaxconn).
-const listenBacklog = 8192;
 
 interface ServeOptions extends DeviceLinkOptions, JobOptions {
   readonly port: number;

@@ -28,6 +28,10 @@ export class PositionWaiters {
     });
   }
 
+  get waiting(): boolean {
+    return this.waiters.size > 0;
+  }
+
   /** Resolves every waiter at or below `position`. */
   reached(position: number): void {
     for (const waiter of this.waiters) {

@@ -1,7 +1,8 @@
 // Feeds every stored event, in $all order, to the node's read models. Rows and
 // checkpoints change in one better-sqlite3 transaction; changes are published only
-// after it committed. Catch-up applies many events per transaction; live events are
-// applied on the next turn of the event loop, never held back for a fuller batch.
+// after it committed. Catch-up applies many events per transaction; live events follow the
+// previous transaction by a few milliseconds at least, unless someone waits for them
+// (subscription-batcher.ts).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -24,6 +25,8 @@ export interface ProjectionRunnerOptions {
   readonly logger?: RunnerLogger;
   /** Most events applied in one transaction; default 1000. */
   readonly batchSize?: number;
+  /** Least time between two live transactions unless a caller waits (waitFor); default 10 ms. */
+  readonly liveSpacingMs?: number;
   /** Records the published changes in the transactions that cause them (the dashboards' change log). */
   readonly journal?: ChangeJournal;
 }
@@ -46,6 +49,7 @@ export class ProjectionRunner {
   private readonly projections: readonly Projection[];
   private readonly logger: RunnerLogger;
   private readonly batchSize: number;
+  private readonly liveSpacingMs: number;
   private readonly journal: ChangeJournal | undefined;
   private opened: OpenFile | undefined;
   private checkpoints = new Map<string, number>();
@@ -68,6 +72,7 @@ export class ProjectionRunner {
     this.projections = options.projections;
     this.logger = options.logger ?? consoleLogger;
     this.batchSize = Math.max(1, options.batchSize ?? 1000);
+    this.liveSpacingMs = Math.max(0, options.liveSpacingMs ?? 10);
     this.journal = options.journal;
   }
 
@@ -117,6 +122,7 @@ export class ProjectionRunner {
   waitFor(position: number, timeoutMs: number): Promise<void> {
     if (this.failed !== undefined) return Promise.reject(this.failed);
     if (this.position() >= position) return Promise.resolve();
+    this.batcher?.hurry();
     return this.waiters.wait(position, timeoutMs);
   }
 
@@ -202,7 +208,7 @@ export class ProjectionRunner {
   private subscribe(): void {
     const from = this.position();
     const subscription = this.store.subscribeToAll({ fromPosition: from < 0 ? 'start' : from });
-    this.batcher = new SubscriptionBatcher(subscription, this.batchSize, {
+    this.batcher = new SubscriptionBatcher(subscription, { size: this.batchSize, spacingMs: this.liveSpacingMs }, {
       batch: (events) => this.commitOrFail(events),
       broken: (error) => this.fail(error),
     });
@@ -266,6 +272,7 @@ export class ProjectionRunner {
     this.counts = { applied: this.counts.applied + events.length, batches: this.counts.batches + 1 };
     for (const change of changes) this.publish(change);
     this.waiters.reached(this.position());
+    if (this.waiters.waiting) this.batcher?.hurry();
   }
 
   private publish(change: PublishedChange): void {

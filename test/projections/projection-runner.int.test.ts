@@ -48,6 +48,18 @@ describe('ProjectionRunner', () => {
     expect(await projections.isCaughtUp()).toBe(true);
   });
 
+  it('serves a caller waiting for its write at once, however long live transactions are spaced', async () => {
+    const seen = new SeenProjection();
+    const projections = new ProjectionRunner({ store: ws.store, file: ws.readModels, projections: [seen], logger: recordingLogger(), liveSpacingMs: 60_000 });
+    runners.push(projections);
+    await projections.start();
+    for (let i = 0; i < 3; i++) {
+      const { position } = await ws.store.append(`thing-${i}`, things(1), 'no_stream');
+      await projections.waitFor(position, 5000);
+    }
+    expect(seen.applied.map((recorded) => recorded.stream)).toEqual(['thing-0', 'thing-1', 'thing-2']);
+  });
+
   it('reports -1 and is not caught up before anything was applied', async () => {
     await ws.store.append('thing-1', things(1), 'no_stream');
     const projections = runner(new SeenProjection());
