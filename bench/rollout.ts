@@ -6,7 +6,9 @@
 // flight, from the recorded events (must be exactly 20) and as the devices saw it. Two jobs on
 // the same agents: first they keep their connection after installing (what the job machinery
 // costs), then they close and reconnect at once with the new version in their hello, as the real
-// agent does (adding a disconnect and a hello per device).
+// agent does (adding a disconnect and a hello per device). The baseline, measured first in the
+// same run: both rollouts of the same swarm against a bare dispatcher that records nothing
+// (rollout-bare-dispatcher.ts), i.e. what this machine, the swarm and the sockets cost alone.
 // N: TETHER_BENCH_ROLLOUT_DEVICES (5,000). TETHER_BENCH_HUB_PROFILE=DIR: CPU profiles of the hub (this
 // process) for each rollout, DIR/rollout-<stay|at-once>.cpuprofile (POST to JobCompleted) and
 // DIR/reconnects-<stay|at-once>.cpuprofile (from then until every device is back online).
@@ -23,9 +25,12 @@ import { startNode, stopChild, withChildren } from './child-processes.js';
 import type { Child } from './child-processes.js';
 import { figure, note } from './figures.js';
 import { profiled } from './in-process-profile.js';
+import { startBareDispatcher } from './rollout-bare-dispatcher.js';
+import type { BareRollout } from './rollout-bare-dispatcher.js';
 import type { AfterInstall, RolloutSwarmCommand, RolloutSwarmInstalls, RolloutSwarmReport } from './rollout-protocol.js';
 
 const installMs = 5;
+const afterInstalls: readonly AfterInstall[] = ['stay', 'at-once'];
 const concurrency = 20;
 const adminPassword = 'rollout-bench-admin-password';
 const tenant = 'bench';
@@ -66,6 +71,8 @@ function startSwarm(url: string, codes: readonly string[], firstIndex: number, c
     });
   });
 }
+
+const onlineOf = (swarms: readonly Swarm[]): number => swarms.reduce((sum, swarm) => sum + swarm.online, 0);
 
 async function until(what: string, holds: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -132,11 +139,12 @@ interface RolloutContext {
   readonly token: string;
   readonly swarms: readonly Swarm[];
   readonly devices: number;
+  readonly bare: Readonly<Record<AfterInstall, BareRollout>>;
 }
 
 async function rollOut(context: RolloutContext, version: string, behaviour: AfterInstall): Promise<void> {
-  const { hub, token, swarms, devices } = context;
-  await until('every device back online', () => swarms.reduce((sum, swarm) => sum + swarm.online, 0) >= devices, 120_000);
+  const { hub, token, swarms, devices, bare } = context;
+  await until('every device back online', () => onlineOf(swarms) >= devices, 120_000);
   swarms.forEach((swarm) => {
     swarm.installs = undefined;
     swarm.child.process.send({ type: 'after-install', behaviour } satisfies RolloutSwarmCommand);
@@ -156,7 +164,7 @@ async function rollOut(context: RolloutContext, version: string, behaviour: Afte
   await completed.close();
   // What the job left to do (reconnecting devices say hello) counts too: CPU over the whole cycle
   // does not depend on how much of that work fell before JobCompleted.
-  await profiled(`reconnects-${behaviour}`, () => until('every device back online after the job', () => swarms.reduce((sum, swarm) => sum + swarm.online, 0) >= devices, 120_000));
+  await profiled(`reconnects-${behaviour}`, () => until('every device back online after the job', () => onlineOf(swarms) >= devices, 120_000));
   const cycleCpu = process.cpuUsage(cpuBefore);
 
   const events = await jobEvents(hub, `updatejob-${String(job.id)}`);
@@ -177,6 +185,8 @@ async function rollOut(context: RolloutContext, version: string, behaviour: Afte
   figure('  JobStarted to JobCompleted (recorded times)', completedAt - startedAt, 'ms');
   figure(`  ideal: ${devices.toLocaleString('en-US')} / ${concurrency} × ${installMs} ms`, ideal, 'ms');
   figure('  ratio to the ideal', elapsed / ideal, '×', { op: '<=', value: 3 });
+  figure('  ... the bare dispatcher in this run (keeps nothing)', bare[behaviour].elapsedMs / ideal, '×');
+  figure('  this rollout vs the bare dispatcher', elapsed / bare[behaviour].elapsedMs, '×');
   figure('  hub CPU per device (this process: user + system)', (cpu.user + cpu.system) / devices, 'µs');
   figure('  ... until every device is back online', (cycleCpu.user + cycleCpu.system) / devices, 'µs');
   figure('  devices updated (recorded successes)', succeeded, 'devices', { op: '>=', value: devices });
@@ -191,9 +201,45 @@ async function rollOut(context: RolloutContext, version: string, behaviour: Afte
   figure('  most installs at once (as the devices saw them)', maxOverlap(installs), 'devices');
 }
 
+/** The swarm processes for `devices` agents, once every agent is welcomed in the tenant. */
+async function startSwarms(url: string, codes: readonly string[], devices: number): Promise<Swarm[]> {
+  const processes = Math.min(4, Math.max(1, Math.ceil(devices / 1500)));
+  const per = Math.ceil(devices / processes);
+  const swarms = await Promise.all(Array.from({ length: processes }, (_, p) => startSwarm(url, codes, p * per, Math.min(per, devices - p * per))));
+  await until('every device assigned and online', () => swarms.reduce((sum, s) => sum + s.assigned, 0) >= devices, 120_000 + devices * 20);
+  return swarms;
+}
+
+/** Both rollouts against the bare dispatcher, with swarms of their own. */
+async function bareBaseline(devices: number): Promise<Record<AfterInstall, BareRollout>> {
+  const dispatcher = await startBareDispatcher();
+  try {
+    return await withChildren(async () => {
+      const swarms = await startSwarms(dispatcher.url, ['bare'], devices);
+      const rollouts: Partial<Record<AfterInstall, BareRollout>> = {};
+      for (const [i, behaviour] of afterInstalls.entries()) {
+        await until('every device online at the bare dispatcher', () => onlineOf(swarms) >= devices, 120_000);
+        swarms.forEach((swarm) => swarm.child.process.send({ type: 'after-install', behaviour } satisfies RolloutSwarmCommand));
+        rollouts[behaviour] = await dispatcher.rollOut(`${i + 2}.0`, concurrency);
+      }
+      await Promise.all(swarms.map((swarm) => stopChild(swarm.child, 2000)));
+      const { stay, 'at-once': atOnce } = rollouts;
+      if (stay === undefined || atOnce === undefined) throw new Error('a bare rollout did not run');
+      note(`baseline: the same swarm against a bare dispatcher (hello → welcome, ${concurrency} updates at a time, nothing recorded):`);
+      figure('  agents stay connected', stay.elapsedMs, 'ms');
+      figure('  agents reconnect after installing', atOnce.elapsedMs, 'ms');
+      figure('  most updates in flight at once', Math.max(stay.maxInFlight, atOnce.maxInFlight), 'devices');
+      return { stay, 'at-once': atOnce };
+    });
+  } finally {
+    await dispatcher.close();
+  }
+}
+
 export async function rolloutBenchmark(): Promise<void> {
   const devices = requestedDevices();
   note(`load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews the timings).`);
+  const bare = await bareBaseline(devices);
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-bench-rollout-'));
   const hub = await buildHub({ dataDir, nodeId: 'bench', adminPassword, logLevel: 'warn', jobs: { resumeGraceMs: 0, updateConcurrency: concurrency } });
   try {
@@ -211,15 +257,12 @@ export async function rolloutBenchmark(): Promise<void> {
       const firmware = { devices: [{ id: 'IP232', versions }], versions: versions.map((id, i) => ({ id, build: String(i + 1), text: id, wiki: '' })) };
       await call(hub, 'PUT', '/api/v1/catalog/firmware', { document: firmware, baseUrl: 'http://artifacts.invalid/fw' }, token);
 
-      const processes = Math.min(4, Math.max(1, Math.ceil(devices / 1500)));
-      const per = Math.ceil(devices / processes);
       const connectStart = performance.now();
-      const swarms = await Promise.all(Array.from({ length: processes }, (_, p) => startSwarm(url, codes, p * per, Math.min(per, devices - p * per))));
-      await until('every device assigned and online', () => swarms.reduce((sum, s) => sum + s.assigned, 0) >= devices, 120_000 + devices * 20);
+      const swarms = await startSwarms(url, codes, devices);
       figure(`setup: ${devices.toLocaleString('en-US')} agents online in the tenant after`, performance.now() - connectStart, 'ms');
 
-      await rollOut({ hub, token, swarms, devices }, '2.0', 'stay');
-      await rollOut({ hub, token, swarms, devices }, '3.0', 'at-once');
+      await rollOut({ hub, token, swarms, devices, bare }, '2.0', 'stay');
+      await rollOut({ hub, token, swarms, devices, bare }, '3.0', 'at-once');
       const problems = swarms.flatMap((swarm) => Object.entries(swarm.problems));
       if (problems.length > 0) note(`problems seen by the agents: ${problems.map(([kind, n]) => `${kind} ×${n}`).join('; ')}`);
       await Promise.all(swarms.map((swarm) => stopChild(swarm.child, 2000)));
