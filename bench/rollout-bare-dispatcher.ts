@@ -114,7 +114,8 @@ export async function startBareDispatcher(): Promise<BareDispatcher> {
           },
         };
         rollout = current;
-        pump(current);
+        if (current.left === 0) current.done();
+        else pump(current);
       }),
     close: async () => {
       for (const client of wss.clients) client.terminate();
