@@ -31,6 +31,8 @@ interface Rollout {
   readonly version: string;
   readonly queue: string[];
   readonly concurrency: number;
+  /** Sent and not yet answered: asked again at their next hello, as the hub does, in case an answer was lost with its connection. */
+  readonly flying: Set<string>;
   inFlight: number;
   maxInFlight: number;
   left: number;
@@ -64,8 +66,17 @@ export async function startBareDispatcher(): Promise<BareDispatcher> {
       }
       current.inFlight += 1;
       current.maxInFlight = Math.max(current.maxInFlight, current.inFlight);
+      current.flying.add(mac);
       device.socket.send(encodeMessage(current.update));
     }
+  };
+
+  const settle = (current: Rollout, mac: string): void => {
+    current.flying.delete(mac);
+    current.inFlight -= 1;
+    current.left -= 1;
+    if (current.left === 0) current.done();
+    else pump(current);
   };
 
   wss.on('connection', (socket) => {
@@ -83,15 +94,15 @@ export async function startBareDispatcher(): Promise<BareDispatcher> {
         devices.set(mac, { socket, firmware: message.firmware });
         if (message.password === undefined) socket.send(encodeMessage({ type: 'device-password', password: `bare-${mac}` }));
         socket.send(encodeMessage({ type: 'welcome', state: 'assigned' }));
-      } else if (message.type === 'update-result' && rollout !== undefined) {
-        const current = rollout;
-        current.inFlight -= 1;
-        current.left -= 1;
-        if (current.left === 0) current.done();
-        else pump(current);
+        const asked = rollout?.flying.has(mac) === true ? rollout : undefined;
+        if (asked !== undefined && message.firmware === asked.version) settle(asked, mac);
+        else if (asked !== undefined) socket.send(encodeMessage(asked.update));
+      } else if (message.type === 'update-result' && rollout !== undefined && mac !== undefined && rollout.flying.has(mac)) {
+        settle(rollout, mac);
       }
     });
   });
+
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: listenBacklog }, resolve));
 
   return {
@@ -105,6 +116,7 @@ export async function startBareDispatcher(): Promise<BareDispatcher> {
           version,
           queue,
           concurrency,
+          flying: new Set(),
           inFlight: 0,
           maxInFlight: 0,
           left: queue.length,

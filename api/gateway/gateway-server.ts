@@ -94,8 +94,9 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
   // a slice per turn: pinging thousands in one turn held the event loop (a quarter of a second
   // for 5,000 devices here) and every device's traffic with it.
   const beat = (all: readonly GatewayConnection[], from: number): void => {
+    if (closing) return;
     all.slice(from, from + heartbeatSlice).forEach((connection) => connection.heartbeat());
-    if (from + heartbeatSlice < all.length && !closing) setImmediate(() => beat(all, from + heartbeatSlice));
+    if (from + heartbeatSlice < all.length) setImmediate(() => beat(all, from + heartbeatSlice));
   };
   const heartbeat = setInterval(() => beat([...connections], 0), options.heartbeatMs ?? 30_000);
   heartbeat.unref();

@@ -60,6 +60,24 @@ describe('ProjectionRunner', () => {
     expect(seen.applied.map((recorded) => recorded.stream)).toEqual(['thing-0', 'thing-1', 'thing-2']);
   });
 
+  it('keeps hurrying while a caller waits for a position that later events reach', async () => {
+    const projections = new ProjectionRunner({ store: ws.store, file: ws.readModels, projections: [new SeenProjection()], logger: recordingLogger(), liveSpacingMs: 60_000 });
+    runners.push(projections);
+    await projections.start();
+    const first = await ws.store.append('thing-0', things(1), 'no_stream');
+    await projections.waitFor(first.position, 5000);
+    // Waits for two events ahead: the next commit reaches only the first of them.
+    const waited = projections.waitFor(first.position + 2, 5000);
+    const second = await ws.store.append('thing-1', things(1), 'no_stream');
+    for (let turns = 0; projections.position() < second.position; turns++) {
+      if (turns > 1000) throw new Error('the second event was never applied');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const third = await ws.store.append('thing-2', things(1), 'no_stream');
+    expect(third.position).toBe(first.position + 2);
+    await waited;
+  });
+
   it('reports -1 and is not caught up before anything was applied', async () => {
     await ws.store.append('thing-1', things(1), 'no_stream');
     const projections = runner(new SeenProjection());
