@@ -8,6 +8,9 @@ import { DatagramWriter, readDatagrams } from '../wire/datagram-stream.js';
 import type { DialBacks } from './dial-backs.js';
 import type { LinkLogger } from './live-link.js';
 
+// What close() ends a stream still waiting for its dial-back with: not worth a warning.
+const closedBeforeDialBack = new TetherError('unavailable', 'the stream closed');
+
 export interface DatagramRoute {
   /**
    * Awaits the stream's dial-back, before open-stream is sent; returns the token the message
@@ -36,7 +39,9 @@ export function dialBackDatagrams(dialBacks: DialBacks, logger: LinkLogger): Dat
           readDatagrams(socket, deliver);
           socket.resume();
         },
-        (error: unknown) => logger.warn({ err: error, streamId }, 'a UDP stream was not dialled back'),
+        (error: unknown) => {
+          if (error !== closedBeforeDialBack) logger.warn({ err: error, streamId }, 'a UDP stream was not dialled back');
+        },
       );
       return expected.token;
     },
@@ -44,7 +49,7 @@ export function dialBackDatagrams(dialBacks: DialBacks, logger: LinkLogger): Dat
       return sockets.get(streamId)?.writer.write(payload) ?? false;
     },
     close: (streamId) => {
-      dialBacks.fail(streamId, new TetherError('unavailable', 'the stream closed'));
+      dialBacks.fail(streamId, closedBeforeDialBack);
       sockets.get(streamId)?.socket.end();
       sockets.delete(streamId);
     },

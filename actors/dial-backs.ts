@@ -1,4 +1,4 @@
-// The TCP streams waiting for their device's dial-back. Each gets a fresh single-use token,
+// The streams (TCP and UDP) waiting for their device's dial-back. Each gets a fresh single-use token,
 // sent to the agent in open-stream; only its hash is kept here, and the one connection that
 // presents it becomes the device side of the stream.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';

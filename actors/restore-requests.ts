@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { formatMac } from '../domain/device/mac.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
-import type { RestoreResult, WebdavAuth } from '../domain/gateway/job-messages.js';
+import type { RestoreResult } from '../domain/gateway/job-messages.js';
 import type { Clock, TimerHandle } from '../domain/ports/clock.js';
 import { devicePrincipal, systemPrincipal } from '../domain/principal.js';
 import { restoreAggregate } from '../domain/restore/aggregate.js';
@@ -25,13 +25,8 @@ export interface RestoreRequestsOptions {
   readonly timeoutMs?: number;
 }
 
-export interface RestoreAsked {
-  readonly mac: Mac;
-  /** The tenant the device is in, if any: the request is recorded as that tenant's. */
-  readonly tenantId?: string;
-  readonly url: string;
-  readonly auth: WebdavAuth;
-}
+/** What the caller asks for: the device, its tenant if any (the request is recorded as that tenant's), the file and its auth. */
+export type RestoreAsked = Omit<Extract<RestoreCommand, { type: 'RequestRestore' }>, 'type' | 'requestId' | 'timeoutMs'>;
 
 interface Waiting {
   readonly mac: Mac;
@@ -84,7 +79,7 @@ export class RestoreRequests {
       this.waiting.set(requestId, { mac, timer, resolve: () => resolve(requestId), reject });
     });
     if (!this.options.channel.send(mac, { type: 'restore', requestId, url, auth })) {
-      await this.end(requestId, settle({ ok: false, cause: 'device-offline' }), { ...context, correlationId: requestId });
+      await this.end(requestId, settle({ ok: false, cause: 'device-offline' }), context);
     }
     return answered;
   }

@@ -1,4 +1,5 @@
-// Passwords and tokens are stored as scrypt hashes only: `scrypt$N$r$p$saltB64$hashB64`.
+// The passwords and tokens hashed here are stored as scrypt hashes only: `scrypt$N$r$p$saltB64$hashB64`
+// (device passwords, random and long, are SHA-256 instead: device-password.ts).
 // The parameters travel with each hash, so they can be raised later without breaking old ones.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';

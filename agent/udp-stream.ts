@@ -1,7 +1,7 @@
 // A UDP stream on the device: a socket connected to the target (so only the target's datagrams
 // are received), each datagram length-prefixed on a connection dialled back for the stream, both
-// ways: to the hub, or to the relay that carries the link (`dialBack`), so its datagrams never
-// cross the hub. None crosses the gateway connection. Nothing queues here: a datagram the
+// ways: to the hub, or to the relay that carries the link (`dialBack`), so on a relay its
+// datagrams never cross the hub. None crosses the gateway connection. Nothing queues here: a datagram the
 // dial-back cannot take at once is dropped, as UDP would.
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';

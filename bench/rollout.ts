@@ -31,6 +31,8 @@ import type { AfterInstall, RolloutSwarmCommand, RolloutSwarmInstalls, RolloutSw
 
 const installMs = 5;
 const afterInstalls: readonly AfterInstall[] = ['stay', 'at-once'];
+/** The firmware the i-th rollout installs; the agents start at 1.0. */
+const versionOf = (i: number): string => `${i + 2}.0`;
 const concurrency = 20;
 const adminPassword = 'rollout-bench-admin-password';
 const tenant = 'bench';
@@ -220,7 +222,7 @@ async function bareBaseline(devices: number): Promise<Record<AfterInstall, BareR
       for (const [i, behaviour] of afterInstalls.entries()) {
         await until('every device online at the bare dispatcher', () => onlineOf(swarms) >= devices, 120_000);
         swarms.forEach((swarm) => swarm.child.process.send({ type: 'after-install', behaviour } satisfies RolloutSwarmCommand));
-        rollouts[behaviour] = await dispatcher.rollOut(`${i + 2}.0`, concurrency);
+        rollouts[behaviour] = await dispatcher.rollOut(versionOf(i), concurrency);
       }
       await Promise.all(swarms.map((swarm) => stopChild(swarm.child, 2000)));
       const { stay, 'at-once': atOnce } = rollouts;
@@ -253,7 +255,7 @@ export async function rolloutBenchmark(): Promise<void> {
       for (let i = 0; i < 16; i += 1) {
         codes.push(String((await call(hub, 'POST', `/api/v1/tenants/${tenant}/provisioning-codes`, { maxUses: Math.ceil(devices / 16) + 1 }, token)).code));
       }
-      const versions = ['1.0', '2.0', '3.0'];
+      const versions = ['1.0', ...afterInstalls.map((_, i) => versionOf(i))];
       const firmware = { devices: [{ id: 'IP232', versions }], versions: versions.map((id, i) => ({ id, build: String(i + 1), text: id, wiki: '' })) };
       await call(hub, 'PUT', '/api/v1/catalog/firmware', { document: firmware, baseUrl: 'http://artifacts.invalid/fw' }, token);
 
@@ -261,8 +263,7 @@ export async function rolloutBenchmark(): Promise<void> {
       const swarms = await startSwarms(url, codes, devices);
       figure(`setup: ${devices.toLocaleString('en-US')} agents online in the tenant after`, performance.now() - connectStart, 'ms');
 
-      await rollOut({ hub, token, swarms, devices, bare }, '2.0', 'stay');
-      await rollOut({ hub, token, swarms, devices, bare }, '3.0', 'at-once');
+      for (const [i, behaviour] of afterInstalls.entries()) await rollOut({ hub, token, swarms, devices, bare }, versionOf(i), behaviour);
       const problems = swarms.flatMap((swarm) => Object.entries(swarm.problems));
       if (problems.length > 0) note(`problems seen by the agents: ${problems.map(([kind, n]) => `${kind} ×${n}`).join('; ')}`);
       await Promise.all(swarms.map((swarm) => stopChild(swarm.child, 2000)));

@@ -75,8 +75,10 @@ export function updateJobBody(options: UpdateCreateOptions): Record<string, unkn
   throw refused('give the target: --firmware VERSION or --app NAME@VERSION');
 }
 
-/** Whether the backup target takes a password: checked before one is asked for. */
+/** Whether the backup target takes a password: checked, with the rest of the options, before one is asked for. */
 export function needsPassword(options: BackupCreateOptions): boolean {
+  // An operator who typed the password should not be refused for a missing --category after.
+  commonBody(options);
   if (options.auth === 'none') {
     if (options.username !== undefined || options.passwordStdin === true) throw refused('--auth none takes no --username or password');
     return false;

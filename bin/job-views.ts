@@ -6,7 +6,7 @@ import { pageOf } from './pages.js';
 export const JobKind = t.keyof({ update: null, backup: null });
 export type JobKind = t.TypeOf<typeof JobKind>;
 
-export const jobKinds: readonly JobKind[] = ['update', 'backup'];
+export const jobKinds: readonly JobKind[] = Object.keys(JobKind.keys).filter(JobKind.is);
 
 /** Where a job's API lives: /api/v1/update-jobs, /api/v1/backup-jobs. */
 export const jobsPath = (kind: JobKind): string => `/api/v1/${kind}-jobs`;

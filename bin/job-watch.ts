@@ -1,7 +1,6 @@
 // `tether jobs watch`: follows a job by asking the hub for it at an interval until its run is
 // over. Polling the job's own resource keeps the command thin over the REST API, with the same
-// authorization and visibility as `show` (a dashboard subscription hears a job's lifecycle only
-// through the room of its first tenant), and needs no resume logic whichever node answers;
+// authorization and visibility as `show`, and needs no resume logic whichever node answers;
 // each answer is one row and the devices in flight (at most the job's concurrency).
 import type { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';

@@ -158,8 +158,10 @@ const watchCommand = (): Command =>
     .addHelpText(
       'after',
       `
-At a terminal a bar is redrawn in place; otherwise one line is printed per change:
+At a terminal a bar is redrawn in place:
   running  [##########..........] 12/24 succeeded 10 failed 2 in flight 12
+otherwise one line is printed per change:
+  running: 12 of 24 devices settled, succeeded 10, failed 2, in flight 12
 The bar counts the devices settled (succeeded or failed) of those the job has dispatched
 so far; the hub learns of devices as they come online, so that total can grow.
 

@@ -158,7 +158,7 @@ export class GatewayConnection implements DeviceLink {
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
     this.alive = true;
     if (isBinary) {
-      this.reject(new TetherError('validation_failed', "the gateway takes no binary frames: datagrams travel on their stream's dial-back", ['type']));
+      this.reject(new TetherError('validation_failed', "the gateway takes no binary frames: datagrams travel on their stream's dial-back (an agent that sends them predates UDP dial-backs: upgrade it)", ['type']));
       return;
     }
     const text = bytesOf(data).toString('utf8');

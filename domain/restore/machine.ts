@@ -3,7 +3,6 @@ import type { RestoreEvent, RestoreFailureCause } from './events.js';
 
 export interface RestoreContext {
   readonly requestId: string;
-  readonly mac: string;
   /** ISO time after which the request fails with cause timeout. */
   readonly deadline: string;
   /** Once failed: why, and the device's own text when it gave one. */
@@ -16,7 +15,7 @@ export const restoreMachine = setup({
 }).createMachine({
   id: 'restore',
   initial: 'absent',
-  context: { requestId: '', mac: '', deadline: '' },
+  context: { requestId: '', deadline: '' },
   states: {
     absent: {
       on: {
@@ -24,7 +23,6 @@ export const restoreMachine = setup({
           target: 'requested',
           actions: assign(({ event }) => ({
             requestId: event.data.requestId,
-            mac: event.data.mac,
             deadline: event.data.deadline,
           })),
         },

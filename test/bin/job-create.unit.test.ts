@@ -57,4 +57,9 @@ describe('jobs create backup', () => {
     expect(refusal(() => needsPassword({ ...digest, auth: 'none' }))).toMatch(/--auth none takes no --username/);
     expect(refusal(() => backupJobBody(digest, ''))).toMatch(/password is empty/);
   });
+
+  it('refuses a bad selection before the password is asked for', () => {
+    expect(refusal(() => needsPassword({ ...digest, anyCategory: undefined }))).toMatch(/name the device categories/);
+    expect(refusal(() => needsPassword({ ...digest, errorMinSettled: 3 }))).toMatch(/goes with --error-threshold/);
+  });
 });

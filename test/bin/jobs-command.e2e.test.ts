@@ -207,6 +207,12 @@ describe('tether jobs', () => {
     expect(shown.stdout).not.toContain(password);
     expect((await cli.run(['jobs', 'show', id, '--json'])).stdout).not.toContain(password);
     expect((await cli.run(['jobs', 'cancel', id])).stdout).toBe(`backup job ${id} canceled\n`);
+    // Both kinds in one list, newest first, cut to the limit.
+    const newest = jsonLines((await cli.run(['jobs', 'ls', '--json', '--limit', '2'])).stdout);
+    expect(newest.map((listed) => [listed.id === id, listed.kind, listed.state])).toEqual([
+      [true, 'backup', 'canceled'],
+      [false, 'update', 'canceled'],
+    ]);
   });
 
   it('an unknown job is not found, exit 1; what is not a job id is refused before asking', async () => {
