@@ -10,7 +10,7 @@ import { clientFrom, withClientOptions } from './client-options.js';
 import { AppAssignment, AppConnection, DeviceApps, ProtocolAppPage, ProtocolAppView } from './forward-views.js';
 import type { DeviceApps as DeviceAppsView } from './forward-views.js';
 import { readJsonDocument } from './json-document.js';
-import { formatFields, formatTable, printJson } from './output.js';
+import { formatFields, printJson, printRows } from './output.js';
 import type { Column } from './output.js';
 import { readPages } from './pages.js';
 import { queryString } from './query-string.js';
@@ -71,8 +71,7 @@ const listCommand = (): Command =>
   ).action(async (options: JsonFlag & { readonly limit?: number }) => {
     const { client } = clientFrom(options);
     const apps = await readPages((after, limit) => client.call('GET', `/api/v1/protocol-apps${queryString({ limit, after })}`, ProtocolAppPage), options.limit);
-    if (options.json === true) apps.forEach((app) => printJson(app));
-    else process.stdout.write(formatTable(apps, columns));
+    printRows(apps, columns, options.json === true);
   });
 
 const showCommand = (): Command =>
@@ -112,8 +111,7 @@ const deviceCommand = (): Command =>
       .option('--json', 'one JSON object per application and line, as the hub answers it'),
   ).action(async (mac: string, options: JsonFlag) => {
     const { items } = await clientFrom(options).client.call('GET', `/api/v1/devices/${encodeURIComponent(mac)}/protocol-apps`, DeviceApps);
-    if (options.json === true) items.forEach((item) => printJson(item));
-    else process.stdout.write(formatTable(items, deviceColumns));
+    printRows(items, deviceColumns, options.json === true);
   });
 
 const assignCommand = (): Command =>

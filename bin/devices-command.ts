@@ -6,7 +6,7 @@ import { parseMacArgument, parsePositiveCount } from './cli-options.js';
 import type { ClientFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
 import { DeviceAssignment, DevicePage, DeviceView } from './device-views.js';
-import { formatFields, formatTable, printJson } from './output.js';
+import { formatFields, printJson, printRows } from './output.js';
 import type { Cell, Column } from './output.js';
 import { readPages } from './pages.js';
 import { queryString } from './query-string.js';
@@ -42,8 +42,7 @@ async function runList(options: ListOptions): Promise<void> {
     (after, limit) => client.call('GET', `/api/v1/devices${queryString({ tenant, state, category, model, firmware, q, limit, after })}`, DevicePage),
     options.limit,
   );
-  if (options.json === true) devices.forEach((device) => printJson(device));
-  else process.stdout.write(formatTable(devices, columns));
+  printRows(devices, columns, options.json === true);
 }
 
 interface ShowOptions extends ClientFlags {

@@ -12,7 +12,7 @@ import { plainLine } from './job-progress.js';
 import { watchJob } from './job-watch.js';
 import { isSuccess, JobPage, JobView, jobKinds, jobsPath, targetOf } from './job-views.js';
 import type { JobDetails, JobDevice, JobKind } from './job-views.js';
-import { formatFields, formatTable, printJson } from './output.js';
+import { formatFields, formatTable, printJson, printRows } from './output.js';
 import type { Column } from './output.js';
 import { readPages } from './pages.js';
 import { queryString } from './query-string.js';
@@ -63,8 +63,7 @@ async function runList(options: ListOptions): Promise<void> {
   );
   // Each list is newest first; so is their merge.
   const jobs = lists.flat().sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)).slice(0, wanted);
-  if (options.json === true) jobs.forEach((job) => printJson(job));
-  else process.stdout.write(formatTable(jobs, columns));
+  printRows(jobs, columns, options.json === true);
 }
 
 function thresholdOf({ errorThreshold: threshold }: JobView): string | undefined {

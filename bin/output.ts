@@ -25,6 +25,12 @@ export function printJson(value: unknown, out: Writable = process.stdout): void 
   out.write(`${JSON.stringify(value)}\n`);
 }
 
+/** A list as `--json` asks: one JSON document per row, else a table. */
+export function printRows<Row>(rows: readonly Row[], columns: readonly Column<Row>[], json: boolean): void {
+  if (json) rows.forEach((row) => printJson(row));
+  else process.stdout.write(formatTable(rows, columns));
+}
+
 /** One `label  value` line per field, values aligned: one record for people. */
 export function formatFields(fields: readonly (readonly [string, Cell])[]): string {
   const width = Math.max(0, ...fields.map(([label]) => label.length));

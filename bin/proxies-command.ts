@@ -6,7 +6,7 @@ import type { ClientFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
 import { ProxyPage, ProxyView, targetText } from './forward-views.js';
 import { readJsonDocument } from './json-document.js';
-import { formatFields, formatTable, printJson } from './output.js';
+import { formatFields, printJson, printRows } from './output.js';
 import type { Column } from './output.js';
 import { readPages } from './pages.js';
 import { queryString } from './query-string.js';
@@ -46,8 +46,7 @@ function printProxy(proxy: ProxyView, options: JsonFlag): void {
 async function runList(options: JsonFlag & { readonly limit?: number }): Promise<void> {
   const { client } = clientFrom(options);
   const proxies = await readPages((after, limit) => client.call('GET', `/api/v1/proxies${queryString({ limit, after })}`, ProxyPage), options.limit);
-  if (options.json === true) proxies.forEach((proxy) => printJson(proxy));
-  else process.stdout.write(formatTable(proxies, columns));
+  printRows(proxies, columns, options.json === true);
 }
 
 const jsonOption = (command: Command): Command => command.option('--json', 'print the profile as one JSON object, as the hub answers it');

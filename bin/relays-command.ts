@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { parsePositiveCount } from './cli-options.js';
 import type { ClientFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
-import { formatTable, printJson } from './output.js';
+import { printRows } from './output.js';
 import type { Column } from './output.js';
 import { readPages } from './pages.js';
 import { queryString } from './query-string.js';
@@ -37,8 +37,7 @@ async function runList(options: ListOptions): Promise<void> {
     (after, limit) => client.call('GET', `/api/v1/relays${queryString({ limit, after, deleted })}`, RelayPage),
     options.limit,
   );
-  if (options.json === true) relays.forEach((relay) => printJson(relay));
-  else process.stdout.write(formatTable(relays, columns));
+  printRows(relays, columns, options.json === true);
 }
 
 const listCommand = (): Command =>

@@ -6,7 +6,7 @@ import { terminationCauses } from '../domain/tunnel/termination-cause.js';
 import { parseMacArgument, parsePositiveCount } from './cli-options.js';
 import type { ClientFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
-import { formatTable, printJson } from './output.js';
+import { printRows } from './output.js';
 import type { Column } from './output.js';
 import { readPages } from './pages.js';
 import { queryString } from './query-string.js';
@@ -49,8 +49,7 @@ async function runList(options: ListOptions): Promise<void> {
     (cursor, limit) => client.call('GET', `/api/v1/sessions${queryString({ ...filters, limit, cursor })}`, SessionPage),
     options.limit,
   );
-  if (options.json === true) sessions.forEach((session) => printJson(session));
-  else process.stdout.write(formatTable(sessions, columns));
+  printRows(sessions, columns, options.json === true);
 }
 
 const listCommand = (): Command =>

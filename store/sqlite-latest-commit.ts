@@ -1,7 +1,9 @@
 // The rows this store's latest commit wrote, kept for its live subscriptions: a subscriber at the
 // head of the log takes them from here instead of reading back what was just written (a read per
-// subscriber per commit). Only while no other connection has committed since: then the file may
-// hold what this process did not write, and it is read as it is.
+// subscriber per commit). The range check keeps that exact: positions are never reused, and another
+// connection's commit lands either before ours or past our last row, beyond the range. Once another
+// connection has committed (PRAGMA data_version), the file may hold what this process did not
+// write, and it is read as it is.
 import type { EventRow } from './sqlite-schema.js';
 
 export class LatestCommit {
