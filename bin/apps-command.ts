@@ -5,7 +5,7 @@
 import { Command, Option } from 'commander';
 import { formatMac } from '../domain/device/mac.js';
 import { parseMacArgument, parsePositiveCount } from './cli-options.js';
-import type { ClientFlags } from './client-config.js';
+import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
 import { AppAssignment, AppConnection, DeviceApps, ProtocolAppPage, ProtocolAppView } from './forward-views.js';
 import type { DeviceApps as DeviceAppsView } from './forward-views.js';
@@ -17,10 +17,6 @@ import { queryString } from './query-string.js';
 
 const appPath = (id: string): string => `/api/v1/protocol-apps/${encodeURIComponent(id)}`;
 const deviceAppPath = (mac: string, id: string): string => `/api/v1/devices/${encodeURIComponent(mac)}/protocol-apps/${encodeURIComponent(id)}`;
-
-interface JsonFlag extends ClientFlags {
-  readonly json?: boolean;
-}
 
 const columns: readonly Column<ProtocolAppView>[] = [
   { title: 'ID', cell: (app) => app.id },
@@ -42,7 +38,7 @@ const deviceColumns: readonly Column<DeviceApp>[] = [
   { title: 'URL', cell: (item) => item.connection?.url },
 ];
 
-function printApp(app: ProtocolAppView, options: JsonFlag): void {
+function printApp(app: ProtocolAppView, options: JsonFlags): void {
   if (options.json === true) return printJson(app);
   process.stdout.write(
     formatFields([
@@ -68,20 +64,20 @@ const listCommand = (): Command =>
       .description('list the protocol-application catalogue, by id')
       .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
       .option('--json', 'one JSON object per application and line, as the hub answers it'),
-  ).action(async (options: JsonFlag & { readonly limit?: number }) => {
+  ).action(async (options: JsonFlags & { readonly limit?: number }) => {
     const { client } = clientFrom(options);
     const apps = await readPages((after, limit) => client.call('GET', `/api/v1/protocol-apps${queryString({ limit, after })}`, ProtocolAppPage), options.limit);
     printRows(apps, columns, options.json === true);
   });
 
 const showCommand = (): Command =>
-  withClientOptions(jsonOption(idArgument(new Command('show').description('show one protocol application')), 'it')).action(async (id: string, options: JsonFlag) => {
+  withClientOptions(jsonOption(idArgument(new Command('show').description('show one protocol application')), 'it')).action(async (id: string, options: JsonFlags) => {
     printApp(await clientFrom(options).client.call('GET', appPath(id), ProtocolAppView), options);
   });
 
 const createCommand = (): Command =>
   withClientOptions(jsonOption(fileOption(new Command('create').description('add a protocol application to the catalogue')), 'it')).action(
-    async (options: JsonFlag & { readonly file: string }) => {
+    async (options: JsonFlags & { readonly file: string }) => {
       const body = await readJsonDocument(options.file);
       printApp(await clientFrom(options).client.call('POST', '/api/v1/protocol-apps', ProtocolAppView, body), options);
     },
@@ -89,7 +85,7 @@ const createCommand = (): Command =>
 
 const updateCommand = (): Command =>
   withClientOptions(jsonOption(fileOption(idArgument(new Command('update').description('replace a protocol application\'s template'))), 'it')).action(
-    async (id: string, options: JsonFlag & { readonly file: string }) => {
+    async (id: string, options: JsonFlags & { readonly file: string }) => {
       const body = await readJsonDocument(options.file);
       printApp(await clientFrom(options).client.call('PUT', appPath(id), ProtocolAppView, body), options);
     },
@@ -109,14 +105,14 @@ const deviceCommand = (): Command =>
       .description('the applications assigned to a device, and their connections')
       .argument('<mac>', 'the device: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC', parseMacArgument)
       .option('--json', 'one JSON object per application and line, as the hub answers it'),
-  ).action(async (mac: string, options: JsonFlag) => {
+  ).action(async (mac: string, options: JsonFlags) => {
     const { items } = await clientFrom(options).client.call('GET', `/api/v1/devices/${encodeURIComponent(mac)}/protocol-apps`, DeviceApps);
     printRows(items, deviceColumns, options.json === true);
   });
 
 const assignCommand = (): Command =>
   withClientOptions(jsonOption(deviceArguments(new Command('assign').description('assign an application to a device, for the tenant it is in')), 'the assignment')).action(
-    async (id: string, mac: string, options: JsonFlag) => {
+    async (id: string, mac: string, options: JsonFlags) => {
       const assignment = await clientFrom(options).client.call('PUT', deviceAppPath(mac, id), AppAssignment);
       if (options.json === true) printJson(assignment);
       else process.stdout.write(`${assignment.appId} assigned to ${formatMac(assignment.device)} (tenant ${assignment.tenantId})\n`);
@@ -133,7 +129,7 @@ const unassignCommand = (): Command =>
 
 const connectCommand = (): Command =>
   withClientOptions(jsonOption(deviceArguments(new Command('connect').description('connect an assigned application: prints the hub port (or URL) to use')), 'the connection')).action(
-    async (id: string, mac: string, options: JsonFlag) => {
+    async (id: string, mac: string, options: JsonFlags) => {
       const connection = await clientFrom(options).client.call('POST', `${deviceAppPath(mac, id)}/connect`, AppConnection);
       if (options.json === true) return printJson(connection);
       const where = connection.url ?? (connection.port === undefined ? 'on the device (reverse)' : `hub port ${connection.port}`);

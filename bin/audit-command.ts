@@ -2,7 +2,7 @@
 // which address, when), and the store's events as NDJSON streamed to stdout.
 import { Command } from 'commander';
 import { formatMac } from '../domain/device/mac.js';
-import type { ClientFlags } from './client-config.js';
+import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
 import { formatFields, formatTable, printJson } from './output.js';
 import type { Column } from './output.js';
@@ -44,7 +44,7 @@ function summary(session: SessionView): string {
   ]);
 }
 
-async function runReplay(id: string, options: ClientFlags & { readonly json?: boolean }): Promise<void> {
+async function runReplay(id: string, options: JsonFlags): Promise<void> {
   const { client } = clientFrom(options);
   const session = await client.call('GET', sessionPath(id), SessionView);
   const timeline = await client.call('GET', `${sessionPath(id)}/timeline`, SessionTimeline);
@@ -73,7 +73,7 @@ const replayCommand = (): Command =>
       .description("print a session's timeline: every event in order, who caused it, from which IP, when")
       .argument('<session>', 'the session id (`tether sessions ls` lists them)')
       .option('--json', 'print {session, events} as one JSON object'),
-  ).action((id: string, options: ClientFlags & { readonly json?: boolean }) => runReplay(id, options));
+  ).action((id: string, options: JsonFlags) => runReplay(id, options));
 
 const exportCommand = (): Command =>
   withClientOptions(

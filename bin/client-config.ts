@@ -13,6 +13,11 @@ export interface ClientFlags {
   readonly ca?: string;
 }
 
+/** A command that prints what the hub answered whole, as JSON, with `--json`. */
+export interface JsonFlags extends ClientFlags {
+  readonly json?: boolean;
+}
+
 export interface ConfigSources {
   readonly env: NodeJS.ProcessEnv;
   /** The user's home directory (os.homedir() outside tests). */

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import { formatMac } from '../domain/device/mac.js';
 import { parseMacArgument, parsePositiveCount } from './cli-options.js';
-import type { ClientFlags } from './client-config.js';
+import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
 import { DeviceAssignment, DevicePage, DeviceView } from './device-views.js';
 import { formatFields, printJson, printRows } from './output.js';
@@ -71,7 +71,7 @@ async function runShow(mac: string, options: ShowOptions): Promise<void> {
   );
 }
 
-async function runAssign(mac: string, tenant: string, options: ClientFlags & { readonly json?: boolean }): Promise<void> {
+async function runAssign(mac: string, tenant: string, options: JsonFlags): Promise<void> {
   const { client } = clientFrom(options);
   const assignment = await client.call('POST', `${devicePath(mac)}/assign`, DeviceAssignment, { tenant });
   if (options.json === true) printJson(assignment);
@@ -107,7 +107,7 @@ const assignCommand = (): Command =>
     macArgument(new Command('assign').description('assign a connected device to a tenant (or move it to another)'))
       .argument('<tenant>', 'the tenant id')
       .option('--json', 'print {mac, tenant} as one JSON object'),
-  ).action((mac: string, tenant: string, options: ClientFlags & { readonly json?: boolean }) => runAssign(mac, tenant, options));
+  ).action((mac: string, tenant: string, options: JsonFlags) => runAssign(mac, tenant, options));
 
 export const devicesCommand = (): Command =>
   new Command('devices').description('devices: list, show, assign').addCommand(listCommand()).addCommand(showCommand()).addCommand(assignCommand());

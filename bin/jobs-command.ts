@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatMac } from '../domain/device/mac.js';
 import { JobState } from '../domain/job/job-fields.js';
 import { parsePositiveCount } from './cli-options.js';
-import type { ClientFlags } from './client-config.js';
+import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
 import { jobCreateCommand } from './job-create-command.js';
 import { findJob, parseJobId } from './job-lookup.js';
@@ -114,7 +114,7 @@ async function runWatch(id: string, options: WatchOptions): Promise<void> {
   if (!isSuccess(job)) process.exitCode = unsuccessfulExitCode;
 }
 
-async function runAction(action: string, id: string, options: ClientFlags & { readonly json?: boolean }): Promise<void> {
+async function runAction(action: string, id: string, options: JsonFlags): Promise<void> {
   const { client } = clientFrom(options);
   const { kind, path } = await findJob(client, id, '?status=in-flight');
   const job = await client.call('POST', `${path}/${action}`, JobView);
@@ -172,7 +172,7 @@ unreachable or refusing).`,
 
 const actionCommand = (action: string, description: string): Command =>
   withClientOptions(idArgument(new Command(action).description(description)).option('--json', 'print the job as it is after, as one JSON object')).action(
-    (id: string, options: ClientFlags & { readonly json?: boolean }) => runAction(action, id, options),
+    (id: string, options: JsonFlags) => runAction(action, id, options),
   );
 
 export const jobsCommand = (): Command =>

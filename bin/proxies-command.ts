@@ -2,7 +2,7 @@
 // profile's fields (seeds/proxies.txt) come as a JSON file, as the API takes them.
 import { Command, Option } from 'commander';
 import { parsePositiveCount } from './cli-options.js';
-import type { ClientFlags } from './client-config.js';
+import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
 import { ProxyPage, ProxyView, targetText } from './forward-views.js';
 import { readJsonDocument } from './json-document.js';
@@ -23,11 +23,7 @@ const columns: readonly Column<ProxyView>[] = [
   { title: 'UPDATED', cell: (proxy) => proxy.updatedAt },
 ];
 
-interface JsonFlag extends ClientFlags {
-  readonly json?: boolean;
-}
-
-function printProxy(proxy: ProxyView, options: JsonFlag): void {
+function printProxy(proxy: ProxyView, options: JsonFlags): void {
   if (options.json === true) return printJson(proxy);
   process.stdout.write(
     formatFields([
@@ -43,7 +39,7 @@ function printProxy(proxy: ProxyView, options: JsonFlag): void {
   );
 }
 
-async function runList(options: JsonFlag & { readonly limit?: number }): Promise<void> {
+async function runList(options: JsonFlags & { readonly limit?: number }): Promise<void> {
   const { client } = clientFrom(options);
   const proxies = await readPages((after, limit) => client.call('GET', `/api/v1/proxies${queryString({ limit, after })}`, ProxyPage), options.limit);
   printRows(proxies, columns, options.json === true);
@@ -60,16 +56,16 @@ const listCommand = (): Command =>
       .description('list the proxy profiles, by id')
       .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
       .option('--json', 'one JSON object per profile and line, as the hub answers it'),
-  ).action((options: JsonFlag & { readonly limit?: number }) => runList(options));
+  ).action((options: JsonFlags & { readonly limit?: number }) => runList(options));
 
 const showCommand = (): Command =>
-  withClientOptions(jsonOption(idArgument(new Command('show').description('show one proxy profile')))).action(async (id: string, options: JsonFlag) => {
+  withClientOptions(jsonOption(idArgument(new Command('show').description('show one proxy profile')))).action(async (id: string, options: JsonFlags) => {
     printProxy(await clientFrom(options).client.call('GET', proxyPath(id), ProxyView), options);
   });
 
 const createCommand = (): Command =>
   withClientOptions(jsonOption(fileOption(new Command('create').description('create a proxy profile; its source port opens at once when enabled')))).action(
-    async (options: JsonFlag & { readonly file: string }) => {
+    async (options: JsonFlags & { readonly file: string }) => {
       const body = await readJsonDocument(options.file);
       printProxy(await clientFrom(options).client.call('POST', '/api/v1/proxies', ProxyView, body), options);
     },
@@ -77,7 +73,7 @@ const createCommand = (): Command =>
 
 const updateCommand = (): Command =>
   withClientOptions(jsonOption(fileOption(idArgument(new Command('update').description('replace a proxy profile\'s settings; its id never changes'))))).action(
-    async (id: string, options: JsonFlag & { readonly file: string }) => {
+    async (id: string, options: JsonFlags & { readonly file: string }) => {
       const body = await readJsonDocument(options.file);
       printProxy(await clientFrom(options).client.call('PUT', proxyPath(id), ProxyView, body), options);
     },
@@ -86,7 +82,7 @@ const updateCommand = (): Command =>
 const switchCommand = (action: 'enable' | 'disable'): Command =>
   withClientOptions(
     jsonOption(idArgument(new Command(action).description(action === 'enable' ? 'open a proxy\'s source port' : 'close a proxy\'s source port; the profile stays'))),
-  ).action(async (id: string, options: JsonFlag) => {
+  ).action(async (id: string, options: JsonFlags) => {
     printProxy(await clientFrom(options).client.call('POST', `${proxyPath(id)}/${action}`, ProxyView), options);
   });
 
