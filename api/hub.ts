@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { ActorRuntime } from '../actors/actor-runtime.js';
 import { StaleConnections } from '../actors/device-stale-connections.js';
 import { DeviceSupervisor } from '../actors/device-supervisor.js';
+import { HubAddressBook } from '../actors/hub-address-book.js';
 import { RelayService } from '../actors/relay-service.js';
 import { CategoryStreams, scanLog } from '../actors/log-scan.js';
 import { StaleTunnels } from '../actors/stale-tunnels.js';
@@ -65,6 +66,7 @@ import { provisioningCodeRoutes } from './routes/provisioning-codes.js';
 import { relayStatusRoutes } from './routes/relay-status.js';
 import { relayRoutes } from './routes/relays.js';
 import { deviceProtocolAppRoutes } from './routes/device-protocol-apps.js';
+import { hubAddressRoutes } from './routes/hub-address.js';
 import { protocolAppRoutes } from './routes/protocol-apps.js';
 import { proxyRoutes } from './routes/proxies.js';
 import { routeStreams } from './stream-routing.js';
@@ -221,6 +223,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     ...(config.linkProgressIntervalMs === undefined ? {} : { progressIntervalMs: config.linkProgressIntervalMs }),
   });
   devices.onConnectionEnded((mac, connectionId) => forwards.connectionEnded(mac, connectionId));
+  const hubAddress = new HubAddressBook({ runtime, store, devices, logger: app.log });
   observeHub(metrics.registry, {
     connectedDevices: () => devices.onlineCount,
     openSessions: () => tunnels.liveCount,
@@ -253,6 +256,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await tunnels.shutdown();
     await forwards.shutdown();
     await devices.shutdown();
+    await hubAddress.close();
     await jobs.stop();
     await runtime.stop();
     await readModels.stop();
@@ -274,6 +278,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     // Relays that stopped reporting while no hub ran are marked so now.
     await runtime.rearmDeadlines(relayAggregate, deadlineStreams.of(relayAggregate.category));
     // Before the gateway accepts anyone: connections a crashed run of this node left open are closed by an event.
+    await hubAddress.start();
     await devices.start(staleConnections);
     await tunnels.start(staleTunnels);
     await forwards.start(forwardStartup);
@@ -314,6 +319,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
           await secured.register(proxyRoutes);
           await secured.register(protocolAppRoutes);
           await secured.register(deviceProtocolAppRoutes);
+          await secured.register(hubAddressRoutes);
         });
       },
       { prefix: '/api/v1' },
