@@ -42,7 +42,7 @@ export class HubAddressBook {
   /** Follows the address from now on, then reads what it is: no change falls between the two. */
   async start(): Promise<void> {
     const { runtime, store, logger } = this.options;
-    const subscription = store.subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: [`${instanceAggregate.category}-`], eventTypes: ['HubAddressSet'] } });
+    const subscription = store.subscribeToAll({ after: 'end', filter: { streamPrefixes: [`${instanceAggregate.category}-`], eventTypes: ['HubAddressSet'] } });
     let heard = false;
     this.following = (async () => {
       try {

@@ -21,6 +21,7 @@ import type { UpdateJobSupervisor } from '../actors/update-job-supervisor.js';
 import type { BackupJobSupervisor } from '../actors/backup-job-supervisor.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
+import { keptPosition } from '../domain/ports/event-store.js';
 import { provisioningAggregate } from '../domain/provisioning/aggregate.js';
 import { relayAggregate } from '../domain/relay/aggregate.js';
 import { ChangeLog } from '../projections/change-log/index.js';
@@ -40,7 +41,7 @@ import { serveArtifacts } from './jobs/artifacts.js';
 import { jobServices } from './jobs/job-services.js';
 import type { JobsConfig } from './jobs/job-services.js';
 import { loggerOptions } from './logger-options.js';
-import { createHubMetrics, observeHub } from './metrics/hub-metrics.js';
+import { createHubMetrics, lagCountCap, observeHub } from './metrics/hub-metrics.js';
 import type { HubMetrics } from './metrics/hub-metrics.js';
 import { timedEventStore } from './metrics/timed-event-store.js';
 import { defaultLoginThrottleLimits } from './login-throttle.js';
@@ -228,8 +229,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     connectedDevices: () => devices.onlineCount,
     openSessions: () => tunnels.liveCount,
     relayedBytes: () => tunnels.relayedBytes(),
-    headPosition: () => store.headPosition(),
-    readModelPosition: () => readModels.position(),
+    eventsBehind: async () => (await store.readAll({ after: keptPosition(readModels.position()), maxCount: lagCountCap })).length,
     jobTotals: () => readModels.readIfOpen((db) => jobTotals(db)),
   });
   const jobs = jobServices({ runtime, store, clock, devices, seal: secretSeal, logger: app.log, ...(config.jobs === undefined ? {} : { config: config.jobs }) });
