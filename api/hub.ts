@@ -32,6 +32,7 @@ import { defaultDeviceLinkConfig } from './devicelink-config.js';
 import type { DeviceLinkConfig } from './devicelink-config.js';
 import type { HubIo } from './dashboard.js';
 import { openEventStore } from './event-store-factory.js';
+import { resumingEventStore } from '../store/resuming-event-store.js';
 import type { EventStoreConfig } from './event-store-factory.js';
 import { attachGateway } from './gateway/gateway-server.js';
 import type { GatewayTimings } from './gateway/gateway-server.js';
@@ -114,6 +115,8 @@ export interface HubConfig extends EventStoreConfig {
   readonly jobs?: JobsConfig;
   /** Relay servers: who may join, whether the hub carries sessions itself, heartbeats. */
   readonly relays?: RelayConfig;
+  /** Tests only: a double around the opened store (e.g. one that drops subscriptions). */
+  readonly storeDouble?: (store: EventStore) => EventStore;
 }
 
 export interface RelayConfig {
@@ -179,7 +182,13 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     ...(httpsFactory === undefined ? {} : { serverFactory: httpsFactory }),
   });
   const metrics = createHubMetrics();
-  const store = timedEventStore(await openEventStore(config), metrics.appendSeconds);
+  const opened = await openEventStore(config);
+  const store = timedEventStore(
+    resumingEventStore(config.storeDouble?.(opened) ?? opened, {
+      onDrop: (error, attempt) => app.log.warn({ err: error, attempt }, 'a subscription to the event store dropped; resuming after the last event it delivered'),
+    }),
+    metrics.appendSeconds,
+  );
   const runtime = new ActorRuntime({ store, clock, logger: app.log });
   const changeLog = new ChangeLog({ retain: config.resumableChanges });
   const readModels = new ProjectionRunner({

@@ -16,7 +16,12 @@ import {
   NO_STREAM,
   START,
   STREAM_EXISTS,
+  CancelledError,
+  DeadlineExceededError,
+  MaxAppendSizeExceededError,
+  NotLeaderError,
   StreamNotFoundError,
+  UnavailableError,
   WrongExpectedVersionError,
   eventTypeFilter,
   excludeSystemEvents,
@@ -256,9 +261,22 @@ export function toUserEvent(
   return toRecordedEvent(resolved);
 }
 
+// gRPC status codes CANCELLED, DEADLINE_EXCEEDED and UNAVAILABLE: some calls (appends) fail with
+// the bare gRPC error rather than the client's own class for it.
+const transientStatuses: ReadonlySet<unknown> = new Set([1, 4, 14]);
+
+const isTransient = (error: unknown): error is Error =>
+  error instanceof UnavailableError ||
+  error instanceof NotLeaderError ||
+  error instanceof CancelledError ||
+  error instanceof DeadlineExceededError ||
+  (error instanceof Error && 'code' in error && transientStatuses.has(error.code));
+
 /**
- * Domain errors for the two conditions the port names; every other error passes through.
+ * Domain errors for the conditions the port names; every other error passes through.
  * `expected` is the caller's own expected revision: reported as asked, whatever the server echoes.
+ * A server that cannot be reached, is not the leader, or cancelled or timed out a call (a
+ * leader election, a rolling restart, a network blip) is `unavailable`: worth trying again.
  */
 export function translateError(error: unknown, expected?: ExpectedRevision): unknown {
   if (error instanceof WrongExpectedVersionError) {
@@ -266,6 +284,8 @@ export function translateError(error: unknown, expected?: ExpectedRevision): unk
     return new WrongExpectedVersion(error.streamName, expected ?? fromExpectedRevision(error.expectedVersion), actual);
   }
   if (error instanceof StreamNotFoundError) return new StreamNotFound(error.streamName);
+  if (isTransient(error)) return new TetherError('unavailable', `EventStoreDB is unavailable (${error.message})`);
+  if (error instanceof MaxAppendSizeExceededError) return new TetherError('payload_too_large', `EventStoreDB refused the append: ${error.message}`);
   return error;
 }
 

@@ -9,6 +9,9 @@ import {
   NO_STREAM,
   START,
   STREAM_EXISTS,
+  CancelledError,
+  DeadlineExceededError,
+  NotLeaderError,
   StreamDeletedError,
   StreamNotFoundError,
   UnavailableError,
@@ -193,9 +196,23 @@ describe('errors from the client', () => {
     expect(translateError(fromServer)).toMatchObject({ code: 'stream_not_found', stream: 'tenant-3' });
   });
 
+  it('calls the server unavailable when it cannot be reached, is not the leader, or cancelled or timed out a call', () => {
+    const transient = [
+      new UnavailableError(undefined, 'no connection'),
+      convertToCommandError(Object.assign(serverError({ exception: 'not-leader', 'leader-endpoint-host': 'node-2', 'leader-endpoint-port': '2113' }), { code: 5 })),
+      Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }),
+      new CancelledError(undefined, 'cancelled'),
+      new DeadlineExceededError(undefined, 'deadline'),
+    ];
+    for (const error of transient) {
+      const translated = translateError(error);
+      expect(translated).toBeInstanceOf(TetherError);
+      expect(translated).toMatchObject({ code: 'unavailable', message: expect.stringContaining(error.message) as string });
+    }
+  });
+
   it('passes every other error through unchanged', () => {
     const others = [
-      new UnavailableError(undefined, 'no leader'),
       StreamDeletedError.fromStreamName('tenant-4'),
       new Error('socket hang up'),
       new TetherError('invalid_event', 'bad'),
@@ -467,7 +484,7 @@ describe('EventStoreDbEventStore without a reachable server', () => {
     expect(await failureOf(() => store.readStream('$all'))).toMatchObject({ code: 'invalid_stream_name' });
   });
 
-  it('passes connection failures through as the client reports them', async () => {
+  it('reports a server it cannot reach as unavailable, giving the reason the client gave', async () => {
     const store = storeAt(await closedPort());
     for (const operation of [
       () => store.append('tenant-1', [makeEvent('Fine')], 'any'),
@@ -476,7 +493,7 @@ describe('EventStoreDbEventStore without a reachable server', () => {
       () => store.headPosition(),
     ]) {
       const error = await failureOf(operation);
-      expect(error).not.toBeInstanceOf(TetherError);
+      expect(error).toMatchObject({ code: 'unavailable' });
       expect(String(error)).toMatch(/UNAVAILABLE/);
     }
   });

@@ -1,0 +1,76 @@
+// Subscriptions to $all that outlive the store going away for a while (a leader election, a
+// rolling restart, a network blip): when one fails as `unavailable`, it subscribes again after
+// the last event it delivered, so its reader sees no gap and no event twice. Any other failure
+// still ends it, loudly.
+import { isTetherError } from '../domain/errors.js';
+import type { AllSubscription, EventStore, Position, RecordedEvent, SubscribeToAllOptions } from '../domain/ports/event-store.js';
+
+export interface ResumeOptions {
+  /** How long to wait before the n-th attempt in a row (0-based); default 100 ms doubling up to 5 s. */
+  readonly delayMs?: (attempt: number) => number;
+  /** Waits that long; tests pass one that does not. */
+  readonly wait?: (ms: number) => Promise<void>;
+  /** Hears each drop before the wait. */
+  readonly onDrop?: (error: unknown, attempt: number) => void;
+}
+
+const defaultDelayMs = (attempt: number): number => Math.min(5000, 100 * 2 ** attempt);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The same store, whose subscriptions resume after an `unavailable` failure. */
+export function resumingEventStore(store: EventStore, options: ResumeOptions = {}): EventStore {
+  return {
+    append: (stream, events, expected) => store.append(stream, events, expected),
+    readStream: (stream, read) => store.readStream(stream, read),
+    readAll: (read) => store.readAll(read),
+    subscribeToAll: (subscribe) => new ResumingSubscription(store, subscribe ?? {}, options),
+    headPosition: () => store.headPosition(),
+    close: () => store.close(),
+  };
+}
+
+class ResumingSubscription implements AllSubscription {
+  private current: AllSubscription;
+  /** Where to resume: after the last event delivered, or where it was asked to start. */
+  private after: Position | 'end' | undefined;
+  /** For one from the end: the head when it started, where it resumes if it delivered nothing. */
+  private readonly startHead: Promise<Position | undefined> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: SubscribeToAllOptions,
+    private readonly resume: ResumeOptions,
+  ) {
+    this.after = options.after;
+    this.current = store.subscribeToAll(options);
+    this.startHead = options.after === 'end' ? store.headPosition().catch(() => undefined) : undefined;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    const { delayMs = defaultDelayMs, wait = sleep, onDrop } = this.resume;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        for await (const event of this.current) {
+          attempt = 0;
+          this.after = event.position;
+          yield event;
+        }
+        return;
+      } catch (error) {
+        if (this.closed) return;
+        if (!isTetherError(error, 'unavailable')) throw error;
+        onDrop?.(error, attempt);
+        await wait(delayMs(attempt));
+        if (this.closed) return;
+        if (this.after === 'end') this.after = (await this.startHead) ?? 'end';
+        this.current = this.store.subscribeToAll({ ...this.options, ...(this.after === undefined ? {} : { after: this.after }) });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.current.close();
+  }
+}
