@@ -11,7 +11,6 @@ import {
   STREAM_EXISTS,
   CancelledError,
   DeadlineExceededError,
-  NotLeaderError,
   StreamDeletedError,
   StreamNotFoundError,
   UnavailableError,
