@@ -80,7 +80,7 @@ describe('route fuzz', () => {
     const { t } = fixture;
     const before = await t.head();
     const token = tokens.get(principal);
-    // A client address per case keeps the login throttle from answering every fuzzed login with 429.
+    // A client address per case, so that limits kept per address do not answer most cases alike.
     const remoteAddress = `127.0.${1 + (client >> 8)}.${client & 0xff}`;
     const response = await t.call({ ...request, remoteAddress, ...(token === undefined ? {} : { token }) });
     const after = await t.head();
