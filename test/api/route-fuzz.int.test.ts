@@ -63,6 +63,7 @@ describe('route fuzz', () => {
     expect(docs.statusCode).toBe(200);
     operations = openApiOperations(docs.json());
     forged = forgedAuthorizations(fixture.admin, tokens.get('tenant-admin') ?? '');
+    await settle();
   });
   afterAll(async () => fixture.t.close());
 

@@ -1,10 +1,11 @@
 // The hub the route fuzz runs against: two tenants with devices, an auditor, a provisioning
-// code, a relay, a proxy and a protocol application, so that ids that look valid reach past
+// code, a relay, a proxy, a protocol application and a job of each kind, so that ids that look valid reach past
 // the parsers into the deciders. Made through the real API (devices through the runtime).
 import { expect } from 'vitest';
 import { createAuditor } from '../auditors-fixture.js';
 import { Devices } from '../devices-fixture.js';
 import { startTestHub } from '../hub-harness.js';
+import { firmwareCatalog } from '../job-fixture.js';
 import type { TestHub } from '../hub-harness.js';
 import type { KnownValues } from './fuzz-requests.js';
 
@@ -55,9 +56,18 @@ export async function startFuzzHub(): Promise<FuzzFixture> {
   expect(relay.statusCode, relay.body).toBe(200);
   await created(t, admin, '/api/v1/proxies', { ...proxyExample, id: 'fuzz-proxy' });
   const app = await created(t, admin, '/api/v1/protocol-apps', appExample);
+  const catalog = await t.call({ method: 'PUT', url: '/api/v1/catalog/firmware', token: admin, payload: { document: firmwareCatalog(['13r1', '13r2']), baseUrl: 'http://127.0.0.1:9/files' } });
+  expect(catalog.statusCode, catalog.body).toBe(200);
+  const updateJob = await created(t, admin, '/api/v1/update-jobs', { name: 'fuzz-fw', tenants: ['acme'], categories: ['phones'], target: { kind: 'firmware', version: '13r2' } });
+  const backupJob = await created(t, admin, '/api/v1/backup-jobs', {
+    name: 'fuzz-backup',
+    tenants: ['acme', 'globex'],
+    categories: ['phones'],
+    target: { url: 'http://127.0.0.1:9/backups', auth: 'basic', username: 'fuzz', password: 'fuzz-webdav-password' },
+  });
 
   const ids: Record<string, readonly string[]> = {
-    id: ['acme', 'globex', 'auditor-1', 'fuzz-proxy', String(app.id), '00000000-0000-4000-8000-000000000000'],
+    id: ['acme', 'globex', 'auditor-1', 'fuzz-proxy', String(app.id), String(updateJob.id), String(backupJob.id), '00000000-0000-4000-8000-000000000000'],
     tenant: ['acme', 'globex'],
     grantedId: ['acme', 'globex'],
     codeId: [String(code.codeId)],
