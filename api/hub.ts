@@ -34,6 +34,7 @@ import type { HubIo } from './dashboard.js';
 import { openEventStore } from './event-store-factory.js';
 import { resumingEventStore } from '../store/resuming-event-store.js';
 import type { EventStoreConfig } from './event-store-factory.js';
+import { answerFrameworkError, maxParamLength } from './framework-errors.js';
 import { attachGateway } from './gateway/gateway-server.js';
 import type { GatewayTimings } from './gateway/gateway-server.js';
 import { attachRelayChannels } from './gateway/relay-channel-server.js';
@@ -179,6 +180,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     logger: loggerOptions(config.logLevel ?? 'info'),
     bodyLimit: bodyLimitBytes,
     genReqId: () => randomUUID(),
+    maxParamLength,
+    frameworkErrors: (error, request, reply) => answerFrameworkError(error, request.id, reply),
     ...(httpsFactory === undefined ? {} : { serverFactory: httpsFactory }),
   });
   const metrics = createHubMetrics();

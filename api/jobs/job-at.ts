@@ -5,6 +5,7 @@ import type { Aggregate } from '../../domain/aggregate.js';
 import type { JobCommand } from '../../domain/job/job-commands.js';
 import type { JobMachine } from '../../domain/job/job-machine.js';
 import type { Principal } from '../../domain/principal.js';
+import { isStreamName, streamOf } from '../../domain/stream-name.js';
 import { replayJob } from '../../projections/jobs/index.js';
 import type { JobDeviceView, JobKind } from '../../projections/jobs/index.js';
 import { authorize } from '../permissions.js';
@@ -21,7 +22,9 @@ export async function jobAt(
   status?: JobDeviceView['status'],
 ): Promise<JobDetails> {
   authorize(principal, 'history', 'read');
-  const replayed = await replayJob(services.runtime.eventsUpTo(job.aggregate, job.id, at));
+  // An id no stream can have names no job; the store would refuse to read it (invalid_stream_name).
+  const named = isStreamName(streamOf(job.aggregate.category, job.id));
+  const replayed = named ? await replayJob(services.runtime.eventsUpTo(job.aggregate, job.id, at)) : undefined;
   const view = reachableJob(services, principal, job.kind, job.id, replayed?.job);
   const visibleTo = visibleTenants(services, principal);
   const devices = (replayed?.devices ?? []).filter(

@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { TetherError } from '../../domain/errors.js';
-import { isProxyId, ProxyId } from '../../domain/proxy/proxy-id.js';
+import { isProxyId, ProxyId, proxyIdRule } from '../../domain/proxy/proxy-id.js';
 import { decodeProxySettings } from '../../domain/proxy/proxy-settings.js';
 import type { ProxySettings } from '../../domain/proxy/proxy-settings.js';
 import { getProxy, listProxies } from '../../projections/proxies/index.js';
@@ -71,7 +71,7 @@ export const proxyRoutes: FastifyPluginAsync = async (app) => {
     const principal = authorize(request.principal, 'proxy', 'create');
     const { id, ...settings } = settingsOf(request.body);
     if (!ProxyId.is(id)) {
-      throw new TetherError('validation_failed', 'id must be 1 to 64 letters, digits, "-" or "_" (no other characters)', ['body.id']);
+      throw new TetherError('validation_failed', `id ${proxyIdRule}`, ['body.id']);
     }
     await readYourWrites(services, await proxies.create(id, settings, commandContext(request, principal)));
     return reply.code(201).send(viewOf(services, id));

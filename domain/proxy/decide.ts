@@ -4,7 +4,7 @@ import { sameValue } from '../forward-session/same-value.js';
 import type { ProxyCommand } from './commands.js';
 import type { ProxyEvent } from './events.js';
 import type { proxyMachine } from './machine.js';
-import { isProxyId } from './proxy-id.js';
+import { isProxyId, proxyIdRule } from './proxy-id.js';
 import { isProxySettings } from './proxy-settings.js';
 import type { ProxySettings } from './proxy-settings.js';
 
@@ -18,7 +18,7 @@ export const settingsOf = (state: ProxyState): ProxySettings | undefined => (sta
 export const sameSettings = (a: ProxySettings, b: ProxySettings): boolean => sameValue(a, b);
 
 function mustBeValid(proxyId: string, settings: ProxySettings): void {
-  if (!isProxyId(proxyId)) throw new TetherError('validation_failed', 'id must be 1 to 64 letters, digits, "-" or "_" (no other characters)', ['id']);
+  if (!isProxyId(proxyId)) throw new TetherError('validation_failed', `id ${proxyIdRule}`, ['id']);
   if (!isProxySettings(settings)) throw new TetherError('validation_failed', 'the proxy settings are not valid', ['settings']);
 }
 

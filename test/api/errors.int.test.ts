@@ -104,6 +104,20 @@ describe('error responses', () => {
       details: ['params.id'],
     },
     {
+      name: 'a URL with malformed percent-encoding',
+      request: () => ({ method: 'GET', url: '/api/v1/tenants/%zz', token: admin }),
+      status: 400,
+      code: 'validation_failed',
+      details: ['url'],
+    },
+    {
+      name: 'a path parameter over 100 characters',
+      request: () => ({ method: 'POST', url: `/api/v1/relays/${'r'.repeat(101)}/approve`, token: admin }),
+      status: 400,
+      code: 'validation_failed',
+      details: ['params'],
+    },
+    {
       name: 'granting a tenant to itself',
       request: () => ({ method: 'PUT', url: '/api/v1/tenants/acme/grants/acme', token: admin }),
       status: 400,
@@ -205,6 +219,15 @@ describe('error responses', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.body).not.toContain('sh0rt');
+  });
+
+  it('never echoes a URL it cannot route (it may hold a DeviceLink close token)', async () => {
+    const token = 'close-token-0123456789abcdef';
+    for (const url of [`/api/v1/devicelink/${token}%zz`, `/api/v1/devicelink/${token}${'x'.repeat(100)}`]) {
+      const response = await t.call({ method: 'DELETE', url, token: admin });
+      expect(response.statusCode).toBe(400);
+      expect(response.body).not.toContain(token);
+    }
   });
 
   it('lets an auditor read every tenant', async () => {

@@ -119,6 +119,12 @@ describe('job time travel', () => {
     expect((await get(`/api/v1/update-jobs/00000000-0000-4000-8000-000000000000?at=${at('00:30:00')}`)).statusCode).toBe(404);
     expect((await get(`/api/v1/backup-jobs/${updateJob}?at=${at('00:30:00')}`)).statusCode).toBe(404);
     expect((await get(`/api/v1/update-jobs/${backupJob}?at=${at('01:30:00')}`)).statusCode).toBe(404);
+    // An id no job stream can have: unknown too, not the store's invalid_stream_name.
+    for (const id of ['-1', '%20', 'Ω']) {
+      const response = await get(`/api/v1/update-jobs/${encodeURIComponent(id)}?at=${at('00:30:00')}`);
+      expect(response.statusCode, response.body).toBe(404);
+      expect((response.json() as { error: { code: string } }).error.code).toBe('not_found');
+    }
   });
 
   it('is history: for the admin and auditors that see a tenant of the job, not for tenant-admins', async () => {

@@ -70,6 +70,8 @@ describe('proxy profiles', () => {
     const head = await hub.head();
     const cases: [object, number, string[]][] = [
       [{ ...hostProxy('bad id!', port, echo.port) }, 400, ['body.id']],
+      // Letters and digits only may start it: the store names the stream proxy-<id>.
+      [{ ...hostProxy('-leading-dash', port, echo.port) }, 400, ['body.id']],
       [{ ...hostProxy('ok', port, echo.port), sourcePort: 70000 }, 400, ['body.sourcePort']],
       [{ ...hostProxy('ok', port, echo.port), protocol: 'sctp' }, 400, ['body.protocol']],
       [{ ...hostProxy('ok', port, echo.port), target: { type: 'host', address: '127.0.0.1' } }, 400, ['body.target.port']],
@@ -89,6 +91,7 @@ describe('proxy profiles', () => {
       const error = (response.json() as { error: { code: string; message: string; details: string[] } }).error;
       expect(error.details, error.message).toEqual(details);
     }
+    expect((await call('POST', '/proxies/-leading-dash/enable')).statusCode).toBe(404);
     const inRange = await call('POST', '/proxies', hostProxy('ok', 41500, echo.port));
     expect((inRange.json() as { error: { message: string } }).error.message).toMatch(/DeviceLink port range 41000-41999/);
     expect(await hub.head()).toBe(head);
