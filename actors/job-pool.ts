@@ -25,8 +25,10 @@ import type { ActorRuntime } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
 import type { OnlineDevices, OnlineEntry } from './online-devices.js';
 
-/** Sends to a device's live connection on this node; false when it has none. */
+/** Sends to a device's live connection on this node; false when it has none that proved the device password. */
 export interface JobChannel {
+  /** Why nothing may be sent to the device now (device_offline, device_unauthenticated); undefined when it may. */
+  refusal(mac: Mac): TetherError | undefined;
   send(mac: Mac, message: HubJobMessage): boolean;
 }
 

@@ -7,7 +7,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import type { Socket } from 'node:net';
-import { formatMac } from '../domain/device/mac.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
@@ -41,6 +40,8 @@ import type { PortRange } from './port-pool.js';
 import { RelayLinkHost } from './relay-link-host.js';
 import type { RelayChannel } from './relay-link-host.js';
 import { RemoteLink } from './remote-link.js';
+import { provenLink } from './proven-link.js';
+import type { DeviceConnections } from './proven-link.js';
 import { closeStaleTunnels } from './stale-tunnels.js';
 import type { StaleTunnels } from './stale-tunnels.js';
 
@@ -73,12 +74,6 @@ export interface LinkOfToken {
   readonly tunnelId: string;
   readonly tenantId: string;
   readonly device: Mac;
-}
-
-/** The device connections of this node, as the device supervisor holds them. */
-export interface DeviceConnections {
-  /** The live control connection of a device, and the tenant it proved it belongs to. */
-  connectionOf(mac: Mac): { readonly link: DeviceLink; readonly tenantId: string | undefined } | undefined;
 }
 
 /** A relay's control channel as it connects, and where it is reached. */
@@ -161,13 +156,7 @@ export class TunnelSupervisor {
    */
   async open({ device, tenantId, settings, context, relay, apiHost }: OpenLinkRequest): Promise<OpenedLink> {
     if (this.stopping) throw new TetherError('unavailable', 'the hub is shutting down');
-    const connection = this.options.devices.connectionOf(device);
-    if (connection === undefined || !connection.link.open) {
-      throw new TetherError('device_offline', `device ${formatMac(device)} is not connected to this hub`);
-    }
-    if (connection.tenantId !== tenantId) {
-      throw new TetherError('device_offline', `device ${formatMac(device)} is connected but has not proved it is the device of tenant ${tenantId}`);
-    }
+    const control = provenLink(this.options.devices, device, tenantId);
     const key = settings.encrypt === undefined ? undefined : linkKeyFromHex(settings.encrypt);
     const sourceAddresses = settings.source === undefined ? undefined : await this.resolve(settings.source.host);
     const candidates = await this.candidates(relay);
@@ -181,7 +170,7 @@ export class TunnelSupervisor {
       settings,
       ...(key === undefined ? {} : { key }),
       ...(sourceAddresses === undefined ? {} : { sourceAddresses }),
-      control: connection.link,
+      control,
     });
     const { link, port } = hosted;
     const command: TunnelCommand = {

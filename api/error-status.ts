@@ -13,6 +13,7 @@ export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   stream_not_found: 404,
   already_exists: 409,
   device_offline: 409,
+  device_unauthenticated: 409,
   relay_offline: 409,
   transition_forbidden: 409,
   wrong_expected_version: 409,

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'internal'
   /** The device is not connected (to this hub node): nothing can reach it now. */
   | 'device_offline'
+  /** The device's connection did not prove its device password: nothing is sent to it. */
+  | 'device_unauthenticated'
   /** Every port of a configured range is taken. */
   | 'ports_exhausted'
   /** A port asked for (a proxy's source port) is taken by another profile or another program. */
