@@ -24,6 +24,7 @@ import type { DeviceStreams } from './device-streams.js';
 import { reverseListeners } from './reverse-listeners.js';
 import type { ReverseListeners } from './reverse-listeners.js';
 import { gatewayUrl } from './gateway-url.js';
+import { refusalOf } from './job-refusal.js';
 import { runPasswordHook } from './password-hook.js';
 import type { HookResult } from './password-hook.js';
 import { readState, writeState } from './state-file.js';
@@ -272,6 +273,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
     const decoded = decodeMessage(HubMessage, text);
     if (isLeft(decoded)) {
       log(`ignored a message from the hub: ${decoded.left.message}`);
+      const refusal = refusalOf(text, decoded.left);
+      if (refusal !== undefined) send(ws, refusal);
       return;
     }
     const message = decoded.right;
