@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
-import type { Clock } from '../domain/ports/clock.js';
+import type { Clock, TimerHandle } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import { relayAggregate } from '../domain/relay/aggregate.js';
 import { isKnown } from '../domain/relay/decide.js';
@@ -43,6 +43,7 @@ import { RemoteLink } from './remote-link.js';
 import { provenLink } from './proven-link.js';
 import type { DeviceConnections } from './proven-link.js';
 import { closeStaleTunnels } from './stale-tunnels.js';
+import { TenantLinkQuota } from './tenant-link-quota.js';
 import type { StaleTunnels } from './stale-tunnels.js';
 
 export interface OpenLinkRequest {
@@ -104,6 +105,8 @@ export interface TunnelSupervisorOptions {
   readonly dialBackTimeoutMs?: number;
   /** How long a relay may take to open or close a link; default 10 000. */
   readonly relayAnswerTimeoutMs?: number;
+  /** How many links one tenant may hold open on this node (on the hub or its relays); default: no limit. */
+  readonly maxLinksPerTenant?: number;
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -111,6 +114,11 @@ const sha256 = (text: string): Buffer => createHash('sha256').update(text).diges
 export class TunnelSupervisor {
   private readonly links = new Map<string, LiveLink>();
   private readonly streams = new Map<string, LiveLink>();
+  private readonly quota: TenantLinkQuota;
+  /** Frees the tenant's place of each open link when it ends. */
+  private readonly placesHeld = new Map<string, () => void>();
+  /** The timer of each open link with a lifetime. */
+  private readonly lifetimes = new Map<string, TimerHandle>();
   private readonly local: LocalLinkHost | undefined;
   private readonly relays = new Map<string, RelayLinkHost>();
   private readonly dialBacks: DialBacks;
@@ -121,6 +129,7 @@ export class TunnelSupervisor {
   constructor(private readonly options: TunnelSupervisorOptions) {
     this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
     this.datagrams = dialBackDatagrams(this.dialBacks, options.logger);
+    this.quota = new TenantLinkQuota(options.maxLinksPerTenant ?? Number.POSITIVE_INFINITY);
     this.local =
       options.localRelay === false
         ? undefined
@@ -151,12 +160,25 @@ export class TunnelSupervisor {
 
   /**
    * Opens a link to a device connected to this node, on the least loaded host (or the one asked
-   * for). Throws device_offline (not connected here), ports_exhausted (no free port in the range),
+   * for). Throws device_offline (not connected here), device_unauthenticated, tenant_link_limit
+   * (the tenant holds as many links as it may), ports_exhausted (no free port in the range),
    * validation_failed (source.host does not resolve), no_relay_available, relay_offline.
    */
-  async open({ device, tenantId, settings, context, relay, apiHost }: OpenLinkRequest): Promise<OpenedLink> {
+  async open(request: OpenLinkRequest): Promise<OpenedLink> {
     if (this.stopping) throw new TetherError('unavailable', 'the hub is shutting down');
-    const control = provenLink(this.options.devices, device, tenantId);
+    const control = provenLink(this.options.devices, request.device, request.tenantId);
+    const release = this.quota.take(request.tenantId);
+    try {
+      const opened = await this.openHeld(request, control);
+      this.placesHeld.set(opened.tunnelId, release);
+      return opened;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private async openHeld({ device, tenantId, settings, context, relay, apiHost }: OpenLinkRequest, control: DeviceLink): Promise<OpenedLink> {
     const key = settings.encrypt === undefined ? undefined : linkKeyFromHex(settings.encrypt);
     const sourceAddresses = settings.source === undefined ? undefined : await this.resolve(settings.source.host);
     const candidates = await this.candidates(relay);
@@ -181,6 +203,7 @@ export class TunnelSupervisor {
       protocol: settings.protocol,
       devicePort: settings.devicePort,
       ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
+      ...(settings.lifetime === undefined ? {} : { lifetime: settings.lifetime }),
       ...(settings.source === undefined ? {} : { source: settings.source }),
       ...(sourceAddresses === undefined || settings.source === undefined || isIPLiteral(settings.source.host) ? {} : { sourceAddresses }),
       encrypted: key !== undefined,
@@ -192,14 +215,18 @@ export class TunnelSupervisor {
       tokenHash: sha256(secret).toString('hex'),
     };
     let position: number | undefined;
+    let expiresAt: string | undefined;
     try {
-      ({ position } = await this.options.runtime.execute(tunnelAggregate, tunnelId, command, context));
+      const executed = await this.options.runtime.execute(tunnelAggregate, tunnelId, command, context);
+      ({ position } = executed);
+      ({ expiresAt } = executed.state.context);
     } catch (error) {
       await link.close('error').catch(() => undefined);
       throw error;
     }
     this.links.set(tunnelId, link);
     link.start();
+    if (expiresAt !== undefined) this.armLifetime(tunnelId, expiresAt);
     this.options.logger.info({ tunnelId, device, protocol: settings.protocol, relay: host.relay, port, devicePort: settings.devicePort }, 'device link opened');
     const clientHost = host === this.local ? (apiHost ?? hosted.host) : hosted.host;
     return { tunnelId, port, host: clientHost, relay: host.relay, token: formatLinkToken(tunnelId, secret), ...(position === undefined ? {} : { position }) };
@@ -340,6 +367,16 @@ export class TunnelSupervisor {
     return host;
   }
 
+  /** The link's deadline is data in TunnelOpened: its timer closes it then, by an event with cause lifetime-expired. */
+  private armLifetime(tunnelId: string, expiresAt: string): void {
+    const timer = this.options.clock.at(new Date(expiresAt), () => {
+      this.lifetimes.delete(tunnelId);
+      const link = this.links.get(tunnelId);
+      if (link !== undefined) this.closeQuietly(link, 'lifetime-expired');
+    });
+    this.lifetimes.set(tunnelId, timer);
+  }
+
   private closeQuietly(link: LiveLink, cause: TerminationCause): void {
     link.close(cause).catch((error: unknown) => {
       this.options.logger.error({ err: error, tunnelId: link.info.tunnelId, cause }, 'could not record the end of a device link');
@@ -385,6 +422,10 @@ export class TunnelSupervisor {
 
   private forget(link: LiveLink): void {
     this.local?.release(link.info.tunnelId);
+    this.placesHeld.get(link.info.tunnelId)?.();
+    this.placesHeld.delete(link.info.tunnelId);
+    this.lifetimes.get(link.info.tunnelId)?.cancel();
+    this.lifetimes.delete(link.info.tunnelId);
     if (!this.links.delete(link.info.tunnelId) || link instanceof RemoteLink) return;
     const totals = link.totals();
     this.endedLinkBytes = {

@@ -19,6 +19,7 @@ export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   wrong_expected_version: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  tenant_link_limit: 429,
   corrupt_event: 500,
   invalid_configuration: 500,
   internal: 500,

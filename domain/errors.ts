@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'device_unauthenticated'
   /** Every port of a configured range is taken. */
   | 'ports_exhausted'
+  /** The tenant holds as many open DeviceLinks on this hub node as one tenant may (--link-max-per-tenant). */
+  | 'tenant_link_limit'
   /** A port asked for (a proxy's source port) is taken by another profile or another program. */
   | 'port_in_use'
   /** A provisioning code could not be redeemed; details: ['expired'|'revoked'|'used-up'|'unknown']. */
