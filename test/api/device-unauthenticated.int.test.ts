@@ -4,7 +4,7 @@
 // Each is refused with 409 device_unauthenticated, and nothing is appended.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeviceClient, storedEvent } from './gateway-client.js';
-import { macOf, ok, startAgents, startJobHub, tenantWithCode } from './job-fixture.js';
+import { jobEvent, macOf, ok, startAgents, startJobHub, tenant, tenantWithCode, withDevice } from './job-fixture.js';
 import type { JobHub } from './job-fixture.js';
 import type { SimulatedAgent } from './simulated-agent.js';
 
@@ -22,12 +22,13 @@ afterEach(async () => {
 });
 
 /** A hub whose assigned device went offline, and a connection claiming its MAC without the password. */
-async function impostorOfAssignedDevice(): Promise<{ hub: JobHub; admin: string; mac: string; client: DeviceClient }> {
+async function impostorOfAssignedDevice(whileOnline?: (hub: JobHub, admin: string) => Promise<void>): Promise<{ hub: JobHub; admin: string; mac: string; client: DeviceClient }> {
   const hub = await startJobHub({ jobs: { resumeGraceMs: 0, restoreTimeoutMs: 60_000 } });
   test = hub;
   const admin = await hub.admin();
   const code = await tenantWithCode(hub, admin);
   agents = await startAgents(1, { url: hub.gatewayUrl, code });
+  await whileOnline?.(hub, admin);
   await Promise.all(agents.map((agent) => agent.stop()));
   agents = [];
   const mac = macOf(0);
@@ -88,5 +89,22 @@ describe('a connection that did not prove the device password', () => {
     expect(codeOf(response.body)).toBe('device_unauthenticated');
     expect(await lastPosition(hub)).toBe(before);
     expect(client.pending()).toEqual([]);
+  });
+
+  it("cannot answer the device's job request in its place", async () => {
+    let jobId = '';
+    const { hub, mac, client } = await impostorOfAssignedDevice(async (started, token) => {
+      const body = { name: 'backup', tenants: [tenant], categories: [], timeoutMs: 60_000, target: { url: 'http://dav.example/b', auth: 'none' } };
+      jobId = ((await ok(started.call({ method: 'POST', url: '/api/v1/backup-jobs', token, payload: body }), 201)) as { id: string }).id;
+      const [agent] = agents;
+      await agent?.until(() => agent.backups.length === 1);
+    });
+    client.send({ type: 'backup-result', jobId, ok: true, bytes: 1 });
+    // The hub reads a connection's messages in order: once it answers the ping, it has read the result.
+    client.send({ type: 'ping' });
+    await client.expect('pong');
+    hub.clock.advance(60_000);
+    const settled = await jobEvent(hub, `backupjob-${jobId}`, withDevice('settled', mac));
+    expect(settled.data.devices).toEqual([expect.objectContaining({ mac, outcome: 'failed', cause: 'timeout' })]);
   });
 });
