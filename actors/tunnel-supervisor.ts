@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
-import type { Clock, TimerHandle } from '../domain/ports/clock.js';
+import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import { relayAggregate } from '../domain/relay/aggregate.js';
 import { isKnown } from '../domain/relay/decide.js';
@@ -32,6 +32,7 @@ import { dialBackDatagrams } from './datagram-route.js';
 import type { DatagramRoute } from './datagram-route.js';
 import type { DeviceLink } from './device-link.js';
 import { DialBacks } from './dial-backs.js';
+import { LinkLifetimes } from './link-lifetimes.js';
 import { linkKeyFromHex } from './link-cipher.js';
 import type { LinkHost } from './link-host.js';
 import type { LinkEnvironment, LinkLogger, LiveLink, Totals } from './live-link.js';
@@ -117,8 +118,7 @@ export class TunnelSupervisor {
   private readonly quota: TenantLinkQuota;
   /** Frees the tenant's place of each open link when it ends. */
   private readonly placesHeld = new Map<string, () => void>();
-  /** The timer of each open link with a lifetime. */
-  private readonly lifetimes = new Map<string, TimerHandle>();
+  private readonly lifetimes: LinkLifetimes;
   private readonly local: LocalLinkHost | undefined;
   private readonly relays = new Map<string, RelayLinkHost>();
   private readonly dialBacks: DialBacks;
@@ -130,6 +130,10 @@ export class TunnelSupervisor {
     this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
     this.datagrams = dialBackDatagrams(this.dialBacks, options.logger);
     this.quota = new TenantLinkQuota(options.maxLinksPerTenant ?? Number.POSITIVE_INFINITY);
+    this.lifetimes = new LinkLifetimes(options.clock, (tunnelId) => {
+      const link = this.links.get(tunnelId);
+      if (link !== undefined) this.closeQuietly(link, 'lifetime-expired');
+    });
     this.local =
       options.localRelay === false
         ? undefined
@@ -226,7 +230,7 @@ export class TunnelSupervisor {
     }
     this.links.set(tunnelId, link);
     link.start();
-    if (expiresAt !== undefined) this.armLifetime(tunnelId, expiresAt);
+    if (expiresAt !== undefined) this.lifetimes.arm(tunnelId, expiresAt);
     this.options.logger.info({ tunnelId, device, protocol: settings.protocol, relay: host.relay, port, devicePort: settings.devicePort }, 'device link opened');
     const clientHost = host === this.local ? (apiHost ?? hosted.host) : hosted.host;
     return { tunnelId, port, host: clientHost, relay: host.relay, token: formatLinkToken(tunnelId, secret), ...(position === undefined ? {} : { position }) };
@@ -367,16 +371,6 @@ export class TunnelSupervisor {
     return host;
   }
 
-  /** The link's deadline is data in TunnelOpened: its timer closes it then, by an event with cause lifetime-expired. */
-  private armLifetime(tunnelId: string, expiresAt: string): void {
-    const timer = this.options.clock.at(new Date(expiresAt), () => {
-      this.lifetimes.delete(tunnelId);
-      const link = this.links.get(tunnelId);
-      if (link !== undefined) this.closeQuietly(link, 'lifetime-expired');
-    });
-    this.lifetimes.set(tunnelId, timer);
-  }
-
   private closeQuietly(link: LiveLink, cause: TerminationCause): void {
     link.close(cause).catch((error: unknown) => {
       this.options.logger.error({ err: error, tunnelId: link.info.tunnelId, cause }, 'could not record the end of a device link');
@@ -424,8 +418,7 @@ export class TunnelSupervisor {
     this.local?.release(link.info.tunnelId);
     this.placesHeld.get(link.info.tunnelId)?.();
     this.placesHeld.delete(link.info.tunnelId);
-    this.lifetimes.get(link.info.tunnelId)?.cancel();
-    this.lifetimes.delete(link.info.tunnelId);
+    this.lifetimes.forget(link.info.tunnelId);
     if (!this.links.delete(link.info.tunnelId) || link instanceof RemoteLink) return;
     const totals = link.totals();
     this.endedLinkBytes = {
