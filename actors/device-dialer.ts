@@ -17,11 +17,9 @@ import type { DeviceLink } from './device-link.js';
 import { DialBacks } from './dial-backs.js';
 import type { ExpectedDialBack } from './dial-backs.js';
 import type { LinkLogger } from './live-link.js';
+import { provenLink } from './proven-link.js';
+import type { DeviceConnections } from './proven-link.js';
 
-/** The device connections of this node, as the device supervisor holds them. */
-export interface DeviceConnections {
-  connectionOf(mac: Mac): { readonly link: DeviceLink; readonly tenantId: string | undefined } | undefined;
-}
 
 export interface StreamTarget {
   readonly host: string;
@@ -83,14 +81,9 @@ export class DeviceDialer {
     return this.devices.connectionOf(mac);
   }
 
-  /** The device's live control connection, proved for `tenantId` when given; device_offline otherwise. */
+  /** The device's live control connection, proved (for `tenantId` when given); device_offline or device_unauthenticated otherwise. */
   control(mac: Mac, tenantId?: string): DeviceLink {
-    const connection = this.devices.connectionOf(mac);
-    if (connection === undefined || !connection.link.open) throw new TetherError('device_offline', `device ${formatMac(mac)} is not connected to this hub`);
-    if (tenantId !== undefined && connection.tenantId !== tenantId) {
-      throw new TetherError('device_offline', `device ${formatMac(mac)} is connected but has not proved it is a device of tenant ${tenantId}`);
-    }
-    return connection.link;
+    return provenLink(this.devices, mac, tenantId);
   }
 
   /**

@@ -23,6 +23,7 @@ import type { DeviceEventFollower } from './device-event-follower.js';
 import type { DeviceLink } from './device-link.js';
 import { newDevicePassword, verifyDevicePassword } from './device-password.js';
 import { disconnectStaleConnections } from './device-stale-connections.js';
+import { provenLink } from './proven-link.js';
 import type { StaleConnections } from './device-stale-connections.js';
 import { tenantPasswordToDeploy } from './device-tenant-password.js';
 import { DeviceWorkQueue } from './device-work-queue.js';
@@ -152,6 +153,8 @@ export class DeviceSupervisor {
     return this.queue.run(mac, async () => {
       const session = this.sessions.get(mac);
       if (session === undefined || !session.link.open) throw await whyNotAssignableHere(this.options.runtime, mac);
+      // Moving an assigned device hands its new password to the connection: it must be the device's own.
+      if (isAssigned((await this.options.runtime.load(deviceAggregate, mac)).state)) provenLink(this, mac);
       const delivered = await this.assignLive(session, tenantId, { via: 'admin' }, context);
       await this.deployTenantPassword(session, context);
       return delivered;

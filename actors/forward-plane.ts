@@ -9,7 +9,7 @@ import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { ActorRuntime } from './actor-runtime.js';
 import { DeviceDialer } from './device-dialer.js';
-import type { DeviceConnections } from './device-dialer.js';
+import type { DeviceConnections } from './proven-link.js';
 import type { ForwardEnvironment } from './forward-session.js';
 import type { LinkLogger } from './live-link.js';
 import type { PluginDirectory } from './plugin-directory.js';

@@ -1,17 +1,14 @@
-// Job requests go over the device's control connection on this node.
+// Job requests go over the device's control connection on this node, once it proved the device password.
 import type { Mac } from '../domain/device/mac.js';
-import type { DeviceLink } from './device-link.js';
 import type { JobChannel } from './job-pool.js';
+import { provenLink, whyNotProven } from './proven-link.js';
+import type { DeviceConnections } from './proven-link.js';
 
-export interface DeviceConnectionsOfNode {
-  connectionOf(mac: Mac): { readonly link: DeviceLink } | undefined;
-}
-
-export const jobChannelOf = (devices: DeviceConnectionsOfNode): JobChannel => ({
+export const jobChannelOf = (devices: DeviceConnections): JobChannel => ({
+  refusal: (mac: Mac) => whyNotProven(devices, mac),
   send(mac, message) {
-    const link = devices.connectionOf(mac)?.link;
-    if (link === undefined || !link.open) return false;
-    link.send(message);
+    if (whyNotProven(devices, mac) !== undefined) return false;
+    provenLink(devices, mac).send(message);
     return true;
   },
 });

@@ -10,6 +10,7 @@
 import type { Aggregate } from '../domain/aggregate.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
+import { fitsControlFrame, maxControlFrameBytes } from '../domain/gateway/frame.js';
 import type { HubJobMessage } from '../domain/gateway/job-messages.js';
 import type { DeviceResult, DeviceToDispatch, JobCommand, JobLifecycleCommand } from '../domain/job/job-commands.js';
 import { jobStateOf } from '../domain/job/job-decide.js';
@@ -26,8 +27,10 @@ import type { ActorRuntime } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
 import type { OnlineDevices, OnlineEntry } from './online-devices.js';
 
-/** Sends to a device's live connection on this node; false when it has none. */
+/** Sends to a device's live connection on this node; false when it has none that proved the device password. */
 export interface JobChannel {
+  /** Why nothing may be sent to the device now (device_offline, device_unauthenticated); undefined when it may. */
+  refusal(mac: Mac): TetherError | undefined;
   send(mac: Mac, message: HubJobMessage): boolean;
 }
 
@@ -199,8 +202,9 @@ export class JobPool {
       const confirmed = this.kind.confirms(context, device);
       if (flight !== undefined) {
         if (confirmed !== undefined) job.results.set(device.mac, { mac: device.mac, attempt: flight.attempt, ok: true, via: 'hello', ...confirmed });
-        // The request (or its answer) was lost with a connection or a hub restart: ask again, once per connection.
-        else if (!job.dispatching.has(device.mac) && this.kind.suits(context, device)) this.send(job, device, flight);
+        // The request (or its answer) was lost with a connection or a hub restart: ask again, once per
+        // connection, unless the job was canceled: then nothing more goes out for it.
+        else if (jobStateOf(job.state) !== 'canceled' && !job.dispatching.has(device.mac) && this.kind.suits(context, device)) this.send(job, device, flight);
         continue;
       }
       const entry = deviceEntry(context.progress, device.mac);
@@ -390,10 +394,18 @@ export class JobPool {
     return picked;
   }
 
-  /** Sends the attempt's request once per connection. */
+  /** Sends the attempt's request once per connection; one the agent would refuse fails the attempt instead. */
   private send(job: TrackedJob, device: OnlineEntry, flight: InFlight): void {
     if (job.sentOn.get(device.mac) === device.connectionId) return;
-    if (this.options.channel.send(device.mac, this.kind.message(job.state.context, device, flight))) job.sentOn.set(device.mac, device.connectionId);
+    const message = this.kind.message(job.state.context, device, flight);
+    if (!fitsControlFrame(message)) {
+      // Sent, it would cost the device its connection, and be sent again at every hello.
+      const error = `the request is larger than a device accepts (${maxControlFrameBytes} bytes): it was not sent`;
+      job.results.set(device.mac, { mac: device.mac, attempt: flight.attempt, ok: false, error });
+      this.kick();
+      return;
+    }
+    if (this.options.channel.send(device.mac, message)) job.sentOn.set(device.mac, device.connectionId);
   }
 
   /** One timer: the earliest deadline of any attempt in flight, or the end of the resume grace. */

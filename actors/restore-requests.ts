@@ -66,8 +66,11 @@ export class RestoreRequests {
    * connected here), device_failed (the device's own error text), timeout, or unavailable.
    */
   async restore(asked: RestoreAsked, context: CommandContext): Promise<string> {
-    const requestId = randomUUID();
     const { mac, url, auth } = asked;
+    // A connection that did not prove the device password never sees the credentials, and nothing is recorded.
+    const refusal = this.options.channel.refusal(mac);
+    if (refusal?.code === 'device_unauthenticated') throw refusal;
+    const requestId = randomUUID();
     const command: RestoreCommand = { type: 'RequestRestore', requestId, ...asked, timeoutMs: this.timeoutMs };
     const { state } = await this.options.runtime.execute(restoreAggregate, requestId, command, context);
     const answered = new Promise<string>((resolve, reject) => {

@@ -15,6 +15,7 @@ import { resetSocket, splice } from '../wire/socket-splice.js';
 import type { AppConnection, AppConnectionEnv, ConnectRequest } from './app-connection.js';
 import type { CommandContext } from './command-context.js';
 import type { DeviceDialer } from './device-dialer.js';
+import { whyNotProven } from './proven-link.js';
 import { LiveForwardSession, noTraffic } from './forward-session.js';
 import type { ServiceEndpoints } from './service-endpoints.js';
 import { causeOfSplice, spliceMeter } from './splice-meter.js';
@@ -38,9 +39,8 @@ interface ReachedTarget {
  * could be anyone claiming the MAC.
  */
 export function assertServiceEndpoint(endpoint: Mac, endpoints: ServiceEndpoints, dialer: DeviceDialer): void {
-  const connection = dialer.connectionOf(endpoint);
-  const announced = endpoints.connectionOf(endpoint);
-  if (connection === undefined || !connection.link.open || announced !== connection.link.connectionId || connection.tenantId === undefined) {
+  const proven = whyNotProven(dialer, endpoint) === undefined;
+  if (!proven || endpoints.connectionOf(endpoint) !== dialer.connectionOf(endpoint)?.link.connectionId) {
     throw new TetherError(
       'device_offline',
       `target endpoint ${formatMac(endpoint)} is not connected to this hub as a service endpoint (tether agent --service-endpoint, assigned to a tenant)`,

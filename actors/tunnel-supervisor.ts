@@ -7,7 +7,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import type { Socket } from 'node:net';
-import { formatMac } from '../domain/device/mac.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
@@ -33,6 +32,7 @@ import { dialBackDatagrams } from './datagram-route.js';
 import type { DatagramRoute } from './datagram-route.js';
 import type { DeviceLink } from './device-link.js';
 import { DialBacks } from './dial-backs.js';
+import { LinkLifetimes } from './link-lifetimes.js';
 import { linkKeyFromHex } from './link-cipher.js';
 import type { LinkHost } from './link-host.js';
 import type { LinkEnvironment, LinkLogger, LiveLink, Totals } from './live-link.js';
@@ -41,7 +41,10 @@ import type { PortRange } from './port-pool.js';
 import { RelayLinkHost } from './relay-link-host.js';
 import type { RelayChannel } from './relay-link-host.js';
 import { RemoteLink } from './remote-link.js';
+import { provenLink } from './proven-link.js';
+import type { DeviceConnections } from './proven-link.js';
 import { closeStaleTunnels } from './stale-tunnels.js';
+import { TenantLinkQuota } from './tenant-link-quota.js';
 import type { StaleTunnels } from './stale-tunnels.js';
 
 export interface OpenLinkRequest {
@@ -75,12 +78,6 @@ export interface LinkOfToken {
   readonly device: Mac;
 }
 
-/** The device connections of this node, as the device supervisor holds them. */
-export interface DeviceConnections {
-  /** The live control connection of a device, and the tenant it proved it belongs to. */
-  connectionOf(mac: Mac): { readonly link: DeviceLink; readonly tenantId: string | undefined } | undefined;
-}
-
 /** A relay's control channel as it connects, and where it is reached. */
 export interface RelayConnection {
   readonly relay: string;
@@ -109,6 +106,8 @@ export interface TunnelSupervisorOptions {
   readonly dialBackTimeoutMs?: number;
   /** How long a relay may take to open or close a link; default 10 000. */
   readonly relayAnswerTimeoutMs?: number;
+  /** How many links one tenant may hold open on this node (on the hub or its relays); default: no limit. */
+  readonly maxLinksPerTenant?: number;
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -116,6 +115,10 @@ const sha256 = (text: string): Buffer => createHash('sha256').update(text).diges
 export class TunnelSupervisor {
   private readonly links = new Map<string, LiveLink>();
   private readonly streams = new Map<string, LiveLink>();
+  private readonly quota: TenantLinkQuota;
+  /** Frees the tenant's place of each open link when it ends. */
+  private readonly placesHeld = new Map<string, () => void>();
+  private readonly lifetimes: LinkLifetimes;
   private readonly local: LocalLinkHost | undefined;
   private readonly relays = new Map<string, RelayLinkHost>();
   private readonly dialBacks: DialBacks;
@@ -126,6 +129,11 @@ export class TunnelSupervisor {
   constructor(private readonly options: TunnelSupervisorOptions) {
     this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
     this.datagrams = dialBackDatagrams(this.dialBacks, options.logger);
+    this.quota = new TenantLinkQuota(options.maxLinksPerTenant ?? Number.POSITIVE_INFINITY);
+    this.lifetimes = new LinkLifetimes(options.clock, (tunnelId) => {
+      const link = this.links.get(tunnelId);
+      if (link !== undefined) this.closeQuietly(link, 'lifetime-expired');
+    });
     this.local =
       options.localRelay === false
         ? undefined
@@ -156,18 +164,25 @@ export class TunnelSupervisor {
 
   /**
    * Opens a link to a device connected to this node, on the least loaded host (or the one asked
-   * for). Throws device_offline (not connected here), ports_exhausted (no free port in the range),
+   * for). Throws device_offline (not connected here), device_unauthenticated, tenant_link_limit
+   * (the tenant holds as many links as it may), ports_exhausted (no free port in the range),
    * validation_failed (source.host does not resolve), no_relay_available, relay_offline.
    */
-  async open({ device, tenantId, settings, context, relay, apiHost }: OpenLinkRequest): Promise<OpenedLink> {
+  async open(request: OpenLinkRequest): Promise<OpenedLink> {
     if (this.stopping) throw new TetherError('unavailable', 'the hub is shutting down');
-    const connection = this.options.devices.connectionOf(device);
-    if (connection === undefined || !connection.link.open) {
-      throw new TetherError('device_offline', `device ${formatMac(device)} is not connected to this hub`);
+    const control = provenLink(this.options.devices, request.device, request.tenantId);
+    const release = this.quota.take(request.tenantId);
+    try {
+      const opened = await this.openHeld(request, control);
+      this.placesHeld.set(opened.tunnelId, release);
+      return opened;
+    } catch (error) {
+      release();
+      throw error;
     }
-    if (connection.tenantId !== tenantId) {
-      throw new TetherError('device_offline', `device ${formatMac(device)} is connected but has not proved it is the device of tenant ${tenantId}`);
-    }
+  }
+
+  private async openHeld({ device, tenantId, settings, context, relay, apiHost }: OpenLinkRequest, control: DeviceLink): Promise<OpenedLink> {
     const key = settings.encrypt === undefined ? undefined : linkKeyFromHex(settings.encrypt);
     const sourceAddresses = settings.source === undefined ? undefined : await this.resolve(settings.source.host);
     const candidates = await this.candidates(relay);
@@ -181,7 +196,7 @@ export class TunnelSupervisor {
       settings,
       ...(key === undefined ? {} : { key }),
       ...(sourceAddresses === undefined ? {} : { sourceAddresses }),
-      control: connection.link,
+      control,
     });
     const { link, port } = hosted;
     const command: TunnelCommand = {
@@ -192,6 +207,7 @@ export class TunnelSupervisor {
       protocol: settings.protocol,
       devicePort: settings.devicePort,
       ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
+      ...(settings.lifetime === undefined ? {} : { lifetime: settings.lifetime }),
       ...(settings.source === undefined ? {} : { source: settings.source }),
       ...(sourceAddresses === undefined || settings.source === undefined || isIPLiteral(settings.source.host) ? {} : { sourceAddresses }),
       encrypted: key !== undefined,
@@ -203,14 +219,18 @@ export class TunnelSupervisor {
       tokenHash: sha256(secret).toString('hex'),
     };
     let position: number | undefined;
+    let expiresAt: string | undefined;
     try {
-      ({ position } = await this.options.runtime.execute(tunnelAggregate, tunnelId, command, context));
+      const executed = await this.options.runtime.execute(tunnelAggregate, tunnelId, command, context);
+      ({ position } = executed);
+      ({ expiresAt } = executed.state.context);
     } catch (error) {
       await link.close('error').catch(() => undefined);
       throw error;
     }
     this.links.set(tunnelId, link);
     link.start();
+    if (expiresAt !== undefined) this.lifetimes.arm(tunnelId, expiresAt);
     this.options.logger.info({ tunnelId, device, protocol: settings.protocol, relay: host.relay, port, devicePort: settings.devicePort }, 'device link opened');
     const clientHost = host === this.local ? (apiHost ?? hosted.host) : hosted.host;
     return { tunnelId, port, host: clientHost, relay: host.relay, token: formatLinkToken(tunnelId, secret), ...(position === undefined ? {} : { position }) };
@@ -396,6 +416,9 @@ export class TunnelSupervisor {
 
   private forget(link: LiveLink): void {
     this.local?.release(link.info.tunnelId);
+    this.placesHeld.get(link.info.tunnelId)?.();
+    this.placesHeld.delete(link.info.tunnelId);
+    this.lifetimes.forget(link.info.tunnelId);
     if (!this.links.delete(link.info.tunnelId) || link instanceof RemoteLink) return;
     const totals = link.totals();
     this.endedLinkBytes = {

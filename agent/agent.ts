@@ -25,6 +25,7 @@ import { reverseListeners } from './reverse-listeners.js';
 import type { ReverseListeners } from './reverse-listeners.js';
 import { gatewayUrl } from './gateway-url.js';
 import { HubAddresses } from './hub-addresses.js';
+import { refusalOf } from './job-refusal.js';
 import { runPasswordHook } from './password-hook.js';
 import type { HookResult } from './password-hook.js';
 import { readState, writeState } from './state-file.js';
@@ -281,6 +282,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
     const decoded = decodeMessage(HubMessage, text);
     if (isLeft(decoded)) {
       log(`ignored a message from the hub: ${decoded.left.message}`);
+      const refusal = refusalOf(text, decoded.left);
+      if (refusal !== undefined) send(ws, refusal);
       return;
     }
     const message = decoded.right;

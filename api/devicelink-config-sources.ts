@@ -4,26 +4,30 @@
 import { TetherError } from '../domain/errors.js';
 import { Host, maxTimeoutMs, Port, TimeoutMs } from '../domain/tunnel/link-fields.js';
 import type { ConfigFile } from './config-file.js';
-import { defaultDeviceLinkConfig, parsePortRange, PortRange, portRangeRule } from './devicelink-config.js';
+import { defaultDeviceLinkConfig, LinkCount, linkCountRule, parsePortRange, PortRange, portRangeRule } from './devicelink-config.js';
 import type { DeviceLinkConfig } from './devicelink-config.js';
 
 type Field = keyof DeviceLinkConfig;
 type Layer = Partial<DeviceLinkConfig>;
 
-const fields: readonly Field[] = ['devicePort', 'timeout', 'ports', 'bindAddress'];
+const fields: readonly Field[] = ['devicePort', 'timeout', 'lifetime', 'ports', 'bindAddress', 'maxLinksPerTenant'];
 
 export const deviceLinkEnv: Readonly<Record<Field, string>> = {
   devicePort: 'TETHER_DEVICELINK_DEVICE_PORT',
   timeout: 'TETHER_DEVICELINK_TIMEOUT',
+  lifetime: 'TETHER_DEVICELINK_LIFETIME',
   ports: 'TETHER_DEVICELINK_PORTS',
   bindAddress: 'TETHER_DEVICELINK_BIND',
+  maxLinksPerTenant: 'TETHER_DEVICELINK_MAX_PER_TENANT',
 };
 
 export const deviceLinkFlags: Readonly<Record<Field, string>> = {
   devicePort: '--link-device-port',
   timeout: '--link-timeout',
+  lifetime: '--link-lifetime',
   ports: '--link-ports',
   bindAddress: '--link-bind',
+  maxLinksPerTenant: '--link-max-per-tenant',
 };
 
 /** The serve flags as commander hands them over: text, validated here. */
@@ -40,8 +44,10 @@ export interface DeviceLinkSources {
 const rules: Readonly<Record<Field, string>> = {
   devicePort: 'must be a whole number from 1 to 65535',
   timeout: `must be a whole number of milliseconds from 1 to ${maxTimeoutMs}`,
+  lifetime: `must be a whole number of milliseconds from 1 to ${maxTimeoutMs}`,
   ports: portRangeRule,
   bindAddress: 'must be an IP address (IPv6 without brackets) or a host name',
+  maxLinksPerTenant: linkCountRule,
 };
 
 const shown = (value: unknown): string => {
@@ -63,7 +69,8 @@ function fromText(field: Field, text: string): Layer[Field] {
       const port = wholeNumber(text, 5);
       return Port.is(port) ? port : undefined;
     }
-    case 'timeout': {
+    case 'timeout':
+    case 'lifetime': {
       const ms = wholeNumber(text, 10);
       return TimeoutMs.is(ms) ? ms : undefined;
     }
@@ -71,6 +78,10 @@ function fromText(field: Field, text: string): Layer[Field] {
       return parsePortRange(text);
     case 'bindAddress':
       return Host.is(text) ? text : undefined;
+    case 'maxLinksPerTenant': {
+      const count = wholeNumber(text, 5);
+      return LinkCount.is(count) ? count : undefined;
+    }
   }
 }
 
@@ -91,11 +102,14 @@ function fromJson(field: Field, value: unknown): Layer[Field] {
     case 'devicePort':
       return Port.is(value) ? value : undefined;
     case 'timeout':
+    case 'lifetime':
       return TimeoutMs.is(value) ? value : undefined;
     case 'ports':
       return typeof value === 'string' ? parsePortRange(value) : PortRange.is(value) ? { from: value.from, to: value.to } : undefined;
     case 'bindAddress':
       return Host.is(value) ? value : undefined;
+    case 'maxLinksPerTenant':
+      return LinkCount.is(value) ? value : undefined;
   }
 }
 
@@ -106,7 +120,7 @@ function fileLayer(file: ConfigFile | undefined): Layer {
   if (file === undefined || section === undefined) return {};
   const where = `${file.name}: deviceLink`;
   if (typeof section !== 'object' || section === null || Array.isArray(section)) {
-    throw new TetherError('invalid_configuration', `${where} must be an object {devicePort?, timeout?, ports?, bindAddress?}`, [where]);
+    throw new TetherError('invalid_configuration', `${where} must be an object {${fields.map((field) => `${field}?`).join(', ')}}`, [where]);
   }
   const layer: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(section)) {

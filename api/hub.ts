@@ -28,7 +28,7 @@ import { ChangeLog } from '../projections/change-log/index.js';
 import { jobTotals } from '../projections/jobs/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { attachDashboard } from './dashboard.js';
-import { defaultDeviceLinkConfig } from './devicelink-config.js';
+import { defaultDeviceLinkConfig, linksPerTenantOf } from './devicelink-config.js';
 import type { DeviceLinkConfig } from './devicelink-config.js';
 import type { HubIo } from './dashboard.js';
 import { openEventStore } from './event-store-factory.js';
@@ -211,6 +211,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     nodeId: config.nodeId,
     ports: deviceLink.ports,
     bindAddress: deviceLink.bindAddress,
+    maxLinksPerTenant: linksPerTenantOf(deviceLink),
     logger: app.log,
     ...(config.linkProgressIntervalMs === undefined ? {} : { progressIntervalMs: config.linkProgressIntervalMs }),
     ...(config.relays?.localRelay === false ? { localRelay: false } : {}),

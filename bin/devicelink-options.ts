@@ -13,6 +13,8 @@ export interface DeviceLinkOptions {
   readonly linkBind?: string;
   readonly linkDevicePort?: string;
   readonly linkTimeout?: string;
+  readonly linkLifetime?: string;
+  readonly linkMaxPerTenant?: string;
 }
 
 /** Flag over environment over config file over default. */
@@ -25,6 +27,8 @@ export function deviceLinkConfigOf(options: DeviceLinkOptions, env: NodeJS.Proce
       ...(options.linkBind === undefined ? {} : { bindAddress: options.linkBind }),
       ...(options.linkDevicePort === undefined ? {} : { devicePort: options.linkDevicePort }),
       ...(options.linkTimeout === undefined ? {} : { timeout: options.linkTimeout }),
+      ...(options.linkLifetime === undefined ? {} : { lifetime: options.linkLifetime }),
+      ...(options.linkMaxPerTenant === undefined ? {} : { maxLinksPerTenant: options.linkMaxPerTenant }),
     },
     host: options.host,
   });

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
 import type { JobsConfig } from '../api/jobs/job-services.js';
 import { TetherError } from '../domain/errors.js';
-import { maxConcurrency } from '../domain/job/job-fields.js';
+import { maxConcurrency, maxJobTimeoutMs } from '../domain/job/job-fields.js';
 
 export interface JobOptions {
   readonly artifacts?: string;
@@ -22,7 +22,7 @@ export function parseConcurrency(value: string): number {
 
 export function parseTimeoutMs(value: string): number {
   const n = /^[0-9]{1,10}$/.test(value) ? Number(value) : 0;
-  if (n < 1000 || n > 7 * 24 * 3600 * 1000) throw new InvalidArgumentError('expected milliseconds, from 1000 to 604800000 (7 days)');
+  if (n < 1000 || n > maxJobTimeoutMs) throw new InvalidArgumentError(`expected milliseconds, from 1000 to ${maxJobTimeoutMs} (24 hours)`);
   return n;
 }
 

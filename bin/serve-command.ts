@@ -117,6 +117,8 @@ export const serveCommand = (): Command =>
     .option('--link-bind <address>', 'DeviceLink: the address link ports bind to (default: --host)')
     .option('--link-device-port <port>', 'DeviceLink: the device port of a request that names none (default: none, required)')
     .option('--link-timeout <ms>', 'DeviceLink: the UDP idle timeout of a request that names none (default: none, never)')
+    .option('--link-lifetime <ms>', 'DeviceLink: the longest a TCP link lives; a request may ask shorter (default: none, until closed)')
+    .option('--link-max-per-tenant <n>', 'DeviceLink: open links one tenant may hold on this hub (default: a quarter of --link-ports)')
     .addOption(new Option('--relay-join-secret <secret>', 'relays registering with this secret (tether relay --join-secret) are approved at once').env('TETHER_RELAY_JOIN_SECRET'))
     .option('--no-local-relay', 'carry no sessions on the hub itself: every session goes to a relay')
     .addOption(
@@ -146,9 +148,12 @@ Environment:
   TETHER_DEVICELINK_BIND         same as --link-bind
   TETHER_DEVICELINK_DEVICE_PORT  same as --link-device-port
   TETHER_DEVICELINK_TIMEOUT      same as --link-timeout
+  TETHER_DEVICELINK_LIFETIME     same as --link-lifetime
+  TETHER_DEVICELINK_MAX_PER_TENANT  same as --link-max-per-tenant
 
 DeviceLink settings: a flag wins over the environment, which wins over the config file:
-  {"deviceLink": {"devicePort": 22, "timeout": 60000, "ports": "40000-40999", "bindAddress": "0.0.0.0"}}
+  {"deviceLink": {"devicePort": 22, "timeout": 60000, "lifetime": 3600000, "ports": "40000-40999",
+                  "bindAddress": "0.0.0.0", "maxLinksPerTenant": 100}}
 Every field is optional ("ports" may also be {"from": 40000, "to": 40999}); a bad value stops the start.
 
 Plugins (named local services proxy profiles may target), in the config file only:

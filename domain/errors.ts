@@ -21,8 +21,12 @@ export type ErrorCode =
   | 'internal'
   /** The device is not connected (to this hub node): nothing can reach it now. */
   | 'device_offline'
+  /** The device's connection did not prove its device password: nothing is sent to it. */
+  | 'device_unauthenticated'
   /** Every port of a configured range is taken. */
   | 'ports_exhausted'
+  /** The tenant holds as many open DeviceLinks on this hub node as one tenant may (--link-max-per-tenant). */
+  | 'tenant_link_limit'
   /** A port asked for (a proxy's source port) is taken by another profile or another program. */
   | 'port_in_use'
   /** A provisioning code could not be redeemed; details: ['expired'|'revoked'|'used-up'|'unknown']. */

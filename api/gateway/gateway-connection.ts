@@ -7,6 +7,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
 import type { DeviceLink } from '../../actors/device-link.js';
 import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
+import { whyNotProven } from '../../actors/proven-link.js';
 import type { DisconnectCause } from '../../domain/device/events.js';
 import type { Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
@@ -191,8 +192,15 @@ export class GatewayConnection implements DeviceLink {
     if (message.type === 'ping') this.send({ type: 'pong' });
     else if (message.type === 'error-report') this.settings.logger.warn({ mac: this.mac, report: message.message }, 'the device reports an error');
     else if (AgentStreamMessage.is(message)) this.settings.streams.streamMessage(this.mac, message);
-    else if (AgentJobMessage.is(message)) this.settings.jobs?.jobResult(this.mac, message);
+    else if (AgentJobMessage.is(message)) this.jobResult(this.mac, message);
     else if (AgentReverseMessage.is(message)) this.settings.reverse?.reverseMessage(this.mac, message);
+  }
+
+  /** A result counts only from the device's own connection: one that proved its password. */
+  private jobResult(mac: Mac, message: AgentJobMessage): void {
+    const { supervisor, jobs, logger } = this.settings;
+    if (supervisor.connectionOf(mac)?.link === this && whyNotProven(supervisor, mac) === undefined) jobs?.jobResult(mac, message);
+    else logger.warn({ mac, type: message.type }, 'a job result from a connection that did not prove the device password was ignored');
   }
 
   private replyError(error: TetherError): void {

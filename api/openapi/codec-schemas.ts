@@ -3,6 +3,8 @@
 // readers of the documentation. A new such codec in a request gets its entry here.
 import * as t from 'io-ts';
 import { acceptedMacForms, Mac } from '../../domain/device/mac.js';
+import { BackupTargetUrl } from '../../domain/backup-job/backup-location.js';
+import { Credential, maxBaseUrlLength, maxCredentialLength, maxUrlLength } from '../../domain/gateway/field-limits.js';
 import { HttpUrl, UpdateTarget, WebdavAuth } from '../../domain/gateway/job-messages.js';
 import { RelayChoice } from '../../domain/tunnel/devicelink-request.js';
 import {
@@ -57,7 +59,12 @@ const schemas = new Map<t.Decoder<unknown, unknown>, JsonSchema>([
   [RelayChoice, { type: 'string', title: 'RelayChoice', description: '"hub", or the name of a relay', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' }],
   [t.Int, { type: 'integer' }],
   [t.UnknownRecord, { type: 'object', description: 'a JSON object' }],
-  [HttpUrl, { type: 'string', title: 'HttpUrl', description: 'an absolute http or https URL' }],
+  [HttpUrl, { type: 'string', title: 'HttpUrl', description: 'an absolute http or https URL', maxLength: maxUrlLength }],
+  [Credential, { type: 'string', title: 'Credential', minLength: 1, maxLength: maxCredentialLength }],
+  [
+    BackupTargetUrl,
+    { type: 'string', title: 'BackupTargetUrl', description: 'an absolute http or https URL without credentials, query or fragment', maxLength: maxBaseUrlLength },
+  ],
   [JobCursor, { type: 'string', title: 'JobCursor', description: 'the `next` of a previous page' }],
   [
     UpdateTarget,
@@ -77,7 +84,11 @@ const schemas = new Map<t.Decoder<unknown, unknown>, JsonSchema>([
         { type: 'object', properties: { type: { type: 'string', enum: ['none'] } }, required: ['type'] },
         {
           type: 'object',
-          properties: { type: { type: 'string', enum: ['basic', 'digest'] }, username: { type: 'string' }, password: { type: 'string' } },
+          properties: {
+            type: { type: 'string', enum: ['basic', 'digest'] },
+            username: { type: 'string', minLength: 1, maxLength: maxCredentialLength },
+            password: { type: 'string', minLength: 1, maxLength: maxCredentialLength },
+          },
           required: ['type', 'username', 'password'],
         },
       ],

@@ -4,7 +4,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
+import { BackupTargetUrl } from '../../domain/backup-job/backup-location.js';
 import { BackupAuthType } from '../../domain/backup-job/backup-spec.js';
+import { Credential } from '../../domain/gateway/field-limits.js';
 import { TetherError } from '../../domain/errors.js';
 import { Categories, Concurrency, ErrorThreshold, JobName, JobTimeoutMs, Tenants } from '../../domain/job/job-fields.js';
 import { inBody } from '../jobs/in-body.js';
@@ -16,12 +18,7 @@ import { authorize } from '../permissions.js';
 import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
 
-interface CredentialBrand {
-  readonly Credential: unique symbol;
-}
-const Credential = t.brand(t.string, (s): s is t.Branded<string, CredentialBrand> => s.length >= 1 && s.length <= 1024, 'Credential');
-
-const Target = t.exact(t.intersection([t.type({ url: t.string, auth: BackupAuthType }), t.partial({ username: Credential, password: Credential })]));
+const Target = t.exact(t.intersection([t.type({ url: BackupTargetUrl, auth: BackupAuthType }), t.partial({ username: Credential, password: Credential })]));
 
 const CreateBody = t.exact(
   t.intersection([

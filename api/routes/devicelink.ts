@@ -1,7 +1,8 @@
 // DeviceLink, as the seed (seeds/devicelink-api.txt): POST opens a link to a device port and
 // answers where the client connects and the token that closes it; DELETE with that token
-// closes it. A device outside the caller's reach is not found; one without a tenant, or whose
-// connection did not present its password, has no tenant to link for, so it cannot be linked.
+// closes it. A device outside the caller's reach is not found; one without a tenant has no tenant
+// to link for, so it cannot be linked; one whose connection did not present its password is
+// refused (device_unauthenticated).
 import type { FastifyPluginAsync } from 'fastify';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -34,13 +35,16 @@ async function linkableTenant(services: HubServices, principal: Principal, mac: 
   const { state } = await services.runtime.load(deviceAggregate, mac);
   if (!isRegistered(state)) throw deviceNotFound(mac);
   const { tenantId, authenticated } = state.context;
-  const listed = isAssigned(state) && tenantId !== undefined && !(isOnline(state) && !authenticated) ? tenantId : undefined;
+  const listed = isAssigned(state) && tenantId !== undefined ? tenantId : undefined;
   const visible = visibleTenants(services, principal);
   if (visible !== undefined && (listed === undefined || !visible.includes(listed))) throw deviceNotFound(mac);
   if (listed === undefined) {
     throw new TetherError('transition_forbidden', `device ${formatMac(mac)} is unassigned: assign it to a tenant before linking to it`, [
       'params.deviceIdentifier',
     ]);
+  }
+  if (isOnline(state) && !authenticated) {
+    throw new TetherError('device_unauthenticated', `device ${formatMac(mac)} is connected but did not prove its device password: nothing is sent to it`);
   }
   return listed;
 }

@@ -5,6 +5,7 @@ import type { JobCommand } from '../job/job-commands.js';
 import { decideJobLifecycle, jobStateOf } from '../job/job-decide.js';
 import type { JobSnapshot } from '../job/job-decide.js';
 import type { BackupJobEvent } from '../job/job-events.js';
+import { maxBaseUrlLength } from '../gateway/field-limits.js';
 import { isBackupTargetUrl } from './backup-location.js';
 
 export function decideBackupJob(state: JobSnapshot, command: JobCommand, decision: DecisionContext): readonly BackupJobEvent[] {
@@ -17,7 +18,7 @@ export function decideBackupJob(state: JobSnapshot, command: JobCommand, decisio
   checkJobBasics(command);
   const { target, sealedPassword } = command;
   if (!isBackupTargetUrl(target.url)) {
-    throw new TetherError('validation_failed', 'target.url must be an absolute http or https URL without credentials, query or fragment', ['target.url']);
+    throw new TetherError('validation_failed', `target.url must be an absolute http or https URL without credentials, query or fragment, of at most ${maxBaseUrlLength} characters`, ['target.url']);
   }
   const authenticated = target.auth !== 'none';
   if (authenticated !== (target.username !== undefined) || authenticated !== (sealedPassword !== undefined)) {

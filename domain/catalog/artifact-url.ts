@@ -2,6 +2,7 @@
 //   apps and software: <base>/<folder>/<build>/<binary>
 //   firmware:          <base>/<device id, lower case>/<build>/<device id, lower case>.bin
 // (`tether serve --artifacts DIR` serves such a tree at <hub>/artifacts/).
+import { maxBaseUrlLength } from '../gateway/field-limits.js';
 
 /** The base URL without trailing slashes, so segments join with one. */
 export const trimBase = (baseUrl: string): string => baseUrl.replace(/\/+$/, '');
@@ -16,9 +17,9 @@ export function firmwareUrl(baseUrl: string, deviceId: string, build: string): s
   return joined(baseUrl, [name, build, `${name}.bin`]);
 }
 
-/** An absolute http(s) URL without credentials: what a catalog's base URL must be. */
+/** An absolute http(s) URL without credentials, of at most maxBaseUrlLength characters: what a catalog's base URL must be. */
 export function isBaseUrl(text: string): boolean {
-  if (!URL.canParse(text)) return false;
+  if (text.length > maxBaseUrlLength || !URL.canParse(text)) return false;
   const url = new URL(text);
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
 }

@@ -57,3 +57,6 @@ export function decodeMessage<A>(codec: t.Type<A, unknown, unknown>, text: strin
 }
 
 export const encodeMessage = (message: AgentMessage | HubMessage): string => JSON.stringify(message);
+
+/** False for a message the agent would refuse unread, dropping its connection with it. */
+export const fitsControlFrame = (message: AgentMessage | HubMessage): boolean => utf8Length(encodeMessage(message)) <= maxControlFrameBytes;

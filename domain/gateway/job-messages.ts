@@ -2,6 +2,7 @@
 // The hub tells the agent what to fetch or where to store; the agent does the HTTP itself, as
 // a device does, and answers with a result. Credentials travel only on this channel.
 import * as t from 'io-ts';
+import { boundedString, Credential, maxUrlLength } from './field-limits.js';
 import { taggedUnion } from './tagged-union.js';
 
 const refined = (name: string, test: (s: string) => boolean, expected: string): t.Type<string, string, unknown> =>
@@ -22,7 +23,7 @@ const isHttpUrl = (s: string): boolean => {
 export const JobId = refined('JobId', (s) => s.length > 0 && s.length <= 200, 'expected 1 to 200 characters');
 export const Version = refined('Version', (s) => s.length > 0 && s.length <= 200, 'expected a version of 1 to 200 characters');
 export const AppName = refined('AppName', (s) => s.length > 0 && s.length <= 200, 'expected an app name of 1 to 200 characters');
-export const HttpUrl = refined('HttpUrl', isHttpUrl, 'expected an absolute http or https URL');
+export const HttpUrl = boundedString('HttpUrl', maxUrlLength, `expected an absolute http or https URL of at most ${maxUrlLength} characters`, isHttpUrl);
 export const Sha256Hex = refined('Sha256Hex', (s) => /^[0-9a-fA-F]{64}$/.test(s), 'expected 64 hexadecimal digits');
 const ByteCount = new t.Type<number, number, unknown>(
   'ByteCount',
@@ -58,8 +59,8 @@ export type UpdateTarget = FirmwareTarget | AppTarget;
 
 export const WebdavAuth = taggedUnion('WebdavAuth', {
   none: t.type({ type: t.literal('none') }),
-  basic: t.type({ type: t.literal('basic'), username: t.string, password: t.string }),
-  digest: t.type({ type: t.literal('digest'), username: t.string, password: t.string }),
+  basic: t.type({ type: t.literal('basic'), username: Credential, password: Credential }),
+  digest: t.type({ type: t.literal('digest'), username: Credential, password: Credential }),
 });
 export type WebdavAuth =
   | { type: 'none' }

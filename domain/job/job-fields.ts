@@ -47,10 +47,11 @@ export const Concurrency = t.brand(
 interface JobTimeoutBrand {
   readonly JobTimeout: unique symbol;
 }
-/** How long a device has to report back, in ms: 1 second to 7 days. */
+export const maxJobTimeoutMs = 24 * 3600 * 1000;
+/** How long a device has to report back, in ms: 1 second to 24 hours (a device silent that long is failed; retry asks it again). */
 export const JobTimeoutMs = t.brand(
   t.number,
-  (n): n is t.Branded<number, JobTimeoutBrand> => Number.isSafeInteger(n) && n >= 1000 && n <= 7 * 24 * 3600 * 1000,
+  (n): n is t.Branded<number, JobTimeoutBrand> => Number.isSafeInteger(n) && n >= 1000 && n <= maxJobTimeoutMs,
   'JobTimeout',
 );
 

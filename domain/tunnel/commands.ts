@@ -15,6 +15,8 @@ export type TunnelCommand =
       readonly devicePort: number;
       /** UDP idle timeout in ms; a TCP link has none. */
       readonly timeout?: number;
+      /** TCP lifetime in ms: the link is due to close at its open plus this (expiresAt); a UDP link has none. */
+      readonly lifetime?: number;
       readonly source?: LinkSource;
       /** When source.host is a host name: the IP addresses it resolved to (resolving is I/O, done by the caller). */
       readonly sourceAddresses?: readonly string[];

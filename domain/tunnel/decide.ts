@@ -53,8 +53,12 @@ function agentIPOf(agentIP: string | undefined): { readonly agentIP?: string } {
 }
 
 /** The host lets the client through only when the result holds TunnelClientAttached. */
-function decideAttach(state: TunnelState, command: AttachClient): readonly TunnelEvent[] {
+function decideAttach(state: TunnelState, command: AttachClient, now: Date): readonly TunnelEvent[] {
   const { context } = state;
+  // Whether or not its timer has fired yet, a link past its lifetime takes no one.
+  if (context.expiresAt !== undefined && now.getTime() >= Date.parse(context.expiresAt)) {
+    throw new TetherError('transition_forbidden', `device link ${context.tunnelId} reached the end of its lifetime`);
+  }
   const { streamId, clientPort } = command;
   if (!isStreamId(streamId)) throw new TetherError('validation_failed', 'streamId must be a UUID in lower case', ['streamId']);
   if (!isIPLiteral(command.clientHost) || !Port.is(clientPort)) {
@@ -81,7 +85,7 @@ export function decideTunnel(state: TunnelState, command: TunnelCommand, decisio
   mustBeOpen(state);
   switch (command.type) {
     case 'AttachClient':
-      return decideAttach(state, command);
+      return decideAttach(state, command, decision.now);
     case 'OpenStream': {
       const stream = context.liveStreams[command.streamId];
       if (stream === undefined) throw new TetherError('transition_forbidden', `stream ${command.streamId} is not live on this link`);

@@ -20,7 +20,7 @@ export const RelayChoice = new t.Type<string, string, unknown>(
 export const DeviceLinkRequest = t.exact(
   t.intersection([
     t.type({ protocol: LinkProtocol }),
-    t.partial({ devicePort: Port, timeout: TimeoutMs, source: LinkSource, encrypt: LinkEncryption, relay: RelayChoice }),
+    t.partial({ devicePort: Port, timeout: TimeoutMs, lifetime: TimeoutMs, source: LinkSource, encrypt: LinkEncryption, relay: RelayChoice }),
   ]),
   'a JSON object',
 );
@@ -35,8 +35,8 @@ export function decodeDeviceLinkRequest(body: unknown, where?: string): Either<T
   return isLeft(decoded) ? left(fieldErrors(decoded.left, 'the request body', where)) : right(decoded.right);
 }
 
-/** The module's configuration: the device port and UDP idle timeout used when a request omits them. */
-export const DeviceLinkDefaults = t.exact(t.partial({ devicePort: Port, timeout: TimeoutMs }), 'an object {devicePort?, timeout?}');
+/** The module's configuration: the device port and UDP idle timeout used when a request omits them, and the longest TCP lifetime. */
+export const DeviceLinkDefaults = t.exact(t.partial({ devicePort: Port, timeout: TimeoutMs, lifetime: TimeoutMs }), 'an object {devicePort?, timeout?, lifetime?}');
 export type DeviceLinkDefaults = t.TypeOf<typeof DeviceLinkDefaults>;
 
 /** What a link is opened with. `timeout` is the UDP idle timeout: absent, a link never idles out. */
@@ -44,15 +44,21 @@ export interface LinkSettings {
   readonly protocol: LinkProtocol;
   readonly devicePort: number;
   readonly timeout?: number;
+  /** A TCP link's lifetime in ms: it closes (lifetime-expired) this long after it opened. Absent: it lives until closed. */
+  readonly lifetime?: number;
   readonly source?: LinkSource;
   /** For the live link only: it never enters an event. */
   readonly encrypt?: LinkEncryption;
 }
 
+const shortest = (asked: number | undefined, configured: number | undefined): number | undefined =>
+  asked === undefined ? configured : configured === undefined ? asked : Math.min(asked, configured);
+
 /**
  * The request completed by the module defaults. devicePort is required unless configured.
  * The timeout closes an idle UDP socket (the seed); a TCP link has none, so a TCP request's
- * timeout is ignored and not echoed.
+ * timeout is ignored and not echoed. The lifetime ends a TCP link (a UDP request's is ignored
+ * likewise): a request may ask a shorter one than configured, never a longer one.
  */
 export function resolveLinkSettings(request: DeviceLinkRequest, defaults: DeviceLinkDefaults): Either<TetherError, LinkSettings> {
   const devicePort = request.devicePort ?? defaults.devicePort;
@@ -62,10 +68,12 @@ export function resolveLinkSettings(request: DeviceLinkRequest, defaults: Device
     );
   }
   const timeout = request.protocol === 'udp' ? (request.timeout ?? defaults.timeout) : undefined;
+  const lifetime = request.protocol === 'tcp' ? shortest(request.lifetime, defaults.lifetime) : undefined;
   return right({
     protocol: request.protocol,
     devicePort,
     ...(timeout === undefined ? {} : { timeout }),
+    ...(lifetime === undefined ? {} : { lifetime }),
     ...(request.source === undefined ? {} : { source: request.source }),
     ...(request.encrypt === undefined ? {} : { encrypt: request.encrypt }),
   });
@@ -79,7 +87,7 @@ export function resolveLinkSettings(request: DeviceLinkRequest, defaults: Device
 export const DeviceLinkResponse = t.exact(
   t.intersection([
     t.type({ port: Port, token: t.string }),
-    t.partial({ devicePort: Port, timeout: TimeoutMs, source: LinkSource, encrypt: LinkEncryption, host: t.string, relay: t.string }),
+    t.partial({ devicePort: Port, timeout: TimeoutMs, lifetime: TimeoutMs, source: LinkSource, encrypt: LinkEncryption, host: t.string, relay: t.string }),
   ]),
   'a JSON object',
 );
@@ -97,6 +105,7 @@ export function deviceLinkResponse(settings: LinkSettings, opened: OpenedLinkAns
   return {
     devicePort: settings.devicePort,
     ...(settings.timeout === undefined ? {} : { timeout: settings.timeout }),
+    ...(settings.lifetime === undefined ? {} : { lifetime: settings.lifetime }),
     ...(settings.source === undefined ? {} : { source: settings.source }),
     ...(settings.encrypt === undefined ? {} : { encrypt: settings.encrypt }),
     port: opened.port,

@@ -29,7 +29,16 @@ export const TunnelOpened = t.type({
       createdTime: t.string,
     }),
     // node: the hub node holding the port when relay is `hub`, so a restarted node can close what its crash left open.
-    t.partial({ timeout: TimeoutMs, source: LinkSource, sourceAddresses: t.array(t.string), userIP: t.string, node: t.string }),
+    // lifetime and expiresAt: a TCP link's lifetime and the deadline it gives, durable so a host re-arms it.
+    t.partial({
+      timeout: TimeoutMs,
+      lifetime: TimeoutMs,
+      expiresAt: t.string,
+      source: LinkSource,
+      sourceAddresses: t.array(t.string),
+      userIP: t.string,
+      node: t.string,
+    }),
   ]),
 });
 export type TunnelOpened = t.TypeOf<typeof TunnelOpened>;

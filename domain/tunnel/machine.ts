@@ -15,6 +15,9 @@ export interface TunnelContext {
   readonly protocol: LinkProtocol;
   readonly devicePort: number;
   readonly timeout?: number;
+  readonly lifetime?: number;
+  /** When a TCP link with a lifetime is due to close (ISO time). */
+  readonly expiresAt?: string;
   readonly source?: LinkSource;
   readonly encrypted: boolean;
   readonly port: number;

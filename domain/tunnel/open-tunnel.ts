@@ -23,6 +23,10 @@ function problemsOf(command: OpenTunnel): ReadonlyMap<string, string> {
   check(command.relay !== '', 'relay', 'relay must be "hub" or the name of a relay');
   check(isTokenHash(command.tokenHash), 'tokenHash', 'tokenHash must be the SHA-256 of the token secret, 64 lower-case hex digits');
   check(command.userIP === undefined || command.userIP !== '', 'userIP', 'userIP may not be empty');
+  if (command.lifetime !== undefined) {
+    check(command.protocol === 'tcp', 'lifetime', 'lifetime applies to TCP links only');
+    check(TimeoutMs.is(command.lifetime), 'lifetime', 'lifetime must be a whole number of milliseconds from 1 to 2147483647');
+  }
   if (command.timeout !== undefined) {
     check(command.protocol === 'udp', 'timeout', 'timeout applies to UDP links only');
     check(TimeoutMs.is(command.timeout), 'timeout', 'timeout must be a whole number of milliseconds from 1 to 2147483647');
@@ -58,7 +62,7 @@ export function decideOpenTunnel(command: OpenTunnel, { now, principal }: Decisi
     const paths = [...problems.keys()].sort();
     throw new TetherError('validation_failed', paths.map((path) => problems.get(path)).join('; '), paths);
   }
-  const { type: _type, source, sourceAddresses: _resolved, timeout, userIP, ...fields } = command;
+  const { type: _type, source, sourceAddresses: _resolved, timeout, lifetime, userIP, ...fields } = command;
   const sourceAddresses = addressesOf(command);
   return {
     type: 'TunnelOpened',
@@ -67,6 +71,7 @@ export function decideOpenTunnel(command: OpenTunnel, { now, principal }: Decisi
       requestedBy: { id: principal.id, role: principal.role },
       createdTime: now.toISOString(),
       ...(timeout === undefined ? {} : { timeout }),
+      ...(lifetime === undefined ? {} : { lifetime, expiresAt: new Date(now.getTime() + lifetime).toISOString() }),
       ...(source === undefined ? {} : { source: { host: source.host, port: source.port } }),
       ...(sourceAddresses === undefined ? {} : { sourceAddresses }),
       ...(userIP === undefined ? {} : { userIP }),

@@ -5,6 +5,7 @@ import * as t from 'io-ts';
  * - deleted: DELETE with the link's token.
  * - client-closed / device-closed: that side ended the connection.
  * - idle-timeout: a UDP link saw no datagram for its `timeout`.
+ * - lifetime-expired: a TCP link reached the end of its `lifetime`.
  * - device-offline: the device's control connection dropped.
  * - target-refused: the agent would not or could not reach the device port.
  * - hub-shutdown / relay-lost: the process holding the sockets stopped or was lost.
@@ -15,6 +16,7 @@ export const TerminationCause = t.keyof({
   'client-closed': null,
   'device-closed': null,
   'idle-timeout': null,
+  'lifetime-expired': null,
   'device-offline': null,
   'target-refused': null,
   'hub-shutdown': null,

@@ -2,7 +2,7 @@
 // default), and a bad value refused with invalid_configuration naming its source and field.
 import { describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../api/config-file.js';
-import { linkDefaultsOf, parsePortRange } from '../../api/devicelink-config.js';
+import { linkDefaultsOf, linksPerTenantOf, parsePortRange } from '../../api/devicelink-config.js';
 import { resolveDeviceLinkConfig } from '../../api/devicelink-config-sources.js';
 import type { DeviceLinkSources } from '../../api/devicelink-config-sources.js';
 import { TetherError } from '../../domain/errors.js';
@@ -20,6 +20,18 @@ function refusal(sources: DeviceLinkSources): TetherError {
 }
 
 describe('DeviceLink configuration', () => {
+  it('reads the per-tenant link limit and the TCP lifetime from every source; without a limit a tenant may hold a quarter of the range', () => {
+    const fromFile = resolveDeviceLinkConfig({ host: '127.0.0.1', file: file({ maxLinksPerTenant: 5, lifetime: 3_600_000 }) });
+    expect(fromFile).toMatchObject({ maxLinksPerTenant: 5, lifetime: 3_600_000 });
+    expect(linkDefaultsOf(fromFile)).toEqual({ lifetime: 3_600_000 });
+    const sources: DeviceLinkSources = { host: '127.0.0.1', file: file({ maxLinksPerTenant: 5 }), env: { TETHER_DEVICELINK_MAX_PER_TENANT: '7', TETHER_DEVICELINK_LIFETIME: '60000' } };
+    expect(resolveDeviceLinkConfig(sources)).toMatchObject({ maxLinksPerTenant: 7, lifetime: 60_000 });
+    expect(resolveDeviceLinkConfig({ ...sources, flags: { maxLinksPerTenant: '9', lifetime: '1000' } })).toMatchObject({ maxLinksPerTenant: 9, lifetime: 1000 });
+    expect(linksPerTenantOf(resolveDeviceLinkConfig({ host: '127.0.0.1' }))).toBe(250);
+    expect(linksPerTenantOf(resolveDeviceLinkConfig({ host: '127.0.0.1', flags: { ports: '40000-40002' } }))).toBe(1);
+    expect(linksPerTenantOf(fromFile)).toBe(5);
+  });
+
   it('defaults to ports 40000-40999 on the hub host, with no default device port or timeout', () => {
     expect(resolveDeviceLinkConfig({ host: '0.0.0.0' })).toEqual({ ports: { from: 40000, to: 40999 }, bindAddress: '0.0.0.0' });
     expect(linkDefaultsOf(resolveDeviceLinkConfig({ host: '127.0.0.1' }))).toEqual({});
@@ -70,6 +82,10 @@ describe('DeviceLink configuration', () => {
     ['ports as a number in the file', { file: file({ ports: 40000 }) }, 'tether.json: deviceLink.ports'],
     ['an unknown field in the file', { file: file({ devicePorts: 22 }) }, 'tether.json: deviceLink.devicePorts'],
     ['a section that is not an object', { file: file([22]) }, 'tether.json: deviceLink'],
+    ['a per-tenant limit of 0', { flags: { maxLinksPerTenant: '0' } }, '--link-max-per-tenant'],
+    ['a per-tenant limit that is not a number', { env: { TETHER_DEVICELINK_MAX_PER_TENANT: 'many' } }, 'TETHER_DEVICELINK_MAX_PER_TENANT'],
+    ['a fractional lifetime in the file', { file: file({ lifetime: 0.5 }) }, 'tether.json: deviceLink.lifetime'],
+    ['a lifetime past 2^31-1 ms', { flags: { lifetime: '2147483648' } }, '--link-lifetime'],
   ] as const)('refuses %s, naming where it came from', (_what, sources, where) => {
     const error = refusal({ host: '127.0.0.1', ...sources });
     expect(error.code).toBe('invalid_configuration');

@@ -184,7 +184,8 @@ describe('DeviceLink API with module defaults and a one-port range', () => {
   const mac = '00:11:22:00:20:01';
 
   beforeAll(async () => {
-    t = await startTestHub({ deviceLink: { ports, bindAddress: '127.0.0.1', devicePort: 2222, timeout: 5000 } });
+    // A per-tenant limit above the range, so that the range is what runs out.
+    t = await startTestHub({ deviceLink: { ports, bindAddress: '127.0.0.1', devicePort: 2222, timeout: 5000, maxLinksPerTenant: 2 } });
     const url = await listen(t.hub);
     admin = await t.adminToken();
     await t.createTenant(admin, 'acme');

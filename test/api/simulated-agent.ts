@@ -7,6 +7,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
 import { decodeMessage } from '../../domain/gateway/frame.js';
 import { HubMessage } from '../../domain/gateway/hub-messages.js';
+import type { HubMessage as HubMessageType } from '../../domain/gateway/hub-messages.js';
 import type { BackupMessage, UpdateMessage } from '../../domain/gateway/job-messages.js';
 
 export type UpdateOutcome = { readonly ok: true } | { readonly ok: false; readonly error: string } | { readonly silent: true };
@@ -33,6 +34,8 @@ export class SimulatedAgent {
   /** Every update request received, in order. */
   readonly updates: UpdateMessage[] = [];
   readonly backups: BackupMessage[] = [];
+  /** Every message of the hub, in order. */
+  readonly received: HubMessageType[] = [];
   private password: string | undefined;
   private socket: WebSocket | undefined;
   private stopped = false;
@@ -123,6 +126,7 @@ export class SimulatedAgent {
     const decoded = decodeMessage(HubMessage, text);
     if (isLeft(decoded)) throw decoded.left;
     const message = decoded.right;
+    this.received.push(message);
     switch (message.type) {
       case 'device-password':
         this.password = message.password;

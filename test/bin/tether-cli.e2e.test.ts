@@ -37,7 +37,7 @@ describe('tether CLI', () => {
     expect(top.stdout).toMatch(/link/);
     const help = await run(['serve', '--help']);
     expect(help.code).toBe(0);
-    for (const word of ['--port', '--host', '--data', '--eventstore', '--fsync', '--node-id', '--log-level', 'TETHER_ADMIN_PASSWORD', 'TETHER_TOKEN_SECRET', 'TETHER_EVENTSTORE_URL']) {
+    for (const word of ['--port', '--host', '--data', '--eventstore', '--fsync', '--node-id', '--log-level', 'TETHER_ADMIN_PASSWORD', 'TETHER_TOKEN_SECRET', 'TETHER_EVENTSTORE_URL', '--link-lifetime', '--link-max-per-tenant', 'TETHER_DEVICELINK_MAX_PER_TENANT']) {
       expect(help.stdout).toContain(word);
     }
   });

@@ -344,3 +344,25 @@ describe('session record', () => {
     expect(sessionRecord(state)).toMatchObject({ bytesToDevice: 7, bytesFromDevice: 9, bytesTransferred: 16 });
   });
 });
+
+describe('a TCP link with a lifetime (issue 14, point 8)', () => {
+  it('records the lifetime and the deadline it gives', () => {
+    given(tunnelAggregate, [])
+      .when(open({ lifetime: 3_600_000 }))
+      .then([opened({ lifetime: 3_600_000, expiresAt: t1 })]);
+  });
+
+  it('refuses a lifetime on a UDP link', () => {
+    given(tunnelAggregate, []).when(open({ protocol: 'udp', lifetime: 1000 })).thenFails('validation_failed');
+  });
+
+  it('takes no client once past its deadline, timer or not', () => {
+    const attach: TunnelCommand = { type: 'AttachClient', streamId: s1, clientHost: '203.0.113.9', clientPort: 5000 };
+    given(tunnelAggregate, [opened({ lifetime: 3_600_000, expiresAt: t1 })])
+      .when(attach, { now: new Date(t1) })
+      .thenFails('transition_forbidden');
+    given(tunnelAggregate, [opened({ lifetime: 3_600_000, expiresAt: t1 })])
+      .when(attach, { now: new Date(t0) })
+      .then([attached(s1, '203.0.113.9', 5000, true)]);
+  });
+});
