@@ -1,6 +1,6 @@
 // POST /auth/login: the instance password makes an admin, a tenant's password (with its
-// id) a tenant-admin of that tenant, an auditor's (with its id) an auditor. Failed attempts
-// are counted per client address.
+// id) a tenant-admin of that tenant, an auditor's (with its id) an auditor. Attempts are
+// counted per client address before the password is checked, and given back when they succeed.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
@@ -61,19 +61,17 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
   }
 
   app.post('/auth/login', { schema: docs.login }, async (request) => {
-    throttle.check(request.ip);
     const body = parse(LoginBody, request.body, 'body');
     if (body.tenant !== undefined && body.auditor !== undefined) {
       throw new TetherError('validation_failed', 'log in as a tenant or as an auditor, not both', ['body.auditor']);
     }
+    const attempt = throttle.reserve(request.ip);
     const principal =
       body.auditor === undefined
         ? await principalFor(body.password, body.tenant)
         : await auditorLogin(runtime, body.auditor, body.password, decoyHash);
-    if (principal === undefined) {
-      throttle.failed(request.ip);
-      throw new TetherError('unauthenticated', 'invalid credentials');
-    }
+    if (principal === undefined) throw new TetherError('unauthenticated', 'invalid credentials');
+    attempt.succeeded();
     request.log.info({ principal: principal.id }, 'logged in');
     return { token: app.issueToken(principal) };
   });

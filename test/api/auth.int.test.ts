@@ -64,6 +64,18 @@ describe('authentication', () => {
     expect((await t.login({ password: adminPassword }, ip)).statusCode).toBe(200);
   });
 
+  it('lets at most the allowed failures reach the password check when 300 logins arrive at once', async () => {
+    const ip = '10.0.0.5';
+    const wrong = Array.from({ length: 299 }, () => t.login({ password: 'wrong-password' }, ip));
+    const responses = await Promise.all([...wrong, t.login({ password: adminPassword }, ip)]);
+    const checked = responses.filter((response) => response.statusCode !== 429);
+    expect(checked.map((response) => response.statusCode)).toEqual([401, 401, 401, 401, 401]);
+    const limited = responses.filter((response) => response.statusCode === 429);
+    expect(limited).toHaveLength(295);
+    for (const response of limited) expect(response.headers['retry-after']).toBe('60');
+    expect(responses.at(-1)?.statusCode).toBe(429);
+  });
+
   it('does not count successful or malformed logins as failures', async () => {
     const ip = '10.0.0.4';
     for (let i = 0; i < 8; i += 1) expect((await t.login({ password: adminPassword }, ip)).statusCode).toBe(200);
