@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { ActorRuntime } from '../actors/actor-runtime.js';
 import { StaleConnections } from '../actors/device-stale-connections.js';
@@ -87,6 +88,8 @@ export interface HubConfig extends EventStoreConfig {
   readonly clock?: Clock;
   /** pino level; default 'info'. */
   readonly logLevel?: string;
+  /** Where log lines go; default stdout. */
+  readonly logStream?: DestinationStream;
   readonly loginThrottle?: LoginThrottleLimits;
   /** A vercel/ms duration; default '12h'. */
   readonly tokenLifetime?: string;
@@ -170,7 +173,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     tls === undefined ? undefined : (handler) => createHttpsServer({ cert: tls.cert, key: tls.key }, handler);
 
   const app = Fastify({
-    logger: loggerOptions(config.logLevel ?? 'info'),
+    logger: loggerOptions(config.logLevel ?? 'info', config.logStream),
     bodyLimit: bodyLimitBytes,
     genReqId: () => randomUUID(),
     ...(httpsFactory === undefined ? {} : { serverFactory: httpsFactory }),
