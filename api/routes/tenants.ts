@@ -43,8 +43,18 @@ const docs = {
   list: routeSchema({ summary: 'List the tenants the caller sees', tag: 'tenants', query: ListQuery }),
   show: routeSchema({ summary: 'A tenant; with at, as it was at that moment', tag: 'tenants', params: TenantParams, query: AtQuery }),
   changePassword: routeSchema({ summary: "Change a tenant's password", tag: 'tenants', params: TenantParams, body: ChangePasswordBody }),
-  grant: routeSchema({ summary: 'Let the granted tenant see this tenant', tag: 'tenants', params: GrantParams }),
-  revoke: routeSchema({ summary: 'Revoke a grant', tag: 'tenants', params: GrantParams }),
+  grant: routeSchema({
+    summary: 'Let tenant {id} see and act on tenant {grantedId}',
+    description: "Admin only. The tenant-admins of {id} then reach {grantedId}'s devices, links and jobs; {grantedId} gains nothing. Granting twice changes nothing. Answers tenant {id} as GET does.",
+    tag: 'tenants',
+    params: GrantParams,
+  }),
+  revoke: routeSchema({
+    summary: 'Take back what tenant {id} was granted on tenant {grantedId}',
+    description: 'Admin only. The tenant-admins of {id} no longer see or act on {grantedId}. Revoking a grant that is not there changes nothing. Answers tenant {id} as GET does.',
+    tag: 'tenants',
+    params: GrantParams,
+  }),
 };
 
 export const tenantRoutes: FastifyPluginAsync = async (app) => {
