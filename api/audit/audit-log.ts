@@ -2,6 +2,7 @@
 // so an export of a year holds one page in memory at a time, never the year.
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { StreamNotFound } from '../../domain/ports/event-store.js';
+import { redactSecrets } from '../../domain/secret-fields.js';
 import { categoryOf } from '../../domain/stream-name.js';
 import type { StreamVisibility } from './stream-visibility.js';
 
@@ -19,7 +20,7 @@ export interface AuditFilter {
   readonly to?: Date;
 }
 
-/** What an export line holds of an event: everything stored, position first. */
+/** What an export line holds of an event: everything stored but its secrets (domain/secret-fields.ts), position first. */
 export interface AuditLine {
   readonly position: number;
   readonly stream: string;
@@ -70,7 +71,7 @@ export async function* auditEvents(store: EventStore, filter: AuditFilter, visib
     for (const event of page) {
       if (!matches(filter, event) || !(await visible(event.stream))) continue;
       const { position, stream, revision, type, data, metadata } = event;
-      lines.push({ position, stream, revision, type, data, metadata });
+      lines.push({ position, stream, revision, type, data: redactSecrets(type, data), metadata });
     }
     if (lines.length > 0) yield lines;
   }
