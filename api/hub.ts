@@ -26,6 +26,7 @@ import { relayAggregate } from '../domain/relay/aggregate.js';
 import { ChangeLog } from '../projections/change-log/index.js';
 import { jobTotals } from '../projections/jobs/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
+import { credentialsCurrent } from './credentials.js';
 import { attachDashboard } from './dashboard.js';
 import { defaultDeviceLinkConfig } from './devicelink-config.js';
 import type { DeviceLinkConfig } from './devicelink-config.js';
@@ -324,6 +325,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
 
     const dashboard = attachDashboard(app.server, {
       verifyToken: (token) => app.verifyToken(token),
+      credentialsCurrent: (credentials) => credentialsCurrent(runtime, credentials),
       visibleTenants: (principal) => visibleTenants(shared, principal),
       readModels,
       changeLog,

@@ -13,6 +13,7 @@ import type { Principal } from '../../domain/principal.js';
 import { tenantAggregate } from '../../domain/tenant/aggregate.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { auditorLogin } from '../auditor-login.js';
+import type { Credentials } from '../credentials.js';
 import { LoginThrottle } from '../login-throttle.js';
 import type { LoginThrottleLimits } from '../login-throttle.js';
 import { parse } from '../parse.js';
@@ -49,15 +50,17 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
   let decoy: Promise<string> | undefined;
   const decoyHash = (): Promise<string> => (decoy ??= hashSecret(randomBytes(16).toString('hex')));
 
-  async function principalFor(password: string, tenant: string | undefined): Promise<Principal | undefined> {
+  async function credentialsFor(password: string, tenant: string | undefined): Promise<Credentials | undefined> {
     if (tenant === undefined) {
       const { state } = await runtime.load(instanceAggregate, instanceAdminId);
       const stored = state.matches('initialized') ? state.context.adminPasswordHash : await decoyHash();
-      return (await verifySecret(password, stored)) && state.matches('initialized') ? instanceAdmin : undefined;
+      const valid = (await verifySecret(password, stored)) && state.matches('initialized');
+      return valid ? { principal: instanceAdmin, generation: state.context.credentialGeneration } : undefined;
     }
     const { state } = await runtime.load(tenantAggregate, tenant);
     const stored = state.matches('active') ? state.context.passwordHash : await decoyHash();
-    return (await verifySecret(password, stored)) && state.matches('active') ? tenantAdmin(tenant) : undefined;
+    const valid = (await verifySecret(password, stored)) && state.matches('active');
+    return valid ? { principal: tenantAdmin(tenant), generation: state.context.credentialGeneration } : undefined;
   }
 
   app.post('/auth/login', { schema: docs.login }, async (request) => {
@@ -66,13 +69,13 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
       throw new TetherError('validation_failed', 'log in as a tenant or as an auditor, not both', ['body.auditor']);
     }
     const attempt = throttle.reserve(request.ip);
-    const principal =
+    const credentials =
       body.auditor === undefined
-        ? await principalFor(body.password, body.tenant)
+        ? await credentialsFor(body.password, body.tenant)
         : await auditorLogin(runtime, body.auditor, body.password, decoyHash);
-    if (principal === undefined) throw new TetherError('unauthenticated', 'invalid credentials');
+    if (credentials === undefined) throw new TetherError('unauthenticated', 'invalid credentials');
     attempt.succeeded();
-    request.log.info({ principal: principal.id }, 'logged in');
-    return { token: app.issueToken(principal) };
+    request.log.info({ principal: credentials.principal.id }, 'logged in');
+    return { token: app.issueToken(credentials) };
   });
 };

@@ -3,6 +3,8 @@ import type { InstanceEvent } from './events.js';
 
 export interface InstanceContext {
   readonly adminPasswordHash: string;
+  /** Moves on with each password set: tokens issued under an older one are void. */
+  readonly credentialGeneration: number;
 }
 
 export const instanceMachine = setup({
@@ -10,16 +12,25 @@ export const instanceMachine = setup({
 }).createMachine({
   id: 'instance',
   initial: 'uninitialized',
-  context: { adminPasswordHash: '' },
+  context: { adminPasswordHash: '', credentialGeneration: 0 },
   states: {
     uninitialized: {
       on: {
         AdminPasswordSet: {
           target: 'initialized',
-          actions: assign({ adminPasswordHash: ({ event }) => event.data.passwordHash }),
+          actions: assign({ adminPasswordHash: ({ event }) => event.data.passwordHash, credentialGeneration: 1 }),
         },
       },
     },
-    initialized: {},
+    initialized: {
+      on: {
+        AdminPasswordSet: {
+          actions: assign({
+            adminPasswordHash: ({ event }) => event.data.passwordHash,
+            credentialGeneration: ({ context }) => context.credentialGeneration + 1,
+          }),
+        },
+      },
+    },
   },
 });

@@ -27,7 +27,7 @@ describe('authentication', () => {
     const { token } = response.json() as { token: string };
     expect(token.split('.')).toHaveLength(3);
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
-    expect(claims).toMatchObject({ sub: 'admin', role: 'admin' });
+    expect(claims).toMatchObject({ sub: 'admin', role: 'admin', gen: 1 });
     expect(Number(claims.exp) - Number(claims.iat)).toBe(12 * 3600);
     expect((await t.call({ method: 'GET', url: '/api/v1/tenants', token })).statusCode).toBe(200);
   });
@@ -86,9 +86,13 @@ describe('authentication', () => {
     ['no Authorization header', undefined],
     ['a token that is not a JWT', 'Bearer not-a-token'],
     ['another scheme', `Basic ${Buffer.from('admin:x').toString('base64')}`],
-    ['a token signed with another secret', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', iat: nowSeconds() }, 'y'.repeat(40))}`],
-    ['an expired token', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', iat: nowSeconds() - 100, exp: nowSeconds() - 10 })}`],
-    ['a token naming no known role', `Bearer ${handMadeToken({ sub: 'x', role: 'superuser', iat: nowSeconds() })}`],
+    ['a token signed with another secret', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', gen: 1, iat: nowSeconds() }, 'y'.repeat(40))}`],
+    ['an expired token', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', gen: 1, iat: nowSeconds() - 100, exp: nowSeconds() - 10 })}`],
+    ['a token naming no known role', `Bearer ${handMadeToken({ sub: 'x', role: 'superuser', gen: 1, iat: nowSeconds() })}`],
+    ['a token without a credential generation', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', iat: nowSeconds() })}`],
+    ['a token of an older credential generation', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', gen: 0, iat: nowSeconds() })}`],
+    ['a token of a tenant that does not exist', `Bearer ${handMadeToken({ sub: 'tenant-admin@nowhere', role: 'tenant-admin', tenant: 'nowhere', gen: 1, iat: nowSeconds() })}`],
+    ['a token of a role no login gives', `Bearer ${handMadeToken({ sub: 'device-001122334455', role: 'device', gen: 1, iat: nowSeconds() })}`],
   ])('answers 401 to %s', async (_what, authorization) => {
     const response = await t.call({
       method: 'GET',
@@ -102,7 +106,7 @@ describe('authentication', () => {
   });
 
   it('accepts a hand-made token with the right secret (so the 401s above are about what they change)', async () => {
-    const token = handMadeToken({ sub: 'admin', role: 'admin', iat: nowSeconds() });
+    const token = handMadeToken({ sub: 'admin', role: 'admin', gen: 1, iat: nowSeconds() });
     expect((await t.call({ method: 'GET', url: '/api/v1/tenants', token })).statusCode).toBe(200);
   });
 });
