@@ -53,6 +53,7 @@ import { services } from './plugins/services.js';
 import type { HubServices } from './plugins/services.js';
 import { provisioningCodeId } from './provisioning-code-secret.js';
 import { readModelFile, readModelProjections } from './read-models.js';
+import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditorRoutes } from './routes/auditors.js';
 import { authRoutes } from './routes/auth.js';
@@ -301,6 +302,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
         await api.register(authRoutes, { throttle: config.loginThrottle ?? defaultLoginThrottleLimits });
         await api.register(async (secured) => {
           secured.addHook('onRequest', secured.authenticate);
+          await secured.register(adminRoutes);
           await secured.register(tenantRoutes);
           await secured.register(deviceRoutes);
           await secured.register(provisioningCodeRoutes);

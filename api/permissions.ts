@@ -14,9 +14,11 @@ import type { Principal, Role } from '../domain/principal.js';
  * tenant's: the admin manages them, auditors read them). `proxy`: proxy profiles (the admin's
  * alone, as the seed says). `protocolApp`: the protocol-application catalogue (the admin writes
  * it); `protocolAppAssignment`: assigning applications to devices (the seed's site owner);
- * `protocolAppConnection`: connecting and disconnecting them.
+ * `protocolAppConnection`: connecting and disconnecting them. `adminPassword`: the instance
+ * admin's own password (the admin's alone).
  */
 export type Resource =
+  | 'adminPassword'
   | 'tenant'
   | 'tenantPassword'
   | 'tenantGrant'

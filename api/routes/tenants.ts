@@ -10,7 +10,7 @@ import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { getTenant, listTenants } from '../../projections/tenants/index.js';
 import type { ListTenantsOptions, TenantView } from '../../projections/tenants/index.js';
 import { AtQuery, tenantAt } from '../audit/time-travel.js';
-import { defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
+import { ChangePasswordBody, defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
 import { parse } from '../parse.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
@@ -20,7 +20,6 @@ import { commandContext } from '../request-context.js';
 import { assertTenantExists, assertTenantVisible, tenantNotFound, visibleTenants } from '../tenant-scope.js';
 
 const CreateTenantBody = t.exact(t.type({ id: TenantId, name: DisplayName, password: Password }));
-const ChangePasswordBody = t.exact(t.type({ password: Password }));
 const ListQuery = t.exact(t.partial({ limit: PageLimit, after: TenantId }));
 const TenantParams = t.exact(t.type({ id: TenantId }));
 const GrantParams = t.exact(t.type({ id: TenantId, grantedId: TenantId }));
