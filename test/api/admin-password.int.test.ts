@@ -13,7 +13,7 @@ describe('PUT /api/v1/admin/password', () => {
   });
   afterAll(async () => t.close());
 
-  const change = (token: string, payload: unknown) => t.call({ method: 'PUT', url: '/api/v1/admin/password', token, payload });
+  const change = (token: string, payload: Record<string, unknown>) => t.call({ method: 'PUT', url: '/api/v1/admin/password', token, payload });
 
   it('refuses other roles and bad passwords, appending nothing', async () => {
     const admin = await t.adminToken();
