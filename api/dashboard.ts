@@ -80,10 +80,17 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
     }
   });
 
+  const dropIfRevoked = async (subscriber: DashboardSubscriber, credentials: Credentials): Promise<void> => {
+    const current = await dependencies.credentialsCurrent(credentials).catch(() => false);
+    if (!current && subscribers.delete(subscriber)) subscriber.disconnect();
+  };
+
   namespace.on('connection', (socket) => {
     const { credentials } = socket.data;
     const subscriber = new DashboardSubscriber(socket, credentials.principal, context);
     subscribers.set(subscriber, credentials);
+    // A credential change between the handshake's check and now found no connection to drop.
+    void dropIfRevoked(subscriber, credentials);
     socket.on('subscribe', (request, ack) => {
       const reply = (response: SubscribeAck): void => {
         if (typeof ack === 'function') ack(response);
@@ -113,10 +120,7 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
   };
 
   const dropRevoked = async (): Promise<void> => {
-    for (const [subscriber, credentials] of subscribers) {
-      const current = await dependencies.credentialsCurrent(credentials).catch(() => false);
-      if (!current && subscribers.delete(subscriber)) subscriber.disconnect();
-    }
+    for (const [subscriber, credentials] of subscribers) await dropIfRevoked(subscriber, credentials);
   };
 
   const unsubscribe = dependencies.readModels.onChange((change) => {
