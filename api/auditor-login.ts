@@ -4,22 +4,30 @@ import type { ActorRuntime } from '../actors/actor-runtime.js';
 import { verifySecret } from '../actors/secret-hash.js';
 import { auditorAggregate } from '../domain/auditor/aggregate.js';
 import type { Principal } from '../domain/principal.js';
+import type { Credentials } from './credentials.js';
+
+const auditorPrefix = 'auditor@';
 
 export const auditorPrincipal = (id: string, tenants: readonly string[] | undefined): Principal => ({
-  id: `auditor@${id}`,
+  id: `${auditorPrefix}${id}`,
   role: 'auditor',
   ...(tenants === undefined ? {} : { tenants }),
 });
 
-/** The principal an auditor logs in as, or undefined for wrong credentials. */
+/** The auditor id an auditor principal stands for. */
+export const auditorIdOf = (principal: Principal): string | undefined =>
+  principal.role === 'auditor' && principal.id.startsWith(auditorPrefix) ? principal.id.slice(auditorPrefix.length) : undefined;
+
+/** The credentials an auditor logs in with, or undefined for wrong ones. */
 export async function auditorLogin(
   runtime: ActorRuntime,
   id: string,
   password: string,
   decoyHash: () => Promise<string>,
-): Promise<Principal | undefined> {
+): Promise<Credentials | undefined> {
   const { state } = await runtime.load(auditorAggregate, id);
   const active = state.matches('active');
   const stored = active ? state.context.passwordHash : await decoyHash();
-  return (await verifySecret(password, stored)) && active ? auditorPrincipal(id, state.context.tenants) : undefined;
+  if (!((await verifySecret(password, stored)) && active)) return undefined;
+  return { principal: auditorPrincipal(id, state.context.tenants), generation: state.context.credentialGeneration };
 }

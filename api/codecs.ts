@@ -12,6 +12,9 @@ export const Password = t.brand(
 );
 export type Password = t.TypeOf<typeof Password>;
 
+/** The body of every password change: the new password, as the policy wants it. */
+export const ChangePasswordBody = t.exact(t.type({ password: Password }));
+
 interface DisplayNameBrand {
   readonly DisplayName: unique symbol;
 }

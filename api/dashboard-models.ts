@@ -2,7 +2,8 @@
 // its current state for a snapshot.
 import type { Database } from '../projections/projection.js';
 import { deviceChanged, listDevices } from '../projections/devices/index.js';
-import { jobProgress, listJobs } from '../projections/jobs/index.js';
+import { jobCountsIn, jobProgress, jobSeenBy, listJobs } from '../projections/jobs/index.js';
+import type { JobChange } from '../projections/jobs/index.js';
 import { listRelays, relayChanged } from '../projections/relays/index.js';
 import { cursorOf, listSessions, sessionChanged } from '../projections/sessions/index.js';
 import type { SessionCursor } from '../projections/sessions/index.js';
@@ -13,6 +14,8 @@ export interface DashboardModelSpec {
   readonly change: DashboardChangeEvent;
   /** Every item within `visibleTo` (undefined: all), read in pages within one synchronous call, so at one position. */
   readonly readAll: (db: Database, visibleTo: readonly string[] | undefined) => unknown[];
+  /** A change's payload as a client that hears only of `visibleTo` may see it; absent: as published. */
+  readonly seenBy?: (db: Database, payload: unknown, visibleTo: readonly string[]) => unknown;
 }
 
 const pageSize = 500;
@@ -49,7 +52,14 @@ export const dashboardModels: Readonly<Record<DashboardModel, DashboardModelSpec
   jobs: {
     change: jobProgress,
     readAll: (db, visibleTo) =>
-      readPages((before: number | undefined) => listJobs(db, { visibleTo, before, limit: pageSize }), (listed) => listed.seq).map((listed) => listed.job),
+      readPages((before: number | undefined) => listJobs(db, { visibleTo, before, limit: pageSize }), (listed) => listed.seq).map((listed) =>
+        jobSeenBy(listed.job, visibleTo, (tenants) => jobCountsIn(db, listed.job.id, tenants)),
+      ),
+    // A job of several tenants names only the client's, with their counts.
+    seenBy: (db, payload, visibleTo) => {
+      const change = payload as JobChange;
+      return { ...change, job: jobSeenBy(change.job, visibleTo, (tenants) => jobCountsIn(db, change.job.id, tenants)) };
+    },
   },
   relays: {
     change: relayChanged,

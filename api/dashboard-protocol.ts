@@ -7,7 +7,7 @@
 import * as t from 'io-ts';
 import type { Socket } from 'socket.io';
 import type { ErrorCode } from '../domain/errors.js';
-import type { Principal } from '../domain/principal.js';
+import type { Credentials } from './credentials.js';
 import type { deviceChanged } from '../projections/devices/index.js';
 import type { jobProgress } from '../projections/jobs/index.js';
 import type { relayChanged } from '../projections/relays/index.js';
@@ -101,7 +101,7 @@ export interface DashboardClientEvents {
 }
 
 export interface DashboardSocketData {
-  principal: Principal;
+  credentials: Credentials;
 }
 
 export type DashboardSocket = Socket<DashboardClientEvents, DashboardServerEvents, Record<string, never>, DashboardSocketData>;

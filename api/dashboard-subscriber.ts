@@ -9,8 +9,9 @@ import type { Principal } from '../domain/principal.js';
 import type { ChangeLog } from '../projections/change-log/index.js';
 import type { Database, PublishedChange } from '../projections/projection.js';
 import { allDashboardModels, dashboardModels, snapshotPartSize } from './dashboard-models.js';
+import type { DashboardModelSpec } from './dashboard-models.js';
 import { SubscribeRequest } from './dashboard-protocol.js';
-import type { DashboardChangeEvent, DashboardModel, DashboardSocket, SubscribeAck } from './dashboard-protocol.js';
+import type { DashboardModel, DashboardSocket, SubscribeAck } from './dashboard-protocol.js';
 import { effectiveScope, inScope, scopeChange, scopeList } from './dashboard-scope.js';
 import type { TenantScope } from './dashboard-scope.js';
 import { parse } from './parse.js';
@@ -37,7 +38,7 @@ type Mode = 'idle' | 'replaying' | 'live';
 type Reply = (ack: SubscribeAck) => void;
 
 const replayPageSize = 500;
-const changeEvents = new Map<string, DashboardChangeEvent>(allDashboardModels.map((model) => [dashboardModels[model].change, dashboardModels[model].change]));
+const changeModels = new Map<string, DashboardModelSpec>(allDashboardModels.map((model) => [dashboardModels[model].change, dashboardModels[model]]));
 
 export class DashboardSubscriber {
   private mode: Mode = 'idle';
@@ -149,10 +150,13 @@ export class DashboardSubscriber {
   }
 
   private send(change: PublishedChange): void {
-    const event = changeEvents.get(change.name);
-    if (event === undefined || !this.changes.has(event) || !inScope(this.scope(), change.tenants)) return;
+    const spec = changeModels.get(change.name);
+    const scope = this.scope();
+    if (spec === undefined || !this.changes.has(spec.change) || !inScope(scope, change.tenants)) return;
+    const { seenBy } = spec;
+    const payload = seenBy === undefined || scope === 'all' ? change.payload : this.context.readModels.read((db) => seenBy(db, change.payload, [...scope]));
     this.last = change.position;
-    this.socket.emit(event, { position: change.position, payload: change.payload });
+    this.socket.emit(spec.change, { position: change.position, payload });
   }
 
   /** Synchronous: the state it reads and the position it reports are the same moment's. */

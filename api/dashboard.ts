@@ -1,15 +1,18 @@
 // socket.io namespace /dashboard: the token is checked in the handshake; the client then
 // subscribes (see dashboard-protocol.ts). Each change the node's read models publish is
 // offered to every connection, which sends it only if the principal may see it at that
-// moment: grants made or revoked while connected count at once.
+// moment: grants made or revoked while connected count at once. A connection whose token a
+// credential change revoked (a password set, an auditor disabled) is dropped.
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Namespace } from 'socket.io';
 import { TetherError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { ChangeLog } from '../projections/change-log/index.js';
+import { credentialsChanged } from '../projections/credentials/index.js';
 import type { Database, PublishedChange } from '../projections/projection.js';
 import { tenantChanged } from '../projections/tenants/index.js';
+import type { Credentials } from './credentials.js';
 import type { DashboardClientEvents, DashboardServerEvents, DashboardSocketData, SubscribeAck } from './dashboard-protocol.js';
 import { DashboardSubscriber } from './dashboard-subscriber.js';
 
@@ -19,7 +22,9 @@ export type HubIo = Server<DashboardClientEvents, DashboardServerEvents, Record<
 export type DashboardNamespace = Namespace<DashboardClientEvents, DashboardServerEvents, Record<string, never>, DashboardSocketData>;
 
 export interface DashboardDependencies {
-  readonly verifyToken: (token: string) => Principal;
+  readonly verifyToken: (token: string) => Promise<Credentials>;
+  /** False once the credential the token was issued under has moved on. */
+  readonly credentialsCurrent: (credentials: Credentials) => Promise<boolean>;
   /** Tenant ids the principal may see; undefined means all. */
   readonly visibleTenants: (principal: Principal) => readonly string[] | undefined;
   readonly readModels: {
@@ -49,7 +54,8 @@ function assertHasDashboard(principal: Principal): void {
 export function attachDashboard(server: HttpServer, dependencies: DashboardDependencies): Dashboard {
   const io: HubIo = new Server(server, { serveClient: false });
   const namespace = io.of('/dashboard');
-  const subscribers = new Set<DashboardSubscriber>();
+  /** Each live connection, with the credentials its token carried. */
+  const subscribers = new Map<DashboardSubscriber, Credentials>();
   let visibilityEpoch = 0;
   let reviewScheduled = false;
   const context = {
@@ -60,13 +66,13 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
     visibilityEpoch: () => visibilityEpoch,
   };
 
-  namespace.use((socket, next) => {
+  namespace.use(async (socket, next) => {
     try {
       const { token } = socket.handshake.auth as { token?: unknown };
       if (typeof token !== 'string') throw new TetherError('unauthenticated', 'send auth: {token}');
-      const principal = dependencies.verifyToken(token);
-      assertHasDashboard(principal);
-      socket.data.principal = principal;
+      const credentials = await dependencies.verifyToken(token);
+      assertHasDashboard(credentials.principal);
+      socket.data.credentials = credentials;
       next();
     } catch (error) {
       const failure = error instanceof TetherError ? error : new TetherError('internal', 'internal error');
@@ -74,9 +80,17 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
     }
   });
 
+  const dropIfRevoked = async (subscriber: DashboardSubscriber, credentials: Credentials): Promise<void> => {
+    const current = await dependencies.credentialsCurrent(credentials).catch(() => false);
+    if (!current && subscribers.delete(subscriber)) subscriber.disconnect();
+  };
+
   namespace.on('connection', (socket) => {
-    const subscriber = new DashboardSubscriber(socket, socket.data.principal, context);
-    subscribers.add(subscriber);
+    const { credentials } = socket.data;
+    const subscriber = new DashboardSubscriber(socket, credentials.principal, context);
+    subscribers.set(subscriber, credentials);
+    // A credential change between the handshake's check and now found no connection to drop.
+    void dropIfRevoked(subscriber, credentials);
     socket.on('subscribe', (request, ack) => {
       const reply = (response: SubscribeAck): void => {
         if (typeof ack === 'function') ack(response);
@@ -92,7 +106,7 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
   // Runs once the whole batch is published, when the read models and what was sent agree.
   const reviewScopes = (): void => {
     reviewScheduled = false;
-    for (const subscriber of subscribers) guarded(subscriber, () => subscriber.reviewScope());
+    for (const subscriber of subscribers.keys()) guarded(subscriber, () => subscriber.reviewScope());
   };
 
   // A connection that cannot be served is dropped rather than silently skipped: it resumes.
@@ -105,7 +119,12 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
     }
   };
 
+  const dropRevoked = async (): Promise<void> => {
+    for (const [subscriber, credentials] of subscribers) await dropIfRevoked(subscriber, credentials);
+  };
+
   const unsubscribe = dependencies.readModels.onChange((change) => {
+    if (change.name === credentialsChanged) void dropRevoked();
     if (change.name === tenantChanged) {
       visibilityEpoch += 1;
       if (!reviewScheduled) {
@@ -113,7 +132,7 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
         queueMicrotask(reviewScopes);
       }
     }
-    for (const subscriber of subscribers) guarded(subscriber, () => subscriber.offer(change));
+    for (const subscriber of subscribers.keys()) guarded(subscriber, () => subscriber.offer(change));
   });
 
   return {
@@ -121,7 +140,7 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
     namespace,
     close() {
       unsubscribe();
-      subscribers.forEach((subscriber) => subscriber.stop());
+      subscribers.forEach((_credentials, subscriber) => subscriber.stop());
       subscribers.clear();
       namespace.disconnectSockets(true);
       io.engine.close();

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import Fastify from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { ActorRuntime } from '../actors/actor-runtime.js';
 import { StaleConnections } from '../actors/device-stale-connections.js';
@@ -27,6 +28,7 @@ import { relayAggregate } from '../domain/relay/aggregate.js';
 import { ChangeLog } from '../projections/change-log/index.js';
 import { jobTotals } from '../projections/jobs/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
+import { credentialsCurrent } from './credentials.js';
 import { attachDashboard } from './dashboard.js';
 import { defaultDeviceLinkConfig, linksPerTenantOf } from './devicelink-config.js';
 import type { DeviceLinkConfig } from './devicelink-config.js';
@@ -55,6 +57,7 @@ import { services } from './plugins/services.js';
 import type { HubServices } from './plugins/services.js';
 import { provisioningCodeId } from './provisioning-code-secret.js';
 import { readModelFile, readModelProjections } from './read-models.js';
+import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditorRoutes } from './routes/auditors.js';
 import { authRoutes } from './routes/auth.js';
@@ -92,6 +95,8 @@ export interface HubConfig extends EventStoreConfig {
   readonly clock?: Clock;
   /** pino level; default 'info'. */
   readonly logLevel?: string;
+  /** Where log lines go; default stdout. */
+  readonly logStream?: DestinationStream;
   readonly loginThrottle?: LoginThrottleLimits;
   /** A vercel/ms duration; default '12h'. */
   readonly tokenLifetime?: string;
@@ -177,7 +182,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     tls === undefined ? undefined : (handler) => createHttpsServer({ cert: tls.cert, key: tls.key }, handler);
 
   const app = Fastify({
-    logger: loggerOptions(config.logLevel ?? 'info'),
+    logger: loggerOptions(config.logLevel ?? 'info', config.logStream),
     bodyLimit: bodyLimitBytes,
     genReqId: () => randomUUID(),
     maxParamLength,
@@ -315,6 +320,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
         await api.register(authRoutes, { throttle: config.loginThrottle ?? defaultLoginThrottleLimits });
         await api.register(async (secured) => {
           secured.addHook('onRequest', secured.authenticate);
+          await secured.register(adminRoutes);
           await secured.register(tenantRoutes);
           await secured.register(deviceRoutes);
           await secured.register(provisioningCodeRoutes);
@@ -340,6 +346,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
 
     const dashboard = attachDashboard(app.server, {
       verifyToken: (token) => app.verifyToken(token),
+      credentialsCurrent: (credentials) => credentialsCurrent(runtime, credentials),
       visibleTenants: (principal) => visibleTenants(shared, principal),
       readModels,
       changeLog,

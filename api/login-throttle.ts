@@ -21,7 +21,13 @@ export class LoginThrottled extends TetherError {
 
 interface Window {
   readonly startedAt: number;
-  failures: number;
+  /** Failed attempts and attempts still being checked. */
+  attempts: number;
+}
+
+/** An attempt counted as failed until it succeeds; `succeeded` gives its slot back. */
+export interface LoginAttempt {
+  succeeded(): void;
 }
 
 // Bounds memory under a flood of distinct addresses; expired windows go first.
@@ -35,23 +41,30 @@ export class LoginThrottle {
     private readonly limits: LoginThrottleLimits = defaultLoginThrottleLimits,
   ) {}
 
-  /** Throws LoginThrottled while `client` has used up its failures in the current window. */
-  check(client: string): void {
-    const window = this.current(client);
-    if (window && window.failures >= this.limits.maxFailures) {
+  /**
+   * Takes a slot for an attempt of `client` before its password is checked, so attempts arriving
+   * together cannot all pass while none has failed yet. Throws LoginThrottled when none is left.
+   */
+  reserve(client: string): LoginAttempt {
+    const window = this.current(client) ?? this.open(client);
+    if (window.attempts >= this.limits.maxFailures) {
       const remainingMs = window.startedAt + this.limits.windowMs - this.clock.now().getTime();
       throw new LoginThrottled(Math.max(1, Math.ceil(remainingMs / 1000)));
     }
+    window.attempts += 1;
+    return {
+      succeeded: () => {
+        // A window that ended meanwhile took the attempt with it.
+        if (this.windows.get(client) === window) window.attempts -= 1;
+      },
+    };
   }
 
-  failed(client: string): void {
-    const window = this.current(client);
-    if (window) {
-      window.failures += 1;
-      return;
-    }
+  private open(client: string): Window {
     if (this.windows.size >= maxTracked) this.prune();
-    this.windows.set(client, { startedAt: this.clock.now().getTime(), failures: 1 });
+    const window = { startedAt: this.clock.now().getTime(), attempts: 0 };
+    this.windows.set(client, window);
+    return window;
   }
 
   private current(client: string): Window | undefined {

@@ -15,9 +15,11 @@ import type { Principal, Role } from '../domain/principal.js';
  * alone, as the seed says). `protocolApp`: the protocol-application catalogue (the admin writes
  * it); `protocolAppAssignment`: assigning applications to devices (the seed's site owner);
  * `protocolAppConnection`: connecting and disconnecting them. `hubAddress`: where devices dial
- * the hub (the admin sets it, auditors read it).
+ * the hub (the admin sets it, auditors read it). `adminPassword`: the instance admin's own
+ * password (the admin's alone).
  */
 export type Resource =
+  | 'adminPassword'
   | 'tenant'
   | 'tenantPassword'
   | 'tenantGrant'

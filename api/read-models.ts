@@ -1,6 +1,7 @@
 // The node's read models: which projections run, and the file they live in.
 import { join } from 'node:path';
 import { auditorsProjection } from '../projections/auditors/index.js';
+import { credentialsProjection } from '../projections/credentials/index.js';
 import { devicesProjection } from '../projections/devices/index.js';
 import { jobsProjection } from '../projections/jobs/index.js';
 import type { Projection } from '../projections/projection.js';
@@ -22,6 +23,7 @@ export const readModelProjections: readonly Projection[] = [
   relaysProjection,
   proxiesProjection,
   protocolAppsProjection,
+  credentialsProjection,
 ];
 
 /** Each node has its own file, so several hubs can share one data directory. */

@@ -1,8 +1,8 @@
 // One event of a session's stream as its timeline shows it: what happened, who did it, from
-// where and when. The link token's hash is left out: the timeline is for reading, and the raw
-// event, hash included, stays available to the audit API.
+// where and when. The link token's hash is redacted, as in every view of an event that leaves the hub.
 import type { RecordedEvent } from '../domain/ports/event-store.js';
 import type { Principal } from '../domain/principal.js';
+import { redactSecrets } from '../domain/secret-fields.js';
 
 export interface SessionTimelineEntry {
   readonly revision: number;
@@ -17,7 +17,7 @@ export interface SessionTimelineEntry {
 }
 
 export function sessionTimelineEntry(event: RecordedEvent): SessionTimelineEntry {
-  const { tokenHash: _tokenHash, ...data } = event.data;
+  const data = redactSecrets(event.type, event.data);
   const { actor, ip, at, correlationId } = event.metadata;
   return {
     revision: event.revision,

@@ -3,6 +3,7 @@
 import { setDefaultHighWaterMark } from 'node:stream';
 import { Command } from 'commander';
 import { agentCommand } from '../agent/agent-command.js';
+import { adminCommand } from './admin-command.js';
 import { appsCommand } from './apps-command.js';
 import { isTetherError } from '../domain/errors.js';
 import { auditCommand } from './audit-command.js';
@@ -30,6 +31,7 @@ const program = new Command('tether')
   .addCommand(projectionsCommand())
   .addCommand(agentCommand())
   .addCommand(loginCommand())
+  .addCommand(adminCommand())
   .addCommand(linkCommand())
   .addCommand(devicesCommand())
   .addCommand(sessionsCommand())

@@ -3,6 +3,7 @@
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { StreamNotFound } from '../../domain/ports/event-store.js';
 import { logPages } from '../../domain/ports/log-pages.js';
+import { redactSecrets } from '../../domain/secret-fields.js';
 import { categoryOf } from '../../domain/stream-name.js';
 import type { StreamVisibility } from './stream-visibility.js';
 
@@ -20,7 +21,7 @@ export interface AuditFilter {
   readonly to?: Date;
 }
 
-/** What an export line holds of an event: everything stored, position first. */
+/** What an export line holds of an event: everything stored but its secrets (domain/secret-fields.ts), position first. */
 export interface AuditLine {
   readonly position: number;
   readonly stream: string;
@@ -72,7 +73,7 @@ export async function* auditEvents(store: EventStore, filter: AuditFilter, visib
     for (const event of page) {
       if (!matches(filter, event) || !(await visible(event.stream))) continue;
       const { position, stream, revision, type, data, metadata } = event;
-      lines.push({ position, stream, revision, type, data, metadata });
+      lines.push({ position, stream, revision, type, data: redactSecrets(type, data), metadata });
     }
     if (lines.length > 0) yield lines;
   }

@@ -1,9 +1,9 @@
-// Which jobs a principal reaches. A job shows when one of its tenants is visible to the caller
-// (its device list then only holds the devices of the tenants the caller sees); changing it
-// takes all of its tenants. A job outside the caller's reach is not found.
+// Which jobs a principal reaches. A job shows when one of its tenants is visible to the caller,
+// and then names only the tenants the caller sees, with their devices and counts (jobSeenBy);
+// changing it takes all of its tenants. A job outside the caller's reach is not found.
 import { TetherError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
-import { getJob, listJobDevices } from '../../projections/jobs/index.js';
+import { getJob, jobCountsIn, jobSeenBy, listJobDevices } from '../../projections/jobs/index.js';
 import type { JobDeviceView, JobKind, JobView } from '../../projections/jobs/index.js';
 import type { HubServices } from '../plugins/services.js';
 import { assertTenantExists, visibleTenants } from '../tenant-scope.js';
@@ -34,12 +34,18 @@ export function assertJobChangeable(services: HubServices, principal: Principal,
   }
 }
 
+/** `job` as the principal may see it: only its tenants' part. */
+export function jobAsSeen(services: HubServices, principal: Principal, job: JobView): JobView {
+  const visibleTo = visibleTenants(services, principal);
+  return services.readModels.read((db) => jobSeenBy(job, visibleTo, (tenants) => jobCountsIn(db, job.id, tenants)));
+}
+
 export function jobDetails(services: HubServices, principal: Principal, job: JobView, status?: JobDeviceView['status']): JobDetails {
   const visibleTo = visibleTenants(services, principal);
-  const devices = services.readModels.read((db) =>
-    listJobDevices(db, job.id, { ...(visibleTo === undefined ? {} : { visibleTo }), ...(status === undefined ? {} : { status }) }),
-  );
-  return { ...job, devices };
+  return services.readModels.read((db) => {
+    const devices = listJobDevices(db, job.id, { ...(visibleTo === undefined ? {} : { visibleTo }), ...(status === undefined ? {} : { status }) });
+    return { ...jobSeenBy(job, visibleTo, (tenants) => jobCountsIn(db, job.id, tenants)), devices };
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import type { JobCommand } from '../../domain/job/job-commands.js';
 import type { JobMachine } from '../../domain/job/job-machine.js';
 import type { Principal } from '../../domain/principal.js';
 import { isStreamName, streamOf } from '../../domain/stream-name.js';
-import { replayJob } from '../../projections/jobs/index.js';
+import { countDevices, jobSeenBy, replayJob } from '../../projections/jobs/index.js';
 import type { JobDeviceView, JobKind } from '../../projections/jobs/index.js';
 import { authorize } from '../permissions.js';
 import type { HubServices } from '../plugins/services.js';
@@ -30,5 +30,6 @@ export async function jobAt(
   const devices = (replayed?.devices ?? []).filter(
     (device) => (visibleTo === undefined || visibleTo.includes(device.tenant)) && (status === undefined || device.status === status),
   );
-  return { ...view, devices };
+  const ofTenants = (tenants: readonly string[]) => countDevices((replayed?.devices ?? []).filter((device) => tenants.includes(device.tenant)));
+  return { ...jobSeenBy(view, visibleTo, ofTenants), devices };
 }

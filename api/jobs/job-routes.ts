@@ -9,7 +9,7 @@ import type { JobCommand, JobLifecycleCommand } from '../../domain/job/job-comma
 import type { JobSnapshot } from '../../domain/job/job-decide.js';
 import { JobState } from '../../domain/job/job-fields.js';
 import type { JobMachine } from '../../domain/job/job-machine.js';
-import { getJob, listJobs } from '../../projections/jobs/index.js';
+import { getJob, jobCountsIn, jobSeenBy, listJobs } from '../../projections/jobs/index.js';
 import type { JobKind, JobView } from '../../projections/jobs/index.js';
 import { defaultPageLimit, PageLimit } from '../codecs.js';
 import { IsoInstant } from '../iso-instant.js';
@@ -20,7 +20,7 @@ import type { Resource } from '../permissions.js';
 import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
 import { visibleTenants } from '../tenant-scope.js';
-import { assertJobChangeable, jobDetails, visibleJob } from './job-access.js';
+import { assertJobChangeable, jobAsSeen, jobDetails, visibleJob } from './job-access.js';
 import { jobAt } from './job-at.js';
 import { JobCursor } from './job-cursor.js';
 import type { JobDetails } from './job-access.js';
@@ -64,7 +64,9 @@ export function registerJobRoutes(app: FastifyInstance, options: JobRouteOptions
     const { limit = defaultPageLimit, before, state } = parse(ListQuery, request.query, 'query');
     const visibleTo = visibleTenants(services, principal);
     const found = services.readModels.read((db) =>
-      listJobs(db, { kind, limit: limit + 1, ...(before === undefined ? {} : { before }), ...(state === undefined ? {} : { state }), ...(visibleTo === undefined ? {} : { visibleTo }) }),
+      listJobs(db, { kind, limit: limit + 1, ...(before === undefined ? {} : { before }), ...(state === undefined ? {} : { state }), ...(visibleTo === undefined ? {} : { visibleTo }) }).map(
+        (listed) => ({ seq: listed.seq, job: jobSeenBy(listed.job, visibleTo, (tenants) => jobCountsIn(db, listed.job.id, tenants)) }),
+      ),
     );
     const page = found.slice(0, limit);
     const last = page.at(-1);
@@ -93,7 +95,7 @@ export function registerJobRoutes(app: FastifyInstance, options: JobRouteOptions
       const job = visibleJob(services, principal, kind, id);
       assertJobChangeable(services, principal, job);
       await readYourWrites(services, await options.jobs().command(id, command, commandContext(request, principal)));
-      return visibleJob(services, principal, kind, id);
+      return jobAsSeen(services, principal, visibleJob(services, principal, kind, id));
     });
   }
 }

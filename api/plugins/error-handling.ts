@@ -5,6 +5,7 @@ import { TetherError } from '../../domain/errors.js';
 import { errorBody, toTetherError } from '../error-body.js';
 import { errorStatus } from '../error-status.js';
 import { LoginThrottled } from '../login-throttle.js';
+import { redactUrl } from '../url-redaction.js';
 
 export const errorHandling = fp(
   async (app) => {
@@ -17,7 +18,7 @@ export const errorHandling = fp(
       return reply.code(status).send(errorBody(failure));
     });
     app.setNotFoundHandler((request, reply) =>
-      reply.code(404).send(errorBody(new TetherError('not_found', `no route for ${request.method} ${request.url}`))),
+      reply.code(404).send(errorBody(new TetherError('not_found', `no route for ${request.method} ${redactUrl(request.url)}`))),
     );
   },
   { name: 'tether-error-handling' },

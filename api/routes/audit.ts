@@ -1,8 +1,8 @@
 // The audit API: the store itself as NDJSON, filtered, and the verification of its hash
 // chains. For the admin and auditors; a scoped auditor sees only the streams of its tenants
-// (api/audit/stream-visibility.ts). Events are shown as stored: they hold no secret in clear,
-// and the password hashes and sealed passwords they do hold are kept, since every byte of an
-// event is part of its hash and an auditor must be able to recompute the chain.
+// (api/audit/stream-visibility.ts). Events are shown as stored but for their hashes and sealed
+// values (domain/secret-fields.ts): an auditor learns that a password was set, by whom and
+// when, never anything to crack offline. The chains are verified here, on the stored bytes.
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';

@@ -10,7 +10,7 @@ import { TetherError } from '../../domain/errors.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { getAuditor, listAuditors } from '../../projections/auditors/index.js';
 import type { AuditorView } from '../../projections/auditors/index.js';
-import { defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
+import { ChangePasswordBody, defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
 import { parse } from '../parse.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
@@ -34,7 +34,6 @@ const AuditorTenants = t.brand(
 const CreateAuditorBody = t.exact(
   t.intersection([t.type({ id: AuditorId, name: DisplayName, password: Password }), t.partial({ tenants: AuditorTenants })]),
 );
-const ChangePasswordBody = t.exact(t.type({ password: Password }));
 const ListQuery = t.exact(t.partial({ limit: PageLimit, after: AuditorId }));
 const AuditorParams = t.exact(t.type({ id: AuditorId }));
 

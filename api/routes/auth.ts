@@ -1,6 +1,6 @@
 // POST /auth/login: the instance password makes an admin, a tenant's password (with its
-// id) a tenant-admin of that tenant, an auditor's (with its id) an auditor. Failed attempts
-// are counted per client address.
+// id) a tenant-admin of that tenant, an auditor's (with its id) an auditor. Attempts are
+// counted per client address before the password is checked, and given back when they succeed.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
@@ -13,6 +13,7 @@ import type { Principal } from '../../domain/principal.js';
 import { tenantAggregate } from '../../domain/tenant/aggregate.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { auditorLogin } from '../auditor-login.js';
+import type { Credentials } from '../credentials.js';
 import { LoginThrottle } from '../login-throttle.js';
 import type { LoginThrottleLimits } from '../login-throttle.js';
 import { parse } from '../parse.js';
@@ -49,32 +50,32 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
   let decoy: Promise<string> | undefined;
   const decoyHash = (): Promise<string> => (decoy ??= hashSecret(randomBytes(16).toString('hex')));
 
-  async function principalFor(password: string, tenant: string | undefined): Promise<Principal | undefined> {
+  async function credentialsFor(password: string, tenant: string | undefined): Promise<Credentials | undefined> {
     if (tenant === undefined) {
       const { state } = await runtime.load(instanceAggregate, instanceAdminId);
       const stored = state.matches('initialized') ? state.context.adminPasswordHash : await decoyHash();
-      return (await verifySecret(password, stored)) && state.matches('initialized') ? instanceAdmin : undefined;
+      const valid = (await verifySecret(password, stored)) && state.matches('initialized');
+      return valid ? { principal: instanceAdmin, generation: state.context.credentialGeneration } : undefined;
     }
     const { state } = await runtime.load(tenantAggregate, tenant);
     const stored = state.matches('active') ? state.context.passwordHash : await decoyHash();
-    return (await verifySecret(password, stored)) && state.matches('active') ? tenantAdmin(tenant) : undefined;
+    const valid = (await verifySecret(password, stored)) && state.matches('active');
+    return valid ? { principal: tenantAdmin(tenant), generation: state.context.credentialGeneration } : undefined;
   }
 
   app.post('/auth/login', { schema: docs.login }, async (request) => {
-    throttle.check(request.ip);
     const body = parse(LoginBody, request.body, 'body');
     if (body.tenant !== undefined && body.auditor !== undefined) {
       throw new TetherError('validation_failed', 'log in as a tenant or as an auditor, not both', ['body.auditor']);
     }
-    const principal =
+    const attempt = throttle.reserve(request.ip);
+    const credentials =
       body.auditor === undefined
-        ? await principalFor(body.password, body.tenant)
+        ? await credentialsFor(body.password, body.tenant)
         : await auditorLogin(runtime, body.auditor, body.password, decoyHash);
-    if (principal === undefined) {
-      throttle.failed(request.ip);
-      throw new TetherError('unauthenticated', 'invalid credentials');
-    }
-    request.log.info({ principal: principal.id }, 'logged in');
-    return { token: app.issueToken(principal) };
+    if (credentials === undefined) throw new TetherError('unauthenticated', 'invalid credentials');
+    attempt.succeeded();
+    request.log.info({ principal: credentials.principal.id }, 'logged in');
+    return { token: app.issueToken(credentials) };
   });
 };

@@ -10,7 +10,7 @@ import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { getTenant, listTenants } from '../../projections/tenants/index.js';
 import type { ListTenantsOptions, TenantView } from '../../projections/tenants/index.js';
 import { AtQuery, tenantAt } from '../audit/time-travel.js';
-import { defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
+import { ChangePasswordBody, defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
 import { parse } from '../parse.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
@@ -20,7 +20,6 @@ import { commandContext } from '../request-context.js';
 import { assertTenantExists, assertTenantVisible, tenantNotFound, visibleTenants } from '../tenant-scope.js';
 
 const CreateTenantBody = t.exact(t.type({ id: TenantId, name: DisplayName, password: Password }));
-const ChangePasswordBody = t.exact(t.type({ password: Password }));
 const ListQuery = t.exact(t.partial({ limit: PageLimit, after: TenantId }));
 const TenantParams = t.exact(t.type({ id: TenantId }));
 const GrantParams = t.exact(t.type({ id: TenantId, grantedId: TenantId }));
@@ -43,8 +42,18 @@ const docs = {
   list: routeSchema({ summary: 'List the tenants the caller sees', tag: 'tenants', query: ListQuery }),
   show: routeSchema({ summary: 'A tenant; with at, as it was at that moment', tag: 'tenants', params: TenantParams, query: AtQuery }),
   changePassword: routeSchema({ summary: "Change a tenant's password", tag: 'tenants', params: TenantParams, body: ChangePasswordBody }),
-  grant: routeSchema({ summary: 'Let the granted tenant see this tenant', tag: 'tenants', params: GrantParams }),
-  revoke: routeSchema({ summary: 'Revoke a grant', tag: 'tenants', params: GrantParams }),
+  grant: routeSchema({
+    summary: 'Let tenant {id} see and act on tenant {grantedId}',
+    description: "Admin only. The tenant-admins of {id} then reach {grantedId}'s devices, links and jobs; {grantedId} gains nothing. Granting twice changes nothing. Answers tenant {id} as GET does.",
+    tag: 'tenants',
+    params: GrantParams,
+  }),
+  revoke: routeSchema({
+    summary: 'Take back what tenant {id} was granted on tenant {grantedId}',
+    description: 'Admin only. The tenant-admins of {id} no longer see or act on {grantedId}. Revoking a grant that is not there changes nothing. Answers tenant {id} as GET does.',
+    tag: 'tenants',
+    params: GrantParams,
+  }),
 };
 
 export const tenantRoutes: FastifyPluginAsync = async (app) => {

@@ -5,6 +5,8 @@ export interface AuditorContext {
   readonly auditorId: string;
   readonly name: string;
   readonly passwordHash: string;
+  /** Moves on with each password set: tokens issued under an older one are void. */
+  readonly credentialGeneration: number;
   /** The tenants it may read; undefined: every tenant. */
   readonly tenants?: readonly string[];
 }
@@ -14,7 +16,7 @@ export const auditorMachine = setup({
 }).createMachine({
   id: 'auditor',
   initial: 'absent',
-  context: { auditorId: '', name: '', passwordHash: '' },
+  context: { auditorId: '', name: '', passwordHash: '', credentialGeneration: 0 },
   states: {
     absent: {
       on: {
@@ -24,6 +26,7 @@ export const auditorMachine = setup({
             auditorId: event.data.auditorId,
             name: event.data.name,
             passwordHash: event.data.passwordHash,
+            credentialGeneration: 1,
             tenants: event.data.tenants,
           })),
         },
@@ -31,7 +34,12 @@ export const auditorMachine = setup({
     },
     active: {
       on: {
-        AuditorPasswordChanged: { actions: assign({ passwordHash: ({ event }) => event.data.passwordHash }) },
+        AuditorPasswordChanged: {
+          actions: assign({
+            passwordHash: ({ event }) => event.data.passwordHash,
+            credentialGeneration: ({ context }) => context.credentialGeneration + 1,
+          }),
+        },
         AuditorDisabled: { target: 'disabled' },
       },
     },

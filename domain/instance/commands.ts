@@ -6,4 +6,5 @@ import type { HubUrls } from './hub-url.js';
 // The password arrives already hashed: hashing is I/O-bound work of the host.
 export type InstanceCommand =
   | { readonly type: 'InitializeAdmin'; readonly passwordHash: string }
+  | { readonly type: 'ChangeAdminPassword'; readonly passwordHash: string }
   | { readonly type: 'SetHubAddress'; readonly urls: HubUrls };

@@ -14,6 +14,9 @@ export function decideInstance(state: InstanceState, command: InstanceCommand): 
       // Appended with no_stream: of two hubs starting together, exactly one creates the admin.
       if (!state.matches('uninitialized')) throw new TetherError('already_exists', 'the instance admin already exists');
       return [{ type: 'AdminPasswordSet', data: { passwordHash: command.passwordHash } }];
+    case 'ChangeAdminPassword':
+      if (!state.matches('initialized')) throw new TetherError('transition_forbidden', 'the instance admin does not exist yet');
+      return [{ type: 'AdminPasswordSet', data: { passwordHash: command.passwordHash } }];
     case 'SetHubAddress':
       if (!state.matches('initialized')) throw new TetherError('transition_forbidden', 'the instance admin does not exist yet');
       if (sameUrls(state.context.hubUrls, command.urls)) return [];

@@ -4,6 +4,8 @@ import type { HubUrl } from './hub-url.js';
 
 export interface InstanceContext {
   readonly adminPasswordHash: string;
+  /** Moves on with each password set: tokens issued under an older one are void. */
+  readonly credentialGeneration: number;
   /** Where devices are to dial the hub; empty until an admin sets it (they keep their --hub). */
   readonly hubUrls: readonly HubUrl[];
 }
@@ -13,18 +15,24 @@ export const instanceMachine = setup({
 }).createMachine({
   id: 'instance',
   initial: 'uninitialized',
-  context: { adminPasswordHash: '', hubUrls: [] },
+  context: { adminPasswordHash: '', credentialGeneration: 0, hubUrls: [] },
   states: {
     uninitialized: {
       on: {
         AdminPasswordSet: {
           target: 'initialized',
-          actions: assign({ adminPasswordHash: ({ event }) => event.data.passwordHash }),
+          actions: assign({ adminPasswordHash: ({ event }) => event.data.passwordHash, credentialGeneration: 1 }),
         },
       },
     },
     initialized: {
       on: {
+        AdminPasswordSet: {
+          actions: assign({
+            adminPasswordHash: ({ event }) => event.data.passwordHash,
+            credentialGeneration: ({ context }) => context.credentialGeneration + 1,
+          }),
+        },
         HubAddressSet: { actions: assign({ hubUrls: ({ event }) => event.data.urls }) },
       },
     },

@@ -5,6 +5,8 @@ export interface TenantContext {
   readonly tenantId: string;
   readonly name: string;
   readonly passwordHash: string;
+  /** Moves on with each password set: tokens issued under an older one are void. */
+  readonly credentialGeneration: number;
   /** Tenants this tenant's admins may also see and act on. */
   readonly grants: readonly string[];
   /** The password encrypted with the hub's seal key, for deployment; absent for tenants older than sealing. */
@@ -26,7 +28,7 @@ export const tenantMachine = setup({
 }).createMachine({
   id: 'tenant',
   initial: 'absent',
-  context: { tenantId: '', name: '', passwordHash: '', grants: [], passwordDeployment: true },
+  context: { tenantId: '', name: '', passwordHash: '', credentialGeneration: 0, grants: [], passwordDeployment: true },
   states: {
     absent: {
       on: {
@@ -36,6 +38,7 @@ export const tenantMachine = setup({
             tenantId: event.data.tenantId,
             name: event.data.name,
             passwordHash: event.data.passwordHash,
+            credentialGeneration: 1,
             sealedPassword: event.data.sealedPassword,
             grants: [],
             passwordDeployment: true,
@@ -47,7 +50,11 @@ export const tenantMachine = setup({
       on: {
         TenantPasswordChanged: {
           // A change without a sealed password leaves nothing to deploy, rather than the old one.
-          actions: assign({ passwordHash: ({ event }) => event.data.passwordHash, sealedPassword: ({ event }) => event.data.sealedPassword }),
+          actions: assign({
+            passwordHash: ({ event }) => event.data.passwordHash,
+            sealedPassword: ({ event }) => event.data.sealedPassword,
+            credentialGeneration: ({ context }) => context.credentialGeneration + 1,
+          }),
         },
         TenantPasswordDeploymentChanged: {
           actions: assign({ passwordDeployment: ({ event }) => event.data.enabled }),

@@ -27,7 +27,7 @@ describe('authentication', () => {
     const { token } = response.json() as { token: string };
     expect(token.split('.')).toHaveLength(3);
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
-    expect(claims).toMatchObject({ sub: 'admin', role: 'admin' });
+    expect(claims).toMatchObject({ sub: 'admin', role: 'admin', gen: 1 });
     expect(Number(claims.exp) - Number(claims.iat)).toBe(12 * 3600);
     expect((await t.call({ method: 'GET', url: '/api/v1/tenants', token })).statusCode).toBe(200);
   });
@@ -64,6 +64,18 @@ describe('authentication', () => {
     expect((await t.login({ password: adminPassword }, ip)).statusCode).toBe(200);
   });
 
+  it('lets at most the allowed failures reach the password check when 300 logins arrive at once', async () => {
+    const ip = '127.0.0.5';
+    const wrong = Array.from({ length: 299 }, () => t.login({ password: 'wrong-password' }, ip));
+    const responses = await Promise.all([...wrong, t.login({ password: adminPassword }, ip)]);
+    const checked = responses.filter((response) => response.statusCode !== 429);
+    expect(checked.map((response) => response.statusCode)).toEqual([401, 401, 401, 401, 401]);
+    const limited = responses.filter((response) => response.statusCode === 429);
+    expect(limited).toHaveLength(295);
+    for (const response of limited) expect(response.headers['retry-after']).toBe('60');
+    expect(responses.at(-1)?.statusCode).toBe(429);
+  });
+
   it('does not count successful or malformed logins as failures', async () => {
     const ip = '10.0.0.4';
     for (let i = 0; i < 8; i += 1) expect((await t.login({ password: adminPassword }, ip)).statusCode).toBe(200);
@@ -74,9 +86,13 @@ describe('authentication', () => {
     ['no Authorization header', undefined],
     ['a token that is not a JWT', 'Bearer not-a-token'],
     ['another scheme', `Basic ${Buffer.from('admin:x').toString('base64')}`],
-    ['a token signed with another secret', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', iat: nowSeconds() }, 'y'.repeat(40))}`],
-    ['an expired token', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', iat: nowSeconds() - 100, exp: nowSeconds() - 10 })}`],
-    ['a token naming no known role', `Bearer ${handMadeToken({ sub: 'x', role: 'superuser', iat: nowSeconds() })}`],
+    ['a token signed with another secret', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', gen: 1, iat: nowSeconds() }, 'y'.repeat(40))}`],
+    ['an expired token', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', gen: 1, iat: nowSeconds() - 100, exp: nowSeconds() - 10 })}`],
+    ['a token naming no known role', `Bearer ${handMadeToken({ sub: 'x', role: 'superuser', gen: 1, iat: nowSeconds() })}`],
+    ['a token without a credential generation', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', iat: nowSeconds() })}`],
+    ['a token of an older credential generation', `Bearer ${handMadeToken({ sub: 'admin', role: 'admin', gen: 0, iat: nowSeconds() })}`],
+    ['a token of a tenant that does not exist', `Bearer ${handMadeToken({ sub: 'tenant-admin@nowhere', role: 'tenant-admin', tenant: 'nowhere', gen: 1, iat: nowSeconds() })}`],
+    ['a token of a role no login gives', `Bearer ${handMadeToken({ sub: 'device-001122334455', role: 'device', gen: 1, iat: nowSeconds() })}`],
   ])('answers 401 to %s', async (_what, authorization) => {
     const response = await t.call({
       method: 'GET',
@@ -90,7 +106,7 @@ describe('authentication', () => {
   });
 
   it('accepts a hand-made token with the right secret (so the 401s above are about what they change)', async () => {
-    const token = handMadeToken({ sub: 'admin', role: 'admin', iat: nowSeconds() });
+    const token = handMadeToken({ sub: 'admin', role: 'admin', gen: 1, iat: nowSeconds() });
     expect((await t.call({ method: 'GET', url: '/api/v1/tenants', token })).statusCode).toBe(200);
   });
 });

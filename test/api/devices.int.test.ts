@@ -1,9 +1,9 @@
 // The device query API: filters, pages, MAC spellings, and who may see which device.
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptedMacForms } from '../../domain/device/mac.js';
 import { Devices, phone } from './devices-fixture.js';
-import { startTestHub, tokenSecret } from './hub-harness.js';
+import { auditorToken, createAuditor } from './auditors-fixture.js';
+import { startTestHub } from './hub-harness.js';
 import type { TestHub } from './hub-harness.js';
 
 interface DeviceView {
@@ -16,12 +16,6 @@ interface Page {
   readonly items: readonly DeviceView[];
   readonly next: string | null;
 }
-
-const auditorToken = (): string => {
-  const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'auditor-1', role: 'auditor', iat: Math.floor(Date.now() / 1000) })}`;
-  return `${unsigned}.${createHmac('sha256', tokenSecret).update(unsigned).digest('base64url')}`;
-};
 
 const gateway = { model: 'IP811', firmware: '13r2', apps: [], categories: ['gateways'] };
 const mac = (n: number): string => `00112200000${n}`;
@@ -153,7 +147,8 @@ describe('device query API', () => {
   });
 
   it('lets an auditor read every device, unassigned ones included', async () => {
-    const auditor = auditorToken();
+    await createAuditor(t, admin, 'auditor-1');
+    const auditor = await auditorToken(t, 'auditor-1');
     expect(await macs('', auditor)).toEqual([mac(1), mac(2), mac(3), mac(4), mac(5), mac(6)]);
     expect((await get(`/api/v1/devices/${mac(4)}`, auditor)).statusCode).toBe(200);
   });

@@ -1,18 +1,12 @@
 // Every refusal has the one error shape, the right status, and appends nothing.
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, tokenSecret } from './hub-harness.js';
+import { auditorToken, createAuditor } from './auditors-fixture.js';
+import { startTestHub } from './hub-harness.js';
 import type { TestHub } from './hub-harness.js';
 
 interface ErrorShape {
   readonly error: { readonly code: string; readonly message: string; readonly details: readonly string[] };
 }
-
-const auditorToken = (): string => {
-  const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'auditor-1', role: 'auditor', iat: Math.floor(Date.now() / 1000) })}`;
-  return `${unsigned}.${createHmac('sha256', tokenSecret).update(unsigned).digest('base64url')}`;
-};
 
 describe('error responses', () => {
   let t: TestHub;
@@ -26,7 +20,8 @@ describe('error responses', () => {
     await t.createTenant(admin, 'acme', 'acme-password');
     await t.createTenant(admin, 'globex', 'globex-password');
     acme = await t.tenantToken('acme', 'acme-password');
-    auditor = auditorToken();
+    await createAuditor(t, admin, 'auditor-1');
+    auditor = await auditorToken(t, 'auditor-1');
   });
   afterAll(async () => t.close());
 

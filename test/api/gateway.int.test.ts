@@ -261,13 +261,15 @@ describe('tenant password deployment', () => {
     await back.expect('welcome');
     const changed = await t.call({ method: 'PUT', url: '/api/v1/tenants/initech/password', token: admin, payload: { password: 'initech-new-1' } });
     expect(changed.statusCode).toBe(200);
-    const turnedOn = await t.call({ method: 'PUT', url: '/api/v1/tenants/initech/password-deployment', token: tenantAdmin, payload: { enabled: true } });
+    // The password change voided the tenant-admin's token: it logs in with the new password.
+    const renewed = await t.tenantToken('initech', 'initech-new-1');
+    const turnedOn = await t.call({ method: 'PUT', url: '/api/v1/tenants/initech/password-deployment', token: renewed, payload: { enabled: true } });
     expect(turnedOn.statusCode).toBe(200);
     expect(turnedOn.json()).toMatchObject({ id: 'initech', passwordDeployment: true });
     // The first message after the welcome: nothing went out while it was off.
     expect(await back.expect('tenant-password')).toEqual({ type: 'tenant-password', password: 'initech-new-1' });
 
-    expect(await setDeployment('initech', false, tenantAdmin)).toBe(200);
+    expect(await setDeployment('initech', false, renewed)).toBe(200);
     expect((await t.call({ method: 'GET', url: '/api/v1/tenants/initech', token: admin })).json()).toMatchObject({ passwordDeployment: false });
     const types = await typesOf(t.hub.store, 'tenant-initech');
     expect(types.filter((type) => type === 'TenantPasswordDeploymentChanged')).toHaveLength(3);

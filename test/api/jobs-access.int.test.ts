@@ -1,5 +1,5 @@
 // Who sees and changes which jobs: a job shows to a tenant admin when one of its tenants is its
-// own (its device list then holds only that tenant's devices); changing it takes all of its
+// own (it then names only that tenant, with its devices and counts); changing it takes all of its
 // tenants; auditors read; dashboards of each of its tenants hear `job.progress`, each device
 // only where its tenant is seen.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,10 +44,13 @@ describe('job access', () => {
     await jobEvent(test, `updatejob-${both}`, (event) => event.type === 'JobCompleted');
     const otherOnly = ((await ok(create(admin, { tenants: ['other'] }), 201)) as { id: string }).id;
 
-    const list = (await ok(test.call({ method: 'GET', url: '/api/v1/update-jobs', token: acmeAdmin }))) as { items: { id: string }[] };
+    const list = (await ok(test.call({ method: 'GET', url: '/api/v1/update-jobs', token: acmeAdmin }))) as { items: JobDetails[] };
     expect(list.items.map((job) => job.id)).toEqual([both]);
+    expect(list.items[0]).toMatchObject({ tenants: ['acme'], counts: { attempted: 2, inFlight: 0, succeeded: 2, failed: 0 } });
     const details = (await ok(test.call({ method: 'GET', url: `/api/v1/update-jobs/${both}`, token: acmeAdmin }))) as JobDetails;
-    expect(details.counts.succeeded).toBe(3);
+    expect(details).toMatchObject({ tenants: ['acme'], counts: { attempted: 2, succeeded: 2 } });
+    const whole = (await ok(test.call({ method: 'GET', url: `/api/v1/update-jobs/${both}`, token: admin }))) as JobDetails;
+    expect(whole).toMatchObject({ tenants: ['acme', 'other'], counts: { attempted: 3, succeeded: 3 } });
     expect(details.devices.map((device) => device.mac)).toEqual(agents.slice(0, 2).map((agent) => agent.mac));
     expect((await test.call({ method: 'GET', url: `/api/v1/update-jobs/${otherOnly}`, token: acmeAdmin })).statusCode).toBe(404);
     expect((await test.call({ method: 'POST', url: `/api/v1/update-jobs/${both}/cancel`, token: acmeAdmin })).statusCode).toBe(403);
@@ -58,6 +61,21 @@ describe('job access', () => {
     expect(own.tenants).toEqual(['acme']);
     expect((await create(acmeAdmin, { tenants: ['other'] })).statusCode).toBe(404);
     expect((await create(admin, {})).statusCode).toBe(400);
+  });
+
+  it("names to an auditor of some tenants only those tenants and their counts, now and as the job was", async () => {
+    const both = ((await ok(create(admin, { tenants: ['acme', 'other'] }), 201)) as { id: string }).id;
+    const completed = await jobEvent(test, `updatejob-${both}`, (event) => event.type === 'JobCompleted');
+    await ok(test.call({ method: 'POST', url: '/api/v1/auditors', token: admin, payload: { id: 'aud', name: 'Auditor', password: 'aud-auditor-password', tenants: ['other'] } }), 201);
+    const auditor = await login({ auditor: 'aud', password: 'aud-auditor-password' });
+    const seen = { tenants: ['other'], counts: { attempted: 1, inFlight: 0, succeeded: 1, failed: 0 } };
+    const list = (await ok(test.call({ method: 'GET', url: '/api/v1/update-jobs', token: auditor }))) as { items: JobDetails[] };
+    expect(list.items).toMatchObject([seen]);
+    expect(await ok(test.call({ method: 'GET', url: `/api/v1/update-jobs/${both}`, token: auditor }))).toMatchObject(seen);
+    const at = encodeURIComponent(completed.metadata.at);
+    const then = (await ok(test.call({ method: 'GET', url: `/api/v1/update-jobs/${both}?at=${at}`, token: auditor }))) as JobDetails;
+    expect(then).toMatchObject(seen);
+    expect(JSON.stringify([list, then])).not.toContain('acme');
   });
 
   it('lets an auditor read jobs but not create or change them', async () => {
@@ -79,7 +97,7 @@ describe('job access', () => {
       for (const dashboard of dashboards) expect(await dashboard.subscribe({ models: ['jobs'] })).toMatchObject({ ok: true });
       const job = ((await ok(create(admin, { tenants: ['acme', 'other'] }), 201)) as { id: string }).id;
       interface Progress {
-        readonly job: { id: string; state: string; counts: { succeeded: number } };
+        readonly job: { id: string; state: string; tenants: string[]; counts: { succeeded: number } };
         readonly devices?: { mac: string; status: string }[];
       }
       const progress = (received: Received): Progress | undefined =>
@@ -92,8 +110,15 @@ describe('job access', () => {
         // Its own devices, with their statuses; never the other tenant's.
         expect([...macs].sort()).toEqual((own[index] ?? []).map((agent) => agent.mac).sort());
         expect(messages.some((payload) => payload.devices?.some((device) => device.status === 'succeeded'))).toBe(true);
-        expect(messages.at(-1)?.job.counts.succeeded).toBe(3);
+        // The job names only its own tenant, and counts only its own devices.
+        expect(messages.at(-1)?.job.counts.succeeded).toBe(own[index]?.length);
+        expect(messages.every((payload) => payload.job.tenants.length === 1 && payload.job.tenants[0] === ['acme', 'other'][index])).toBe(true);
       }
+      // A fresh snapshot narrows the job the same way.
+      const [acme] = dashboards;
+      expect(await acme?.subscribe({ models: ['jobs'] })).toMatchObject({ ok: true });
+      const snapshot = acme?.snapshots().at(-1);
+      expect(snapshot?.items).toMatchObject([{ id: job, tenants: ['acme'], counts: { attempted: 2, succeeded: 2 } }]);
     } finally {
       for (const dashboard of dashboards) dashboard.close();
     }

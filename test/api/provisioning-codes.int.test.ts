@@ -1,6 +1,6 @@
 // Provisioning codes over the API: issued and shown once, listed while live, revoked,
 // expired after one hour by the hub's injected clock, scoped like tenants.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHub } from '../../api/hub.js';
@@ -9,6 +9,7 @@ import { parseMac } from '../../domain/device/mac.js';
 import type { EventFilter, EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { provisioningAggregate } from '../../domain/provisioning/aggregate.js';
 import { getProvisioningCode } from '../../projections/provisioning-codes/index.js';
+import { auditorToken, createAuditor } from './auditors-fixture.js';
 import { adminPassword, positionStride, startTestHub, tokenSecret } from './hub-harness.js';
 import type { TestHub } from './hub-harness.js';
 
@@ -24,12 +25,6 @@ interface Listed {
 
 const minute = 60_000;
 const codeShape = /^[A-HJ-KM-NP-Z2-9]{4}-[A-HJ-KM-NP-Z2-9]{4}-[A-HJ-KM-NP-Z2-9]{4}$/;
-
-const auditorToken = (): string => {
-  const b64 = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'auditor-1', role: 'auditor', iat: Math.floor(Date.now() / 1000) })}`;
-  return `${unsigned}.${createHmac('sha256', tokenSecret).update(unsigned).digest('base64url')}`;
-};
 
 /** The first stored event that matches, waiting for it to be appended. */
 async function storedEvent(store: EventStore, filter: EventFilter, timeoutMs = 5000): Promise<RecordedEvent> {
@@ -171,7 +166,8 @@ describe('provisioning codes API', () => {
   });
 
   it('lets an auditor list codes but not issue or revoke them', async () => {
-    const auditor = auditorToken();
+    await createAuditor(t, admin, 'auditor-1');
+    const auditor = await auditorToken(t, 'auditor-1');
     const issued = await issue(t, admin, 'acme');
     expect((await live(t, auditor, 'acme')).map((c) => c.codeId)).toContain(issued.codeId);
     expect((await t.call({ method: 'POST', url: codesUrl('acme'), token: auditor, payload: {} })).statusCode).toBe(403);

@@ -204,7 +204,7 @@ describe('session query API', () => {
     const [opened] = timeline.events;
     expect(opened).toMatchObject({ who: { id: 'tenant-admin@acme', role: 'tenant-admin' }, ip: '198.51.100.2', at: '2026-01-01T00:00:01.000Z' });
     expect(opened?.data).toMatchObject({ tunnelId: ids.acmeSsh, device: '001122000001', tenantId: 'acme', devicePort: 22 });
-    expect(opened?.data).not.toHaveProperty('tokenHash');
+    expect(opened?.data).toHaveProperty('tokenHash', '[redacted]');
     expect(timeline.events.at(-1)).toMatchObject({
       type: 'TunnelClosed',
       data: { cause: 'deleted', bytesTransferred: 5000 },

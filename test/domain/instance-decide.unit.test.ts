@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { instanceAggregate } from '../../domain/instance/aggregate.js';
 import { HubUrls } from '../../domain/instance/hub-url.js';
-import { given } from '../support/given-when-then.js';
+import { instanceMachine } from '../../domain/instance/machine.js';
+import { given, stateAfter } from '../support/given-when-then.js';
 
 describe('instance admin', () => {
   it('is initialized once, with the hash it is given', () => {
@@ -29,5 +30,15 @@ describe('instance admin', () => {
     for (const bad of [[], ['ftp://hub'], ['https://'], ['hub.example.com'], ['https://a b'], ['https://a', 'https://a'], Array.from({ length: 9 }, (_, i) => `https://h${i}`), [`https://${'a'.repeat(600)}`]]) {
       expect(HubUrls.is(bad)).toBe(false);
     }
+  });
+
+  it('changes the password of an existing admin, each change a new credential generation', () => {
+    const set = (passwordHash: string) => ({ type: 'AdminPasswordSet' as const, data: { passwordHash } });
+    given(instanceAggregate, [set('scrypt$h')])
+      .when({ type: 'ChangeAdminPassword', passwordHash: 'scrypt$new' })
+      .then([set('scrypt$new')]);
+    given(instanceAggregate, []).when({ type: 'ChangeAdminPassword', passwordHash: 'scrypt$new' }).thenFails('transition_forbidden');
+    const state = stateAfter(instanceMachine, [set('scrypt$1'), set('scrypt$2'), set('scrypt$3')]);
+    expect(state.context).toEqual({ adminPasswordHash: 'scrypt$3', credentialGeneration: 3, hubUrls: [] });
   });
 });

@@ -103,7 +103,7 @@ describe('tenant machine', () => {
       revoked(globex),
       { type: 'TenantPasswordChanged', data: { tenantId: acme, passwordHash: 'scrypt$3' } },
     ]);
-    expect(state.context).toEqual({ tenantId: acme, name: 'ACME', passwordHash: 'scrypt$3', grants: [initech], passwordDeployment: true });
+    expect(state.context).toEqual({ tenantId: acme, name: 'ACME', passwordHash: 'scrypt$3', credentialGeneration: 2, grants: [initech], passwordDeployment: true });
   });
 
   it('keeps the sealed password of the last change, and forgets it on a change without one', () => {

@@ -139,6 +139,20 @@ describe('the OpenAPI document', () => {
     expect(sessionQuery.find((p) => p.name === 'limit')?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 500 });
   });
 
+  it('says which way a grant goes, as the route does it: tenant {id} sees tenant {grantedId}', async () => {
+    const route = document.paths['/api/v1/tenants/{id}/grants/{grantedId}'];
+    expect(route?.put?.summary).toBe('Let tenant {id} see and act on tenant {grantedId}');
+    expect(route?.delete?.summary).toBe('Take back what tenant {id} was granted on tenant {grantedId}');
+    const admin = await t.adminToken();
+    await t.createTenant(admin, 'seer');
+    await t.createTenant(admin, 'seen');
+    expect((await t.call({ method: 'PUT', url: '/api/v1/tenants/seer/grants/seen', token: admin })).statusCode).toBe(200);
+    const seer = await t.tenantToken('seer', 'seer-password');
+    const seen = await t.tenantToken('seen', 'seen-password');
+    expect((await t.call({ method: 'GET', url: '/api/v1/tenants/seen', token: seer })).statusCode).toBe(200);
+    expect((await t.call({ method: 'GET', url: '/api/v1/tenants/seer', token: seen })).statusCode).toBe(404);
+  });
+
   it('types every parameter and body field', () => {
     const found = operations(document).flatMap(([route, operation]) => [
       ...(operation.parameters ?? []).flatMap((p) => untyped(p.schema, `${route} ${p.in}.${p.name}`)),

@@ -1,0 +1,1 @@
+export { credentialsChanged, credentialsProjection } from './credentials-projection.js';
