@@ -1,6 +1,7 @@
 // `tether sessions ls`: remote sessions with the API's filters, newest first, every page or
 // --limit rows.
 import { Command, Option } from 'commander';
+import { calls } from './api-operation.js';
 import { formatMac } from '../domain/device/mac.js';
 import { terminationCauses } from '../domain/tunnel/termination-cause.js';
 import { parseMacArgument, parsePositiveCount } from './cli-options.js';
@@ -53,7 +54,7 @@ async function runList(options: ListOptions): Promise<void> {
 }
 
 const listCommand = (): Command =>
-  withClientOptions(
+  calls(withClientOptions(
     new Command('ls')
       .description('list remote sessions (DeviceLinks, proxies, protocol applications), newest first')
       .option('--tenant <id>', 'only sessions of this tenant')
@@ -67,7 +68,7 @@ const listCommand = (): Command =>
       .option('--to <time>', 'only sessions opened at or before this moment (ISO 8601)')
       .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
       .option('--json', 'one JSON object per session and line, as the hub answers it'),
-  ).action((options: ListOptions) => runList(options));
+  ), 'GET /api/v1/sessions').action((options: ListOptions) => runList(options));
 
 export const sessionsCommand = (): Command =>
   new Command('sessions').description('remote sessions: who reached which device, when, and how much crossed').addCommand(listCommand());
