@@ -82,32 +82,41 @@ async function runAssign(mac: string, tenant: string, options: JsonFlags): Promi
 }
 
 const listCommand = (): Command =>
-  calls(withClientOptions(
-    new Command('ls')
-      .description('list the devices you may see (every page, or --limit rows)')
-      .option('--tenant <id>', 'only the devices of this tenant')
-      .addOption(new Option('--state <state>', 'only devices in this state').choices(['unassigned', 'online', 'offline']))
-      .option('--category <name>', 'only devices in this category')
-      .option('--model <model>', 'only devices of this model')
-      .option('--firmware <version>', 'only devices running this firmware')
-      .option('--search <text>', 'devices whose MAC, model or firmware contains the text')
-      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
-      .option('--json', 'one JSON object per device and line, as the hub answers it'),
-  ), 'GET /api/v1/devices').action((options: ListOptions) => runList(options));
+  calls(
+    withClientOptions(
+      new Command('ls')
+        .description('list the devices you may see (every page, or --limit rows)')
+        .option('--tenant <id>', 'only the devices of this tenant')
+        .addOption(new Option('--state <state>', 'only devices in this state').choices(['unassigned', 'online', 'offline']))
+        .option('--category <name>', 'only devices in this category')
+        .option('--model <model>', 'only devices of this model')
+        .option('--firmware <version>', 'only devices running this firmware')
+        .option('--search <text>', 'devices whose MAC, model or firmware contains the text')
+        .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+        .option('--json', 'one JSON object per device and line, as the hub answers it'),
+    ),
+    'GET /api/v1/devices',
+  ).action((options: ListOptions) => runList(options));
 
 const showCommand = (): Command =>
-  calls(withClientOptions(
-    macArgument(new Command('show').description('show one device'))
-      .option('--at <time>', 'as it was at this moment (ISO 8601, e.g. 2026-01-31T08:00:00Z); auditors and admins')
-      .option('--json', 'print the device as one JSON object'),
-  ), 'GET /api/v1/devices/{mac}').action((mac: string, options: ShowOptions) => runShow(mac, options));
+  calls(
+    withClientOptions(
+      macArgument(new Command('show').description('show one device'))
+        .option('--at <time>', 'as it was at this moment (ISO 8601, e.g. 2026-01-31T08:00:00Z); auditors and admins')
+        .option('--json', 'print the device as one JSON object'),
+    ),
+    'GET /api/v1/devices/{mac}',
+  ).action((mac: string, options: ShowOptions) => runShow(mac, options));
 
 const assignCommand = (): Command =>
-  calls(withClientOptions(
-    macArgument(new Command('assign').description('assign a connected device to a tenant (or move it to another)'))
-      .argument('<tenant>', 'the tenant id')
-      .option('--json', 'print {mac, tenant} as one JSON object'),
-  ), 'POST /api/v1/devices/{mac}/assign').action((mac: string, tenant: string, options: JsonFlags) => runAssign(mac, tenant, options));
+  calls(
+    withClientOptions(
+      macArgument(new Command('assign').description('assign a connected device to a tenant (or move it to another)'))
+        .argument('<tenant>', 'the tenant id')
+        .option('--json', 'print {mac, tenant} as one JSON object'),
+    ),
+    'POST /api/v1/devices/{mac}/assign',
+  ).action((mac: string, tenant: string, options: JsonFlags) => runAssign(mac, tenant, options));
 
 const unassignCommand = (): Command =>
   calls(

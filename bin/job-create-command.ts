@@ -47,23 +47,29 @@ const withJobOptions = (command: Command): Command =>
   );
 
 const updateCommand = (): Command =>
-  calls(withJobOptions(
-    new Command('update')
-      .description('create an update job: the devices install a firmware or app version of the current catalog')
-      .addOption(new Option('--firmware <version>', 'the firmware version to install').conflicts('app'))
-      .addOption(new Option('--app <name@version>', 'the app and version to install, e.g. devices@13r2').argParser(parseAppTarget)),
-  ), 'POST /api/v1/update-jobs')
+  calls(
+    withJobOptions(
+      new Command('update')
+        .description('create an update job: the devices install a firmware or app version of the current catalog')
+        .addOption(new Option('--firmware <version>', 'the firmware version to install').conflicts('app'))
+        .addOption(new Option('--app <name@version>', 'the app and version to install, e.g. devices@13r2').argParser(parseAppTarget)),
+    ),
+    'POST /api/v1/update-jobs',
+  )
     .addHelpText('after', '\nExample:\n  tether jobs create update --name "firmware 13r2" --tenant acme --category phones --firmware 13r2 --concurrency 10')
     .action((options: UpdateCreateOptions & ClientFlags) => runCreateUpdate(options));
 
 const backupCommand = (): Command =>
-  calls(withJobOptions(
-    webdavAuthOptions(
-      new Command('backup')
-        .description('create a backup job: each device PUTs its configuration to <url>/<tenant>/<mac>/<timestamp> on a WebDAV server')
-        .requiredOption('--url <url>', 'the WebDAV collection to store under, http(s)://host/path'),
+  calls(
+    withJobOptions(
+      webdavAuthOptions(
+        new Command('backup')
+          .description('create a backup job: each device PUTs its configuration to <url>/<tenant>/<mac>/<timestamp> on a WebDAV server')
+          .requiredOption('--url <url>', 'the WebDAV collection to store under, http(s)://host/path'),
+      ),
     ),
-  ), 'POST /api/v1/backup-jobs')
+    'POST /api/v1/backup-jobs',
+  )
     .addHelpText(
       'after',
       `

@@ -126,22 +126,30 @@ async function runAction(action: string, id: string, options: JsonFlags): Promis
 const idArgument = (command: Command): Command => command.argument('<id>', 'the job id (`tether jobs ls` lists them)', parseJobId);
 
 const listCommand = (): Command =>
-  calls(withClientOptions(
-    new Command('ls')
-      .description('list update and backup jobs, newest first')
-      .addOption(new Option('--kind <kind>', 'only jobs of this kind').choices(jobKinds))
-      .addOption(new Option('--state <state>', 'only jobs in this state').choices(jobStates))
-      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
-      .option('--json', 'one JSON object per job and line, as the hub answers it'),
-  ), 'GET /api/v1/update-jobs', 'GET /api/v1/backup-jobs').action((options: ListOptions) => runList(options));
+  calls(
+    withClientOptions(
+      new Command('ls')
+        .description('list update and backup jobs, newest first')
+        .addOption(new Option('--kind <kind>', 'only jobs of this kind').choices(jobKinds))
+        .addOption(new Option('--state <state>', 'only jobs in this state').choices(jobStates))
+        .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+        .option('--json', 'one JSON object per job and line, as the hub answers it'),
+    ),
+    'GET /api/v1/update-jobs',
+    'GET /api/v1/backup-jobs',
+  ).action((options: ListOptions) => runList(options));
 
 const showCommand = (): Command =>
-  calls(withClientOptions(
-    idArgument(new Command('show').description("show a job with each device's status, result and error"))
-      .option('--at <time>', 'as it was at this moment (ISO 8601, e.g. 2026-01-31T08:00:00Z); auditors and admins')
-      .addOption(new Option('--status <status>', 'only the devices with this status').choices(['in-flight', 'succeeded', 'failed']))
-      .option('--json', 'print the job and its devices as one JSON object'),
-  ), 'GET /api/v1/update-jobs/{id}', 'GET /api/v1/backup-jobs/{id}').action((id: string, options: ShowOptions) => runShow(id, options));
+  calls(
+    withClientOptions(
+      idArgument(new Command('show').description("show a job with each device's status, result and error"))
+        .option('--at <time>', 'as it was at this moment (ISO 8601, e.g. 2026-01-31T08:00:00Z); auditors and admins')
+        .addOption(new Option('--status <status>', 'only the devices with this status').choices(['in-flight', 'succeeded', 'failed']))
+        .option('--json', 'print the job and its devices as one JSON object'),
+    ),
+    'GET /api/v1/update-jobs/{id}',
+    'GET /api/v1/backup-jobs/{id}',
+  ).action((id: string, options: ShowOptions) => runShow(id, options));
 
 function parseInterval(value: string): number {
   const ms = /^[0-9]{1,6}$/.test(value) ? Number(value) : 0;
@@ -150,11 +158,15 @@ function parseInterval(value: string): number {
 }
 
 const watchCommand = (): Command =>
-  calls(withClientOptions(
-    idArgument(new Command('watch').description("follow a job's progress until its run is over"))
-      .addOption(new Option('--interval <ms>', 'how often to ask the hub').argParser(parseInterval).default(1000))
-      .option('--json', 'one JSON object per change of the job, as the hub answers it'),
-  ), 'GET /api/v1/update-jobs/{id}', 'GET /api/v1/backup-jobs/{id}')
+  calls(
+    withClientOptions(
+      idArgument(new Command('watch').description("follow a job's progress until its run is over"))
+        .addOption(new Option('--interval <ms>', 'how often to ask the hub').argParser(parseInterval).default(1000))
+        .option('--json', 'one JSON object per change of the job, as the hub answers it'),
+    ),
+    'GET /api/v1/update-jobs/{id}',
+    'GET /api/v1/backup-jobs/{id}',
+  )
     .addHelpText(
       'after',
       `

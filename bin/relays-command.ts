@@ -46,13 +46,16 @@ const relayPath = (name: string): string => `/api/v1/relays/${encodeURIComponent
 const nameArgument = (command: Command): Command => command.argument('<name>', 'the relay name (its --name)');
 
 const listCommand = (): Command =>
-  calls(withClientOptions(
-    new Command('ls')
-      .description('list the relay servers, by name')
-      .option('--deleted', 'also relays an admin deleted')
-      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
-      .option('--json', 'one JSON object per relay and line, as the hub answers it'),
-  ), 'GET /api/v1/relays').action((options: ListOptions) => runList(options));
+  calls(
+    withClientOptions(
+      new Command('ls')
+        .description('list the relay servers, by name')
+        .option('--deleted', 'also relays an admin deleted')
+        .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+        .option('--json', 'one JSON object per relay and line, as the hub answers it'),
+    ),
+    'GET /api/v1/relays',
+  ).action((options: ListOptions) => runList(options));
 
 const actionCommand = (action: 'approve' | 'reset-token', description: string, done: string): Command =>
   calls(withClientOptions(jsonOption(nameArgument(new Command(action).description(description)), 'the relay')), `POST /api/v1/relays/{name}/${action}`).action(

@@ -54,21 +54,24 @@ async function runList(options: ListOptions): Promise<void> {
 }
 
 const listCommand = (): Command =>
-  calls(withClientOptions(
-    new Command('ls')
-      .description('list remote sessions (DeviceLinks, proxies, protocol applications), newest first')
-      .option('--tenant <id>', 'only sessions of this tenant')
-      .option('--device <mac>', 'only sessions to this device', parseMacArgument)
-      .option('--user <id>', 'only sessions opened by this principal (e.g. admin, tenant-admin@acme)')
-      .option('--relay <name>', 'only sessions through this relay (hub: the hub itself)')
-      .addOption(new Option('--cause <cause>', 'only sessions that ended for this cause').choices(terminationCauses))
-      .addOption(new Option('--state <state>', 'only open or only closed sessions').choices(['open', 'closed']))
-      .addOption(new Option('--kind <kind>', 'only sessions of this kind').choices(['devicelink', 'proxy', 'protocol-app']))
-      .option('--from <time>', 'only sessions opened at or after this moment (ISO 8601)')
-      .option('--to <time>', 'only sessions opened at or before this moment (ISO 8601)')
-      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
-      .option('--json', 'one JSON object per session and line, as the hub answers it'),
-  ), 'GET /api/v1/sessions').action((options: ListOptions) => runList(options));
+  calls(
+    withClientOptions(
+      new Command('ls')
+        .description('list remote sessions (DeviceLinks, proxies, protocol applications), newest first')
+        .option('--tenant <id>', 'only sessions of this tenant')
+        .option('--device <mac>', 'only sessions to this device', parseMacArgument)
+        .option('--user <id>', 'only sessions opened by this principal (e.g. admin, tenant-admin@acme)')
+        .option('--relay <name>', 'only sessions through this relay (hub: the hub itself)')
+        .addOption(new Option('--cause <cause>', 'only sessions that ended for this cause').choices(terminationCauses))
+        .addOption(new Option('--state <state>', 'only open or only closed sessions').choices(['open', 'closed']))
+        .addOption(new Option('--kind <kind>', 'only sessions of this kind').choices(['devicelink', 'proxy', 'protocol-app']))
+        .option('--from <time>', 'only sessions opened at or after this moment (ISO 8601)')
+        .option('--to <time>', 'only sessions opened at or before this moment (ISO 8601)')
+        .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+        .option('--json', 'one JSON object per session and line, as the hub answers it'),
+    ),
+    'GET /api/v1/sessions',
+  ).action((options: ListOptions) => runList(options));
 
 export const sessionsCommand = (): Command =>
   new Command('sessions').description('remote sessions: who reached which device, when, and how much crossed').addCommand(listCommand());
