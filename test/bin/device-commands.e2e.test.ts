@@ -104,6 +104,27 @@ describe('tether link open --udp', () => {
     });
   }
 
+  it('says so and exits 1 once the hub closed the link for being idle', async () => {
+    const devicePort = (udpEcho.address() as AddressInfo).port;
+    const link = cli.start(['link', 'open', mac, '--udp', '--port', String(devicePort), '--timeout', '300', '--json']);
+    const opened = await eventually('the link open', 15_000, async () => {
+      const line = link.stdout().split('\n').find((text) => text.startsWith('{'));
+      return line === undefined ? undefined : (JSON.parse(line) as { port: number; token: string });
+    });
+    const sessionId = opened.token.slice(0, opened.token.indexOf('.'));
+    await eventually('the link idled out', 15_000, async () => {
+      const session = (await (await cli.api(`/sessions/${sessionId}`)).json()) as { state: string; terminationCause?: string };
+      return session.state === 'closed' ? session.terminationCause : undefined;
+    }).then((cause) => expect(cause).toBe('idle-timeout'));
+
+    // The hub's closed port answers the next datagram with "port unreachable".
+    const sender = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => sender.send('anyone there?', opened.port, '127.0.0.1', (error) => (error === null ? resolve() : reject(error))));
+    sender.close();
+    expect(await link.exited).toBe(1);
+    expect(link.stderr()).toMatch(/^tether: link_closed: the hub closed the link: /);
+  });
+
   it('refuses --timeout for a TCP link before asking the hub', async () => {
     const refused = await cli.run(['link', 'open', mac, '--port', '22', '--timeout', '1000']);
     expect(refused.code).toBe(1);
