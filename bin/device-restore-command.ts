@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import * as t from 'io-ts';
 import { calls } from './api-operation.js';
 import type { JsonFlags } from './client-config.js';
-import { clientFrom, withClientOptions } from './client-options.js';
+import { clientFrom, processSources, withClientOptions } from './client-options.js';
 import { jsonOption, macArgument } from './command-arguments.js';
 import { printJson } from './output.js';
 import { readPassword } from './password-input.js';
@@ -15,8 +15,12 @@ const RestoreDone = t.type({ requestId: t.string, ok: t.boolean }, 'an object {r
 
 type RestoreOptions = JsonFlags & WebdavFlags & { readonly url: string };
 
+// The hub waits up to 5 minutes for the device's answer (then 504): wait a little longer, so
+// that the operator hears the hub's verdict rather than a timeout of our own.
+const restoreAnswerTimeoutMs = 310_000;
+
 async function runRestore(mac: string, options: RestoreOptions): Promise<void> {
-  const { client } = clientFrom(options);
+  const { client } = clientFrom(options, processSources(), restoreAnswerTimeoutMs);
   const password = webdavNeedsPassword(options) ? await readPassword(`WebDAV password of ${options.username ?? ''}: `, options.passwordStdin === true) : undefined;
   const credentials = webdavCredentials(options, password);
   const auth = { type: options.auth, ...credentials };
