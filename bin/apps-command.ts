@@ -58,7 +58,7 @@ const appFileOption = (command: Command): Command => fileOption(command, 'the ap
 
 const listCommand = (): Command =>
   calls(
-    withClientOptions(limitOption(jsonLinesOption(new Command('ls').description('list the protocol-application catalogue, by id'), 'application'))),
+    withClientOptions(jsonLinesOption(new Command('ls').description('list the protocol-application catalogue, by id'), 'application').addOption(limitOption())),
     'GET /api/v1/protocol-apps',
   ).action(async (options: JsonFlags & { readonly limit?: number }) => {
     const { client } = clientFrom(options);

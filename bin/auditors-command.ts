@@ -43,7 +43,7 @@ interface PasswordFlags extends JsonFlags {
 }
 
 const listCommand = (): Command =>
-  calls(withClientOptions(limitOption(jsonLinesOption(new Command('ls').description('list the auditor accounts, by id'), 'auditor'))), 'GET /api/v1/auditors').action(
+  calls(withClientOptions(jsonLinesOption(new Command('ls').description('list the auditor accounts, by id'), 'auditor').addOption(limitOption())), 'GET /api/v1/auditors').action(
     async (options: JsonFlags & { readonly limit?: number }) => {
       const { client } = clientFrom(options);
       const auditors = await readPages((after, limit) => client.call('GET', `/api/v1/auditors${queryString({ limit, after })}`, AuditorPage), options.limit);
@@ -59,14 +59,12 @@ const showCommand = (): Command =>
 const createCommand = (): Command =>
   calls(
     withClientOptions(
-      passwordStdinOption(
-        jsonOption(
-          auditorArgument(new Command('create').description('create an auditor account with its password'))
-            .requiredOption('--name <name>', 'who the auditor is')
-            .option('--tenant <id>', 'a tenant it may read; repeat for several (default: every tenant)', collect),
-          'the auditor',
-        ),
-        "the auditor's",
+      jsonOption(
+        auditorArgument(new Command('create').description('create an auditor account with its password'))
+          .requiredOption('--name <name>', 'who the auditor is')
+          .option('--tenant <id>', 'a tenant it may read; repeat for several (default: every tenant)', collect)
+          .addOption(passwordStdinOption("the auditor's")),
+        'the auditor',
       ),
     ),
     'POST /api/v1/auditors',
@@ -81,7 +79,7 @@ const createCommand = (): Command =>
 
 const passwordCommand = (): Command =>
   calls(
-    withClientOptions(passwordStdinOption(jsonOption(auditorArgument(new Command('password').description("change an auditor's password")), 'the auditor'), 'the new')),
+    withClientOptions(jsonOption(auditorArgument(new Command('password').description("change an auditor's password")).addOption(passwordStdinOption('the new')), 'the auditor')),
     'PUT /api/v1/auditors/{id}/password',
   ).action(async (id: string, options: PasswordFlags) => {
     const { client } = clientFrom(options);

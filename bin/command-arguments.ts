@@ -16,15 +16,16 @@ export const jsonOption = (command: Command, what: string): Command => command.o
 export const jsonLinesOption = (command: Command, what: string): Command =>
   command.option('--json', `one JSON object per ${what} and line, as the hub answers it`);
 
-export const limitOption = (command: Command): Command =>
-  command.addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount));
+/** For a list the hub pages through. */
+export const limitOption = (): Option => new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount);
 
 /** `--file F` (or `-` for standard input) holding a request body: `what` says which fields. */
 export const fileOption = (command: Command, what: string): Command =>
   command.requiredOption('--file <file>', `${what}; - for standard input`);
 
-export const passwordStdinOption = (command: Command, whose: string): Command =>
-  command.option('--password-stdin', `read ${whose} password from stdin (the default when stdin is not a terminal)`);
+/** For a command that reads a password (see password-input.ts): `whose` is "the", "the WebDAV", … */
+export const passwordStdinOption = (whose: string): Option =>
+  new Option('--password-stdin', `read ${whose} password from stdin (the default when stdin is not a terminal)`);
 
 /** A repeatable option: each use adds its value. */
 export const collect = (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value];

@@ -3,10 +3,9 @@
 import { Command, Option } from 'commander';
 import { formatMac } from '../domain/device/mac.js';
 import { calls } from './api-operation.js';
-import { parsePositiveCount } from './cli-options.js';
 import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
-import { macArgument } from './command-arguments.js';
+import { limitOption, macArgument } from './command-arguments.js';
 import { restoreCommand } from './device-restore-command.js';
 import { DeviceAssignment, DevicePage, DeviceView } from './device-views.js';
 import { formatFields, printJson, printRows } from './output.js';
@@ -92,7 +91,7 @@ const listCommand = (): Command =>
         .option('--model <model>', 'only devices of this model')
         .option('--firmware <version>', 'only devices running this firmware')
         .option('--search <text>', 'devices whose MAC, model or firmware contains the text')
-        .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+        .addOption(limitOption())
         .option('--json', 'one JSON object per device and line, as the hub answers it'),
     ),
     'GET /api/v1/devices',

@@ -4,9 +4,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { calls } from './api-operation.js';
 import { formatMac } from '../domain/device/mac.js';
 import { JobState } from '../domain/job/job-fields.js';
-import { parsePositiveCount } from './cli-options.js';
 import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
+import { limitOption } from './command-arguments.js';
 import { jobCreateCommand } from './job-create-command.js';
 import { findJob, parseJobId } from './job-lookup.js';
 import { plainLine } from './job-progress.js';
@@ -132,7 +132,7 @@ const listCommand = (): Command =>
         .description('list update and backup jobs, newest first')
         .addOption(new Option('--kind <kind>', 'only jobs of this kind').choices(jobKinds))
         .addOption(new Option('--state <state>', 'only jobs in this state').choices(jobStates))
-        .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+        .addOption(limitOption())
         .option('--json', 'one JSON object per job and line, as the hub answers it'),
     ),
     'GET /api/v1/update-jobs',

@@ -7,6 +7,7 @@ import { createApiClient } from './api-client.js';
 import { configFilePath, resolveHub, writeConfigFile } from './client-config.js';
 import type { ConfigSources } from './client-config.js';
 import { processSources, readCa } from './client-options.js';
+import { passwordStdinOption } from './command-arguments.js';
 import { CommandError } from './command-error.js';
 import { readPassword } from './password-input.js';
 
@@ -73,7 +74,7 @@ export const loginCommand = (): Command =>
       .addOption(
         new Option('--user <name>', 'admin, tenant-admin@TENANT or auditor@AUDITOR').argParser(parseLoginUser).default(parseLoginUser('admin'), 'admin'),
       )
-      .option('--password-stdin', 'read the password from stdin (the default when stdin is not a terminal)')
+      .addOption(passwordStdinOption('the'))
       .option('--ca <file>', 'PEM file of a private CA that signed the hub certificate (saved with the hub)')
       .option('--print-token', 'also print the token on stdout (the message goes to stderr)')
       .addHelpText(

@@ -52,7 +52,7 @@ const profileFileOption = (command: Command): Command =>
   fileOption(command, 'the profile as a JSON object {id, name, protocol, enabled, sourcePort, target, …} (see the README; update leaves out id)');
 
 const listCommand = (): Command =>
-  calls(withClientOptions(limitOption(jsonLinesOption(new Command('ls').description('list the proxy profiles, by id'), 'profile'))), 'GET /api/v1/proxies').action(
+  calls(withClientOptions(jsonLinesOption(new Command('ls').description('list the proxy profiles, by id'), 'profile').addOption(limitOption())), 'GET /api/v1/proxies').action(
     (options: JsonFlags & { readonly limit?: number }) => runList(options),
   );
 

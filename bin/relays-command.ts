@@ -1,11 +1,10 @@
 // `tether relays ls|approve|reset-token|rm`: the relay servers the hub knows, with the seed's
 // properties, and the admin's say over them.
-import { Command, Option } from 'commander';
-import { parsePositiveCount } from './cli-options.js';
+import { Command } from 'commander';
 import { calls } from './api-operation.js';
 import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
-import { jsonOption } from './command-arguments.js';
+import { jsonOption, limitOption } from './command-arguments.js';
 import { printJson, printRows } from './output.js';
 import type { Column } from './output.js';
 import { readPages } from './pages.js';
@@ -51,7 +50,7 @@ const listCommand = (): Command =>
       new Command('ls')
         .description('list the relay servers, by name')
         .option('--deleted', 'also relays an admin deleted')
-        .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+        .addOption(limitOption())
         .option('--json', 'one JSON object per relay and line, as the hub answers it'),
     ),
     'GET /api/v1/relays',

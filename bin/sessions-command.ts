@@ -4,9 +4,10 @@ import { Command, Option } from 'commander';
 import { calls } from './api-operation.js';
 import { formatMac } from '../domain/device/mac.js';
 import { terminationCauses } from '../domain/tunnel/termination-cause.js';
-import { parseMacArgument, parsePositiveCount } from './cli-options.js';
+import { parseMacArgument } from './cli-options.js';
 import type { ClientFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
+import { limitOption } from './command-arguments.js';
 import { printRows } from './output.js';
 import type { Column } from './output.js';
 import { readPages } from './pages.js';
@@ -67,7 +68,7 @@ const listCommand = (): Command =>
         .addOption(new Option('--kind <kind>', 'only sessions of this kind').choices(['devicelink', 'proxy', 'protocol-app']))
         .option('--from <time>', 'only sessions opened at or after this moment (ISO 8601)')
         .option('--to <time>', 'only sessions opened at or before this moment (ISO 8601)')
-        .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
+        .addOption(limitOption())
         .option('--json', 'one JSON object per session and line, as the hub answers it'),
     ),
     'GET /api/v1/sessions',

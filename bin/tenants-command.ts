@@ -45,7 +45,7 @@ const tenantArgument = (command: Command): Command => command.argument('<tenant>
 
 const listCommand = (): Command =>
   calls(
-    withClientOptions(limitOption(jsonLinesOption(new Command('ls').description('list the tenants you may see, by id'), 'tenant'))),
+    withClientOptions(jsonLinesOption(new Command('ls').description('list the tenants you may see, by id'), 'tenant').addOption(limitOption())),
     'GET /api/v1/tenants',
   ).action(async (options: JsonFlags & { readonly limit?: number }) => {
     const { client } = clientFrom(options);
@@ -69,11 +69,10 @@ const showCommand = (): Command =>
 const createCommand = (): Command =>
   calls(
     withClientOptions(
-      passwordStdinOption(
-        jsonOption(
-          tenantArgument(new Command('create').description('create a tenant with its password (admins)')).requiredOption('--name <name>', 'what the tenant is called'),
-          'the tenant',
-        ),
+      jsonOption(
+        tenantArgument(new Command('create').description('create a tenant with its password (admins)'))
+          .requiredOption('--name <name>', 'what the tenant is called')
+          .addOption(passwordStdinOption('the tenant')),
         'the tenant',
       ),
     ),
@@ -88,7 +87,12 @@ const createCommand = (): Command =>
 
 const passwordCommand = (): Command =>
   calls(
-    withClientOptions(passwordStdinOption(jsonOption(tenantArgument(new Command('password').description("change a tenant's password (admins, or the tenant's tenant-admin)")), 'the tenant'), 'the new')),
+    withClientOptions(
+      jsonOption(
+        tenantArgument(new Command('password').description("change a tenant's password (admins, or the tenant's tenant-admin)")).addOption(passwordStdinOption('the new')),
+        'the tenant',
+      ),
+    ),
     'PUT /api/v1/tenants/{id}/password',
   ).action(async (id: string, options: PasswordFlags) => {
     const { client } = clientFrom(options);

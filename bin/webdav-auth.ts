@@ -2,6 +2,7 @@
 // options, and what they alone can tell is wrong, checked before a password is asked for.
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { passwordStdinOption } from './command-arguments.js';
 import { CommandError } from './command-error.js';
 
 export type WebdavAuthType = 'none' | 'basic' | 'digest';
@@ -16,7 +17,7 @@ export const webdavAuthOptions = (command: Command): Command =>
   command
     .addOption(new Option('--auth <type>', 'how the device authenticates to the WebDAV server').choices(['none', 'basic', 'digest']).default('none'))
     .option('--username <name>', 'the WebDAV user (basic, digest)')
-    .option('--password-stdin', 'read the WebDAV password from stdin (the default when stdin is not a terminal)');
+    .addOption(passwordStdinOption('the WebDAV'));
 
 const refused = (message: string): CommandError => new CommandError('validation_failed', message);
 
