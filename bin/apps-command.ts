@@ -2,11 +2,12 @@
 // edit and remove), and `tether apps device|assign|unassign|connect|disconnect` for the
 // applications of one device (tenant-admins of its tenant too). An application's template
 // (seeds/reverse-connections.txt) comes as a JSON file, as the API takes it.
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { formatMac } from '../domain/device/mac.js';
-import { parseMacArgument, parsePositiveCount } from './cli-options.js';
-import type { ClientFlags, JsonFlags } from './client-config.js';
+import { calls } from './api-operation.js';
+import type { JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
+import { fileOption, idArgument, jsonLinesOption, jsonOption, limitOption, macArgument } from './command-arguments.js';
 import { AppAssignment, AppConnection, DeviceApps, ProtocolAppPage, ProtocolAppView } from './forward-views.js';
 import type { DeviceApps as DeviceAppsView } from './forward-views.js';
 import { readJsonDocument } from './json-document.js';
@@ -51,19 +52,14 @@ function printApp(app: ProtocolAppView, options: JsonFlags): void {
   );
 }
 
-const jsonOption = (command: Command, what: string): Command => command.option('--json', `print ${what} as one JSON object, as the hub answers it`);
-const idArgument = (command: Command): Command => command.argument('<id>', 'the protocol application id');
-const deviceArguments = (command: Command): Command =>
-  idArgument(command).argument('<mac>', 'the device: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC', parseMacArgument);
-const fileOption = (command: Command): Command =>
-  command.requiredOption('--file <file>', 'the application as a JSON object {name, type, …} (see the README; the hub chooses its id); - for standard input');
+const appArgument = (command: Command): Command => idArgument(command, 'the protocol application id');
+const deviceArguments = (command: Command): Command => macArgument(appArgument(command));
+const appFileOption = (command: Command): Command => fileOption(command, 'the application as a JSON object {name, type, …} (see the README; the hub chooses its id)');
 
 const listCommand = (): Command =>
-  withClientOptions(
-    new Command('ls')
-      .description('list the protocol-application catalogue, by id')
-      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
-      .option('--json', 'one JSON object per application and line, as the hub answers it'),
+  calls(
+    withClientOptions(jsonLinesOption(new Command('ls').description('list the protocol-application catalogue, by id'), 'application').addOption(limitOption())),
+    'GET /api/v1/protocol-apps',
   ).action(async (options: JsonFlags & { readonly limit?: number }) => {
     const { client } = clientFrom(options);
     const apps = await readPages((after, limit) => client.call('GET', `/api/v1/protocol-apps${queryString({ limit, after })}`, ProtocolAppPage), options.limit);
@@ -71,20 +67,23 @@ const listCommand = (): Command =>
   });
 
 const showCommand = (): Command =>
-  withClientOptions(jsonOption(idArgument(new Command('show').description('show one protocol application')), 'it')).action(async (id: string, options: JsonFlags) => {
+  calls(withClientOptions(jsonOption(appArgument(new Command('show').description('show one protocol application')), 'it')), 'GET /api/v1/protocol-apps/{id}').action(async (id: string, options: JsonFlags) => {
     printApp(await clientFrom(options).client.call('GET', appPath(id), ProtocolAppView), options);
   });
 
 const createCommand = (): Command =>
-  withClientOptions(jsonOption(fileOption(new Command('create').description('add a protocol application to the catalogue')), 'it')).action(
-    async (options: JsonFlags & { readonly file: string }) => {
-      const body = await readJsonDocument(options.file);
-      printApp(await clientFrom(options).client.call('POST', '/api/v1/protocol-apps', ProtocolAppView, body), options);
-    },
-  );
+  calls(
+    withClientOptions(jsonOption(appFileOption(new Command('create').description('add a protocol application to the catalogue; prints the id the hub chose')), 'it')),
+    'POST /api/v1/protocol-apps',
+  ).action(async (options: JsonFlags & { readonly file: string }) => {
+    const body = await readJsonDocument(options.file);
+    const app = await clientFrom(options).client.call('POST', '/api/v1/protocol-apps', ProtocolAppView, body);
+    if (options.json === true) printJson(app);
+    else process.stdout.write(`${app.id}\n`);
+  });
 
 const updateCommand = (): Command =>
-  withClientOptions(jsonOption(fileOption(idArgument(new Command('update').description('replace a protocol application\'s template'))), 'it')).action(
+  calls(withClientOptions(jsonOption(appFileOption(appArgument(new Command('update').description('replace a protocol application\'s template'))), 'it')), 'PUT /api/v1/protocol-apps/{id}').action(
     async (id: string, options: JsonFlags & { readonly file: string }) => {
       const body = await readJsonDocument(options.file);
       printApp(await clientFrom(options).client.call('PUT', appPath(id), ProtocolAppView, body), options);
@@ -92,26 +91,29 @@ const updateCommand = (): Command =>
   );
 
 const removeCommand = (): Command =>
-  withClientOptions(idArgument(new Command('rm').description('delete a protocol application: unassigned everywhere, its connections end'))).action(
-    async (id: string, options: ClientFlags) => {
-      await clientFrom(options).client.send('DELETE', appPath(id));
-      process.stdout.write(`removed ${id}\n`);
-    },
-  );
+  calls(
+    withClientOptions(jsonOption(appArgument(new Command('rm').description('delete a protocol application: unassigned everywhere, its connections end')), '{id, removed}')),
+    'DELETE /api/v1/protocol-apps/{id}',
+  ).action(async (id: string, options: JsonFlags) => {
+    await clientFrom(options).client.send('DELETE', appPath(id));
+    if (options.json === true) printJson({ id, removed: true });
+    else process.stdout.write(`removed ${id}\n`);
+  });
 
 const deviceCommand = (): Command =>
-  withClientOptions(
-    new Command('device')
-      .description('the applications assigned to a device, and their connections')
-      .argument('<mac>', 'the device: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC', parseMacArgument)
-      .option('--json', 'one JSON object per application and line, as the hub answers it'),
+  calls(
+    withClientOptions(jsonLinesOption(macArgument(new Command('device').description('the applications assigned to a device, and their connections')), 'application')),
+    'GET /api/v1/devices/{mac}/protocol-apps',
   ).action(async (mac: string, options: JsonFlags) => {
     const { items } = await clientFrom(options).client.call('GET', `/api/v1/devices/${encodeURIComponent(mac)}/protocol-apps`, DeviceApps);
     printRows(items, deviceColumns, options.json === true);
   });
 
 const assignCommand = (): Command =>
-  withClientOptions(jsonOption(deviceArguments(new Command('assign').description('assign an application to a device, for the tenant it is in')), 'the assignment')).action(
+  calls(
+    withClientOptions(jsonOption(deviceArguments(new Command('assign').description('assign an application to a device, for the tenant it is in')), 'the assignment')),
+    'PUT /api/v1/devices/{mac}/protocol-apps/{id}',
+  ).action(
     async (id: string, mac: string, options: JsonFlags) => {
       const assignment = await clientFrom(options).client.call('PUT', deviceAppPath(mac, id), AppAssignment);
       if (options.json === true) printJson(assignment);
@@ -120,15 +122,20 @@ const assignCommand = (): Command =>
   );
 
 const unassignCommand = (): Command =>
-  withClientOptions(deviceArguments(new Command('unassign').description('remove an application from a device; its connection there ends'))).action(
-    async (id: string, mac: string, options: ClientFlags) => {
-      await clientFrom(options).client.send('DELETE', deviceAppPath(mac, id));
-      process.stdout.write(`${id} removed from ${mac}\n`);
-    },
-  );
+  calls(
+    withClientOptions(jsonOption(deviceArguments(new Command('unassign').description('remove an application from a device; its connection there ends')), '{id, mac, unassigned}')),
+    'DELETE /api/v1/devices/{mac}/protocol-apps/{id}',
+  ).action(async (id: string, mac: string, options: JsonFlags) => {
+    await clientFrom(options).client.send('DELETE', deviceAppPath(mac, id));
+    if (options.json === true) printJson({ id, mac, unassigned: true });
+    else process.stdout.write(`${id} removed from ${mac}\n`);
+  });
 
 const connectCommand = (): Command =>
-  withClientOptions(jsonOption(deviceArguments(new Command('connect').description('connect an assigned application: prints the hub port (or URL) to use')), 'the connection')).action(
+  calls(
+    withClientOptions(jsonOption(deviceArguments(new Command('connect').description('connect an assigned application: prints the hub port (or URL) to use')), 'the connection')),
+    'POST /api/v1/devices/{mac}/protocol-apps/{id}/connect',
+  ).action(
     async (id: string, mac: string, options: JsonFlags) => {
       const connection = await clientFrom(options).client.call('POST', `${deviceAppPath(mac, id)}/connect`, AppConnection);
       if (options.json === true) return printJson(connection);
@@ -138,12 +145,14 @@ const connectCommand = (): Command =>
   );
 
 const disconnectCommand = (): Command =>
-  withClientOptions(deviceArguments(new Command('disconnect').description('disconnect an application on a device; its sessions end'))).action(
-    async (id: string, mac: string, options: ClientFlags) => {
-      await clientFrom(options).client.send('POST', `${deviceAppPath(mac, id)}/disconnect`);
-      process.stdout.write(`${id} on ${mac} disconnected\n`);
-    },
-  );
+  calls(
+    withClientOptions(jsonOption(deviceArguments(new Command('disconnect').description('disconnect an application on a device; its sessions end')), '{id, mac, disconnected}')),
+    'POST /api/v1/devices/{mac}/protocol-apps/{id}/disconnect',
+  ).action(async (id: string, mac: string, options: JsonFlags) => {
+    await clientFrom(options).client.send('POST', `${deviceAppPath(mac, id)}/disconnect`);
+    if (options.json === true) printJson({ id, mac, disconnected: true });
+    else process.stdout.write(`${id} on ${mac} disconnected\n`);
+  });
 
 export const appsCommand = (): Command =>
   new Command('apps')

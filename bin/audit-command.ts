@@ -1,6 +1,7 @@
 // `tether audit replay|export`: a session's timeline as auditors read it (who did what, from
 // which address, when), and the store's events as NDJSON streamed to stdout.
 import { Command } from 'commander';
+import { calls } from './api-operation.js';
 import { formatMac } from '../domain/device/mac.js';
 import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
@@ -68,23 +69,30 @@ async function runExport(options: ExportOptions): Promise<void> {
 }
 
 const replayCommand = (): Command =>
-  withClientOptions(
-    new Command('replay')
-      .description("print a session's timeline: every event in order, who caused it, from which IP, when")
-      .argument('<session>', 'the session id (`tether sessions ls` lists them)')
-      .option('--json', 'print {session, events} as one JSON object'),
+  calls(
+    withClientOptions(
+      new Command('replay')
+        .description("print a session's timeline: every event in order, who caused it, from which IP, when")
+        .argument('<session>', 'the session id (`tether sessions ls` lists them)')
+        .option('--json', 'print {session, events} as one JSON object'),
+    ),
+    'GET /api/v1/sessions/{id}',
+    'GET /api/v1/sessions/{id}/timeline',
   ).action((id: string, options: JsonFlags) => runReplay(id, options));
 
 const exportCommand = (): Command =>
-  withClientOptions(
-    new Command('export')
-      .description('write the stored events, hash chain included, to stdout as NDJSON (one event per line), as they arrive')
-      .option('--from <time>', 'events recorded at or after this moment (ISO 8601, e.g. 2026-01-01 or 2026-01-01T08:00:00Z)')
-      .option('--to <time>', 'events recorded at or before this moment (ISO 8601)')
-      .option('--stream <name>', 'only this stream, e.g. tunnel-<id> or device-<mac>')
-      .option('--category <name>', 'only streams of this category, e.g. tunnel, device, tenant')
-      .option('--type <type>', 'only events of this type, e.g. TunnelClosed')
-      .option('--actor <id>', 'only events caused by this principal, e.g. admin'),
+  calls(
+    withClientOptions(
+      new Command('export')
+        .description('write the stored events, hash chain included, to stdout as NDJSON (one event per line), as they arrive')
+        .option('--from <time>', 'events recorded at or after this moment (ISO 8601, e.g. 2026-01-01 or 2026-01-01T08:00:00Z)')
+        .option('--to <time>', 'events recorded at or before this moment (ISO 8601)')
+        .option('--stream <name>', 'only this stream, e.g. tunnel-<id> or device-<mac>')
+        .option('--category <name>', 'only streams of this category, e.g. tunnel, device, tenant')
+        .option('--type <type>', 'only events of this type, e.g. TunnelClosed')
+        .option('--actor <id>', 'only events caused by this principal, e.g. admin'),
+    ),
+    'GET /api/v1/audit/events',
   )
     .addHelpText('after', '\nExample:\n  tether audit export --from 2026-01-01 --to 2026-12-31T23:59:59Z > audit-2026.ndjson')
     .action((options: ExportOptions) => runExport(options));

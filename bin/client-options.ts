@@ -32,12 +32,14 @@ export const withClientOptions = (command: Command): Command =>
     .option('--ca <file>', 'PEM file of a private CA that signed the hub certificate (default: TETHER_CA)')
     .addHelpText('after', clientHelp);
 
-export function clientFrom(flags: ClientFlags, sources: ConfigSources = processSources()): { client: ApiClient; config: ClientConfig } {
+/** `timeoutMs`: how long to wait for each answer (default: the API client's). */
+export function clientFrom(flags: ClientFlags, sources: ConfigSources = processSources(), timeoutMs?: number): { client: ApiClient; config: ClientConfig } {
   const config = resolveClientConfig(flags, sources);
   const client = createApiClient({
     hub: config.hub,
     token: config.token,
     ...(config.ca === undefined ? {} : { ca: readCa(config.ca) }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
   return { client, config };
 }

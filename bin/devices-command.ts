@@ -1,10 +1,12 @@
-// `tether devices ls|show|assign`: the device list with its filters, one device (as it is, or
-// as it was at a moment), and assigning a device to a tenant, over the REST API.
+// `tether devices ls|show|assign|unassign|restore`: the device list with its filters, one device
+// (as it is, or as it was at a moment), a device's tenant, and restoring its configuration.
 import { Command, Option } from 'commander';
 import { formatMac } from '../domain/device/mac.js';
-import { parseMacArgument, parsePositiveCount } from './cli-options.js';
+import { calls } from './api-operation.js';
 import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
+import { limitOption, macArgument } from './command-arguments.js';
+import { restoreCommand } from './device-restore-command.js';
 import { DeviceAssignment, DevicePage, DeviceView } from './device-views.js';
 import { formatFields, printJson, printRows } from './output.js';
 import type { Cell, Column } from './output.js';
@@ -78,36 +80,60 @@ async function runAssign(mac: string, tenant: string, options: JsonFlags): Promi
   else process.stdout.write(`device ${mac} assigned to tenant ${assignment.tenant ?? tenant}\n`);
 }
 
-const macArgument = (command: Command): Command =>
-  command.argument('<mac>', 'the device: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC', parseMacArgument);
-
 const listCommand = (): Command =>
-  withClientOptions(
-    new Command('ls')
-      .description('list the devices you may see (every page, or --limit rows)')
-      .option('--tenant <id>', 'only the devices of this tenant')
-      .addOption(new Option('--state <state>', 'only devices in this state').choices(['unassigned', 'online', 'offline']))
-      .option('--category <name>', 'only devices in this category')
-      .option('--model <model>', 'only devices of this model')
-      .option('--firmware <version>', 'only devices running this firmware')
-      .option('--search <text>', 'devices whose MAC, model or firmware contains the text')
-      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
-      .option('--json', 'one JSON object per device and line, as the hub answers it'),
+  calls(
+    withClientOptions(
+      new Command('ls')
+        .description('list the devices you may see (every page, or --limit rows)')
+        .option('--tenant <id>', 'only the devices of this tenant')
+        .addOption(new Option('--state <state>', 'only devices in this state').choices(['unassigned', 'online', 'offline']))
+        .option('--category <name>', 'only devices in this category')
+        .option('--model <model>', 'only devices of this model')
+        .option('--firmware <version>', 'only devices running this firmware')
+        .option('--search <text>', 'devices whose MAC, model or firmware contains the text')
+        .addOption(limitOption())
+        .option('--json', 'one JSON object per device and line, as the hub answers it'),
+    ),
+    'GET /api/v1/devices',
   ).action((options: ListOptions) => runList(options));
 
 const showCommand = (): Command =>
-  withClientOptions(
-    macArgument(new Command('show').description('show one device'))
-      .option('--at <time>', 'as it was at this moment (ISO 8601, e.g. 2026-01-31T08:00:00Z); auditors and admins')
-      .option('--json', 'print the device as one JSON object'),
+  calls(
+    withClientOptions(
+      macArgument(new Command('show').description('show one device'))
+        .option('--at <time>', 'as it was at this moment (ISO 8601, e.g. 2026-01-31T08:00:00Z); auditors and admins')
+        .option('--json', 'print the device as one JSON object'),
+    ),
+    'GET /api/v1/devices/{mac}',
   ).action((mac: string, options: ShowOptions) => runShow(mac, options));
 
 const assignCommand = (): Command =>
-  withClientOptions(
-    macArgument(new Command('assign').description('assign a connected device to a tenant (or move it to another)'))
-      .argument('<tenant>', 'the tenant id')
-      .option('--json', 'print {mac, tenant} as one JSON object'),
+  calls(
+    withClientOptions(
+      macArgument(new Command('assign').description('assign a connected device to a tenant (or move it to another)'))
+        .argument('<tenant>', 'the tenant id')
+        .option('--json', 'print {mac, tenant} as one JSON object'),
+    ),
+    'POST /api/v1/devices/{mac}/assign',
   ).action((mac: string, tenant: string, options: JsonFlags) => runAssign(mac, tenant, options));
 
+const unassignCommand = (): Command =>
+  calls(
+    withClientOptions(
+      macArgument(new Command('unassign').description('take a connected device out of its tenant: it becomes unassigned')).option('--json', 'print {mac, tenant: null} as one JSON object'),
+    ),
+    'POST /api/v1/devices/{mac}/unassign',
+  ).action(async (mac: string, options: JsonFlags) => {
+    const assignment = await clientFrom(options).client.call('POST', `${devicePath(mac)}/unassign`, DeviceAssignment);
+    if (options.json === true) printJson(assignment);
+    else process.stdout.write(`device ${mac} unassigned\n`);
+  });
+
 export const devicesCommand = (): Command =>
-  new Command('devices').description('devices: list, show, assign').addCommand(listCommand()).addCommand(showCommand()).addCommand(assignCommand());
+  new Command('devices')
+    .description('devices: list, show, assign, unassign, restore')
+    .addCommand(listCommand())
+    .addCommand(showCommand())
+    .addCommand(assignCommand())
+    .addCommand(unassignCommand())
+    .addCommand(restoreCommand());

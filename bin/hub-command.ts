@@ -2,6 +2,7 @@
 // (the admin's; every agent is told and keeps them); without, shows them.
 import { Command } from 'commander';
 import * as t from 'io-ts';
+import { calls } from './api-operation.js';
 import type { JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
 
@@ -18,11 +19,15 @@ async function runAddress(urls: readonly string[], options: JsonFlags): Promise<
 }
 
 const addressCommand = (): Command =>
-  withClientOptions(
-    new Command('address')
-      .description("show, or set (admin), the hub's address(es) as devices dial them; every agent is told and keeps them in its state file")
-      .argument('[urls...]', 'http(s):// or ws(s):// URLs in order of preference (1 to 8); none: show the current ones')
-      .option('--json', 'print the answer as JSON'),
+  calls(
+    withClientOptions(
+      new Command('address')
+        .description("show, or set (admin), the hub's address(es) as devices dial them; every agent is told and keeps them in its state file")
+        .argument('[urls...]', 'http(s):// or ws(s):// URLs in order of preference (1 to 8); none: show the current ones')
+        .option('--json', 'print the answer as JSON'),
+    ),
+    'GET /api/v1/hub/address',
+    'PUT /api/v1/hub/address',
   ).action((urls: string[], options: JsonFlags) => runAddress(urls, options));
 
 export const hubCommand = (): Command => new Command('hub').description('the hub itself: where devices dial it').addCommand(addressCommand());

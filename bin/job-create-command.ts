@@ -1,15 +1,18 @@
 // `tether jobs create update|backup`: one subcommand per kind, each with the options of its
 // API body (POST /api/v1/update-jobs, /backup-jobs), so `--help` shows only what applies.
 import { Command, Option } from 'commander';
+import { calls } from './api-operation.js';
 import { parsePositiveCount } from './cli-options.js';
 import type { ClientFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
-import { backupJobBody, collect, needsPassword, parseAppTarget, parsePercent, updateJobBody } from './job-create.js';
+import { collect } from './command-arguments.js';
+import { backupJobBody, needsPassword, parseAppTarget, parsePercent, updateJobBody } from './job-create.js';
 import type { BackupCreateOptions, CreateOptions, UpdateCreateOptions } from './job-create.js';
 import { parseConcurrency, parseTimeoutMs } from './job-options.js';
 import { JobView, jobsPath } from './job-views.js';
 import type { JobKind } from './job-views.js';
 import { printJson } from './output.js';
+import { webdavAuthOptions } from './webdav-auth.js';
 import { readPassword } from './password-input.js';
 
 async function create(kind: JobKind, body: Record<string, unknown>, options: CreateOptions & ClientFlags): Promise<void> {
@@ -44,23 +47,28 @@ const withJobOptions = (command: Command): Command =>
   );
 
 const updateCommand = (): Command =>
-  withJobOptions(
-    new Command('update')
-      .description('create an update job: the devices install a firmware or app version of the current catalog')
-      .addOption(new Option('--firmware <version>', 'the firmware version to install').conflicts('app'))
-      .addOption(new Option('--app <name@version>', 'the app and version to install, e.g. devices@13r2').argParser(parseAppTarget)),
+  calls(
+    withJobOptions(
+      new Command('update')
+        .description('create an update job: the devices install a firmware or app version of the current catalog')
+        .addOption(new Option('--firmware <version>', 'the firmware version to install').conflicts('app'))
+        .addOption(new Option('--app <name@version>', 'the app and version to install, e.g. devices@13r2').argParser(parseAppTarget)),
+    ),
+    'POST /api/v1/update-jobs',
   )
     .addHelpText('after', '\nExample:\n  tether jobs create update --name "firmware 13r2" --tenant acme --category phones --firmware 13r2 --concurrency 10')
     .action((options: UpdateCreateOptions & ClientFlags) => runCreateUpdate(options));
 
 const backupCommand = (): Command =>
-  withJobOptions(
-    new Command('backup')
-      .description('create a backup job: each device PUTs its configuration to <url>/<tenant>/<mac>/<timestamp> on a WebDAV server')
-      .requiredOption('--url <url>', 'the WebDAV collection to store under, http(s)://host/path')
-      .addOption(new Option('--auth <type>', 'how the devices authenticate to the WebDAV server').choices(['none', 'basic', 'digest']).default('none'))
-      .option('--username <name>', 'the WebDAV user (basic, digest)')
-      .option('--password-stdin', 'read the WebDAV password from stdin (the default when stdin is not a terminal)'),
+  calls(
+    withJobOptions(
+      webdavAuthOptions(
+        new Command('backup')
+          .description('create a backup job: each device PUTs its configuration to <url>/<tenant>/<mac>/<timestamp> on a WebDAV server')
+          .requiredOption('--url <url>', 'the WebDAV collection to store under, http(s)://host/path'),
+      ),
+    ),
+    'POST /api/v1/backup-jobs',
   )
     .addHelpText(
       'after',

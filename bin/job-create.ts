@@ -3,6 +3,8 @@
 // sent; the rest (a version not in the catalog, a tenant not found) is the hub's to say.
 import { InvalidArgumentError } from 'commander';
 import { CommandError } from './command-error.js';
+import { webdavCredentials, webdavNeedsPassword } from './webdav-auth.js';
+import type { WebdavFlags } from './webdav-auth.js';
 
 export interface CreateOptions {
   readonly name: string;
@@ -21,17 +23,9 @@ export interface UpdateCreateOptions extends CreateOptions {
   readonly app?: { readonly name: string; readonly version: string };
 }
 
-export type BackupAuth = 'none' | 'basic' | 'digest';
-
-export interface BackupCreateOptions extends CreateOptions {
+export interface BackupCreateOptions extends CreateOptions, WebdavFlags {
   readonly url: string;
-  readonly auth: BackupAuth;
-  readonly username?: string;
-  readonly passwordStdin?: boolean;
 }
-
-/** A repeatable option: each use adds its value. */
-export const collect = (value: string, previous: readonly string[] | undefined): readonly string[] => [...(previous ?? []), value];
 
 export function parsePercent(value: string): number {
   const percent = /^[0-9]{1,3}(\.[0-9]{1,3})?$/.test(value) ? Number(value) : NaN;
@@ -79,17 +73,10 @@ export function updateJobBody(options: UpdateCreateOptions): Record<string, unkn
 export function needsPassword(options: BackupCreateOptions): boolean {
   // An operator who typed the password should not be refused for a missing --category after.
   commonBody(options);
-  if (options.auth === 'none') {
-    if (options.username !== undefined || options.passwordStdin === true) throw refused('--auth none takes no --username or password');
-    return false;
-  }
-  if (options.username === undefined) throw refused(`--auth ${options.auth} needs --username (the password is read from stdin or asked for)`);
-  return true;
+  return webdavNeedsPassword(options);
 }
 
 export function backupJobBody(options: BackupCreateOptions, password: string | undefined): Record<string, unknown> {
   const common = commonBody(options);
-  if (needsPassword(options) && (password === undefined || password === '')) throw refused('the WebDAV password is empty');
-  const credentials = options.username === undefined || password === undefined ? {} : { username: options.username, password };
-  return { ...common, target: { url: options.url, auth: options.auth, ...credentials } };
+  return { ...common, target: { url: options.url, auth: options.auth, ...webdavCredentials(options, password) } };
 }

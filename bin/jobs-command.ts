@@ -1,11 +1,12 @@
 // `tether jobs create|ls|show|watch|pause|resume|cancel|retry`: update and backup jobs over
 // the REST API. Commands that take a job id find its kind themselves (job-lookup.ts).
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { calls } from './api-operation.js';
 import { formatMac } from '../domain/device/mac.js';
 import { JobState } from '../domain/job/job-fields.js';
-import { parsePositiveCount } from './cli-options.js';
 import type { ClientFlags, JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
+import { limitOption } from './command-arguments.js';
 import { jobCreateCommand } from './job-create-command.js';
 import { findJob, parseJobId } from './job-lookup.js';
 import { plainLine } from './job-progress.js';
@@ -125,21 +126,29 @@ async function runAction(action: string, id: string, options: JsonFlags): Promis
 const idArgument = (command: Command): Command => command.argument('<id>', 'the job id (`tether jobs ls` lists them)', parseJobId);
 
 const listCommand = (): Command =>
-  withClientOptions(
-    new Command('ls')
-      .description('list update and backup jobs, newest first')
-      .addOption(new Option('--kind <kind>', 'only jobs of this kind').choices(jobKinds))
-      .addOption(new Option('--state <state>', 'only jobs in this state').choices(jobStates))
-      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
-      .option('--json', 'one JSON object per job and line, as the hub answers it'),
+  calls(
+    withClientOptions(
+      new Command('ls')
+        .description('list update and backup jobs, newest first')
+        .addOption(new Option('--kind <kind>', 'only jobs of this kind').choices(jobKinds))
+        .addOption(new Option('--state <state>', 'only jobs in this state').choices(jobStates))
+        .addOption(limitOption())
+        .option('--json', 'one JSON object per job and line, as the hub answers it'),
+    ),
+    'GET /api/v1/update-jobs',
+    'GET /api/v1/backup-jobs',
   ).action((options: ListOptions) => runList(options));
 
 const showCommand = (): Command =>
-  withClientOptions(
-    idArgument(new Command('show').description("show a job with each device's status, result and error"))
-      .option('--at <time>', 'as it was at this moment (ISO 8601, e.g. 2026-01-31T08:00:00Z); auditors and admins')
-      .addOption(new Option('--status <status>', 'only the devices with this status').choices(['in-flight', 'succeeded', 'failed']))
-      .option('--json', 'print the job and its devices as one JSON object'),
+  calls(
+    withClientOptions(
+      idArgument(new Command('show').description("show a job with each device's status, result and error"))
+        .option('--at <time>', 'as it was at this moment (ISO 8601, e.g. 2026-01-31T08:00:00Z); auditors and admins')
+        .addOption(new Option('--status <status>', 'only the devices with this status').choices(['in-flight', 'succeeded', 'failed']))
+        .option('--json', 'print the job and its devices as one JSON object'),
+    ),
+    'GET /api/v1/update-jobs/{id}',
+    'GET /api/v1/backup-jobs/{id}',
   ).action((id: string, options: ShowOptions) => runShow(id, options));
 
 function parseInterval(value: string): number {
@@ -149,10 +158,14 @@ function parseInterval(value: string): number {
 }
 
 const watchCommand = (): Command =>
-  withClientOptions(
-    idArgument(new Command('watch').description("follow a job's progress until its run is over"))
-      .addOption(new Option('--interval <ms>', 'how often to ask the hub').argParser(parseInterval).default(1000))
-      .option('--json', 'one JSON object per change of the job, as the hub answers it'),
+  calls(
+    withClientOptions(
+      idArgument(new Command('watch').description("follow a job's progress until its run is over"))
+        .addOption(new Option('--interval <ms>', 'how often to ask the hub').argParser(parseInterval).default(1000))
+        .option('--json', 'one JSON object per change of the job, as the hub answers it'),
+    ),
+    'GET /api/v1/update-jobs/{id}',
+    'GET /api/v1/backup-jobs/{id}',
   )
     .addHelpText(
       'after',
@@ -171,7 +184,11 @@ unreachable or refusing).`,
     .action((id: string, options: WatchOptions) => runWatch(id, options));
 
 const actionCommand = (action: string, description: string): Command =>
-  withClientOptions(idArgument(new Command(action).description(description)).option('--json', 'print the job as it is after, as one JSON object')).action(
+  calls(
+    withClientOptions(idArgument(new Command(action).description(description)).option('--json', 'print the job as it is after, as one JSON object')),
+    `POST /api/v1/update-jobs/{id}/${action}`,
+    `POST /api/v1/backup-jobs/{id}/${action}`,
+  ).action(
     (id: string, options: JsonFlags) => runAction(action, id, options),
   );
 

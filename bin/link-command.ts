@@ -1,26 +1,38 @@
-// `tether link open|close`: a TCP DeviceLink served on a plain local port, until Ctrl-C
+// `tether link open|close`: a TCP or UDP DeviceLink served on a plain local port, until Ctrl-C
 // closes it; or a link closed by its token.
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import type { LinkKey } from '../actors/link-cipher.js';
 import { DeviceLinkResponse } from '../domain/tunnel/devicelink-request.js';
 import type { ApiClient } from './api-client.js';
-import { parseMacArgument, parsePort } from './cli-options.js';
+import { calls } from './api-operation.js';
+import { parsePort, parsePositiveCount } from './cli-options.js';
 import { hubHostOf } from './client-config.js';
-import type { ClientFlags } from './client-config.js';
+import type { JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
+import { jsonOption, macArgument } from './command-arguments.js';
 import { CommandError, isCommandError } from './command-error.js';
 import { serveLocalLink } from './link-client.js';
 import { printJson } from './output.js';
+import { serveLocalUdpLink } from './udp-link-client.js';
 
 const linkPath = (token: string): string => `/api/v1/devicelink/${encodeURIComponent(token)}`;
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const hostPort = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+export interface LinkRequest {
+  readonly protocol: 'tcp' | 'udp';
+  readonly devicePort: number;
+  /** UDP: the link closes after this long without a datagram. */
+  readonly timeout?: number;
+  readonly key?: LinkKey;
+}
+
 /** Opens the link; with a key, the hub is told it and must echo that it encrypts. */
-export async function openDeviceLink(client: ApiClient, device: string, devicePort: number, key?: LinkKey): Promise<DeviceLinkResponse> {
+export async function openDeviceLink(client: ApiClient, device: string, request: LinkRequest): Promise<DeviceLinkResponse> {
+  const { key, ...fields } = request;
   const encrypt = key === undefined ? {} : { encrypt: { key: hex(key.key), initializationVector: hex(key.iv) } };
-  const answer = await client.call('POST', linkPath(device), DeviceLinkResponse, { protocol: 'tcp', devicePort, ...encrypt });
+  const answer = await client.call('POST', linkPath(device), DeviceLinkResponse, { ...fields, ...encrypt });
   if (key !== undefined && answer.encrypt === undefined) {
     await client.send('DELETE', linkPath(answer.token));
     throw new CommandError('invalid_response', 'the hub opened the link without encryption; it is closed again');
@@ -35,13 +47,13 @@ export async function closeDeviceLink(client: ApiClient, token: string): Promise
   });
 }
 
-interface LinkOpenOptions extends ClientFlags {
+interface LinkOpenOptions extends JsonFlags {
   readonly port: number;
   readonly local: number;
   readonly localHost: string;
-  readonly protocol: 'tcp';
+  readonly udp?: boolean;
+  readonly timeout?: number;
   readonly encrypt?: boolean;
-  readonly json?: boolean;
 }
 
 type Ending = { readonly by: 'signal' } | { readonly by: 'hub'; readonly error: Error };
@@ -49,13 +61,17 @@ type Ending = { readonly by: 'signal' } | { readonly by: 'hub'; readonly error: 
 async function runLinkOpen(device: string, options: LinkOpenOptions): Promise<void> {
   const { client, config } = clientFrom(options);
   const key: LinkKey | undefined = options.encrypt === true ? { key: randomBytes(32), iv: randomBytes(16) } : undefined;
-  const answer = await openDeviceLink(client, device, options.port, key);
+  const protocol = options.udp === true ? 'udp' : 'tcp';
+  if (protocol === 'tcp' && options.timeout !== undefined) throw new CommandError('validation_failed', '--timeout is for UDP links (--udp)');
+  const timeout = options.timeout === undefined ? {} : { timeout: options.timeout };
+  const answer = await openDeviceLink(client, device, { protocol, devicePort: options.port, ...timeout, ...(key === undefined ? {} : { key }) });
   // A link a relay carries is reached at the relay's host, not the hub's.
   const hubHost = answer.relay !== undefined && answer.relay !== 'hub' && answer.host !== undefined ? answer.host : hubHostOf(config.hub);
 
   let end: (ending: Ending) => void = () => undefined;
   const ended = new Promise<Ending>((resolve) => (end = resolve));
-  const local = await serveLocalLink({
+  const serve = protocol === 'udp' ? serveLocalUdpLink : serveLocalLink;
+  const local = await serve({
     hubHost,
     hubPort: answer.port,
     localPort: options.local,
@@ -75,9 +91,9 @@ async function runLinkOpen(device: string, options: LinkOpenOptions): Promise<vo
   process.once('SIGTERM', onSignal);
   const shown = hostPort(local.host, local.port);
   if (options.json === true) {
-    printJson({ device, devicePort: options.port, local: shown, port: local.port, hubPort: answer.port, token: answer.token, encrypted: key !== undefined });
+    printJson({ device, protocol, devicePort: options.port, local: shown, port: local.port, hubPort: answer.port, token: answer.token, encrypted: key !== undefined });
   } else {
-    const how = key === undefined ? '' : ', encrypted';
+    const how = `${protocol === 'udp' ? ', udp' : ''}${key === undefined ? '' : ', encrypted'}`;
     process.stdout.write(`link open: ${shown} -> ${device} port ${options.port}${how} (token ${answer.token})\n`);
   }
 
@@ -94,23 +110,27 @@ async function runLinkOpen(device: string, options: LinkOpenOptions): Promise<vo
   }
 }
 
-async function runLinkClose(token: string, options: ClientFlags): Promise<void> {
+async function runLinkClose(token: string, options: JsonFlags): Promise<void> {
   const { client } = clientFrom(options);
   await client.send('DELETE', linkPath(token));
-  process.stdout.write('link closed\n');
+  if (options.json === true) printJson({ token, closed: true });
+  else process.stdout.write('link closed\n');
 }
 
 const openCommand = (): Command =>
-  withClientOptions(
-    new Command('open')
-      .description('open a TCP DeviceLink to a device port and serve it on a local port until Ctrl-C')
-      .argument('<mac>', 'the device: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC', parseMacArgument)
-      .addOption(new Option('--port <port>', 'the port on the device').argParser(parsePort).makeOptionMandatory())
-      .addOption(new Option('--local <port>', 'local port to serve the link on (0: any free port, printed)').argParser(parsePort).default(0))
-      .option('--local-host <address>', 'local address to serve the link on', '127.0.0.1')
-      .addOption(new Option('--protocol <protocol>', 'link protocol (the local port forwards TCP only)').choices(['tcp']).default('tcp'))
-      .option('--encrypt', 'encrypt between here and the hub: AES-256-CTR with a fresh random key and IV')
-      .option('--json', 'print {device, devicePort, local, port, hubPort, token, encrypted} as one JSON line'),
+  calls(
+    withClientOptions(
+      macArgument(new Command('open').description('open a TCP (or UDP) DeviceLink to a device port and serve it on a local port until Ctrl-C'))
+        .addOption(new Option('--port <port>', 'the port on the device').argParser(parsePort).makeOptionMandatory())
+        .addOption(new Option('--local <port>', 'local port to serve the link on (0: any free port, printed)').argParser(parsePort).default(0))
+        .option('--local-host <address>', 'local address to serve the link on', '127.0.0.1')
+        .option('--udp', 'a UDP link: the local port is a UDP port, its datagrams go to the device port')
+        .addOption(new Option('--timeout <ms>', 'UDP: the hub closes the link after this long without a datagram (default: never, or as the hub is configured)').argParser(parsePositiveCount))
+        .option('--encrypt', 'encrypt between here and the hub: AES-256-CTR with a fresh random key and IV')
+        .option('--json', 'print {device, protocol, devicePort, local, port, hubPort, token, encrypted} as one JSON line'),
+    ),
+    'POST /api/v1/devicelink/{deviceIdentifier}',
+    'DELETE /api/v1/devicelink/{deviceLinkToken}',
   )
     .addHelpText(
       'after',
@@ -119,17 +139,24 @@ Prints one line, e.g.
   link open: 127.0.0.1:2222 -> 00:11:22:AA:BB:CC port 22 (token ...)
 then each connection to the local port is one stream to the device port, e.g.
   ssh -p 2222 user@127.0.0.1
+With --udp the local port is a UDP port: its datagrams go to the device port and the
+device's answers come back to the local peer that sent last, e.g.
+  tether link open 00:11:22:AA:BB:CC --udp --port 161 --local 1161 --timeout 60000
 Ctrl-C (SIGINT) or SIGTERM closes the link on the hub and exits 0. If the hub closes
 the link, the command says so and exits 1.`,
     )
     .action((device: string, options: LinkOpenOptions) => runLinkOpen(device, options));
 
 const closeCommand = (): Command =>
-  withClientOptions(
-    new Command('close')
-      .description('close a DeviceLink (its port and every stream on it) by its token')
-      .argument('<token>', 'the token `tether link open` printed'),
-  ).action((token: string, options: ClientFlags) => runLinkClose(token, options));
+  calls(
+    withClientOptions(
+      jsonOption(
+        new Command('close').description('close a DeviceLink (its port and every stream on it) by its token').argument('<token>', 'the token `tether link open` printed'),
+        '{token, closed}',
+      ),
+    ),
+    'DELETE /api/v1/devicelink/{deviceLinkToken}',
+  ).action((token: string, options: JsonFlags) => runLinkClose(token, options));
 
 export const linkCommand = (): Command =>
   new Command('link').description('DeviceLink: reach a device port through the hub').addCommand(openCommand()).addCommand(closeCommand());

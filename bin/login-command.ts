@@ -1,11 +1,13 @@
 // `tether login`: trades a password for a bearer token and keeps it, with the hub URL, in
 // the client config file (mode 0600) that the other admin commands read.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { calls } from './api-operation.js';
 import * as t from 'io-ts';
 import { createApiClient } from './api-client.js';
 import { configFilePath, resolveHub, writeConfigFile } from './client-config.js';
 import type { ConfigSources } from './client-config.js';
 import { processSources, readCa } from './client-options.js';
+import { passwordStdinOption } from './command-arguments.js';
 import { CommandError } from './command-error.js';
 import { readPassword } from './password-input.js';
 
@@ -65,21 +67,24 @@ async function runLogin(options: LoginOptions): Promise<void> {
 }
 
 export const loginCommand = (): Command =>
-  new Command('login')
-    .description('log in to a hub and save its URL and a bearer token for the other commands')
-    .option('--hub <url>', 'the hub, http(s)://host[:port] (default: TETHER_HUB, then the saved hub)')
-    .addOption(
-      new Option('--user <name>', 'admin, tenant-admin@TENANT or auditor@AUDITOR').argParser(parseLoginUser).default(parseLoginUser('admin'), 'admin'),
-    )
-    .option('--password-stdin', 'read the password from stdin (the default when stdin is not a terminal)')
-    .option('--ca <file>', 'PEM file of a private CA that signed the hub certificate (saved with the hub)')
-    .option('--print-token', 'also print the token on stdout (the message goes to stderr)')
-    .addHelpText(
-      'after',
-      `
+  calls(
+    new Command('login')
+      .description('log in to a hub and save its URL and a bearer token for the other commands')
+      .option('--hub <url>', 'the hub, http(s)://host[:port] (default: TETHER_HUB, then the saved hub)')
+      .addOption(
+        new Option('--user <name>', 'admin, tenant-admin@TENANT or auditor@AUDITOR').argParser(parseLoginUser).default(parseLoginUser('admin'), 'admin'),
+      )
+      .addOption(passwordStdinOption('the'))
+      .option('--ca <file>', 'PEM file of a private CA that signed the hub certificate (saved with the hub)')
+      .option('--print-token', 'also print the token on stdout (the message goes to stderr)')
+      .addHelpText(
+        'after',
+        `
 The token is saved in $TETHER_CONFIG, default ~/.config/tether/cli.json (mode 0600), and
 is never printed unless --print-token is given. At a terminal the password is asked for
 without echo; otherwise it is read from stdin:
   tether login --hub https://hub.example.com --user tenant-admin@acme --password-stdin < pw.txt`,
-    )
-    .action((options: LoginOptions) => runLogin(options));
+      )
+      .action((options: LoginOptions) => runLogin(options)),
+    'POST /api/v1/auth/login',
+  );

@@ -1,9 +1,10 @@
 // `tether proxies ls|show|create|update|enable|disable|rm`: proxy profiles (admins only). A
 // profile's fields (seeds/proxies.txt) come as a JSON file, as the API takes them.
-import { Command, Option } from 'commander';
-import { parsePositiveCount } from './cli-options.js';
-import type { ClientFlags, JsonFlags } from './client-config.js';
+import { Command } from 'commander';
+import { calls } from './api-operation.js';
+import type { JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
+import { fileOption, idArgument, jsonLinesOption, jsonOption, limitOption } from './command-arguments.js';
 import { ProxyPage, ProxyView, targetText } from './forward-views.js';
 import { readJsonDocument } from './json-document.js';
 import { formatFields, printJson, printRows } from './output.js';
@@ -45,26 +46,26 @@ async function runList(options: JsonFlags & { readonly limit?: number }): Promis
   printRows(proxies, columns, options.json === true);
 }
 
-const jsonOption = (command: Command): Command => command.option('--json', 'print the profile as one JSON object, as the hub answers it');
-const idArgument = (command: Command): Command => command.argument('<id>', 'the proxy profile id');
-const fileOption = (command: Command): Command =>
-  command.requiredOption('--file <file>', 'the profile as a JSON object {id, name, protocol, enabled, sourcePort, target, …} (see the README; update leaves out id); - for standard input');
+const profileJsonOption = (command: Command): Command => jsonOption(command, 'the profile');
+const proxyArgument = (command: Command): Command => idArgument(command, 'the proxy profile id');
+const profileFileOption = (command: Command): Command =>
+  fileOption(command, 'the profile as a JSON object {id, name, protocol, enabled, sourcePort, target, …} (see the README; update leaves out id)');
 
 const listCommand = (): Command =>
-  withClientOptions(
-    new Command('ls')
-      .description('list the proxy profiles, by id')
-      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
-      .option('--json', 'one JSON object per profile and line, as the hub answers it'),
-  ).action((options: JsonFlags & { readonly limit?: number }) => runList(options));
+  calls(withClientOptions(jsonLinesOption(new Command('ls').description('list the proxy profiles, by id'), 'profile').addOption(limitOption())), 'GET /api/v1/proxies').action(
+    (options: JsonFlags & { readonly limit?: number }) => runList(options),
+  );
 
 const showCommand = (): Command =>
-  withClientOptions(jsonOption(idArgument(new Command('show').description('show one proxy profile')))).action(async (id: string, options: JsonFlags) => {
+  calls(withClientOptions(profileJsonOption(proxyArgument(new Command('show').description('show one proxy profile')))), 'GET /api/v1/proxies/{id}').action(async (id: string, options: JsonFlags) => {
     printProxy(await clientFrom(options).client.call('GET', proxyPath(id), ProxyView), options);
   });
 
 const createCommand = (): Command =>
-  withClientOptions(jsonOption(fileOption(new Command('create').description('create a proxy profile; its source port opens at once when enabled')))).action(
+  calls(
+    withClientOptions(profileJsonOption(profileFileOption(new Command('create').description('create a proxy profile; its source port opens at once when enabled')))),
+    'POST /api/v1/proxies',
+  ).action(
     async (options: JsonFlags & { readonly file: string }) => {
       const body = await readJsonDocument(options.file);
       printProxy(await clientFrom(options).client.call('POST', '/api/v1/proxies', ProxyView, body), options);
@@ -72,7 +73,10 @@ const createCommand = (): Command =>
   );
 
 const updateCommand = (): Command =>
-  withClientOptions(jsonOption(fileOption(idArgument(new Command('update').description('replace a proxy profile\'s settings; its id never changes'))))).action(
+  calls(
+    withClientOptions(profileJsonOption(profileFileOption(proxyArgument(new Command('update').description('replace a proxy profile\'s settings; its id never changes'))))),
+    'PUT /api/v1/proxies/{id}',
+  ).action(
     async (id: string, options: JsonFlags & { readonly file: string }) => {
       const body = await readJsonDocument(options.file);
       printProxy(await clientFrom(options).client.call('PUT', proxyPath(id), ProxyView, body), options);
@@ -80,18 +84,28 @@ const updateCommand = (): Command =>
   );
 
 const switchCommand = (action: 'enable' | 'disable'): Command =>
-  withClientOptions(
-    jsonOption(idArgument(new Command(action).description(action === 'enable' ? 'open a proxy\'s source port' : 'close a proxy\'s source port; the profile stays'))),
+  calls(
+    withClientOptions(
+      profileJsonOption(proxyArgument(new Command(action).description(action === 'enable' ? 'open a proxy\'s source port' : 'close a proxy\'s source port; the profile stays'))),
+    ),
+    `POST /api/v1/proxies/{id}/${action}`,
   ).action(async (id: string, options: JsonFlags) => {
     printProxy(await clientFrom(options).client.call('POST', `${proxyPath(id)}/${action}`, ProxyView), options);
   });
 
 const removeCommand = (): Command =>
-  withClientOptions(
-    new Command('rm').description('remove proxy profiles: their ports close and their live connections end; none is removed if one is unknown').argument('<id...>', 'the profile ids'),
-  ).action(async (ids: string[], options: ClientFlags) => {
+  calls(
+    withClientOptions(
+      jsonOption(
+        new Command('rm').description('remove proxy profiles: their ports close and their live connections end; none is removed if one is unknown').argument('<id...>', 'the profile ids'),
+        '{ids, removed}',
+      ),
+    ),
+    'POST /api/v1/proxies/remove',
+  ).action(async (ids: string[], options: JsonFlags) => {
     await clientFrom(options).client.send('POST', '/api/v1/proxies/remove', { ids });
-    process.stdout.write(`removed ${ids.join(', ')}\n`);
+    if (options.json === true) printJson({ ids, removed: true });
+    else process.stdout.write(`removed ${ids.join(', ')}\n`);
   });
 
 export const proxiesCommand = (): Command =>

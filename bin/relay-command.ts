@@ -2,6 +2,7 @@
 // SIGINT; with --unregister, the seed's unregister message instead.
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, Command } from 'commander';
+import { calls } from './api-operation.js';
 import { parsePortRange } from '../api/devicelink-config.js';
 import type { PortRange } from '../actors/port-pool.js';
 import { TetherError } from '../domain/errors.js';
@@ -107,22 +108,25 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
 }
 
 export const relayCommand = (): Command =>
-  new Command('relay')
-    .description('run a relay server: it registers with the hub and carries the data plane of the sessions the hub places on it')
-    .requiredOption('--hub <url>', 'the hub, http(s)://host[:port]')
-    .addOption(new Option('--name <name>', "the relay's name (unique per hub)").argParser(parseName).makeOptionMandatory())
-    .addOption(new Option('--host <host>', 'hostName: where agents dial back to this relay').argParser(parseHost).makeOptionMandatory())
-    .addOption(new Option('--external-host <host>', 'externalHostName: where clients reach link ports (default: --host)').argParser(parseHost))
-    .addOption(new Option('--alt-host <host>', 'alternateHostName: another host clients may use').argParser(parseHost))
-    .addOption(new Option('--port <port>', 'the port agents dial back to (0: any free one)').argParser(parsePort).default(7070))
-    .option('--bind <address>', 'the address the dial-back port and link ports bind to (default: --host if an IP address, else 0.0.0.0)')
-    .addOption(new Option('--link-ports <from-to>', 'the ports handed out to links').argParser(parseRange).default({ from: 40000, to: 40999 }, '40000-40999'))
-    .addOption(new Option('--max-sessions <n>', 'maxSessions: at most this many sessions at once').argParser(parsePositiveCount).default(100))
-    .option('--description <text>', 'a few words on this relay')
-    .option('--token-file <file>', "where this relay's token is kept, generated on first start (default: ./tether-relay-<name>.token)")
-    .addOption(new Option('--join-secret <secret>', "the hub's relay join secret: the relay is approved at once").env('TETHER_RELAY_JOIN_SECRET'))
-    .addOption(new Option('--ca <file>', 'PEM file of a private CA that signed the hub certificate').env('TETHER_CA'))
-    .addOption(new Option('--status-interval <ms>', 'how often the status ("ping") is sent').argParser(parsePositiveCount).default(10_000))
-    .addOption(logLevelOption())
-    .option('--unregister', "send the seed's unregister message (the hub marks the relay not reporting) and exit")
-    .action((options: RelayCommandOptions) => runRelay(options));
+  calls(
+    new Command('relay')
+      .description('run a relay server: it registers with the hub and carries the data plane of the sessions the hub places on it')
+      .requiredOption('--hub <url>', 'the hub, http(s)://host[:port]')
+      .addOption(new Option('--name <name>', "the relay's name (unique per hub)").argParser(parseName).makeOptionMandatory())
+      .addOption(new Option('--host <host>', 'hostName: where agents dial back to this relay').argParser(parseHost).makeOptionMandatory())
+      .addOption(new Option('--external-host <host>', 'externalHostName: where clients reach link ports (default: --host)').argParser(parseHost))
+      .addOption(new Option('--alt-host <host>', 'alternateHostName: another host clients may use').argParser(parseHost))
+      .addOption(new Option('--port <port>', 'the port agents dial back to (0: any free one)').argParser(parsePort).default(7070))
+      .option('--bind <address>', 'the address the dial-back port and link ports bind to (default: --host if an IP address, else 0.0.0.0)')
+      .addOption(new Option('--link-ports <from-to>', 'the ports handed out to links').argParser(parseRange).default({ from: 40000, to: 40999 }, '40000-40999'))
+      .addOption(new Option('--max-sessions <n>', 'maxSessions: at most this many sessions at once').argParser(parsePositiveCount).default(100))
+      .option('--description <text>', 'a few words on this relay')
+      .option('--token-file <file>', "where this relay's token is kept, generated on first start (default: ./tether-relay-<name>.token)")
+      .addOption(new Option('--join-secret <secret>', "the hub's relay join secret: the relay is approved at once").env('TETHER_RELAY_JOIN_SECRET'))
+      .addOption(new Option('--ca <file>', 'PEM file of a private CA that signed the hub certificate').env('TETHER_CA'))
+      .addOption(new Option('--status-interval <ms>', 'how often the status ("ping") is sent').argParser(parsePositiveCount).default(10_000))
+      .addOption(logLevelOption())
+      .option('--unregister', "send the seed's unregister message (the hub marks the relay not reporting) and exit")
+      .action((options: RelayCommandOptions) => runRelay(options)),
+    'POST /remote/rsstatus',
+  );

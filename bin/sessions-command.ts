@@ -1,11 +1,13 @@
 // `tether sessions ls`: remote sessions with the API's filters, newest first, every page or
 // --limit rows.
 import { Command, Option } from 'commander';
+import { calls } from './api-operation.js';
 import { formatMac } from '../domain/device/mac.js';
 import { terminationCauses } from '../domain/tunnel/termination-cause.js';
-import { parseMacArgument, parsePositiveCount } from './cli-options.js';
+import { parseMacArgument } from './cli-options.js';
 import type { ClientFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
+import { limitOption } from './command-arguments.js';
 import { printRows } from './output.js';
 import type { Column } from './output.js';
 import { readPages } from './pages.js';
@@ -53,20 +55,23 @@ async function runList(options: ListOptions): Promise<void> {
 }
 
 const listCommand = (): Command =>
-  withClientOptions(
-    new Command('ls')
-      .description('list remote sessions (DeviceLinks, proxies, protocol applications), newest first')
-      .option('--tenant <id>', 'only sessions of this tenant')
-      .option('--device <mac>', 'only sessions to this device', parseMacArgument)
-      .option('--user <id>', 'only sessions opened by this principal (e.g. admin, tenant-admin@acme)')
-      .option('--relay <name>', 'only sessions through this relay (hub: the hub itself)')
-      .addOption(new Option('--cause <cause>', 'only sessions that ended for this cause').choices(terminationCauses))
-      .addOption(new Option('--state <state>', 'only open or only closed sessions').choices(['open', 'closed']))
-      .addOption(new Option('--kind <kind>', 'only sessions of this kind').choices(['devicelink', 'proxy', 'protocol-app']))
-      .option('--from <time>', 'only sessions opened at or after this moment (ISO 8601)')
-      .option('--to <time>', 'only sessions opened at or before this moment (ISO 8601)')
-      .addOption(new Option('--limit <n>', 'at most this many rows').argParser(parsePositiveCount))
-      .option('--json', 'one JSON object per session and line, as the hub answers it'),
+  calls(
+    withClientOptions(
+      new Command('ls')
+        .description('list remote sessions (DeviceLinks, proxies, protocol applications), newest first')
+        .option('--tenant <id>', 'only sessions of this tenant')
+        .option('--device <mac>', 'only sessions to this device', parseMacArgument)
+        .option('--user <id>', 'only sessions opened by this principal (e.g. admin, tenant-admin@acme)')
+        .option('--relay <name>', 'only sessions through this relay (hub: the hub itself)')
+        .addOption(new Option('--cause <cause>', 'only sessions that ended for this cause').choices(terminationCauses))
+        .addOption(new Option('--state <state>', 'only open or only closed sessions').choices(['open', 'closed']))
+        .addOption(new Option('--kind <kind>', 'only sessions of this kind').choices(['devicelink', 'proxy', 'protocol-app']))
+        .option('--from <time>', 'only sessions opened at or after this moment (ISO 8601)')
+        .option('--to <time>', 'only sessions opened at or before this moment (ISO 8601)')
+        .addOption(limitOption())
+        .option('--json', 'one JSON object per session and line, as the hub answers it'),
+    ),
+    'GET /api/v1/sessions',
   ).action((options: ListOptions) => runList(options));
 
 export const sessionsCommand = (): Command =>

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as t from 'io-ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../bin/api-client.js';
+import { clientFrom } from '../../bin/client-options.js';
 import { CommandError } from '../../bin/command-error.js';
 import { freePort } from '../e2e/tether-process.js';
 
@@ -133,6 +134,12 @@ describe('the API client', () => {
   it('gives up on a hub that does not answer', async () => {
     const error = await failure(createApiClient({ hub, timeoutMs: 200 }).send('GET', '/silent'));
     expect(error.message).toBe(`unreachable: cannot reach ${hub}: no answer within 200 ms`);
+  });
+
+  it('waits as long as a command asks (a restore waits on the device)', async () => {
+    const { client } = clientFrom({ hub, token: 'T' }, { env: {}, home: dir }, 300);
+    const error = await failure(client.send('GET', '/silent'));
+    expect(error.message).toBe(`unreachable: cannot reach ${hub}: no answer within 300 ms`);
   });
 
   it('trusts a private CA when given, and hints at --ca when not', async () => {

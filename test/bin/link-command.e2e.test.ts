@@ -134,6 +134,7 @@ describe('tether link open', () => {
     const printed = JSON.parse(await firstLine(link)) as Record<string, unknown>;
     expect(printed).toEqual({
       device: '00:11:22:AA:BB:CC',
+      protocol: 'tcp',
       devicePort: 22,
       local: `127.0.0.1:${String(printed.port)}`,
       port: expect.any(Number),
