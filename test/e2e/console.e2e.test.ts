@@ -175,6 +175,9 @@ describe('the web console in a browser', () => {
 
   it('opens a DeviceLink that carries a fetch, then closes it and shows the session\'s cause and bytes', async () => {
     await admin.getByRole('link', { name: '02:11:00:00:00:a1' }).click();
+    await admin.getByLabel('Device port').fill('70000');
+    await admin.getByRole('button', { name: 'Open link' }).click();
+    await expect.poll(() => admin.locator('#field-body-devicePort-error').textContent()).toContain('devicePort');
     await admin.getByLabel('Device port').fill(String((target.address() as AddressInfo).port));
     await admin.getByRole('button', { name: 'Open link' }).click();
     const port = Number(await admin.getByTestId('link-port').textContent());
@@ -209,12 +212,42 @@ describe('the web console in a browser', () => {
     expect(await admin.locator('tr[data-job="to 2.0"] [data-state]').textContent()).toBe('completed');
     await expectAccessible(admin);
     await screenshot(admin, 'jobs');
-    for (const view of ['Sessions', 'Tenants']) {
+    for (const view of ['Tenants', 'Relays', 'Protocol apps']) {
       await admin.getByRole('link', { name: view }).click();
       await admin.getByRole('heading', { level: 1, name: view }).waitFor();
       await expectAccessible(admin);
-      await screenshot(admin, view.toLowerCase());
+      await screenshot(admin, view.toLowerCase().replace(' ', '-'));
     }
+    await admin.getByRole('link', { name: 'Sessions' }).click();
+    await admin.getByRole('button', { name: /^Timeline of session/ }).first().click();
+    await admin.getByRole('table', { name: 'Session timeline' }).getByText('TunnelClosed').waitFor();
+    await expectAccessible(admin);
+    await screenshot(admin, 'sessions');
+  });
+
+  it('creates a proxy with its id, switches it off and keeps the id read-only when editing', async () => {
+    const sourcePort = await freePort();
+    await admin.getByRole('link', { name: 'Proxies' }).click();
+    await admin.getByLabel('Id (fixed once created)').fill('web-ui');
+    await admin.getByLabel('Name').fill('Web UI');
+    await admin.getByLabel('Source port').fill('not a port');
+    await admin.getByLabel('Target address').fill('127.0.0.1');
+    await admin.getByLabel('Target port').fill(String((target.address() as AddressInfo).port));
+    await admin.getByRole('button', { name: 'Create proxy' }).click();
+    await expect.poll(() => admin.locator('#field-body-sourcePort-error').count()).toBe(1);
+    await admin.getByLabel('Source port').fill(String(sourcePort));
+    await admin.getByRole('button', { name: 'Create proxy' }).click();
+    const enabled = admin.locator('tr[data-proxy="web-ui"]').getByRole('switch');
+    await enabled.waitFor();
+    expect(await enabled.isChecked()).toBe(true);
+    await enabled.click();
+    await expect.poll(async () => ((await (await api('GET', '/proxies/web-ui')).json()) as { enabled: boolean }).enabled).toBe(false);
+    await expect.poll(() => enabled.isChecked()).toBe(false);
+    await admin.locator('tr[data-proxy="web-ui"]').getByRole('button', { name: /^Edit/ }).click();
+    expect(await admin.getByLabel('Id (fixed once created)').getAttribute('readonly')).not.toBeNull();
+    expect(await admin.getByLabel('Id (fixed once created)').inputValue()).toBe('web-ui');
+    await expectAccessible(admin);
+    await screenshot(admin, 'proxies');
   });
 
   it('shows an auditor no write buttons and refuses a write through its console', async () => {
@@ -222,7 +255,7 @@ describe('the web console in a browser', () => {
     await signIn(auditor, { role: 'auditor', id: 'ann', password: 'auditor-password' });
     await expect.poll(() => stateOf(auditor, macs.assigned).textContent(), { timeout: 10_000 }).toBe('online');
     const writes = /assign|create|open link|revoke|pause|resume|cancel|retry|import/i;
-    for (const view of ['Devices', 'Jobs', 'Tenants']) {
+    for (const view of ['Devices', 'Sessions', 'Jobs', 'Tenants', 'Relays']) {
       await auditor.getByRole('link', { name: view }).click();
       await auditor.getByRole('heading', { level: 1, name: view }).waitFor();
       expect(await auditor.getByRole('button', { name: writes }).count(), view).toBe(0);

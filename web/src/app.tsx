@@ -11,6 +11,9 @@ import { AuditView } from './views/audit.js';
 import { DeviceView } from './views/device.js';
 import { DevicesView } from './views/devices.js';
 import { JobsView } from './views/jobs.js';
+import { ProtocolAppsView } from './views/protocol-apps.js';
+import { ProxiesView } from './views/proxies.js';
+import { RelaysView } from './views/relays.js';
 import { SessionsView } from './views/sessions.js';
 import { SignIn } from './views/sign-in.js';
 import { TenantsView } from './views/tenants.js';
@@ -26,6 +29,9 @@ const sections: readonly Section[] = [
   { path: '/sessions', label: 'Sessions', for: () => true },
   { path: '/jobs', label: 'Jobs', for: () => true },
   { path: '/tenants', label: 'Tenants', for: () => true },
+  { path: '/relays', label: 'Relays', for: (session) => session.role !== 'tenant-admin' },
+  { path: '/proxies', label: 'Proxies', for: (session) => session.role === 'admin' },
+  { path: '/protocol-apps', label: 'Protocol apps', for: (session) => session.role !== 'auditor' },
   { path: '/audit', label: 'Audit', for: (session) => session.role !== 'tenant-admin' },
 ];
 
@@ -68,17 +74,21 @@ function Console({ session, onSignOut }: { readonly session: Session; readonly o
           Sign out
         </button>
       </header>
-      <main>{view(path, session, live)}</main>
+      <main>{view(path, session, live, visible)}</main>
     </div>
   );
 }
 
-function view(path: string, session: Session, live: LiveModels): JSX.Element {
+function view(path: string, session: Session, live: LiveModels, allowed: readonly Section[]): JSX.Element {
+  if (!allowed.some((section) => path === section.path || path.startsWith(`${section.path}/`))) return <DevicesView session={session} live={live} />;
   const device = /^\/devices\/([^/]+)$/.exec(path)?.[1];
   if (device !== undefined) return <DeviceView mac={decodeURIComponent(device)} session={session} live={live} />;
   if (path.startsWith('/sessions')) return <SessionsView session={session} live={live} />;
   if (path.startsWith('/jobs')) return <JobsView session={session} live={live} />;
   if (path.startsWith('/tenants')) return <TenantsView session={session} live={live} />;
-  if (path.startsWith('/audit') && session.role !== 'tenant-admin') return <AuditView session={session} />;
+  if (path.startsWith('/relays')) return <RelaysView session={session} live={live} />;
+  if (path.startsWith('/proxies')) return <ProxiesView session={session} />;
+  if (path.startsWith('/protocol-apps')) return <ProtocolAppsView session={session} />;
+  if (path.startsWith('/audit')) return <AuditView session={session} />;
   return <DevicesView session={session} live={live} />;
 }

@@ -28,8 +28,9 @@ export interface Session {
   readonly id: string;
   readonly kind?: string;
   readonly state: 'open' | 'closed';
-  readonly device: string;
-  readonly tenantId: string;
+  /** Absent for a proxy to a host: no device, no tenant. */
+  readonly device?: string;
+  readonly tenantId?: string;
   readonly relay: string;
   readonly protocol: string;
   readonly devicePort: number;

@@ -9,7 +9,9 @@ import { canWrite } from '../session.js';
 import type { Session } from '../session.js';
 import { Problem, Time, useAction, useLive } from '../ui.js';
 import { formatMac } from './device-filters.js';
+import { DeviceApps } from './device-apps.js';
 import { DeviceLinkForm } from './device-link-form.js';
+import { DeviceRestore } from './device-restore.js';
 import { SessionTable, mergeSessions } from './session-table.js';
 
 interface ConnectionEvent {
@@ -47,6 +49,8 @@ export function DeviceView({ mac, session, live }: { readonly mac: string; reado
       <Problem error={load.error} />
       {device === undefined ? null : <DeviceFacts device={device} />}
       {canWrite(session) && device !== undefined ? <DeviceLinkForm mac={mac} session={session} /> : null}
+      {canWrite(session) && device?.tenant !== null && device !== undefined ? <DeviceApps mac={mac} session={session} /> : null}
+      {canWrite(session) && device?.online === true ? <DeviceRestore mac={mac} session={session} /> : null}
       <h2>Sessions</h2>
       <SessionTable sessions={mergeSessions(sessions, liveSessions)} label="Sessions of this device" />
       {mayReadHistory ? <ConnectionHistory events={history} /> : null}

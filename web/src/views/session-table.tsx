@@ -4,12 +4,20 @@ import type { Session as RemoteSession } from '../models.js';
 import { Time } from '../ui.js';
 import { formatMac } from './device-filters.js';
 
-export function SessionTable({ sessions, label }: { readonly sessions: readonly RemoteSession[]; readonly label: string }): JSX.Element {
+interface SessionTableProps {
+  readonly sessions: readonly RemoteSession[];
+  readonly label: string;
+  /** Offered per row when given: show that session's timeline. */
+  readonly onPick?: (id: string) => void;
+}
+
+export function SessionTable({ sessions, label, onPick }: SessionTableProps): JSX.Element {
   return (
     <table aria-label={label}>
       <thead>
         <tr>
           <th scope="col">Session</th>
+          <th scope="col">Kind</th>
           <th scope="col">Device</th>
           <th scope="col">Tenant</th>
           <th scope="col">State</th>
@@ -27,10 +35,17 @@ export function SessionTable({ sessions, label }: { readonly sessions: readonly 
         {sessions.map((session) => (
           <tr key={session.id} data-session={session.id}>
             <td>
-              <code>{session.id.slice(0, 8)}</code>
+              {onPick === undefined ? (
+                <code>{session.id.slice(0, 8)}</code>
+              ) : (
+                <button type="button" class="small" onClick={() => onPick(session.id)} aria-label={`Timeline of session ${session.id.slice(0, 8)}`}>
+                  {session.id.slice(0, 8)}
+                </button>
+              )}
             </td>
-            <td>{formatMac(session.device)}</td>
-            <td>{session.tenantId}</td>
+            <td>{session.kind ?? 'devicelink'}</td>
+            <td>{session.device === undefined ? '—' : formatMac(session.device)}</td>
+            <td>{session.tenantId ?? '—'}</td>
             <td>{session.state}</td>
             <td>{session.requestedBy.id}</td>
             <td>{session.clientIP ?? session.userIP ?? '—'}</td>

@@ -8,11 +8,17 @@ import type { Tenant } from '../models.js';
 import { canWrite } from '../session.js';
 import type { Session } from '../session.js';
 import { Field, Problem, fieldErrors, useAction, useLive } from '../ui.js';
+import { ChangePassword, GrantAccess } from './tenant-forms.js';
 
 export function TenantsView({ session, live }: { readonly session: Session; readonly live: LiveModels }): JSX.Element {
   useLive(live);
   const action = useAction();
   const tenants = [...live.all<Tenant>('tenants')].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const revoke = (tenant: Tenant, other: string): void => {
+    void action.run(async () => {
+      await call(session, 'DELETE', `/tenants/${encodeURIComponent(tenant.id)}/grants/${encodeURIComponent(other)}`);
+    });
+  };
   const deployment = (tenant: Tenant, enabled: boolean): void => {
     void action.run(async () => {
       await call(session, 'PUT', `/tenants/${encodeURIComponent(tenant.id)}/password-deployment`, { enabled });
@@ -22,6 +28,8 @@ export function TenantsView({ session, live }: { readonly session: Session; read
     <section aria-labelledby="tenants-title">
       <h1 id="tenants-title">Tenants</h1>
       {session.role === 'admin' ? <CreateTenant session={session} /> : null}
+      {canWrite(session) ? <ChangePassword session={session} tenants={tenants} /> : null}
+      {session.role === 'admin' ? <GrantAccess session={session} tenants={tenants} /> : null}
       <Problem error={action.error} />
       <table aria-label="Tenants">
         <thead>
@@ -37,7 +45,19 @@ export function TenantsView({ session, live }: { readonly session: Session; read
             <tr key={tenant.id} data-tenant={tenant.id}>
               <td>{tenant.id}</td>
               <td>{tenant.name}</td>
-              <td>{tenant.grants.join(', ') || '—'}</td>
+              <td>
+                {tenant.grants.length === 0 ? '—' : null}
+                {tenant.grants.map((other) => (
+                  <span key={other} class="grant">
+                    {other}
+                    {session.role === 'admin' ? (
+                      <button type="button" class="small" onClick={() => revoke(tenant, other)} aria-label={`Revoke ${tenant.id}'s access to ${other}`}>
+                        ×
+                      </button>
+                    ) : null}
+                  </span>
+                ))}
+              </td>
               <td>
                 <label>
                   <input
