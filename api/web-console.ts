@@ -1,4 +1,4 @@
-// `tether serve` serves the web console (built from web/ into dist/web) at `/`. Its files are
+// `tether serve` serves the web console (built from web/ into dist/console) at `/`. Its files are
 // served as they are; any other GET outside the hub's own paths is a console view, answered
 // with the console's page (the console routes in the browser). The hub's own paths keep
 // their JSON 404.

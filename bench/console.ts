@@ -20,7 +20,7 @@ import { figure, note, percentile } from './figures.js';
 
 const adminPassword = 'console-bench-admin-password';
 const tenant = 'bench';
-const consoleDir = fileURLToPath(new URL('../web/', import.meta.url));
+const consoleDir = fileURLToPath(new URL('../console/', import.meta.url));
 const context = { principal: systemPrincipal };
 const inventory = { model: 'IP232', firmware: '13r1', apps: [], categories: ['phones'] };
 

@@ -65,7 +65,7 @@ async function serve(options: ServeOptions): Promise<void> {
     ...(process.env.TETHER_SEAL_KEY ? { sealKey: process.env.TETHER_SEAL_KEY } : {}),
     ...(tls === undefined ? {} : { tls }),
     deviceLink,
-    consoleDir: fileURLToPath(new URL('../web/', import.meta.url)),
+    consoleDir: fileURLToPath(new URL('../console/', import.meta.url)),
     ...jobs,
     ...(plugins === undefined ? {} : { plugins }),
     relays: {

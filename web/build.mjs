@@ -1,4 +1,4 @@
-// Builds the web console into dist/web: one bundled, minified script (Preact and the
+// Builds the web console into dist/console: one bundled, minified script (Preact and the
 // socket.io client inside it), the page and its stylesheet. No network: everything comes
 // from node_modules, so the console works offline.
 import { copyFile, mkdir } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { fileURLToPath, URL } from 'node:url';
 import { build } from 'esbuild';
 
 const source = (name) => fileURLToPath(new URL(name, import.meta.url));
-const out = fileURLToPath(new URL('../dist/web/', import.meta.url));
+const out = fileURLToPath(new URL('../dist/console/', import.meta.url));
 
 await mkdir(out, { recursive: true });
 await build({

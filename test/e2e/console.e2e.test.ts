@@ -147,6 +147,8 @@ describe('the web console in a browser', () => {
     await expect.poll(() => stateOf(tenantAdmin, macs.globex).textContent(), { timeout: 15_000 }).toBe('online');
     await expect.poll(() => stateOf(admin, macs.acme).textContent(), { timeout: 15_000 }).toBe('online');
     expect(await tenantAdmin.locator('tr[data-mac]').count()).toBe(1);
+    // Frames are reported asynchronously: wait until those about its own device are in.
+    await expect.poll(() => heard.some((frame) => frame.includes(macs.globex))).toBe(true);
     expect(heard.join('\n')).not.toContain(macs.acme);
     expect(heard.join('\n')).not.toContain(macs.assigned);
     await tenantAdmin.close();
@@ -169,8 +171,9 @@ describe('the web console in a browser', () => {
     expect(await stateOf(admin, macs.acme).textContent()).toBe('online');
     relay.let();
     await expect.poll(() => stateOf(admin, macs.acme).textContent(), { timeout: 15_000 }).toBe('offline');
-    expect(sent.some((frame) => frame.includes('"subscribe"') && frame.includes('"after":'))).toBe(true);
-    expect(received.some((frame) => frame.includes('"resumed":true'))).toBe(true);
+    // Playwright reports frames asynchronously: they may follow the page's own update.
+    await expect.poll(() => sent.some((frame) => frame.includes('"subscribe"') && frame.includes('"after":'))).toBe(true);
+    await expect.poll(() => received.some((frame) => frame.includes('"resumed":true'))).toBe(true);
   });
 
   it('opens a DeviceLink that carries a fetch, then closes it and shows the session\'s cause and bytes', async () => {
@@ -203,13 +206,19 @@ describe('the web console in a browser', () => {
   it('creates an update job whose bar reaches 100 %', async () => {
     await admin.getByRole('link', { name: 'Jobs' }).click();
     await admin.getByLabel('Name', { exact: true }).fill('to 2.0');
-    await admin.getByLabel('Tenants (comma separated; empty: all)').fill('acme');
-    await admin.getByLabel('Categories').fill('phones');
-    await admin.getByLabel('Version').fill('2.0');
+    await admin.getByLabel('Tenants (comma separated; empty: all)', { exact: true }).fill('acme');
+    await admin.getByLabel('Categories', { exact: true }).fill('phones');
+    await admin.getByLabel('Version', { exact: true }).fill('2.0');
     await admin.getByRole('button', { name: 'Create update job' }).click();
     const bar = admin.locator('tr[data-job="to 2.0"] progress');
     await expect.poll(() => bar.getAttribute('data-percent'), { timeout: 20_000 }).toBe('100');
     expect(await admin.locator('tr[data-job="to 2.0"] [data-state]').textContent()).toBe('completed');
+    await admin.getByRole('button', { name: 'to 2.0', exact: true }).click();
+    await expect.poll(() => admin.getByRole('table', { name: 'Devices of to 2.0' }).locator('tbody tr').first().textContent()).toContain('succeeded');
+    await admin.getByLabel('Or upload').setInputFiles({ name: 'firmware.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ devices: [{ id: 'IP232' }], versions: [] })) });
+    await admin.getByLabel('Base URL of the binaries').fill(`${hub.baseUrl}/artifacts`);
+    await admin.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => admin.locator('#field-body-document-error').textContent()).toMatch(/^body\.document\./);
     await expectAccessible(admin);
     await screenshot(admin, 'jobs');
     for (const view of ['Tenants', 'Relays', 'Protocol apps']) {

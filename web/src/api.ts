@@ -29,11 +29,15 @@ async function failure(response: Response): Promise<ApiError> {
   );
 }
 
+/** Fired when the hub no longer accepts the token (expired or revoked): the console signs out. */
+export const tokenRefused = new EventTarget();
+
 export async function send(session: Session | undefined, method: string, path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = {};
   if (session !== undefined) headers.authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`/api/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  if (response.status === 401 && session !== undefined) tokenRefused.dispatchEvent(new Event('refused'));
   if (!response.ok) throw await failure(response);
   return response;
 }

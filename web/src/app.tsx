@@ -2,6 +2,7 @@
 // one live dashboard connection for the tab.
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { tokenRefused } from './api.js';
 import { LiveModels } from './live.js';
 import { navigate, usePath } from './router.js';
 import { endSession, storedSession } from './session.js';
@@ -37,12 +38,16 @@ const sections: readonly Section[] = [
 
 export function App(): JSX.Element {
   const [session, setSession] = useState<Session | undefined>(storedSession);
-  if (session === undefined) return <SignIn onSignedIn={setSession} />;
   const signOut = (): void => {
     endSession();
     setSession(undefined);
     navigate('/');
   };
+  useEffect(() => {
+    tokenRefused.addEventListener('refused', signOut);
+    return () => tokenRefused.removeEventListener('refused', signOut);
+  }, []);
+  if (session === undefined) return <SignIn onSignedIn={setSession} />;
   return <Console session={session} onSignOut={signOut} />;
 }
 

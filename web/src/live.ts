@@ -4,6 +4,7 @@
 // changes it missed (or a fresh snapshot, if the hub no longer keeps them).
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
+import { tokenRefused } from './api.js';
 import type { Session } from './session.js';
 
 export type Model = 'tenants' | 'devices' | 'sessions' | 'jobs' | 'relays';
@@ -70,7 +71,14 @@ export class LiveModels {
     });
     this.socket.on('connect', () => this.subscribe());
     this.socket.on('disconnect', () => this.setStatus('offline'));
-    this.socket.on('connect_error', () => this.setStatus('offline'));
+    this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+      // A refused token does not get better by retrying: the console signs out.
+      if (error.data?.code === 'unauthenticated') {
+        this.socket.close();
+        tokenRefused.dispatchEvent(new Event('refused'));
+      }
+      this.setStatus('offline');
+    });
     this.socket.on('snapshot', (snapshot: Snapshot) => this.applySnapshot(snapshot));
     for (const [event, model] of Object.entries(changeEvents)) {
       this.socket.on(event, (change: Change) => this.applyChange(model, change));

@@ -62,9 +62,16 @@ interface FieldProps {
   readonly children: (id: string, describedBy: string | undefined) => ComponentChildren;
 }
 
+/** The error for a field: its own path's, or else the first within it (named, e.g. body.document.devices[0].id). */
+function errorWithin(errors: FieldErrors, path: string): string | undefined {
+  if (errors[path] !== undefined) return errors[path];
+  const nested = Object.keys(errors).find((named) => named.startsWith(`${path}.`) || named.startsWith(`${path}[`));
+  return nested === undefined ? undefined : `${nested}: ${errors[nested] ?? ''}`;
+}
+
 export function Field({ label, path, errors, children }: FieldProps): JSX.Element {
   const id = `field-${path.replace(/[^a-zA-Z0-9]/g, '-')}`;
-  const error = errors[path];
+  const error = errorWithin(errors, path);
   return (
     <div class="field">
       <label for={id}>{label}</label>

@@ -38,7 +38,7 @@ export function selectDevices(devices: readonly Device[], filters: DeviceFilters
   const value = (device: Device): string => device[order.key] ?? '';
   return devices
     .filter((device) => matches(device, filters))
-    .sort((a, b) => sign * (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : a.mac < b.mac ? -1 : 1));
+    .sort((a, b) => (value(a) === value(b) ? (a.mac < b.mac ? -1 : 1) : sign * (value(a) < value(b) ? -1 : 1)));
 }
 
 export const formatMac = (mac: string): string => mac.match(/../g)?.join(':') ?? mac;

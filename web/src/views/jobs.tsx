@@ -8,7 +8,9 @@ import type { Job } from '../models.js';
 import { canWrite } from '../session.js';
 import type { Session } from '../session.js';
 import { Field, Problem, Time, fieldErrors, useAction, useLive } from '../ui.js';
+import { BackupJobForm } from './backup-job-form.js';
 import { CatalogImport } from './catalog-import.js';
+import { JobDevices } from './job-devices.js';
 import { JobProgress } from './job-progress.js';
 
 const actionsIn: Readonly<Record<string, readonly string[]>> = {
@@ -25,6 +27,8 @@ const list = (text: string): string[] => text.split(',').map((part) => part.trim
 export function JobsView({ session, live }: { readonly session: Session; readonly live: LiveModels }): JSX.Element {
   useLive(live);
   const jobs = [...live.all<Job>('jobs')].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  const [open, setOpen] = useState<string | undefined>(undefined);
+  const shown = jobs.find((job) => job.id === open);
   const action = useAction();
   const act = (job: Job, verb: string): void => {
     void action.run(async () => {
@@ -35,6 +39,7 @@ export function JobsView({ session, live }: { readonly session: Session; readonl
     <section aria-labelledby="jobs-title">
       <h1 id="jobs-title">Jobs</h1>
       {canWrite(session) ? <UpdateJobForm session={session} /> : null}
+      {canWrite(session) ? <BackupJobForm session={session} /> : null}
       <Problem error={action.error} />
       <table aria-label="Jobs">
         <thead>
@@ -52,7 +57,11 @@ export function JobsView({ session, live }: { readonly session: Session; readonl
         <tbody>
           {jobs.map((job) => (
             <tr key={job.id} data-job={job.name}>
-              <td>{job.name}</td>
+              <td>
+                <button type="button" class="small" aria-expanded={open === job.id} onClick={() => setOpen(open === job.id ? undefined : job.id)}>
+                  {job.name}
+                </button>
+              </td>
               <td>{job.kind}</td>
               <td data-state={job.state}>{job.state}</td>
               <td>
@@ -76,6 +85,7 @@ export function JobsView({ session, live }: { readonly session: Session; readonl
           ))}
         </tbody>
       </table>
+      {shown === undefined ? null : <JobDevices job={shown} session={session} />}
       {session.role === 'admin' ? <CatalogImport session={session} /> : null}
     </section>
   );

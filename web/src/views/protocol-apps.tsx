@@ -7,7 +7,6 @@ import { call } from '../api.js';
 import type { Page } from '../models.js';
 import type { Session } from '../session.js';
 import { Field, Problem, fieldErrors, useAction } from '../ui.js';
-import type { FieldErrors } from '../ui.js';
 
 export interface ProtocolApp {
   readonly id: string;
@@ -51,16 +50,13 @@ export function ProtocolAppsView({ session }: { readonly session: Session }): JS
     });
   };
   const admin = session.role === 'admin';
-  // The template is one field: every path the API names within the body is shown beside it.
-  const bodyErrors = Object.entries(errors).filter(([path]) => path.startsWith('body'));
-  const templateErrors: FieldErrors = bodyErrors.length === 0 ? {} : { body: `${bodyErrors.map(([path]) => path).join(', ')}: ${bodyErrors[0]?.[1] ?? ''}` };
   return (
     <section aria-labelledby="apps-title">
       <h1 id="apps-title">Protocol apps</h1>
       {admin ? (
         <form class="inline" onSubmit={create} aria-labelledby="new-app-title">
           <h2 id="new-app-title">New template</h2>
-          <Field label="Template (JSON: name, type, devicePort, …)" path="body" errors={templateErrors}>
+          <Field label="Template (JSON: name, type, devicePort, …)" path="body" errors={errors}>
             {(id, describedBy) => <textarea id={id} aria-describedby={describedBy} rows={6} cols={60} value={template} onInput={(event) => setTemplate(event.currentTarget.value)} />}
           </Field>
           <button type="submit" disabled={action.busy}>
