@@ -261,7 +261,19 @@ describe('the web console in a browser', () => {
 
   it('shows an auditor no write buttons and refuses a write through its console', async () => {
     const auditor = await browser.newPage();
-    await signIn(auditor, { role: 'auditor', id: 'ann', password: 'auditor-password' });
+    // By keyboard alone: each control is reached with Tab, in order, and Enter submits.
+    await auditor.goto(consoleUrl);
+    await auditor.keyboard.press('Tab');
+    expect(await auditor.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('field-body-role');
+    await auditor.keyboard.press('ArrowDown');
+    await auditor.keyboard.press('ArrowDown');
+    await auditor.keyboard.press('Tab');
+    await auditor.keyboard.type('ann');
+    await auditor.keyboard.press('Tab');
+    await auditor.keyboard.type('auditor-password');
+    await auditor.keyboard.press('Enter');
+    await auditor.getByRole('status', { name: 'dashboard live' }).waitFor();
+    expect(await auditor.getByText('auditor@ann (auditor)').count()).toBe(1);
     await expect.poll(() => stateOf(auditor, macs.assigned).textContent(), { timeout: 10_000 }).toBe('online');
     const writes = /assign|create|open link|revoke|pause|resume|cancel|retry|import/i;
     for (const view of ['Devices', 'Sessions', 'Jobs', 'Tenants', 'Relays']) {
