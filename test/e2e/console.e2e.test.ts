@@ -135,12 +135,18 @@ describe('the web console in a browser', () => {
     await screenshot(admin, 'devices');
   });
 
-  it('never shows a tenant-admin another tenant\'s device, even live', async () => {
+  it('lets a tenant-admin issue and revoke its provisioning code, and never shows it another tenant\'s device, even live', async () => {
     const tenantAdmin = await browser.newPage();
     const heard: string[] = [];
     tenantAdmin.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => heard.push(String(payload))));
     await signIn(tenantAdmin, { role: 'tenant-admin', id: 'globex', password: 'globex-password' });
-    const globexCode = ((await ok(api('POST', '/tenants/globex/provisioning-codes', {}), 201)) as { code: string }).code;
+    // The tenant-admin makes its own code: shown once, then listed without it, and revoked.
+    await tenantAdmin.getByLabel('Max uses').fill('2');
+    await tenantAdmin.getByRole('button', { name: 'Create code' }).click();
+    const globexCode = (await tenantAdmin.locator('.issued code').textContent()) ?? '';
+    expect(globexCode).not.toBe('');
+    await expect.poll(() => tenantAdmin.getByRole('button', { name: 'Revoke' }).count()).toBe(1);
+    expect(await tenantAdmin.locator('main').textContent()).toContain('0 / 2');
     const acmeCode = ((await ok(api('POST', '/tenants/acme/provisioning-codes', {}), 201)) as { code: string }).code;
     startAgent(macs.acme, acmeCode);
     startAgent(macs.globex, globexCode);
@@ -151,6 +157,9 @@ describe('the web console in a browser', () => {
     await expect.poll(() => heard.some((frame) => frame.includes(macs.globex))).toBe(true);
     expect(heard.join('\n')).not.toContain(macs.acme);
     expect(heard.join('\n')).not.toContain(macs.assigned);
+    await tenantAdmin.getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => tenantAdmin.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+    expect(((await ok(api('GET', '/tenants/globex/provisioning-codes'))) as { items: unknown[] }).items).toEqual([]);
     await tenantAdmin.close();
   });
 
