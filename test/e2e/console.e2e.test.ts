@@ -69,8 +69,20 @@ async function signIn(page: Page, as: { role: 'admin' | 'tenant-admin' | 'audito
 const row = (page: Page, mac: string) => page.locator(`tr[data-mac="${mac}"]`);
 const stateOf = (page: Page, mac: string) => row(page, mac).locator('[data-state]');
 
+/** A page whose waits fail with the locator they waited for, well within the test's timeout. */
+async function newPage(): Promise<Page> {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
 async function expectAccessible(page: Page): Promise<void> {
   expect(await seriousViolations(page)).toEqual([]);
+  // Two controls with one id would give a label to the wrong one.
+  const ids = await page.evaluate(() =>
+    [...(globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<{ id: string }> } }).document.querySelectorAll('[id]')].map((element) => element.id),
+  );
+  expect(ids.filter((id, index) => ids.indexOf(id) !== index)).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -103,7 +115,7 @@ beforeAll(async () => {
     },
     baseUrl: `${hub.baseUrl}/artifacts`,
   }));
-  admin = await browser.newPage();
+  admin = await newPage();
 }, 60_000);
 
 afterAll(async () => {
@@ -136,7 +148,7 @@ describe('the web console in a browser', () => {
   });
 
   it('lets a tenant-admin issue and revoke its provisioning code, and never shows it another tenant\'s device, even live', async () => {
-    const tenantAdmin = await browser.newPage();
+    const tenantAdmin = await newPage();
     const heard: string[] = [];
     tenantAdmin.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => heard.push(String(payload))));
     await signIn(tenantAdmin, { role: 'tenant-admin', id: 'globex', password: 'globex-password' });
@@ -227,7 +239,7 @@ describe('the web console in a browser', () => {
     await admin.getByLabel('Or upload').setInputFiles({ name: 'firmware.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ devices: [{ id: 'IP232' }], versions: [] })) });
     await admin.getByLabel('Base URL of the binaries').fill(`${hub.baseUrl}/artifacts`);
     await admin.getByRole('button', { name: 'Import' }).click();
-    await expect.poll(() => admin.locator('#field-body-document-error').textContent()).toMatch(/^body\.document\./);
+    await expect.poll(() => admin.locator('#field-catalog-body-document-error').textContent()).toMatch(/^body\.document\./);
     await expectAccessible(admin);
     await screenshot(admin, 'jobs');
     for (const view of ['Tenants', 'Relays', 'Protocol apps']) {
@@ -236,6 +248,15 @@ describe('the web console in a browser', () => {
       await expectAccessible(admin);
       await screenshot(admin, view.toLowerCase().replace(' ', '-'));
     }
+    await admin.getByRole('link', { name: 'Tenants' }).click();
+    const grant = admin.getByRole('form', { name: 'Grant access' });
+    await grant.getByLabel('Tenant', { exact: true }).selectOption('globex');
+    await grant.getByLabel('may see and act on').selectOption('acme');
+    await grant.getByRole('button', { name: 'Grant' }).click();
+    const globexRow = admin.locator('tr[data-tenant="globex"]');
+    await expect.poll(() => globexRow.locator('td').nth(2).textContent()).toContain('acme');
+    await globexRow.getByRole('button', { name: "Revoke globex's access to acme" }).click();
+    await expect.poll(() => globexRow.locator('td').nth(2).textContent()).toBe('—');
     await admin.getByRole('link', { name: 'Sessions' }).click();
     await admin.getByRole('button', { name: /^Timeline of session/ }).first().click();
     await admin.getByRole('table', { name: 'Session timeline' }).getByText('TunnelClosed').waitFor();
@@ -269,7 +290,7 @@ describe('the web console in a browser', () => {
   });
 
   it('shows an auditor no write buttons and refuses a write through its console', async () => {
-    const auditor = await browser.newPage();
+    const auditor = await newPage();
     // By keyboard alone: each control is reached with Tab, in order, and Enter submits.
     await auditor.goto(consoleUrl);
     await auditor.keyboard.press('Tab');

@@ -59,6 +59,8 @@ interface FieldProps {
   /** The request path the API names for this field, e.g. body.devicePort. */
   readonly path: string;
   readonly errors: FieldErrors;
+  /** Tells apart forms on one page that name the same request path (ids must be unique). */
+  readonly scope?: string;
   readonly children: (id: string, describedBy: string | undefined) => ComponentChildren;
 }
 
@@ -69,8 +71,8 @@ function errorWithin(errors: FieldErrors, path: string): string | undefined {
   return nested === undefined ? undefined : `${nested}: ${errors[nested] ?? ''}`;
 }
 
-export function Field({ label, path, errors, children }: FieldProps): JSX.Element {
-  const id = `field-${path.replace(/[^a-zA-Z0-9]/g, '-')}`;
+export function Field({ label, path, errors, scope, children }: FieldProps): JSX.Element {
+  const id = `field-${scope === undefined ? '' : `${scope}-`}${path.replace(/[^a-zA-Z0-9]/g, '-')}`;
   const error = errorWithin(errors, path);
   return (
     <div class="field">

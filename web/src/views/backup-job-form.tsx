@@ -29,7 +29,7 @@ export function BackupJobForm({ session }: { readonly session: Session }): JSX.E
     });
   };
   const text = (label: string, path: string, value: string, set: (value: string) => void): JSX.Element => (
-    <Field label={label} path={path} errors={errors}>
+    <Field label={label} path={path} errors={errors} scope="backup">
       {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={value} onInput={(event) => set(event.currentTarget.value)} />}
     </Field>
   );
@@ -40,7 +40,7 @@ export function BackupJobForm({ session }: { readonly session: Session }): JSX.E
       {text('Backup tenants (comma separated; empty: all)', 'body.tenants', tenants, setTenants)}
       {text('Backup categories', 'body.categories', categories, setCategories)}
       {text('WebDAV URL', 'body.target.url', url, setUrl)}
-      <Field label="WebDAV authentication" path="body.target.auth" errors={errors}>
+      <Field label="WebDAV authentication" path="body.target.auth" errors={errors} scope="backup">
         {(id) => (
           <select id={id} value={auth} onChange={(event) => setAuth(event.currentTarget.value as 'none' | 'basic' | 'digest')}>
             <option value="none">none</option>
@@ -51,7 +51,7 @@ export function BackupJobForm({ session }: { readonly session: Session }): JSX.E
       </Field>
       {auth === 'none' ? null : text('WebDAV username', 'body.target.username', username, setUsername)}
       {auth === 'none' ? null : (
-        <Field label="WebDAV password" path="body.target.password" errors={errors}>
+        <Field label="WebDAV password" path="body.target.password" errors={errors} scope="backup">
           {(id, describedBy) => (
             <input id={id} type="password" autoComplete="off" aria-describedby={describedBy} value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
           )}

@@ -27,7 +27,7 @@ export function CatalogImport({ session }: { readonly session: Session }): JSX.E
   return (
     <form class="inline" onSubmit={submit} aria-labelledby="catalog-title">
       <h2 id="catalog-title">Import a catalog</h2>
-      <Field label="Catalog" path="params.kind" errors={errors}>
+      <Field label="Catalog" path="params.kind" errors={errors} scope="catalog">
         {(id) => (
           <select id={id} value={kind} onChange={(event) => setKind(event.currentTarget.value)}>
             <option value="firmware">firmware.json</option>
@@ -36,15 +36,15 @@ export function CatalogImport({ session }: { readonly session: Session }): JSX.E
           </select>
         )}
       </Field>
-      <Field label="URL" path="body.url" errors={errors}>
+      <Field label="URL" path="body.url" errors={errors} scope="catalog">
         {(id, describedBy) => <input id={id} aria-describedby={describedBy} type="url" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />}
       </Field>
-      <Field label="Or upload" path="body.document" errors={errors}>
+      <Field label="Or upload" path="body.document" errors={errors} scope="catalog">
         {(id, describedBy) => (
           <input id={id} aria-describedby={describedBy} type="file" accept="application/json" onChange={(event) => setFile(event.currentTarget.files?.[0])} />
         )}
       </Field>
-      <Field label="Base URL of the binaries" path="body.baseUrl" errors={errors}>
+      <Field label="Base URL of the binaries" path="body.baseUrl" errors={errors} scope="catalog">
         {(id, describedBy) => <input id={id} aria-describedby={describedBy} type="url" value={baseUrl} onInput={(event) => setBaseUrl(event.currentTarget.value)} />}
       </Field>
       <button type="submit" disabled={action.busy}>

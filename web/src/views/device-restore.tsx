@@ -25,10 +25,10 @@ export function DeviceRestore({ mac, session }: { readonly mac: string; readonly
   return (
     <form class="inline" onSubmit={restore} aria-labelledby="restore-title">
       <h2 id="restore-title">Restore from a backup</h2>
-      <Field label="Backup file URL" path="body.url" errors={errors}>
+      <Field label="Backup file URL" path="body.url" errors={errors} scope="restore">
         {(id, describedBy) => <input id={id} aria-describedby={describedBy} type="url" value={url} onInput={(event) => setUrl(event.currentTarget.value)} />}
       </Field>
-      <Field label="Authentication" path="body.auth.type" errors={errors}>
+      <Field label="Authentication" path="body.auth.type" errors={errors} scope="restore">
         {(id) => (
           <select id={id} value={auth} onChange={(event) => setAuth(event.currentTarget.value as 'none' | 'basic' | 'digest')}>
             <option value="none">none</option>
@@ -39,10 +39,10 @@ export function DeviceRestore({ mac, session }: { readonly mac: string; readonly
       </Field>
       {auth === 'none' ? null : (
         <>
-          <Field label="Username" path="body.auth.username" errors={errors}>
+          <Field label="Username" path="body.auth.username" errors={errors} scope="restore">
             {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={username} onInput={(event) => setUsername(event.currentTarget.value)} />}
           </Field>
-          <Field label="Password" path="body.auth.password" errors={errors}>
+          <Field label="Password" path="body.auth.password" errors={errors} scope="restore">
             {(id, describedBy) => (
               <input id={id} type="password" autoComplete="off" aria-describedby={describedBy} value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
             )}

@@ -74,7 +74,7 @@ export function JobsView({ session, live }: { readonly session: Session; readonl
               </td>
               {canWrite(session) ? (
                 <td>
-                  {(actionsIn[job.state] ?? []).map((verb) => (
+                  {(actionsIn[job.state] ?? []).filter((verb) => verb !== 'retry' || job.counts.failed > 0).map((verb) => (
                     <button key={verb} type="button" onClick={() => act(job, verb)} aria-label={`${verb} ${job.name}`}>
                       {verb}
                     </button>
@@ -85,6 +85,7 @@ export function JobsView({ session, live }: { readonly session: Session; readonl
           ))}
         </tbody>
       </table>
+      {jobs.length === 0 ? <p>No jobs yet.</p> : null}
       {shown === undefined ? null : <JobDevices job={shown} session={session} />}
       {session.role === 'admin' ? <CatalogImport session={session} /> : null}
     </section>

@@ -95,6 +95,7 @@ export function ProtocolAppsView({ session }: { readonly session: Session }): JS
           ))}
         </tbody>
       </table>
+      {apps.length === 0 ? <p>No templates yet.</p> : null}
       <h2>Target endpoints</h2>
       <ul>
         {endpoints.map((endpoint) => (

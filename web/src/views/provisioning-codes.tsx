@@ -106,6 +106,7 @@ export function ProvisioningCodes({ session, tenants }: { readonly session: Sess
           ))}
         </tbody>
       </table>
+      {codes.length === 0 ? <p>No live codes.</p> : null}
     </section>
   );
 }

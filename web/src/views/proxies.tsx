@@ -91,6 +91,7 @@ export function ProxiesView({ session }: { readonly session: Session }): JSX.Ele
           ))}
         </tbody>
       </table>
+      {proxies.length === 0 ? <p>No proxies yet.</p> : null}
     </section>
   );
 }

@@ -38,10 +38,10 @@ export function ChangePassword({ session, tenants }: { readonly session: Session
   return (
     <form class="inline" onSubmit={change} aria-labelledby="password-title">
       <h2 id="password-title">Change a tenant's password</h2>
-      <Field label="Tenant" path="params.id" errors={errors}>
+      <Field label="Tenant" path="params.id" errors={errors} scope="password">
         {(id) => <TenantSelect id={id} tenants={tenants} value={chosen} onChange={setTenant} />}
       </Field>
-      <Field label="New password" path="body.password" errors={errors}>
+      <Field label="New password" path="body.password" errors={errors} scope="password">
         {(id, describedBy) => (
           <input id={id} type="password" autoComplete="new-password" aria-describedby={describedBy} value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
         )}
@@ -71,10 +71,10 @@ export function GrantAccess({ session, tenants }: { readonly session: Session; r
   return (
     <form class="inline" onSubmit={grant} aria-labelledby="grant-title">
       <h2 id="grant-title">Grant access</h2>
-      <Field label="Tenant" path="params.id" errors={errors}>
+      <Field label="Tenant" path="params.id" errors={errors} scope="grant">
         {(id) => <TenantSelect id={id} tenants={tenants} value={chosen} onChange={setTenant} />}
       </Field>
-      <Field label="may see and act on" path="params.grantedId" errors={errors}>
+      <Field label="may see and act on" path="params.grantedId" errors={errors} scope="grant">
         {(id) => <TenantSelect id={id} tenants={tenants} value={granted} onChange={setOther} />}
       </Field>
       <button type="submit" disabled={action.busy || chosen === '' || granted === ''}>
