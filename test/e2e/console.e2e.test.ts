@@ -17,7 +17,7 @@ import { assertBuilt, eventually, freePort, login, ready, runCli, serve, termina
 import type { TetherProcess } from './tether-process.js';
 
 const adminPassword = 'console-e2e-admin-password';
-const macs = { assigned: '0211000000a1', acme: '0211000000a2', globex: '0211000000b1' };
+const macs = { assigned: '0211000000a1', acme: '0211000000a2', globex: '0211000000b1', held: '0211000000c1' };
 const firmwareBuild = '131706';
 
 let dir: string;
@@ -44,8 +44,8 @@ async function ok(response: Promise<Response>, status = 200): Promise<unknown> {
   return answered.status === 204 ? undefined : answered.json();
 }
 
-function startAgent(mac: string, code?: string): TetherProcess {
-  const args = ['agent', '--hub', hub.baseUrl, '--mac', mac, '--model', 'IP232', '--firmware', '1.0', '--category', 'phones', '--state', join(dir, `${mac}.json`)];
+function startAgent(mac: string, code?: string, more: readonly string[] = ['--category', 'phones']): TetherProcess {
+  const args = ['agent', '--hub', hub.baseUrl, '--mac', mac, '--model', 'IP232', '--firmware', '1.0', '--state', join(dir, `${mac}.json`), ...more];
   const agent = runCli(code === undefined ? args : [...args, '--code', code]);
   agents.set(mac, agent);
   return agent;
@@ -262,6 +262,30 @@ describe('the web console in a browser', () => {
     await admin.getByRole('table', { name: 'Session timeline' }).getByText('TunnelClosed').waitFor();
     await expectAccessible(admin);
     await screenshot(admin, 'sessions');
+  });
+
+  it('pauses, resumes and cancels a running job', async () => {
+    // The device installs only once the test releases it, so the job stays running meanwhile.
+    const release = join(dir, 'release-update');
+    const { code } = (await ok(api('POST', '/tenants/globex/provisioning-codes', {}), 201)) as { code: string };
+    startAgent(macs.held, code, ['--category', 'held', '--on-update', `sh -c 'while [ ! -e ${release} ]; do sleep 0.1; done'`]);
+    await eventually('the held device online', 15_000, async () => {
+      const device = (await (await api('GET', `/devices/${macs.held}`)).json()) as { state?: string };
+      return device.state === 'online' ? true : undefined;
+    });
+    await admin.getByRole('link', { name: 'Jobs' }).click();
+    await admin.getByLabel('Name', { exact: true }).fill('held');
+    await admin.getByLabel('Tenants (comma separated; empty: all)', { exact: true }).fill('globex');
+    await admin.getByLabel('Categories', { exact: true }).fill('held');
+    await admin.getByLabel('Version', { exact: true }).fill('2.0');
+    await admin.getByRole('button', { name: 'Create update job' }).click();
+    const state = admin.locator('tr[data-job="held"] [data-state]');
+    await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe('running');
+    for (const [verb, after] of [['pause', 'paused'], ['resume', 'running'], ['cancel', 'canceled']] as const) {
+      await admin.getByRole('button', { name: `${verb} held`, exact: true }).click();
+      await expect.poll(() => state.textContent(), { timeout: 10_000 }).toBe(after);
+    }
+    writeFileSync(release, '');
   });
 
   it('creates a proxy with its id, switches it off and keeps the id read-only when editing', async () => {
