@@ -1,31 +1,15 @@
 // The console's one /dashboard connection. It subscribes explicitly to every model, keeps the
-// items of each keyed by id, and remembers the position it is up to date with; after a
+// items it is told of (live-items.ts) and the position it is up to date with; after a
 // dropped socket it subscribes again with `after` that position, so it hears exactly the
 // changes it missed (or a fresh snapshot, if the hub no longer keeps them).
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { tokenRefused } from './api.js';
+import { LiveItems, models } from './live-items.js';
+import type { Change, Model, Snapshot } from './live-items.js';
 import type { Session } from './session.js';
 
-export type Model = 'tenants' | 'devices' | 'sessions' | 'jobs' | 'relays';
-const models: readonly Model[] = ['tenants', 'devices', 'sessions', 'jobs', 'relays'];
-
-interface Change {
-  readonly position: number;
-  readonly payload: unknown;
-}
-
-interface Snapshot {
-  readonly model: Model;
-  readonly position: number;
-  readonly tenants: readonly string[] | null;
-  readonly items: readonly unknown[];
-  readonly part: number;
-}
-
 type Ack = { readonly ok: true; readonly position: number; readonly resumed: boolean } | { readonly ok: false; readonly error: { readonly message: string } };
-
-type Item = Record<string, unknown>;
 
 export type LiveStatus = 'connecting' | 'live' | 'offline' | 'refused';
 
@@ -37,26 +21,10 @@ const changeEvents: Readonly<Record<string, Model>> = {
   'relay.changed': 'relays',
 };
 
-const isItem = (value: unknown): value is Item => typeof value === 'object' && value !== null;
-
-/** The key of an item of a model, and the tenants it belongs to (for snapshots scoped to tenants). */
-function keyOf(model: Model, item: Item): string {
-  const field = model === 'devices' ? 'mac' : model === 'relays' ? 'name' : 'id';
-  return String(item[field]);
-}
-
-function tenantsOf(model: Model, item: Item): readonly unknown[] {
-  if (model === 'tenants') return [item.id];
-  if (model === 'sessions') return [item.tenantId];
-  if (model === 'jobs') return Array.isArray(item.tenants) ? item.tenants : [];
-  return [item.tenant];
-}
-
 export class LiveModels {
   private readonly socket: Socket;
-  private readonly items = new Map<Model, Map<string, Item>>(models.map((model) => [model, new Map()]));
+  private readonly items = new LiveItems();
   private readonly listeners = new Set<() => void>();
-  private position: number | undefined;
   private scheduled = false;
   status: LiveStatus = 'connecting';
   /** Bumped on every applied change: views compare it to know when to read again. */
@@ -86,11 +54,11 @@ export class LiveModels {
   }
 
   all<T>(model: Model): readonly T[] {
-    return [...(this.items.get(model)?.values() ?? [])] as unknown as readonly T[];
+    return this.items.all<T>(model);
   }
 
   get<T>(model: Model, key: string): T | undefined {
-    return this.items.get(model)?.get(key) as T | undefined;
+    return this.items.get<T>(model, key);
   }
 
   /** Calls back at most once per frame after changes. */
@@ -106,35 +74,22 @@ export class LiveModels {
 
   private subscribe(): void {
     this.setStatus('connecting');
-    const request = { models, ...(this.position === undefined ? {} : { after: this.position }) };
+    const { position } = this.items;
+    const request = { models, ...(position === undefined ? {} : { after: position }) };
     this.socket.emit('subscribe', request, (ack: Ack) => {
       if (!ack.ok) return this.setStatus('refused');
-      this.position = Math.max(this.position ?? -1, ack.position);
+      this.items.reached(ack.position);
       this.setStatus('live');
     });
   }
 
   private applySnapshot(snapshot: Snapshot): void {
-    const items = this.items.get(snapshot.model);
-    if (items === undefined) return;
-    if (snapshot.part === 0) {
-      const scope = snapshot.tenants;
-      if (scope === null) items.clear();
-      else for (const [key, item] of items) if (tenantsOf(snapshot.model, item).some((tenant) => scope.includes(String(tenant)))) items.delete(key);
-    }
-    for (const item of snapshot.items) if (isItem(item)) items.set(keyOf(snapshot.model, item), item);
-    this.position = Math.max(this.position ?? -1, snapshot.position);
+    this.items.applySnapshot(snapshot);
     this.changed();
   }
 
   private applyChange(model: Model, change: Change): void {
-    const items = this.items.get(model);
-    // A job's progress carries the job beside the device it concerns.
-    const payload = model === 'jobs' && isItem(change.payload) ? change.payload.job : change.payload;
-    if (items === undefined || !isItem(payload)) return;
-    if (payload.removed === true) items.delete(keyOf(model, payload));
-    else items.set(keyOf(model, payload), payload);
-    this.position = Math.max(this.position ?? -1, change.position);
+    this.items.applyChange(model, change);
     this.changed();
   }
 

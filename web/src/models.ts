@@ -63,6 +63,7 @@ export interface Job {
   readonly categories: readonly string[];
   readonly counts: JobCounts;
   readonly createdAt: string;
+  readonly updatedAt: string;
   readonly pass: number;
 }
 

@@ -1,7 +1,7 @@
 // The devices of one job: each one's status, attempts, versions and error. Read when opened
-// and again whenever the job's progress changes.
+// and again as the job's progress changes.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { call } from '../api.js';
 import type { Job } from '../models.js';
 import type { Session } from '../session.js';
@@ -24,9 +24,18 @@ interface JobDevice {
 export function JobDevices({ job, session }: { readonly job: Job; readonly session: Session }): JSX.Element {
   const [devices, setDevices] = useState<readonly JobDevice[]>([]);
   const action = useAction();
+  const lastRead = useRef(0);
+  // At most one read a second, however fast the job's progress comes in.
   useEffect(() => {
-    void action.run(async () => setDevices((await call<{ devices: JobDevice[] }>(session, 'GET', `/${job.kind}-jobs/${job.id}`)).devices));
-  }, [job]);
+    const timer = setTimeout(
+      () => {
+        lastRead.current = Date.now();
+        void action.run(async () => setDevices((await call<{ devices: JobDevice[] }>(session, 'GET', `/${job.kind}-jobs/${job.id}`)).devices));
+      },
+      Math.max(0, lastRead.current + 1000 - Date.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [job.id, job.updatedAt]);
   return (
     <section aria-label={`Devices of ${job.name}`}>
       <Problem error={action.error} />
