@@ -1,11 +1,13 @@
 // Acceptance for the web console: headless Chromium drives the real console of a real
 // `tether serve` while real `tether agent` processes come and go. Sign in; a device comes
-// online without a reload and is assigned; a tenant-admin never hears of another tenant's
-// device; a dropped socket resumes by position; a DeviceLink carries an HTTP fetch and its
-// close shows cause and bytes; an update job's bar reaches 100 %; an auditor has no write
-// buttons and a write through its console is refused. Each view is screenshotted for the
-// README and checked with axe-core.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// online without a reload and is assigned; a tenant-admin issues a provisioning code and never
+// hears of another tenant's device; a dropped socket resumes by position; a DeviceLink carries
+// an HTTP fetch and its close shows cause and bytes; an update job's bar reaches 100 % and a
+// running one is paused, resumed and canceled; grants, proxies and session timelines; an
+// auditor (signed in by keyboard) has no write buttons, a write through its console is refused,
+// and it travels in time, verifies the chain and exports events. Forms show the API's error
+// beside the field. Each view is screenshotted for the README and checked with axe-core.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -313,7 +315,7 @@ describe('the web console in a browser', () => {
     await screenshot(admin, 'proxies');
   });
 
-  it('shows an auditor no write buttons and refuses a write through its console', async () => {
+  it('shows an auditor no write buttons, refuses a write through its console, and lets it travel in time, verify and export', async () => {
     const auditor = await newPage();
     // By keyboard alone: each control is reached with Tab, in order, and Enter submits.
     await auditor.goto(consoleUrl);
@@ -339,6 +341,14 @@ describe('the web console in a browser', () => {
     await auditor.getByRole('link', { name: '02:11:00:00:00:a1' }).click();
     await auditor.getByRole('heading', { name: 'Connection history' }).waitFor();
     expect(await auditor.getByRole('button', { name: writes }).count()).toBe(0);
+    // As it was a moment ago, in the viewer's own time zone.
+    const now = await auditor.evaluate(() => {
+      const at = new Date(Date.now() - 1000);
+      return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    });
+    await auditor.getByLabel('Time (local)').fill(now);
+    await auditor.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => auditor.locator('section[aria-labelledby="time-travel-title"] [data-state]').textContent()).toBe('online');
     const status = await auditor.evaluate(async () => {
       const storage = (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage;
       const response = await fetch('/api/v1/tenants', {
@@ -353,6 +363,9 @@ describe('the web console in a browser', () => {
     await auditor.getByRole('link', { name: 'Audit' }).click();
     await auditor.getByRole('button', { name: 'Verify the hash chain' }).click();
     await auditor.getByText(/^Intact: \d+ events/).waitFor();
+    const [download] = await Promise.all([auditor.waitForEvent('download'), auditor.getByRole('button', { name: 'Export' }).click()]);
+    const exported = readFileSync(await download.path(), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+    expect(exported.map((event) => event.type)).toContain('TunnelClosed');
     await expectAccessible(auditor);
     await screenshot(auditor, 'audit');
     await auditor.getByRole('button', { name: 'Sign out' }).click();
