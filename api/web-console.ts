@@ -18,10 +18,17 @@ export async function serveWebConsole(app: FastifyInstance, dir: string): Promis
   const index = join(root, 'index.html');
   if (!existsSync(index)) return false;
   const page = readFileSync(index);
-  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, list: false, decorateReply: false, dotfiles: 'deny' });
+  // The page itself only through the route below, which forbids framing it (clickjacking).
+  const allowedPath = (path: string): boolean => path !== '/index.html';
+  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, list: false, decorateReply: false, dotfiles: 'deny', allowedPath });
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     if (isHubPath(request.url)) throw new TetherError('not_found', `no route for ${request.method} ${request.url}`);
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('x-frame-options', 'DENY')
+      .header('content-security-policy', "frame-ancestors 'none'")
+      .send(page);
   });
   return true;
 }

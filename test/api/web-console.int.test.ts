@@ -36,7 +36,14 @@ describe('the web console', () => {
       expect(response.statusCode, url).toBe(200);
       expect(response.headers['content-type']).toContain('text/html');
       expect(response.body).toBe(page);
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['content-security-policy']).toBe("frame-ancestors 'none'");
     }
+  });
+
+  it('never serves its page without the framing guard', async () => {
+    // Its file is not served as such: only the console's paths answer with it.
+    expect((await hub.call({ method: 'GET', url: '/index.html' })).statusCode).toBe(404);
   });
 
   it('serves its files as they are', async () => {
