@@ -51,6 +51,7 @@ import { timedEventStore } from './metrics/timed-event-store.js';
 import { defaultLoginThrottleLimits } from './login-throttle.js';
 import type { LoginThrottleLimits } from './login-throttle.js';
 import { apiDocs } from './openapi/api-docs.js';
+import { serveWebConsole } from './web-console.js';
 import { authentication } from './plugins/authentication.js';
 import { errorHandling } from './plugins/error-handling.js';
 import { services } from './plugins/services.js';
@@ -117,6 +118,8 @@ export interface HubConfig extends EventStoreConfig {
   readonly plugins?: PluginDirectory;
   /** Serve this directory (update binaries, catalog files) at /artifacts/ without authentication. */
   readonly artifactsDir?: string;
+  /** Serve the built web console from this directory at `/` (skipped when it holds no index.html). */
+  readonly consoleDir?: string;
   /** Update and backup job limits and timeouts. */
   readonly jobs?: JobsConfig;
   /** Relay servers: who may join, whether the hub carries sessions itself, heartbeats. */
@@ -314,6 +317,9 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await app.register(healthRoutes);
     if (config.artifactsDir !== undefined) await serveArtifacts(app, config.artifactsDir);
     await app.register(metricsRoutes);
+    if (config.consoleDir !== undefined && !(await serveWebConsole(app, config.consoleDir))) {
+      app.log.warn({ dir: config.consoleDir }, 'web console not built: run npm run build');
+    }
     await app.register(relayStatusRoutes);
     await app.register(
       async (api) => {

@@ -1,4 +1,5 @@
 // `npm run bench -- <name>`: runs one benchmark (or all) and prints its figures.
+import { consoleBenchmark } from './console.js';
 import { devicesBenchmark } from './devices.js';
 import { rolloutBenchmark } from './rollout.js';
 import { storeBenchmark } from './store.js';
@@ -9,6 +10,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   devices: devicesBenchmark,
   tunnel: tunnelBenchmark,
   rollout: rolloutBenchmark,
+  console: consoleBenchmark,
 };
 
 const requested = process.argv.slice(2);

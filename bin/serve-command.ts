@@ -1,5 +1,6 @@
 // `tether serve`: the hub, until SIGTERM or SIGINT.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import type { Fsync } from '../api/event-store-factory.js';
 import { TetherError } from '../domain/errors.js';
@@ -64,6 +65,7 @@ async function serve(options: ServeOptions): Promise<void> {
     ...(process.env.TETHER_SEAL_KEY ? { sealKey: process.env.TETHER_SEAL_KEY } : {}),
     ...(tls === undefined ? {} : { tls }),
     deviceLink,
+    consoleDir: fileURLToPath(new URL('../console/', import.meta.url)),
     ...jobs,
     ...(plugins === undefined ? {} : { plugins }),
     relays: {
@@ -102,7 +104,7 @@ async function serve(options: ServeOptions): Promise<void> {
 
 export const serveCommand = (): Command =>
   new Command('serve')
-    .description('run the hub: REST API under /api/v1, socket.io dashboards, the device gateway at /gateway, /healthz and /readyz on one port')
+    .description('run the hub: REST API under /api/v1, socket.io dashboards, the device gateway at /gateway, /healthz, /readyz and the web console at / on one port')
     .addOption(new Option('--port <port>', 'TCP port to listen on').argParser(parsePort).default(8080))
     .addOption(new Option('--host <address>', 'address to listen on').default('127.0.0.1'))
     .addOption(dataOption())

@@ -1,0 +1,46 @@
+// Who is signed in: the bearer token, kept in sessionStorage so it lives as long as the tab,
+// and the claims it carries (role, tenant), read to decide which views and buttons to show.
+// The hub checks every request itself; these claims only shape the console.
+export type Role = 'admin' | 'tenant-admin' | 'auditor';
+
+export interface Session {
+  readonly token: string;
+  readonly role: Role;
+  readonly subject: string;
+  readonly tenant?: string;
+}
+
+const storageKey = 'tether.token';
+const roles: readonly string[] = ['admin', 'tenant-admin', 'auditor'];
+
+function claimsOf(token: string): Session | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const json: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    if (typeof json !== 'object' || json === null) return undefined;
+    const { sub, role, tenant } = json as Record<string, unknown>;
+    if (typeof sub !== 'string' || typeof role !== 'string' || !roles.includes(role)) return undefined;
+    return { token, role: role as Role, subject: sub, ...(typeof tenant === 'string' ? { tenant } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function storedSession(): Session | undefined {
+  const token = sessionStorage.getItem(storageKey);
+  return token === null ? undefined : claimsOf(token);
+}
+
+/** Undefined: the token is not one the console can use (a device's or a relay's). */
+export function startSession(token: string): Session | undefined {
+  const session = claimsOf(token);
+  if (session !== undefined) sessionStorage.setItem(storageKey, token);
+  return session;
+}
+
+export function endSession(): void {
+  sessionStorage.removeItem(storageKey);
+}
+
+export const canWrite = (session: Session): boolean => session.role !== 'auditor';

@@ -1,0 +1,44 @@
+// What the device list shows: the live devices filtered, searched and sorted, one page of them.
+import type { Device, DeviceState } from '../models.js';
+
+export interface DeviceFilters {
+  readonly tenant: string;
+  readonly state: DeviceState | '';
+  readonly category: string;
+  readonly model: string;
+  readonly firmware: string;
+  readonly q: string;
+}
+
+export type SortKey = 'mac' | 'tenant' | 'state' | 'model' | 'firmware' | 'lastSeen';
+
+export interface DeviceOrder {
+  readonly key: SortKey;
+  readonly descending: boolean;
+}
+
+export const noFilters: DeviceFilters = { tenant: '', state: '', category: '', model: '', firmware: '', q: '' };
+
+const contains = (value: string, wanted: string): boolean => wanted === '' || value.toLowerCase().includes(wanted.toLowerCase());
+
+function matches(device: Device, filters: DeviceFilters): boolean {
+  const q = filters.q.toLowerCase().replace(/[:-]/g, '');
+  return (
+    (filters.tenant === '' || device.tenant === filters.tenant) &&
+    (filters.state === '' || device.state === filters.state) &&
+    (filters.category === '' || device.categories.some((category) => contains(category, filters.category))) &&
+    contains(device.model, filters.model) &&
+    contains(device.firmware, filters.firmware) &&
+    (q === '' || [device.mac, device.model, device.firmware, device.ip ?? '', device.tenant ?? ''].some((field) => field.toLowerCase().includes(q)))
+  );
+}
+
+export function selectDevices(devices: readonly Device[], filters: DeviceFilters, order: DeviceOrder): Device[] {
+  const sign = order.descending ? -1 : 1;
+  const value = (device: Device): string => device[order.key] ?? '';
+  return devices
+    .filter((device) => matches(device, filters))
+    .sort((a, b) => (value(a) === value(b) ? (a.mac < b.mac ? -1 : 1) : sign * (value(a) < value(b) ? -1 : 1)));
+}
+
+export const formatMac = (mac: string): string => mac.match(/../g)?.join(':') ?? mac;
