@@ -4,9 +4,10 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { isTetherError, TetherError } from '../domain/errors.js';
+import type { Clock } from '../domain/ports/clock.js';
 import { relayAggregate } from '../domain/relay/aggregate.js';
 import type { RelayCommand } from '../domain/relay/commands.js';
-import { isKnown } from '../domain/relay/decide.js';
+import { isKnown, relayRefused } from '../domain/relay/decide.js';
 import type { RelayState } from '../domain/relay/decide.js';
 import { RelayFailureReason } from '../domain/relay/failure-reason.js';
 import { isRelayName } from '../domain/relay/relay-name.js';
@@ -21,6 +22,7 @@ import { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import type { ActorRuntime, Executed } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
 import type { LinkLogger } from './live-link.js';
+import { RateWindows } from './rate-window.js';
 import { relayPrincipal } from './remote-link.js';
 
 /** What the hub needs of the tunnel supervisor for its relays. */
@@ -35,6 +37,9 @@ export interface RelayServiceOptions {
   readonly runtime: ActorRuntime;
   readonly links: RelayLinks;
   readonly logger: LinkLogger;
+  readonly clock: Clock;
+  /** New relays awaiting approval one address may register per hour (anyone may register a name); default 10. */
+  readonly registrationsPerHourPerIp?: number;
   /** A relay that neither registers nor reports for this long is marked not reporting. */
   readonly heartbeatTimeoutMs: number;
   /** A relay presenting this secret at registration is approved at once. */
@@ -61,8 +66,21 @@ const hostInUrl = (host: string): string => (isIPv6(host) ? `[${host}]` : host);
 
 const failure = (reason: RelayFailureReason, message: string): RsStatusReply => ({ result: 'FAILURE', reason, message });
 
+/** What became of the sessions one status lists: logged as one line, however many there are. */
+interface SessionOutcomes {
+  updated: number;
+  invalid: number;
+  unknown: number;
+  failed: number;
+  firstFailure?: unknown;
+}
+
 export class RelayService {
-  constructor(private readonly options: RelayServiceOptions) {}
+  private readonly registrations: RateWindows;
+
+  constructor(private readonly options: RelayServiceOptions) {
+    this.registrations = new RateWindows(options.clock, { limit: options.registrationsPerHourPerIp ?? 10, windowMs: 3_600_000 });
+  }
 
   /** One message of POST /remote/rsstatus: SUCCESS or FAILURE with its reason, as the seed. */
   async handle(message: RsStatusMessage, ip?: string): Promise<RsStatusReply> {
@@ -72,7 +90,12 @@ export class RelayService {
     try {
       switch (message.type) {
         case 'register': {
-          const { state } = await this.execute(name, this.registration(message), context);
+          const command = this.registration(message);
+          const counted = await this.countNewRegistration(name, command, ip);
+          const { state } = await this.execute(name, command, context).catch((error: unknown) => {
+            if (counted !== undefined) this.registrations.release(counted);
+            throw error;
+          });
           return state.context.approved
             ? { result: 'SUCCESS', reason: 'registered' }
             : { result: 'SUCCESS', reason: 'pending-approval', message: `relay ${name} is registered; it carries sessions once an admin approves it` };
@@ -86,6 +109,7 @@ export class RelayService {
             hostName: message.hostName,
             tokenHash: hashHex(message.token),
             currentNumberOfSessions: message.currentNumberOfSessions,
+            sessionsListed: message.sessions?.length ?? 0,
             heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
           };
           await this.execute(name, command, context);
@@ -100,8 +124,23 @@ export class RelayService {
         this.options.logger.warn({ relay: name, type: message.type, reason, ip }, 'a relay message was refused');
         return failure(reason, error.message);
       }
-      throw error;
+      // Never a 500: a relay reads the result, and one line of log says what went wrong.
+      this.options.logger.error({ err: error, relay: name, type: message.type, ip }, 'a relay message failed');
+      return failure('internal-error', relayRefused('internal-error').message);
     }
+  }
+
+  /**
+   * Anyone may register a name: new relays awaiting approval are limited per address. Returns
+   * the address counted, to be released if the registration then fails (only stored ones count).
+   */
+  private async countNewRegistration(name: string, command: RelayCommand, ip: string | undefined): Promise<string | undefined> {
+    if (command.type !== 'RegisterRelay' || command.joinSecretPresented) return undefined;
+    const { state } = await this.options.runtime.load(relayAggregate, name);
+    if (isKnown(state) && state.context.tokenHash !== undefined) return undefined;
+    const address = ip ?? 'unknown';
+    if (!this.registrations.take(address)) throw relayRefused('rate-limited');
+    return address;
   }
 
   /** The relay whose token this is, and where it is reached; undefined when the name and token do not go together. */
@@ -165,15 +204,28 @@ export class RelayService {
    * The seed's remote-session fields a status reports: traffic totals are recorded (never
    * lower than what is recorded), an end is recorded for a session no node holds live; the
    * fields the hub recorded itself (agentIP, userIP; createdTime is the hub's clock) are only compared.
+   * As the seed says, a session that cannot be updated is logged and the others apply: in one
+   * line per status, since a status may list thousands.
    */
   private async updateSessions(relay: string, sessions: readonly unknown[]): Promise<void> {
+    const outcomes: SessionOutcomes = { updated: 0, invalid: 0, unknown: 0, failed: 0 };
     for (const raw of sessions) {
       try {
         await this.updateSession(relay, raw);
+        outcomes.updated += 1;
       } catch (error) {
-        this.options.logger.warn({ err: error, relay }, 'a session of a relay status could not be updated');
+        if (isTetherError(error, 'validation_failed')) outcomes.invalid += 1;
+        else if (isTetherError(error, 'not_found')) outcomes.unknown += 1;
+        else {
+          outcomes.failed += 1;
+          outcomes.firstFailure ??= error;
+        }
       }
     }
+    const { updated, invalid, unknown, failed, firstFailure } = outcomes;
+    if (invalid + unknown + failed === 0) return;
+    const details = { relay, sessions: sessions.length, updated, invalid, unknown, failed, ...(firstFailure === undefined ? {} : { err: firstFailure }) };
+    this.options.logger.warn(details, 'sessions of a relay status could not be updated');
   }
 
   private async updateSession(relay: string, raw: unknown): Promise<void> {

@@ -122,6 +122,8 @@ export interface RelayConfig {
   readonly heartbeatTimeoutMs?: number;
   /** How often the hub pings relay control channels (one unanswered ping drops the channel); default 15 000 ms. */
   readonly channelHeartbeatMs?: number;
+  /** New relays awaiting approval one address may register per hour; default 10. */
+  readonly registrationsPerHourPerIp?: number;
 }
 
 export interface Hub {
@@ -204,7 +206,9 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     runtime,
     links: tunnels,
     logger: app.log,
+    clock,
     heartbeatTimeoutMs: config.relays?.heartbeatTimeoutMs ?? 60_000,
+    ...(config.relays?.registrationsPerHourPerIp === undefined ? {} : { registrationsPerHourPerIp: config.relays.registrationsPerHourPerIp }),
     ...(config.relays?.joinSecret === undefined ? {} : { joinSecret: config.relays.joinSecret }),
   });
   devices.onConnectionEnded((mac, connectionId) => tunnels.connectionEnded(mac, connectionId));

@@ -17,6 +17,7 @@ import type { ErrorCode } from '../domain/errors.js';
 import type { HubMessage } from '../domain/gateway/hub-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { HubToRelayMessage, OpenLink, RelayToHubMessage, RelayTunnelCommand } from '../domain/relay/channel-messages.js';
+import { maxSessionsPerStatus } from '../domain/relay/decide.js';
 import type { TunnelCommand } from '../domain/tunnel/commands.js';
 import type { LinkSettings } from '../domain/tunnel/devicelink-request.js';
 import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
@@ -132,9 +133,12 @@ export class RelayLinks implements DialBackTarget {
       const totals = held.link.totals();
       return { id, agentIP: held.opened.agentIP, createdTime: held.createdTime, ...totals, bytesTransferred: totals.bytesToDevice + totals.bytesFromDevice };
     });
-    const ended = this.ended;
-    this.ended = [];
-    return { currentNumberOfSessions: this.held.size, sessions: [...live, ...ended] };
+    // The hub refuses a status listing more than this: sessions ended since the last status
+    // that do not fit wait for the next one (the channel reported their close already).
+    const room = Math.min(this.options.maxSessions, maxSessionsPerStatus);
+    const listed = live.slice(0, room);
+    const ended = this.ended.splice(0, room - listed.length);
+    return { currentNumberOfSessions: this.held.size, sessions: [...listed, ...ended] };
   }
 
   awaitsDialBack(streamId: string, token: string): boolean {

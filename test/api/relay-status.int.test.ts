@@ -186,6 +186,12 @@ describe('status', () => {
     ...fields,
   });
 
+  it('fails with not-approved until the relay is approved', async () => {
+    expect(await post(status())).toEqual(failure('not-approved'));
+    const approved = await t.call({ method: 'POST', url: '/api/v1/relays/gas-1/approve', token: admin });
+    expect(approved.statusCode, approved.body).toBe(200);
+  });
+
   it('fails with sessions-count-negative, host-name-missing, token-missing, token-mismatch, relay-unknown', async () => {
     expect(await post(status({ currentNumberOfSessions: -1 }))).toEqual(failure('sessions-count-negative'));
     expect(await post(status({ hostName: null }))).toEqual(failure('host-name-missing'));
@@ -227,7 +233,7 @@ describe('status', () => {
 
 describe('heartbeat', () => {
   it('marks a relay that stops reporting not reporting, and a status revives it', async () => {
-    expect(await post(registration('gas-5', 'token-of-gas-5'))).toMatchObject({ result: 'SUCCESS' });
+    expect(await post(registration('gas-5', 'token-of-gas-5', { joinSecret }))).toMatchObject({ result: 'SUCCESS', reason: 'registered' });
     t.clock.advance(heartbeatTimeoutMs - 1);
     expect((await relay('gas-5')).isReporting).toBe(true);
     const before = await t.head();
