@@ -8,6 +8,8 @@ import type { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { ActorRuntime } from '../actors/actor-runtime.js';
 import { StaleConnections } from '../actors/device-stale-connections.js';
 import { DeviceSupervisor } from '../actors/device-supervisor.js';
+import { defaultGatewayLimits, GatewayAdmission } from '../actors/gateway-admission.js';
+import type { GatewayLimits } from '../actors/gateway-admission.js';
 import { RelayService } from '../actors/relay-service.js';
 import { CategoryStreams, scanLog } from '../actors/log-scan.js';
 import { StaleTunnels } from '../actors/stale-tunnels.js';
@@ -97,6 +99,8 @@ export interface HubConfig extends EventStoreConfig {
   /** PEM certificate and key: serve https and wss instead of http and ws. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   readonly gateway?: GatewayTimings;
+  /** Per-address limits of the device gateway; each defaults as defaultGatewayLimits. */
+  readonly gatewayLimits?: Partial<GatewayLimits>;
   /** About how many recent read-model changes this node keeps for dashboards to resume from; default 20 000. */
   readonly resumableChanges?: number;
   /** DeviceLink ports, bind address and request defaults; default: ports 40000-40999 on 127.0.0.1. */
@@ -188,7 +192,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     logger: app.log,
     journal: changeLog,
   });
-  const devices = new DeviceSupervisor({ runtime, store, seal: secretSeal, nodeId: config.nodeId, provisioningCodeId, logger: app.log });
+  const admission = new GatewayAdmission(clock, { ...defaultGatewayLimits, ...config.gatewayLimits });
+  const devices = new DeviceSupervisor({ runtime, store, seal: secretSeal, nodeId: config.nodeId, provisioningCodeId, admission, logger: app.log });
   const deviceLink = config.deviceLink ?? defaultDeviceLinkConfig('127.0.0.1');
   const tunnels = new TunnelSupervisor({
     runtime,
@@ -232,6 +237,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     headPosition: () => store.headPosition(),
     readModelPosition: () => readModels.position(),
     jobTotals: () => readModels.readIfOpen((db) => jobTotals(db)),
+    gatewayRefusals: (limit) => admission.refused(limit),
   });
   const jobs = jobServices({ runtime, store, clock, devices, seal: secretSeal, logger: app.log, ...(config.jobs === undefined ? {} : { config: config.jobs }) });
   const shared: HubServices = {
@@ -332,7 +338,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     });
     // Before the HTTP server closes, or its open WebSockets would hold it up.
     app.addHook('preClose', async () => dashboard.close());
-    const gateway = attachGateway(app.server, { supervisor: devices, streams: routeStreams(tunnels, forwards), jobs: jobs.results, reverse: forwards, logger: app.log, ...config.gateway });
+    const gateway = attachGateway(app.server, { supervisor: devices, admission, streams: routeStreams(tunnels, forwards), jobs: jobs.results, reverse: forwards, logger: app.log, ...config.gateway });
     const relayChannels = attachRelayChannels(app.server, {
       relays,
       tunnels,

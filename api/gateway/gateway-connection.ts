@@ -7,6 +7,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
 import type { DeviceLink } from '../../actors/device-link.js';
 import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
+import type { GatewayAdmission } from '../../actors/gateway-admission.js';
 import type { DisconnectCause } from '../../domain/device/events.js';
 import type { Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
@@ -44,6 +45,7 @@ export interface ConnectionSettings {
   readonly streams: StreamSink;
   readonly jobs?: JobResultSink;
   readonly reverse?: ReverseSink;
+  readonly admission: GatewayAdmission;
   readonly logger: GatewayLogger;
   readonly helloTimeoutMs: number;
   readonly maxInvalidMessages: number;
@@ -56,6 +58,8 @@ const closeCodes: Readonly<Record<ClosingCause, number>> = {
   superseded: 4001,
   'already-connected': 4002,
   timeout: 4003,
+  // "Try again later".
+  'rate-limited': 1013,
 };
 
 // How the record names the end of a connection the hub closed itself.
@@ -65,6 +69,7 @@ const disconnectCauses: Readonly<Record<ClosingCause, DisconnectCause>> = {
   superseded: 'superseded',
   'already-connected': 'closed',
   timeout: 'timeout',
+  'rate-limited': 'closed',
 };
 
 const bytesOf = (data: WebSocket.RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
@@ -178,6 +183,10 @@ export class GatewayConnection implements DeviceLink {
         this.reject(new TetherError('validation_failed', 'hello is said once per connection', ['type']));
         return;
       }
+      if (!this.settings.admission.hello(this.ip)) {
+        this.refuse(new TetherError('rate_limited', 'too many hellos from this address; try again later'));
+        return;
+      }
       this.mac = message.mac;
       clearTimeout(this.helloTimer);
       this.helloTimer = undefined;
@@ -193,6 +202,12 @@ export class GatewayConnection implements DeviceLink {
     else if (AgentStreamMessage.is(message)) this.settings.streams.streamMessage(this.mac, message);
     else if (AgentJobMessage.is(message)) this.settings.jobs?.jobResult(this.mac, message);
     else if (AgentReverseMessage.is(message)) this.settings.reverse?.reverseMessage(this.mac, message);
+  }
+
+  /** Answers with `error` and closes: the agent tries again after its backoff. */
+  refuse(error: TetherError): void {
+    this.replyError(error);
+    this.close('rate-limited');
   }
 
   private replyError(error: TetherError): void {
