@@ -2,7 +2,6 @@
 // /remote/rsstatus), the authentication of their control channels, and what admins do to them.
 // A relay is trusted with sessions only once approved; its token is stored as SHA-256 only.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { isTetherError, TetherError } from '../domain/errors.js';
 import type { Clock } from '../domain/ports/clock.js';
 import { relayAggregate } from '../domain/relay/aggregate.js';
@@ -11,18 +10,13 @@ import { isKnown, relayRefused } from '../domain/relay/decide.js';
 import type { RelayState } from '../domain/relay/decide.js';
 import { RelayFailureReason } from '../domain/relay/failure-reason.js';
 import { isRelayName } from '../domain/relay/relay-name.js';
-import { RelaySessionStatus } from '../domain/relay/rsstatus-message.js';
 import type { RsStatusMessage, RsStatusReply } from '../domain/relay/rsstatus-message.js';
 import { isIPv6 } from '../domain/tunnel/address.js';
-import { tunnelAggregate } from '../domain/tunnel/aggregate.js';
-import { isOpen } from '../domain/tunnel/decide.js';
-import { isTunnelId } from '../domain/tunnel/link-token.js';
-import { trafficFloor } from '../domain/tunnel/machine.js';
-import { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import type { ActorRuntime, Executed } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
 import type { LinkLogger } from './live-link.js';
 import { RateWindows } from './rate-window.js';
+import { applySessionStatuses } from './relay-session-status.js';
 import { relayPrincipal } from './remote-link.js';
 
 /** What the hub needs of the tunnel supervisor for its relays. */
@@ -66,15 +60,6 @@ const hostInUrl = (host: string): string => (isIPv6(host) ? `[${host}]` : host);
 
 const failure = (reason: RelayFailureReason, message: string): RsStatusReply => ({ result: 'FAILURE', reason, message });
 
-/** What became of the sessions one status lists: logged as one line, however many there are. */
-interface SessionOutcomes {
-  updated: number;
-  invalid: number;
-  unknown: number;
-  failed: number;
-  firstFailure?: unknown;
-}
-
 export class RelayService {
   private readonly registrations: RateWindows;
 
@@ -114,7 +99,7 @@ export class RelayService {
           };
           await this.execute(name, command, context);
           // As the seed says: a session that cannot be updated is logged, and the answer is still SUCCESS.
-          await this.updateSessions(name, message.sessions ?? []);
+          await applySessionStatuses(this.options, name, message.sessions ?? []);
           return { result: 'SUCCESS', reason: 'status-recorded' };
         }
       }
@@ -198,63 +183,5 @@ export class RelayService {
       heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
       joinSecretPresented: sameSecret(message.joinSecret, this.options.joinSecret),
     };
-  }
-
-  /**
-   * The seed's remote-session fields a status reports: traffic totals are recorded (never
-   * lower than what is recorded), an end is recorded for a session no node holds live; the
-   * fields the hub recorded itself (agentIP, userIP; createdTime is the hub's clock) are only compared.
-   * As the seed says, a session that cannot be updated is logged and the others apply: in one
-   * line per status, since a status may list thousands.
-   */
-  private async updateSessions(relay: string, sessions: readonly unknown[]): Promise<void> {
-    const outcomes: SessionOutcomes = { updated: 0, invalid: 0, unknown: 0, failed: 0 };
-    for (const raw of sessions) {
-      try {
-        await this.updateSession(relay, raw);
-        outcomes.updated += 1;
-      } catch (error) {
-        if (isTetherError(error, 'validation_failed')) outcomes.invalid += 1;
-        else if (isTetherError(error, 'not_found')) outcomes.unknown += 1;
-        else {
-          outcomes.failed += 1;
-          outcomes.firstFailure ??= error;
-        }
-      }
-    }
-    const { updated, invalid, unknown, failed, firstFailure } = outcomes;
-    if (invalid + unknown + failed === 0) return;
-    const details = { relay, sessions: sessions.length, updated, invalid, unknown, failed, ...(firstFailure === undefined ? {} : { err: firstFailure }) };
-    this.options.logger.warn(details, 'sessions of a relay status could not be updated');
-  }
-
-  private async updateSession(relay: string, raw: unknown): Promise<void> {
-    const decoded = RelaySessionStatus.decode(raw);
-    if (isLeft(decoded) || !isTunnelId(decoded.right.id)) throw new TetherError('validation_failed', 'a session is {id: <session id>, ...} with the seed fields');
-    const session = decoded.right;
-    const { runtime } = this.options;
-    const { state } = await runtime.load(tunnelAggregate, session.id);
-    if (state.matches('absent') || state.context.relay !== relay) throw new TetherError('not_found', `session ${session.id} is not a session of relay ${relay}`);
-    if (!isOpen(state)) return;
-    const context: CommandContext = { principal: relayPrincipal(relay), correlationId: session.id };
-    const floor = trafficFloor(state.context);
-    const { bytesToDevice, bytesFromDevice } = session;
-    const totals =
-      typeof bytesToDevice === 'number' && typeof bytesFromDevice === 'number'
-        ? { bytesToDevice: Math.max(bytesToDevice, floor.bytesToDevice), bytesFromDevice: Math.max(bytesFromDevice, floor.bytesFromDevice) }
-        : floor;
-    const cause = session.terminationCause;
-    if (cause !== undefined && cause !== null && !this.options.links.holds(session.id)) {
-      if (!TerminationCause.is(cause)) throw new TetherError('validation_failed', `terminationCause ${JSON.stringify(cause)} is not a termination cause`);
-      await runtime.execute(tunnelAggregate, session.id, { type: 'CloseTunnel', cause, ...totals }, context);
-      return;
-    }
-    if (totals !== floor) await runtime.execute(tunnelAggregate, session.id, { type: 'RecordTraffic', ...totals }, context);
-    const { agentIP, userIP } = state.context;
-    const differs = [
-      session.agentIP !== undefined && session.agentIP !== null && agentIP !== undefined && session.agentIP !== agentIP ? 'agentIP' : undefined,
-      session.userIP !== undefined && session.userIP !== null && userIP !== undefined && session.userIP !== userIP ? 'userIP' : undefined,
-    ].filter((field) => field !== undefined);
-    if (differs.length > 0) this.options.logger.info({ relay, session: session.id, fields: differs }, 'a relay reports session fields other than recorded');
   }
 }

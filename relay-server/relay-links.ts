@@ -63,7 +63,7 @@ interface Pending {
 const passedOn = new Set<string>(['transition_forbidden', 'not_found', 'validation_failed', 'already_exists']);
 
 const relayCommandOf = (command: TunnelCommand): RelayTunnelCommand | undefined =>
-  command.type === 'OpenTunnel' || command.type === 'CloseTunnel' ? undefined : command;
+  command.type === 'OpenTunnel' || command.type === 'CloseTunnel' || command.type === 'RecordRelayReport' ? undefined : command;
 
 export class RelayLinks implements DialBackTarget {
   private readonly pool: PortPool;
