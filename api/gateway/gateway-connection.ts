@@ -205,7 +205,7 @@ export class GatewayConnection implements DeviceLink {
   }
 
   /** Answers with `error` and closes: the agent tries again after its backoff. */
-  refuse(error: TetherError): void {
+  private refuse(error: TetherError): void {
     this.replyError(error);
     this.close('rate-limited');
   }
