@@ -7,6 +7,7 @@ import { isTetherError, TetherError } from '../domain/errors.js';
 import { RelaySessionStatus } from '../domain/relay/rsstatus-message.js';
 import { tunnelAggregate } from '../domain/tunnel/aggregate.js';
 import { isOpen } from '../domain/tunnel/decide.js';
+import { ByteCount } from '../domain/tunnel/link-fields.js';
 import { isTunnelId } from '../domain/tunnel/link-token.js';
 import { trafficFloor } from '../domain/tunnel/machine.js';
 import { TerminationCause } from '../domain/tunnel/termination-cause.js';
@@ -66,14 +67,14 @@ async function applySessionStatus({ runtime, links }: SessionStatusTarget, relay
     ...given('userIP', session.userIP),
     ...given('createdTime', session.createdTime),
   };
-  // First, so that a session the status also ends carries them into its final record.
-  if (Object.keys(report).length > 0) await runtime.execute(tunnelAggregate, session.id, { type: 'RecordRelayReport', ...report }, context);
   const cause = session.terminationCause;
   if (cause !== undefined && cause !== null && !links.holds(session.id)) {
     if (!TerminationCause.is(cause)) throw new TetherError('validation_failed', `terminationCause ${JSON.stringify(cause)} is not a termination cause`);
-    await runtime.execute(tunnelAggregate, session.id, { type: 'CloseTunnel', cause, ...totals, ...given('endTime', session.endTime) }, context);
+    // One append: the end and the fields, or neither.
+    await runtime.execute(tunnelAggregate, session.id, { type: 'CloseTunnel', cause, ...totals, ...given('endTime', session.endTime), reported: report }, context);
     return;
   }
+  if (Object.keys(report).length > 0) await runtime.execute(tunnelAggregate, session.id, { type: 'RecordRelayReport', ...report }, context);
   if (totals.bytesToDevice !== state.context.bytesToDevice || totals.bytesFromDevice !== state.context.bytesFromDevice) {
     await runtime.execute(tunnelAggregate, session.id, { type: 'RecordTraffic', ...totals }, context);
   }
@@ -94,6 +95,9 @@ type SessionTotals = { readonly bytesToDevice: number; readonly bytesFromDevice:
 function totalsOf(session: RelaySessionStatus, floor: SessionTotals): SessionTotals {
   const { bytesToDevice, bytesFromDevice, bytesTransferred } = session;
   const perDirection = typeof bytesToDevice === 'number' && typeof bytesFromDevice === 'number';
+  // Checked before anything is appended: the session's fields apply together or not at all.
+  const counts = [bytesToDevice, bytesFromDevice, bytesTransferred].filter((count) => typeof count === 'number');
+  if (!counts.every((count) => ByteCount.is(count))) throw new TetherError('validation_failed', 'byte counts are whole numbers, 0 or more', ['bytesTransferred']);
   if (typeof bytesTransferred === 'number') {
     const expected = perDirection ? bytesToDevice + bytesFromDevice : Math.max(bytesTransferred, floor.bytesToDevice + floor.bytesFromDevice);
     if (bytesTransferred !== expected) {

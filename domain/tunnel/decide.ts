@@ -3,8 +3,8 @@ import type { DecisionContext } from '../aggregate.js';
 import { TetherError } from '../errors.js';
 import { canonicalHost, isIPLiteral } from './address.js';
 import { admissionOf } from './admission.js';
-import type { TunnelCommand } from './commands.js';
-import type { TunnelEvent } from './events.js';
+import type { RelayReport, TunnelCommand } from './commands.js';
+import type { TunnelEvent, TunnelRelayReported } from './events.js';
 import { ByteCount, Port } from './link-fields.js';
 import { isTunnelId } from './link-token.js';
 import { isLiveStream, trafficFloor } from './machine.js';
@@ -82,9 +82,7 @@ function mustBeSessionTime(text: string, field: string, now: Date, notBefore?: s
   return new Date(time).toISOString();
 }
 
-type RecordRelayReport = Extract<TunnelCommand, { type: 'RecordRelayReport' }>;
-
-function decideRelayReport(state: TunnelState, command: RecordRelayReport, now: Date): readonly TunnelEvent[] {
+function decideRelayReport(state: TunnelState, command: RelayReport, now: Date): readonly TunnelRelayReported[] {
   const { context } = state;
   const address = (value: string | undefined, field: 'agentIP' | 'userIP'): string | undefined => {
     if (value === undefined) return undefined;
@@ -139,8 +137,11 @@ export function decideTunnel(state: TunnelState, command: TunnelCommand, decisio
       mustBeCounts(command);
       mustNotDecrease(state, command);
       const { cause, bytesToDevice, bytesFromDevice } = command;
-      const endTime = command.endTime === undefined ? decision.now.toISOString() : mustBeSessionTime(command.endTime, 'endTime', decision.now, context.createdTime);
+      const reported = command.reported === undefined ? [] : decideRelayReport(state, command.reported, decision.now);
+      const createdTime = reported[0]?.data.createdTime ?? context.createdTime;
+      const endTime = command.endTime === undefined ? decision.now.toISOString() : mustBeSessionTime(command.endTime, 'endTime', decision.now, createdTime);
       return [
+        ...reported,
         { type: 'TunnelClosed', data: { cause, endTime, bytesToDevice, bytesFromDevice, bytesTransferred: bytesToDevice + bytesFromDevice } },
       ];
     }

@@ -271,6 +271,9 @@ describe('status: the seed\'s session fields', () => {
       { id, createdTime: future },
       { id, createdTime: 'yesterday' },
       { id, bytesToDevice: 1, bytesFromDevice: 1, bytesTransferred: 5 },
+      // Nothing of a session applies when one field fails: not its address, not its traffic.
+      { id, agentIP: '192.0.2.50', bytesToDevice: -1, bytesFromDevice: 1 },
+      { id, agentIP: '192.0.2.50', terminationCause: 'device-closed', endTime: future },
     ];
     expect(await post(status(invalid))).toEqual({ result: 'SUCCESS', reason: 'status-recorded' });
     expect(await t.head()).toBe(head);
