@@ -17,12 +17,12 @@ import type { ErrorCode } from '../domain/errors.js';
 import type { HubMessage } from '../domain/gateway/hub-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { HubToRelayMessage, OpenLink, RelayToHubMessage, RelayTunnelCommand } from '../domain/relay/channel-messages.js';
-import { maxSessionsPerStatus } from '../domain/relay/decide.js';
 import type { TunnelCommand } from '../domain/tunnel/commands.js';
 import type { LinkSettings } from '../domain/tunnel/devicelink-request.js';
 import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { resetSocket } from '../wire/socket-splice.js';
 import type { DialBackTarget } from '../wire/stream-dial-back.js';
+import { fitStatus } from './status-sessions.js';
 
 export interface RelayLinksOptions {
   readonly ports: PortRange;
@@ -133,12 +133,9 @@ export class RelayLinks implements DialBackTarget {
       const totals = held.link.totals();
       return { id, agentIP: held.opened.agentIP, createdTime: held.createdTime, ...totals, bytesTransferred: totals.bytesToDevice + totals.bytesFromDevice };
     });
-    // The hub refuses a status listing more than this: sessions ended since the last status
-    // that do not fit wait for the next one (the channel reported their close already).
-    const room = Math.min(this.options.maxSessions, maxSessionsPerStatus);
-    const listed = live.slice(0, room);
-    const ended = this.ended.splice(0, room - listed.length);
-    return { currentNumberOfSessions: this.held.size, sessions: [...listed, ...ended] };
+    const { listed, waiting } = fitStatus(live, this.ended, this.options.maxSessions);
+    this.ended = [...waiting];
+    return { currentNumberOfSessions: this.held.size, sessions: listed };
   }
 
   awaitsDialBack(streamId: string, token: string): boolean {
