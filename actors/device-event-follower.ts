@@ -39,7 +39,7 @@ function dispatch(event: RecordedEvent, handlers: DeviceEventHandlers): void {
 
 /** Follows the log from its end (the past is in the actors' state); `onError` hears if it breaks. */
 export function followDeviceEvents(store: EventStore, handlers: DeviceEventHandlers, onError: (error: unknown) => void): DeviceEventFollower {
-  const subscription = store.subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: ['device-', 'tenant-'], eventTypes: followed } });
+  const subscription = store.subscribeToAll({ after: 'end', filter: { streamPrefixes: ['device-', 'tenant-'], eventTypes: followed } });
   const done = (async () => {
     try {
       for await (const event of subscription) dispatch(event, handlers);

@@ -20,6 +20,7 @@ import type { InFlight, Trigger } from '../domain/job/job-progress.js';
 import type { OnlineDevice } from '../domain/job/job-suitability.js';
 import type { Clock, TimerHandle } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
+import { logPages } from '../domain/ports/log-pages.js';
 import { systemPrincipal } from '../domain/principal.js';
 import type { ActorRuntime } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
@@ -124,13 +125,10 @@ export class JobPool {
 
   private async streamsInLog(prefix: string): Promise<string[]> {
     const found = new Set<string>();
-    for (let from: number | 'start' = 'start'; ; ) {
-      const page = await this.options.store.readAll({ fromPosition: from, maxCount: pageSize });
+    for await (const page of logPages(this.options.store, { pageSize })) {
       for (const event of page) if (event.stream.startsWith(prefix)) found.add(event.stream);
-      const last = page.at(-1);
-      if (!last || page.length < pageSize) return [...found];
-      from = last.position + 1;
     }
+    return [...found];
   }
 
   /** Records a new job (its create command) and lets it take its turn. */

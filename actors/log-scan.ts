@@ -2,6 +2,7 @@
 // connections and links a crashed run left open). Each is a reader; one pass feeds them all,
 // since on a large log the reading, not the deciding, is what a restart waits for.
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
+import { logPages } from '../domain/ports/log-pages.js';
 
 export interface LogReader {
   read(event: RecordedEvent): void;
@@ -12,12 +13,8 @@ const pageSize = 1000;
 /** Reads the log from the start to its current end once, handing every event to every reader. */
 export async function scanLog(store: EventStore, readers: readonly LogReader[]): Promise<void> {
   // Read, not subscribe: a filtered subscription never says when it has caught up.
-  for (let from: number | 'start' = 'start'; ; ) {
-    const page = await store.readAll({ fromPosition: from, maxCount: pageSize });
+  for await (const page of logPages(store, { pageSize })) {
     for (const event of page) for (const reader of readers) reader.read(event);
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) return;
-    from = last.position + 1;
   }
 }
 

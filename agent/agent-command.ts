@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { startAgent } from './agent.js';
 import type { AllowRule } from './allow-list.js';
-import { collectAllow, collectApp, collectCategory, parseHookCommand, parseMacOption } from './cli-options.js';
+import { collectAllow, collectApp, collectCategory, collectHub, parseHookCommand, parseMacOption } from './cli-options.js';
 import type { AppSpec } from './cli-options.js';
 
 interface AgentCommandOptions {
-  readonly hub: string;
+  readonly hub: readonly string[];
   readonly mac: string;
   readonly code?: string;
   readonly state?: string;
@@ -65,7 +65,11 @@ async function runAgent(options: AgentCommandOptions): Promise<void> {
 export function agentCommand(program?: Command): Command {
   const command = new Command('agent')
     .description('run the device agent: connect to the hub, keep the device password, reconnect after any loss')
-    .requiredOption('--hub <url>', 'the hub, https://host[:port] (or http, ws, wss); the agent connects to <url>/gateway')
+    .addOption(
+      new Option('--hub <url>', 'the hub, https://host[:port] (or http, ws, wss); repeatable: tried in turn. The agent connects to <url>/gateway, and first to the addresses the hub told it (kept in --state)')
+        .argParser(collectHub)
+        .makeOptionMandatory(),
+    )
     .addOption(new Option('--mac <mac>', 'the device MAC: 00:11:22:AA:BB:CC, 00-11-22-AA-BB-CC or 001122AABBCC').argParser(parseMacOption).makeOptionMandatory())
     .option('--code <code>', 'a provisioning code to redeem at the first hello')
     .option('--state <file>', 'file that keeps the device password (mode 0600); without it the password lives in memory only')

@@ -24,6 +24,7 @@ import type { DeviceStreams } from './device-streams.js';
 import { reverseListeners } from './reverse-listeners.js';
 import type { ReverseListeners } from './reverse-listeners.js';
 import { gatewayUrl } from './gateway-url.js';
+import { HubAddresses } from './hub-addresses.js';
 import { runPasswordHook } from './password-hook.js';
 import type { HookResult } from './password-hook.js';
 import { readState, writeState } from './state-file.js';
@@ -31,8 +32,11 @@ import type { AgentState } from './state-file.js';
 import { agentVersion } from './version.js';
 
 export interface AgentOptions {
-  /** http(s):// or ws(s):// URL of the hub; the agent connects to `<hub>/gateway`. */
-  readonly hub: string;
+  /**
+   * http(s):// or ws(s):// URL of the hub, or several tried in turn; the agent connects to
+   * `<hub>/gateway`. Addresses the hub tells it (kept in the state file) are tried first.
+   */
+  readonly hub: string | readonly string[];
   /** In any accepted form. */
   readonly mac: string;
   /** A provisioning code, redeemed at hello until the hub accepts or refuses it. */
@@ -77,6 +81,8 @@ export interface AgentEvents {
   'tenant-password': [result: HookResult | undefined];
   'provisioning-refused': [reason: ProvisioningRefusalReason];
   'hub-error': [message: ErrorMessage];
+  /** The hub said where to dial it from now on (and it differs from what it said before). */
+  'hub-address': [urls: readonly string[]];
   closing: [cause: ClosingCause];
   /** A TCP stream is spliced to its dial-back, or a UDP stream's socket is ready. */
   'stream-opened': [streamId: string, protocol: LinkProtocol];
@@ -111,7 +117,6 @@ const defaultLogger = (line: string): void => {
 
 export function startAgent(options: AgentOptions): AgentHandle {
   const mac = parseMac(options.mac);
-  const url = gatewayUrl(options.hub);
   const log = options.logger ?? defaultLogger;
   const backoff: BackoffOptions = { ...defaultBackoff, ...options.backoff };
   const heartbeatMs = options.heartbeatMs ?? 30_000;
@@ -119,6 +124,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
   const events = new EventEmitter<AgentEvents>();
 
   const saved = options.stateFile === undefined ? {} : readState(options.stateFile);
+  const hubs = new HubAddresses(typeof options.hub === 'string' ? [options.hub] : options.hub, saved.hubs);
   let password = saved.password;
   // Versions an update installed; they override --firmware and --app in every hello.
   let firmware = saved.firmware;
@@ -133,6 +139,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
   let streams: DeviceStreams | undefined;
   // The dtt-reverse listeners opened through each gateway connection; they end with it.
   const reverses = new WeakMap<WebSocket, ReverseListeners>();
+  // Connections the hub answered: one that closes before that moves on to the next address.
+  const welcomed = new WeakSet<WebSocket>();
   let reconnectTimer: NodeJS.Timeout | undefined;
   let hooks: Promise<unknown> = Promise.resolve();
 
@@ -172,6 +180,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
       ...(password === undefined ? {} : { password }),
       ...(firmware === undefined ? {} : { firmware }),
       ...(Object.keys(appVersions).length === 0 ? {} : { apps: appVersions }),
+      ...(hubs.saved() === undefined ? {} : { hubs: hubs.saved() }),
     };
   }
 
@@ -253,10 +262,10 @@ export function startAgent(options: AgentOptions): AgentHandle {
     });
   }
 
-  function streamsFor(ws: WebSocket): DeviceStreams {
+  function streamsFor(ws: WebSocket, hub: string): DeviceStreams {
     return deviceStreams({
       allow,
-      hub: options.hub,
+      hub,
       ...(options.ca === undefined ? {} : { ca: options.ca }),
       log,
       send: (message) => send(ws, message),
@@ -277,6 +286,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
     const message = decoded.right;
     switch (message.type) {
       case 'welcome':
+        welcomed.add(ws);
         attempt = 0;
         hubRestarting = false;
         log(message.state === 'assigned' ? `online, assigned to tenant ${message.tenant ?? '?'}` : 'online, unassigned');
@@ -285,6 +295,12 @@ export function startAgent(options: AgentOptions): AgentHandle {
         return;
       case 'device-password':
         savePassword(message.password);
+        return;
+      case 'hub-address':
+        if (!hubs.tell(message.urls)) return;
+        if (options.stateFile !== undefined) writeState(options.stateFile, savedState());
+        log(`the hub is to be dialed at ${message.urls.join(', ')} from now on${options.stateFile === undefined ? ' (kept in memory only)' : ''}`);
+        events.emit('hub-address', message.urls);
         return;
       case 'tenant-password':
         deployTenantPassword(ws, message.password);
@@ -332,6 +348,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
 
   function connect(): void {
     if (stopped) return;
+    const hub = hubs.current();
+    const url = gatewayUrl(hub);
     log(`connecting to ${url}`);
     events.emit('connecting', url);
     const ws = new WebSocket(url, {
@@ -341,9 +359,9 @@ export function startAgent(options: AgentOptions): AgentHandle {
       perMessageDeflate: false,
     });
     socket = ws;
-    const wsStreams = streamsFor(ws);
+    const wsStreams = streamsFor(ws, hub);
     streams = wsStreams;
-    const wsReverse = reverseListeners({ hub: options.hub, ...(options.ca === undefined ? {} : { ca: options.ca }), log, send: (message) => send(ws, message) });
+    const wsReverse = reverseListeners({ hub, ...(options.ca === undefined ? {} : { ca: options.ca }), log, send: (message) => send(ws, message) });
     reverses.set(ws, wsReverse);
     let alive = true;
     const heartbeat = setInterval(() => {
@@ -376,6 +394,7 @@ export function startAgent(options: AgentOptions): AgentHandle {
       void wsReverse.closeAll('the gateway connection is gone');
       if (socket === ws) socket = undefined;
       if (stopped) return;
+      if (!welcomed.has(ws)) hubs.failed();
       const retryInMs = reconnectNow ? 0 : backoffDelay(attempt, hubRestarting ? { ...backoff, maxMs: Math.min(backoff.maxMs, restartBackoffMaxMs) } : backoff);
       if (reconnectNow) reconnectNow = false;
       else attempt += 1;

@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { parseMac } from '../domain/device/mac.js';
 import { parseAllowRule } from './allow-list.js';
+import { gatewayUrl } from './gateway-url.js';
 import type { AllowRule } from './allow-list.js';
 
 export interface AppSpec {
@@ -22,6 +23,16 @@ export function collectApp(value: string, previous: readonly AppSpec[] = []): Ap
   const at = value.lastIndexOf('@');
   if (at <= 0 || at === value.length - 1) throw new InvalidArgumentError('expected NAME@VERSION, e.g. devices@13r1');
   return [...previous, { name: value.slice(0, at), version: value.slice(at + 1) }];
+}
+
+/** A hub URL, repeatable: the agent tries them in turn. */
+export function collectHub(value: string, previous: readonly string[] = []): string[] {
+  try {
+    gatewayUrl(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return [...previous, value];
 }
 
 export function collectCategory(value: string, previous: readonly string[] = []): string[] {

@@ -9,6 +9,8 @@ export interface AgentState {
   readonly firmware?: string;
   /** App name → version installed by an update; overrides --app. */
   readonly apps?: Readonly<Record<string, string>>;
+  /** Where the hub said to dial it: tried before --hub. */
+  readonly hubs?: readonly string[];
 }
 
 const privateMode = 0o600;
@@ -25,13 +27,15 @@ export function readState(file: string): AgentState {
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, privateMode);
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file} is not an agent state file`);
-  const { password, firmware, apps } = parsed as Record<string, unknown>;
+  const { password, firmware, apps, hubs } = parsed as Record<string, unknown>;
   if (password !== undefined && typeof password !== 'string') throw new Error(`${file}: password must be a string`);
   if (firmware !== undefined && typeof firmware !== 'string') throw new Error(`${file}: firmware must be a string`);
+  if (hubs !== undefined && !(Array.isArray(hubs) && hubs.every((hub) => typeof hub === 'string'))) throw new Error(`${file}: hubs must be a list of URLs`);
   return {
     ...(password === undefined ? {} : { password }),
     ...(firmware === undefined ? {} : { firmware }),
     ...(apps === undefined ? {} : { apps: appVersions(file, apps) }),
+    ...(hubs === undefined ? {} : { hubs: hubs as string[] }),
   };
 }
 

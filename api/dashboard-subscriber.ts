@@ -1,6 +1,8 @@
 // One dashboard connection: what it subscribed to and how far it got. Every change is checked
 // against the tenants the principal may see at the moment it is sent, and sent only if its
 // position is past what the client already has, so it goes out once, in position order.
+// A connection hears nothing before it subscribes: a change sent before the subscribe was read
+// would come again, and out of order, in the replay the subscribe asks for.
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { TetherError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
@@ -27,11 +29,10 @@ export interface SubscriberContext {
 }
 
 /**
- * 'implicit': connected but never subscribed, it hears live changes of everything it may see;
- * 'idle': a subscription failed or is being prepared; 'replaying': changes after `after` are
- * read from the change log, live ones are left to the log meanwhile; 'live'.
+ * 'idle': not subscribed, or a subscription failed or is being prepared; 'replaying': changes
+ * after `after` are read from the change log, live ones are left to the log meanwhile; 'live'.
  */
-type Mode = 'implicit' | 'idle' | 'replaying' | 'live';
+type Mode = 'idle' | 'replaying' | 'live';
 
 type Reply = (ack: SubscribeAck) => void;
 
@@ -39,33 +40,30 @@ const replayPageSize = 500;
 const changeEvents = new Map<string, DashboardChangeEvent>(allDashboardModels.map((model) => [dashboardModels[model].change, dashboardModels[model].change]));
 
 export class DashboardSubscriber {
-  private mode: Mode = 'implicit';
+  private mode: Mode = 'idle';
   /** Moves on with each subscribe and at disconnect: a replay of an older one stops. */
   private generation = 0;
   private pending: Reply | undefined;
   private models: readonly DashboardModel[] = allDashboardModels;
-  private changes: ReadonlySet<string> = new Set(changeEvents.keys());
+  private changes: ReadonlySet<string> = new Set();
   private requested: ReadonlySet<string> | undefined;
   private cached: { readonly epoch: number; readonly scope: TenantScope } | undefined;
-  /** The scope the client was last given the state of; undefined while implicit. */
+  /** The scope the client was last given the state of; undefined before its first subscription. */
   private announced: TenantScope | undefined;
   /** The client has everything up to this position. */
-  private floor: number;
+  private floor = -1;
   /** Position of the last change sent: nothing older goes out after it. */
-  private last: number;
+  private last = -1;
 
   constructor(
     private readonly socket: DashboardSocket,
     private readonly principal: Principal,
     private readonly context: SubscriberContext,
-  ) {
-    this.floor = context.readModels.position();
-    this.last = this.floor;
-  }
+  ) {}
 
   /** A change the read models just published. */
   offer(change: PublishedChange): void {
-    if (this.mode !== 'implicit' && this.mode !== 'live') return;
+    if (this.mode !== 'live') return;
     if (change.position <= this.floor || change.position < this.last) return;
     this.send(change);
   }

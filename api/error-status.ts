@@ -5,6 +5,7 @@ export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   validation_failed: 400,
   invalid_stream_name: 400,
   invalid_event: 400,
+  invalid_position: 400,
   unauthenticated: 401,
   forbidden: 403,
   provisioning_refused: 403,

@@ -12,6 +12,8 @@ export interface EventStoreConfig {
   /** esdb://… or esdb+discover://…; absent: <dataDir>/events.db. */
   readonly eventStoreUrl?: string;
   readonly fsync?: Fsync;
+  /** Tests only: the embedded store spaces its positions out (see SqliteEventStoreOptions). */
+  readonly positionStride?: number;
 }
 
 export const eventLogFile = (dataDir: string): string => join(dataDir, 'events.db');
@@ -27,7 +29,11 @@ export async function openEventStore(config: EventStoreConfig): Promise<EventSto
     return EventStoreDbEventStore.connect(url);
   }
   mkdirSync(config.dataDir, { recursive: true });
-  return SqliteEventStore.open({ file: eventLogFile(config.dataDir), fsync: config.fsync ?? 'normal' });
+  return SqliteEventStore.open({
+    file: eventLogFile(config.dataDir),
+    fsync: config.fsync ?? 'normal',
+    ...(config.positionStride === undefined ? {} : { positionStride: config.positionStride }),
+  });
 }
 
 /** Where a store is, for logs: never the URL itself, which may hold a password. */

@@ -10,6 +10,7 @@ import { StaleConnections } from '../actors/device-stale-connections.js';
 import { DeviceSupervisor } from '../actors/device-supervisor.js';
 import { defaultGatewayLimits, GatewayAdmission } from '../actors/gateway-admission.js';
 import type { GatewayLimits } from '../actors/gateway-admission.js';
+import { HubAddressBook } from '../actors/hub-address-book.js';
 import { RelayService } from '../actors/relay-service.js';
 import { CategoryStreams, scanLog } from '../actors/log-scan.js';
 import { StaleTunnels } from '../actors/stale-tunnels.js';
@@ -22,6 +23,7 @@ import type { UpdateJobSupervisor } from '../actors/update-job-supervisor.js';
 import type { BackupJobSupervisor } from '../actors/backup-job-supervisor.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { EventStore } from '../domain/ports/event-store.js';
+import { keptPosition } from '../domain/ports/event-store.js';
 import { provisioningAggregate } from '../domain/provisioning/aggregate.js';
 import { relayAggregate } from '../domain/relay/aggregate.js';
 import { ChangeLog } from '../projections/change-log/index.js';
@@ -41,7 +43,7 @@ import { serveArtifacts } from './jobs/artifacts.js';
 import { jobServices } from './jobs/job-services.js';
 import type { JobsConfig } from './jobs/job-services.js';
 import { loggerOptions } from './logger-options.js';
-import { createHubMetrics, observeHub } from './metrics/hub-metrics.js';
+import { createHubMetrics, lagCountCap, observeHub } from './metrics/hub-metrics.js';
 import type { HubMetrics } from './metrics/hub-metrics.js';
 import { timedEventStore } from './metrics/timed-event-store.js';
 import { defaultLoginThrottleLimits } from './login-throttle.js';
@@ -67,6 +69,7 @@ import { provisioningCodeRoutes } from './routes/provisioning-codes.js';
 import { relayStatusRoutes } from './routes/relay-status.js';
 import { relayRoutes } from './routes/relays.js';
 import { deviceProtocolAppRoutes } from './routes/device-protocol-apps.js';
+import { hubAddressRoutes } from './routes/hub-address.js';
 import { protocolAppRoutes } from './routes/protocol-apps.js';
 import { proxyRoutes } from './routes/proxies.js';
 import { routeStreams } from './stream-routing.js';
@@ -230,12 +233,12 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     ...(config.linkProgressIntervalMs === undefined ? {} : { progressIntervalMs: config.linkProgressIntervalMs }),
   });
   devices.onConnectionEnded((mac, connectionId) => forwards.connectionEnded(mac, connectionId));
+  const hubAddress = new HubAddressBook({ runtime, store, devices, logger: app.log });
   observeHub(metrics.registry, {
     connectedDevices: () => devices.onlineCount,
     openSessions: () => tunnels.liveCount,
     relayedBytes: () => tunnels.relayedBytes(),
-    headPosition: () => store.headPosition(),
-    readModelPosition: () => readModels.position(),
+    eventsBehind: async () => (await store.readAll({ after: keptPosition(readModels.position()), maxCount: lagCountCap })).length,
     jobTotals: () => readModels.readIfOpen((db) => jobTotals(db)),
     gatewayRefusals: (limit) => admission.refused(limit),
   });
@@ -263,6 +266,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await tunnels.shutdown();
     await forwards.shutdown();
     await devices.shutdown();
+    await hubAddress.close();
     await jobs.stop();
     await runtime.stop();
     await readModels.stop();
@@ -284,6 +288,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     // Relays that stopped reporting while no hub ran are marked so now.
     await runtime.rearmDeadlines(relayAggregate, deadlineStreams.of(relayAggregate.category));
     // Before the gateway accepts anyone: connections a crashed run of this node left open are closed by an event.
+    await hubAddress.start();
     await devices.start(staleConnections);
     await tunnels.start(staleTunnels);
     await forwards.start(forwardStartup);
@@ -324,6 +329,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
           await secured.register(proxyRoutes);
           await secured.register(protocolAppRoutes);
           await secured.register(deviceProtocolAppRoutes);
+          await secured.register(hubAddressRoutes);
         });
       },
       { prefix: '/api/v1' },

@@ -14,7 +14,8 @@ import type { Principal, Role } from '../domain/principal.js';
  * tenant's: the admin manages them, auditors read them). `proxy`: proxy profiles (the admin's
  * alone, as the seed says). `protocolApp`: the protocol-application catalogue (the admin writes
  * it); `protocolAppAssignment`: assigning applications to devices (the seed's site owner);
- * `protocolAppConnection`: connecting and disconnecting them.
+ * `protocolAppConnection`: connecting and disconnecting them. `hubAddress`: where devices dial
+ * the hub (the admin sets it, auditors read it).
  */
 export type Resource =
   | 'tenant'
@@ -34,7 +35,8 @@ export type Resource =
   | 'proxy'
   | 'protocolApp'
   | 'protocolAppAssignment'
-  | 'protocolAppConnection';
+  | 'protocolAppConnection'
+  | 'hubAddress';
 export type Action = 'create' | 'read' | 'update' | 'delete';
 
 export interface Permission {
@@ -77,7 +79,7 @@ const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
     { resource: 'protocolAppConnection', action: 'create' },
     { resource: 'protocolAppConnection', action: 'delete' },
   ],
-  auditor: [...readOnly, { resource: 'history', action: 'read' }, { resource: 'relay', action: 'read' }],
+  auditor: [...readOnly, { resource: 'history', action: 'read' }, { resource: 'relay', action: 'read' }, { resource: 'hubAddress', action: 'read' }],
   device: [],
   relay: [],
 };

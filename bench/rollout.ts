@@ -92,7 +92,7 @@ async function call(hub: Hub, method: 'POST' | 'PUT', url: string, payload: obje
 
 /** Resolves with the first JobCompleted appended from now on (subscribe before the job exists). */
 function completions(hub: Hub): { readonly next: Promise<RecordedEvent>; close(): Promise<void> } {
-  const subscription = hub.store.subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: ['updatejob-'], eventTypes: ['JobCompleted'] } });
+  const subscription = hub.store.subscribeToAll({ after: 'end', filter: { streamPrefixes: ['updatejob-'], eventTypes: ['JobCompleted'] } });
   const next = (async () => {
     for await (const event of subscription) return event;
     throw new Error('the store closed before the job completed');

@@ -126,7 +126,7 @@ async function catchUp(file: string): Promise<number> {
   const head = await store.headPosition();
   let count = 0;
   const ms = await timed(async () => {
-    const subscription = store.subscribeToAll({ fromPosition: 'start' });
+    const subscription = store.subscribeToAll({});
     for await (const e of subscription) {
       count += 1;
       if (e.position >= head) break;

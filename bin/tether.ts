@@ -8,6 +8,7 @@ import { isTetherError } from '../domain/errors.js';
 import { auditCommand } from './audit-command.js';
 import { CommandError } from './command-error.js';
 import { devicesCommand } from './devices-command.js';
+import { hubCommand } from './hub-command.js';
 import { jobsCommand } from './jobs-command.js';
 import { linkCommand } from './link-command.js';
 import { loginCommand } from './login-command.js';
@@ -36,6 +37,7 @@ const program = new Command('tether')
   .addCommand(auditCommand())
   .addCommand(relayCommand())
   .addCommand(relaysCommand())
+  .addCommand(hubCommand())
   .addCommand(proxiesCommand())
   .addCommand(appsCommand());
 

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'invalid_stream_name'
   | 'invalid_event'
   | 'corrupt_event'
+  /** A read of the global log was asked to start after a position no event has. */
+  | 'invalid_position'
   | 'rate_limited'
   | 'payload_too_large'
   | 'unavailable'

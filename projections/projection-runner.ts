@@ -8,6 +8,8 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { TetherError } from '../domain/errors.js';
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
+import { keptPosition } from '../domain/ports/event-store.js';
+import { logPages } from '../domain/ports/log-pages.js';
 import type { ChangeJournal } from './change-log/change-journal.js';
 import { CheckpointTable } from './checkpoint-table.js';
 import { matchesFilter } from './event-filter.js';
@@ -207,7 +209,7 @@ export class ProjectionRunner {
 
   private subscribe(): void {
     const from = this.position();
-    const subscription = this.store.subscribeToAll({ fromPosition: from < 0 ? 'start' : from });
+    const subscription = this.store.subscribeToAll({ after: keptPosition(from) });
     this.batcher = new SubscriptionBatcher(subscription, { size: this.batchSize, spacingMs: this.liveSpacingMs }, {
       batch: (events) => this.commitOrFail(events),
       broken: (error) => this.fail(error),
@@ -222,10 +224,7 @@ export class ProjectionRunner {
   }
 
   private async catchUpByReading(): Promise<void> {
-    for (;;) {
-      const from = this.position();
-      const page = await this.store.readAll({ fromPosition: from < 0 ? 'start' : from + 1, maxCount: this.batchSize });
-      if (page.length === 0) return;
+    for await (const page of logPages(this.store, { after: keptPosition(this.position()), pageSize: this.batchSize })) {
       this.commitOrFail(page);
       if (this.failed !== undefined) throw this.failed;
     }

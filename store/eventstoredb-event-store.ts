@@ -11,17 +11,19 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  Position,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../domain/ports/event-store.js';
-import { StreamNotFound, WrongExpectedVersion } from '../domain/ports/event-store.js';
+import { beforeFirst, StreamNotFound, WrongExpectedVersion } from '../domain/ports/event-store.js';
 import { assertValidAppend } from './event-validation.js';
 import {
   fromAppendResult,
   headPositionReadOptions,
   meetsExpectedRevision,
+  readsPast,
   toAppendRequest,
   toConfigurationError,
   toLimit,
@@ -86,7 +88,7 @@ export class EventStoreDbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     if (limit <= 0) return events;
     await this.#scanAll(this.#client.readAll(toReadAllOptions(options)), (event) => {
-      events.push(event);
+      if (readsPast(event, options.after)) events.push(event);
       return events.length < limit;
     });
     return events;
@@ -104,7 +106,7 @@ export class EventStoreDbEventStore implements EventStore {
       () => this.#subscriptions.delete(subscription),
     );
     this.#subscriptions.add(subscription);
-    if (options.fromPosition === 'end') {
+    if (options.after === 'end') {
       const established = subscription.established;
       this.#starting.add(established);
       void established.then(() => this.#starting.delete(established));
@@ -112,9 +114,9 @@ export class EventStoreDbEventStore implements EventStore {
     return subscription;
   }
 
-  async headPosition(): Promise<number> {
+  async headPosition(): Promise<Position> {
     this.#assertOpen();
-    let head = -1;
+    let head = beforeFirst;
     await this.#scanAll(this.#client.readAll(headPositionReadOptions), (event) => {
       head = event.position;
       return false;
@@ -139,7 +141,7 @@ export class EventStoreDbEventStore implements EventStore {
     }
     const actual = tip?.revision ?? 'no_stream';
     if (!meetsExpectedRevision(expected, actual)) throw new WrongExpectedVersion(stream, expected, actual);
-    return { nextRevision: tip?.revision ?? -1, position: tip?.position ?? -1 };
+    return { nextRevision: tip?.revision ?? -1, position: tip?.position ?? beforeFirst };
   }
 
   /** Feeds each user event of a $all read to `take` until it returns false, then cancels the read. */

@@ -41,12 +41,13 @@ import type {
 } from '@eventstore/db-client';
 import { TetherError } from '../domain/errors.js';
 import { EventMetadata } from '../domain/event-metadata.js';
-import { StreamNotFound, WrongExpectedVersion } from '../domain/ports/event-store.js';
+import { beforeFirst, keptPosition, StreamNotFound, WrongExpectedVersion } from '../domain/ports/event-store.js';
 import type {
   AppendResult,
   EventFilter,
   EventToAppend,
   ExpectedRevision,
+  Position as PortPosition,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -106,7 +107,7 @@ export function meetsExpectedRevision(expected: ExpectedRevision, actual: number
 export function fromAppendResult(result: ClientAppendResult): AppendResult {
   return {
     nextRevision: Number(result.nextExpectedRevision),
-    position: Number(result.position?.commit ?? -1),
+    position: result.position === undefined ? beforeFirst : keptPosition(Number(result.position.commit)),
   };
 }
 
@@ -135,21 +136,24 @@ export function toPosition(position: number): Position {
   return { commit, prepare: commit };
 }
 
-// A negative position is a checkpoint from before the first event: read from the start.
-function toReadPosition(from: number | 'start' | 'end' | undefined): ReadPosition {
-  if (from === undefined || from === 'start') return START;
-  if (from === 'end') return END;
-  return from < 0 && Number.isSafeInteger(from) ? START : toPosition(from);
+// beforeFirst is a checkpoint from before the first event: read from the start.
+function toReadPosition(after: PortPosition | 'end' | undefined): ReadPosition {
+  if (after === undefined || after === beforeFirst) return START;
+  if (after === 'end') return END;
+  return toPosition(after);
 }
 
 /**
- * Reads $all forwards, inclusive of `fromPosition` (EventStoreDB reads are inclusive).
- * The port's maxCount is applied by the caller after system events are skipped, so it is
- * not sent: a server-side count would also count the skipped events.
+ * Reads $all forwards from `after` itself (EventStoreDB reads are inclusive): the caller skips
+ * the events up to `after` (readsPast). The port's maxCount is applied by the caller after
+ * system events are skipped, so it is not sent: a server-side count would also count them.
  */
 export function toReadAllOptions(options: ReadAllOptions = {}): ClientReadAllOptions {
-  return { direction: FORWARDS, fromPosition: toReadPosition(options.fromPosition), resolveLinkTos: false };
+  return { direction: FORWARDS, fromPosition: toReadPosition(options.after), resolveLinkTos: false };
 }
+
+/** Whether a read from `after` (inclusive on the server) has reached an event the port returns. */
+export const readsPast = (event: RecordedEvent, after: PortPosition | undefined): boolean => after === undefined || event.position > after;
 
 /** The newest event first; the caller stops at the first non-system event. */
 export const headPositionReadOptions: ClientReadAllOptions = {
@@ -172,13 +176,13 @@ export function toServerFilter(filter: EventFilter = {}): Filter {
 }
 
 /**
- * Subscriptions deliver the events after `fromPosition` ("the positions provided to the
+ * Subscriptions deliver the events after `after` ("the positions provided to the
  * subscriptions are exclusive", EventStoreDB client docs, Subscription basics): the port's
  * checkpoint semantics.
  */
 export function toSubscribeToAllOptions(options: SubscribeToAllOptions = {}): ClientSubscribeToAllOptions {
   return {
-    fromPosition: toReadPosition(options.fromPosition),
+    fromPosition: toReadPosition(options.after),
     resolveLinkTos: false,
     filter: toServerFilter(options.filter),
   };
@@ -231,7 +235,7 @@ export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent
   return {
     stream: event.streamId,
     revision: Number(event.revision),
-    position: Number(commit),
+    position: keptPosition(Number(commit)),
     type: event.type,
     data,
     metadata,

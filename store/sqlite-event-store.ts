@@ -8,6 +8,7 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  Position,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -22,6 +23,7 @@ import { LatestCommit } from './sqlite-latest-commit.js';
 import { toRecordedEvent } from './sqlite-rows.js';
 import type { EventRow, Fsync, SqliteStatements } from './sqlite-schema.js';
 import { openDatabase, preparePage, prepareStatements } from './sqlite-schema.js';
+import { SqlitePositions } from './sqlite-positions.js';
 import { SqliteSubscription } from './sqlite-subscription.js';
 
 export interface SqliteEventStoreOptions {
@@ -30,6 +32,11 @@ export interface SqliteEventStoreOptions {
   readonly fsync?: Fsync;
   /** How often live subscriptions look for appends of other processes; default 25 ms. */
   readonly pollIntervalMs?: number;
+  /**
+   * For tests: positions are rowid × stride instead of the rowid (default 1), so that a
+   * position computed by adding to another is no event's and is refused, as on EventStoreDB.
+   */
+  readonly positionStride?: number;
 }
 
 export interface SqliteEventStoreStats {
@@ -50,10 +57,12 @@ export class SqliteEventStore implements EventStore {
   private readonly commits: GroupCommit;
   private readonly latest: LatestCommit;
   private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly positions: SqlitePositions;
   private closed = false;
 
-  private constructor(private readonly db: Database.Database, pollIntervalMs: number) {
+  private constructor(private readonly db: Database.Database, pollIntervalMs: number, positionStride: number) {
     this.statements = prepareStatements(db);
+    this.positions = new SqlitePositions(positionStride, (rowid) => this.statements.stored.get(rowid) !== undefined);
     this.notifier = new AppendNotifier(() => this.readHead(), pollIntervalMs);
     this.latest = new LatestCommit(() => this.statements.dataVersion.get() ?? -1);
     this.commits = new GroupCommit(db, this.statements, (rows, dataVersion) => {
@@ -67,7 +76,7 @@ export class SqliteEventStore implements EventStore {
     if (!Number.isFinite(pollIntervalMs) || pollIntervalMs <= 0) {
       throw new TetherError('validation_failed', `pollIntervalMs must be a positive number, got ${pollIntervalMs}`);
     }
-    return new SqliteEventStore(openDatabase(options.file, options.fsync ?? 'normal'), pollIntervalMs);
+    return new SqliteEventStore(openDatabase(options.file, options.fsync ?? 'normal'), pollIntervalMs, options.positionStride ?? 1);
   }
 
   async append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -80,7 +89,13 @@ export class SqliteEventStore implements EventStore {
       metadata: JSON.stringify(event.metadata),
     }));
     return new Promise<AppendResult>((resolve, reject) => {
-      this.commits.enqueue({ stream, events: serialised, expected, resolve, reject });
+      this.commits.enqueue({
+        stream,
+        events: serialised,
+        expected,
+        resolve: ({ nextRevision, position }) => resolve({ nextRevision, position: this.positions.of(position) }),
+        reject,
+      });
     });
   }
 
@@ -89,7 +104,7 @@ export class SqliteEventStore implements EventStore {
     assertStreamName(stream);
     const limit = limitOf(options.maxCount);
     const from = options.fromRevision;
-    assertPositionOption('fromRevision', from);
+    assertRevisionOption(from);
     const direction = options.direction ?? 'forwards';
     // Reading on from a revision already held is how actors catch up, and they are most often
     // up to date already: the stream's tip alone says so, in one lookup instead of two.
@@ -100,28 +115,27 @@ export class SqliteEventStore implements EventStore {
     }
     const rows = this.streamRows(stream, direction, from, limit);
     if (rows.length === 0 && this.statements.streamTip.get(stream) === undefined) throw new StreamNotFound(stream);
-    return rows.map(toRecordedEvent);
+    return rows.map((row) => toRecordedEvent(row, this.positions));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    const from = options.fromPosition;
-    assertPositionOption('fromPosition', from);
-    const rows = this.statements.readAll.all(from === undefined || from === 'start' ? 0 : from, limitOf(options.maxCount));
-    return rows.map(toRecordedEvent);
+    const after = this.positions.rowidAfter(options.after);
+    const rows = this.statements.readAll.all(after, limitOf(options.maxCount));
+    return rows.map((row) => toRecordedEvent(row, this.positions));
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
     this.assertOpen();
-    const from = options.fromPosition;
-    assertPositionOption('fromPosition', from);
+    const { after } = options;
     // 'end' is fixed now, so an append made right after subscribing is delivered.
-    const cursor = from === undefined || from === 'start' ? 0 : from === 'end' ? this.readHead() : from;
+    const cursor = after === 'end' ? Math.max(0, this.readHead()) : this.positions.rowidAfter(after);
     const prefixes = options.filter?.streamPrefixes ?? [];
     const types = options.filter?.eventTypes ?? [];
     const subscription = new SqliteSubscription(
       {
         notifier: this.notifier,
+        positions: this.positions,
         head: () => this.readHead(),
         latest: (after, upTo) => this.latest.between(after, upTo),
         onClose: (closed) => this.subscriptions.delete(closed),
@@ -133,9 +147,9 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
-  async headPosition(): Promise<number> {
+  async headPosition(): Promise<Position> {
     this.assertOpen();
-    return this.readHead();
+    return this.positions.of(this.readHead());
   }
 
   /** Ends every subscription, commits what was accepted, then closes the file. */
@@ -188,9 +202,9 @@ function assertExpectedRevision(expected: ExpectedRevision): void {
   }
 }
 
-function assertPositionOption(name: string, value: number | 'start' | 'end' | undefined): void {
+function assertRevisionOption(value: number | 'start' | 'end' | undefined): void {
   if (value === undefined || value === 'start' || value === 'end') return;
-  if (!Number.isSafeInteger(value)) throw new TetherError('validation_failed', `${name} must be an integer, 'start' or 'end'`);
+  if (!Number.isSafeInteger(value)) throw new TetherError('validation_failed', `fromRevision must be an integer, 'start' or 'end'`);
 }
 
 function limitOf(maxCount: number | undefined): number {

@@ -2,7 +2,7 @@
 // is what costs, so concurrent writers pay for it once per batch instead of once each.
 import type Database from 'better-sqlite3';
 import { isTetherError, TetherError } from '../domain/errors.js';
-import type { AppendResult, ExpectedRevision } from '../domain/ports/event-store.js';
+import type { ExpectedRevision } from '../domain/ports/event-store.js';
 import { WrongExpectedVersion } from '../domain/ports/event-store.js';
 import type { EventRow, SqliteStatements, StreamTip } from './sqlite-schema.js';
 
@@ -13,11 +13,17 @@ export interface SerialisedEvent {
   readonly metadata: string;
 }
 
+/** What an append wrote: its stream's last revision, and the rowid of its last event. */
+export interface CommittedAppend {
+  readonly nextRevision: number;
+  readonly position: number;
+}
+
 export interface PendingAppend {
   readonly stream: string;
   readonly events: readonly SerialisedEvent[];
   readonly expected: ExpectedRevision;
-  resolve(result: AppendResult): void;
+  resolve(result: CommittedAppend): void;
   reject(error: unknown): void;
 }
 
@@ -28,7 +34,7 @@ interface Batch {
   dataVersion: number;
 }
 
-type Outcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: TetherError };
+type Outcome = { readonly ok: true; readonly result: CommittedAppend } | { readonly ok: false; readonly error: TetherError };
 
 const noTip: StreamTip = { revision: -1, position: -1 };
 

@@ -2,13 +2,14 @@
 import { EventMetadata } from '../domain/event-metadata.js';
 import { TetherError } from '../domain/errors.js';
 import type { RecordedEvent } from '../domain/ports/event-store.js';
+import type { SqlitePositions } from './sqlite-positions.js';
 import type { EventRow } from './sqlite-schema.js';
 
-export function toRecordedEvent(row: EventRow): RecordedEvent {
+export function toRecordedEvent(row: EventRow, positions: SqlitePositions): RecordedEvent {
   const data = parseObject(row, row.data, 'data');
   const metadata = parseObject(row, row.metadata, 'metadata');
   if (!EventMetadata.is(metadata)) throw corrupt(row, 'metadata lacks the required fields');
-  return { stream: row.stream, revision: row.revision, position: row.position, type: row.type, data, metadata };
+  return { stream: row.stream, revision: row.revision, position: positions.of(row.position), type: row.type, data, metadata };
 }
 
 function parseObject(row: EventRow, text: string, field: string): Record<string, unknown> {

@@ -26,7 +26,10 @@ export interface SqliteStatements {
   readonly head: Database.Statement<[], number | null>;
   readonly readForwards: Database.Statement<[string, number, number], EventRow>;
   readonly readBackwards: Database.Statement<[string, number, number], EventRow>;
+  /** The events after a rowid, up to a count (-1: all). */
   readonly readAll: Database.Statement<[number, number], EventRow>;
+  /** 1 if an event has this rowid. */
+  readonly stored: Database.Statement<[number], number>;
   /** Changes whenever another connection commits to the file (not on this connection's commits). */
   readonly dataVersion: Database.Statement<[], number>;
 }
@@ -77,9 +80,10 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
       `SELECT ${columns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
     ),
     readAll: db.prepare<[number, number], EventRow>(
-      `SELECT ${columns} FROM events WHERE position >= ? ORDER BY position LIMIT ?`,
+      `SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     ),
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
+    stored: db.prepare<[number], number>('SELECT 1 FROM events WHERE position = ?').pluck(),
   };
 }
 

@@ -3,6 +3,7 @@
 // `position > cursor` again and again delivers every event once, in order, whoever appends.
 import type { AllSubscription, RecordedEvent } from '../domain/ports/event-store.js';
 import type { AppendNotifier } from './sqlite-append-notifier.js';
+import type { SqlitePositions } from './sqlite-positions.js';
 import { toRecordedEvent } from './sqlite-rows.js';
 import type { EventRow, PageQuery } from './sqlite-schema.js';
 
@@ -11,6 +12,7 @@ const pageSize = 128;
 
 export interface SubscriptionSource {
   readonly notifier: AppendNotifier;
+  readonly positions: SqlitePositions;
   /** Position of the newest event, -1 when empty. */
   head(): number;
   /** The rows after `after` up to `upTo` if this process just wrote exactly those, else undefined. */
@@ -29,7 +31,7 @@ export class SqliteSubscription implements AllSubscription {
   constructor(
     private readonly source: SubscriptionSource,
     private readonly page: PageQuery,
-    /** Every event up to here has been read from the log (delivered or filtered out). */
+    /** A rowid: every event up to here has been read from the log (delivered or filtered out). */
     private cursor: number,
   ) {}
 
@@ -59,7 +61,7 @@ export class SqliteSubscription implements AllSubscription {
       if (this.closed) return done;
       const row = this.rows[this.next];
       if (row !== undefined) {
-        const event = toRecordedEvent(row);
+        const event = toRecordedEvent(row, this.source.positions);
         this.next++;
         return { done: false, value: event };
       }

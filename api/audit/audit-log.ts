@@ -2,6 +2,7 @@
 // so an export of a year holds one page in memory at a time, never the year.
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { StreamNotFound } from '../../domain/ports/event-store.js';
+import { logPages } from '../../domain/ports/log-pages.js';
 import { categoryOf } from '../../domain/stream-name.js';
 import type { StreamVisibility } from './stream-visibility.js';
 
@@ -33,23 +34,24 @@ export interface AuditLine {
  * Every page of one stream (by revision) or of the whole store (by position). A stream that
  * does not exist has no pages.
  */
-export async function* storePages(store: EventStore, stream?: string): AsyncGenerator<RecordedEvent[]> {
+export async function* storePages(store: EventStore, stream?: string): AsyncGenerator<readonly RecordedEvent[]> {
+  if (stream === undefined) {
+    yield* logPages(store, { pageSize: auditPageSize });
+    return;
+  }
+  // Revisions, unlike positions, count the events of their stream: the next page starts one further.
   for (let next = 0; ; ) {
     let page: RecordedEvent[];
-    if (stream === undefined) {
-      page = await store.readAll({ fromPosition: next, maxCount: auditPageSize });
-    } else {
-      try {
-        page = await store.readStream(stream, { fromRevision: next, maxCount: auditPageSize });
-      } catch (error) {
-        if (error instanceof StreamNotFound) return;
-        throw error;
-      }
+    try {
+      page = await store.readStream(stream, { fromRevision: next, maxCount: auditPageSize });
+    } catch (error) {
+      if (error instanceof StreamNotFound) return;
+      throw error;
     }
     const last = page.at(-1);
     if (last !== undefined) yield page;
     if (last === undefined || page.length < auditPageSize) return;
-    next = stream === undefined ? last.position + 1 : last.revision + 1;
+    next = last.revision + 1;
   }
 }
 

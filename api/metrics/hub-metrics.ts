@@ -21,10 +21,8 @@ export interface HubMetricSources {
   readonly openSessions: () => number;
   /** Bytes this node's links have carried since it started, per direction; never decreases. */
   readonly relayedBytes: () => { readonly bytesToDevice: number; readonly bytesFromDevice: number };
-  /** The newest event's global position in the store. */
-  readonly headPosition: () => Promise<number>;
-  /** The position up to which this node's read models are applied. */
-  readonly readModelPosition: () => number;
+  /** How many events the store holds after this node's read models, counted up to a cap. */
+  readonly eventsBehind: () => Promise<number>;
   /** The jobs in this node's read model, per kind and state; undefined while it is closed (a rebuild, a shutdown). */
   readonly jobTotals: () => readonly JobTotals[] | undefined;
   /** Connections, hellos and device registrations the gateway refused since the hub started, per limit. */
@@ -32,6 +30,9 @@ export interface HubMetricSources {
 }
 
 const jobKinds: readonly JobKind[] = ['update', 'backup'];
+
+/** Positions are not counts (on EventStoreDB they are byte offsets): the lag is counted by reading, this far at most. */
+export const lagCountCap = 10_000;
 const jobStates = Object.keys(JobState.keys) as JobState[];
 /** A job not yet finished: its devices are the progress still being made. */
 const unfinished: ReadonlySet<JobState> = new Set<JobState>(['queued', 'running', 'paused']);
@@ -93,10 +94,10 @@ export function observeHub(registry: Registry, sources: HubMetricSources): void 
   });
   new Gauge({
     name: 'tether_projection_lag_events',
-    help: "Events in the store this node's read models have not applied yet (head position minus read-model position)",
+    help: `Events in the store this node's read models have not applied yet (counted up to ${lagCountCap})`,
     registers: [registry],
     async collect() {
-      this.set(Math.max(0, (await sources.headPosition()) - sources.readModelPosition()));
+      this.set(await sources.eventsBehind());
     },
   });
   const refusalsCounted: Record<GatewayLimit, number> = { connections_per_ip: 0, hellos_per_ip: 0, registrations_per_ip: 0 };

@@ -1,5 +1,6 @@
 // Control messages the hub sends to the agent: JSON text frames.
 import * as t from 'io-ts';
+import { HubUrl } from '../instance/hub-url.js';
 import { ProvisioningRefusalReason } from '../provisioning/refusal-reason.js';
 import { hubJobMessages } from './job-messages.js';
 import type { HubJobMessage } from './job-messages.js';
@@ -26,6 +27,10 @@ export type TenantPassword = t.TypeOf<typeof TenantPassword>;
 
 export const ProvisioningRefusedMessage = t.type({ type: t.literal('provisioning-refused'), reason: ProvisioningRefusalReason });
 export type ProvisioningRefusedMessage = t.TypeOf<typeof ProvisioningRefusedMessage>;
+
+/** Where to dial the hub from now on, in order of preference: the agent keeps it in its state file. */
+export const HubAddress = t.type({ type: t.literal('hub-address'), urls: t.readonlyArray(HubUrl) });
+export type HubAddress = t.TypeOf<typeof HubAddress>;
 
 export const Pong = t.type({ type: t.literal('pong') });
 export type Pong = t.TypeOf<typeof Pong>;
@@ -57,6 +62,7 @@ export const HubMessage = taggedUnion('HubMessage', {
   'device-password': DevicePassword,
   'tenant-password': TenantPassword,
   'provisioning-refused': ProvisioningRefusedMessage,
+  'hub-address': HubAddress,
   pong: Pong,
   error: ErrorMessage,
   closing: Closing,
@@ -69,6 +75,7 @@ export type HubMessage =
   | DevicePassword
   | TenantPassword
   | ProvisioningRefusedMessage
+  | HubAddress
   | Pong
   | ErrorMessage
   | Closing

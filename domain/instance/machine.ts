@@ -1,8 +1,11 @@
 import { assign, setup } from 'xstate';
 import type { InstanceEvent } from './events.js';
+import type { HubUrl } from './hub-url.js';
 
 export interface InstanceContext {
   readonly adminPasswordHash: string;
+  /** Where devices are to dial the hub; empty until an admin sets it (they keep their --hub). */
+  readonly hubUrls: readonly HubUrl[];
 }
 
 export const instanceMachine = setup({
@@ -10,7 +13,7 @@ export const instanceMachine = setup({
 }).createMachine({
   id: 'instance',
   initial: 'uninitialized',
-  context: { adminPasswordHash: '' },
+  context: { adminPasswordHash: '', hubUrls: [] },
   states: {
     uninitialized: {
       on: {
@@ -20,6 +23,10 @@ export const instanceMachine = setup({
         },
       },
     },
-    initialized: {},
+    initialized: {
+      on: {
+        HubAddressSet: { actions: assign({ hubUrls: ({ event }) => event.data.urls }) },
+      },
+    },
   },
 });

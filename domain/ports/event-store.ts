@@ -1,10 +1,26 @@
 // The EventStore port. Revisions and positions mean what EventStoreDB means:
 // a stream revision is the 0-based index of an event in its stream; a position orders
 // every event of the store ($all). Numbers stay exact up to 2^53, far past any log here.
+// A position is opaque: on EventStoreDB it is a byte offset in the transaction log, so the
+// number after an event's position is no event's. Reads and subscriptions start *after* a
+// position some event has; nothing adds to one (the Position brand keeps sums out of them).
 import type { EventMetadata } from '../event-metadata.js';
 import { TetherError } from '../errors.js';
 
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+declare const positionBrand: unique symbol;
+/** A place in the global log: ordered, compared, never computed. */
+export type Position = number & { readonly [positionBrand]: true };
+
+/** Before the first event: what the head is of an empty store, and where a reader starts. */
+export const beforeFirst = -1 as Position;
+
+/**
+ * A position the store gave out earlier and that was kept as a number (a checkpoint, a
+ * cursor a client sends back). The store refuses one that is no event's (`invalid_position`).
+ */
+export const keptPosition = (value: number): Position => value as Position;
 
 /** An event to append: data and metadata must be JSON-serialisable objects. */
 export interface EventToAppend {
@@ -16,7 +32,7 @@ export interface EventToAppend {
 export interface RecordedEvent {
   readonly stream: string;
   readonly revision: number;
-  readonly position: number;
+  readonly position: Position;
   readonly type: string;
   readonly data: Readonly<Record<string, unknown>>;
   readonly metadata: EventMetadata;
@@ -26,7 +42,7 @@ export interface AppendResult {
   /** Revision of the last event now in the stream. */
   readonly nextRevision: number;
   /** Global position of the last appended event. */
-  readonly position: number;
+  readonly position: Position;
 }
 
 export interface ReadStreamOptions {
@@ -37,8 +53,8 @@ export interface ReadStreamOptions {
 }
 
 export interface ReadAllOptions {
-  /** Inclusive; default: the first event of the store. */
-  readonly fromPosition?: number | 'start';
+  /** Exclusive: the events after this one's; default (or beforeFirst): from the first event. */
+  readonly after?: Position;
   readonly maxCount?: number;
 }
 
@@ -50,8 +66,8 @@ export interface EventFilter {
 }
 
 export interface SubscribeToAllOptions {
-  /** Exclusive, as a checkpoint: delivers the events after this position. */
-  readonly fromPosition?: number | 'start' | 'end';
+  /** Exclusive, as a checkpoint: delivers the events after this position; 'end': only those appended from now on. */
+  readonly after?: Position | 'end';
   readonly filter?: EventFilter;
 }
 
@@ -66,8 +82,8 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
-  /** The position of the newest event, or -1 for an empty store. */
-  headPosition(): Promise<number>;
+  /** The position of the newest event, or beforeFirst for an empty store. */
+  headPosition(): Promise<Position>;
   close(): Promise<void>;
 }
 

@@ -48,7 +48,7 @@ export class RuntimeFixture {
 
 /** The first stored event that matches, waiting for it to be appended; fails after timeoutMs. */
 export async function storedEvent(store: SqliteEventStore, filter: EventFilter, timeoutMs = 5000): Promise<RecordedEvent> {
-  const subscription = store.subscribeToAll({ fromPosition: 'start', filter });
+  const subscription = store.subscribeToAll({ filter });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

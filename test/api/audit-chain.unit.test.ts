@@ -4,6 +4,7 @@ import { genesisHash, hashEvent, verifyChain } from '../../actors/hash-chain.js'
 import type { ChainBreak } from '../../actors/hash-chain.js';
 import { checkLink, verifyChains } from '../../api/audit/chain-audit.js';
 import type { EventToAppend, RecordedEvent } from '../../domain/ports/event-store.js';
+import { keptPosition } from '../../domain/ports/event-store.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import { SqliteEventStore } from '../../store/sqlite-event-store.js';
 
@@ -14,7 +15,7 @@ function chained(stream: string, count: number, firstPosition = 1): RecordedEven
     const metadata = { actor: systemPrincipal, correlationId: 'c', causationId: 'c', at: '2026-01-01T00:00:00.000Z', previousHash };
     const data = { n: revision };
     const hash = hashEvent({ stream, revision, type: 'Counted', data, metadata });
-    events.push({ stream, revision, position: firstPosition + revision, type: 'Counted', data, metadata: { ...metadata, hash } });
+    events.push({ stream, revision, position: keptPosition(firstPosition + revision), type: 'Counted', data, metadata: { ...metadata, hash } });
     previousHash = hash;
   }
   return events;

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventLogFile } from '../../api/event-store-factory.js';
 import { auditorToken, createAuditor } from './auditors-fixture.js';
-import { startTestHub } from './hub-harness.js';
+import { positionStride, startTestHub } from './hub-harness.js';
 import type { TestHub } from './hub-harness.js';
 
 describe('GET /audit/verify', () => {
@@ -39,8 +39,9 @@ describe('GET /audit/verify', () => {
     const response = await t.call({ method: 'GET', url: `/api/v1/audit/verify${query}`, token });
     return { status: response.statusCode, body: response.json() as Record<string, unknown> };
   };
+  // The row's id in the file, as the store shows it to its readers.
   const positionOf = (stream: string, revision: number): number =>
-    db.prepare<[string, number], number>('SELECT position FROM events WHERE stream = ? AND revision = ?').pluck().get(stream, revision) ?? -1;
+    positionStride * (db.prepare<[string, number], number>('SELECT position FROM events WHERE stream = ? AND revision = ?').pluck().get(stream, revision) ?? -1);
 
   it('finds every chain intact: counts the streams and events it checked', async () => {
     const all = await t.hub.store.readAll();

@@ -79,7 +79,7 @@ describe.each(['basic', 'digest'] as const)('backups over WebDAV with %s authent
       expect(device.bytes).toBe(sent.length);
     }
     // The password went to the devices, never into the store.
-    const events = await test.hub.store.readAll({ fromPosition: 'start', maxCount: 100_000 });
+    const events = await test.hub.store.readAll({ maxCount: 100_000 });
     expect(JSON.stringify(events)).not.toContain(password);
   });
 
@@ -123,7 +123,7 @@ describe('restore', () => {
     // Both are recorded, each ending told by the device itself.
     const ended = async (requestId: string) => (await test.hub.store.readStream(`restore-${requestId}`)).at(-1);
     expect(await ended(restored.requestId)).toMatchObject({ type: 'RestoreSucceeded', metadata: { actor: { id: `device-${mac}`, role: 'device' } } });
-    const requests = await test.hub.store.readAll({ fromPosition: 'start', maxCount: 100_000 });
+    const requests = await test.hub.store.readAll({ maxCount: 100_000 });
     const refusedId = requests.filter((event) => event.type === 'RestoreRequested').map((event) => event.data.requestId).find((id) => id !== restored.requestId);
     expect(await ended(String(refusedId))).toMatchObject({ type: 'RestoreFailed', data: { cause: 'device-failed', error: expect.stringContaining('401') as unknown } });
     expect(JSON.stringify(requests)).not.toContain(password);

@@ -1,14 +1,15 @@
 // The /dashboard subscribe protocol with real socket.io clients: the snapshot and the ack,
 // invalid requests, resuming from a position the node no longer keeps or never reached, a
-// resume after the hub restarted, and clients that never subscribe.
+// resume after the hub restarted, and clients that have not subscribed yet.
 import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHub } from '../../api/hub.js';
-import { DashboardClient, isChange } from './dashboard-client.js';
+import { DashboardClient } from './dashboard-client.js';
 import { startDashboardHub } from './dashboard-hub.js';
 import type { DashboardHub } from './dashboard-hub.js';
-import { adminPassword, tokenSecret } from './hub-harness.js';
+import { adminPassword, positionStride, tokenSecret } from './hub-harness.js';
+import { keptPosition } from '../../domain/ports/event-store.js';
 
 const models = ['tenants', 'devices'];
 
@@ -85,13 +86,20 @@ describe('dashboard subscribe', () => {
     expect(client.snapshots()).toHaveLength(1);
   });
 
-  it('keeps sending live changes to a client that never subscribed, as before the protocol', async () => {
+  it('sends nothing to a client before it subscribes, so a resume it asks for never repeats a change', async () => {
     const client = await t.dashboard(await t.tenantToken('tenant-a', 'tenant-a-password'));
+    const before = await t.reconnect('00:00:00:00:00:00');
+    await t.settled();
+    const ack = await client.subscribe({ models: ['devices'] });
+    expect(ack).toMatchObject({ ok: true, resumed: false });
+    expect(client.changes()).toEqual([]);
     const inB = await t.reconnect('00:00:00:00:00:01');
     const inA = await t.reconnect('00:00:00:00:00:00');
     await client.reach(inA);
-    expect(client.received.map((r) => r.message.position)).not.toContain(inB);
-    expect(client.received.every((r) => isChange(r) && (r.message.payload as { tenant?: string }).tenant === 'tenant-a')).toBe(true);
+    const positions = client.changes().map((r) => r.message.position);
+    expect(positions).not.toContain(inB);
+    expect(positions.every((position) => position > before)).toBe(true);
+    expect(client.changes().every((r) => (r.message.payload as { tenant?: string }).tenant === 'tenant-a')).toBe(true);
   });
 });
 
@@ -111,10 +119,12 @@ describe('dashboard resume after a restart', () => {
     const twice = await first.reconnect('00:00:00:00:0a:01');
     await first.settled();
     const expected = first.published.filter((change) => change.position > last);
-    expect(expected.map((change) => change.position)).toEqual([once - 1, once, twice - 1, twice]);
+    const stored = (await first.hub.store.readAll({ after: keptPosition(last) })).map((event) => event.position);
+    expect(stored).toEqual([stored[0], once, stored[2], twice]);
+    expect(expected.map((change) => change.position)).toEqual(stored);
     await first.hub.close();
 
-    const second = await buildHub({ dataDir: first.dataDir, nodeId: 'test', tokenSecret, adminPassword, logLevel: 'silent' });
+    const second = await buildHub({ dataDir: first.dataDir, nodeId: 'test', tokenSecret, adminPassword, logLevel: 'silent', positionStride });
     try {
       await second.app.listen({ port: 0, host: '127.0.0.1' });
       const url = `http://127.0.0.1:${(second.app.server.address() as AddressInfo).port}/dashboard`;

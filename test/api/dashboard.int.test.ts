@@ -27,7 +27,7 @@ describe('dashboard', () => {
     sockets.forEach((socket) => socket.close());
   });
 
-  /** A connected client recording every tenant.changed it receives. */
+  /** A client subscribed to tenants, recording every tenant.changed it receives. */
   async function dashboard(token: string): Promise<{ socket: Socket; received: Message[] }> {
     const socket = connect(url, { auth: { token }, transports: ['websocket'], reconnection: false });
     sockets.push(socket);
@@ -37,6 +37,7 @@ describe('dashboard', () => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
     });
+    expect(await socket.timeout(5000).emitWithAck('subscribe', { models: ['tenants'] })).toMatchObject({ ok: true });
     return { socket, received };
   }
 

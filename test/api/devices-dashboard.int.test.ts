@@ -44,6 +44,7 @@ describe('device.changed on the dashboard', () => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
     });
+    expect(await socket.timeout(5000).emitWithAck('subscribe', { models: ['devices'] })).toMatchObject({ ok: true });
     return { socket, received };
   }
 

@@ -103,7 +103,7 @@ export async function storedEvent(
 ): Promise<RecordedEvent> {
   const prefix = typeof stream === 'string' ? stream : `${stream.category}-`;
   const inStream = (event: RecordedEvent): boolean => typeof stream !== 'string' || event.stream === stream;
-  const subscription = store.subscribeToAll({ fromPosition: 'start', filter: { streamPrefixes: [prefix] } });
+  const subscription = store.subscribeToAll({ filter: { streamPrefixes: [prefix] } });
   const timer = setTimeout(() => void subscription.close(), timeoutMs);
   try {
     for await (const event of subscription) if (inStream(event) && matches(event)) return event;

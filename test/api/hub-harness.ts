@@ -6,10 +6,16 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { buildHub } from '../../api/hub.js';
 import type { Hub, HubConfig } from '../../api/hub.js';
+import type { Position } from '../../domain/ports/event-store.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 export const adminPassword = 'admin-password-for-tests';
 export const tokenSecret = 'test-token-secret-0123456789abcdef-0123456789';
+/**
+ * Test hubs space their store's positions out, as EventStoreDB's are: code that computes a
+ * position (adds to one) reads after no event's and is refused, so every test would catch it.
+ */
+export const positionStride = 3;
 /**
  * The manual clock stands still unless a test moves it, so a gateway rate window would never
  * end: tests that connect many devices from 127.0.0.1 get room, those of the limits set their own.
@@ -25,14 +31,14 @@ export interface TestHub {
   adminToken(): Promise<string>;
   tenantToken(tenant: string, password: string): Promise<string>;
   createTenant(token: string, id: string, password?: string): Promise<void>;
-  head(): Promise<number>;
+  head(): Promise<Position>;
   close(): Promise<void>;
 }
 
 export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-api-'));
   const clock = new ManualClock();
-  const hub = await buildHub({ dataDir, nodeId: 'test', tokenSecret, adminPassword, clock, logLevel: 'silent', gatewayLimits: testGatewayLimits, ...overrides });
+  const hub = await buildHub({ dataDir, nodeId: 'test', tokenSecret, adminPassword, clock, logLevel: 'silent', positionStride, gatewayLimits: testGatewayLimits, ...overrides });
 
   const call: TestHub['call'] = ({ token, headers, ...options }) =>
     hub.app.inject({ ...options, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });

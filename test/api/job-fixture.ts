@@ -116,7 +116,7 @@ export async function startAgents(count: number, options: Omit<SimulatedAgentOpt
 }
 
 export async function jobEvents(test: JobHub): Promise<RecordedEvent[]> {
-  const events = await test.hub.store.readAll({ fromPosition: 'start', maxCount: 1_000_000 });
+  const events = await test.hub.store.readAll({ maxCount: 1_000_000 });
   return events.filter((event) => event.stream.startsWith('updatejob-') || event.stream.startsWith('backupjob-'));
 }
 

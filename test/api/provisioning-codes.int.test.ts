@@ -9,7 +9,7 @@ import { parseMac } from '../../domain/device/mac.js';
 import type { EventFilter, EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { provisioningAggregate } from '../../domain/provisioning/aggregate.js';
 import { getProvisioningCode } from '../../projections/provisioning-codes/index.js';
-import { adminPassword, startTestHub, tokenSecret } from './hub-harness.js';
+import { adminPassword, positionStride, startTestHub, tokenSecret } from './hub-harness.js';
 import type { TestHub } from './hub-harness.js';
 
 interface Issued {
@@ -33,7 +33,7 @@ const auditorToken = (): string => {
 
 /** The first stored event that matches, waiting for it to be appended. */
 async function storedEvent(store: EventStore, filter: EventFilter, timeoutMs = 5000): Promise<RecordedEvent> {
-  const subscription = store.subscribeToAll({ fromPosition: 'start', filter });
+  const subscription = store.subscribeToAll({ filter });
   const timer = setTimeout(() => void subscription.close(), timeoutMs);
   try {
     for await (const event of subscription) return event;
@@ -231,7 +231,7 @@ describe('provisioning code expiry across a hub restart', () => {
     await first.hub.close();
     first.clock.advance(2 * 60 * minute);
 
-    second = await buildHub({ dataDir: first.dataDir, nodeId: 'test', tokenSecret, adminPassword, clock: first.clock, logLevel: 'silent' });
+    second = await buildHub({ dataDir: first.dataDir, nodeId: 'test', tokenSecret, adminPassword, clock: first.clock, logLevel: 'silent', positionStride });
     const expired = await storedEvent(second.store, { streamPrefixes: [`provisioning-${issued.codeId}`], eventTypes: ['ProvisioningCodeExpired'] });
     expect(expired.metadata.at).toBe(first.clock.now().toISOString());
   });

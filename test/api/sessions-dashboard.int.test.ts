@@ -61,6 +61,7 @@ describe('session.changed on the dashboard', () => {
     if (admin === undefined || acme === undefined || globex === undefined || initech === undefined || auditor === undefined) {
       throw new Error('a dashboard did not connect');
     }
+    for (const client of [admin, acme, globex, initech, auditor]) expect(await client.subscribe({ models: ['sessions'] })).toMatchObject({ ok: true });
     const acmeLink = await links.open({ tenantId: 'acme' });
     await Promise.all([admin, acme, globex].map((client) => seen(client, acmeLink, 'open')));
     await links.traffic(acmeLink, 10, 20);

@@ -54,6 +54,7 @@ describe('two hubs on one data directory', () => {
       dashboard.once('connect', resolve);
       dashboard.once('connect_error', reject);
     });
+    expect(await dashboard.timeout(5000).emitWithAck('subscribe', { models: ['tenants'] })).toMatchObject({ ok: true });
     const seenOnB = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('B did not publish tenant.changed for acme within 1 s')), 1000);
       dashboard.on('tenant.changed', (message: { payload: { id: string } }) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AllSubscription, RecordedEvent } from '../../domain/ports/event-store.js';
+import { keptPosition } from '../../domain/ports/event-store.js';
 import { SubscriptionBatcher } from '../../projections/subscription-batcher.js';
 import { event } from './projection-fixtures.js';
 
@@ -24,7 +25,7 @@ function handFed(): { readonly subscription: AllSubscription; push(position: num
   return {
     subscription,
     push(position) {
-      queued.push({ ...event('Thing'), stream: 'thing-1', revision: position, position });
+      queued.push({ ...event('Thing'), stream: 'thing-1', revision: position, position: keptPosition(position) });
       wake?.();
     },
   };

@@ -23,7 +23,7 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
       const from = await store().headPosition();
       const history = [uniqueStream(category), uniqueStream(category)];
       for (const stream of history) await store().append(stream, makeEvents(15, 'Historic'), 'no_stream');
-      const subscription = store().subscribeToAll({ fromPosition: from, filter: { streamPrefixes: [`${category}-`] } });
+      const subscription = store().subscribeToAll({ after: from, filter: { streamPrefixes: [`${category}-`] } });
       await withSubscription(subscription, async (reader) => {
         const writers = Array.from({ length: 4 }, async () => {
           const stream = uniqueStream(category);
@@ -42,7 +42,7 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
         const byStream = new Map<string, number[]>();
         for (const event of received) byStream.set(event.stream, [...(byStream.get(event.stream) ?? []), event.revision]);
         for (const revisions of byStream.values()) expect(revisions).toEqual(revisions.map((_, i) => i));
-        const stored = (await store().readAll({ fromPosition: received[0]?.position })).filter(inStreams(`${category}-`));
+        const stored = (await store().readAll({ after: from })).filter(inStreams(`${category}-`));
         expect(received.map(key)).toEqual(stored.map(key));
         const sentinel = uniqueStream(category);
         await store().append(sentinel, [makeEvent('Sentinel')], 'no_stream');
@@ -51,19 +51,19 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
       });
     });
 
-    it('treats fromPosition as an exclusive checkpoint; start means everything, end only what comes next', async () => {
+    it('treats after as an exclusive checkpoint; start means everything, end only what comes next', async () => {
       const category = uniqueCategory();
       const stream = uniqueStream(category);
       await store().append(stream, makeEvents(3), 'no_stream');
       const events = await store().readStream(stream);
       const filter = { streamPrefixes: [`${category}-`] };
-      await withSubscription(store().subscribeToAll({ fromPosition: events[0]?.position, filter }), async (reader) => {
+      await withSubscription(store().subscribeToAll({ after: events[0]?.position, filter }), async (reader) => {
         expect((await reader.take(2)).map(key)).toEqual(events.slice(1).map(key));
       });
-      await withSubscription(store().subscribeToAll({ fromPosition: 'start', filter }), async (reader) => {
+      await withSubscription(store().subscribeToAll({ filter }), async (reader) => {
         expect((await reader.take(3)).map(key)).toEqual(events.map(key));
       });
-      await withSubscription(store().subscribeToAll({ fromPosition: 'end', filter }), async (reader) => {
+      await withSubscription(store().subscribeToAll({ after: 'end', filter }), async (reader) => {
         await store().append(stream, [makeEvent('AfterEnd')], 2);
         const [next] = await reader.take(1);
         expect(next).toMatchObject({ stream, revision: 3, type: 'AfterEnd' });
@@ -82,13 +82,13 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
         await store().append(wantedStream, [makeEvent('Dropped', { i }), makeEvent(keptType, { i })], 'any');
       }
       await store().append(wantedStream, [makeEvent('Sentinel')], 'any');
-      const byPrefix = store().subscribeToAll({ fromPosition: from, filter: { streamPrefixes: [`${wanted}-`] } });
+      const byPrefix = store().subscribeToAll({ after: from, filter: { streamPrefixes: [`${wanted}-`] } });
       await withSubscription(byPrefix, async (reader) => {
         const events = await reader.take(7);
         expect(events.every((event) => event.stream === wantedStream)).toBe(true);
         expect(events.map((event) => event.revision)).toEqual([0, 1, 2, 3, 4, 5, 6]);
       });
-      const byType = store().subscribeToAll({ fromPosition: from, filter: { eventTypes: [keptType, 'Sentinel'] } });
+      const byType = store().subscribeToAll({ after: from, filter: { eventTypes: [keptType, 'Sentinel'] } });
       await withSubscription(byType, async (reader) => {
         const events = await reader.take(7, (event) => event.stream === wantedStream || event.stream === otherStream);
         expect(events.map((event) => [event.stream.slice(0, event.stream.indexOf('-')), event.type])).toEqual([
@@ -97,7 +97,7 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
         ]);
       });
       const both = store().subscribeToAll({
-        fromPosition: from,
+        after: from,
         filter: { streamPrefixes: [`${other}-`, `${wanted}-`], eventTypes: ['Dropped', 'Sentinel'] },
       });
       await withSubscription(both, async (reader) => {
@@ -109,7 +109,7 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
     it('delivers a 1 MB unicode event intact', async () => {
       const category = uniqueCategory();
       const data = { blob: '€'.repeat(512 * 1024), text: '😀 漢字 مرحبا a\u0000b' };
-      const subscription = store().subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: [`${category}-`] } });
+      const subscription = store().subscribeToAll({ after: 'end', filter: { streamPrefixes: [`${category}-`] } });
       await withSubscription(subscription, async (reader) => {
         await store().append(uniqueStream(category), [makeEvent('Large', data)], 'no_stream');
         const [event] = await reader.take(1);
@@ -119,7 +119,7 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
 
     it('ends a pending read when the subscription is closed, and when the consumer breaks out', async () => {
       const category = uniqueCategory();
-      const subscription = store().subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: [`${category}-`] } });
+      const subscription = store().subscribeToAll({ after: 'end', filter: { streamPrefixes: [`${category}-`] } });
       const reader = new SubscriptionReader(subscription);
       expect(await reader.next(50)).toBe('timeout');
       await subscription.close();
@@ -128,7 +128,7 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
       const stream = uniqueStream(category);
       await store().append(stream, makeEvents(3), 'no_stream');
       const seen: RecordedEvent[] = [];
-      const looped = store().subscribeToAll({ fromPosition: 'start', filter: { streamPrefixes: [`${category}-`] } });
+      const looped = store().subscribeToAll({ filter: { streamPrefixes: [`${category}-`] } });
       for await (const event of looped) {
         seen.push(event);
         if (seen.length === 2) break;
@@ -139,7 +139,7 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
 
     it('ends live subscriptions when the store is closed', async () => {
       const own = await open();
-      const subscription = own.store.subscribeToAll({ fromPosition: 'end' });
+      const subscription = own.store.subscribeToAll({ after: 'end' });
       const reader = new SubscriptionReader(subscription);
       try {
         const pending = reader.next(5000);

@@ -1,8 +1,9 @@
 // The behaviour every EventStore adapter must show. Each test uses its own random
 // streams, so the suite also runs against a shared EventStoreDB server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore, EventToAppend, ExpectedRevision } from '../../domain/ports/event-store.js';
-import { StreamNotFound, WrongExpectedVersion } from '../../domain/ports/event-store.js';
+import type { EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from '../../domain/ports/event-store.js';
+import { keptPosition, StreamNotFound, WrongExpectedVersion } from '../../domain/ports/event-store.js';
+import { logPages } from '../../domain/ports/log-pages.js';
 import { subscriptionContract } from './contract-subscriptions.js';
 import { failureOf, inStreams, makeEvent, makeEvents, uniqueCategory, uniqueStream } from './event-store-fixtures.js';
 
@@ -168,7 +169,7 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect(readingOn).toBeInstanceOf(StreamNotFound);
       });
 
-      it('reads all events in position order from an inclusive position, up to a count', async () => {
+      it('reads all events in position order after an exclusive position, up to a count', async () => {
         const category = uniqueCategory();
         const streams = [uniqueStream(category), uniqueStream(category), uniqueStream(category)];
         const appended: string[] = [];
@@ -180,18 +181,55 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         }
         const first = (await store().readStream(streams[0] ?? '', { maxCount: 1 }))[0];
         if (first === undefined) throw new Error('first event missing');
-        const all = await store().readAll({ fromPosition: first.position });
-        expect(all[0]?.position).toBe(first.position);
+        const all = await store().readAll({ after: first.position });
+        expect(all[0]?.position).toBeGreaterThan(first.position);
         all.slice(1).forEach((event, i) => expect(event.position).toBeGreaterThan(all[i]?.position ?? Infinity));
         const mine = all.filter(inStreams(`${category}-`));
-        expect(mine.map((event) => `${event.stream}@${event.revision}`)).toEqual(appended);
-        const page = await store().readAll({ fromPosition: first.position, maxCount: 3 });
+        expect(mine.map((event) => `${event.stream}@${event.revision}`)).toEqual(appended.slice(1));
+        const page = await store().readAll({ after: first.position, maxCount: 3 });
         expect(page.map((event) => event.position)).toEqual(all.slice(0, 3).map((event) => event.position));
         expect(await store().headPosition()).toBeGreaterThanOrEqual(mine[mine.length - 1]?.position ?? Infinity);
       });
 
+      it('pages on across more than a page from the last position of the page before, never twice, never skipping', async () => {
+        const category = uniqueCategory();
+        const before = await store().headPosition();
+        const streams = [uniqueStream(category), uniqueStream(category)];
+        for (let round = 0; round < 12; round++) {
+          for (const stream of streams) await store().append(stream, [makeEvent('Paged', { round })], 'any');
+        }
+        // Other writers may share the store: read on until this test's 24 events are in.
+        const pages: (readonly RecordedEvent[])[] = [];
+        const mine = (): RecordedEvent[] => pages.flat().filter(inStreams(`${category}-`));
+        for await (const page of logPages(store(), { after: before, pageSize: 5 })) {
+          pages.push(page);
+          if (mine().length >= 24) break;
+        }
+        const read = mine();
+        expect(read.map((event) => `${event.stream}@${event.revision}`)).toEqual(
+          Array.from({ length: 12 }, (_, round) => streams.map((stream) => `${stream}@${round}`)).flat(),
+        );
+        expect(pages.length).toBeGreaterThan(4);
+        expect(pages.slice(0, -1).every((page) => page.length === 5)).toBe(true);
+        const positions = pages.flat().map((event) => event.position);
+        expect(new Set(positions).size).toBe(positions.length);
+      });
+
+      it('refuses to read after a position no event has, where positions leave room for one', async () => {
+        const stream = uniqueStream();
+        await store().append(stream, makeEvents(2), 'no_stream');
+        const [first, second] = await store().readStream(stream);
+        if (first === undefined || second === undefined) throw new Error('events missing');
+        // Where the two are adjacent numbers (the plain SQLite store) there is no such position between them.
+        if (second.position - first.position > 1) {
+          await expect(store().readAll({ after: keptPosition(first.position + 1) })).rejects.toMatchObject({ code: 'invalid_position' });
+        }
+        expect((await store().readAll({ after: first.position, maxCount: 1 }))[0]?.position).toBe(second.position);
+      });
+
       it('round-trips a 1 MB payload and unicode exactly', async () => {
         const stream = uniqueStream();
+        const before = await store().headPosition();
         const data = {
           blob: 'x'.repeat(1024 * 1024),
           emoji: '😀 👩‍👩‍👧‍👦 🇫🇷 🏳️‍🌈',
@@ -205,7 +243,7 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         const [event] = await store().readStream(stream);
         expect(event?.data).toEqual(data);
         expect(event?.data['blob']).toHaveLength(1024 * 1024);
-        const [viaAll] = await store().readAll({ fromPosition: event?.position, maxCount: 1 });
+        const viaAll = (await store().readAll({ after: before, maxCount: 100 })).find((read) => read.stream === stream);
         expect(viaAll?.data).toEqual(data);
         expect(viaAll?.metadata).toEqual(event?.metadata);
       });

@@ -21,8 +21,8 @@ import {
 import type { AllStreamResolvedEvent, AppendExpectedRevision, ResolvedEvent } from '@eventstore/db-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TetherError } from '../../domain/errors.js';
-import { StreamNotFound, WrongExpectedVersion } from '../../domain/ports/event-store.js';
-import type { ExpectedRevision } from '../../domain/ports/event-store.js';
+import { beforeFirst, keptPosition, StreamNotFound, WrongExpectedVersion } from '../../domain/ports/event-store.js';
+import type { ExpectedRevision, RecordedEvent } from '../../domain/ports/event-store.js';
 import { EventStoreDbEventStore } from '../../store/eventstoredb-event-store.js';
 import {
   fromAppendResult,
@@ -31,6 +31,7 @@ import {
   isSystemEvent,
   matchesFilter,
   meetsExpectedRevision,
+  readsPast,
   toAppendRequest,
   toConfigurationError,
   toExpectedRevision,
@@ -247,13 +248,21 @@ describe('$all requests', () => {
     expect(toPosition(123_456_789)).toEqual({ commit: 123_456_789n, prepare: 123_456_789n });
   });
 
-  it('reads forwards from an inclusive position, sends no count, and a negative position means the start', () => {
+  it('reads forwards from the position itself (the server is inclusive), sends no count, and beforeFirst means the start', () => {
     const base = { direction: FORWARDS, resolveLinkTos: false };
     expect(toReadAllOptions()).toEqual({ ...base, fromPosition: START });
-    expect(toReadAllOptions({ fromPosition: 'start', maxCount: 10 })).toEqual({ ...base, fromPosition: START });
-    expect(toReadAllOptions({ fromPosition: 1024 })).toEqual({ ...base, fromPosition: { commit: 1024n, prepare: 1024n } });
-    expect(toReadAllOptions({ fromPosition: -1 })).toEqual({ ...base, fromPosition: START });
-    expect(() => toReadAllOptions({ fromPosition: 1.5 })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+    expect(toReadAllOptions({ maxCount: 10 })).toEqual({ ...base, fromPosition: START });
+    expect(toReadAllOptions({ after: keptPosition(1024) })).toEqual({ ...base, fromPosition: { commit: 1024n, prepare: 1024n } });
+    expect(toReadAllOptions({ after: beforeFirst })).toEqual({ ...base, fromPosition: START });
+    expect(() => toReadAllOptions({ after: keptPosition(1.5) })).toThrow(expect.objectContaining({ code: 'validation_failed' }));
+  });
+
+  it('keeps only the events past an exclusive position from such a read', () => {
+    const at = (position: number): RecordedEvent => ({ stream: 's-1', revision: 0, position: keptPosition(position), type: 'T', data: {}, metadata: makeEvent('T').metadata });
+    expect(readsPast(at(1024), keptPosition(1024))).toBe(false);
+    expect(readsPast(at(1100), keptPosition(1024))).toBe(true);
+    expect(readsPast(at(0), undefined)).toBe(true);
+    expect(readsPast(at(0), beforeFirst)).toBe(true);
   });
 
   it('finds the head by reading backwards from the end', () => {
@@ -262,10 +271,10 @@ describe('$all requests', () => {
 
   it('subscribes after a position (exclusive), from the start or from the end', () => {
     expect(toSubscribeToAllOptions()).toMatchObject({ fromPosition: START, resolveLinkTos: false });
-    expect(toSubscribeToAllOptions({ fromPosition: 'start' })).toMatchObject({ fromPosition: START });
-    expect(toSubscribeToAllOptions({ fromPosition: 'end' })).toMatchObject({ fromPosition: END });
-    expect(toSubscribeToAllOptions({ fromPosition: 77 })).toMatchObject({ fromPosition: { commit: 77n, prepare: 77n } });
-    expect(toSubscribeToAllOptions({ fromPosition: -1 })).toMatchObject({ fromPosition: START });
+    expect(toSubscribeToAllOptions({})).toMatchObject({ fromPosition: START });
+    expect(toSubscribeToAllOptions({ after: 'end' })).toMatchObject({ fromPosition: END });
+    expect(toSubscribeToAllOptions({ after: keptPosition(77) })).toMatchObject({ fromPosition: { commit: 77n, prepare: 77n } });
+    expect(toSubscribeToAllOptions({ after: beforeFirst })).toMatchObject({ fromPosition: START });
   });
 });
 
@@ -474,7 +483,7 @@ describe('EventStoreDbEventStore without a reachable server', () => {
 
   it('ends a pending subscription read, without an error, when the subscription is closed', async () => {
     const store = storeAt(await silentServer());
-    const subscription = store.subscribeToAll({ fromPosition: 'end' });
+    const subscription = store.subscribeToAll({ after: 'end' });
     const reader = new SubscriptionReader(subscription);
     expect(await reader.next(100)).toBe('timeout');
     await subscription.close();
@@ -495,7 +504,7 @@ describe('EventStoreDbEventStore without a reachable server', () => {
 
   it('surfaces a subscription failure that happened before anyone read, and does not hold appends back', async () => {
     const store = storeAt(await closedPort());
-    const subscription = store.subscribeToAll({ fromPosition: 'end' });
+    const subscription = store.subscribeToAll({ after: 'end' });
     expect(String(await failureOf(() => store.append('tenant-1', [makeEvent('Fine')], 'any')))).toMatch(/UNAVAILABLE/);
     const reader = new SubscriptionReader(subscription);
     const failure = await failureOf(() => reader.next(5000));

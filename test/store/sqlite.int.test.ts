@@ -29,6 +29,12 @@ eventStoreContract('SqliteEventStore', async () => {
   return { store, cleanup: () => store.close() };
 });
 
+// Positions spaced out as EventStoreDB's are: a reader that adds to a position fails here too.
+eventStoreContract('SqliteEventStore with spaced positions', async () => {
+  const store = SqliteEventStore.open({ file: tempFile(), positionStride: 7 });
+  return { store, cleanup: () => store.close() };
+});
+
 /** Opens stores on `file` for one test and closes them after it, whatever happens. */
 async function withStores(count: number, body: (...stores: SqliteEventStore[]) => Promise<void>, file = tempFile()): Promise<void> {
   const stores = Array.from({ length: count }, () => SqliteEventStore.open({ file }));
@@ -118,7 +124,7 @@ describe('SqliteEventStore', () => {
       raw.close();
       expect(await failureOf(() => store.readStream(stream))).toMatchObject({ code: 'corrupt_event' });
       expect(await failureOf(() => store.readAll())).toMatchObject({ code: 'corrupt_event' });
-      const subscription = store.subscribeToAll({ fromPosition: 'start' });
+      const subscription = store.subscribeToAll({});
       expect(await failureOf(() => new SubscriptionReader(subscription).next(5000))).toMatchObject({ code: 'corrupt_event' });
       await subscription.close();
     }, file);
@@ -138,7 +144,7 @@ describe('SqliteEventStore', () => {
   it('wakes its own live subscribers at once, not at the next poll', async () => {
     const store = SqliteEventStore.open({ file: tempFile(), pollIntervalMs: 60_000 });
     try {
-      const reader = new SubscriptionReader(store.subscribeToAll({ fromPosition: 'end' }));
+      const reader = new SubscriptionReader(store.subscribeToAll({ after: 'end' }));
       for (let i = 0; i < 3; i++) {
         const stream = uniqueStream();
         const [[event]] = await Promise.all([reader.take(1, () => true, 1000), store.append(stream, [makeEvent('Here')], 'no_stream')]);
@@ -164,7 +170,7 @@ describe('SqliteEventStore', () => {
     it("sees the other store's appends within the poll interval", async () => {
       await withStores(2, async (reader, writer) => {
         const category = uniqueCategory();
-        const subscription = new SubscriptionReader(reader.subscribeToAll({ fromPosition: 'end' }));
+        const subscription = new SubscriptionReader(reader.subscribeToAll({ after: 'end' }));
         for (let i = 0; i < 5; i++) {
           const stream = uniqueStream(category);
           // Waiting first, so only the poll can deliver it: 25 ms interval, 250 ms for a busy machine.
@@ -182,7 +188,7 @@ describe('SqliteEventStore', () => {
       await withStores(2, async (first, second) => {
         const category = uniqueCategory();
         const filter = { streamPrefixes: [`${category}-`] };
-        const readers = [first, second].map((store) => new SubscriptionReader(store.subscribeToAll({ fromPosition: 'end', filter })));
+        const readers = [first, second].map((store) => new SubscriptionReader(store.subscribeToAll({ after: 'end', filter })));
         const shared = uniqueStream(category);
         const writes = [first, second].flatMap((store) =>
           Array.from({ length: 3 }, async () => {
@@ -215,7 +221,7 @@ describe('SqliteEventStore', () => {
       const file = tempFile();
       await withStores(1, async (store) => {
         const category = uniqueCategory();
-        const subscription = new SubscriptionReader(store.subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: [`${category}-`] } }));
+        const subscription = new SubscriptionReader(store.subscribeToAll({ after: 'end', filter: { streamPrefixes: [`${category}-`] } }));
         const process_ = spawn(process.execPath, [child?.script ?? '', 'serve', file], { stdio: ['pipe', 'pipe', 'inherit'] });
         const acks = createInterface({ input: process_.stdout })[Symbol.asyncIterator]();
         const ask = async (stream: string): Promise<ChildAck> => {

@@ -1,0 +1,76 @@
+// Where devices are to dial the hub (the seed's change of the hub's IP address or DNS name):
+// every device connected to this node is told when an admin sets it, through whichever node,
+// and every device that connects later is told after its welcome, old address or not.
+import type { Mac } from '../domain/device/mac.js';
+import { instanceAggregate } from '../domain/instance/aggregate.js';
+import { instanceAdminId } from '../domain/instance/commands.js';
+import { HubUrls } from '../domain/instance/hub-url.js';
+import type { HubUrl } from '../domain/instance/hub-url.js';
+import type { HubMessage } from '../domain/gateway/hub-messages.js';
+import type { EventStore } from '../domain/ports/event-store.js';
+import type { ActorRuntime } from './actor-runtime.js';
+import type { DeviceLink } from './device-link.js';
+
+/** The part of the device supervisor this needs: who is live here, and their connections. */
+export interface LiveDevices {
+  connectionOf(mac: Mac): { readonly link: DeviceLink } | undefined;
+  onDeviceLive(listener: (mac: Mac) => void): void;
+  onConnectionEnded(listener: (mac: Mac) => void): void;
+}
+
+export interface HubAddressBookOptions {
+  readonly runtime: ActorRuntime;
+  readonly store: EventStore;
+  readonly devices: LiveDevices;
+  readonly logger: { error(details: object, message: string): void };
+}
+
+export class HubAddressBook {
+  private urls: readonly HubUrl[] = [];
+  private readonly live = new Set<Mac>();
+  private following: Promise<void> | undefined;
+  private stopFollowing: (() => Promise<void>) | undefined;
+
+  constructor(private readonly options: HubAddressBookOptions) {
+    options.devices.onDeviceLive((mac) => {
+      this.live.add(mac);
+      this.tell(mac);
+    });
+    options.devices.onConnectionEnded((mac) => this.live.delete(mac));
+  }
+
+  /** Follows the address from now on, then reads what it is: no change falls between the two. */
+  async start(): Promise<void> {
+    const { runtime, store, logger } = this.options;
+    const subscription = store.subscribeToAll({ after: 'end', filter: { streamPrefixes: [`${instanceAggregate.category}-`], eventTypes: ['HubAddressSet'] } });
+    let heard = false;
+    this.following = (async () => {
+      try {
+        for await (const event of subscription) {
+          const { urls } = event.data;
+          if (!HubUrls.is(urls)) continue;
+          heard = true;
+          this.urls = urls;
+          for (const mac of this.live) this.tell(mac);
+        }
+      } catch (error) {
+        logger.error({ err: error }, 'stopped following the hub address');
+      }
+    })();
+    this.stopFollowing = () => subscription.close();
+    const { state } = await runtime.load(instanceAggregate, instanceAdminId);
+    if (!heard) this.urls = state.context.hubUrls;
+  }
+
+  async close(): Promise<void> {
+    await this.stopFollowing?.();
+    await this.following;
+  }
+
+  private tell(mac: Mac): void {
+    if (this.urls.length === 0) return;
+    const link = this.options.devices.connectionOf(mac)?.link;
+    const message: HubMessage = { type: 'hub-address', urls: this.urls };
+    if (link?.open === true) link.send(message);
+  }
+}
