@@ -4,11 +4,11 @@
 // tenant password. A connection that ends, by any cause, is closed by an event.
 import { deviceAggregate } from '../domain/device/aggregate.js';
 import type { DeviceCommand } from '../domain/device/commands.js';
-import { isAssigned } from '../domain/device/decide.js';
+import { isAssigned, isRegistered } from '../domain/device/decide.js';
 import type { DisconnectCause } from '../domain/device/events.js';
 import type { Mac } from '../domain/device/mac.js';
 import type { deviceMachine } from '../domain/device/machine.js';
-import { isTetherError } from '../domain/errors.js';
+import { isTetherError, TetherError } from '../domain/errors.js';
 import type { DeviceInventory } from '../domain/device/inventory.js';
 import type { Hello } from '../domain/gateway/agent-messages.js';
 import type { EventStore } from '../domain/ports/event-store.js';
@@ -27,6 +27,7 @@ import { provenLink } from './proven-link.js';
 import type { StaleConnections } from './device-stale-connections.js';
 import { tenantPasswordToDeploy } from './device-tenant-password.js';
 import { DeviceWorkQueue } from './device-work-queue.js';
+import type { GatewayAdmission } from './gateway-admission.js';
 import type { SecretSeal } from './secret-seal.js';
 
 export interface DeviceSupervisorLogger {
@@ -43,6 +44,8 @@ export interface DeviceSupervisorOptions {
   readonly nodeId: string;
   /** The codeId of a provisioning code as typed (see domain/provisioning/code-id.ts). */
   readonly provisioningCodeId: (code: string) => string;
+  /** Whether an address may register one more MAC never seen before. */
+  readonly admission: Pick<GatewayAdmission, 'register'>;
   readonly logger: DeviceSupervisorLogger;
 }
 
@@ -203,6 +206,7 @@ export class DeviceSupervisor {
   private async connect(link: DeviceLink, hello: Hello): Promise<void> {
     const { runtime, nodeId } = this.options;
     const { mac } = hello;
+    if (!(await this.mayRegister(mac, link))) return;
     const context = this.linkContext(mac, link);
     const assignedTo = hello.password === undefined ? undefined : await this.tenantProvenBy(mac, hello.password);
     // Looked up before the connection is recorded, so that its deployment is recorded with it.
@@ -241,6 +245,16 @@ export class DeviceSupervisor {
     // Not looked up for the tenant the device is in now (a code was redeemed, or it moved meanwhile).
     else if (session.tenantId !== tenantPassword?.tenantId) await this.deployTenantPassword(session, context);
     this.announce(session);
+  }
+
+  /** A MAC never seen before is stored for good: refused, nothing appended, past its address's share. */
+  private async mayRegister(mac: Mac, link: DeviceLink): Promise<boolean> {
+    const { state } = await this.options.runtime.load(deviceAggregate, mac);
+    if (isRegistered(state) || this.options.admission.register(link.ip)) return true;
+    const refusal = new TetherError('rate_limited', 'too many new devices from this address; try again later');
+    link.send({ type: 'error', code: refusal.code, message: refusal.message });
+    link.close('rate-limited');
+    return false;
   }
 
   /** The tenant the device is assigned to, if `password` is its device password. */

@@ -2,25 +2,21 @@
 // /remote/rsstatus), the authentication of their control channels, and what admins do to them.
 // A relay is trusted with sessions only once approved; its token is stored as SHA-256 only.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import { isTetherError, TetherError } from '../domain/errors.js';
+import type { Clock } from '../domain/ports/clock.js';
 import { relayAggregate } from '../domain/relay/aggregate.js';
 import type { RelayCommand } from '../domain/relay/commands.js';
-import { isKnown } from '../domain/relay/decide.js';
+import { isKnown, relayRefused } from '../domain/relay/decide.js';
 import type { RelayState } from '../domain/relay/decide.js';
 import { RelayFailureReason } from '../domain/relay/failure-reason.js';
 import { isRelayName } from '../domain/relay/relay-name.js';
-import { RelaySessionStatus } from '../domain/relay/rsstatus-message.js';
 import type { RsStatusMessage, RsStatusReply } from '../domain/relay/rsstatus-message.js';
 import { isIPv6 } from '../domain/tunnel/address.js';
-import { tunnelAggregate } from '../domain/tunnel/aggregate.js';
-import { isOpen } from '../domain/tunnel/decide.js';
-import { isTunnelId } from '../domain/tunnel/link-token.js';
-import { trafficFloor } from '../domain/tunnel/machine.js';
-import { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import type { ActorRuntime, Executed } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
 import type { LinkLogger } from './live-link.js';
+import { RateWindows } from './rate-window.js';
+import { applySessionStatuses } from './relay-session-status.js';
 import { relayPrincipal } from './remote-link.js';
 
 /** What the hub needs of the tunnel supervisor for its relays. */
@@ -35,6 +31,9 @@ export interface RelayServiceOptions {
   readonly runtime: ActorRuntime;
   readonly links: RelayLinks;
   readonly logger: LinkLogger;
+  readonly clock: Clock;
+  /** New relays awaiting approval one address may register per hour (anyone may register a name); default 10. */
+  readonly registrationsPerHourPerIp?: number;
   /** A relay that neither registers nor reports for this long is marked not reporting. */
   readonly heartbeatTimeoutMs: number;
   /** A relay presenting this secret at registration is approved at once. */
@@ -62,7 +61,11 @@ const hostInUrl = (host: string): string => (isIPv6(host) ? `[${host}]` : host);
 const failure = (reason: RelayFailureReason, message: string): RsStatusReply => ({ result: 'FAILURE', reason, message });
 
 export class RelayService {
-  constructor(private readonly options: RelayServiceOptions) {}
+  private readonly registrations: RateWindows;
+
+  constructor(private readonly options: RelayServiceOptions) {
+    this.registrations = new RateWindows(options.clock, { limit: options.registrationsPerHourPerIp ?? 10, windowMs: 3_600_000 });
+  }
 
   /** One message of POST /remote/rsstatus: SUCCESS or FAILURE with its reason, as the seed. */
   async handle(message: RsStatusMessage, ip?: string): Promise<RsStatusReply> {
@@ -72,7 +75,12 @@ export class RelayService {
     try {
       switch (message.type) {
         case 'register': {
-          const { state } = await this.execute(name, this.registration(message), context);
+          const command = this.registration(message);
+          const counted = await this.countNewRegistration(name, command, ip);
+          const { state } = await this.execute(name, command, context).catch((error: unknown) => {
+            if (counted !== undefined) this.registrations.release(counted);
+            throw error;
+          });
           return state.context.approved
             ? { result: 'SUCCESS', reason: 'registered' }
             : { result: 'SUCCESS', reason: 'pending-approval', message: `relay ${name} is registered; it carries sessions once an admin approves it` };
@@ -86,11 +94,12 @@ export class RelayService {
             hostName: message.hostName,
             tokenHash: hashHex(message.token),
             currentNumberOfSessions: message.currentNumberOfSessions,
+            sessionsListed: message.sessions?.length ?? 0,
             heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
           };
           await this.execute(name, command, context);
           // As the seed says: a session that cannot be updated is logged, and the answer is still SUCCESS.
-          await this.updateSessions(name, message.sessions ?? []);
+          await applySessionStatuses(this.options, name, message.sessions ?? []);
           return { result: 'SUCCESS', reason: 'status-recorded' };
         }
       }
@@ -100,8 +109,23 @@ export class RelayService {
         this.options.logger.warn({ relay: name, type: message.type, reason, ip }, 'a relay message was refused');
         return failure(reason, error.message);
       }
-      throw error;
+      // Never a 500: a relay reads the result, and one line of log says what went wrong.
+      this.options.logger.error({ err: error, relay: name, type: message.type, ip }, 'a relay message failed');
+      return failure('internal-error', relayRefused('internal-error').message);
     }
+  }
+
+  /**
+   * Anyone may register a name: new relays awaiting approval are limited per address. Returns
+   * the address counted, to be released if the registration then fails (only stored ones count).
+   */
+  private async countNewRegistration(name: string, command: RelayCommand, ip: string | undefined): Promise<string | undefined> {
+    if (command.type !== 'RegisterRelay' || command.joinSecretPresented) return undefined;
+    const { state } = await this.options.runtime.load(relayAggregate, name);
+    if (isKnown(state) && state.context.tokenHash !== undefined) return undefined;
+    const address = ip ?? 'unknown';
+    if (!this.registrations.take(address)) throw relayRefused('rate-limited');
+    return address;
   }
 
   /** The relay whose token this is, and where it is reached; undefined when the name and token do not go together. */
@@ -159,50 +183,5 @@ export class RelayService {
       heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
       joinSecretPresented: sameSecret(message.joinSecret, this.options.joinSecret),
     };
-  }
-
-  /**
-   * The seed's remote-session fields a status reports: traffic totals are recorded (never
-   * lower than what is recorded), an end is recorded for a session no node holds live; the
-   * fields the hub recorded itself (agentIP, userIP; createdTime is the hub's clock) are only compared.
-   */
-  private async updateSessions(relay: string, sessions: readonly unknown[]): Promise<void> {
-    for (const raw of sessions) {
-      try {
-        await this.updateSession(relay, raw);
-      } catch (error) {
-        this.options.logger.warn({ err: error, relay }, 'a session of a relay status could not be updated');
-      }
-    }
-  }
-
-  private async updateSession(relay: string, raw: unknown): Promise<void> {
-    const decoded = RelaySessionStatus.decode(raw);
-    if (isLeft(decoded) || !isTunnelId(decoded.right.id)) throw new TetherError('validation_failed', 'a session is {id: <session id>, ...} with the seed fields');
-    const session = decoded.right;
-    const { runtime } = this.options;
-    const { state } = await runtime.load(tunnelAggregate, session.id);
-    if (state.matches('absent') || state.context.relay !== relay) throw new TetherError('not_found', `session ${session.id} is not a session of relay ${relay}`);
-    if (!isOpen(state)) return;
-    const context: CommandContext = { principal: relayPrincipal(relay), correlationId: session.id };
-    const floor = trafficFloor(state.context);
-    const { bytesToDevice, bytesFromDevice } = session;
-    const totals =
-      typeof bytesToDevice === 'number' && typeof bytesFromDevice === 'number'
-        ? { bytesToDevice: Math.max(bytesToDevice, floor.bytesToDevice), bytesFromDevice: Math.max(bytesFromDevice, floor.bytesFromDevice) }
-        : floor;
-    const cause = session.terminationCause;
-    if (cause !== undefined && cause !== null && !this.options.links.holds(session.id)) {
-      if (!TerminationCause.is(cause)) throw new TetherError('validation_failed', `terminationCause ${JSON.stringify(cause)} is not a termination cause`);
-      await runtime.execute(tunnelAggregate, session.id, { type: 'CloseTunnel', cause, ...totals }, context);
-      return;
-    }
-    if (totals !== floor) await runtime.execute(tunnelAggregate, session.id, { type: 'RecordTraffic', ...totals }, context);
-    const { agentIP, userIP } = state.context;
-    const differs = [
-      session.agentIP !== undefined && session.agentIP !== null && agentIP !== undefined && session.agentIP !== agentIP ? 'agentIP' : undefined,
-      session.userIP !== undefined && session.userIP !== null && userIP !== undefined && session.userIP !== userIP ? 'userIP' : undefined,
-    ].filter((field) => field !== undefined);
-    if (differs.length > 0) this.options.logger.info({ relay, session: session.id, fields: differs }, 'a relay reports session fields other than recorded');
   }
 }

@@ -9,6 +9,8 @@ import type { FastifyInstance, FastifyServerFactory } from 'fastify';
 import { ActorRuntime } from '../actors/actor-runtime.js';
 import { StaleConnections } from '../actors/device-stale-connections.js';
 import { DeviceSupervisor } from '../actors/device-supervisor.js';
+import { defaultGatewayLimits, GatewayAdmission } from '../actors/gateway-admission.js';
+import type { GatewayLimits } from '../actors/gateway-admission.js';
 import { HubAddressBook } from '../actors/hub-address-book.js';
 import { RelayService } from '../actors/relay-service.js';
 import { CategoryStreams, scanLog } from '../actors/log-scan.js';
@@ -108,6 +110,8 @@ export interface HubConfig extends EventStoreConfig {
   /** PEM certificate and key: serve https and wss instead of http and ws. */
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   readonly gateway?: GatewayTimings;
+  /** Per-address limits of the device gateway; each defaults as defaultGatewayLimits. */
+  readonly gatewayLimits?: Partial<GatewayLimits>;
   /** About how many recent read-model changes this node keeps for dashboards to resume from; default 20 000. */
   readonly resumableChanges?: number;
   /** DeviceLink ports, bind address and request defaults; default: ports 40000-40999 on 127.0.0.1. */
@@ -137,6 +141,8 @@ export interface RelayConfig {
   readonly heartbeatTimeoutMs?: number;
   /** How often the hub pings relay control channels (one unanswered ping drops the channel); default 15 000 ms. */
   readonly channelHeartbeatMs?: number;
+  /** New relays awaiting approval one address may register per hour; default 10. */
+  readonly registrationsPerHourPerIp?: number;
 }
 
 export interface Hub {
@@ -209,7 +215,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     logger: app.log,
     journal: changeLog,
   });
-  const devices = new DeviceSupervisor({ runtime, store, seal: secretSeal, nodeId: config.nodeId, provisioningCodeId, logger: app.log });
+  const admission = new GatewayAdmission(clock, { ...defaultGatewayLimits, ...config.gatewayLimits });
+  const devices = new DeviceSupervisor({ runtime, store, seal: secretSeal, nodeId: config.nodeId, provisioningCodeId, admission, logger: app.log });
   const deviceLink = config.deviceLink ?? defaultDeviceLinkConfig('127.0.0.1');
   const tunnels = new TunnelSupervisor({
     runtime,
@@ -228,7 +235,9 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     runtime,
     links: tunnels,
     logger: app.log,
+    clock,
     heartbeatTimeoutMs: config.relays?.heartbeatTimeoutMs ?? 60_000,
+    ...(config.relays?.registrationsPerHourPerIp === undefined ? {} : { registrationsPerHourPerIp: config.relays.registrationsPerHourPerIp }),
     ...(config.relays?.joinSecret === undefined ? {} : { joinSecret: config.relays.joinSecret }),
   });
   devices.onConnectionEnded((mac, connectionId) => tunnels.connectionEnded(mac, connectionId));
@@ -252,6 +261,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     relayedBytes: () => tunnels.relayedBytes(),
     eventsBehind: async () => (await store.readAll({ after: keptPosition(readModels.position()), maxCount: lagCountCap })).length,
     jobTotals: () => readModels.readIfOpen((db) => jobTotals(db)),
+    gatewayRefusals: (limit) => admission.refused(limit),
   });
   const jobs = jobServices({ runtime, store, clock, devices, seal: secretSeal, logger: app.log, ...(config.jobs === undefined ? {} : { config: config.jobs }) });
   const shared: HubServices = {
@@ -360,7 +370,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     });
     // Before the HTTP server closes, or its open WebSockets would hold it up.
     app.addHook('preClose', async () => dashboard.close());
-    const gateway = attachGateway(app.server, { supervisor: devices, streams: routeStreams(tunnels, forwards), jobs: jobs.results, reverse: forwards, logger: app.log, ...config.gateway });
+    const gateway = attachGateway(app.server, { supervisor: devices, admission, streams: routeStreams(tunnels, forwards), jobs: jobs.results, reverse: forwards, logger: app.log, ...config.gateway });
     const relayChannels = attachRelayChannels(app.server, {
       relays,
       tunnels,

@@ -40,8 +40,11 @@ const profileDir = process.env.TETHER_BENCH_HUB_PROFILE;
 /** Node's options that make a hub process write its CPU profile, or none. */
 export const hubProfiling: readonly string[] = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
 
+/** Every simulated agent dials from 127.0.0.1: the gateway's limits per address must not count them as one flood. */
+export const swarmLimits: readonly string[] = ['--gateway-connections-per-ip', '1000000', '--gateway-hellos-per-ip', '1000000', '--device-registrations-per-ip', '1000000'];
+
 export function startHub({ dataDir, port, descriptors, inspectable = false }: HubOptions): Child {
-  const args = ['serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'];
+  const args = ['serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn', ...swarmLimits];
   const nodeArgs = [...hubProfiling, ...(inspectable ? inspectorArgs : [])];
   return startNode(tetherScript, args, { descriptors, nodeArgs, env: { ...process.env, TETHER_ADMIN_PASSWORD: adminPassword } });
 }

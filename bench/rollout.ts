@@ -243,7 +243,9 @@ export async function rolloutBenchmark(): Promise<void> {
   note(`load average at the start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews the timings).`);
   const bare = await bareBaseline(devices);
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-bench-rollout-'));
-  const hub = await buildHub({ dataDir, nodeId: 'bench', adminPassword, logLevel: 'warn', jobs: { resumeGraceMs: 0, updateConcurrency: concurrency } });
+  // Every simulated agent dials from 127.0.0.1: the gateway's limits per address must not count them as one flood.
+  const gatewayLimits = { connectionsPerIp: 1_000_000, hellosPerSecondPerIp: 1_000_000, registrationsPerHourPerIp: 1_000_000 };
+  const hub = await buildHub({ dataDir, nodeId: 'bench', adminPassword, logLevel: 'warn', gatewayLimits, jobs: { resumeGraceMs: 0, updateConcurrency: concurrency } });
   try {
     await withChildren(async () => {
       await hub.app.listen({ port: 0, host: '127.0.0.1', backlog: listenBacklog });

@@ -12,8 +12,10 @@ import { pluginsOf } from '../api/plugin-config.js';
 import type { DeviceLinkOptions } from './devicelink-options.js';
 import { artifactsOption, backupConcurrencyOption, backupTimeoutOption, jobConfigOf, jobResumeGraceOption, updateConcurrencyOption, updateTimeoutOption } from './job-options.js';
 import type { JobOptions } from './job-options.js';
+import { deviceRegistrationsOption, gatewayConnectionsOption, gatewayHellosOption, limitsConfigOf, relayRegistrationsOption } from './limit-options.js';
+import type { LimitOptions } from './limit-options.js';
 
-interface ServeOptions extends DeviceLinkOptions, JobOptions {
+interface ServeOptions extends DeviceLinkOptions, JobOptions, LimitOptions {
   readonly port: number;
   readonly data: string;
   readonly eventstore?: string;
@@ -52,6 +54,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const deviceLink = deviceLinkConfigOf(options, process.env);
   const plugins = options.config === undefined ? undefined : pluginsOf(readConfigFile(options.config));
   const jobs = jobConfigOf(options);
+  const limits = limitsConfigOf(options);
   // Loaded here, not at the top: `tether agent` shares this binary and must start light.
   const { buildHub } = await import('../api/hub.js');
   const hub = await buildHub({
@@ -68,8 +71,10 @@ async function serve(options: ServeOptions): Promise<void> {
     consoleDir: fileURLToPath(new URL('../console/', import.meta.url)),
     ...jobs,
     ...(plugins === undefined ? {} : { plugins }),
+    gatewayLimits: limits.gatewayLimits,
     relays: {
       localRelay: options.localRelay,
+      ...(limits.relayRegistrationsPerHourPerIp === undefined ? {} : { registrationsPerHourPerIp: limits.relayRegistrationsPerHourPerIp }),
       heartbeatTimeoutMs: options.relayHeartbeatTimeout,
       ...(options.relayJoinSecret === undefined ? {} : { joinSecret: options.relayJoinSecret }),
     },
@@ -134,6 +139,10 @@ export const serveCommand = (): Command =>
     .addOption(backupConcurrencyOption())
     .addOption(backupTimeoutOption())
     .addOption(jobResumeGraceOption())
+    .addOption(gatewayConnectionsOption())
+    .addOption(gatewayHellosOption())
+    .addOption(deviceRegistrationsOption())
+    .addOption(relayRegistrationsOption())
     .addHelpText(
       'after',
       `

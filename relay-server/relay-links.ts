@@ -22,6 +22,7 @@ import type { LinkSettings } from '../domain/tunnel/devicelink-request.js';
 import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { resetSocket } from '../wire/socket-splice.js';
 import type { DialBackTarget } from '../wire/stream-dial-back.js';
+import { fitStatus } from './status-sessions.js';
 
 export interface RelayLinksOptions {
   readonly ports: PortRange;
@@ -62,7 +63,7 @@ interface Pending {
 const passedOn = new Set<string>(['transition_forbidden', 'not_found', 'validation_failed', 'already_exists']);
 
 const relayCommandOf = (command: TunnelCommand): RelayTunnelCommand | undefined =>
-  command.type === 'OpenTunnel' || command.type === 'CloseTunnel' ? undefined : command;
+  command.type === 'OpenTunnel' || command.type === 'CloseTunnel' || command.type === 'RecordRelayReport' ? undefined : command;
 
 export class RelayLinks implements DialBackTarget {
   private readonly pool: PortPool;
@@ -132,9 +133,9 @@ export class RelayLinks implements DialBackTarget {
       const totals = held.link.totals();
       return { id, agentIP: held.opened.agentIP, createdTime: held.createdTime, ...totals, bytesTransferred: totals.bytesToDevice + totals.bytesFromDevice };
     });
-    const ended = this.ended;
-    this.ended = [];
-    return { currentNumberOfSessions: this.held.size, sessions: [...live, ...ended] };
+    const { listed, waiting } = fitStatus(live, this.ended, this.options.maxSessions);
+    this.ended = [...waiting];
+    return { currentNumberOfSessions: this.held.size, sessions: listed };
   }
 
   awaitsDialBack(streamId: string, token: string): boolean {

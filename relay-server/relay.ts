@@ -105,12 +105,16 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 
   let statusTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let lastRefusal: string | undefined;
   const reportStatus = async (): Promise<void> => {
     const { currentNumberOfSessions, sessions } = links.takeStatus();
     const answer = await postRsStatus(options, { type: 'status', ...fields, currentNumberOfSessions, sessions });
     events.emit('status', answer);
-    if (answer.result === 'SUCCESS') return;
-    logger.warn({ reason: answer.reason, message: answer.message }, 'the hub refused a status');
+    const refusal = answer.result === 'SUCCESS' ? undefined : answer.reason;
+    // Said once: a relay awaiting approval would otherwise say so at every status.
+    if (refusal !== lastRefusal && refusal !== undefined) logger.warn({ reason: answer.reason, message: answer.message }, 'the hub refused a status');
+    lastRefusal = refusal;
+    if (refusal === undefined) return;
     // Deleted by an admin, or not known to this hub (a new store): register again.
     if (answer.reason === 'relay-unknown') await register();
   };

@@ -7,6 +7,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
 import type { DeviceLink } from '../../actors/device-link.js';
 import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
+import type { GatewayAdmission } from '../../actors/gateway-admission.js';
 import { whyNotProven } from '../../actors/proven-link.js';
 import type { DisconnectCause } from '../../domain/device/events.js';
 import type { Mac } from '../../domain/device/mac.js';
@@ -45,6 +46,7 @@ export interface ConnectionSettings {
   readonly streams: StreamSink;
   readonly jobs?: JobResultSink;
   readonly reverse?: ReverseSink;
+  readonly admission: GatewayAdmission;
   readonly logger: GatewayLogger;
   readonly helloTimeoutMs: number;
   readonly maxInvalidMessages: number;
@@ -57,6 +59,8 @@ const closeCodes: Readonly<Record<ClosingCause, number>> = {
   superseded: 4001,
   'already-connected': 4002,
   timeout: 4003,
+  // "Try again later".
+  'rate-limited': 1013,
 };
 
 // How the record names the end of a connection the hub closed itself.
@@ -66,6 +70,7 @@ const disconnectCauses: Readonly<Record<ClosingCause, DisconnectCause>> = {
   superseded: 'superseded',
   'already-connected': 'closed',
   timeout: 'timeout',
+  'rate-limited': 'closed',
 };
 
 const bytesOf = (data: WebSocket.RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
@@ -179,6 +184,10 @@ export class GatewayConnection implements DeviceLink {
         this.reject(new TetherError('validation_failed', 'hello is said once per connection', ['type']));
         return;
       }
+      if (!this.settings.admission.hello(this.ip)) {
+        this.refuse(new TetherError('rate_limited', 'too many hellos from this address; try again later'));
+        return;
+      }
       this.mac = message.mac;
       clearTimeout(this.helloTimer);
       this.helloTimer = undefined;
@@ -201,6 +210,12 @@ export class GatewayConnection implements DeviceLink {
     const { supervisor, jobs, logger } = this.settings;
     if (supervisor.connectionOf(mac)?.link === this && whyNotProven(supervisor, mac) === undefined) jobs?.jobResult(mac, message);
     else logger.warn({ mac, type: message.type }, 'a job result from a connection that did not prove the device password was ignored');
+  }
+
+  /** Answers with `error` and closes: the agent tries again after its backoff. */
+  private refuse(error: TetherError): void {
+    this.replyError(error);
+    this.close('rate-limited');
   }
 
   private replyError(error: TetherError): void {

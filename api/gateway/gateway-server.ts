@@ -5,6 +5,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
+import type { GatewayAdmission } from '../../actors/gateway-admission.js';
 import { maxControlFrameBytes } from '../../domain/gateway/frame.js';
 import { GatewayConnection } from './gateway-connection.js';
 import type { GatewayLogger, JobResultSink, ReverseSink, StreamSink } from './gateway-connection.js';
@@ -22,6 +23,8 @@ export interface GatewayTimings {
 
 export interface GatewayOptions extends GatewayTimings {
   readonly supervisor: DeviceSupervisor;
+  /** The per-address limits on connections, hellos and registrations (shared with the supervisor). */
+  readonly admission: GatewayAdmission;
   /** The tunnel supervisor: device stream messages, datagrams and dial-backs. */
   readonly streams: StreamSink & DialBackTarget;
   /** The job supervisors: update, backup and restore results. */
@@ -64,6 +67,7 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
     streams: options.streams,
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
     ...(options.reverse === undefined ? {} : { reverse: options.reverse }),
+    admission: options.admission,
     logger: options.logger,
     helloTimeoutMs: options.helloTimeoutMs ?? 5000,
     maxInvalidMessages: options.maxInvalidMessages ?? 3,
@@ -82,8 +86,15 @@ export function attachGateway(server: Server, options: GatewayOptions): Gateway 
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    const ip = ipOf(request);
+    if (!options.admission.connect(ip)) {
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    // The socket's end, not the WebSocket's: an upgrade that fails never becomes a connection.
+    socket.once('close', () => options.admission.disconnected(ip));
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new GatewayConnection(ws, socket, ipOf(request), settings);
+      const connection = new GatewayConnection(ws, socket, ip, settings);
       connections.add(connection);
       void connection.closed.then(() => connections.delete(connection));
     });

@@ -2,6 +2,8 @@
 // hubs may share a process in tests), the process's default metrics, and gauges read from
 // the hub's parts at each scrape. Other parts add their metrics to `registry`.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { gatewayLimitNames } from '../../actors/gateway-admission.js';
+import type { GatewayLimit } from '../../actors/gateway-admission.js';
 import { JobState } from '../../domain/job/job-fields.js';
 import type { JobKind, JobTotals } from '../../projections/jobs/index.js';
 
@@ -23,6 +25,8 @@ export interface HubMetricSources {
   readonly eventsBehind: () => Promise<number>;
   /** The jobs in this node's read model, per kind and state; undefined while it is closed (a rebuild, a shutdown). */
   readonly jobTotals: () => readonly JobTotals[] | undefined;
+  /** Connections, hellos and device registrations the gateway refused since the hub started, per limit. */
+  readonly gatewayRefusals: (limit: GatewayLimit) => number;
 }
 
 const jobKinds: readonly JobKind[] = ['update', 'backup'];
@@ -94,6 +98,20 @@ export function observeHub(registry: Registry, sources: HubMetricSources): void 
     registers: [registry],
     async collect() {
       this.set(await sources.eventsBehind());
+    },
+  });
+  const refusalsCounted: Record<GatewayLimit, number> = { connections_per_ip: 0, hellos_per_ip: 0, registrations_per_ip: 0 };
+  new Counter({
+    name: 'tether_gateway_refusals_total',
+    help: 'Device gateway connections, hellos and new-device registrations refused by a per-address limit, by limit',
+    labelNames: ['limit'] as const,
+    registers: [registry],
+    collect() {
+      for (const limit of gatewayLimitNames) {
+        const total = sources.gatewayRefusals(limit);
+        this.inc({ limit }, Math.max(0, total - refusalsCounted[limit]));
+        refusalsCounted[limit] = Math.max(refusalsCounted[limit], total);
+      }
     },
   });
   observeJobs(registry, sources.jobTotals);

@@ -3,6 +3,8 @@ import type { DecisionContext } from '../aggregate.js';
 import { TetherError } from '../errors.js';
 import type { DeviceCommand } from './commands.js';
 import type { DeviceConnected, DeviceEvent } from './events.js';
+import { sameInventory } from './inventory.js';
+import type { RecordedInventory } from './inventory.js';
 import { formatMac } from './mac.js';
 import type { deviceMachine } from './machine.js';
 
@@ -14,7 +16,8 @@ export const isAssigned = (state: DeviceState): boolean => state.matches({ regis
 
 type RecordConnection = Extract<DeviceCommand, { type: 'RecordConnection' }>;
 
-function connected(command: RecordConnection, authenticated: boolean, now: Date): DeviceConnected {
+/** The connection, with the inventory the hello reported if it is not the one recorded. */
+function connected(command: RecordConnection, recorded: RecordedInventory, authenticated: boolean, now: Date): DeviceConnected {
   return {
     type: 'DeviceConnected',
     data: {
@@ -22,7 +25,7 @@ function connected(command: RecordConnection, authenticated: boolean, now: Date)
       ip: command.ip,
       authenticated,
       at: now.toISOString(),
-      ...command.inventory,
+      ...(sameInventory(command.inventory, recorded) ? {} : command.inventory),
       nodeId: command.nodeId,
     },
   };
@@ -38,14 +41,15 @@ function withTenantPassword(state: DeviceState, command: RecordConnection, authe
 function decideConnection(state: DeviceState, command: RecordConnection, now: Date): readonly DeviceEvent[] {
   const { context } = state;
   if (!isRegistered(state)) {
-    return [{ type: 'DeviceRegistered', data: { mac: command.mac, ...command.inventory } }, connected(command, false, now)];
+    // The registration records the inventory: the connection does not repeat it.
+    return [{ type: 'DeviceRegistered', data: { mac: command.mac, ...command.inventory } }, connected(command, command.inventory, false, now)];
   }
   if (command.mac !== context.mac) {
     throw new TetherError('validation_failed', `hello from ${formatMac(command.mac)} recorded on device ${context.mac}`, ['mac']);
   }
   // Only the assigned device can prove who it is; anyone else shows up as unassigned.
   const authenticated = isAssigned(state) && command.passwordValid;
-  if (!isOnline(state)) return withTenantPassword(state, command, authenticated, [connected(command, authenticated, now)]);
+  if (!isOnline(state)) return withTenantPassword(state, command, authenticated, [connected(command, context, authenticated, now)]);
   if (command.connectionId === context.connectionId) return [];
   // Without the password a newcomer may not push out the live connection: that would let
   // anyone who knows a MAC take a device off the air.
@@ -55,7 +59,7 @@ function decideConnection(state: DeviceState, command: RecordConnection, now: Da
       type: 'DeviceDisconnected',
       data: { connectionId: context.connectionId ?? '', cause: 'superseded', at: now.toISOString() },
     },
-    connected(command, true, now),
+    connected(command, context, true, now),
   ]);
 }
 

@@ -17,13 +17,15 @@ export type DeviceRegistered = t.TypeOf<typeof DeviceRegistered>;
  * its password; a connection without it shows the device as unassigned but never touches
  * the assignment. `at` is in the data so the machine can keep `lastSeen`. `nodeId`: the hub
  * node holding the socket, so that node can close the connection by an event after a crash
- * (optional: events recorded before it existed still replay).
+ * (optional: events recorded before it existed still replay). The inventory (model,
+ * firmware, apps, categories, all four or none) only when the hello reported another than
+ * the one recorded: a device reconnecting unchanged stores no copy of it.
  */
 export const DeviceConnected = t.type({
   type: t.literal('DeviceConnected'),
   data: t.intersection([
-    t.type({ connectionId: t.string, ip: t.string, authenticated: t.boolean, at: t.string, ...inventory }),
-    t.partial({ nodeId: t.string }),
+    t.type({ connectionId: t.string, ip: t.string, authenticated: t.boolean, at: t.string }),
+    t.partial({ nodeId: t.string, ...inventory }),
   ]),
 });
 export type DeviceConnected = t.TypeOf<typeof DeviceConnected>;

@@ -1,4 +1,5 @@
 // What a device tells the hub about itself at each hello.
+import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 
 export const InstalledApp = t.type({ name: t.string, version: t.string });
@@ -11,3 +12,50 @@ export const DeviceInventory = t.type({
   categories: t.array(t.string),
 });
 export type DeviceInventory = t.TypeOf<typeof DeviceInventory>;
+
+// Anyone may say hello, and what a hello reports is stored: its size is bounded here, in the
+// wire codec, so a hello past it is refused with the path of the field. Stored events keep the
+// plain codecs above, so that what was stored before these limits still replays.
+export const maxInventoryText = 200;
+export const maxInventoryApps = 200;
+export const maxInventoryCategories = 100;
+
+/** `codec` narrowed to the values that fit; unbranded, so that the agent builds hellos from plain values. */
+function limited<A>(codec: t.Type<A, A, unknown>, fits: (value: A) => boolean, name: string): t.Type<A, A, unknown> {
+  return new t.Type<A, A, unknown>(
+    name,
+    (input): input is A => codec.is(input) && fits(input),
+    (input, context) => {
+      const decoded = codec.validate(input, context);
+      return isLeft(decoded) || fits(decoded.right) ? decoded : t.failure(input, context);
+    },
+    t.identity,
+  );
+}
+
+export const InventoryText = limited(t.string, (text) => text.length <= maxInventoryText, `at most ${maxInventoryText} characters`);
+export const ReportedApps = limited(
+  t.array(t.type({ name: InventoryText, version: InventoryText })),
+  (apps) => apps.length <= maxInventoryApps,
+  `at most ${maxInventoryApps} apps`,
+);
+export const ReportedCategories = limited(t.array(InventoryText), (categories) => categories.length <= maxInventoryCategories, `at most ${maxInventoryCategories} categories`);
+
+/** An inventory as recorded (read-only). */
+export interface RecordedInventory {
+  readonly model: string;
+  readonly firmware: string;
+  readonly apps: readonly InstalledApp[];
+  readonly categories: readonly string[];
+}
+
+const sameApps = (a: readonly InstalledApp[], b: readonly InstalledApp[]): boolean =>
+  a.length === b.length && a.every((app, i) => app.name === b[i]?.name && app.version === b[i]?.version);
+
+/** Whether two inventories say the same, in the same order. */
+export const sameInventory = (a: RecordedInventory, b: RecordedInventory): boolean =>
+  a.model === b.model &&
+  a.firmware === b.firmware &&
+  sameApps(a.apps, b.apps) &&
+  a.categories.length === b.categories.length &&
+  a.categories.every((category, i) => category === b.categories[i]);

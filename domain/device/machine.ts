@@ -135,16 +135,17 @@ export const deviceMachine = setup({
                 DeviceConnected: {
                   guard: 'mayAuthenticate',
                   target: 'online',
-                  actions: assign(({ event }) => ({
+                  // Without an inventory, the device reported the one recorded.
+                  actions: assign(({ context, event }) => ({
                     connectionId: event.data.connectionId,
                     nodeId: event.data.nodeId,
                     ip: event.data.ip,
                     authenticated: event.data.authenticated,
                     lastSeen: event.data.at,
-                    model: event.data.model,
-                    firmware: event.data.firmware,
-                    apps: event.data.apps,
-                    categories: event.data.categories,
+                    model: event.data.model ?? context.model,
+                    firmware: event.data.firmware ?? context.firmware,
+                    apps: event.data.apps ?? context.apps,
+                    categories: event.data.categories ?? context.categories,
                   })),
                 },
               },

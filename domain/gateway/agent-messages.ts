@@ -1,6 +1,6 @@
 // Control messages the agent sends to the hub: JSON text frames, the only frames of the gateway connection.
 import * as t from 'io-ts';
-import { InstalledApp } from '../device/inventory.js';
+import { InventoryText, ReportedApps, ReportedCategories } from '../device/inventory.js';
 import { Mac } from '../device/mac.js';
 import { agentJobMessages } from './job-messages.js';
 import type { AgentJobMessage } from './job-messages.js';
@@ -15,10 +15,10 @@ export const Hello = t.intersection([
   t.type({
     type: t.literal('hello'),
     mac: Mac,
-    model: t.string,
-    firmware: t.string,
-    apps: t.array(InstalledApp),
-    categories: t.array(t.string),
+    model: InventoryText,
+    firmware: InventoryText,
+    apps: ReportedApps,
+    categories: ReportedCategories,
     agentVersion: t.string,
   }),
   t.partial({

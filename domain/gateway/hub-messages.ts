@@ -48,6 +48,8 @@ export const ClosingCause = t.keyof({
   'hub-shutdown': null,
   'invalid-messages': null,
   timeout: null,
+  /** A per-address limit of the gateway (connections, hellos, registrations): try again later. */
+  'rate-limited': null,
 });
 export type ClosingCause = t.TypeOf<typeof ClosingCause>;
 

@@ -26,6 +26,8 @@ export type RelayCommand =
       readonly hostName?: string;
       readonly tokenHash?: string;
       readonly currentNumberOfSessions?: number;
+      /** How many sessions the status lists. */
+      readonly sessionsListed: number;
       readonly heartbeatTimeoutMs: number;
     }
   /** The deadline: fired at reportingUntil, with the system principal. */

@@ -23,6 +23,14 @@ export const RelayFailureReason = t.keyof({
   'sessions-count-negative': null,
   /** The seed (status): "The GAS Thing does not exist"; also unregister of a name never registered. */
   'relay-unknown': null,
+  /** A status from a relay no admin (or join secret) has approved yet: it carries no sessions, so it has none to report. */
+  'not-approved': null,
+  /** A status lists more sessions than the relay's maxSessions, or than any status may (maxSessionsPerStatus). */
+  'sessions-too-many': null,
+  /** Too many new relays awaiting approval registered from this address this hour. */
+  'rate-limited': null,
+  /** The hub failed to handle the message (its log says why); try again later. */
+  'internal-error': null,
 });
 export type RelayFailureReason = t.TypeOf<typeof RelayFailureReason>;
 

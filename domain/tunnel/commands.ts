@@ -52,5 +52,23 @@ export type TunnelCommand =
     }
   /** Cumulative totals of the whole link (closed streams included). */
   | { readonly type: 'RecordTraffic'; readonly bytesToDevice: number; readonly bytesFromDevice: number }
-  /** Final totals of the whole link: exactly the bytes that crossed. */
-  | { readonly type: 'CloseTunnel'; readonly cause: TerminationCause; readonly bytesToDevice: number; readonly bytesFromDevice: number };
+  /** The seed's session fields as the relay holding the link reports them; each one given replaces the recorded one. */
+  | (RelayReport & { readonly type: 'RecordRelayReport' })
+  /**
+   * Final totals of the whole link: exactly the bytes that crossed. `endTime`: as its relay
+   * reports it (default now), and `reported` its other fields, recorded with the end or not at all.
+   */
+  | {
+      readonly type: 'CloseTunnel';
+      readonly cause: TerminationCause;
+      readonly bytesToDevice: number;
+      readonly bytesFromDevice: number;
+      readonly endTime?: string;
+      readonly reported?: RelayReport;
+    };
+
+export interface RelayReport {
+  readonly agentIP?: string;
+  readonly userIP?: string;
+  readonly createdTime?: string;
+}

@@ -3,8 +3,8 @@ import type { DecisionContext } from '../aggregate.js';
 import { TetherError } from '../errors.js';
 import { canonicalHost, isIPLiteral } from './address.js';
 import { admissionOf } from './admission.js';
-import type { TunnelCommand } from './commands.js';
-import type { TunnelEvent } from './events.js';
+import type { RelayReport, TunnelCommand } from './commands.js';
+import type { TunnelEvent, TunnelRelayReported } from './events.js';
 import { ByteCount, Port } from './link-fields.js';
 import { isTunnelId } from './link-token.js';
 import { isLiveStream, trafficFloor } from './machine.js';
@@ -76,6 +76,32 @@ function decideAttach(state: TunnelState, command: AttachClient, now: Date): rea
   return [{ type: 'TunnelClientAttached', data: { streamId, clientHost, clientPort, pinned: admission.pins, ...agentIPOf(command.agentIP) } }];
 }
 
+/** An ISO instant not in the future (and not before `notBefore`), as the seed's session times are. */
+function mustBeSessionTime(text: string, field: string, now: Date, notBefore?: string): string {
+  const time = Date.parse(text);
+  const earliest = notBefore === undefined ? Number.NEGATIVE_INFINITY : Date.parse(notBefore);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(time) || time > now.getTime() || time < earliest) {
+    throw new TetherError('validation_failed', `${field} must be an ISO time, not in the future${notBefore === undefined ? '' : ' and not before createdTime'}`, [field]);
+  }
+  return new Date(time).toISOString();
+}
+
+function decideRelayReport(state: TunnelState, command: RelayReport, now: Date): readonly TunnelRelayReported[] {
+  const { context } = state;
+  const address = (value: string | undefined, field: 'agentIP' | 'userIP'): string | undefined => {
+    if (value === undefined) return undefined;
+    if (!isIPLiteral(value)) throw new TetherError('validation_failed', `${field} must be an IP address`, [field]);
+    return canonicalHost(value);
+  };
+  const reported = {
+    agentIP: address(command.agentIP, 'agentIP'),
+    userIP: address(command.userIP, 'userIP'),
+    createdTime: command.createdTime === undefined ? undefined : mustBeSessionTime(command.createdTime, 'createdTime', now),
+  };
+  const changed = Object.fromEntries(Object.entries(reported).filter(([field, value]) => value !== undefined && value !== context[field as keyof typeof reported]));
+  return Object.keys(changed).length === 0 ? [] : [{ type: 'TunnelRelayReported', data: changed }];
+}
+
 export function decideTunnel(state: TunnelState, command: TunnelCommand, decision: DecisionContext): readonly TunnelEvent[] {
   const { context } = state;
   if (command.type === 'OpenTunnel') {
@@ -109,12 +135,17 @@ export function decideTunnel(state: TunnelState, command: TunnelCommand, decisio
       if (bytesToDevice === context.bytesToDevice && bytesFromDevice === context.bytesFromDevice) return [];
       return [{ type: 'TunnelTrafficRecorded', data: { bytesToDevice, bytesFromDevice } }];
     }
+    case 'RecordRelayReport':
+      return decideRelayReport(state, command, decision.now);
     case 'CloseTunnel': {
       mustBeCounts(command);
       mustNotDecrease(state, command);
       const { cause, bytesToDevice, bytesFromDevice } = command;
-      const endTime = decision.now.toISOString();
+      const reported = command.reported === undefined ? [] : decideRelayReport(state, command.reported, decision.now);
+      const createdTime = reported[0]?.data.createdTime ?? context.createdTime;
+      const endTime = command.endTime === undefined ? decision.now.toISOString() : mustBeSessionTime(command.endTime, 'endTime', decision.now, createdTime);
       return [
+        ...reported,
         { type: 'TunnelClosed', data: { cause, endTime, bytesToDevice, bytesFromDevice, bytesTransferred: bytesToDevice + bytesFromDevice } },
       ];
     }

@@ -97,6 +97,17 @@ export const TunnelTrafficRecorded = t.type({
 export type TunnelTrafficRecorded = t.TypeOf<typeof TunnelTrafficRecorded>;
 
 /**
+ * The relay holding the link reported, in its status, remote-session fields other than the
+ * recorded ones (the seed's agentIP, userIP, createdTime): they replace them. An address as
+ * the relay saw it (canonical), a time by the relay's clock (an ISO instant).
+ */
+export const TunnelRelayReported = t.type({
+  type: t.literal('TunnelRelayReported'),
+  data: t.partial({ agentIP: t.string, userIP: t.string, createdTime: t.string }),
+});
+export type TunnelRelayReported = t.TypeOf<typeof TunnelRelayReported>;
+
+/**
  * The link ended, with every stream still live (they end with it, for the same cause).
  * The totals are final: exactly the bytes that crossed, in each direction and together.
  */
@@ -119,6 +130,7 @@ export const TunnelEvent = t.union([
   TunnelStreamOpened,
   TunnelStreamClosed,
   TunnelTrafficRecorded,
+  TunnelRelayReported,
   TunnelClosed,
 ]);
 export type TunnelEvent = t.TypeOf<typeof TunnelEvent>;

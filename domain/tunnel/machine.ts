@@ -164,6 +164,9 @@ export const tunnelMachine = setup({
           guard: 'notDecreasing',
           actions: assign(({ event }) => ({ bytesToDevice: event.data.bytesToDevice, bytesFromDevice: event.data.bytesFromDevice })),
         },
+        TunnelRelayReported: {
+          actions: assign(({ event }) => event.data),
+        },
         TunnelClosed: {
           guard: 'finalTotals',
           target: 'closed',

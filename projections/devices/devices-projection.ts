@@ -73,6 +73,7 @@ export const devicesProjection: Projection = {
     switch (deviceEvent.type) {
       case 'DeviceConnected': {
         // Extra fields (e.g. the node that holds the connection) are not part of the list.
+        // Without an inventory, the device reported the one recorded.
         const { connectionId, ip, authenticated, at, model, firmware, apps, categories } = deviceEvent.data;
         return save(db, device, {
           ...device,
@@ -82,10 +83,10 @@ export const devicesProjection: Projection = {
           ip,
           lastSeen: at,
           connectedSince: at,
-          model,
-          firmware,
-          apps,
-          categories,
+          model: model ?? device.model,
+          firmware: firmware ?? device.firmware,
+          apps: apps ?? device.apps,
+          categories: categories ?? device.categories,
           ...stamp,
         });
       }

@@ -95,6 +95,8 @@ export function nextEntry(entry: SessionEntry, event: Exclude<TunnelEvent, Tunne
         },
       });
     }
+    case 'TunnelRelayReported':
+      return { ...entry, view: { ...view, ...event.data } };
     case 'TunnelTrafficRecorded':
       return settled({ ...entry, reported: { bytesToDevice: event.data.bytesToDevice, bytesFromDevice: event.data.bytesFromDevice } });
     case 'TunnelClosed': {

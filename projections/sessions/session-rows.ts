@@ -103,7 +103,8 @@ const statementsOf = preparedOnce((db) => ({
        :requestedById, :requestedByRole, :userIP, :clientIP, :agentIP, :createdTime, :endTime, :terminationCause,
        :bytesToDevice, :bytesFromDevice, :streams, :liveStreamIds, :reportedToDevice, :reportedFromDevice,
        :closedToDevice, :closedFromDevice, :updatedAt, :position, :sourceId, :mode, :target, :endpoint, :tls)
-     ON CONFLICT (id) DO UPDATE SET state = excluded.state, client_ip = excluded.client_ip, agent_ip = excluded.agent_ip,
+     ON CONFLICT (id) DO UPDATE SET state = excluded.state, user_ip = excluded.user_ip, client_ip = excluded.client_ip, agent_ip = excluded.agent_ip,
+       created_time = excluded.created_time,
        end_time = excluded.end_time, termination_cause = excluded.termination_cause,
        bytes_to_device = excluded.bytes_to_device, bytes_from_device = excluded.bytes_from_device,
        streams = excluded.streams, live_stream_ids = excluded.live_stream_ids,

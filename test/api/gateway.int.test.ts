@@ -64,8 +64,9 @@ describe('registration by MAC', () => {
     const client = await DeviceClient.hello(url, '00:11:22:aa:BB:cc');
     expect(await client.expect('welcome')).toEqual({ type: 'welcome', state: 'unassigned' });
     expect(await typesOf(t.hub.store, 'device-001122aabbcc')).toEqual(['DeviceRegistered', 'DeviceConnected']);
-    const [, connected] = await t.hub.store.readStream('device-001122aabbcc');
-    expect(connected?.data).toMatchObject({ ip: '127.0.0.1', authenticated: false, nodeId: 'test', model: 'IP232' });
+    const [registered, connected] = await t.hub.store.readStream('device-001122aabbcc');
+    expect(registered?.data).toMatchObject({ model: 'IP232' });
+    expect(connected?.data).toMatchObject({ ip: '127.0.0.1', authenticated: false, nodeId: 'test' });
     expect(connected?.metadata.ip).toBe('127.0.0.1');
     const state = await deviceState('001122aabbcc');
     expect(isOnline(state) && !isAssigned(state)).toBe(true);

@@ -16,6 +16,11 @@ export const tokenSecret = 'test-token-secret-0123456789abcdef-0123456789';
  * position (adds to one) reads after no event's and is refused, so every test would catch it.
  */
 export const positionStride = 3;
+/**
+ * The manual clock stands still unless a test moves it, so a gateway rate window would never
+ * end: tests that connect many devices from 127.0.0.1 get room, those of the limits set their own.
+ */
+export const testGatewayLimits = { hellosPerSecondPerIp: 1_000_000, registrationsPerHourPerIp: 1_000_000 };
 
 export interface TestHub {
   readonly hub: Hub;
@@ -33,7 +38,7 @@ export interface TestHub {
 export async function startTestHub(overrides: Partial<HubConfig> = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tether-api-'));
   const clock = new ManualClock();
-  const hub = await buildHub({ dataDir, nodeId: 'test', tokenSecret, adminPassword, clock, logLevel: 'silent', positionStride, ...overrides });
+  const hub = await buildHub({ dataDir, nodeId: 'test', tokenSecret, adminPassword, clock, logLevel: 'silent', positionStride, gatewayLimits: testGatewayLimits, ...overrides });
 
   const call: TestHub['call'] = ({ token, headers, ...options }) =>
     hub.app.inject({ ...options, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });

@@ -11,7 +11,7 @@ import type { Hub, HubConfig } from '../../api/hub.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { storedEvent } from './gateway-client.js';
-import { adminPassword, tokenSecret } from './hub-harness.js';
+import { adminPassword, testGatewayLimits, tokenSecret } from './hub-harness.js';
 import { SimulatedAgent } from './simulated-agent.js';
 import type { SimulatedAgentOptions } from './simulated-agent.js';
 
@@ -42,6 +42,7 @@ export async function startJobHub(overrides: Partial<HubConfig> = {}, reuse?: { 
     clock,
     logLevel: 'silent',
     jobs: { resumeGraceMs: 0 },
+    gatewayLimits: testGatewayLimits,
     ...overrides,
   });
   await hub.app.listen({ port: 0, host: '127.0.0.1' });

@@ -186,6 +186,12 @@ describe('status', () => {
     ...fields,
   });
 
+  it('fails with not-approved until the relay is approved', async () => {
+    expect(await post(status())).toEqual(failure('not-approved'));
+    const approved = await t.call({ method: 'POST', url: '/api/v1/relays/gas-1/approve', token: admin });
+    expect(approved.statusCode, approved.body).toBe(200);
+  });
+
   it('fails with sessions-count-negative, host-name-missing, token-missing, token-mismatch, relay-unknown', async () => {
     expect(await post(status({ currentNumberOfSessions: -1 }))).toEqual(failure('sessions-count-negative'));
     expect(await post(status({ hostName: null }))).toEqual(failure('host-name-missing'));
@@ -225,9 +231,58 @@ describe('status', () => {
   });
 });
 
+describe('status: the seed\'s session fields', () => {
+  const status = (sessions: readonly object[]): object => ({
+    type: 'status',
+    name: 'gas-1',
+    hostName: 'relay.example.net',
+    token: 'token-of-gas-1',
+    currentNumberOfSessions: 1,
+    sessions,
+  });
+  const read = async (id: string): Promise<Record<string, unknown>> => {
+    await t.hub.readModels.waitFor(await t.head(), 5000);
+    return (await t.call({ method: 'GET', url: `/api/v1/sessions/${id}`, token: admin })).json();
+  };
+
+  it('applies agentIP, userIP, createdTime, endTime, terminationCause and bytesTransferred', async () => {
+    const links = new TunnelCommands(t.hub.runtime, (position) => t.hub.readModels.waitFor(position, 5000));
+    const id = await links.open({ tenantId: 'acme', relay: 'gas-1' });
+    t.clock.advance(60_000);
+    const createdTime = new Date(t.clock.now().getTime() - 30_000).toISOString();
+    const fields = { id, agentIP: '192.0.2.44', userIP: '198.51.100.7', createdTime, bytesToDevice: 10, bytesFromDevice: 20, bytesTransferred: 30 };
+    expect(await post(status([fields]))).toEqual({ result: 'SUCCESS', reason: 'status-recorded' });
+    expect(await read(id)).toMatchObject({ state: 'open', agentIP: '192.0.2.44', userIP: '198.51.100.7', createdTime, bytesTransferred: 30 });
+
+    const endTime = new Date(t.clock.now().getTime() - 1000).toISOString();
+    const ended = { ...fields, bytesToDevice: 15, bytesTransferred: 35, endTime, terminationCause: 'device-closed' };
+    expect(await post(status([ended]))).toMatchObject({ result: 'SUCCESS' });
+    expect(await read(id)).toMatchObject({ state: 'closed', endTime, terminationCause: 'device-closed', bytesToDevice: 15, bytesTransferred: 35, createdTime });
+  });
+
+  it('applies nothing of a session whose fields are not valid: an address, a time in the future, a total that is not the sum', async () => {
+    const links = new TunnelCommands(t.hub.runtime, (position) => t.hub.readModels.waitFor(position, 5000));
+    const id = await links.open({ tenantId: 'acme', relay: 'gas-1' });
+    const future = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    expect(await post(status([]))).toEqual({ result: 'SUCCESS', reason: 'status-recorded' });
+    const head = await t.head();
+    const invalid = [
+      { id, agentIP: 'not an address' },
+      { id, createdTime: future },
+      { id, createdTime: 'yesterday' },
+      { id, bytesToDevice: 1, bytesFromDevice: 1, bytesTransferred: 5 },
+      // Nothing of a session applies when one field fails: not its address, not its traffic.
+      { id, agentIP: '192.0.2.50', bytesToDevice: -1, bytesFromDevice: 1 },
+      { id, agentIP: '192.0.2.50', terminationCause: 'device-closed', endTime: future },
+    ];
+    expect(await post(status(invalid))).toEqual({ result: 'SUCCESS', reason: 'status-recorded' });
+    expect(await t.head()).toBe(head);
+  });
+});
+
 describe('heartbeat', () => {
   it('marks a relay that stops reporting not reporting, and a status revives it', async () => {
-    expect(await post(registration('gas-5', 'token-of-gas-5'))).toMatchObject({ result: 'SUCCESS' });
+    expect(await post(registration('gas-5', 'token-of-gas-5', { joinSecret }))).toMatchObject({ result: 'SUCCESS', reason: 'registered' });
     t.clock.advance(heartbeatTimeoutMs - 1);
     expect((await relay('gas-5')).isReporting).toBe(true);
     const before = await t.head();

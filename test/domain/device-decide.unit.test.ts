@@ -27,7 +27,8 @@ const connect = (connectionId: string, passwordValid: boolean, ip = '192.0.2.1',
   nodeId: 'node-a',
 });
 const registered: DeviceEvent = { type: 'DeviceRegistered', data: { mac, ...inventory } };
-const connected = (connectionId: string, authenticated: boolean, at = t0, ip = '192.0.2.1', inv = inventory): DeviceEvent => ({
+/** `inv`: the inventory the hello reported, when it is not the one recorded. */
+const connected = (connectionId: string, authenticated: boolean, at = t0, ip = '192.0.2.1', inv?: DeviceInventory): DeviceEvent => ({
   type: 'DeviceConnected',
   data: { connectionId, ip, authenticated, at, ...inv, nodeId: 'node-a' },
 });
@@ -76,6 +77,17 @@ describe('device decider: connections', () => {
       lastSeen: t1,
       ip: '192.0.2.9',
     });
+  });
+
+  it('stores no copy of an unchanged inventory at a reconnect, and keeps the one recorded', () => {
+    given(deviceAggregate, assignedOffline).when(connect('c2', true, '192.0.2.9'), later).then([connected('c2', true, t1, '192.0.2.9')]);
+    const changedBefore = [...assignedOffline, connected('c2', true, t0, '192.0.2.1', newInventory), disconnected('c2', 'closed')];
+    given(deviceAggregate, changedBefore).when(connect('c3', true, '192.0.2.1', newInventory)).then([connected('c3', true)]);
+    given(deviceAggregate, changedBefore).when(connect('c3', true, '192.0.2.1', inventory)).then([connected('c3', true, t0, '192.0.2.1', inventory)]);
+    expect(after(changedBefore, connect('c3', true, '192.0.2.1', newInventory)).context).toMatchObject(newInventory);
+    // Another order of the same categories is another inventory: the device said it so.
+    const reordered = { ...inventory, categories: ['phones', 'lab'] };
+    given(deviceAggregate, [...online, disconnected('c1', 'closed')]).when(connect('c2', false, '192.0.2.1', reordered)).then([connected('c2', false, t0, '192.0.2.1', reordered)]);
   });
 
   it('lets an assigned device without its password online unauthenticated, keeping assignment and password hash', () => {

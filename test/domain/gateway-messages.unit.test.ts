@@ -41,6 +41,7 @@ describe('gateway wire protocol', () => {
       { type: 'pong' },
       { type: 'error', code: 'validation_failed', message: 'bad', details: ['mac'] },
       { type: 'closing', cause: 'superseded' },
+      { type: 'closing', cause: 'rate-limited' },
     ];
     for (const message of hubMessages) {
       const decoded = decodeMessage(HubMessage, encodeMessage(message));
@@ -55,6 +56,19 @@ describe('gateway wire protocol', () => {
     expect(error.code).toBe('validation_failed');
     expect(error.details).toEqual(['apps.0.version', 'categories', 'password']);
     expect(error.message).not.toContain('42');
+  });
+
+  it('bounds the inventory a hello reports: categories, apps and the length of each text', () => {
+    const long = 'x'.repeat(201);
+    const refused = (fields: object): TetherError => failure(decodeMessage(AgentMessage, JSON.stringify({ ...hello, ...fields })));
+    expect(refused({ categories: Array.from({ length: 101 }, (_, i) => `c${i}`) })).toMatchObject({ code: 'validation_failed', details: ['categories'] });
+    expect(refused({ categories: ['phones', long] })).toMatchObject({ details: ['categories.1'] });
+    expect(refused({ apps: Array.from({ length: 201 }, (_, i) => ({ name: `a${i}`, version: '1' })) })).toMatchObject({ details: ['apps'] });
+    expect(refused({ apps: [{ name: 'devices', version: long }] })).toMatchObject({ details: ['apps.0.version'] });
+    expect(refused({ model: long, firmware: long })).toMatchObject({ details: ['firmware', 'model'] });
+    expect(refused({ categories: Array.from({ length: 101 }, () => 'c') }).message).toContain('at most 100 categories');
+    const largest = { model: 'm'.repeat(200), categories: Array.from({ length: 100 }, () => 'c'.repeat(200)), apps: Array.from({ length: 100 }, () => ({ name: 'a', version: 'v' })) };
+    expect(isRight(decodeMessage(AgentMessage, JSON.stringify({ ...hello, ...largest })))).toBe(true);
   });
 
   it('answers a malformed MAC with the accepted forms', () => {
@@ -78,7 +92,8 @@ describe('gateway wire protocol', () => {
     // 30,000 three-byte characters: under 64 Ki characters, over 64 KiB.
     const wide = '€'.repeat(30_000);
     expect(failure(decodeMessage(AgentMessage, JSON.stringify({ ...hello, model: wide }))).code).toBe('payload_too_large');
+    // agentVersion is not stored, so only the frame bounds it.
     const fits = 'x'.repeat(maxControlFrameBytes - 400);
-    expect(isRight(decodeMessage(AgentMessage, JSON.stringify({ ...hello, model: fits })))).toBe(true);
+    expect(isRight(decodeMessage(AgentMessage, JSON.stringify({ ...hello, agentVersion: fits })))).toBe(true);
   });
 });

@@ -68,10 +68,18 @@ describe('RegisterRelay', () => {
 });
 
 describe('ReportRelayStatus', () => {
-  const status = (count: number): RelayCommand => ({ type: 'ReportRelayStatus', hostName: 'h', tokenHash: hashA, currentNumberOfSessions: count, heartbeatTimeoutMs: timeout });
+  const status = (count: number, sessionsListed = 0): RelayCommand => ({
+    type: 'ReportRelayStatus',
+    hostName: 'h',
+    tokenHash: hashA,
+    currentNumberOfSessions: count,
+    sessionsListed,
+    heartbeatTimeoutMs: timeout,
+  });
+  const approved: RelayEvent = { type: 'RelayApproved', data: { via: 'admin' } };
 
   it('records a changed count at once, and an unchanged one at most every half timeout', () => {
-    const history = [registered(hashA, true)];
+    const history = [registered(hashA, true), approved];
     given(relayAggregate, history).when(status(0), { now: at(1000) }).then([]);
     given(relayAggregate, history)
       .when(status(2), { now: at(1000) })
@@ -79,6 +87,22 @@ describe('ReportRelayStatus', () => {
     given(relayAggregate, history)
       .when(status(0), { now: at(timeout / 2) })
       .then([{ type: 'RelayStatusReported', data: { currentNumberOfSessions: 0, lastConnectionTime: at(timeout / 2).toISOString(), reportingUntil: at(timeout * 1.5).toISOString() } }]);
+  });
+
+  it('refuses the status of a relay not approved, and one listing more sessions than its maxSessions', () => {
+    const reasonOf = (history: readonly RelayEvent[], command: RelayCommand): unknown => {
+      try {
+        relayAggregate.decide(stateAfter(relayAggregate.machine, history), command, { now: at(timeout / 2), principal: { id: 'gas-1', role: 'relay' } });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(reasonOf([registered(hashA, true)], status(2, 1))).toMatchObject({ code: 'relay_refused', details: ['not-approved'] });
+    expect(reasonOf([registered(hashA, true), approved], status(2, 6))).toMatchObject({ code: 'relay_refused', details: ['sessions-too-many'] });
+    given(relayAggregate, [registered(hashA, true), approved]).when(status(2, 5), { now: at(timeout / 2) }).then([
+      { type: 'RelayStatusReported', data: { currentNumberOfSessions: 2, lastConnectionTime: at(timeout / 2).toISOString(), reportingUntil: at(timeout * 1.5).toISOString() } },
+    ]);
   });
 });
 
