@@ -111,7 +111,7 @@ export class RelayService {
       }
       // Never a 500: a relay reads the result, and one line of log says what went wrong.
       this.options.logger.error({ err: error, relay: name, type: message.type, ip }, 'a relay message failed');
-      return failure('internal-error', relayRefused('internal-error').message);
+      return failure('internal_error', relayRefused('internal_error').message);
     }
   }
 

@@ -25,10 +25,10 @@ const messages: Readonly<Record<RelayFailureReason, string>> = {
   'token-mismatch': 'the token does not match the one this relay registered with',
   'sessions-count-negative': 'currentNumberOfSessions must be a whole number, 0 or more',
   'relay-unknown': 'no relay is registered under this name',
-  'not-approved': 'this relay is not approved yet: an admin approves it (or it registers with the join secret), then it reports status',
+  not_approved: 'this relay is not approved yet: an admin approves it (or it registers with the join secret), then it reports status',
   'sessions-too-many': `a status lists at most the relay's maxSessions sessions, and never more than ${maxSessionsPerStatus}`,
   'rate-limited': 'too many new relays registered from this address; try again in an hour',
-  'internal-error': 'the hub could not handle this message; try again later',
+  internal_error: 'the hub could not handle this message; try again later',
 };
 
 /** What POST /remote/rsstatus answers as FAILURE with `reason`. */
@@ -98,7 +98,7 @@ function decideStatus(state: RelayState, command: Status, now: Date): readonly R
   if (!isKnown(state)) throw relayRefused('relay-unknown');
   mustPresentToken(state, command.tokenHash);
   const { context } = state;
-  if (!context.approved) throw relayRefused('not-approved');
+  if (!context.approved) throw relayRefused('not_approved');
   if (command.sessionsListed > Math.min(context.maxSessions, maxSessionsPerStatus)) throw relayRefused('sessions-too-many');
   const lastRecorded = Date.parse(context.lastConnectionTime ?? '');
   // A quiet relay's pings are recorded often enough to keep it reporting, not every time.

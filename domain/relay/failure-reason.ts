@@ -2,6 +2,8 @@
 // (relay-registration.txt, "Possible Errors"), and a few of Tether's own.
 import * as t from 'io-ts';
 
+// not_approved and internal_error are spelled as the security review that asked for them did,
+// and relays may already match on them.
 export const RelayFailureReason = t.keyof({
   /** The body is not a register, unregister or status message (not JSON, unknown type, wrong field types). */
   'invalid-message': null,
@@ -24,13 +26,13 @@ export const RelayFailureReason = t.keyof({
   /** The seed (status): "The GAS Thing does not exist"; also unregister of a name never registered. */
   'relay-unknown': null,
   /** A status from a relay no admin (or join secret) has approved yet: it carries no sessions, so it has none to report. */
-  'not-approved': null,
+  not_approved: null,
   /** A status lists more sessions than the relay's maxSessions, or than any status may (maxSessionsPerStatus). */
   'sessions-too-many': null,
   /** Too many new relays awaiting approval registered from this address this hour. */
   'rate-limited': null,
   /** The hub failed to handle the message (its log says why); try again later. */
-  'internal-error': null,
+  internal_error: null,
 });
 export type RelayFailureReason = t.TypeOf<typeof RelayFailureReason>;
 

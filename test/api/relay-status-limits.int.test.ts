@@ -1,7 +1,7 @@
 // POST /remote/rsstatus under abuse: a relay not approved reports nothing, a status lists at
 // most its relay's maxSessions sessions (and never more than maxSessionsPerStatus), a status
 // whose sessions cannot be updated is logged in one line, an unexpected failure is a FAILURE
-// (internal-error), never an HTTP 500, and new relays awaiting approval are limited per address.
+// (internal_error), never an HTTP 500, and new relays awaiting approval are limited per address.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { maxSessionsPerStatus } from '../../domain/relay/decide.js';
 import { startTestHub } from './hub-harness.js';
@@ -52,11 +52,11 @@ afterAll(async () => {
 });
 
 describe('status floods', () => {
-  it('refuses the status of a relay not approved (not-approved), appending and logging nothing per session', async () => {
+  it('refuses the status of a relay not approved (not_approved), appending and logging nothing per session', async () => {
     expect(await post(registration('pending-1'))).toMatchObject({ result: 'SUCCESS', reason: 'pending-approval' });
     const warn = vi.spyOn(t.hub.app.log, 'warn');
     const head = await t.head();
-    expect(await post(status('pending-1', unknownSessions(500)))).toMatchObject({ result: 'FAILURE', reason: 'not-approved' });
+    expect(await post(status('pending-1', unknownSessions(500)))).toMatchObject({ result: 'FAILURE', reason: 'not_approved' });
     expect(await t.head()).toBe(head);
     expect(warn.mock.calls.length).toBeLessThanOrEqual(1);
   });
@@ -78,9 +78,9 @@ describe('status floods', () => {
     expect(warn.mock.calls[0]?.[0]).toMatchObject({ relay: 'small', sessions: 10, updated: 0, unknown: 8, invalid: 2, failed: 0 });
   });
 
-  it('answers FAILURE internal-error, not HTTP 500, when the hub fails unexpectedly', async () => {
+  it('answers FAILURE internal_error, not HTTP 500, when the hub fails unexpectedly', async () => {
     vi.spyOn(t.hub.runtime, 'execute').mockRejectedValueOnce(new Error('the disk is on fire'));
-    expect(await post(status('small', []))).toMatchObject({ result: 'FAILURE', reason: 'internal-error' });
+    expect(await post(status('small', []))).toMatchObject({ result: 'FAILURE', reason: 'internal_error' });
     expect(await post(status('small', []))).toMatchObject({ result: 'SUCCESS' });
   });
 });

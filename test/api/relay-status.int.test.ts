@@ -186,8 +186,8 @@ describe('status', () => {
     ...fields,
   });
 
-  it('fails with not-approved until the relay is approved', async () => {
-    expect(await post(status())).toEqual(failure('not-approved'));
+  it('fails with not_approved until the relay is approved', async () => {
+    expect(await post(status())).toEqual(failure('not_approved'));
     const approved = await t.call({ method: 'POST', url: '/api/v1/relays/gas-1/approve', token: admin });
     expect(approved.statusCode, approved.body).toBe(200);
   });

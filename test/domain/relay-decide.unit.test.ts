@@ -98,7 +98,7 @@ describe('ReportRelayStatus', () => {
       }
       return undefined;
     };
-    expect(reasonOf([registered(hashA, true)], status(2, 1))).toMatchObject({ code: 'relay_refused', details: ['not-approved'] });
+    expect(reasonOf([registered(hashA, true)], status(2, 1))).toMatchObject({ code: 'relay_refused', details: ['not_approved'] });
     expect(reasonOf([registered(hashA, true), approved], status(2, 6))).toMatchObject({ code: 'relay_refused', details: ['sessions-too-many'] });
     given(relayAggregate, [registered(hashA, true), approved]).when(status(2, 5), { now: at(timeout / 2) }).then([
       { type: 'RelayStatusReported', data: { currentNumberOfSessions: 2, lastConnectionTime: at(timeout / 2).toISOString(), reportingUntil: at(timeout * 1.5).toISOString() } },
