@@ -67,9 +67,10 @@ export class RestoreRequests {
    */
   async restore(asked: RestoreAsked, context: CommandContext): Promise<string> {
     const { mac, url, auth } = asked;
-    // A connection that did not prove the device password never sees the credentials, and nothing is recorded.
+    // Refused before anything is recorded: a device that is not here, or a connection that did
+    // not prove the device password (it never sees the credentials).
     const refusal = this.options.channel.refusal(mac);
-    if (refusal?.code === 'device_unauthenticated') throw refusal;
+    if (refusal !== undefined) throw refusal;
     const requestId = randomUUID();
     const command: RestoreCommand = { type: 'RequestRestore', requestId, ...asked, timeoutMs: this.timeoutMs };
     const { state } = await this.options.runtime.execute(restoreAggregate, requestId, command, context);
