@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { backupJobAggregate } from '../domain/backup-job/aggregate.js';
 import { backupLocation } from '../domain/backup-job/backup-location.js';
-import type { BackupAuthType, BackupSpec } from '../domain/backup-job/backup-spec.js';
+import type { BackupSpec } from '../domain/backup-job/backup-spec.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
 import type { BackupResult, WebdavAuth } from '../domain/gateway/job-messages.js';
@@ -22,7 +22,7 @@ export interface NewBackupJob {
   readonly name: string;
   readonly tenants: readonly string[];
   readonly categories: readonly string[];
-  readonly target: { readonly url: string; readonly auth: BackupAuthType; readonly username?: string; readonly password?: string };
+  readonly target: { readonly url: string; readonly auth: WebdavAuth };
   readonly concurrency?: number;
   readonly timeoutMs?: number;
   readonly errorThreshold?: { readonly percent: number; readonly minSettled?: number };
@@ -80,7 +80,9 @@ export class BackupJobSupervisor {
 
   async create(job: NewBackupJob, context: CommandContext): Promise<{ readonly jobId: string; readonly state: JobSnapshot; readonly position?: number }> {
     const jobId = randomUUID();
-    const { password, ...target } = job.target;
+    const { url, auth } = job.target;
+    // The stored target keeps its own shape: the auth type and username, the password sealed apart.
+    const target = auth.type === 'none' ? { url, auth: auth.type } : { url, auth: auth.type, username: auth.username };
     const command: JobCommand = {
       type: 'CreateBackupJob',
       jobId,
@@ -88,7 +90,7 @@ export class BackupJobSupervisor {
       tenants: job.tenants,
       categories: job.categories,
       target,
-      ...(password === undefined ? {} : { sealedPassword: this.options.seal.seal(password, sealContext(jobId)) }),
+      ...(auth.type === 'none' ? {} : { sealedPassword: this.options.seal.seal(auth.password, sealContext(jobId)) }),
       concurrency: job.concurrency ?? this.options.concurrency ?? 20,
       timeoutMs: job.timeoutMs ?? this.options.timeoutMs ?? 600_000,
       ...(job.errorThreshold === undefined ? {} : { errorThreshold: job.errorThreshold }),

@@ -8,7 +8,7 @@ import { clientFrom, processSources, withClientOptions } from './client-options.
 import { jsonOption, macArgument } from './command-arguments.js';
 import { printJson } from './output.js';
 import { readPassword } from './password-input.js';
-import { webdavAuthOptions, webdavCredentials, webdavNeedsPassword } from './webdav-auth.js';
+import { webdavAuth, webdavAuthOptions, webdavNeedsPassword } from './webdav-auth.js';
 import type { WebdavFlags } from './webdav-auth.js';
 
 const RestoreDone = t.type({ requestId: t.string, ok: t.boolean }, 'an object {requestId, ok}');
@@ -22,9 +22,7 @@ const restoreAnswerTimeoutMs = 310_000;
 async function runRestore(mac: string, options: RestoreOptions): Promise<void> {
   const { client } = clientFrom(options, processSources(), restoreAnswerTimeoutMs);
   const password = webdavNeedsPassword(options) ? await readPassword(`WebDAV password of ${options.username ?? ''}: `, options.passwordStdin === true) : undefined;
-  const credentials = webdavCredentials(options, password);
-  const auth = { type: options.auth, ...credentials };
-  const done = await client.call('POST', `/api/v1/devices/${encodeURIComponent(mac)}/restore`, RestoreDone, { url: options.url, auth });
+  const done = await client.call('POST', `/api/v1/devices/${encodeURIComponent(mac)}/restore`, RestoreDone, { url: options.url, auth: webdavAuth(options, password) });
   if (options.json === true) printJson(done);
   else process.stdout.write(`device ${mac} restored from ${options.url} (request ${done.requestId})\n`);
 }

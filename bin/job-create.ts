@@ -3,7 +3,7 @@
 // sent; the rest (a version not in the catalog, a tenant not found) is the hub's to say.
 import { InvalidArgumentError } from 'commander';
 import { CommandError } from './command-error.js';
-import { webdavCredentials, webdavNeedsPassword } from './webdav-auth.js';
+import { webdavAuth, webdavNeedsPassword } from './webdav-auth.js';
 import type { WebdavFlags } from './webdav-auth.js';
 
 export interface CreateOptions {
@@ -78,5 +78,5 @@ export function needsPassword(options: BackupCreateOptions): boolean {
 
 export function backupJobBody(options: BackupCreateOptions, password: string | undefined): Record<string, unknown> {
   const common = commonBody(options);
-  return { ...common, target: { url: options.url, auth: options.auth, ...webdavCredentials(options, password) } };
+  return { ...common, target: { url: options.url, auth: webdavAuth(options, password) } };
 }

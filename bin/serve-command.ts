@@ -147,7 +147,7 @@ export const serveCommand = (): Command =>
       'after',
       `
 Environment:
-  TETHER_ADMIN_PASSWORD   the instance admin's password, used on first start only;
+  TETHER_ADMIN_PASSWORD   the instance admin's password (8 to 1024 characters), used on first start only;
                           without it one is generated and printed once ("admin password: ...")
   TETHER_TOKEN_SECRET     key signing bearer tokens (32+ characters); without it one is
                           generated into <data>/token-secret and shared by hubs on that directory

@@ -31,9 +31,9 @@ export function webdavNeedsPassword(options: WebdavFlags): boolean {
   return true;
 }
 
-/** The username and password to send, refusing an empty password. */
-export function webdavCredentials(options: WebdavFlags, password: string | undefined): { username: string; password: string } | undefined {
-  if (!webdavNeedsPassword(options)) return undefined;
+/** The `auth` object a backup job's target and a restore both send, refusing an empty password. */
+export function webdavAuth(options: WebdavFlags, password: string | undefined): { type: WebdavAuthType; username?: string; password?: string } {
+  if (!webdavNeedsPassword(options)) return { type: 'none' };
   if (password === undefined || password === '' || options.username === undefined) throw refused('the WebDAV password is empty');
-  return { username: options.username, password };
+  return { type: options.auth, username: options.username, password };
 }

@@ -5,9 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
 import { BackupTargetUrl } from '../../domain/backup-job/backup-location.js';
-import { BackupAuthType } from '../../domain/backup-job/backup-spec.js';
-import { Credential } from '../../domain/gateway/field-limits.js';
-import { TetherError } from '../../domain/errors.js';
+import { WebdavAuth } from '../../domain/gateway/job-messages.js';
 import { Categories, Concurrency, ErrorThreshold, JobName, JobTimeoutMs, Tenants } from '../../domain/job/job-fields.js';
 import { inBody } from '../jobs/in-body.js';
 import { jobTenants } from '../jobs/job-access.js';
@@ -18,7 +16,8 @@ import { authorize } from '../permissions.js';
 import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
 
-const Target = t.exact(t.intersection([t.type({ url: BackupTargetUrl, auth: BackupAuthType }), t.partial({ username: Credential, password: Credential })]));
+/** `auth` takes the shape a restore's does. */
+const Target = t.exact(t.type({ url: BackupTargetUrl, auth: WebdavAuth }));
 
 const CreateBody = t.exact(
   t.intersection([
@@ -34,9 +33,6 @@ export const backupJobRoutes: FastifyPluginAsync = async (app) => {
   app.post('/backup-jobs', { schema: createDocs }, async (request, reply) => {
     const principal = authorize(request.principal, 'backupJob', 'create');
     const { tenants, target, ...body } = parse(CreateBody, request.body, 'body');
-    if ((target.auth === 'none') !== (target.username === undefined && target.password === undefined) || (target.auth !== 'none' && (target.username === undefined || target.password === undefined))) {
-      throw new TetherError('validation_failed', 'auth basic and digest need a username and a password; auth none takes neither', ['body.target.username', 'body.target.password']);
-    }
     const forTenants = await jobTenants(services, principal, tenants);
     const created = await inBody(() => services.backupJobs.create({ ...body, target, tenants: forTenants }, commandContext(request, principal)));
     await readYourWrites(services, created);

@@ -17,7 +17,7 @@ describe('job streams in the audit export', () => {
     const admin = await t.adminToken();
     for (const id of ['acme', 'globex']) await t.createTenant(admin, id);
     for (const tenants of [['acme'], ['acme', 'globex'], ['globex']]) {
-      const target = { url: 'http://127.0.0.1:9/dav', auth: 'none' };
+      const target = { url: 'http://127.0.0.1:9/dav', auth: { type: 'none' } };
       const created = await t.call({ method: 'POST', url: '/api/v1/backup-jobs', token: admin, payload: { name: tenants.join('+'), tenants, categories: [], target } });
       expect(created.statusCode, created.body).toBe(201);
       jobs.set(tenants.join('+'), `backupjob-${(created.json() as { id: string }).id}`);

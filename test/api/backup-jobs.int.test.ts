@@ -59,7 +59,7 @@ async function webdav(auth: 'basic' | 'digest'): Promise<WebdavTarget> {
 }
 
 async function backupJob(target: WebdavTarget, auth: 'basic' | 'digest', secret = password): Promise<string> {
-  const body = { name: `backup over ${auth}`, tenants: [tenant], categories: [], target: { url: `${target.url}/backups`, auth, username, password: secret } };
+  const body = { name: `backup over ${auth}`, tenants: [tenant], categories: [], target: { url: `${target.url}/backups`, auth: { type: auth, username, password: secret } } };
   const job = (await ok(test.call({ method: 'POST', url: '/api/v1/backup-jobs', token: admin, payload: body }), 201)) as { id: string; target: object };
   expect(job.target).toEqual({ url: `${target.url}/backups`, auth, username });
   await jobEvent(test, `backupjob-${job.id}`, (event) => event.type === 'JobCompleted', 20_000);

@@ -41,9 +41,12 @@ function refusal(response: { statusCode: number; body: string }): { code: string
 
 describe('fields that reach a device', () => {
   it.each([
-    ['a backup target URL of 70,000 characters', { target: { url: `http://dav.example/${huge}`, auth: 'none' } }, 'body.target.url'],
-    ['a backup username of 70,000 characters', { target: { url: 'http://dav.example/b', auth: 'basic', username: huge, password: 'p' } }, 'body.target.username'],
-    ['a job timeout of two days', { target: { url: 'http://dav.example/b', auth: 'none' }, timeoutMs: 2 * 24 * 3600 * 1000 }, 'body.timeoutMs'],
+    ['a backup target URL of 70,000 characters', { target: { url: `http://dav.example/${huge}`, auth: { type: 'none' } } }, 'body.target.url'],
+    ['a backup username of 70,000 characters', { target: { url: 'http://dav.example/b', auth: { type: 'basic', username: huge, password: 'p' } } }, 'body.target.auth.username'],
+    ['a backup password of 70,000 characters', { target: { url: 'http://dav.example/b', auth: { type: 'digest', username: 'u', password: huge } } }, 'body.target.auth.password'],
+    ['the flat auth of before (a restore\'s shape is asked for)', { target: { url: 'http://dav.example/b', auth: 'basic', username: 'u', password: 'p' } }, 'body.target.auth.type'],
+    ['basic auth without a password', { target: { url: 'http://dav.example/b', auth: { type: 'basic', username: 'u' } } }, 'body.target.auth.password'],
+    ['a job timeout of two days', { target: { url: 'http://dav.example/b', auth: { type: 'none' } }, timeoutMs: 2 * 24 * 3600 * 1000 }, 'body.timeoutMs'],
   ])('refuse a backup job with %s, naming the field', async (_, fields, path) => {
     const { hub, admin } = await hubWithTenant();
     const before = await lastPosition(hub);
@@ -86,7 +89,7 @@ describe('a backup job', () => {
     const [agent] = agents;
     if (agent === undefined) throw new Error('no agent');
     const job = (await ok(
-      hub.call({ method: 'POST', url: '/api/v1/backup-jobs', token: admin, payload: { name: 'never answered', tenants: [tenant], categories: [], target: { url: 'http://dav.example/b', auth: 'none' } } }),
+      hub.call({ method: 'POST', url: '/api/v1/backup-jobs', token: admin, payload: { name: 'never answered', tenants: [tenant], categories: [], target: { url: 'http://dav.example/b', auth: { type: 'none' } } } }),
       201,
     )) as { id: string };
     await agent.until(() => agent.backups.length === 1);
@@ -107,7 +110,7 @@ describe('a backup job', () => {
     const { hub, admin, code } = await hubWithTenant();
     // A job recorded before the limits: its target URL alone exceeds a control frame.
     const created = (await ok(
-      hub.call({ method: 'POST', url: '/api/v1/backup-jobs', token: admin, payload: { name: 'template', tenants: [tenant], categories: ['none-such'], target: { url: 'http://dav.example/b', auth: 'none' } } }),
+      hub.call({ method: 'POST', url: '/api/v1/backup-jobs', token: admin, payload: { name: 'template', tenants: [tenant], categories: ['none-such'], target: { url: 'http://dav.example/b', auth: { type: 'none' } } } }),
       201,
     )) as { id: string };
     const template = await jobEvent(hub, `backupjob-${created.id}`, (event) => event.type === 'BackupJobCreated');

@@ -94,7 +94,7 @@ describe('a connection that did not prove the device password', () => {
   it("cannot answer the device's job request in its place", async () => {
     let jobId = '';
     const { hub, mac, client } = await impostorOfAssignedDevice(async (started, token) => {
-      const body = { name: 'backup', tenants: [tenant], categories: [], timeoutMs: 60_000, target: { url: 'http://dav.example/b', auth: 'none' } };
+      const body = { name: 'backup', tenants: [tenant], categories: [], timeoutMs: 60_000, target: { url: 'http://dav.example/b', auth: { type: 'none' } } };
       jobId = ((await ok(started.call({ method: 'POST', url: '/api/v1/backup-jobs', token, payload: body }), 201)) as { id: string }).id;
       const [agent] = agents;
       await agent?.until(() => agent.backups.length === 1);

@@ -55,7 +55,7 @@ beforeAll(async () => {
 
   // 01:00: a backup job whose devices never answer.
   const backup = (await ok(
-    test.call({ method: 'POST', url: '/api/v1/backup-jobs', token: admin, payload: { name: 'nightly', tenants: ['acme'], categories: [], target: { url: 'http://dav.example/backups', auth: 'basic', username: 'dav', password: 'dav-secret-password' } } }),
+    test.call({ method: 'POST', url: '/api/v1/backup-jobs', token: admin, payload: { name: 'nightly', tenants: ['acme'], categories: [], target: { url: 'http://dav.example/backups', auth: { type: 'basic', username: 'dav', password: 'dav-secret-password' } } } }),
     201,
   )) as { id: string };
   backupJob = backup.id;

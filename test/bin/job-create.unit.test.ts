@@ -46,10 +46,10 @@ describe('jobs create backup', () => {
 
   it('sends the credentials only with basic or digest', () => {
     expect(needsPassword(digest)).toBe(true);
-    expect(backupJobBody(digest, 'secret')).toEqual({ name: 'nightly', categories: [], target: { url: 'https://dav.example/b', auth: 'digest', username: 'tether', password: 'secret' } });
+    expect(backupJobBody(digest, 'secret')).toEqual({ name: 'nightly', categories: [], target: { url: 'https://dav.example/b', auth: { type: 'digest', username: 'tether', password: 'secret' } } });
     const none: BackupCreateOptions = { ...digest, auth: 'none', username: undefined };
     expect(needsPassword(none)).toBe(false);
-    expect(backupJobBody(none, undefined)).toEqual({ name: 'nightly', categories: [], target: { url: 'https://dav.example/b', auth: 'none' } });
+    expect(backupJobBody(none, undefined)).toEqual({ name: 'nightly', categories: [], target: { url: 'https://dav.example/b', auth: { type: 'none' } } });
   });
 
   it('refuses credentials that do not fit the authentication', () => {

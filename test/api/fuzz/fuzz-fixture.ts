@@ -63,7 +63,7 @@ export async function startFuzzHub(): Promise<FuzzFixture> {
     name: 'fuzz-backup',
     tenants: ['acme', 'globex'],
     categories: ['phones'],
-    target: { url: 'http://127.0.0.1:9/backups', auth: 'basic', username: 'fuzz', password: 'fuzz-webdav-password' },
+    target: { url: 'http://127.0.0.1:9/backups', auth: { type: 'basic', username: 'fuzz', password: 'fuzz-webdav-password' } },
   });
 
   const ids: Record<string, readonly string[]> = {

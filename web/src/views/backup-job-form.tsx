@@ -21,7 +21,7 @@ export function BackupJobForm({ session }: { readonly session: Session }): JSX.E
   const create = (event: Event): void => {
     event.preventDefault();
     void action.run(async () => {
-      const target = { url, auth, ...(auth === 'none' ? {} : { username, password }) };
+      const target = { url, auth: auth === 'none' ? { type: auth } : { type: auth, username, password } };
       const chosen = list(tenants);
       await call(session, 'POST', '/backup-jobs', { name, categories: list(categories), target, ...(chosen.length === 0 ? {} : { tenants: chosen }) });
       setName('');
@@ -40,7 +40,7 @@ export function BackupJobForm({ session }: { readonly session: Session }): JSX.E
       {text('Backup tenants (comma separated; empty: all)', 'body.tenants', tenants, setTenants)}
       {text('Backup categories', 'body.categories', categories, setCategories)}
       {text('WebDAV URL', 'body.target.url', url, setUrl)}
-      <Field label="WebDAV authentication" path="body.target.auth" errors={errors} scope="backup">
+      <Field label="WebDAV authentication" path="body.target.auth.type" errors={errors} scope="backup">
         {(id) => (
           <select id={id} value={auth} onChange={(event) => setAuth(event.currentTarget.value as 'none' | 'basic' | 'digest')}>
             <option value="none">none</option>
@@ -49,9 +49,9 @@ export function BackupJobForm({ session }: { readonly session: Session }): JSX.E
           </select>
         )}
       </Field>
-      {auth === 'none' ? null : text('WebDAV username', 'body.target.username', username, setUsername)}
+      {auth === 'none' ? null : text('WebDAV username', 'body.target.auth.username', username, setUsername)}
       {auth === 'none' ? null : (
-        <Field label="WebDAV password" path="body.target.password" errors={errors} scope="backup">
+        <Field label="WebDAV password" path="body.target.auth.password" errors={errors} scope="backup">
           {(id, describedBy) => (
             <input id={id} type="password" autoComplete="off" aria-describedby={describedBy} value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
           )}
