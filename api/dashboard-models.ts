@@ -1,5 +1,6 @@
 // The read models a dashboard may subscribe to: the change each publishes and how to read
 // its current state for a snapshot.
+import { parseMac } from '../domain/device/mac.js';
 import type { Database } from '../projections/projection.js';
 import { deviceChanged, listDevices } from '../projections/devices/index.js';
 import { jobCountsIn, jobProgress, jobSeenBy, listJobs } from '../projections/jobs/index.js';
@@ -41,7 +42,7 @@ export const dashboardModels: Readonly<Record<DashboardModel, DashboardModelSpec
   devices: {
     change: deviceChanged,
     readAll: (db, visibleTo) =>
-      readPages((after: string | undefined) => listDevices(db, { visibleTo, after, limit: pageSize }), (device) => device.mac),
+      readPages((after: string | undefined) => listDevices(db, { visibleTo, after, limit: pageSize }), (device) => parseMac(device.mac)),
   },
   sessions: {
     change: sessionChanged,

@@ -75,7 +75,7 @@ export async function deviceAt(services: HubServices, principal: Principal, mac:
   const online = isOnline(state);
   const stamps = await stampsOf(services.eventStore, streamOf(deviceAggregate.category, mac), revision);
   return {
-    mac: context.mac,
+    mac: formatMac(context.mac),
     ...listed,
     online,
     ip: context.ip ?? null,

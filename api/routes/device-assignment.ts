@@ -69,7 +69,7 @@ export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
     if (visible !== undefined && !visible.includes(tenant)) throw tenantNotFound(tenant, 'body.tenant');
     await assertTenantExists(services, tenant, 'body.tenant');
     await readYourWrites(services, await services.devices.assign(mac, tenant, commandContext(request, principal)));
-    return { mac, tenant };
+    return { mac: formatMac(mac), tenant };
   });
 
   app.post('/devices/:mac/unassign', { schema: docs.unassign }, async (request): Promise<DeviceAssignment> => {
@@ -77,6 +77,6 @@ export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
     const mac = macOf(request);
     await assertDeviceReachable(services, principal, mac);
     await readYourWrites(services, await services.devices.unassign(mac, commandContext(request, principal)));
-    return { mac, tenant: null };
+    return { mac: formatMac(mac), tenant: null };
   });
 };

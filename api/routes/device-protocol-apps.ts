@@ -115,7 +115,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
     const tenantId = await deviceTenant(services, principal, mac);
     const connected = await apps.connect(appId, mac, tenantId, commandContext(request, principal));
     await readYourWrites(services, connected);
-    return reply.code(201).send({ appId, device: mac, ...connectionView(connected, request.hostname) });
+    return reply.code(201).send({ appId, device: formatMac(mac), ...connectionView(connected, request.hostname) });
   });
 
   app.post('/devices/:mac/protocol-apps/:id/disconnect', { schema: routeSchema({ summary: 'Disconnect a protocol application on a device', tag: 'protocol-apps', params: DeviceAppParams }) }, async (request, reply) => {

@@ -42,8 +42,12 @@ export function parseMac(input: unknown): Mac {
   return decoded.right;
 }
 
-/** How people read a MAC: `00:11:22:AA:BB:CC`. */
-export const formatMac = (mac: string): string => (mac.toUpperCase().match(/../g) ?? []).join(':');
+/**
+ * The one form in which a MAC leaves the API (JSON bodies, dashboard payloads, messages):
+ * `00:11:22:AA:BB:CC`, the seed's "upper case representation used throughout the API". Takes
+ * the canonical form or any accepted spelling, so formatting twice changes nothing.
+ */
+export const formatMac = (mac: string): string => (mac.replace(/[:-]/g, '').toUpperCase().match(/../g) ?? []).join(':');
 
 /** Decodes any accepted spelling to the canonical form; a failure's message names the accepted forms. */
 export const Mac = new t.Type<Mac, string, unknown>(

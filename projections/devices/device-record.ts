@@ -3,6 +3,7 @@ import type { InstalledApp } from '../../domain/device/inventory.js';
 import { preparedOnce } from '../prepared-once.js';
 import type { Database } from '../projection.js';
 import type { DeviceListState, DeviceView } from './device-view.js';
+import { formatMac } from '../../domain/device/mac.js';
 
 export interface DeviceRecord {
   readonly mac: string;
@@ -75,7 +76,7 @@ export const recordOf = (row: DeviceRow): DeviceRecord => ({
 export function viewOf(record: DeviceRecord): DeviceView {
   const state = listStateOf(record);
   return {
-    mac: record.mac,
+    mac: formatMac(record.mac),
     tenant: state === 'unassigned' ? null : record.tenantId,
     state,
     online: record.online,

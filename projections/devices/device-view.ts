@@ -8,7 +8,7 @@ export type DeviceListState = 'unassigned' | 'online' | 'offline';
 
 /** What a caller allowed to see a device may read: never its password hash. */
 export interface DeviceView {
-  /** Canonical form: 12 lowercase hex digits. */
+  /** As the API writes it: `00:11:22:AA:BB:CC` (formatMac). */
   readonly mac: string;
   /** Null while the device shows as unassigned, even if an assignment is kept for its return. */
   readonly tenant: string | null;

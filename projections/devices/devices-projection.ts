@@ -5,7 +5,7 @@
 // connection without its password), that tenant's audience hears it is gone.
 import type * as t from 'io-ts';
 import { DeviceEvent } from '../../domain/device/events.js';
-import { isMac } from '../../domain/device/mac.js';
+import { formatMac, isMac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { idOf } from '../../domain/stream-name.js';
@@ -32,7 +32,8 @@ export interface DeviceRemoved {
 
 export const devicesProjection: Projection = {
   name: 'devices',
-  version: 2,
+  // 3: MACs published as 00:11:22:AA:BB:CC.
+  version: 3,
   filter: { streamPrefixes: ['device-'] },
   migrate: createDeviceTables,
   drop: dropDeviceTables,
@@ -125,7 +126,7 @@ function save(db: Database, before: DeviceRecord | undefined, device: DeviceReco
   const changed: ReadModelChange = { name: deviceChanged, tenants: view.tenant === null ? [] : [view.tenant], payload: view };
   const left = before === undefined ? null : viewOf(before).tenant;
   if (left === null || left === view.tenant) return [changed];
-  const removed: DeviceRemoved = { mac: device.mac, tenant: left, removed: true };
+  const removed: DeviceRemoved = { mac: formatMac(device.mac), tenant: left, removed: true };
   return [{ name: deviceChanged, tenants: [left], payload: removed }, changed];
 }
 

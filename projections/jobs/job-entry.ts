@@ -3,6 +3,7 @@
 import type { BackupJobCreated, DispatchedDevice, JobEvent, SettledDevice, SharedJobEvent, UpdateJobCreated } from '../../domain/job/job-events.js';
 import type { DeviceStatus, JobCounts } from '../../domain/job/job-progress.js';
 import type { JobDeviceView, JobView } from './job-view.js';
+import { formatMac } from '../../domain/device/mac.js';
 
 export function createdView(event: UpdateJobCreated | BackupJobCreated, at: string): JobView {
   const { jobId, name, tenants, categories, concurrency, timeoutMs, errorThreshold, createdAt, createdBy, spec } = event.data;
@@ -68,7 +69,7 @@ export function nextJobView(job: JobView, event: LifecycleEvent, at: string): Jo
 export function dispatchedView(device: DispatchedDevice, deadline: string, at: string): JobDeviceView {
   const { mac, tenantId, attempt, trigger, fromVersion, location } = device;
   return {
-    mac,
+    mac: formatMac(mac),
     tenant: tenantId,
     status: 'in-flight',
     attempts: attempt,

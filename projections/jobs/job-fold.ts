@@ -2,6 +2,7 @@
 // the read model's rule, used by the projection (rows in SQLite) and by time travel (in memory),
 // so a job as it was has the shape of the job as it is.
 import type * as t from 'io-ts';
+import { formatMac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import { JobEvent } from '../../domain/job/job-events.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
@@ -16,7 +17,7 @@ export interface JobStep {
   readonly devices: readonly JobDeviceView[];
 }
 
-/** `known`: the job before the event (undefined before its creation); `deviceOf`: a device's view before it. */
+/** `known`: the job before the event (undefined before its creation); `deviceOf`: a device's view before it, by its view's `mac`. */
 export function foldJobEvent(known: JobView | undefined, deviceOf: (mac: string) => JobDeviceView | undefined, event: RecordedEvent): JobStep {
   const jobEvent = decodeStoredEvent(codecOf(event), event);
   const id = idOf(event.stream);
@@ -32,12 +33,12 @@ export function foldJobEvent(known: JobView | undefined, deviceOf: (mac: string)
   if (jobEvent.type === 'JobDevicesDispatched') {
     for (const device of jobEvent.data.devices) {
       const view = dispatchedView(device, jobEvent.data.deadline, at);
-      job = { ...job, counts: recount(job.counts, deviceOf(device.mac)?.status, 'in-flight') };
+      job = { ...job, counts: recount(job.counts, deviceOf(formatMac(device.mac))?.status, 'in-flight') };
       devices.push(view);
     }
   } else if (jobEvent.type === 'JobDevicesSettled') {
     for (const device of jobEvent.data.devices) {
-      const before = deviceOf(device.mac) ?? corrupt(event, `settles device ${device.mac}, never dispatched in job ${id}`);
+      const before = deviceOf(formatMac(device.mac)) ?? corrupt(event, `settles device ${device.mac}, never dispatched in job ${id}`);
       const view = settledView(before, device, at);
       job = { ...job, counts: recount(job.counts, before.status, view.status) };
       devices.push(view);

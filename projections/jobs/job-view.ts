@@ -32,6 +32,7 @@ export interface JobView {
 
 /** One device in a job: its latest attempt. */
 export interface JobDeviceView {
+  /** As the API writes it: `00:11:22:AA:BB:CC`; also the key of its row. */
   readonly mac: string;
   readonly tenant: string;
   readonly status: DeviceStatus;

@@ -19,7 +19,8 @@ export interface JobChange {
 
 export const jobsProjection: Projection = {
   name: 'jobs',
-  version: 1,
+  // 2: device MACs stored and published as 00:11:22:AA:BB:CC.
+  version: 2,
   filter: { streamPrefixes: ['updatejob-', 'backupjob-'] },
   migrate: createJobTables,
   drop: dropJobTables,

@@ -2,6 +2,7 @@
 import type { AppTemplate } from '../../domain/protocol-app/app-template.js';
 import type { Database } from '../projection.js';
 import type { AssignmentView, ProtocolAppView } from './protocol-app-view.js';
+import { formatMac } from '../../domain/device/mac.js';
 
 interface AppRow {
   readonly id: string;
@@ -26,7 +27,7 @@ const appOf = (row: AppRow): ProtocolAppView => ({ id: row.id, ...(JSON.parse(ro
 
 const assignmentOf = (row: AssignmentRow): AssignmentView => ({
   appId: row.id,
-  device: row.device,
+  device: formatMac(row.device),
   tenantId: row.tenantId,
   assignedAt: row.assignedAt,
   app: appOf(row),

@@ -9,6 +9,7 @@ import { idOf } from '../../domain/stream-name.js';
 import { decodeStoredEvent } from '../decode-stored-event.js';
 import type { Database, Projection } from '../projection.js';
 import { getAssignment, getProtocolApp } from './protocol-app-queries.js';
+import { formatMac } from '../../domain/device/mac.js';
 
 export const protocolAppChanged = 'protocol-app.changed';
 
@@ -38,7 +39,8 @@ export function dropProtocolAppTables(db: Database): void {
 
 export const protocolAppsProjection: Projection = {
   name: 'protocol-apps',
-  version: 1,
+  // 2: the device's MAC published as 00:11:22:AA:BB:CC.
+  version: 2,
   filter: { streamPrefixes: ['protoapp-'] },
   migrate: createProtocolAppTables,
   drop: dropProtocolAppTables,
@@ -77,7 +79,7 @@ export const protocolAppsProjection: Projection = {
         const { device } = appEvent.data;
         const assignment = getAssignment(db, appId, device) ?? corrupt(event, `unassigns application ${appId} from ${device}, where it is not assigned`);
         db.prepare('DELETE FROM protocol_app_assignments WHERE app_id = ? AND device = ?').run(appId, device);
-        return [{ name: protocolAppChanged, tenants: [assignment.tenantId], payload: { appId, device, unassigned: true } }];
+        return [{ name: protocolAppChanged, tenants: [assignment.tenantId], payload: { appId, device: formatMac(device), unassigned: true } }];
       }
     }
   },

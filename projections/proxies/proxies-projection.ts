@@ -8,7 +8,7 @@ import type { ProxySettings } from '../../domain/proxy/proxy-settings.js';
 import { idOf } from '../../domain/stream-name.js';
 import { decodeStoredEvent } from '../decode-stored-event.js';
 import type { Database, Projection, ReadModelChange } from '../projection.js';
-import { getProxy } from './proxy-queries.js';
+import { getProxy, getProxySettings } from './proxy-queries.js';
 
 export const proxyChanged = 'proxy.changed';
 
@@ -38,7 +38,8 @@ function save(db: Database, event: RecordedEvent, proxyId: string, settings: Pro
 
 export const proxiesProjection: Projection = {
   name: 'proxies',
-  version: 1,
+  // 2: a device target's MAC published as 00:11:22:AA:BB:CC.
+  version: 2,
   filter: { streamPrefixes: ['proxy-'] },
   migrate: createProxyTables,
   drop: dropProxyTables,
@@ -46,7 +47,7 @@ export const proxiesProjection: Projection = {
     const proxyEvent = decodeStoredEvent(codecOf(event), event);
     const proxyId = idOf(event.stream);
     if (proxyEvent.data.proxyId !== proxyId) corrupt(event, `names proxy ${proxyEvent.data.proxyId}`);
-    const current = getProxy(db, proxyId);
+    const current = getProxySettings(db, proxyId);
     switch (proxyEvent.type) {
       case 'ProxyCreated':
         if (current !== undefined) corrupt(event, `creates proxy ${proxyId} again`);
@@ -57,8 +58,7 @@ export const proxiesProjection: Projection = {
       case 'ProxyEnabled':
       case 'ProxyDisabled': {
         if (current === undefined) corrupt(event, `switches proxy ${proxyId}, which does not exist`);
-        const { id: _id, createdAt: _created, updatedAt: _updated, ...settings } = current;
-        return save(db, event, proxyId, { ...settings, enabled: proxyEvent.type === 'ProxyEnabled' });
+        return save(db, event, proxyId, { ...current, enabled: proxyEvent.type === 'ProxyEnabled' });
       }
       case 'ProxyRemoved':
         if (current === undefined) corrupt(event, `removes proxy ${proxyId}, which does not exist`);

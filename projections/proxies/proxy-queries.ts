@@ -1,4 +1,5 @@
 // Pure reads on the proxy read model.
+import { formatMac } from '../../domain/device/mac.js';
 import type { ProxySettings } from '../../domain/proxy/proxy-settings.js';
 import type { Database } from '../projection.js';
 import type { ProxyView } from './proxy-view.js';
@@ -12,12 +13,23 @@ interface ProxyRow {
 
 const select = 'SELECT id, settings, created_at AS createdAt, updated_at AS updatedAt FROM proxies';
 
-const viewOf = (row: ProxyRow): ProxyView => ({
-  id: row.id,
-  ...(JSON.parse(row.settings) as ProxySettings),
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
-});
+function viewOf(row: ProxyRow): ProxyView {
+  const settings = JSON.parse(row.settings) as ProxySettings;
+  const { target } = settings;
+  return {
+    id: row.id,
+    ...settings,
+    target: 'device' in target ? { ...target, device: formatMac(target.device) } : target,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** The settings as stored: what the next event applies to. */
+export function getProxySettings(db: Database, id: string): ProxySettings | undefined {
+  const settings = db.prepare<[string], string>('SELECT settings FROM proxies WHERE id = ?').pluck().get(id);
+  return settings === undefined ? undefined : (JSON.parse(settings) as ProxySettings);
+}
 
 export function getProxy(db: Database, id: string): ProxyView | undefined {
   const row = db.prepare<[string], ProxyRow>(`${select} WHERE id = ?`).get(id);

@@ -1,7 +1,7 @@
 // Pure reads on the session read model, for the query API and the dashboards.
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import type { Database } from '../projection.js';
-import { selectSessionRow, viewOfRow } from './session-rows.js';
+import { selectSessionRow, shownSession, viewOfRow } from './session-rows.js';
 import type { SessionRow } from './session-rows.js';
 import type { SessionKind, SessionView } from './session-view.js';
 
@@ -70,10 +70,10 @@ export function listSessions(db: Database, options: ListSessionsOptions): Sessio
       toTime: options.to ?? null,
       limit: options.limit,
     });
-  return rows.map(viewOfRow);
+  return rows.map((row) => shownSession(viewOfRow(row)));
 }
 
 export function getSession(db: Database, id: string): SessionView | undefined {
   const row = db.prepare<[string], SessionRow>(`${selectSessionRow} WHERE s.id = ?`).get(id);
-  return row === undefined ? undefined : viewOfRow(row);
+  return row === undefined ? undefined : shownSession(viewOfRow(row));
 }

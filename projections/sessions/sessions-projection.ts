@@ -12,14 +12,15 @@ import type { Database, Projection, ReadModelChange } from '../projection.js';
 import { forwardEntryAfter } from './forward-session-entry.js';
 import { nextEntry, openedEntry } from './session-entry.js';
 import type { SessionEntry } from './session-entry.js';
-import { loadSessionEntry, saveSessionEntry } from './session-rows.js';
+import { loadSessionEntry, saveSessionEntry, shownSession } from './session-rows.js';
 import { createSessionTables, dropSessionTables } from './session-tables.js';
 
 export const sessionChanged = 'session.changed';
 
 export const sessionsProjection: Projection = {
   name: 'sessions',
-  version: 2,
+  // 3: the device's MAC published as 00:11:22:AA:BB:CC.
+  version: 3,
   filter: { streamPrefixes: ['tunnel-', 'forward-'] },
   migrate: createSessionTables,
   drop: dropSessionTables,
@@ -54,7 +55,7 @@ function codecOf(event: RecordedEvent): t.Decoder<unknown, TunnelEvent> {
 
 function save(db: Database, entry: SessionEntry, stamp: { readonly updatedAt: string; readonly position: number }): readonly ReadModelChange[] {
   saveSessionEntry(db, entry, stamp);
-  return [{ name: sessionChanged, tenants: [entry.view.tenantId], payload: entry.view }];
+  return [{ name: sessionChanged, tenants: [entry.view.tenantId], payload: shownSession(entry.view) }];
 }
 
 function corrupt(event: RecordedEvent, why: string): never {

@@ -82,7 +82,7 @@ describe('time travel', () => {
   });
 
   it('shows a device through registration, assignment, disconnection and return', async () => {
-    const base = { mac: '001122334455', model: 'IP232', firmware: '13r1', registeredAt: at('02:00:00.000'), ip: '192.0.2.50' };
+    const base = { mac: '00:11:22:33:44:55', model: 'IP232', firmware: '13r1', registeredAt: at('02:00:00.000'), ip: '192.0.2.50' };
     expect(await view(`/api/v1/devices/${mac}?at=${at('02:30:00')}`)).toEqual({
       ...base,
       tenant: null,

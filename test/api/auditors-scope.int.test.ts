@@ -45,7 +45,7 @@ describe('auditor scope', () => {
 
   it('lets an auditor of every tenant read every tenant, device and provisioning code', async () => {
     expect(await listed('/api/v1/tenants', everywhere)).toEqual(['acme', 'globex', 'initech']);
-    expect(await listed('/api/v1/devices', everywhere)).toEqual(['000000000001', '000000000002', '000000000003']);
+    expect(await listed('/api/v1/devices', everywhere)).toEqual(['00:00:00:00:00:01', '00:00:00:00:00:02', '00:00:00:00:00:03']);
     expect((await get('/api/v1/devices/00:00:00:00:00:03', everywhere)).statusCode).toBe(200);
     expect((await get('/api/v1/tenants/globex', everywhere)).statusCode).toBe(200);
     const codes = await get('/api/v1/tenants/globex/provisioning-codes', everywhere);
@@ -55,7 +55,7 @@ describe('auditor scope', () => {
 
   it('lets a scoped auditor list only its tenants and their devices', async () => {
     expect(await listed('/api/v1/tenants', acmeOnly)).toEqual(['acme']);
-    expect(await listed('/api/v1/devices', acmeOnly)).toEqual(['000000000001']);
+    expect(await listed('/api/v1/devices', acmeOnly)).toEqual(['00:00:00:00:00:01']);
     expect(await listed('/api/v1/devices?tenant=globex', acmeOnly)).toEqual([]);
   });
 

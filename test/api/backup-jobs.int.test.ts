@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAgent } from '../../agent/agent.js';
 import type { AgentHandle } from '../../agent/agent.js';
+import { parseMac } from '../../domain/device/mac.js';
 import { WebdavTarget } from '../agent/webdav-target.js';
 import { jobDetails, jobEvent, macOf, ok, startJobHub, tenant, tenantWithCode } from './job-fixture.js';
 import type { JobHub } from './job-fixture.js';
@@ -73,9 +74,11 @@ describe.each(['basic', 'digest'] as const)('backups over WebDAV with %s authent
     const details = await jobDetails(test, admin, 'backup-jobs', job);
     expect(details.counts).toEqual({ attempted: 3, inFlight: 0, succeeded: 3, failed: 0 });
     for (const device of details.devices) {
-      const sent = readFileSync(configs.get(device.mac) ?? '');
-      expect(device.location).toBe(`${target.url}/backups/${tenant}/${device.mac}/20260101T000000Z`);
-      expect(target.stored(`/backups/${tenant}/${device.mac}/20260101T000000Z`)).toEqual(sent);
+      // The API writes 00:11:22:AA:BB:CC; the backup's path keeps the MAC's 12 hex digits.
+      const mac = parseMac(device.mac);
+      const sent = readFileSync(configs.get(mac) ?? '');
+      expect(device.location).toBe(`${target.url}/backups/${tenant}/${mac}/20260101T000000Z`);
+      expect(target.stored(`/backups/${tenant}/${mac}/20260101T000000Z`)).toEqual(sent);
       expect(device.bytes).toBe(sent.length);
     }
     // The password went to the devices, never into the store.

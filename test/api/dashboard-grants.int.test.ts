@@ -56,7 +56,7 @@ describe('dashboard grants while connected', () => {
     await grant('PUT');
     const granted = await t.settled();
     const devices = await snapshotOf(a, 'devices', beforeGrant);
-    expect(devices).toEqual({ model: 'devices', position: granted, tenants: ['tenant-b'], items: [expect.objectContaining({ mac: '000000000b01' })], part: 0, last: true });
+    expect(devices).toEqual({ model: 'devices', position: granted, tenants: ['tenant-b'], items: [expect.objectContaining({ mac: '00:00:00:00:0B:01' })], part: 0, last: true });
     expect(await snapshotOf(a, 'tenants', beforeGrant)).toMatchObject({ tenants: ['tenant-b'], items: [{ id: 'tenant-b' }] });
     expect(payloadsFrom(a, beforeGrant)).toEqual([
       expect.objectContaining({ id: 'tenant-a', grants: ['tenant-b'] }),
@@ -64,7 +64,7 @@ describe('dashboard grants while connected', () => {
     ]);
 
     const inB = await t.reconnect('00:00:00:00:0b:01');
-    expect(await a.reach(inB)).toMatchObject({ event: 'device.changed', message: { payload: { mac: '000000000b01', tenant: 'tenant-b' } } });
+    expect(await a.reach(inB)).toMatchObject({ event: 'device.changed', message: { payload: { mac: '00:00:00:00:0B:01', tenant: 'tenant-b' } } });
 
     const beforeRevoke = a.received.length;
     await grant('DELETE');
@@ -78,7 +78,7 @@ describe('dashboard grants while connected', () => {
     await a.reach(inA);
     const afterRevoke = payloadsFrom(a, beforeRevoke);
     expect(afterRevoke.every((payload) => payload.id === 'tenant-a' || payload.tenant === 'tenant-a')).toBe(true);
-    expect(afterRevoke.at(-1)).toMatchObject({ mac: '000000000a01' });
+    expect(afterRevoke.at(-1)).toMatchObject({ mac: '00:00:00:00:0A:01' });
   });
 
   it('follows grants for a subscription to named tenants too, and refuses tenants out of reach', async () => {

@@ -64,9 +64,9 @@ describe('dashboard tenant isolation', () => {
 
     const macsIn = (client: DashboardClient): string[] =>
       client.snapshots().flatMap((s) => (s.model === 'devices' ? s.items.map((item) => (item as { mac: string }).mac) : []));
-    expect(macsIn(admin)).toEqual(['0000000000ff', '000000000a01', '000000000a02', '000000000b01', '000000000b02']);
-    expect(macsIn(a)).toEqual(['000000000a01', '000000000a02']);
-    expect(macsIn(b)).toEqual(['000000000b01', '000000000b02']);
+    expect(macsIn(admin)).toEqual(['00:00:00:00:00:FF', '00:00:00:00:0A:01', '00:00:00:00:0A:02', '00:00:00:00:0B:01', '00:00:00:00:0B:02']);
+    expect(macsIn(a)).toEqual(['00:00:00:00:0A:01', '00:00:00:00:0A:02']);
+    expect(macsIn(b)).toEqual(['00:00:00:00:0B:01', '00:00:00:00:0B:02']);
 
     // Changes in both tenants, a device moving from A to B, one leaving B for no tenant,
     // one unassigned device assigned to A, and a tenant's own change.
@@ -99,10 +99,10 @@ describe('dashboard tenant isolation', () => {
     expect(b.changes()).toEqual(asReceived(concerning('tenant-b')));
 
     // The device that moved from A to B: A heard it leave, B heard it arrive.
-    expect(a.changes().map((c) => c.message.payload)).toContainEqual({ mac: '000000000a01', tenant: 'tenant-a', removed: true });
-    expect(b.changes().map((c) => c.message.payload)).toContainEqual(expect.objectContaining({ mac: '000000000a01', tenant: 'tenant-b', state: 'online' }));
-    expect(b.changes().map((c) => c.message.payload)).toContainEqual({ mac: '000000000b02', tenant: 'tenant-b', removed: true });
-    expect(a.changes().map((c) => c.message.payload)).toContainEqual(expect.objectContaining({ mac: '0000000000ff', tenant: 'tenant-a' }));
+    expect(a.changes().map((c) => c.message.payload)).toContainEqual({ mac: '00:00:00:00:0A:01', tenant: 'tenant-a', removed: true });
+    expect(b.changes().map((c) => c.message.payload)).toContainEqual(expect.objectContaining({ mac: '00:00:00:00:0A:01', tenant: 'tenant-b', state: 'online' }));
+    expect(b.changes().map((c) => c.message.payload)).toContainEqual({ mac: '00:00:00:00:0B:02', tenant: 'tenant-b', removed: true });
+    expect(a.changes().map((c) => c.message.payload)).toContainEqual(expect.objectContaining({ mac: '00:00:00:00:00:FF', tenant: 'tenant-a' }));
     const positions = admin.changes().map((c) => c.message.position);
     expect(positions).toEqual([...positions].sort((x, y) => x - y));
   });

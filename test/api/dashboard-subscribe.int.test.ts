@@ -48,7 +48,7 @@ describe('dashboard subscribe', () => {
     expect(client.changes()).toEqual([]);
 
     const next = await t.reconnect('00:00:00:00:00:00');
-    expect(await client.reach(next)).toMatchObject({ event: 'device.changed', message: { position: next, payload: { mac: '000000000000' } } });
+    expect(await client.reach(next)).toMatchObject({ event: 'device.changed', message: { position: next, payload: { mac: '00:00:00:00:00:00' } } });
   });
 
   it("gives a tenant-admin only its tenants' state, and only the models it asked for", async () => {
@@ -135,7 +135,7 @@ describe('dashboard resume after a restart', () => {
       expect(resumed).toEqual({ ok: true, resumed: true, position: head, tenants: ['tenant-a'] });
       expect(back.received).toEqual([
         ...expected.map(({ name, position, payload }) => ({ event: name, message: { position, payload } })),
-        { event: 'device.changed', message: { position: head, payload: expect.objectContaining({ mac: '000000000a01', state: 'offline' }) } },
+        { event: 'device.changed', message: { position: head, payload: expect.objectContaining({ mac: '00:00:00:00:0A:01', state: 'offline' }) } },
       ]);
       back.close();
     } finally {

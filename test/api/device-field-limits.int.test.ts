@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventLogFile } from '../../api/event-store-factory.js';
+import { formatMac } from '../../domain/device/mac.js';
 import { SqliteEventStore } from '../../store/sqlite-event-store.js';
 import { storedEvent } from './gateway-client.js';
 import { jobDetails, jobEvent, macOf, ok, startAgents, startJobHub, tenant, tenantWithCode, withDevice } from './job-fixture.js';
@@ -130,7 +131,7 @@ describe('a backup job', () => {
     if (agent === undefined) throw new Error('no agent');
     await jobEvent(restarted, `backupjob-${jobId}`, withDevice('settled', macOf(0), { outcome: 'failed' }));
     const details = await jobDetails(restarted, admin, 'backup-jobs', jobId);
-    expect(details.devices).toEqual([expect.objectContaining({ mac: macOf(0), status: 'failed', error: expect.stringContaining('larger than a device accepts') })]);
+    expect(details.devices).toEqual([expect.objectContaining({ mac: formatMac(macOf(0)), status: 'failed', error: expect.stringContaining('larger than a device accepts') })]);
     expect(agent.backups).toEqual([]);
   });
 });

@@ -97,7 +97,7 @@ describe('DeviceLink API', () => {
     // Read-your-writes: the session is there at once.
     const session = await t.call({ method: 'GET', url: `/api/v1/sessions/${tunnelIdOf(opened.token)}`, token: admin });
     expect(session.statusCode, session.body).toBe(200);
-    expect(session.json()).toMatchObject({ state: 'open', device: '001122001001', tenantId: 'acme', protocol: 'tcp', devicePort: 22, port: opened.port, encrypted: false });
+    expect(session.json()).toMatchObject({ state: 'open', device: '00:11:22:00:10:01', tenantId: 'acme', protocol: 'tcp', devicePort: 22, port: opened.port, encrypted: false });
     expect((await remove(opened.token)).statusCode).toBe(204);
   });
 

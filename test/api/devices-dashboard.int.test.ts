@@ -73,12 +73,12 @@ describe('device.changed on the dashboard', () => {
     const initech = await dashboard(await t.tenantToken('initech', 'initech-password'));
 
     // A device that said hello for the first time: unassigned, for admins only.
-    const unassignedSeen = next(admins.socket, '0011220000aa', 'unassigned');
+    const unassignedSeen = next(admins.socket, '00:11:22:00:00:AA', 'unassigned');
     await devices.connect('00:11:22:00:00:AA', false);
     expect((await unassignedSeen).payload).toMatchObject({ tenant: null });
 
     // Assigned to acme: acme and globex (granted acme) hear of it, initech does not.
-    const assignedSeen = Promise.all([admins, acme, globex].map((d) => next(d.socket, '0011220000aa', 'online')));
+    const assignedSeen = Promise.all([admins, acme, globex].map((d) => next(d.socket, '00:11:22:00:00:AA', 'online')));
     await devices.assign('00:11:22:00:00:AA', 'acme');
     const messages = await assignedSeen;
     const position = await t.head();
@@ -86,16 +86,16 @@ describe('device.changed on the dashboard', () => {
 
     // Each socket gets events in position order: once initech hears of its own later device,
     // it would already have heard of acme's, had it been sent to it.
-    const initechSeen = next(initech.socket, '0011220000bb', 'online');
+    const initechSeen = next(initech.socket, '00:11:22:00:00:BB', 'online');
     await devices.connect('00:11:22:00:00:BB', false);
     await devices.assign('00:11:22:00:00:BB', 'initech');
     await initechSeen;
     const macs = (d: Dashboard): string[] => [...new Set(d.received.map((m) => m.payload.mac))];
-    expect(macs(initech)).toEqual(['0011220000bb']);
+    expect(macs(initech)).toEqual(['00:11:22:00:00:BB']);
     expect(initech.received.every((m) => m.payload.tenant === 'initech')).toBe(true);
-    expect(macs(acme)).toEqual(['0011220000aa']);
+    expect(macs(acme)).toEqual(['00:11:22:00:00:AA']);
     expect(acme.received.map((m) => m.payload.state)).toEqual(['online']);
-    expect(macs(globex)).toEqual(['0011220000aa']);
-    expect(macs(admins)).toEqual(['0011220000aa', '0011220000bb']);
+    expect(macs(globex)).toEqual(['00:11:22:00:00:AA']);
+    expect(macs(admins)).toEqual(['00:11:22:00:00:AA', '00:11:22:00:00:BB']);
   });
 });

@@ -3,6 +3,7 @@
 // tenants; auditors read; dashboards of each of its tenants hear `job.progress`, each device
 // only where its tenant is seen.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatMac } from '../../domain/device/mac.js';
 import { DashboardClient } from './dashboard-client.js';
 import type { Received } from './dashboard-client.js';
 import { firmwareCatalog, jobEvent, ok, startAgents, startJobHub, tenantWithCode, uploadCatalog } from './job-fixture.js';
@@ -51,7 +52,7 @@ describe('job access', () => {
     expect(details).toMatchObject({ tenants: ['acme'], counts: { attempted: 2, succeeded: 2 } });
     const whole = (await ok(test.call({ method: 'GET', url: `/api/v1/update-jobs/${both}`, token: admin }))) as JobDetails;
     expect(whole).toMatchObject({ tenants: ['acme', 'other'], counts: { attempted: 3, succeeded: 3 } });
-    expect(details.devices.map((device) => device.mac)).toEqual(agents.slice(0, 2).map((agent) => agent.mac));
+    expect(details.devices.map((device) => device.mac)).toEqual(agents.slice(0, 2).map((agent) => formatMac(agent.mac)));
     expect((await test.call({ method: 'GET', url: `/api/v1/update-jobs/${otherOnly}`, token: acmeAdmin })).statusCode).toBe(404);
     expect((await test.call({ method: 'POST', url: `/api/v1/update-jobs/${both}/cancel`, token: acmeAdmin })).statusCode).toBe(403);
     expect((await test.call({ method: 'GET', url: `/api/v1/backup-jobs/${both}`, token: admin })).statusCode).toBe(404);
@@ -108,7 +109,7 @@ describe('job access', () => {
         const messages = dashboard.received.map(progress).filter((payload): payload is Progress => payload?.job.id === job);
         const macs = new Set(messages.flatMap((payload) => payload.devices ?? []).map((device) => device.mac));
         // Its own devices, with their statuses; never the other tenant's.
-        expect([...macs].sort()).toEqual((own[index] ?? []).map((agent) => agent.mac).sort());
+        expect([...macs].sort()).toEqual((own[index] ?? []).map((agent) => formatMac(agent.mac)).sort());
         expect(messages.some((payload) => payload.devices?.some((device) => device.status === 'succeeded'))).toBe(true);
         // The job names only its own tenant, and counts only its own devices.
         expect(messages.at(-1)?.job.counts.succeeded).toBe(own[index]?.length);

@@ -125,7 +125,7 @@ describe('the protocol-application catalogue', () => {
     expect((await call('PUT', `/devices/${linkedMac}/protocol-apps/${appId}`, {}, otherAdmin)).statusCode).toBe(404);
     expect((await call('PUT', `/devices/${linkedMac}/protocol-apps/${appId}`, {}, auditor)).statusCode).toBe(403);
     const assigned = await call('PUT', `/devices/${linkedMac}/protocol-apps/${appId}`, {}, tenantAdmin);
-    expect(assigned.json()).toMatchObject({ appId, device: '001122aabbc1', tenantId: linkedTenant, app: { name: 'Web' } });
+    expect(assigned.json()).toMatchObject({ appId, device: '00:11:22:AA:BB:C1', tenantId: linkedTenant, app: { name: 'Web' } });
     const onDevice = await call('GET', `/devices/${linkedMac}/protocol-apps`, undefined, tenantAdmin);
     expect(onDevice.json<{ items: { appId: string; connection: unknown }[] }>().items).toContainEqual(expect.objectContaining({ appId, connection: null }));
     expect((await call('DELETE', `/devices/${linkedMac}/protocol-apps/${appId}`, undefined, tenantAdmin)).statusCode).toBe(204);
@@ -145,7 +145,7 @@ describe('connecting an application', () => {
     expect((await call('POST', `/devices/${linkedMac}/protocol-apps/${appId}/disconnect`, {}, tenantAdmin)).statusCode).toBe(204);
     expect(await refused(port)).toBe(true);
     const [session] = await closedSessions(hub, hub.admin, 'kind=protocol-app', (s) => s.appId === appId);
-    expect(session).toMatchObject({ appId, mode: 'tcp', device: '001122aabbc1', terminationCause: 'deleted', streams: 2, bytesToDevice: 7, bytesFromDevice: 21, port });
+    expect(session).toMatchObject({ appId, mode: 'tcp', device: '00:11:22:AA:BB:C1', terminationCause: 'deleted', streams: 2, bytesToDevice: 7, bytesFromDevice: 21, port });
   });
 
   it('udp: carries datagrams to the device port and back, boundaries kept, until disconnect with exact totals', async () => {

@@ -87,7 +87,7 @@ describe('tcp-over-device', () => {
     const [session] = await closedSessions(hub, hub.admin, 'kind=proxy', (s) => s.proxyId === 'device-echo');
     expect(session).toMatchObject({
       mode: 'tcp-over-device',
-      device: '001122aabbc1',
+      device: '00:11:22:AA:BB:C1',
       tenantId: linkedTenant,
       agentIP: '127.0.0.1',
       terminationCause: 'client-closed',

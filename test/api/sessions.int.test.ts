@@ -100,7 +100,7 @@ describe('session query API', () => {
     expect(page.items.find((item) => item.id === ids.acmeSsh)).toMatchObject({
       kind: 'devicelink',
       state: 'closed',
-      device: '001122000001',
+      device: '00:11:22:00:00:01',
       tenantId: 'acme',
       relay: 'hub',
       terminationCause: 'deleted',

@@ -94,7 +94,7 @@ describe('tether devices', () => {
     expect(result.code, result.stderr).toBe(0);
     const devices = jsonLines(result.stdout);
     expect(devices).toHaveLength(1);
-    expect(devices[0]).toMatchObject({ mac: canonicalMac, tenant: 'acme', state: 'online', online: true, ip: '127.0.0.1' });
+    expect(devices[0]).toMatchObject({ mac: mac, tenant: 'acme', state: 'online', online: true, ip: '127.0.0.1' });
     expect((await cli.run(['devices', 'ls', '--tenant', 'other', '--json'])).stdout).toBe('');
   });
 

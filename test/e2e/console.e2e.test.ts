@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMac } from '../../domain/device/mac.js';
 import { CuttableRelay, chromiumPath, launchChromium, screenshot, seriousViolations } from './console-browser.js';
 import { assertBuilt, eventually, freePort, login, ready, runCli, serve, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
@@ -68,7 +69,8 @@ async function signIn(page: Page, as: { role: 'admin' | 'tenant-admin' | 'audito
   await page.getByRole('status', { name: 'dashboard live' }).waitFor();
 }
 
-const row = (page: Page, mac: string) => page.locator(`tr[data-mac="${mac}"]`);
+// The console shows each MAC as the API writes it.
+const row = (page: Page, mac: string) => page.locator(`tr[data-mac="${formatMac(mac)}"]`);
 const stateOf = (page: Page, mac: string) => row(page, mac).locator('[data-state]');
 
 /** A page whose waits fail with the locator they waited for, well within the test's timeout. */
@@ -168,9 +170,9 @@ describe('the web console in a browser', () => {
     await expect.poll(() => stateOf(admin, macs.acme).textContent(), { timeout: 15_000 }).toBe('online');
     expect(await tenantAdmin.locator('tr[data-mac]').count()).toBe(1);
     // Frames are reported asynchronously: wait until those about its own device are in.
-    await expect.poll(() => heard.some((frame) => frame.includes(macs.globex))).toBe(true);
-    expect(heard.join('\n')).not.toContain(macs.acme);
-    expect(heard.join('\n')).not.toContain(macs.assigned);
+    await expect.poll(() => heard.some((frame) => frame.includes(formatMac(macs.globex)))).toBe(true);
+    expect(heard.join('\n')).not.toContain(formatMac(macs.acme));
+    expect(heard.join('\n')).not.toContain(formatMac(macs.assigned));
     await tenantAdmin.getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => tenantAdmin.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
     expect(((await ok(api('GET', '/tenants/globex/provisioning-codes'))) as { items: unknown[] }).items).toEqual([]);

@@ -163,7 +163,7 @@ describe('proxy profiles, end to end', () => {
     expect(answer.toString()).toMatch(/device says GET \/raw/);
     const session = await closedSession('tcp-device');
     await eventually('the device socket closed', 5000, async () => (deviceSockets.every((socket) => socket.destroyed) ? true : undefined));
-    expect(session).toMatchObject({ device: '0011223344f1', bytesToDevice: deviceSockets[0]?.bytesRead, bytesFromDevice: deviceSockets[0]?.bytesWritten });
+    expect(session).toMatchObject({ device: '00:11:22:33:44:F1', bytesToDevice: deviceSockets[0]?.bytesRead, bytesFromDevice: deviceSockets[0]?.bytesWritten });
 
     const viaHttp = await proxy('http-device', 'http-over-device', { ...target, frameAncestors: ['https://dashboard.example.com'] });
     const page = await fetch(`http://127.0.0.1:${viaHttp}/page`, { method: 'POST', body: 'hello' });

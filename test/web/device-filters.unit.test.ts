@@ -1,8 +1,8 @@
-// The console's device list logic: filters, search (a MAC in any form), sorting with the MAC
+// The console's device list logic: filters, search (a MAC in any form, the API writing 00:11:22:AA:BB:CC), sorting with the MAC
 // as tie-break, so that a page of 10,000 devices is stable.
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../../web/src/models.js';
-import { formatMac, noFilters, selectDevices } from '../../web/src/views/device-filters.js';
+import { deviceStream, formatMac, noFilters, selectDevices } from '../../web/src/views/device-filters.js';
 
 const device = (mac: string, fields: Partial<Device> = {}): Device => ({
   mac,
@@ -22,34 +22,43 @@ const device = (mac: string, fields: Partial<Device> = {}): Device => ({
 });
 
 const devices = [
-  device('0011223344c3', { state: 'offline', model: 'IP112', categories: ['lab'] }),
-  device('0011223344a1', { tenant: null, state: 'unassigned', firmware: '14r1' }),
-  device('0011223344b2', { tenant: 'globex', lastSeen: '2026-02-01T00:00:00.000Z' }),
+  device('00:11:22:33:44:C3', { state: 'offline', model: 'IP112', categories: ['lab'] }),
+  device('00:11:22:33:44:A1', { tenant: null, state: 'unassigned', firmware: '14r1' }),
+  device('00:11:22:33:44:B2', { tenant: 'globex', lastSeen: '2026-02-01T00:00:00.000Z' }),
 ];
 const macs = (list: readonly Device[]): string[] => list.map((item) => item.mac);
 const byMac = { key: 'mac', descending: false } as const;
 
 describe('the console device list', () => {
   it('filters by tenant, state, category, model and firmware', () => {
-    expect(macs(selectDevices(devices, { ...noFilters, tenant: 'globex' }, byMac))).toEqual(['0011223344b2']);
-    expect(macs(selectDevices(devices, { ...noFilters, state: 'unassigned' }, byMac))).toEqual(['0011223344a1']);
-    expect(macs(selectDevices(devices, { ...noFilters, category: 'LAB' }, byMac))).toEqual(['0011223344c3']);
-    expect(macs(selectDevices(devices, { ...noFilters, model: 'ip1' }, byMac))).toEqual(['0011223344c3']);
-    expect(macs(selectDevices(devices, { ...noFilters, firmware: '14' }, byMac))).toEqual(['0011223344a1']);
+    expect(macs(selectDevices(devices, { ...noFilters, tenant: 'globex' }, byMac))).toEqual(['00:11:22:33:44:B2']);
+    expect(macs(selectDevices(devices, { ...noFilters, state: 'unassigned' }, byMac))).toEqual(['00:11:22:33:44:A1']);
+    expect(macs(selectDevices(devices, { ...noFilters, category: 'LAB' }, byMac))).toEqual(['00:11:22:33:44:C3']);
+    expect(macs(selectDevices(devices, { ...noFilters, model: 'ip1' }, byMac))).toEqual(['00:11:22:33:44:C3']);
+    expect(macs(selectDevices(devices, { ...noFilters, firmware: '14' }, byMac))).toEqual(['00:11:22:33:44:A1']);
   });
 
   it('finds a MAC written with colons or dashes', () => {
-    expect(macs(selectDevices(devices, { ...noFilters, q: '44:B2' }, byMac))).toEqual(['0011223344b2']);
-    expect(macs(selectDevices(devices, { ...noFilters, q: '33-44-c3' }, byMac))).toEqual(['0011223344c3']);
+    expect(macs(selectDevices(devices, { ...noFilters, q: '44:B2' }, byMac))).toEqual(['00:11:22:33:44:B2']);
+    expect(macs(selectDevices(devices, { ...noFilters, q: '33-44-c3' }, byMac))).toEqual(['00:11:22:33:44:C3']);
   });
 
   it('sorts by a column either way, the MAC breaking ties', () => {
-    expect(macs(selectDevices(devices, noFilters, byMac))).toEqual(['0011223344a1', '0011223344b2', '0011223344c3']);
-    expect(macs(selectDevices(devices, noFilters, { key: 'lastSeen', descending: true }))).toEqual(['0011223344b2', '0011223344a1', '0011223344c3']);
-    expect(macs(selectDevices(devices, noFilters, { key: 'tenant', descending: false }))).toEqual(['0011223344a1', '0011223344c3', '0011223344b2']);
+    expect(macs(selectDevices(devices, noFilters, byMac))).toEqual(['00:11:22:33:44:A1', '00:11:22:33:44:B2', '00:11:22:33:44:C3']);
+    expect(macs(selectDevices(devices, noFilters, { key: 'lastSeen', descending: true }))).toEqual(['00:11:22:33:44:B2', '00:11:22:33:44:A1', '00:11:22:33:44:C3']);
+    expect(macs(selectDevices(devices, noFilters, { key: 'tenant', descending: false }))).toEqual(['00:11:22:33:44:A1', '00:11:22:33:44:C3', '00:11:22:33:44:B2']);
   });
 
-  it('writes a MAC with colons', () => {
-    expect(formatMac('0011223344a1')).toBe('00:11:22:33:44:a1');
+  it('finds a MAC written without separators, in either case', () => {
+    expect(macs(selectDevices(devices, { ...noFilters, q: '3344a1' }, byMac))).toEqual(['00:11:22:33:44:A1']);
+    expect(macs(selectDevices(devices, { ...noFilters, q: '0011223344B2' }, byMac))).toEqual(['00:11:22:33:44:B2']);
+  });
+
+  it('writes a MAC as the API does, upper case with colons, from any spelling', () => {
+    for (const spelling of ['0011223344a1', '00-11-22-33-44-a1', '00:11:22:33:44:A1']) expect(formatMac(spelling)).toBe('00:11:22:33:44:A1');
+  });
+
+  it('names the device stream with the MAC in 12 lower-case hex digits', () => {
+    expect(deviceStream('00:11:22:33:44:A1')).toBe('device-0011223344a1');
   });
 });

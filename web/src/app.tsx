@@ -10,6 +10,7 @@ import type { Session } from './session.js';
 import { Link, useLive } from './ui.js';
 import { AuditView } from './views/audit.js';
 import { DeviceView } from './views/device.js';
+import { formatMac } from './views/device-filters.js';
 import { DevicesView } from './views/devices.js';
 import { JobsView } from './views/jobs.js';
 import { ProtocolAppsView } from './views/protocol-apps.js';
@@ -87,7 +88,7 @@ function Console({ session, onSignOut }: { readonly session: Session; readonly o
 function view(path: string, session: Session, live: LiveModels, allowed: readonly Section[]): JSX.Element {
   if (!allowed.some((section) => path === section.path || path.startsWith(`${section.path}/`))) return <DevicesView session={session} live={live} />;
   const device = /^\/devices\/([^/]+)$/.exec(path)?.[1];
-  if (device !== undefined) return <DeviceView mac={decodeURIComponent(device)} session={session} live={live} />;
+  if (device !== undefined) return <DeviceView mac={formatMac(decodeURIComponent(device))} session={session} live={live} />;
   if (path.startsWith('/sessions')) return <SessionsView session={session} live={live} />;
   if (path.startsWith('/jobs')) return <JobsView session={session} live={live} />;
   if (path.startsWith('/tenants')) return <TenantsView session={session} live={live} />;

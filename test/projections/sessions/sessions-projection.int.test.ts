@@ -3,6 +3,7 @@
 // change names the link's tenant (dashboards of tenants granted access to it hear it by their scope).
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatMac } from '../../../domain/device/mac.js';
 import { ActorRuntime } from '../../../actors/actor-runtime.js';
 import { isTetherError } from '../../../domain/errors.js';
 import { tunnelAggregate } from '../../../domain/tunnel/aggregate.js';
@@ -50,17 +51,17 @@ const createTenant = (tenantId: string): Promise<void> =>
 
 const session = (id: string) => runner.read((db) => getSession(db, id));
 
-/** The record the machine keeps for this link, as the read model should show it. */
+/** The record the machine keeps for this link, as the read model should show it (the MAC as the API writes it). */
 async function machineRecord(id: string) {
   const record = sessionRecord((await runtime.load(tunnelAggregate, id)).state);
-  return record === undefined ? undefined : { kind: 'devicelink', ...record };
+  return record === undefined ? undefined : { kind: 'devicelink', ...record, device: formatMac(record.device) };
 }
 
 describe('sessions projection', () => {
   it('follows a link from open to close exactly as the tunnel machine does', async () => {
     const id = await links.open({ tenantId: 'acme', device: '00:11:22:33:44:55', port: 40001, userIP: '198.51.100.7' });
     expect(session(id)).toEqual(await machineRecord(id));
-    expect(session(id)).toMatchObject({ kind: 'devicelink', state: 'open', device: '001122334455', tenantId: 'acme', relay: 'hub', port: 40001 });
+    expect(session(id)).toMatchObject({ kind: 'devicelink', state: 'open', device: '00:11:22:33:44:55', tenantId: 'acme', relay: 'hub', port: 40001 });
     expect(session(id)).toMatchObject({ requestedBy: { id: 'admin', role: 'admin' }, userIP: '198.51.100.7', createdTime: '2026-03-01T10:00:00.000Z' });
 
     const first = await links.attach(id, '203.0.113.5', 50000);

@@ -23,13 +23,14 @@ const contains = (value: string, wanted: string): boolean => wanted === '' || va
 
 function matches(device: Device, filters: DeviceFilters): boolean {
   const q = filters.q.toLowerCase().replace(/[:-]/g, '');
+  const mac = device.mac.replace(/:/g, '');
   return (
     (filters.tenant === '' || device.tenant === filters.tenant) &&
     (filters.state === '' || device.state === filters.state) &&
     (filters.category === '' || device.categories.some((category) => contains(category, filters.category))) &&
     contains(device.model, filters.model) &&
     contains(device.firmware, filters.firmware) &&
-    (q === '' || [device.mac, device.model, device.firmware, device.ip ?? '', device.tenant ?? ''].some((field) => field.toLowerCase().includes(q)))
+    (q === '' || [mac, device.model, device.firmware, device.ip ?? '', device.tenant ?? ''].some((field) => field.toLowerCase().includes(q)))
   );
 }
 
@@ -41,4 +42,8 @@ export function selectDevices(devices: readonly Device[], filters: DeviceFilters
     .sort((a, b) => (value(a) === value(b) ? (a.mac < b.mac ? -1 : 1) : sign * (value(a) < value(b) ? -1 : 1)));
 }
 
-export const formatMac = (mac: string): string => mac.match(/../g)?.join(':') ?? mac;
+/** The API's form `00:11:22:AA:BB:CC`, from any spelling (a MAC typed into the address bar). */
+export const formatMac = (mac: string): string => mac.replace(/[:-]/g, '').toUpperCase().match(/../g)?.join(':') ?? mac;
+
+/** The event stream of a device: its MAC as 12 lower-case hex digits. */
+export const deviceStream = (mac: string): string => `device-${mac.replace(/[:-]/g, '').toLowerCase()}`;

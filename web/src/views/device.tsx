@@ -8,7 +8,7 @@ import type { Device, Page, Session as RemoteSession } from '../models.js';
 import { canWrite } from '../session.js';
 import type { Session } from '../session.js';
 import { Problem, Time, useAction, useLive } from '../ui.js';
-import { formatMac } from './device-filters.js';
+import { deviceStream, formatMac } from './device-filters.js';
 import { DeviceApps } from './device-apps.js';
 import { DeviceLinkForm } from './device-link-form.js';
 import { DeviceRestore } from './device-restore.js';
@@ -20,7 +20,7 @@ interface ConnectionEvent {
 }
 
 async function connectionHistory(session: Session, mac: string): Promise<ConnectionEvent[]> {
-  const response = await send(session, 'GET', `/audit/events${query({ stream: `device-${mac}` })}`);
+  const response = await send(session, 'GET', `/audit/events${query({ stream: deviceStream(mac) })}`);
   const lines = (await response.text()).split('\n').filter((line) => line !== '');
   return lines.map((line) => JSON.parse(line) as ConnectionEvent).filter((event) => event.type === 'DeviceConnected' || event.type === 'DeviceDisconnected');
 }
