@@ -70,7 +70,7 @@ export const protocolAppRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/protocol-apps/target-endpoints', { schema: routeSchema({ summary: 'Where a dtt-reverse application may lead: the hub, or a connected service endpoint', tag: 'protocol-apps' }) }, async (request): Promise<{ readonly items: readonly TargetEndpoint[] }> => {
     authorize(request.principal, 'protocolApp', 'create');
-    const endpoints = services.forwards.endpoints.list().map((mac) => ({ endpoint: mac, label: `service endpoint ${formatMac(mac)}` }));
+    const endpoints = services.forwards.endpoints.list().map((mac) => ({ endpoint: formatMac(mac), label: `service endpoint ${formatMac(mac)}` }));
     return { items: [{ endpoint: 'hub', label: 'the hub itself' }, ...endpoints] };
   });
 

@@ -9,7 +9,7 @@
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { decodeMac } from '../device/mac.js';
+import { decodeMac, formatMac } from '../device/mac.js';
 import type { Mac } from '../device/mac.js';
 import { TetherError } from '../errors.js';
 import { Description, DisplayName, FlowTimeoutMs, FrameAncestors, ruled, TargetTls } from '../forward-session/target-fields.js';
@@ -36,6 +36,9 @@ export const TargetEndpoint = new t.Type<TargetEndpoint, string, unknown>(
   },
   (endpoint) => endpoint,
 );
+
+/** How the API writes a target endpoint: `hub`, or the agent's MAC as `00:11:22:AA:BB:CC`. */
+export const shownEndpoint = (endpoint: string): string => (endpoint === 'hub' ? endpoint : formatMac(endpoint));
 
 export const PortMapping = t.exact(t.type({ devicePort: Port, targetPort: Port }), 'an object {devicePort, targetPort}');
 export type PortMapping = t.TypeOf<typeof PortMapping>;

@@ -1,8 +1,9 @@
 // Pure reads on the protocol-application read model: the catalogue and the assignments.
+import { formatMac } from '../../domain/device/mac.js';
+import { shownEndpoint } from '../../domain/protocol-app/app-template.js';
 import type { AppTemplate } from '../../domain/protocol-app/app-template.js';
 import type { Database } from '../projection.js';
 import type { AssignmentView, ProtocolAppView } from './protocol-app-view.js';
-import { formatMac } from '../../domain/device/mac.js';
 
 interface AppRow {
   readonly id: string;
@@ -23,7 +24,11 @@ const selectAssignment = `
     s.device, s.tenant_id AS tenantId, s.assigned_at AS assignedAt
   FROM protocol_app_assignments s JOIN protocol_apps a ON a.id = s.app_id`;
 
-const appOf = (row: AppRow): ProtocolAppView => ({ id: row.id, ...(JSON.parse(row.template) as AppTemplate), createdAt: row.createdAt, updatedAt: row.updatedAt });
+function appOf(row: AppRow): ProtocolAppView {
+  const template = JSON.parse(row.template) as AppTemplate;
+  const shown = template.type === 'dtt-reverse' ? { ...template, targetEndpoint: shownEndpoint(template.targetEndpoint) } : template;
+  return { id: row.id, ...shown, createdAt: row.createdAt, updatedAt: row.updatedAt };
+}
 
 const assignmentOf = (row: AssignmentRow): AssignmentView => ({
   appId: row.id,

@@ -7,6 +7,7 @@ import type { Database } from '../projection.js';
 import type { SessionEntry } from './session-entry.js';
 import type { SessionKind, SessionView } from './session-view.js';
 import { formatMac } from '../../domain/device/mac.js';
+import { shownEndpoint } from '../../domain/protocol-app/app-template.js';
 
 export interface SessionRow {
   readonly id: string;
@@ -53,8 +54,12 @@ export const selectSessionRow = `
     s.source_id AS sourceId, s.mode, s.target, s.endpoint, s.tls
   FROM sessions s`;
 
-/** A session as the API and dashboards show it: the device's MAC as `00:11:22:AA:BB:CC`. */
-export const shownSession = (view: SessionView): SessionView => ({ ...view, device: formatMac(view.device) });
+/** A session as the API and dashboards show it: the device's (and a service endpoint's) MAC as `00:11:22:AA:BB:CC`. */
+export const shownSession = (view: SessionView): SessionView => ({
+  ...view,
+  device: formatMac(view.device),
+  ...(view.endpoint === undefined ? {} : { endpoint: shownEndpoint(view.endpoint) }),
+});
 
 /** The view as stored, the device's MAC canonical (what `?device=` selects by). */
 export function viewOfRow(row: SessionRow): SessionView {

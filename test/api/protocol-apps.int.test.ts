@@ -117,7 +117,7 @@ describe('the protocol-application catalogue', () => {
       expect(listed.json<{ items: { id: string; name: string }[] }>().items).toContainEqual(expect.objectContaining({ id: appId, name: 'SSH', type: 'tcp' }));
     }
     expect((await call('PUT', `/protocol-apps/${appId}`, { name: 'SSH (edited)', type: 'tcp', devicePort: 2222 })).json()).toMatchObject({ name: 'SSH (edited)', devicePort: 2222 });
-    expect((await call('GET', '/protocol-apps/target-endpoints')).json<{ items: { endpoint: string }[] }>().items.map((item) => item.endpoint)).toEqual(['hub', '001122aabbe1']);
+    expect((await call('GET', '/protocol-apps/target-endpoints')).json<{ items: { endpoint: string }[] }>().items.map((item) => item.endpoint)).toEqual(['hub', '00:11:22:AA:BB:E1']);
   });
 
   it('is assigned to a device by the tenant-admin who sees it; others find no such device', async () => {
@@ -226,7 +226,7 @@ describe('connecting an application', () => {
     expect(received.at(-1)).toBe('toner empty');
     expect((await call('POST', `/devices/${linkedMac}/protocol-apps/${appId}/disconnect`, {}, tenantAdmin)).statusCode).toBe(204);
     const [session] = await closedSessions(hub, hub.admin, 'kind=protocol-app', (s) => s.appId === appId);
-    expect(session).toMatchObject({ endpoint: '001122aabbe1', terminationCause: 'deleted', streams: 1 });
+    expect(session).toMatchObject({ endpoint: '00:11:22:AA:BB:E1', terminationCause: 'deleted', streams: 1 });
     expect(session?.bytesToDevice).toBeGreaterThan('toner empty'.length);
   });
 

@@ -116,7 +116,7 @@ afterAll(async () => {
 describe('Data & Server reverse connections (DTT Reverse)', () => {
   it('carries a ticket from the client on PC m01 to the ticketing server beside PC i02, recorded as a session', async () => {
     const endpoints = await api('GET', '/protocol-apps/target-endpoints');
-    expect((await endpoints.json<{ items: { endpoint: string }[] }>()).items.map((item) => item.endpoint)).toEqual(['hub', '0011223344e2']);
+    expect((await endpoints.json<{ items: { endpoint: string }[] }>()).items.map((item) => item.endpoint)).toEqual(['hub', '00:11:22:33:44:E2']);
 
     const devicePort = await portOutsideLinks();
     const created = await api('POST', '/protocol-apps', {
@@ -152,9 +152,9 @@ describe('Data & Server reverse connections (DTT Reverse)', () => {
       kind: 'protocol-app',
       appId,
       mode: 'dtt-reverse',
-      device: '0011223344e1',
+      device: '00:11:22:33:44:E1',
       tenantId: 'munich',
-      endpoint: '0011223344e2',
+      endpoint: '00:11:22:33:44:E2',
       target: `localhost:${ticketPort}`,
       terminationCause: 'deleted',
       streams: 1,
