@@ -194,7 +194,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     logger: loggerOptions(config.logLevel ?? 'info', config.logStream),
     bodyLimit: bodyLimitBytes,
     genReqId: () => randomUUID(),
-    maxParamLength,
+    routerOptions: { maxParamLength },
     frameworkErrors: (error, request, reply) => answerFrameworkError(error, request.id, reply),
     ...(httpsFactory === undefined ? {} : { serverFactory: httpsFactory }),
   });

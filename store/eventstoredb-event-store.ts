@@ -21,6 +21,7 @@ import { beforeFirst, StreamNotFound, WrongExpectedVersion } from '../domain/por
 import { assertValidAppend } from './event-validation.js';
 import {
   fromAppendResult,
+  isTransient,
   headPositionReadOptions,
   meetsExpectedRevision,
   readsPast,
@@ -34,6 +35,9 @@ import {
   toUserEvent,
   translateError,
 } from './eventstoredb-mapping.js';
+
+const appendAttempts = 3;
+const appendRetryDelayMs = 100;
 
 export class EventStoreDbEventStore implements EventStore {
   readonly #client: EventStoreDBClient;
@@ -61,10 +65,15 @@ export class EventStoreDbEventStore implements EventStore {
     if (events.length === 0) return this.#appendNothing(stream, expected);
     // An append made after subscribeToAll('end') returned must reach that subscription.
     await Promise.all(this.#starting);
-    try {
-      return fromAppendResult(await this.#client.appendToStream(stream, request.events, request.options));
-    } catch (error) {
-      throw translateError(error, expected);
+    // A call cut short may have been written: tried again with the same event ids and expected
+    // revision, the server keeps one copy and answers as it did the first time.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return fromAppendResult(await this.#client.appendToStream(stream, request.events, request.options));
+      } catch (error) {
+        if (attempt >= appendAttempts || !isTransient(error)) throw translateError(error, expected);
+        await new Promise((resolve) => setTimeout(resolve, appendRetryDelayMs * 2 ** (attempt - 1)));
+      }
     }
   }
 

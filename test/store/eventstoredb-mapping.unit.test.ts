@@ -34,6 +34,8 @@ import {
   matchesFilter,
   meetsExpectedRevision,
   readsPast,
+  eventIdOf,
+  maxAppendBytes,
   toAppendRequest,
   toConfigurationError,
   toExpectedRevision,
@@ -114,7 +116,7 @@ describe('append', () => {
   it('sends each event as a JSON event with its own id, and the expected revision', () => {
     const events = [makeEvent('TenantCreated', { name: 'acme' }), makeEvent('TenantRenamed', { name: 'acme2' })];
     const request = toAppendRequest(events, 3);
-    expect(request.options).toEqual({ expectedRevision: 3n });
+    expect(request.options).toEqual({ expectedRevision: 3n, requiresLeader: true });
     expect(request.events).toEqual(
       events.map((event) => ({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -125,7 +127,25 @@ describe('append', () => {
       })),
     );
     expect(new Set(request.events.map((event) => event.id)).size).toBe(2);
-    expect(toAppendRequest(events, 'no_stream').options).toEqual({ expectedRevision: NO_STREAM });
+    expect(toAppendRequest(events, 'no_stream').options).toEqual({ expectedRevision: NO_STREAM, requiresLeader: true });
+  });
+
+  it('derives each id from the event hash, so a retried append sends the same ids', () => {
+    const hashed = (hash: string) => ({ ...makeEvent('TenantCreated'), metadata: { ...makeEvent('TenantCreated').metadata, hash } });
+    const first = toAppendRequest([hashed('a'.repeat(64)), hashed('b'.repeat(64))], 'any').events.map((event) => event.id);
+    const again = toAppendRequest([hashed('a'.repeat(64)), hashed('b'.repeat(64))], 'any').events.map((event) => event.id);
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBe(2);
+    for (const id of first) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(eventIdOf('')).not.toBe(eventIdOf(''));
+  });
+
+  it('refuses an append larger than the server takes, before sending it', () => {
+    const big = makeEvent('CatalogImported', { document: 'x'.repeat(maxAppendBytes) });
+    expect(() => toAppendRequest([big], 'any')).toThrow(expect.objectContaining({ code: 'payload_too_large' }));
+    const halves = [makeEvent('Half', { blob: 'x'.repeat(maxAppendBytes / 2) }), makeEvent('Half', { blob: 'x'.repeat(maxAppendBytes / 2) })];
+    expect(() => toAppendRequest(halves, 'any')).toThrow(expect.objectContaining({ code: 'payload_too_large' }));
+    expect(toAppendRequest([makeEvent('Fits', { blob: 'x'.repeat(maxAppendBytes - 2048) })], 'any').events).toHaveLength(1);
   });
 
   it('reports the next revision and the commit position of the last event', () => {
@@ -223,12 +243,13 @@ describe('errors from the client', () => {
 
 describe('readStream requests', () => {
   it('defaults to the whole stream, from the start forwards or from the end backwards', () => {
-    expect(toReadStreamOptions()).toEqual({ direction: FORWARDS, fromRevision: START, resolveLinkTos: false });
+    expect(toReadStreamOptions()).toEqual({ direction: FORWARDS, fromRevision: START, resolveLinkTos: false, requiresLeader: true });
     expect(toReadStreamOptions({ direction: 'forwards' })).toEqual(toReadStreamOptions());
     expect(toReadStreamOptions({ direction: 'backwards' })).toEqual({
       direction: BACKWARDS,
       fromRevision: END,
       resolveLinkTos: false,
+      requiresLeader: true,
     });
   });
 
@@ -240,7 +261,7 @@ describe('readStream requests', () => {
     [{ fromRevision: 'start' as const, direction: 'backwards' as const }, BACKWARDS, START],
     [{ fromRevision: 'end' as const, direction: 'backwards' as const }, BACKWARDS, END],
   ])('maps %j', (options, direction, fromRevision) => {
-    expect(toReadStreamOptions(options)).toEqual({ direction, fromRevision, resolveLinkTos: false });
+    expect(toReadStreamOptions(options)).toEqual({ direction, fromRevision, resolveLinkTos: false, requiresLeader: true });
   });
 
   it('sends maxCount, and asks for one event when it is 0 so a missing stream is still reported', () => {
