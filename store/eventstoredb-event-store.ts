@@ -44,6 +44,10 @@ export class EventStoreDbEventStore implements EventStore {
   readonly #subscriptions = new Set<EventStoreDbSubscription>();
   readonly #starting = new Set<Promise<void>>();
   #closed = false;
+  #foreign = 0;
+  readonly #countForeign = (): void => {
+    this.#foreign += 1;
+  };
 
   constructor(client: EventStoreDBClient) {
     this.#client = client;
@@ -113,6 +117,7 @@ export class EventStoreDbEventStore implements EventStore {
       this.#client.subscribeToAll(toSubscribeToAllOptions(options)),
       options.filter,
       () => this.#subscriptions.delete(subscription),
+      this.#countForeign,
     );
     this.#subscriptions.add(subscription);
     if (options.after === 'end') {
@@ -157,7 +162,7 @@ export class EventStoreDbEventStore implements EventStore {
   async #scanAll(read: StreamingRead<AllStreamResolvedEvent>, take: (event: RecordedEvent) => boolean): Promise<void> {
     try {
       for await (const resolved of read) {
-        const event = toUserEvent(resolved);
+        const event = toUserEvent(resolved, undefined, this.#countForeign);
         if (event !== undefined && !take(event)) {
           await read.cancel();
           return;
@@ -166,6 +171,11 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       throw translateError(error);
     }
+  }
+
+  /** Events another program wrote into the store, skipped by every read so far. */
+  get foreignEventsSkipped(): number {
+    return this.#foreign;
   }
 
   #assertOpen(): void {
@@ -180,12 +190,14 @@ class EventStoreDbSubscription implements AllSubscription {
   readonly #source: AllStreamSubscription;
   readonly #filter: EventFilter | undefined;
   readonly #onClose: () => void;
+  readonly #onForeign: () => void;
   #closed = false;
 
-  constructor(source: AllStreamSubscription, filter: EventFilter | undefined, onClose: () => void) {
+  constructor(source: AllStreamSubscription, filter: EventFilter | undefined, onClose: () => void, onForeign: () => void) {
     this.#source = source;
     this.#filter = filter;
     this.#onClose = onClose;
+    this.#onForeign = onForeign;
     // The client emits errors without destroying the stream: an error raised before anyone
     // iterates would be lost (or crash the process, unheard). Destroying keeps it for the reader.
     source.on('error', (error) => {
@@ -203,7 +215,7 @@ class EventStoreDbSubscription implements AllSubscription {
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     try {
       for await (const resolved of this.#source) {
-        const event = toUserEvent(resolved, this.#filter);
+        const event = toUserEvent(resolved, this.#filter, this.#onForeign);
         if (event !== undefined) yield event;
       }
     } catch (error) {

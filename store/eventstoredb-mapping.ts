@@ -276,16 +276,31 @@ export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent
 }
 
 /**
+ * Whether another program wrote the event into the same store: every event Tether writes has
+ * a hash in its metadata (the hash chain). One that has it and is broken is corrupt, not foreign.
+ */
+export function isForeign(resolved: ResolvedEvent | AllStreamResolvedEvent): boolean {
+  const metadata = resolved.event?.metadata;
+  return !isJsonObject(metadata) || typeof metadata['hash'] !== 'string';
+}
+
+/**
  * The port event, or undefined for what the reader does not see: system events, unresolved
- * links and events outside the filter. The filter runs first, so a foreign event the reader
- * did not ask for is never decoded.
+ * links, events outside the filter, and events another program wrote (`onForeign` counts
+ * them: they never stop a reader). The filter runs first, so an event the reader did not ask
+ * for is never decoded.
  */
 export function toUserEvent(
   resolved: ResolvedEvent | AllStreamResolvedEvent,
   filter?: EventFilter,
+  onForeign?: () => void,
 ): RecordedEvent | undefined {
   const { event } = resolved;
   if (event === undefined || !matchesFilter({ stream: event.streamId, type: event.type }, filter)) return undefined;
+  if (isForeign(resolved)) {
+    onForeign?.();
+    return undefined;
+  }
   return toRecordedEvent(resolved);
 }
 

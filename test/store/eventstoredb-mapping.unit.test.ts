@@ -404,9 +404,21 @@ describe('resolved events', () => {
     expect(toUserEvent(resolvedAt({ streamId: '$stats-127.0.0.1:2113', data: 'not ours' }))).toBeUndefined();
     expect(toUserEvent(resolvedAt({ type: '$metadata', metadata: {} }))).toBeUndefined();
     expect(toUserEvent({ commitPosition: 5n })).toBeUndefined();
-    const foreign = resolvedAt({ streamId: 'orders-1', data: 'not ours' });
-    expect(toUserEvent(foreign, { streamPrefixes: ['tenant-'] })).toBeUndefined();
-    expect(() => toUserEvent(foreign)).toThrow(expect.objectContaining({ code: 'corrupt_event' }));
+    const broken = resolvedAt({ streamId: 'orders-1', data: 'not ours' });
+    expect(toUserEvent(broken, { streamPrefixes: ['tenant-'] })).toBeUndefined();
+    expect(() => toUserEvent(broken)).toThrow(expect.objectContaining({ code: 'corrupt_event' }));
+  });
+
+  it('are skipped and counted, never fatal, when another program wrote them (no Tether metadata)', () => {
+    let counted = 0;
+    const count = (): void => {
+      counted += 1;
+    };
+    for (const metadata of [undefined, { source: 'billing' }, new Uint8Array([1])]) {
+      expect(toUserEvent(resolvedAt({ streamId: 'orders-1', type: 'OrderPlaced', data: { id: 1 }, metadata }), undefined, count)).toBeUndefined();
+    }
+    expect(counted).toBe(3);
+    expect(() => toUserEvent(resolvedAt({ metadata: { hash: 'h' } }), undefined, count)).toThrow(expect.objectContaining({ code: 'corrupt_event' }));
   });
 });
 
