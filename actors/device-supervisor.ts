@@ -145,9 +145,13 @@ export class DeviceSupervisor {
       // Not the live connection here: it was refused, superseded or shut down, all already recorded.
       if (this.sessions.get(mac)?.link !== link) return;
       this.sessions.delete(mac);
-      this.ended(mac, link);
       const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause };
-      await this.options.runtime.execute(deviceAggregate, mac, command, this.linkContext(mac, link));
+      // The cause is recorded before its effects (the links it ends), and the links end even if it could not be.
+      try {
+        await this.options.runtime.execute(deviceAggregate, mac, command, this.linkContext(mac, link));
+      } finally {
+        this.ended(mac, link);
+      }
     });
   }
 
@@ -193,13 +197,13 @@ export class DeviceSupervisor {
   }
 
   private async shutDown({ mac, link }: Session): Promise<void> {
-    this.ended(mac, link);
     const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause: 'hub-shutdown' };
     try {
       await this.options.runtime.execute(deviceAggregate, mac, command, { principal: systemPrincipal });
     } catch (error) {
       this.options.logger.error({ err: error, mac }, 'could not record the end of a connection at shutdown');
     }
+    this.ended(mac, link);
     link.close('hub-shutdown');
   }
 
