@@ -23,6 +23,8 @@ import {
   fromAppendResult,
   isTransient,
   headPositionReadOptions,
+  identityReadOptions,
+  toIdentity,
   meetsExpectedRevision,
   readsPast,
   toAppendRequest,
@@ -44,6 +46,7 @@ export class EventStoreDbEventStore implements EventStore {
   readonly #subscriptions = new Set<EventStoreDbSubscription>();
   readonly #starting = new Set<Promise<void>>();
   #closed = false;
+  #identity: Promise<string> | undefined;
   #foreign = 0;
   readonly #countForeign = (): void => {
     this.#foreign += 1;
@@ -171,6 +174,24 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       throw translateError(error);
     }
+  }
+
+  async identity(): Promise<string> {
+    this.#assertOpen();
+    this.#identity ??= (async () => {
+      try {
+        for await (const resolved of this.#client.readAll(identityReadOptions)) return toIdentity(resolved);
+        return toIdentity(undefined);
+      } catch (error) {
+        throw translateError(error);
+      }
+    })();
+    const identity = this.#identity;
+    // A failed read is not remembered: the next call asks again.
+    identity.catch(() => {
+      if (this.#identity === identity) this.#identity = undefined;
+    });
+    return identity;
   }
 
   /** Events another program wrote into the store, skipped by every read so far. */

@@ -188,6 +188,23 @@ export function toReadAllOptions(options: ReadAllOptions = {}): ClientReadAllOpt
 /** Whether a read from `after` (inclusive on the server) has reached an event the port returns. */
 export const readsPast = (event: RecordedEvent, after: PortPosition | undefined): boolean => after === undefined || event.position > after;
 
+/**
+ * The very first event of the database (a system event the server writes when it is created):
+ * its id names the database for as long as it exists, whichever node answers.
+ */
+export const identityReadOptions: ClientReadAllOptions = {
+  direction: FORWARDS,
+  fromPosition: START,
+  maxCount: 1,
+  resolveLinkTos: false,
+};
+
+export function toIdentity(first: AllStreamResolvedEvent | undefined): string {
+  const id = first?.event?.id;
+  if (id === undefined) throw new TetherError('unavailable', 'EventStoreDB returned no first event to name the database by');
+  return `eventstoredb:${id}`;
+}
+
 /** The newest event first; the caller stops at the first non-system event. */
 export const headPositionReadOptions: ClientReadAllOptions = {
   direction: BACKWARDS,

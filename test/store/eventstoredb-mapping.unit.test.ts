@@ -30,6 +30,7 @@ import {
   fromAppendResult,
   fromExpectedRevision,
   headPositionReadOptions,
+  identityReadOptions,
   isSystemEvent,
   matchesFilter,
   meetsExpectedRevision,
@@ -39,6 +40,7 @@ import {
   toAppendRequest,
   toConfigurationError,
   toExpectedRevision,
+  toIdentity,
   toLimit,
   toPosition,
   toReadAllOptions,
@@ -300,6 +302,12 @@ describe('$all requests', () => {
     expect(readsPast(at(1100), keptPosition(1024))).toBe(true);
     expect(readsPast(at(0), undefined)).toBe(true);
     expect(readsPast(at(0), beforeFirst)).toBe(true);
+  });
+
+  it('names the database by the id of its first event, read forwards from the start', () => {
+    expect(identityReadOptions).toEqual({ direction: FORWARDS, fromPosition: START, maxCount: 1, resolveLinkTos: false });
+    expect(toIdentity(resolvedAt())).toBe('eventstoredb:6c5d5ab6-33a1-4a7a-9f4e-1f2a7d1a3b0c');
+    expect(() => toIdentity(undefined)).toThrow(expect.objectContaining({ code: 'unavailable' }));
   });
 
   it('finds the head by reading backwards from the end', () => {

@@ -26,6 +26,7 @@ export function failingAppends(store: EventStore): FailingAppends {
     readAll: (options) => store.readAll(options),
     subscribeToAll: (options) => store.subscribeToAll(options),
     headPosition: () => store.headPosition(),
+    identity: () => store.identity(),
     close: () => store.close(),
   };
 }
