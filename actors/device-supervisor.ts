@@ -5,6 +5,7 @@
 import { deviceAggregate } from '../domain/device/aggregate.js';
 import type { DeviceCommand } from '../domain/device/commands.js';
 import { isAssigned, isRegistered } from '../domain/device/decide.js';
+import type { DeviceDetailsChange } from '../domain/device/details.js';
 import type { DisconnectCause } from '../domain/device/events.js';
 import type { Mac } from '../domain/device/mac.js';
 import type { deviceMachine } from '../domain/device/machine.js';
@@ -174,6 +175,19 @@ export class DeviceSupervisor {
       const session = this.sessions.get(mac);
       if (session !== undefined) {
         session.tenantId = undefined;
+        this.announce(session);
+      }
+      return executed;
+    });
+  }
+
+  /** Records what an admin says of a device; a device live here is selected by its new categories at once. */
+  setDetails(mac: Mac, change: DeviceDetailsChange, context: CommandContext): Promise<DeviceExecuted> {
+    return this.queue.run(mac, async () => {
+      const executed = await this.options.runtime.execute(deviceAggregate, mac, { type: 'SetDeviceDetails', ...change }, context);
+      const session = this.sessions.get(mac);
+      if (session !== undefined && executed.events.length > 0) {
+        session.adminCategories = executed.state.context.adminCategories;
         this.announce(session);
       }
       return executed;
