@@ -1,5 +1,5 @@
 // A job selects devices by the categories an admin set as well as by those the agent reports:
-// the admin's categories come from the device's events, set while the device is online.
+// the admin's categories come from the device's events, so they hold after a restart.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { firmwareCatalog, jobDetails, jobEvent, macOf, ok, startJobHub, tenant, tenantWithCode, uploadCatalog, withDevice } from './job-fixture.js';
@@ -50,5 +50,20 @@ describe('job selection by admin-set categories', () => {
     expect(details.counts).toMatchObject({ succeeded: 1, failed: 0 });
     expect(labelled.firmware).toBe('13r2');
     expect(other.firmware).toBe('13r1');
+  });
+
+  it('keeps selecting by them after a hub restart, from the device\'s events', async () => {
+    const labelled = await agent(0);
+    await ok(test.call({ method: 'PATCH', url: `/api/v1/devices/${labelled.mac}`, token: admin, payload: { categories: ['lab'] } }));
+    const first = test;
+    await first.close();
+    test = await startJobHub({}, { dataDir: first.dataDir, clock: first.clock });
+    const welcomes = labelled.welcomes;
+    labelled.options.url = test.gatewayUrl;
+    await labelled.until(() => labelled.welcomes > welcomes);
+
+    const jobId = await createJob(['lab']);
+    await jobEvent(test, `updatejob-${jobId}`, withDevice('settled', labelled.mac, { outcome: 'succeeded' }));
+    expect(labelled.firmware).toBe('13r2');
   });
 });
