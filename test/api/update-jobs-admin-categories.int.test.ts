@@ -66,4 +66,19 @@ describe('job selection by admin-set categories', () => {
     await jobEvent(test, `updatejob-${jobId}`, withDevice('settled', labelled.mac, { outcome: 'succeeded' }));
     expect(labelled.firmware).toBe('13r2');
   });
+
+  it('selects a device by categories set through another hub node sharing the store', async () => {
+    const labelled = await agent(0);
+    const jobId = await createJob(['lab']);
+    const other = await startJobHub({ nodeId: 'node-b' }, { dataDir: test.dataDir, clock: test.clock });
+    try {
+      await ok(other.call({ method: 'PATCH', url: `/api/v1/devices/${labelled.mac}`, token: await other.admin(), payload: { categories: ['lab'] } }));
+      // The node holding the device hears of it from the store, and the job takes it on.
+      await jobEvent(test, `updatejob-${jobId}`, withDevice('settled', labelled.mac, { outcome: 'succeeded' }));
+      expect(labelled.firmware).toBe('13r2');
+    } finally {
+      await other.close();
+    }
+  });
 });
+
