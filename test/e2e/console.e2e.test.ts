@@ -228,7 +228,7 @@ describe('the web console in a browser', () => {
   });
 
   it("sets a device's name, site and categories, an error beside the field it names; the list filters by site", async () => {
-    const details = admin.getByRole('region', { name: 'Name, site and categories' });
+    const details = admin.getByRole('form', { name: 'Name, site and categories' });
     await admin.locator('#field-details-body-name').fill('x'.repeat(101));
     await details.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => admin.locator('#field-details-body-name-error').textContent()).toContain('body.name');

@@ -38,18 +38,16 @@ export function DeviceDetailsForm({ device, session }: { readonly device: Device
   );
 
   return (
-    <section aria-labelledby="device-details-title">
+    <form class="inline" onSubmit={save} aria-labelledby="device-details-title">
       <h2 id="device-details-title">Name, site and categories</h2>
-      <form onSubmit={save}>
-        {text('Name', 'body.name', name, setName)}
-        {text('Site', 'body.site', site, setSite)}
-        {text('Categories (comma-separated)', 'body.categories', categories, setCategories)}
-        <button type="submit" disabled={action.busy}>
-          Save
-        </button>
-        {saved ? <span role="status"> Saved.</span> : null}
-      </form>
+      {text('Name', 'body.name', name, setName)}
+      {text('Site', 'body.site', site, setSite)}
+      {text('Categories (comma-separated)', 'body.categories', categories, setCategories)}
+      <button type="submit" disabled={action.busy}>
+        Save
+      </button>
+      {saved ? <span role="status">Saved.</span> : null}
       <Problem error={Object.keys(errors).length === 0 ? action.error : undefined} />
-    </section>
+    </form>
   );
 }
