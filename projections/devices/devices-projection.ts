@@ -32,7 +32,7 @@ export interface DeviceRemoved {
 
 export const devicesProjection: Projection = {
   name: 'devices',
-  version: 2,
+  version: 3,
   filter: { streamPrefixes: ['device-'] },
   migrate: createDeviceTables,
   drop: dropDeviceTables,
@@ -58,6 +58,9 @@ export const devicesProjection: Projection = {
         firmware,
         apps,
         categories,
+        name: null,
+        site: null,
+        adminCategories: [],
         registeredAt: event.metadata.at,
         ...stamp,
       };
@@ -107,6 +110,17 @@ export const devicesProjection: Projection = {
         return save(db, device, { ...device, tenantId: deviceEvent.data.tenantId, authenticated: device.online, ...stamp });
       case 'DeviceUnassigned':
         return save(db, device, { ...device, tenantId: null, authenticated: false, ...stamp });
+      case 'DeviceDetailsSet': {
+        // As in the machine: an absent field is kept, null clears it.
+        const { name, site, categories } = deviceEvent.data;
+        return save(db, device, {
+          ...device,
+          name: name === undefined ? device.name : name,
+          site: site === undefined ? device.site : site,
+          adminCategories: categories ?? device.adminCategories,
+          ...stamp,
+        });
+      }
     }
   },
 };
