@@ -1,5 +1,6 @@
 // What the device supervisor must hear from the log, whichever node appended it: a
-// connection ended elsewhere, an assignment changed, a tenant password to deploy again.
+// connection ended elsewhere, an assignment changed, an admin changed what it says of a device,
+// a tenant password to deploy again.
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
 import { idOf } from '../domain/stream-name.js';
 
@@ -8,6 +9,8 @@ export interface DeviceEventHandlers {
   connectionEnded(mac: string, connectionId: string): void;
   /** The device was assigned, moved or unassigned. */
   assignmentChanged(mac: string): void;
+  /** An admin set the device's name, site or categories. */
+  detailsChanged(mac: string): void;
   /** The tenant's password changed, or its deployment was turned on. */
   tenantPasswordToDeploy(tenantId: string, cause: RecordedEvent): void;
 }
@@ -16,7 +19,7 @@ export interface DeviceEventFollower {
   close(): Promise<void>;
 }
 
-const followed = ['DeviceDisconnected', 'DeviceAssigned', 'DeviceUnassigned', 'TenantPasswordChanged', 'TenantPasswordDeploymentChanged'];
+const followed = ['DeviceDisconnected', 'DeviceAssigned', 'DeviceUnassigned', 'DeviceDetailsSet', 'TenantPasswordChanged', 'TenantPasswordDeploymentChanged'];
 
 function dispatch(event: RecordedEvent, handlers: DeviceEventHandlers): void {
   const id = idOf(event.stream);
@@ -27,6 +30,9 @@ function dispatch(event: RecordedEvent, handlers: DeviceEventHandlers): void {
     case 'DeviceAssigned':
     case 'DeviceUnassigned':
       handlers.assignmentChanged(id);
+      return;
+    case 'DeviceDetailsSet':
+      handlers.detailsChanged(id);
       return;
     case 'TenantPasswordChanged':
       handlers.tenantPasswordToDeploy(id, event);

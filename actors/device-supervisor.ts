@@ -5,6 +5,7 @@
 import { deviceAggregate } from '../domain/device/aggregate.js';
 import type { DeviceCommand } from '../domain/device/commands.js';
 import { isAssigned, isRegistered } from '../domain/device/decide.js';
+import type { DeviceDetailsChange } from '../domain/device/details.js';
 import type { DisconnectCause } from '../domain/device/events.js';
 import type { Mac } from '../domain/device/mac.js';
 import type { deviceMachine } from '../domain/device/machine.js';
@@ -58,6 +59,8 @@ interface Session {
   tenantId: string | undefined;
   /** What the device said of itself in its hello on this connection. */
   readonly inventory: DeviceInventory;
+  /** The categories an admin set, as the device's events say (whichever node appended them). */
+  adminCategories: readonly string[];
 }
 
 /** A device live on this node, as update and backup jobs need it. */
@@ -65,6 +68,7 @@ export interface LiveDevice {
   readonly connectionId: string;
   readonly tenantId: string | undefined;
   readonly inventory: DeviceInventory;
+  readonly adminCategories: readonly string[];
 }
 
 type Assignment = { readonly via: 'admin' } | { readonly via: 'provisioning-code'; readonly codeId: string };
@@ -113,14 +117,15 @@ export class DeviceSupervisor {
     this.endListeners.push(listener);
   }
 
-  /** Called when a device on this node has said hello and been answered, and when its tenant changes while connected. */
+  /** Called when a device on this node has said hello and been answered, and when its tenant or admin-set categories change while connected. */
   onDeviceLive(listener: (mac: Mac, device: LiveDevice) => void): void {
     this.liveListeners.push(listener);
   }
 
   private announce(session: Session): void {
     if (this.sessions.get(session.mac) !== session) return;
-    const device: LiveDevice = { connectionId: session.link.connectionId, tenantId: session.tenantId, inventory: session.inventory };
+    const { tenantId, inventory, adminCategories } = session;
+    const device: LiveDevice = { connectionId: session.link.connectionId, tenantId, inventory, adminCategories };
     for (const listener of this.liveListeners) listener(session.mac, device);
   }
 
@@ -145,9 +150,13 @@ export class DeviceSupervisor {
       // Not the live connection here: it was refused, superseded or shut down, all already recorded.
       if (this.sessions.get(mac)?.link !== link) return;
       this.sessions.delete(mac);
-      this.ended(mac, link);
       const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause };
-      await this.options.runtime.execute(deviceAggregate, mac, command, this.linkContext(mac, link));
+      // The cause is recorded before its effects (the links it ends), and the links end even if it could not be.
+      try {
+        await this.options.runtime.execute(deviceAggregate, mac, command, this.linkContext(mac, link));
+      } finally {
+        this.ended(mac, link);
+      }
     });
   }
 
@@ -176,6 +185,19 @@ export class DeviceSupervisor {
     });
   }
 
+  /** Records what an admin says of a device; a device live here is selected by its new categories at once. */
+  setDetails(mac: Mac, change: DeviceDetailsChange, context: CommandContext): Promise<DeviceExecuted> {
+    return this.queue.run(mac, async () => {
+      const executed = await this.options.runtime.execute(deviceAggregate, mac, { type: 'SetDeviceDetails', ...change }, context);
+      const session = this.sessions.get(mac);
+      if (session !== undefined && executed.events.length > 0) {
+        session.adminCategories = executed.state.context.adminCategories;
+        this.announce(session);
+      }
+      return executed;
+    });
+  }
+
   /**
    * Graceful shutdown: refuses new hellos, lets work in flight finish, then records every live
    * connection as ended by hub-shutdown and tells its device so. Call while the store is open.
@@ -193,13 +215,13 @@ export class DeviceSupervisor {
   }
 
   private async shutDown({ mac, link }: Session): Promise<void> {
-    this.ended(mac, link);
     const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause: 'hub-shutdown' };
     try {
       await this.options.runtime.execute(deviceAggregate, mac, command, { principal: systemPrincipal });
     } catch (error) {
       this.options.logger.error({ err: error, mac }, 'could not record the end of a connection at shutdown');
     }
+    this.ended(mac, link);
     link.close('hub-shutdown');
   }
 
@@ -234,8 +256,8 @@ export class DeviceSupervisor {
       previous.link.close('superseded');
       this.ended(mac, previous.link);
     }
-    const { authenticated, tenantId } = connected.state.context;
-    const session: Session = { mac, link, tenantId: authenticated ? tenantId : undefined, inventory };
+    const { authenticated, tenantId, adminCategories } = connected.state.context;
+    const session: Session = { mac, link, tenantId: authenticated ? tenantId : undefined, inventory, adminCategories };
     this.sessions.set(mac, session);
 
     if (session.tenantId === undefined && hello.code !== undefined) await this.redeem(session, hello.code, context);
@@ -358,6 +380,11 @@ export class DeviceSupervisor {
             const { state } = await this.options.runtime.load(deviceAggregate, session.mac);
             const { connectionId, authenticated, tenantId } = state.context;
             session.tenantId = connectionId === session.link.connectionId && authenticated ? tenantId : undefined;
+            this.announce(session);
+          }),
+        detailsChanged: (mac) =>
+          onSession(mac, async (session) => {
+            session.adminCategories = (await this.options.runtime.load(deviceAggregate, session.mac)).state.context.adminCategories;
             this.announce(session);
           }),
         tenantPasswordToDeploy: (tenantId, cause) => {

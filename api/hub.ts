@@ -67,6 +67,7 @@ import { authRoutes } from './routes/auth.js';
 import { backupJobRoutes } from './routes/backup-jobs.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { deviceAssignmentRoutes } from './routes/device-assignment.js';
+import { deviceDetailsRoutes } from './routes/device-details.js';
 import { deviceLinkRoutes } from './routes/devicelink.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -194,7 +195,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     logger: loggerOptions(config.logLevel ?? 'info', config.logStream),
     bodyLimit: bodyLimitBytes,
     genReqId: () => randomUUID(),
-    maxParamLength,
+    routerOptions: { maxParamLength },
     frameworkErrors: (error, request, reply) => answerFrameworkError(error, request.id, reply),
     ...(httpsFactory === undefined ? {} : { serverFactory: httpsFactory }),
   });
@@ -341,6 +342,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
           await secured.register(deviceRoutes);
           await secured.register(provisioningCodeRoutes);
           await secured.register(deviceAssignmentRoutes);
+          await secured.register(deviceDetailsRoutes);
           await secured.register(tenantPasswordDeploymentRoutes);
           await secured.register(auditorRoutes);
           await secured.register(auditRoutes);

@@ -37,7 +37,7 @@ const withJobOptions = (command: Command): Command =>
     command
       .requiredOption('--name <name>', 'what the job is called')
       .option('--tenant <id>', "a tenant the job is for; repeat for several (default: a tenant-admin's own tenant)", collect)
-      .option('--category <name>', 'devices with this category; repeat for several (a device with any of them qualifies)', collect)
+      .option('--category <name>', 'devices with this category, reported or set by an admin; repeat for several (a device with any of them qualifies)', collect)
       .option('--any-category', 'every device of the tenants, whatever its categories')
       .addOption(new Option('--concurrency <n>', "devices at once (default: the hub's, 20)").argParser(parseConcurrency))
       .addOption(new Option('--timeout <ms>', "how long a device has to report back before it fails with cause timeout (default: the hub's, 600000)").argParser(parseTimeoutMs))

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import type { Fsync } from '../api/event-store-factory.js';
 import { TetherError } from '../domain/errors.js';
+import { assertClusterSettings } from './cluster-requirements.js';
 import { dataOption, eventStoreOption, fsyncOption, logLevelOption, nodeIdOption, parsePort, parsePositiveCount } from './cli-options.js';
 import { deviceLinkConfigOf } from './devicelink-options.js';
 import { readConfigFile } from '../api/config-file.js';
@@ -50,6 +51,7 @@ function tlsOf(options: ServeOptions): { cert: Buffer; key: Buffer } | undefined
 const shutdownGraceMs = 15_000;
 
 async function serve(options: ServeOptions): Promise<void> {
+  assertClusterSettings({ eventstore: options.eventstore, nodeId: options.nodeId, env: process.env });
   const tls = tlsOf(options);
   const deviceLink = deviceLinkConfigOf(options, process.env);
   const plugins = options.config === undefined ? undefined : pluginsOf(readConfigFile(options.config));
@@ -171,6 +173,7 @@ Plugins (named local services proxy profiles may target), in the config file onl
   {"plugins": {"node-red": {"host": "127.0.0.1", "ports": [1880]}, "grafana": {"ports": [3000]}}}
 
 Several hubs may share one --data directory on one machine: give each its own --port
-(and --node-id, which defaults to node-<port>).`,
+(and --node-id, which defaults to node-<port>). With --eventstore, every hub needs an explicit
+--node-id of its own and the same TETHER_TOKEN_SECRET and TETHER_SEAL_KEY as the others.`,
     )
     .action(serve);

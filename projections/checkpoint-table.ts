@@ -1,5 +1,7 @@
 // Each projection's checkpoint lives in the read-model file beside its tables and is
 // written in the same transaction as its rows, so a crash never double-applies or skips.
+// The file also names the store its checkpoints are positions of: a position means nothing
+// in another store.
 import type { Database } from './projection.js';
 
 export interface Checkpoint {
@@ -12,6 +14,8 @@ export class CheckpointTable {
   private readonly selectOne;
   private readonly upsert;
   private readonly remove;
+  private readonly selectStore;
+  private readonly replaceStore;
 
   constructor(db: Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (
@@ -25,6 +29,18 @@ export class CheckpointTable {
        ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position`,
     );
     this.remove = db.prepare<[string]>('DELETE FROM checkpoints WHERE projection = ?');
+    db.exec('CREATE TABLE IF NOT EXISTS checkpoint_store (single INTEGER PRIMARY KEY CHECK (single = 1), identity TEXT NOT NULL)');
+    this.selectStore = db.prepare<[], string>('SELECT identity FROM checkpoint_store').pluck();
+    this.replaceStore = db.prepare<[string]>('INSERT INTO checkpoint_store (single, identity) VALUES (1, ?) ON CONFLICT (single) DO UPDATE SET identity = excluded.identity');
+  }
+
+  /** The identity of the store the checkpoints belong to; undefined in a file from before it was kept. */
+  get store(): string | undefined {
+    return this.selectStore.get();
+  }
+
+  set store(identity: string) {
+    this.replaceStore.run(identity);
   }
 
   get(projection: string): Checkpoint | undefined {

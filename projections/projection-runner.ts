@@ -88,12 +88,17 @@ export class ProjectionRunner {
     await this.closeSubscription();
     this.started = true;
     this.failed = undefined;
+    const identity = await this.store.identity();
     const { db, checkpoints } = this.open();
     db.transaction(() => {
       let rebuilt = false;
+      const recorded = checkpoints.store;
+      const otherStore = recorded !== undefined && recorded !== identity;
+      if (otherStore) this.logger.info({ built: recorded, store: identity }, 'the read models were built from another store: rebuilding them');
+      checkpoints.store = identity;
       for (const projection of this.projections) {
         const stored = checkpoints.get(projection.name);
-        if (stored?.version === projection.version) {
+        if (!otherStore && stored?.version === projection.version) {
           projection.migrate(db);
           this.checkpoints.set(projection.name, stored.position);
         } else {

@@ -21,7 +21,10 @@ import { beforeFirst, StreamNotFound, WrongExpectedVersion } from '../domain/por
 import { assertValidAppend } from './event-validation.js';
 import {
   fromAppendResult,
+  isTransient,
   headPositionReadOptions,
+  identityReadOptions,
+  toIdentity,
   meetsExpectedRevision,
   readsPast,
   toAppendRequest,
@@ -35,11 +38,19 @@ import {
   translateError,
 } from './eventstoredb-mapping.js';
 
+const appendAttempts = 3;
+const appendRetryDelayMs = 100;
+
 export class EventStoreDbEventStore implements EventStore {
   readonly #client: EventStoreDBClient;
   readonly #subscriptions = new Set<EventStoreDbSubscription>();
   readonly #starting = new Set<Promise<void>>();
   #closed = false;
+  #identity: Promise<string> | undefined;
+  #foreign = 0;
+  readonly #countForeign = (): void => {
+    this.#foreign += 1;
+  };
 
   constructor(client: EventStoreDBClient) {
     this.#client = client;
@@ -61,10 +72,15 @@ export class EventStoreDbEventStore implements EventStore {
     if (events.length === 0) return this.#appendNothing(stream, expected);
     // An append made after subscribeToAll('end') returned must reach that subscription.
     await Promise.all(this.#starting);
-    try {
-      return fromAppendResult(await this.#client.appendToStream(stream, request.events, request.options));
-    } catch (error) {
-      throw translateError(error, expected);
+    // A call cut short may have been written: tried again with the same event ids and expected
+    // revision, the server keeps one copy and answers as it did the first time.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return fromAppendResult(await this.#client.appendToStream(stream, request.events, request.options));
+      } catch (error) {
+        if (attempt >= appendAttempts || !isTransient(error)) throw translateError(error, expected);
+        await new Promise((resolve) => setTimeout(resolve, appendRetryDelayMs * 2 ** (attempt - 1)));
+      }
     }
   }
 
@@ -104,6 +120,7 @@ export class EventStoreDbEventStore implements EventStore {
       this.#client.subscribeToAll(toSubscribeToAllOptions(options)),
       options.filter,
       () => this.#subscriptions.delete(subscription),
+      this.#countForeign,
     );
     this.#subscriptions.add(subscription);
     if (options.after === 'end') {
@@ -148,7 +165,7 @@ export class EventStoreDbEventStore implements EventStore {
   async #scanAll(read: StreamingRead<AllStreamResolvedEvent>, take: (event: RecordedEvent) => boolean): Promise<void> {
     try {
       for await (const resolved of read) {
-        const event = toUserEvent(resolved);
+        const event = toUserEvent(resolved, undefined, this.#countForeign);
         if (event !== undefined && !take(event)) {
           await read.cancel();
           return;
@@ -157,6 +174,29 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       throw translateError(error);
     }
+  }
+
+  async identity(): Promise<string> {
+    this.#assertOpen();
+    this.#identity ??= (async () => {
+      try {
+        for await (const resolved of this.#client.readAll(identityReadOptions)) return toIdentity(resolved);
+        return toIdentity(undefined);
+      } catch (error) {
+        throw translateError(error);
+      }
+    })();
+    const identity = this.#identity;
+    // A failed read is not remembered: the next call asks again.
+    identity.catch(() => {
+      if (this.#identity === identity) this.#identity = undefined;
+    });
+    return identity;
+  }
+
+  /** Events another program wrote into the store, skipped by every read so far. */
+  get foreignEventsSkipped(): number {
+    return this.#foreign;
   }
 
   #assertOpen(): void {
@@ -171,12 +211,14 @@ class EventStoreDbSubscription implements AllSubscription {
   readonly #source: AllStreamSubscription;
   readonly #filter: EventFilter | undefined;
   readonly #onClose: () => void;
+  readonly #onForeign: () => void;
   #closed = false;
 
-  constructor(source: AllStreamSubscription, filter: EventFilter | undefined, onClose: () => void) {
+  constructor(source: AllStreamSubscription, filter: EventFilter | undefined, onClose: () => void, onForeign: () => void) {
     this.#source = source;
     this.#filter = filter;
     this.#onClose = onClose;
+    this.#onForeign = onForeign;
     // The client emits errors without destroying the stream: an error raised before anyone
     // iterates would be lost (or crash the process, unheard). Destroying keeps it for the reader.
     source.on('error', (error) => {
@@ -194,7 +236,7 @@ class EventStoreDbSubscription implements AllSubscription {
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     try {
       for await (const resolved of this.#source) {
-        const event = toUserEvent(resolved, this.#filter);
+        const event = toUserEvent(resolved, this.#filter, this.#onForeign);
         if (event !== undefined) yield event;
       }
     } catch (error) {

@@ -44,6 +44,7 @@ import type {
   SubscribeToAllOptions as ClientSubscribeToAllOptions,
   AppendResult as ClientAppendResult,
 } from '@eventstore/db-client';
+import { createHash, randomUUID } from 'node:crypto';
 import { TetherError } from '../domain/errors.js';
 import { EventMetadata } from '../domain/event-metadata.js';
 import { beforeFirst, keptPosition, StreamNotFound, WrongExpectedVersion } from '../domain/ports/event-store.js';
@@ -88,10 +89,36 @@ export interface AppendRequest {
   readonly options: AppendToStreamOptions;
 }
 
+/** EventStoreDB's default maximum append size (--max-append-size), for every append of one call. */
+export const maxAppendBytes = 1024 * 1024;
+
+/**
+ * An event's id from its content hash (which covers its stream, revision, content and the hash
+ * before it): an append retried after a lost answer sends the same ids, so the server's
+ * idempotency keeps one copy. A version-8 UUID, as RFC 9562 allows for ids derived this way.
+ * An event without a hash (none the runtime writes) gets a random id: one derived from nothing
+ * would make the server drop it as a copy of another.
+ */
+export function eventIdOf(hash: string): string {
+  if (hash === '') return randomUUID();
+  const hex = createHash('sha256').update(hash).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The request for an append: ids derived from the events, the expected revision, and only to
+ * the leader (a follower's answer could be stale). Refused before sending when it is larger
+ * than the server takes in one append.
+ */
 export function toAppendRequest(events: readonly EventToAppend[], expected: ExpectedRevision): AppendRequest {
+  const bytes = events.reduce((total, { type, data, metadata }) => total + Buffer.byteLength(type) + Buffer.byteLength(JSON.stringify(data)) + Buffer.byteLength(JSON.stringify(metadata)), 0);
+  if (bytes > maxAppendBytes) {
+    throw new TetherError('payload_too_large', `the append is ${bytes} bytes; EventStoreDB takes at most ${maxAppendBytes} in one append`, ['events']);
+  }
   return {
-    events: events.map(({ type, data, metadata }) => jsonEvent({ type, data, metadata })),
-    options: { expectedRevision: toExpectedRevision(expected) },
+    events: events.map(({ type, data, metadata }) => jsonEvent({ id: eventIdOf(metadata.hash), type, data, metadata })),
+    options: { expectedRevision: toExpectedRevision(expected), requiresLeader: true },
   };
 }
 
@@ -131,7 +158,8 @@ export function toReadStreamOptions(options: ReadStreamOptions = {}): ClientRead
   const from = options.fromRevision ?? (direction === BACKWARDS ? 'end' : 'start');
   const fromRevision: ReadRevision =
     from === 'start' ? START : from === 'end' ? END : toUint64(from, 'fromRevision');
-  const request: ClientReadStreamOptions = { direction, fromRevision, resolveLinkTos: false };
+  // Streams are read to decide commands: from the leader, never a follower that may lag.
+  const request: ClientReadStreamOptions = { direction, fromRevision, resolveLinkTos: false, requiresLeader: true };
   const limit = toLimit(options.maxCount);
   return limit === Number.POSITIVE_INFINITY ? request : { ...request, maxCount: Math.max(limit, 1) };
 }
@@ -159,6 +187,23 @@ export function toReadAllOptions(options: ReadAllOptions = {}): ClientReadAllOpt
 
 /** Whether a read from `after` (inclusive on the server) has reached an event the port returns. */
 export const readsPast = (event: RecordedEvent, after: PortPosition | undefined): boolean => after === undefined || event.position > after;
+
+/**
+ * The very first event of the database (a system event the server writes when it is created):
+ * its id names the database for as long as it exists, whichever node answers.
+ */
+export const identityReadOptions: ClientReadAllOptions = {
+  direction: FORWARDS,
+  fromPosition: START,
+  maxCount: 1,
+  resolveLinkTos: false,
+};
+
+export function toIdentity(first: AllStreamResolvedEvent | undefined): string {
+  const id = first?.event?.id;
+  if (id === undefined) throw new TetherError('unavailable', 'EventStoreDB returned no first event to name the database by');
+  return `eventstoredb:${id}`;
+}
 
 /** The newest event first; the caller stops at the first non-system event. */
 export const headPositionReadOptions: ClientReadAllOptions = {
@@ -248,16 +293,31 @@ export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent
 }
 
 /**
+ * Whether another program wrote the event into the same store: every event Tether writes has
+ * a hash in its metadata (the hash chain). One that has it and is broken is corrupt, not foreign.
+ */
+export function isForeign(resolved: ResolvedEvent | AllStreamResolvedEvent): boolean {
+  const metadata = resolved.event?.metadata;
+  return !isJsonObject(metadata) || typeof metadata['hash'] !== 'string';
+}
+
+/**
  * The port event, or undefined for what the reader does not see: system events, unresolved
- * links and events outside the filter. The filter runs first, so a foreign event the reader
- * did not ask for is never decoded.
+ * links, events outside the filter, and events another program wrote (`onForeign` counts
+ * them: they never stop a reader). The filter runs first, so an event the reader did not ask
+ * for is never decoded.
  */
 export function toUserEvent(
   resolved: ResolvedEvent | AllStreamResolvedEvent,
   filter?: EventFilter,
+  onForeign?: () => void,
 ): RecordedEvent | undefined {
   const { event } = resolved;
   if (event === undefined || !matchesFilter({ stream: event.streamId, type: event.type }, filter)) return undefined;
+  if (isForeign(resolved)) {
+    onForeign?.();
+    return undefined;
+  }
   return toRecordedEvent(resolved);
 }
 
@@ -265,7 +325,7 @@ export function toUserEvent(
 // the bare gRPC error rather than the client's own class for it.
 const transientStatuses: ReadonlySet<unknown> = new Set([1, 4, 14]);
 
-const isTransient = (error: unknown): error is Error =>
+export const isTransient = (error: unknown): error is Error =>
   error instanceof UnavailableError ||
   error instanceof NotLeaderError ||
   error instanceof CancelledError ||

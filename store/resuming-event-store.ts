@@ -25,6 +25,7 @@ export function resumingEventStore(store: EventStore, options: ResumeOptions = {
     readAll: (read) => store.readAll(read),
     subscribeToAll: (subscribe) => new ResumingSubscription(store, subscribe ?? {}, options),
     headPosition: () => store.headPosition(),
+    identity: () => store.identity(),
     close: () => store.close(),
   };
 }

@@ -152,6 +152,11 @@ export class SqliteEventStore implements EventStore {
     return this.positions.of(this.readHead());
   }
 
+  async identity(): Promise<string> {
+    this.assertOpen();
+    return `sqlite:${this.statements.identity.get() ?? ''}`;
+  }
+
   /** Ends every subscription, commits what was accepted, then closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -1,4 +1,5 @@
 // The events table of the embedded store and the statements every operation reuses.
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 
 /** How long a writer waits for another process's write lock before giving up. */
@@ -28,6 +29,7 @@ export interface SqliteStatements {
   readonly readBackwards: Database.Statement<[string, number, number], EventRow>;
   /** The events after a rowid, up to a count (-1: all). */
   readonly readAll: Database.Statement<[number, number], EventRow>;
+  readonly identity: Database.Statement<[], string>;
   /** 1 if an event has this rowid. */
   readonly stored: Database.Statement<[number], number>;
   /** Changes whenever another connection commits to the file (not on this connection's commits). */
@@ -57,6 +59,9 @@ export function openDatabase(file: string, fsync: Fsync): Database.Database {
       metadata TEXT NOT NULL,
       UNIQUE (stream, revision)
     )`);
+    // Made once, by whichever process opens the file first; every later one reads the same.
+    db.exec('CREATE TABLE IF NOT EXISTS store_identity (id TEXT NOT NULL PRIMARY KEY, single INTEGER NOT NULL UNIQUE CHECK (single = 1))');
+    db.prepare('INSERT OR IGNORE INTO store_identity (id, single) VALUES (?, 1)').run(randomUUID());
   } catch (error) {
     db.close();
     throw error;
@@ -84,6 +89,7 @@ export function prepareStatements(db: Database.Database): SqliteStatements {
     ),
     dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     stored: db.prepare<[number], number>('SELECT 1 FROM events WHERE position = ?').pluck(),
+    identity: db.prepare<[], string>('SELECT id FROM store_identity').pluck(),
   };
 }
 

@@ -86,6 +86,9 @@ export async function deviceAt(services: HubServices, principal: Principal, mac:
     firmware: context.firmware,
     apps: context.apps,
     categories: context.categories,
+    name: context.name ?? null,
+    site: context.site ?? null,
+    adminCategories: context.adminCategories,
     registeredAt: stamps.first,
     updatedAt: stamps.last,
   };

@@ -22,6 +22,7 @@ export function timedEventStore(store: EventStore, appendSeconds: Histogram<'out
     readAll: (options) => store.readAll(options),
     subscribeToAll: (options) => store.subscribeToAll(options),
     headPosition: () => store.headPosition(),
+    identity: () => store.identity(),
     close: () => store.close(),
   };
 }

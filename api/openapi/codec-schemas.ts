@@ -2,6 +2,8 @@
 // combinators, so their rule is code json-schema.ts cannot read): each restates its rule for
 // readers of the documentation. A new such codec in a request gets its entry here.
 import * as t from 'io-ts';
+import { AdminCategories, DeviceDetailText, maxDetailText } from '../../domain/device/details.js';
+import { maxInventoryCategories, maxInventoryText } from '../../domain/device/inventory.js';
 import { acceptedMacForms, Mac } from '../../domain/device/mac.js';
 import { BackupTargetUrl } from '../../domain/backup-job/backup-location.js';
 import { Credential, maxBaseUrlLength, maxCredentialLength, maxUrlLength } from '../../domain/gateway/field-limits.js';
@@ -57,6 +59,16 @@ const schemas = new Map<t.Decoder<unknown, unknown>, JsonSchema>([
   [IvHex, { type: 'string', title: 'IvHex', description: 'initialization vector, 16 bytes in hex', pattern: hex(ivHexLength) }],
   [ByteCount, { type: 'integer', title: 'ByteCount', minimum: 0 }],
   [RelayChoice, { type: 'string', title: 'RelayChoice', description: '"hub", or the name of a relay', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$' }],
+  [DeviceDetailText, { type: 'string', title: 'DeviceDetailText', minLength: 1, maxLength: maxDetailText }],
+  [
+    AdminCategories,
+    {
+      type: 'array',
+      title: 'Categories',
+      description: `at most ${maxInventoryCategories} categories`,
+      items: { type: 'string', maxLength: maxInventoryText },
+    },
+  ],
   [t.Int, { type: 'integer' }],
   [t.UnknownRecord, { type: 'object', description: 'a JSON object' }],
   [HttpUrl, { type: 'string', title: 'HttpUrl', description: 'an absolute http or https URL', maxLength: maxUrlLength }],

@@ -28,7 +28,7 @@ export interface DeviceAssignment {
   readonly tenant: string | null;
 }
 
-function macOf(request: FastifyRequest): Mac {
+export function macOf(request: FastifyRequest): Mac {
   const { mac } = (request.params ?? {}) as { mac?: unknown };
   const decoded = decodeMac(mac);
   if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, ['params.mac']);
@@ -41,7 +41,7 @@ const deviceNotFound = (mac: Mac): TetherError => new TetherError('not_found', `
  * Admins reach every device. A tenant-admin reaches a device listed in a tenant it sees:
  * assigned there, and not online without its password (it then shows as unassigned).
  */
-async function assertDeviceReachable(services: HubServices, principal: Principal, mac: Mac): Promise<void> {
+export async function assertDeviceReachable(services: HubServices, principal: Principal, mac: Mac): Promise<void> {
   const { state } = await services.runtime.load(deviceAggregate, mac);
   if (!isRegistered(state)) throw deviceNotFound(mac);
   const visible = visibleTenants(services, principal);

@@ -33,6 +33,7 @@ const ListQuery = t.exact(
     tenant: TenantId,
     state: t.keyof({ unassigned: null, online: null, offline: null }),
     category: SearchText,
+    site: SearchText,
     model: SearchText,
     firmware: SearchText,
     q: SearchText,
@@ -50,7 +51,12 @@ export interface DevicePage {
 
 /** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
 const docs = {
-  list: routeSchema({ summary: 'List the devices the caller sees, with filters', tag: 'devices', query: ListQuery }),
+  list: routeSchema({
+    summary: 'List the devices the caller sees, with filters',
+    tag: 'devices',
+    description: 'category: reported by the device or set by an admin; q: part of the MAC, model, firmware, name or site.',
+    query: ListQuery,
+  }),
   show: routeSchema({ summary: 'A device; with at, as it was at that moment', tag: 'devices', params: MacParams, query: AtQuery }),
 };
 

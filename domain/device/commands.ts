@@ -1,4 +1,5 @@
 import type { ProvisioningRefusalReason } from '../provisioning/refusal-reason.js';
+import type { DeviceDetailsChange } from './details.js';
 import type { AssignedVia, DisconnectCause } from './events.js';
 import type { DeviceInventory } from './inventory.js';
 import type { Mac } from './mac.js';
@@ -34,4 +35,5 @@ export type DeviceCommand =
   | { readonly type: 'RecordPasswordDelivered'; readonly connectionId: string }
   /** `tenantId`: the tenant whose password goes out; refused unless the device is in that tenant. */
   | { readonly type: 'RecordTenantPasswordDeployed'; readonly connectionId: string; readonly tenantId: string }
-  | { readonly type: 'RecordProvisioningRefused'; readonly ip: string; readonly reason: ProvisioningRefusalReason };
+  | { readonly type: 'RecordProvisioningRefused'; readonly ip: string; readonly reason: ProvisioningRefusalReason }
+  | ({ readonly type: 'SetDeviceDetails' } & DeviceDetailsChange);

@@ -2,8 +2,9 @@ import type { SnapshotFrom } from 'xstate';
 import type { DecisionContext } from '../aggregate.js';
 import { TetherError } from '../errors.js';
 import type { DeviceCommand } from './commands.js';
-import type { DeviceConnected, DeviceEvent } from './events.js';
-import { sameInventory } from './inventory.js';
+import type { DeviceConnected, DeviceDetailsSet, DeviceEvent } from './events.js';
+import { AdminCategories, DeviceDetailText } from './details.js';
+import { maxInventoryText, sameInventory } from './inventory.js';
 import type { RecordedInventory } from './inventory.js';
 import { formatMac } from './mac.js';
 import type { deviceMachine } from './machine.js';
@@ -63,6 +64,30 @@ function decideConnection(state: DeviceState, command: RecordConnection, now: Da
   ]);
 }
 
+type SetDeviceDetails = Extract<DeviceCommand, { type: 'SetDeviceDetails' }>;
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item, i) => item === b[i]);
+
+/** One event with the fields that change, or none when nothing does. */
+function decideDetails(state: DeviceState, command: SetDeviceDetails): readonly DeviceEvent[] {
+  const { context } = state;
+  const { name, site } = command;
+  for (const [field, text] of [['name', name], ['site', site]] as const) {
+    if (typeof text === 'string' && !DeviceDetailText.is(text)) throw new TetherError('validation_failed', `${field}: ${DeviceDetailText.name}`, [field]);
+  }
+  if (command.categories !== undefined && !AdminCategories.is(command.categories)) {
+    throw new TetherError('validation_failed', `categories: ${AdminCategories.name}, each of ${maxInventoryText} characters at most`, ['categories']);
+  }
+  // A category given twice is one category.
+  const categories = command.categories === undefined ? undefined : [...new Set<string>(command.categories)];
+  const data: DeviceDetailsSet['data'] = {
+    ...(name !== undefined && (name ?? undefined) !== context.name ? { name } : {}),
+    ...(site !== undefined && (site ?? undefined) !== context.site ? { site } : {}),
+    ...(categories !== undefined && !sameList(categories, context.adminCategories) ? { categories } : {}),
+  };
+  return Object.keys(data).length === 0 ? [] : [{ type: 'DeviceDetailsSet', data }];
+}
+
 function mustBeRegistered(state: DeviceState): void {
   if (!isRegistered(state)) throw new TetherError('not_found', 'no device with this MAC has ever connected');
 }
@@ -119,5 +144,8 @@ export function decideDevice(state: DeviceState, command: DeviceCommand, { now }
     case 'RecordProvisioningRefused':
       mustBeRegistered(state);
       return [{ type: 'ProvisioningRefused', data: { ip: command.ip, reason: command.reason } }];
+    case 'SetDeviceDetails':
+      mustBeRegistered(state);
+      return decideDetails(state, command);
   }
 }

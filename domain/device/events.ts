@@ -86,6 +86,18 @@ export const ProvisioningRefused = t.type({
 });
 export type ProvisioningRefused = t.TypeOf<typeof ProvisioningRefused>;
 
+const nullableText = t.union([t.string, t.null]);
+
+/**
+ * An admin changed what it says of the device: only the fields that changed are present;
+ * null clears a name or site, and `categories` replaces the admin-set ones whole.
+ */
+export const DeviceDetailsSet = t.type({
+  type: t.literal('DeviceDetailsSet'),
+  data: t.partial({ name: nullableText, site: nullableText, categories: t.array(t.string) }),
+});
+export type DeviceDetailsSet = t.TypeOf<typeof DeviceDetailsSet>;
+
 export const DeviceEvent = t.union([
   DeviceRegistered,
   DeviceConnected,
@@ -96,5 +108,6 @@ export const DeviceEvent = t.union([
   DevicePasswordDelivered,
   TenantPasswordDeployed,
   ProvisioningRefused,
+  DeviceDetailsSet,
 ]);
 export type DeviceEvent = t.TypeOf<typeof DeviceEvent>;

@@ -21,7 +21,7 @@ export const maxInventoryApps = 200;
 export const maxInventoryCategories = 100;
 
 /** `codec` narrowed to the values that fit; unbranded, so that the agent builds hellos from plain values. */
-function limited<A>(codec: t.Type<A, A, unknown>, fits: (value: A) => boolean, name: string): t.Type<A, A, unknown> {
+export function limited<A>(codec: t.Type<A, A, unknown>, fits: (value: A) => boolean, name: string): t.Type<A, A, unknown> {
   return new t.Type<A, A, unknown>(
     name,
     (input): input is A => codec.is(input) && fits(input),

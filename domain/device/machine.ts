@@ -28,6 +28,10 @@ export interface DeviceContext {
   readonly refusedConnections: number;
   readonly tenantPasswordDeployments: number;
   readonly lastProvisioningRefusal?: string;
+  /** Set by an admin (DeviceDetailsSet), never by the device. */
+  readonly name?: string;
+  readonly site?: string;
+  readonly adminCategories: readonly string[];
 }
 
 export const deviceMachine = setup({
@@ -78,6 +82,7 @@ export const deviceMachine = setup({
     authenticated: false,
     refusedConnections: 0,
     tenantPasswordDeployments: 0,
+    adminCategories: [],
   },
   states: {
     unregistered: {
@@ -98,6 +103,14 @@ export const deviceMachine = setup({
       type: 'parallel',
       on: {
         ProvisioningRefused: { actions: assign({ lastProvisioningRefusal: ({ event }) => event.data.reason }) },
+        // An absent field is kept; null clears it.
+        DeviceDetailsSet: {
+          actions: assign(({ context, event }) => ({
+            name: event.data.name === undefined ? context.name : (event.data.name ?? undefined),
+            site: event.data.site === undefined ? context.site : (event.data.site ?? undefined),
+            adminCategories: event.data.categories ?? context.adminCategories,
+          })),
+        },
       },
       states: {
         assignment: {

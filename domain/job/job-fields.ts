@@ -16,7 +16,7 @@ export const Category = t.brand(t.string, (s): s is t.Branded<string, CategoryBr
 interface ListBrand {
   readonly BoundedList: unique symbol;
 }
-/** 0 to 100 categories; a device suits the job when it has one of them, or any device when none is given. */
+/** 0 to 100 categories; a device suits the job when it has one of them (reported or admin-set), or any device when none is given. */
 export const Categories = t.brand(
   t.array(Category),
   (list): list is t.Branded<t.TypeOf<typeof Category>[], ListBrand> => list.length <= 100,

@@ -84,6 +84,8 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
   /** The position of the newest event, or beforeFirst for an empty store. */
   headPosition(): Promise<Position>;
+  /** Names this store, the same for every process and node that opens it: what a checkpoint belongs to. */
+  identity(): Promise<string>;
   close(): Promise<void>;
 }
 

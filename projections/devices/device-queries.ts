@@ -10,10 +10,12 @@ export interface ListDevicesOptions {
   /** The tenant the list shows the device in (never matches an unassigned one). */
   readonly tenant?: string;
   readonly state?: DeviceListState;
+  /** Reported by the device or set by an admin. */
   readonly category?: string;
+  readonly site?: string;
   readonly model?: string;
   readonly firmware?: string;
-  /** Substring of the MAC (in any spelling), the model or the firmware. */
+  /** Substring of the MAC (in any spelling), the model, the firmware, the name or the site. */
   readonly q?: string;
   /** Cursor: the canonical MAC of the last device of the previous page. */
   readonly after?: string;
@@ -36,12 +38,15 @@ export function listDevices(db: Database, options: ListDevicesOptions): DeviceVi
          AND (:state IS NULL OR d.state = :state)
          AND (:category IS NULL OR EXISTS
                (SELECT 1 FROM device_categories c WHERE c.mac = d.mac AND c.category = :category))
+         AND (:site IS NULL OR d.site = :site)
          AND (:model IS NULL OR d.model = :model)
          AND (:firmware IS NULL OR d.firmware = :firmware)
          AND (:text IS NULL
                OR (:macText <> '%%' AND d.mac LIKE :macText ESCAPE '\\')
                OR d.model LIKE :text ESCAPE '\\'
-               OR d.firmware LIKE :text ESCAPE '\\')
+               OR d.firmware LIKE :text ESCAPE '\\'
+               OR d.name LIKE :text ESCAPE '\\'
+               OR d.site LIKE :text ESCAPE '\\')
        ORDER BY d.mac LIMIT :limit`,
     )
     .all({
@@ -50,6 +55,7 @@ export function listDevices(db: Database, options: ListDevicesOptions): DeviceVi
       tenant: options.tenant ?? null,
       state: options.state ?? null,
       category: options.category ?? null,
+      site: options.site ?? null,
       model: options.model ?? null,
       firmware: options.firmware ?? null,
       text: q === undefined ? null : `%${escapeLike(q)}%`,

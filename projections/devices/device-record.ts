@@ -1,4 +1,5 @@
 // One device row as the projection keeps it, with the fields the public view leaves out.
+import { categoriesOf } from '../../domain/device/details.js';
 import type { InstalledApp } from '../../domain/device/inventory.js';
 import { preparedOnce } from '../prepared-once.js';
 import type { Database } from '../projection.js';
@@ -19,6 +20,9 @@ export interface DeviceRecord {
   readonly firmware: string;
   readonly apps: readonly InstalledApp[];
   readonly categories: readonly string[];
+  readonly name: string | null;
+  readonly site: string | null;
+  readonly adminCategories: readonly string[];
   readonly registeredAt: string;
   readonly updatedAt: string;
   readonly position: number;
@@ -39,6 +43,9 @@ export interface DeviceRow {
   readonly firmware: string;
   readonly apps: string;
   readonly categories: string;
+  readonly name: string | null;
+  readonly site: string | null;
+  readonly adminCategories: string;
   readonly registeredAt: string;
   readonly updatedAt: string;
   readonly position: number;
@@ -47,7 +54,8 @@ export interface DeviceRow {
 export const selectDeviceRow = `
   SELECT d.mac, d.tenant_id AS tenantId, d.listed_tenant_id AS listedTenantId, d.state, d.online, d.authenticated,
     d.connection_id AS connectionId, d.ip, d.last_seen AS lastSeen, d.connected_since AS connectedSince,
-    d.model, d.firmware, d.apps, d.categories, d.registered_at AS registeredAt, d.updated_at AS updatedAt, d.position
+    d.model, d.firmware, d.apps, d.categories, d.name, d.site,
+    d.admin_categories AS adminCategories, d.registered_at AS registeredAt, d.updated_at AS updatedAt, d.position
   FROM devices d`;
 
 export function listStateOf(record: Pick<DeviceRecord, 'tenantId' | 'online' | 'authenticated'>): DeviceListState {
@@ -68,6 +76,9 @@ export const recordOf = (row: DeviceRow): DeviceRecord => ({
   firmware: row.firmware,
   apps: JSON.parse(row.apps) as InstalledApp[],
   categories: JSON.parse(row.categories) as string[],
+  name: row.name,
+  site: row.site,
+  adminCategories: JSON.parse(row.adminCategories) as string[],
   registeredAt: row.registeredAt,
   updatedAt: row.updatedAt,
   position: row.position,
@@ -87,6 +98,9 @@ export function viewOf(record: DeviceRecord): DeviceView {
     firmware: record.firmware,
     apps: record.apps,
     categories: record.categories,
+    name: record.name,
+    site: record.site,
+    adminCategories: record.adminCategories,
     registeredAt: record.registeredAt,
     updatedAt: record.updatedAt,
   };
@@ -97,16 +111,16 @@ const statementsOf = preparedOnce((db) => ({
   exists: db.prepare<[string], number>('SELECT 1 FROM devices WHERE mac = ?').pluck(),
   insert: db.prepare(
     `INSERT INTO devices (mac, tenant_id, listed_tenant_id, state, online, authenticated, connection_id, ip, last_seen,
-       connected_since, model, firmware, apps, categories, registered_at, updated_at, position)
+       connected_since, model, firmware, apps, categories, name, site, admin_categories, registered_at, updated_at, position)
      VALUES (:mac, :tenantId, :listedTenantId, :state, :online, :authenticated, :connectionId, :ip, :lastSeen,
-       :connectedSince, :model, :firmware, :apps, :categories, :registeredAt, :updatedAt, :position)`,
+       :connectedSince, :model, :firmware, :apps, :categories, :name, :site, :adminCategories, :registeredAt, :updatedAt, :position)`,
   ),
   // An update, not an upsert: the row is known to exist, and the insert an upsert tries first costs a search.
   update: db.prepare(
     `UPDATE devices SET tenant_id = :tenantId, listed_tenant_id = :listedTenantId, state = :state, online = :online,
        authenticated = :authenticated, connection_id = :connectionId, ip = :ip, last_seen = :lastSeen,
        connected_since = :connectedSince, model = :model, firmware = :firmware, apps = :apps, categories = :categories,
-       updated_at = :updatedAt, position = :position
+       name = :name, site = :site, admin_categories = :adminCategories, updated_at = :updatedAt, position = :position
      WHERE mac = :mac`,
   ),
   deleteCategories: db.prepare<[string]>('DELETE FROM device_categories WHERE mac = ?'),
@@ -142,13 +156,17 @@ export function saveDeviceRecord(db: Database, record: DeviceRecord, before?: De
     firmware: record.firmware,
     apps: JSON.stringify(record.apps),
     categories: JSON.stringify(record.categories),
+    name: record.name,
+    site: record.site,
+    adminCategories: JSON.stringify(record.adminCategories),
     registeredAt: record.registeredAt,
     updatedAt: record.updatedAt,
     position: record.position,
   });
   // Most changes (a connection, its end) keep the categories: rewriting their rows would dirty
   // three more pages per event, and pages written are what a read-model commit costs.
-  if (before !== undefined && sameCategories(before.categories, record.categories)) return;
+  if (before !== undefined && sameCategories(before.categories, record.categories) && sameCategories(before.adminCategories, record.adminCategories)) return;
   statements.deleteCategories.run(record.mac);
-  for (const category of record.categories) statements.insertCategory.run(record.mac, category);
+  // The category filter finds a device by what it reports and by what an admin set.
+  for (const category of categoriesOf(record)) statements.insertCategory.run(record.mac, category);
 }

@@ -22,6 +22,9 @@ export function createDeviceTables(db: Database): void {
       firmware TEXT NOT NULL,
       apps TEXT NOT NULL,
       categories TEXT NOT NULL,
+      name TEXT,
+      site TEXT,
+      admin_categories TEXT NOT NULL,
       registered_at TEXT NOT NULL,
       updated_at TEXT NOT NULL,
       position INTEGER NOT NULL

@@ -24,7 +24,13 @@ export interface DeviceView {
   readonly model: string;
   readonly firmware: string;
   readonly apps: readonly InstalledApp[];
+  /** As the device reports them. */
   readonly categories: readonly string[];
+  /** Set by an admin; null when none is set. */
+  readonly name: string | null;
+  readonly site: string | null;
+  /** Set by an admin; jobs and the category filter use them with the reported ones. */
+  readonly adminCategories: readonly string[];
   readonly registeredAt: string;
   readonly updatedAt: string;
 }

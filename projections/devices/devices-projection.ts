@@ -32,8 +32,8 @@ export interface DeviceRemoved {
 
 export const devicesProjection: Projection = {
   name: 'devices',
-  // 3: MACs published as 00:11:22:AA:BB:CC.
-  version: 3,
+  // 4: MACs published as 00:11:22:AA:BB:CC.
+  version: 4,
   filter: { streamPrefixes: ['device-'] },
   migrate: createDeviceTables,
   drop: dropDeviceTables,
@@ -59,6 +59,9 @@ export const devicesProjection: Projection = {
         firmware,
         apps,
         categories,
+        name: null,
+        site: null,
+        adminCategories: [],
         registeredAt: event.metadata.at,
         ...stamp,
       };
@@ -108,6 +111,17 @@ export const devicesProjection: Projection = {
         return save(db, device, { ...device, tenantId: deviceEvent.data.tenantId, authenticated: device.online, ...stamp });
       case 'DeviceUnassigned':
         return save(db, device, { ...device, tenantId: null, authenticated: false, ...stamp });
+      case 'DeviceDetailsSet': {
+        // As in the machine: an absent field is kept, null clears it.
+        const { name, site, categories } = deviceEvent.data;
+        return save(db, device, {
+          ...device,
+          name: name === undefined ? device.name : name,
+          site: site === undefined ? device.site : site,
+          adminCategories: categories ?? device.adminCategories,
+          ...stamp,
+        });
+      }
     }
   },
 };

@@ -92,6 +92,9 @@ describe('time travel', () => {
       connectedSince: at('02:00:00.000'),
       apps: [{ name: 'devices', version: '13r1' }],
       categories: ['phones'],
+      name: null,
+      site: null,
+      adminCategories: [],
       updatedAt: at('02:00:00.000'),
     });
     expect(await view(`/api/v1/devices/${mac}?at=${at('03:00:00')}`)).toMatchObject({ tenant: 'acme', state: 'online', updatedAt: at('03:00:00.000') });

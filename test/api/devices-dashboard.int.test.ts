@@ -98,4 +98,21 @@ describe('device.changed on the dashboard', () => {
     expect(macs(globex)).toEqual(['00:11:22:00:00:AA']);
     expect(macs(admins)).toEqual(['00:11:22:00:00:AA', '00:11:22:00:00:BB']);
   });
+
+  it('sends the name, site and categories an admin set', async () => {
+    const admin = await t.adminToken();
+    await t.createTenant(admin, 'umbrella');
+    await devices.connect('00:11:22:00:00:CC', false);
+    await devices.assign('00:11:22:00:00:CC', 'umbrella');
+    const tenantAdmin = await dashboard(await t.tenantToken('umbrella', 'umbrella-password'));
+    const seen = new Promise<Message>((resolve) => {
+      tenantAdmin.socket.on('device.changed', (message: Message) => {
+        if (message.payload.mac === '00:11:22:00:00:CC' && 'name' in message.payload && message.payload.name === 'PC m01') resolve(message);
+      });
+    });
+    const payload = { name: 'PC m01', site: 'Berlin', categories: ['lab'] };
+    expect((await t.call({ method: 'PATCH', url: '/api/v1/devices/00:11:22:00:00:CC', token: admin, payload })).statusCode).toBe(200);
+    const message = await Promise.race([seen, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no device.changed with the name')), 5000))]);
+    expect(message.payload).toMatchObject({ name: 'PC m01', site: 'Berlin', adminCategories: ['lab'], tenant: 'umbrella' });
+  });
 });

@@ -1,7 +1,7 @@
 // The device commands a real `tether agent` answers, as an operator runs them (the built CLI)
 // against a real `tether serve`: a UDP DeviceLink served on a local UDP port (clear and
-// encrypted), a restore the device fetches with Basic auth, and taking the device out of its
-// tenant. Refusals are one line, exit 1, and change nothing.
+// encrypted), a restore the device fetches with Basic auth, its name, site and categories, and
+// taking the device out of its tenant. Refusals are one line, exit 1, and change nothing.
 import { createSocket } from 'node:dgram';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -145,6 +145,27 @@ describe('tether devices restore', () => {
     const refused = await cli.run(['devices', 'restore', mac, '--url', 'http://127.0.0.1:9/file', '--username', 'backup']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('tether: validation_failed: --auth none takes no --username or password\n');
+  });
+});
+
+describe('tether devices set', () => {
+  it('names the device, puts it at a site and gives it categories; the list finds it by them', async () => {
+    const set = await cli.run(['devices', 'set', mac, '--name', 'PC m01', '--site', 'Berlin', '--category', 'lab', '--category', 'pcs']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toBe(`device ${mac} set\n`);
+    const listed = await cli.run(['devices', 'ls', '--site', 'Berlin', '--category', 'pcs', '--json']);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ mac: mac, name: 'PC m01', site: 'Berlin', adminCategories: ['lab', 'pcs'] });
+    const cleared = await cli.run(['devices', 'set', mac, '--clear-name', '--clear-categories', '--json']);
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ name: null, site: 'Berlin', adminCategories: [] });
+  });
+
+  it('refuses a set with nothing to set, and a name past 100 characters naming the field', async () => {
+    const nothing = await cli.run(['devices', 'set', mac]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/^tether: validation_failed: nothing to set/);
+    const long = await cli.run(['devices', 'set', mac, '--name', 'x'.repeat(101)]);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toContain('body.name');
   });
 });
 

@@ -42,10 +42,14 @@ describe('tether CLI', () => {
     }
   });
 
+  const clusterSecrets = { TETHER_TOKEN_SECRET: 'a-cluster-token-secret-of-32-characters-or-more', TETHER_SEAL_KEY: 'ab'.repeat(32) };
+
   it.each([
     ['a port out of range', ['serve', '--port', '70000'], {}, /TCP port/],
     ['an unknown fsync level', ['serve', '--fsync', 'sometimes'], {}, /normal, full|"normal", "full"/],
-    ['an event store URL that is not esdb://', ['serve', '--eventstore', 'http://localhost:2113'], {}, /esdb:\/\//],
+    ['an event store URL that is not esdb://', ['serve', '--eventstore', 'http://localhost:2113', '--node-id', 'n1'], clusterSecrets, /esdb:\/\//],
+    ['EventStoreDB without its own node id and shared secrets', ['serve', '--eventstore', 'esdb://127.0.0.1:1?tls=false'], {}, /--node-id ID.*TETHER_TOKEN_SECRET.*TETHER_SEAL_KEY/],
+    ['EventStoreDB without the shared seal key', ['serve', '--eventstore', 'esdb://127.0.0.1:1?tls=false', '--node-id', 'n1'], { TETHER_TOKEN_SECRET: clusterSecrets.TETHER_TOKEN_SECRET }, /give TETHER_SEAL_KEY/],
     ['a short TETHER_ADMIN_PASSWORD', ['serve'], { TETHER_ADMIN_PASSWORD: 'short' }, /TETHER_ADMIN_PASSWORD must be 8/],
     ['a short TETHER_TOKEN_SECRET', ['serve'], { TETHER_TOKEN_SECRET: 'short' }, /TETHER_TOKEN_SECRET must be at least 32/],
   ])('refuses %s and exits 1', async (_what, args, env, message) => {

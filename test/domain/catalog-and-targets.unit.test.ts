@@ -50,7 +50,7 @@ describe('catalog files', () => {
 describe('update eligibility', () => {
   const spec: UpdateSpec = { kind: 'update', target: { kind: 'firmware', version: '13r2' }, artifacts: { IP232: { url: 'http://x' } } };
   const job = { tenants: ['acme'], categories: ['phones'], spec };
-  const device = { tenantId: 'acme', model: 'IP232', firmware: '13r1', apps: [], categories: ['phones', 'lobby'] };
+  const device = { tenantId: 'acme', model: 'IP232', firmware: '13r1', apps: [], categories: ['phones', 'lobby'], adminCategories: [] };
 
   it('is for devices of its tenants and categories with a binary for their model', () => {
     expect(suitsUpdate(job, device)).toBe(true);
@@ -59,6 +59,11 @@ describe('update eligibility', () => {
     expect(suitsUpdate(job, { ...device, categories: ['gateways'] })).toBe(false);
     expect(suitsUpdate({ ...job, categories: [] }, { ...device, categories: [] })).toBe(true);
     expect(suitsUpdate(job, { ...device, model: 'IP111' })).toBe(false);
+  });
+
+  it('selects by the categories an admin set as well as those the device reports', () => {
+    expect(suitsUpdate(job, { ...device, categories: ['gateways'], adminCategories: ['phones'] })).toBe(true);
+    expect(suitsUpdate(job, { ...device, categories: [], adminCategories: ['gateways'] })).toBe(false);
   });
 
   it('compares versions as plain strings', () => {

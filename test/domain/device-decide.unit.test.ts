@@ -285,3 +285,44 @@ describe('device machine', () => {
     expect(state.can(connected('c9', true))).toBe(false);
   });
 });
+
+describe('device decider: the details an admin sets', () => {
+  const set = (change: Omit<Extract<DeviceCommand, { type: 'SetDeviceDetails' }>, 'type'>): DeviceCommand => ({ type: 'SetDeviceDetails', ...change });
+  const detailsSet = (data: Extract<DeviceEvent, { type: 'DeviceDetailsSet' }>['data']): DeviceEvent => ({ type: 'DeviceDetailsSet', data });
+
+  it('records a name, a site and categories, on- or offline', () => {
+    given(deviceAggregate, assignedOffline)
+      .when(set({ name: 'PC m01', site: 'Berlin', categories: ['pcs', 'lab'] }))
+      .then([detailsSet({ name: 'PC m01', site: 'Berlin', categories: ['pcs', 'lab'] })]);
+    given(deviceAggregate, online).when(set({ site: 'Berlin' })).then([detailsSet({ site: 'Berlin' })]);
+  });
+
+  it('records only the fields that change, and nothing when none does', () => {
+    const named = [...assignedOffline, detailsSet({ name: 'PC m01', site: 'Berlin', categories: ['pcs'] })];
+    given(deviceAggregate, named).when(set({ name: 'PC m01', site: 'Hamburg', categories: ['pcs'] })).then([detailsSet({ site: 'Hamburg' })]);
+    given(deviceAggregate, named).when(set({ name: 'PC m01', site: 'Berlin', categories: ['pcs', 'pcs'] })).then([]);
+    given(deviceAggregate, named).when(set({})).then([]);
+    given(deviceAggregate, assignedOffline).when(set({ name: null, site: null, categories: [] })).then([]);
+  });
+
+  it('clears a field with null and the categories with an empty list', () => {
+    const named = [...assignedOffline, detailsSet({ name: 'PC m01', site: 'Berlin', categories: ['pcs'] })];
+    given(deviceAggregate, named).when(set({ name: null, categories: [] })).then([detailsSet({ name: null, categories: [] })]);
+    const state = stateAfter(deviceMachine, [...named, detailsSet({ name: null, categories: [] })]);
+    expect(state.context).toMatchObject({ name: undefined, site: 'Berlin', adminCategories: [] });
+  });
+
+  it('keeps the admin categories apart from those the device reports, across its reconnections', () => {
+    const state = stateAfter(deviceMachine, [...assignedOffline, detailsSet({ categories: ['lab'] }), connected('c2', true, t1, '192.0.2.1', newInventory)]);
+    expect(state.context.adminCategories).toEqual(['lab']);
+    expect(state.context.categories).toEqual(['phones']);
+  });
+
+  it('refuses an unknown device and fields past their limits', () => {
+    given(deviceAggregate, []).when(set({ name: 'PC m01' })).thenFails('not_found');
+    given(deviceAggregate, online).when(set({ name: '' })).thenFails('validation_failed');
+    given(deviceAggregate, online).when(set({ site: 'x'.repeat(101) })).thenFails('validation_failed');
+    given(deviceAggregate, online).when(set({ categories: ['x'.repeat(201)] })).thenFails('validation_failed');
+    given(deviceAggregate, online).when(set({ categories: Array.from({ length: 101 }, (_, i) => `c${i}`) })).thenFails('validation_failed');
+  });
+});

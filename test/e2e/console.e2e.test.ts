@@ -145,7 +145,8 @@ describe('the web console in a browser', () => {
     await row(admin, macs.assigned).getByLabel(/Tenant for/).selectOption('acme');
     await row(admin, macs.assigned).getByRole('button', { name: 'Assign' }).click();
     await expect.poll(() => stateOf(admin, macs.assigned).textContent(), { timeout: 10_000 }).toBe('online');
-    expect(await row(admin, macs.assigned).locator('td').nth(1).textContent()).toBe('acme');
+    // After the MAC, name and site columns.
+    expect(await row(admin, macs.assigned).locator('td').nth(3).textContent()).toBe('acme');
     expect(await admin.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await expectAccessible(admin);
     await screenshot(admin, 'devices');
@@ -226,6 +227,24 @@ describe('the web console in a browser', () => {
     await expect.poll(() => session.locator('[data-cause]').textContent(), { timeout: 10_000 }).toBe('deleted');
     await expect.poll(async () => Number(await session.locator('[data-bytes-from-device]').textContent()), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(Number(await session.locator('[data-bytes-to-device]').textContent())).toBeGreaterThan(0);
+  });
+
+  it("sets a device's name, site and categories, an error beside the field it names; the list filters by site", async () => {
+    const details = admin.getByRole('form', { name: 'Name, site and categories' });
+    await admin.locator('#field-details-body-name').fill('x'.repeat(101));
+    await details.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => admin.locator('#field-details-body-name-error').textContent()).toContain('body.name');
+    await admin.locator('#field-details-body-name').fill('PC m01');
+    await admin.locator('#field-details-body-site').fill('Berlin');
+    await admin.locator('#field-details-body-categories').fill('lab, pcs');
+    await details.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => admin.locator('dl.facts').first().textContent()).toContain('PC m01');
+    expect(await admin.locator('dl.facts').first().textContent()).toContain('lab, pcs');
+    await admin.getByRole('link', { name: 'Devices', exact: true }).click();
+    await admin.getByRole('combobox', { name: /^Site/ }).selectOption('Berlin');
+    await expect.poll(() => admin.locator('tr[data-mac]').count()).toBe(1);
+    expect(await admin.locator('tr[data-mac] td').nth(1).textContent()).toBe('PC m01');
+    await admin.getByRole('combobox', { name: /^Site/ }).selectOption('');
   });
 
   it('creates an update job whose bar reaches 100 %', async () => {

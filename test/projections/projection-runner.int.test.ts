@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTetherError } from '../../domain/errors.js';
 import type { PublishedChange } from '../../projections/projection.js';
 import { ProjectionFailed } from '../../projections/projection-failed.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
+import { SqliteEventStore } from '../../store/sqlite-event-store.js';
 import {
   SeenProjection,
   dumpTables,
@@ -33,6 +35,29 @@ function runner(...projections: SeenProjection[]): ProjectionRunner {
 }
 
 describe('ProjectionRunner', () => {
+  it('rebuilds read models built from another store: a checkpoint is a position of the store it came from', async () => {
+    await ws.store.append('thing-1', things(3), 'no_stream');
+    const first = runner(new SeenProjection());
+    await first.start();
+    await first.waitFor(await ws.store.headPosition(), 5000);
+    await first.stop();
+
+    const other = SqliteEventStore.open({ file: join(ws.dir, 'other-events.db') });
+    try {
+      await other.append('thing-9', things(1), 'no_stream');
+      const seen = new SeenProjection();
+      const second = new ProjectionRunner({ store: other, file: ws.readModels, projections: [seen], logger: recordingLogger() });
+      runners.push(second);
+      await second.start();
+      await second.waitFor(await other.headPosition(), 5000);
+      expect(seen.applied.map((recorded) => recorded.stream)).toEqual(['thing-9']);
+      expect(second.read((db) => seenPositions(db))).toEqual((await other.readAll()).map((recorded) => recorded.position));
+      await second.stop();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('applies the events stored before start, then live ones, each once and in order', async () => {
     await ws.store.append('thing-1', things(3), 'no_stream');
     const seen = new SeenProjection();

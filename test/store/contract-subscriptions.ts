@@ -106,9 +106,10 @@ export function subscriptionContract(store: () => EventStore, open: () => Promis
       });
     });
 
-    it('delivers a 1 MB unicode event intact', async () => {
+    // Under EventStoreDB's 1 MiB append limit, as every event must be.
+    it('delivers a 900 KiB unicode event intact', async () => {
       const category = uniqueCategory();
-      const data = { blob: '€'.repeat(512 * 1024), text: '😀 漢字 مرحبا a\u0000b' };
+      const data = { blob: '€'.repeat(300 * 1024), text: '😀 漢字 مرحبا a\u0000b' };
       const subscription = store().subscribeToAll({ after: 'end', filter: { streamPrefixes: [`${category}-`] } });
       await withSubscription(subscription, async (reader) => {
         await store().append(uniqueStream(category), [makeEvent('Large', data)], 'no_stream');

@@ -227,11 +227,12 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect((await store().readAll({ after: first.position, maxCount: 1 }))[0]?.position).toBe(second.position);
       });
 
-      it('round-trips a 1 MB payload and unicode exactly', async () => {
+      // Under EventStoreDB's 1 MiB append limit, as every event must be.
+      it('round-trips a 900 KiB payload and unicode exactly', async () => {
         const stream = uniqueStream();
         const before = await store().headPosition();
         const data = {
-          blob: 'x'.repeat(1024 * 1024),
+          blob: 'x'.repeat(900 * 1024),
           emoji: '😀 👩‍👩‍👧‍👦 🇫🇷 🏳️‍🌈',
           cjk: '漢字 かな カナ 한국어',
           rtl: 'שָׁלוֹם مرحبا بالعالم',
@@ -242,7 +243,7 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         await store().append(stream, [makeEvent('BigAndStrange', data)], 'no_stream');
         const [event] = await store().readStream(stream);
         expect(event?.data).toEqual(data);
-        expect(event?.data['blob']).toHaveLength(1024 * 1024);
+        expect(event?.data['blob']).toHaveLength(900 * 1024);
         const viaAll = (await store().readAll({ after: before, maxCount: 100 })).find((read) => read.stream === stream);
         expect(viaAll?.data).toEqual(data);
         expect(viaAll?.metadata).toEqual(event?.metadata);

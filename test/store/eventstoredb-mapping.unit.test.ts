@@ -30,13 +30,17 @@ import {
   fromAppendResult,
   fromExpectedRevision,
   headPositionReadOptions,
+  identityReadOptions,
   isSystemEvent,
   matchesFilter,
   meetsExpectedRevision,
   readsPast,
+  eventIdOf,
+  maxAppendBytes,
   toAppendRequest,
   toConfigurationError,
   toExpectedRevision,
+  toIdentity,
   toLimit,
   toPosition,
   toReadAllOptions,
@@ -114,7 +118,7 @@ describe('append', () => {
   it('sends each event as a JSON event with its own id, and the expected revision', () => {
     const events = [makeEvent('TenantCreated', { name: 'acme' }), makeEvent('TenantRenamed', { name: 'acme2' })];
     const request = toAppendRequest(events, 3);
-    expect(request.options).toEqual({ expectedRevision: 3n });
+    expect(request.options).toEqual({ expectedRevision: 3n, requiresLeader: true });
     expect(request.events).toEqual(
       events.map((event) => ({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -125,7 +129,25 @@ describe('append', () => {
       })),
     );
     expect(new Set(request.events.map((event) => event.id)).size).toBe(2);
-    expect(toAppendRequest(events, 'no_stream').options).toEqual({ expectedRevision: NO_STREAM });
+    expect(toAppendRequest(events, 'no_stream').options).toEqual({ expectedRevision: NO_STREAM, requiresLeader: true });
+  });
+
+  it('derives each id from the event hash, so a retried append sends the same ids', () => {
+    const hashed = (hash: string) => ({ ...makeEvent('TenantCreated'), metadata: { ...makeEvent('TenantCreated').metadata, hash } });
+    const first = toAppendRequest([hashed('a'.repeat(64)), hashed('b'.repeat(64))], 'any').events.map((event) => event.id);
+    const again = toAppendRequest([hashed('a'.repeat(64)), hashed('b'.repeat(64))], 'any').events.map((event) => event.id);
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBe(2);
+    for (const id of first) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(eventIdOf('')).not.toBe(eventIdOf(''));
+  });
+
+  it('refuses an append larger than the server takes, before sending it', () => {
+    const big = makeEvent('CatalogImported', { document: 'x'.repeat(maxAppendBytes) });
+    expect(() => toAppendRequest([big], 'any')).toThrow(expect.objectContaining({ code: 'payload_too_large' }));
+    const halves = [makeEvent('Half', { blob: 'x'.repeat(maxAppendBytes / 2) }), makeEvent('Half', { blob: 'x'.repeat(maxAppendBytes / 2) })];
+    expect(() => toAppendRequest(halves, 'any')).toThrow(expect.objectContaining({ code: 'payload_too_large' }));
+    expect(toAppendRequest([makeEvent('Fits', { blob: 'x'.repeat(maxAppendBytes - 2048) })], 'any').events).toHaveLength(1);
   });
 
   it('reports the next revision and the commit position of the last event', () => {
@@ -223,12 +245,13 @@ describe('errors from the client', () => {
 
 describe('readStream requests', () => {
   it('defaults to the whole stream, from the start forwards or from the end backwards', () => {
-    expect(toReadStreamOptions()).toEqual({ direction: FORWARDS, fromRevision: START, resolveLinkTos: false });
+    expect(toReadStreamOptions()).toEqual({ direction: FORWARDS, fromRevision: START, resolveLinkTos: false, requiresLeader: true });
     expect(toReadStreamOptions({ direction: 'forwards' })).toEqual(toReadStreamOptions());
     expect(toReadStreamOptions({ direction: 'backwards' })).toEqual({
       direction: BACKWARDS,
       fromRevision: END,
       resolveLinkTos: false,
+      requiresLeader: true,
     });
   });
 
@@ -240,7 +263,7 @@ describe('readStream requests', () => {
     [{ fromRevision: 'start' as const, direction: 'backwards' as const }, BACKWARDS, START],
     [{ fromRevision: 'end' as const, direction: 'backwards' as const }, BACKWARDS, END],
   ])('maps %j', (options, direction, fromRevision) => {
-    expect(toReadStreamOptions(options)).toEqual({ direction, fromRevision, resolveLinkTos: false });
+    expect(toReadStreamOptions(options)).toEqual({ direction, fromRevision, resolveLinkTos: false, requiresLeader: true });
   });
 
   it('sends maxCount, and asks for one event when it is 0 so a missing stream is still reported', () => {
@@ -279,6 +302,12 @@ describe('$all requests', () => {
     expect(readsPast(at(1100), keptPosition(1024))).toBe(true);
     expect(readsPast(at(0), undefined)).toBe(true);
     expect(readsPast(at(0), beforeFirst)).toBe(true);
+  });
+
+  it('names the database by the id of its first event, read forwards from the start', () => {
+    expect(identityReadOptions).toEqual({ direction: FORWARDS, fromPosition: START, maxCount: 1, resolveLinkTos: false });
+    expect(toIdentity(resolvedAt())).toBe('eventstoredb:6c5d5ab6-33a1-4a7a-9f4e-1f2a7d1a3b0c');
+    expect(() => toIdentity(undefined)).toThrow(expect.objectContaining({ code: 'unavailable' }));
   });
 
   it('finds the head by reading backwards from the end', () => {
@@ -383,9 +412,21 @@ describe('resolved events', () => {
     expect(toUserEvent(resolvedAt({ streamId: '$stats-127.0.0.1:2113', data: 'not ours' }))).toBeUndefined();
     expect(toUserEvent(resolvedAt({ type: '$metadata', metadata: {} }))).toBeUndefined();
     expect(toUserEvent({ commitPosition: 5n })).toBeUndefined();
-    const foreign = resolvedAt({ streamId: 'orders-1', data: 'not ours' });
-    expect(toUserEvent(foreign, { streamPrefixes: ['tenant-'] })).toBeUndefined();
-    expect(() => toUserEvent(foreign)).toThrow(expect.objectContaining({ code: 'corrupt_event' }));
+    const broken = resolvedAt({ streamId: 'orders-1', data: 'not ours' });
+    expect(toUserEvent(broken, { streamPrefixes: ['tenant-'] })).toBeUndefined();
+    expect(() => toUserEvent(broken)).toThrow(expect.objectContaining({ code: 'corrupt_event' }));
+  });
+
+  it('are skipped and counted, never fatal, when another program wrote them (no Tether metadata)', () => {
+    let counted = 0;
+    const count = (): void => {
+      counted += 1;
+    };
+    for (const metadata of [undefined, { source: 'billing' }, new Uint8Array([1])]) {
+      expect(toUserEvent(resolvedAt({ streamId: 'orders-1', type: 'OrderPlaced', data: { id: 1 }, metadata }), undefined, count)).toBeUndefined();
+    }
+    expect(counted).toBe(3);
+    expect(() => toUserEvent(resolvedAt({ metadata: { hash: 'h' } }), undefined, count)).toThrow(expect.objectContaining({ code: 'corrupt_event' }));
   });
 });
 

@@ -46,6 +46,17 @@ async function withStores(count: number, body: (...stores: SqliteEventStore[]) =
 }
 
 describe('SqliteEventStore', () => {
+  it('names its file the same for every process that opens it, and another file otherwise', async () => {
+    const file = tempFile();
+    await withStores(2, async (first, second) => {
+      expect(await first.identity()).toMatch(/^sqlite:[0-9a-f-]{36}$/);
+      expect(await second.identity()).toBe(await first.identity());
+    }, file);
+    await withStores(1, async (again) => {
+      await withStores(1, async (other) => expect(await other.identity()).not.toBe(await again.identity()));
+    }, file);
+  });
+
   it('numbers positions from 1, reports -1 for an empty store and never reuses a position', async () => {
     const file = tempFile();
     await withStores(1, async (store) => {

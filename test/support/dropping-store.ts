@@ -26,6 +26,7 @@ export function droppingStore(
     readStream: (stream, options) => store.readStream(stream, options),
     readAll: (options) => store.readAll(options),
     headPosition: () => store.headPosition(),
+    identity: () => store.identity(),
     close: () => store.close(),
     subscribeToAll(options = {}) {
       const limit = dropAfter(subscribed.length, options);

@@ -2,7 +2,7 @@
 // as tie-break, so that a page of 10,000 devices is stable.
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../../web/src/models.js';
-import { deviceStream, formatMac, noFilters, selectDevices } from '../../web/src/views/device-filters.js';
+import { deviceStream, formatMac, noFilters, selectDevices, sitesOf } from '../../web/src/views/device-filters.js';
 
 const device = (mac: string, fields: Partial<Device> = {}): Device => ({
   mac,
@@ -16,6 +16,9 @@ const device = (mac: string, fields: Partial<Device> = {}): Device => ({
   firmware: '13r1',
   apps: [],
   categories: ['phones'],
+  name: null,
+  site: null,
+  adminCategories: [],
   registeredAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   ...fields,
@@ -36,6 +39,15 @@ describe('the console device list', () => {
     expect(macs(selectDevices(devices, { ...noFilters, category: 'LAB' }, byMac))).toEqual(['00:11:22:33:44:C3']);
     expect(macs(selectDevices(devices, { ...noFilters, model: 'ip1' }, byMac))).toEqual(['00:11:22:33:44:C3']);
     expect(macs(selectDevices(devices, { ...noFilters, firmware: '14' }, byMac))).toEqual(['00:11:22:33:44:A1']);
+  });
+
+  it('filters by site and admin-set category, and searches name and site', () => {
+    const named = [...devices, device('00:11:22:33:44:D4', { name: 'PC m01', site: 'Berlin', adminCategories: ['pcs'] })];
+    expect(macs(selectDevices(named, { ...noFilters, site: 'Berlin' }, byMac))).toEqual(['00:11:22:33:44:D4']);
+    expect(macs(selectDevices(named, { ...noFilters, category: 'pcs' }, byMac))).toEqual(['00:11:22:33:44:D4']);
+    expect(macs(selectDevices(named, { ...noFilters, q: 'm01' }, byMac))).toEqual(['00:11:22:33:44:D4']);
+    expect(macs(selectDevices(named, { ...noFilters, q: 'berl' }, byMac))).toEqual(['00:11:22:33:44:D4']);
+    expect(sitesOf([...named, device('00:11:22:33:44:E5', { site: 'Aachen' }), device('00:11:22:33:44:F6', { site: 'Berlin' })])).toEqual(['Aachen', 'Berlin']);
   });
 
   it('finds a MAC written with colons or dashes', () => {

@@ -12,7 +12,12 @@ export interface Device {
   readonly model: string;
   readonly firmware: string;
   readonly apps: readonly { readonly name: string; readonly version: string }[];
+  /** As the device reports them. */
   readonly categories: readonly string[];
+  /** Set by an admin. */
+  readonly name: string | null;
+  readonly site: string | null;
+  readonly adminCategories: readonly string[];
   readonly registeredAt: string;
   readonly updatedAt: string;
 }

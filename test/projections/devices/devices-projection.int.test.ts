@@ -75,11 +75,33 @@ describe('devices projection', () => {
       lastSeen: minute(1),
       connectedSince: minute(1),
       ...phone,
+      name: null,
+      site: null,
+      adminCategories: [],
       registeredAt: minute(0),
       updatedAt: minute(1),
     });
     expect(changes.at(-1)).toMatchObject({ name: 'device.changed', tenants: [], position: connected, payload: { state: 'unassigned' } });
     expect(runner.read((db) => getDevice(db, '00112233aabb'))).toBeUndefined();
+  });
+
+  it('keeps the name, site and categories an admin set, filters by them and by reported categories, across reconnections', async () => {
+    await register('001122aabbcc');
+    await register('001122aabbdd');
+    await connect('001122aabbcc', 'c1', false, minute(1));
+    await device('001122aabbcc', 'DeviceDetailsSet', { name: 'PC m01', site: 'Berlin', categories: ['lab'] }, minute(2));
+    await disconnect('001122aabbcc', 'c1', minute(3));
+    await connect('001122aabbcc', 'c2', false, minute(4), { ...phone, categories: ['gateways'] });
+    expect(runner.read((db) => getDevice(db, '001122aabbcc'))).toMatchObject({ name: 'PC m01', site: 'Berlin', categories: ['gateways'], adminCategories: ['lab'] });
+    expect(macs({ category: 'lab' })).toEqual(['001122aabbcc']);
+    expect(macs({ category: 'gateways' })).toEqual(['001122aabbcc']);
+    expect(macs({ category: 'phones' })).toEqual(['001122aabbdd']);
+    expect(macs({ site: 'Berlin' })).toEqual(['001122aabbcc']);
+    expect(macs({ q: 'm01' })).toEqual(['001122aabbcc']);
+
+    await device('001122aabbcc', 'DeviceDetailsSet', { name: null, categories: [] }, minute(5));
+    expect(runner.read((db) => getDevice(db, '001122aabbcc'))).toMatchObject({ name: null, site: 'Berlin', adminCategories: [] });
+    expect(macs({ category: 'lab' })).toEqual([]);
   });
 
   it('lists an assigned device online, then offline with lastSeen, each change naming its tenant alone (grantees hear it by their scope)', async () => {

@@ -5,19 +5,20 @@ export interface DeviceFilters {
   readonly tenant: string;
   readonly state: DeviceState | '';
   readonly category: string;
+  readonly site: string;
   readonly model: string;
   readonly firmware: string;
   readonly q: string;
 }
 
-export type SortKey = 'mac' | 'tenant' | 'state' | 'model' | 'firmware' | 'lastSeen';
+export type SortKey = 'mac' | 'name' | 'site' | 'tenant' | 'state' | 'model' | 'firmware' | 'lastSeen';
 
 export interface DeviceOrder {
   readonly key: SortKey;
   readonly descending: boolean;
 }
 
-export const noFilters: DeviceFilters = { tenant: '', state: '', category: '', model: '', firmware: '', q: '' };
+export const noFilters: DeviceFilters = { tenant: '', state: '', category: '', site: '', model: '', firmware: '', q: '' };
 
 const contains = (value: string, wanted: string): boolean => wanted === '' || value.toLowerCase().includes(wanted.toLowerCase());
 
@@ -27,10 +28,11 @@ function matches(device: Device, filters: DeviceFilters): boolean {
   return (
     (filters.tenant === '' || device.tenant === filters.tenant) &&
     (filters.state === '' || device.state === filters.state) &&
-    (filters.category === '' || device.categories.some((category) => contains(category, filters.category))) &&
+    (filters.category === '' || [...device.categories, ...device.adminCategories].some((category) => contains(category, filters.category))) &&
+    (filters.site === '' || device.site === filters.site) &&
     contains(device.model, filters.model) &&
     contains(device.firmware, filters.firmware) &&
-    (q === '' || [mac, device.model, device.firmware, device.ip ?? '', device.tenant ?? ''].some((field) => field.toLowerCase().includes(q)))
+    (q === '' || [mac, device.model, device.firmware, device.ip ?? '', device.tenant ?? '', device.name ?? '', device.site ?? ''].some((field) => field.toLowerCase().includes(q)))
   );
 }
 
@@ -41,6 +43,10 @@ export function selectDevices(devices: readonly Device[], filters: DeviceFilters
     .filter((device) => matches(device, filters))
     .sort((a, b) => (value(a) === value(b) ? (a.mac < b.mac ? -1 : 1) : sign * (value(a) < value(b) ? -1 : 1)));
 }
+
+/** The sites the devices stand at, each once, for the site filter. */
+export const sitesOf = (devices: readonly Device[]): string[] =>
+  [...new Set(devices.map((device) => device.site).filter((site): site is string => site !== null))].sort();
 
 /** The API's form `00:11:22:AA:BB:CC`, from any spelling (a MAC typed into the address bar). */
 export const formatMac = (mac: string): string => mac.replace(/[:-]/g, '').toUpperCase().match(/../g)?.join(':') ?? mac;

@@ -1,4 +1,4 @@
-// One device: its state and inventory (live), its connection history and sessions, a
+// One device: its state and inventory (live), its name, site and categories (editable), its connection history and sessions, a
 // DeviceLink form for those who may open one, and the device as it was at a chosen time.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -10,6 +10,7 @@ import type { Session } from '../session.js';
 import { Problem, Time, useAction, useLive } from '../ui.js';
 import { deviceStream, formatMac } from './device-filters.js';
 import { DeviceApps } from './device-apps.js';
+import { DeviceDetailsForm } from './device-details-form.js';
 import { DeviceLinkForm } from './device-link-form.js';
 import { DeviceRestore } from './device-restore.js';
 import { SessionTable, mergeSessions } from './session-table.js';
@@ -48,6 +49,7 @@ export function DeviceView({ mac, session, live }: { readonly mac: string; reado
       <h1 id="device-title">Device {formatMac(mac)}</h1>
       <Problem error={load.error} />
       {device === undefined ? null : <DeviceFacts device={device} />}
+      {canWrite(session) && device !== undefined ? <DeviceDetailsForm key={JSON.stringify([device.name, device.site, device.adminCategories])} device={device} session={session} /> : null}
       {canWrite(session) && device !== undefined ? <DeviceLinkForm mac={mac} session={session} /> : null}
       {canWrite(session) && device?.tenant !== null && device !== undefined ? <DeviceApps mac={mac} session={session} /> : null}
       {canWrite(session) && device?.online === true ? <DeviceRestore mac={mac} session={session} /> : null}
@@ -62,6 +64,10 @@ export function DeviceView({ mac, session, live }: { readonly mac: string; reado
 function DeviceFacts({ device }: { readonly device: Device }): JSX.Element {
   return (
     <dl class="facts">
+      <dt>Name</dt>
+      <dd>{device.name ?? '—'}</dd>
+      <dt>Site</dt>
+      <dd>{device.site ?? '—'}</dd>
       <dt>State</dt>
       <dd>
         <span class={`state state-${device.state}`} data-state={device.state}>
@@ -80,8 +86,10 @@ function DeviceFacts({ device }: { readonly device: Device }): JSX.Element {
       <dd>{device.model}</dd>
       <dt>Firmware</dt>
       <dd>{device.firmware}</dd>
-      <dt>Categories</dt>
+      <dt>Categories (reported)</dt>
       <dd>{device.categories.join(', ') || '—'}</dd>
+      <dt>Categories (set here)</dt>
+      <dd>{device.adminCategories.join(', ') || '—'}</dd>
       <dt>Apps</dt>
       <dd>{device.apps.map((app) => `${app.name} ${app.version}`).join(', ') || '—'}</dd>
       <dt>Registered</dt>

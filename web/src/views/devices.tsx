@@ -1,5 +1,5 @@
 // Devices: every device the viewer may see, live from the dashboard, with filters, search,
-// sorting and pages; unassigned ones with Assign (for those who may write).
+// sorting and pages (name and site as an admin set them); unassigned ones with Assign (for those who may write).
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
@@ -8,7 +8,7 @@ import type { Device, Tenant } from '../models.js';
 import { canWrite } from '../session.js';
 import type { Session } from '../session.js';
 import { Link, Problem, Time, useAction, useLive } from '../ui.js';
-import { formatMac, noFilters, selectDevices } from './device-filters.js';
+import { formatMac, noFilters, selectDevices, sitesOf } from './device-filters.js';
 import type { DeviceFilters, DeviceOrder, SortKey } from './device-filters.js';
 import { ProvisioningCodes } from './provisioning-codes.js';
 
@@ -16,6 +16,8 @@ const pageSize = 50;
 
 const columns: readonly { readonly key: SortKey; readonly label: string }[] = [
   { key: 'mac', label: 'MAC' },
+  { key: 'name', label: 'Name' },
+  { key: 'site', label: 'Site' },
   { key: 'tenant', label: 'Tenant' },
   { key: 'state', label: 'State' },
   { key: 'model', label: 'Model' },
@@ -63,6 +65,17 @@ export function DevicesView({ session, live }: { readonly session: Session; read
             <option value="online">online</option>
             <option value="offline">offline</option>
             <option value="unassigned">unassigned</option>
+          </select>
+        </label>
+        <label>
+          Site{' '}
+          <select value={filters.site} onChange={filter('site')}>
+            <option value="">any</option>
+            {sitesOf(live.all<Device>('devices')).map((site) => (
+              <option key={site} value={site}>
+                {site}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -121,6 +134,8 @@ function DeviceRow({ device, session, tenants }: { readonly device: Device; read
       <td>
         <Link href={`/devices/${device.mac}`}>{formatMac(device.mac)}</Link>
       </td>
+      <td>{device.name ?? '—'}</td>
+      <td>{device.site ?? '—'}</td>
       <td>{device.tenant ?? '—'}</td>
       <td>
         <span class={`state state-${device.state}`} data-state={device.state}>
@@ -132,7 +147,7 @@ function DeviceRow({ device, session, tenants }: { readonly device: Device; read
       <td>
         <Time iso={device.lastSeen} />
       </td>
-      <td>{device.categories.join(', ')}</td>
+      <td>{[...new Set([...device.categories, ...device.adminCategories])].join(', ')}</td>
       {canWrite(session) ? <td>{device.state === 'unassigned' && device.online ? <Assign device={device} session={session} tenants={tenants} /> : null}</td> : null}
     </tr>
   );
