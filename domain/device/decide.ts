@@ -3,7 +3,7 @@ import type { DecisionContext } from '../aggregate.js';
 import { TetherError } from '../errors.js';
 import type { DeviceCommand } from './commands.js';
 import type { DeviceConnected, DeviceEvent } from './events.js';
-import { sameInventory } from './inventory.js';
+import { recordedFields, sameInventory } from './inventory.js';
 import type { RecordedInventory } from './inventory.js';
 import { formatMac } from './mac.js';
 import type { deviceMachine } from './machine.js';
@@ -25,7 +25,7 @@ function connected(command: RecordConnection, recorded: RecordedInventory, authe
       ip: command.ip,
       authenticated,
       at: now.toISOString(),
-      ...(sameInventory(command.inventory, recorded) ? {} : command.inventory),
+      ...(sameInventory(command.inventory, recorded) ? {} : recordedFields(command.inventory)),
       nodeId: command.nodeId,
     },
   };
@@ -42,7 +42,7 @@ function decideConnection(state: DeviceState, command: RecordConnection, now: Da
   const { context } = state;
   if (!isRegistered(state)) {
     // The registration records the inventory: the connection does not repeat it.
-    return [{ type: 'DeviceRegistered', data: { mac: command.mac, ...command.inventory } }, connected(command, command.inventory, false, now)];
+    return [{ type: 'DeviceRegistered', data: { mac: command.mac, ...recordedFields(command.inventory) } }, connected(command, command.inventory, false, now)];
   }
   if (command.mac !== context.mac) {
     throw new TetherError('validation_failed', `hello from ${formatMac(command.mac)} recorded on device ${context.mac}`, ['mac']);

@@ -15,6 +15,7 @@ const device = (mac: string, fields: Partial<Device> = {}): Device => ({
   model: 'IP232',
   firmware: '13r1',
   apps: [],
+  software: [],
   categories: ['phones'],
   registeredAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',

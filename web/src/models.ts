@@ -12,6 +12,7 @@ export interface Device {
   readonly model: string;
   readonly firmware: string;
   readonly apps: readonly { readonly name: string; readonly version: string }[];
+  readonly software: readonly { readonly name: string; readonly version: string }[];
   readonly categories: readonly string[];
   readonly registeredAt: string;
   readonly updatedAt: string;
