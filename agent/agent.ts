@@ -174,8 +174,8 @@ export function startAgent(options: AgentOptions): AgentHandle {
   }
 
   /** The packages given on the command line at the versions updates installed, then those only updates installed. */
-  function installed(options: AgentOptions['apps'], versions: Readonly<Record<string, string>>): Hello['apps'] {
-    const given = (options ?? []).map(({ name, version }) => ({ name, version: versions[name] ?? version }));
+  function installed(listed: AgentOptions['apps'], versions: Readonly<Record<string, string>>): Hello['apps'] {
+    const given = (listed ?? []).map(({ name, version }) => ({ name, version: versions[name] ?? version }));
     const added = Object.entries(versions)
       .filter(([name]) => !given.some((entry) => entry.name === name))
       .map(([name, version]) => ({ name, version }));

@@ -20,8 +20,9 @@ export type DeviceRegistered = t.TypeOf<typeof DeviceRegistered>;
  * the assignment. `at` is in the data so the machine can keep `lastSeen`. `nodeId`: the hub
  * node holding the socket, so that node can close the connection by an event after a crash
  * (optional: events recorded before it existed still replay). The inventory (model,
- * firmware, apps, categories, all four or none, and software when there is some) only when the hello reported another than
- * the one recorded: a device reconnecting unchanged stores no copy of it.
+ * firmware, apps, categories, all four or none, and software when there is some) only when
+ * the hello reported another than the one recorded: a device reconnecting unchanged stores
+ * no copy of it.
  */
 export const DeviceConnected = t.type({
   type: t.literal('DeviceConnected'),

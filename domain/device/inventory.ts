@@ -37,16 +37,11 @@ function limited<A>(codec: t.Type<A, A, unknown>, fits: (value: A) => boolean, n
 }
 
 export const InventoryText = limited(t.string, (text) => text.length <= maxInventoryText, `at most ${maxInventoryText} characters`);
-export const ReportedApps = limited(
-  t.array(t.type({ name: InventoryText, version: InventoryText })),
-  (apps) => apps.length <= maxInventoryApps,
-  `at most ${maxInventoryApps} apps`,
-);
-export const ReportedSoftware = limited(
-  t.array(t.type({ name: InventoryText, version: InventoryText })),
-  (software) => software.length <= maxInventorySoftware,
-  `at most ${maxInventorySoftware} software packages`,
-);
+/** A list of installed packages (apps, software) of at most `max` entries. */
+const reportedPackages = (max: number, what: string): t.Type<InstalledApp[], InstalledApp[], unknown> =>
+  limited(t.array(t.type({ name: InventoryText, version: InventoryText })), (packages) => packages.length <= max, `at most ${max} ${what}`);
+export const ReportedApps = reportedPackages(maxInventoryApps, 'apps');
+export const ReportedSoftware = reportedPackages(maxInventorySoftware, 'software packages');
 export const ReportedCategories = limited(t.array(InventoryText), (categories) => categories.length <= maxInventoryCategories, `at most ${maxInventoryCategories} categories`);
 
 /** An inventory as recorded (read-only). */

@@ -109,8 +109,7 @@ const statementsOf = preparedOnce((db) => ({
     `UPDATE devices SET tenant_id = :tenantId, listed_tenant_id = :listedTenantId, state = :state, online = :online,
        authenticated = :authenticated, connection_id = :connectionId, ip = :ip, last_seen = :lastSeen,
        connected_since = :connectedSince, model = :model, firmware = :firmware, apps = :apps, software = :software,
-       categories = :categories,
-       updated_at = :updatedAt, position = :position
+       categories = :categories, updated_at = :updatedAt, position = :position
      WHERE mac = :mac`,
   ),
   deleteCategories: db.prepare<[string]>('DELETE FROM device_categories WHERE mac = ?'),
