@@ -234,7 +234,7 @@ export class DeviceSupervisor {
     // Looked up before the connection is recorded, so that its deployment is recorded with it.
     const tenantPassword = await this.tenantPasswordOf(mac, assignedTo);
     const passwordValid = assignedTo !== undefined;
-    const inventory = { model: hello.model, firmware: hello.firmware, apps: hello.apps, categories: hello.categories };
+    const inventory = { model: hello.model, firmware: hello.firmware, apps: hello.apps, software: hello.software ?? [], categories: hello.categories };
     const command: DeviceCommand = {
       type: 'RecordConnection',
       mac,

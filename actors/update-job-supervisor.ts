@@ -10,7 +10,7 @@ import type { JobSnapshot } from '../domain/job/job-decide.js';
 import type { JobContext } from '../domain/job/job-machine.js';
 import type { OnlineDevice } from '../domain/job/job-suitability.js';
 import { updateJobAggregate } from '../domain/update-job/aggregate.js';
-import { mustResolveArtifacts } from '../domain/update-job/resolve-artifacts.js';
+import { catalogOf, mustResolveArtifacts } from '../domain/update-job/resolve-artifacts.js';
 import { artifactFor, currentVersion, differsFromTarget, suitsUpdate } from '../domain/update-job/update-eligibility.js';
 import type { UpdateSpec } from '../domain/update-job/update-spec.js';
 import type { CommandContext } from './command-context.js';
@@ -86,7 +86,7 @@ export class UpdateJobSupervisor {
   /** Throws validation_failed when the target is not in the current catalog. */
   async create(job: NewUpdateJob, context: CommandContext): Promise<{ readonly jobId: string; readonly state: JobSnapshot; readonly position?: number }> {
     const jobId = randomUUID();
-    const catalog = await this.options.runtime.load(catalogAggregate, job.target.kind === 'firmware' ? 'firmware' : 'apps');
+    const catalog = await this.options.runtime.load(catalogAggregate, catalogOf(job.target));
     const command: JobCommand = {
       type: 'CreateUpdateJob',
       jobId,

@@ -15,6 +15,7 @@ interface AgentCommandOptions {
   readonly firmware: string;
   readonly category: readonly string[];
   readonly app: readonly AppSpec[];
+  readonly software: readonly AppSpec[];
   readonly onPassword?: string;
   readonly ca?: string;
   readonly allow?: readonly AllowRule[];
@@ -41,6 +42,7 @@ async function runAgent(options: AgentCommandOptions): Promise<void> {
     firmware: options.firmware,
     categories: options.category,
     apps: options.app,
+    software: options.software,
     ...(options.code === undefined ? {} : { code: options.code }),
     ...(options.state === undefined ? {} : { stateFile: options.state }),
     ...(options.onPassword === undefined ? {} : { onPassword: options.onPassword }),
@@ -77,6 +79,7 @@ export function agentCommand(program?: Command): Command {
     .option('--firmware <version>', 'firmware version reported to the hub', 'unknown')
     .option('--category <category>', 'a category of the device (repeatable)', collectCategory, [])
     .option('--app <name@version>', 'an installed app and its version (repeatable)', collectApp, [])
+    .option('--software <name@version>', 'an installed software package (software.json id) and its version (repeatable)', collectApp, [])
     .option('--on-password <command>', 'shell command run with the tenant password on stdin whenever the hub deploys it')
     .option('--ca <file>', 'PEM file of a private CA that signed the hub certificate')
     .option(

@@ -48,6 +48,8 @@ export interface AgentOptions {
   readonly firmware?: string;
   readonly categories?: readonly string[];
   readonly apps?: readonly { readonly name: string; readonly version: string }[];
+  /** Software packages (software.json ids) installed, reported as apps are. */
+  readonly software?: readonly { readonly name: string; readonly version: string }[];
   /** Shell command given the tenant password on stdin. */
   readonly onPassword?: string;
   /** PEM of a private CA the hub's certificate must chain to. */
@@ -127,9 +129,10 @@ export function startAgent(options: AgentOptions): AgentHandle {
   const saved = options.stateFile === undefined ? {} : readState(options.stateFile);
   const hubs = new HubAddresses(typeof options.hub === 'string' ? [options.hub] : options.hub, saved.hubs);
   let password = saved.password;
-  // Versions an update installed; they override --firmware and --app in every hello.
+  // Versions an update installed; they override --firmware, --app and --software in every hello.
   let firmware = saved.firmware;
   let appVersions: Readonly<Record<string, string>> = saved.apps ?? {};
+  let softwareVersions: Readonly<Record<string, string>> = saved.software ?? {};
   let reconnectNow = false;
   // A code is spent once the hub gave a password for it or refused it; reconnects go without it.
   let code = options.code;
@@ -155,23 +158,26 @@ export function startAgent(options: AgentOptions): AgentHandle {
   };
 
   function hello(): Hello {
+    const software = installed(options.software, softwareVersions);
     return {
       type: 'hello',
       mac,
       model: options.model ?? 'unknown',
       firmware: firmware ?? options.firmware ?? 'unknown',
-      apps: installedApps(),
+      apps: installed(options.apps, appVersions),
       categories: [...(options.categories ?? [])],
       agentVersion,
+      ...(software.length === 0 ? {} : { software }),
       ...(password === undefined ? {} : { password }),
       ...(code === undefined ? {} : { code }),
     };
   }
 
-  function installedApps(): Hello['apps'] {
-    const given = (options.apps ?? []).map(({ name, version }) => ({ name, version: appVersions[name] ?? version }));
-    const added = Object.entries(appVersions)
-      .filter(([name]) => !given.some((app) => app.name === name))
+  /** The packages given on the command line at the versions updates installed, then those only updates installed. */
+  function installed(listed: AgentOptions['apps'], versions: Readonly<Record<string, string>>): Hello['apps'] {
+    const given = (listed ?? []).map(({ name, version }) => ({ name, version: versions[name] ?? version }));
+    const added = Object.entries(versions)
+      .filter(([name]) => !given.some((entry) => entry.name === name))
       .map(([name, version]) => ({ name, version }));
     return [...given, ...added];
   }
@@ -181,13 +187,15 @@ export function startAgent(options: AgentOptions): AgentHandle {
       ...(password === undefined ? {} : { password }),
       ...(firmware === undefined ? {} : { firmware }),
       ...(Object.keys(appVersions).length === 0 ? {} : { apps: appVersions }),
+      ...(Object.keys(softwareVersions).length === 0 ? {} : { software: softwareVersions }),
       ...(hubs.saved() === undefined ? {} : { hubs: hubs.saved() }),
     };
   }
 
   function recordInstalled(target: UpdateTarget): void {
     if (target.kind === 'firmware') firmware = target.version;
-    else appVersions = { ...appVersions, [target.name]: target.version };
+    else if (target.kind === 'app') appVersions = { ...appVersions, [target.name]: target.version };
+    else softwareVersions = { ...softwareVersions, [target.name]: target.version };
     if (options.stateFile !== undefined) writeState(options.stateFile, savedState());
   }
 

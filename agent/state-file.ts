@@ -9,6 +9,8 @@ export interface AgentState {
   readonly firmware?: string;
   /** App name → version installed by an update; overrides --app. */
   readonly apps?: Readonly<Record<string, string>>;
+  /** Software name → version installed by an update; overrides --software. */
+  readonly software?: Readonly<Record<string, string>>;
   /** Where the hub said to dial it: tried before --hub. */
   readonly hubs?: readonly string[];
 }
@@ -27,24 +29,24 @@ export function readState(file: string): AgentState {
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, privateMode);
   const parsed: unknown = JSON.parse(text);
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file} is not an agent state file`);
-  const { password, firmware, apps, hubs } = parsed as Record<string, unknown>;
+  const { password, firmware, apps, software, hubs } = parsed as Record<string, unknown>;
   if (password !== undefined && typeof password !== 'string') throw new Error(`${file}: password must be a string`);
   if (firmware !== undefined && typeof firmware !== 'string') throw new Error(`${file}: firmware must be a string`);
   if (hubs !== undefined && !(Array.isArray(hubs) && hubs.every((hub) => typeof hub === 'string'))) throw new Error(`${file}: hubs must be a list of URLs`);
   return {
     ...(password === undefined ? {} : { password }),
     ...(firmware === undefined ? {} : { firmware }),
-    ...(apps === undefined ? {} : { apps: appVersions(file, apps) }),
+    ...(apps === undefined ? {} : { apps: versionsOf(file, 'apps', apps) }),
+    ...(software === undefined ? {} : { software: versionsOf(file, 'software', software) }),
     ...(hubs === undefined ? {} : { hubs: hubs as string[] }),
   };
 }
 
-function appVersions(file: string, apps: unknown): Record<string, string> {
-  if (typeof apps !== 'object' || apps === null || Array.isArray(apps)) throw new Error(`${file}: apps must map app names to versions`);
-  const entries = Object.entries(apps);
-  if (!entries.every((entry): entry is [string, string] => typeof entry[1] === 'string')) {
-    throw new Error(`${file}: apps must map app names to versions`);
-  }
+function versionsOf(file: string, field: 'apps' | 'software', value: unknown): Record<string, string> {
+  const refusal = new Error(`${file}: ${field} must map ${field === 'apps' ? 'app' : 'software'} names to versions`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refusal;
+  const entries = Object.entries(value);
+  if (!entries.every((entry): entry is [string, string] => typeof entry[1] === 'string')) throw refusal;
   return Object.fromEntries(entries);
 }
 

@@ -18,14 +18,14 @@ export interface UpdateSettings {
 
 const defaultHookTimeoutMs = 15 * 60_000;
 
-/** `firmware 13r2` or `app devices 13r2`, for logs and errors. */
+/** `firmware 13r2`, `app devices 13r2` or `software myapps 13r2`, for logs and errors. */
 export const describeTarget = (target: UpdateTarget): string =>
-  target.kind === 'firmware' ? `firmware ${target.version}` : `app ${target.name} ${target.version}`;
+  target.kind === 'firmware' ? `firmware ${target.version}` : `${target.kind} ${target.name} ${target.version}`;
 
 const safe = (part: string): string => part.replace(/[^A-Za-z0-9._-]/g, '_');
 
 const fileNameOf = (target: UpdateTarget): string =>
-  target.kind === 'firmware' ? `firmware-${safe(target.version)}` : `app-${safe(target.name)}-${safe(target.version)}`;
+  target.kind === 'firmware' ? `firmware-${safe(target.version)}` : `${target.kind}-${safe(target.name)}-${safe(target.version)}`;
 
 /** Resolves once the update is installed (or stored); throws a TetherError whose message is for people. */
 export async function installUpdate(message: UpdateMessage, settings: UpdateSettings): Promise<void> {
@@ -54,7 +54,7 @@ export async function installUpdate(message: UpdateMessage, settings: UpdateSett
         TETHER_UPDATE_FILE: file,
         TETHER_UPDATE_KIND: target.kind,
         TETHER_UPDATE_VERSION: target.version,
-        TETHER_UPDATE_NAME: target.kind === 'app' ? target.name : '',
+        TETHER_UPDATE_NAME: target.kind === 'firmware' ? '' : target.name,
         TETHER_UPDATE_SHA256: downloaded.sha256,
       },
       timeoutMs: settings.hookTimeoutMs ?? defaultHookTimeoutMs,

@@ -22,7 +22,7 @@ const adminPassword = 'console-bench-admin-password';
 const tenant = 'bench';
 const consoleDir = fileURLToPath(new URL('../console/', import.meta.url));
 const context = { principal: systemPrincipal };
-const inventory = { model: 'IP232', firmware: '13r1', apps: [], categories: ['phones'] };
+const inventory = { model: 'IP232', firmware: '13r1', apps: [], software: [], categories: ['phones'] };
 
 const count = (name: string, fallback: number): number => {
   const n = Number(process.env[name] ?? fallback);

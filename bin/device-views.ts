@@ -4,6 +4,7 @@ import * as t from 'io-ts';
 import { pageOf } from './pages.js';
 
 const nullableString = t.union([t.string, t.null]);
+const Installed = t.array(t.type({ name: t.string, version: t.string }));
 
 export const DeviceView = t.type(
   {
@@ -16,6 +17,8 @@ export const DeviceView = t.type(
     connectedSince: nullableString,
     model: t.string,
     firmware: t.string,
+    apps: Installed,
+    software: Installed,
     categories: t.array(t.string),
     name: nullableString,
     site: nullableString,

@@ -57,6 +57,9 @@ interface ShowOptions extends ClientFlags {
   readonly json?: boolean;
 }
 
+/** `name version, name version`, as the device reported them. */
+const listed = (installed: DeviceView['apps']): string => installed.map(({ name, version }) => `${name} ${version}`).join(', ');
+
 async function runShow(mac: string, options: ShowOptions): Promise<void> {
   const { client } = clientFrom(options);
   const device = await client.call('GET', `${devicePath(mac)}${queryString({ at: options.at })}`, DeviceView);
@@ -73,6 +76,8 @@ async function runShow(mac: string, options: ShowOptions): Promise<void> {
       ['last seen', device.lastSeen],
       ['model', orNone(device.model)],
       ['firmware', orNone(device.firmware)],
+      ['apps', orNone(listed(device.apps))],
+      ['software', orNone(listed(device.software))],
       ['categories', orNone(device.categories.join(', '))],
       ['admin categories', orNone(device.adminCategories.join(', '))],
       ['registered', device.registeredAt],

@@ -50,9 +50,10 @@ const updateCommand = (): Command =>
   calls(
     withJobOptions(
       new Command('update')
-        .description('create an update job: the devices install a firmware or app version of the current catalog')
-        .addOption(new Option('--firmware <version>', 'the firmware version to install').conflicts('app'))
-        .addOption(new Option('--app <name@version>', 'the app and version to install, e.g. devices@13r2').argParser(parseAppTarget)),
+        .description('create an update job: the devices install a firmware, app or software version of the current catalog')
+        .addOption(new Option('--firmware <version>', 'the firmware version to install').conflicts(['app', 'software']))
+        .addOption(new Option('--app <name@version>', 'the app and version to install, e.g. devices@13r2').argParser(parseAppTarget).conflicts('software'))
+        .addOption(new Option('--software <name@version>', 'the software (a software.json id) and version to install, e.g. myappsandroid@13r2').argParser(parseAppTarget)),
     ),
     'POST /api/v1/update-jobs',
   )

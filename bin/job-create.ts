@@ -21,6 +21,7 @@ export interface CreateOptions {
 export interface UpdateCreateOptions extends CreateOptions {
   readonly firmware?: string;
   readonly app?: { readonly name: string; readonly version: string };
+  readonly software?: { readonly name: string; readonly version: string };
 }
 
 export interface BackupCreateOptions extends CreateOptions, WebdavFlags {
@@ -33,7 +34,7 @@ export function parsePercent(value: string): number {
   return percent;
 }
 
-/** `devices@13r2`: an app's name and version, split at the last `@`. */
+/** `devices@13r2`: an app's (or software's) name and version, split at the last `@`. */
 export function parseAppTarget(value: string): { name: string; version: string } {
   const at = value.lastIndexOf('@');
   if (at <= 0 || at === value.length - 1) throw new InvalidArgumentError('expected NAME@VERSION, e.g. devices@13r2');
@@ -66,7 +67,8 @@ export function updateJobBody(options: UpdateCreateOptions): Record<string, unkn
   const common = commonBody(options);
   if (options.firmware !== undefined) return { ...common, target: { kind: 'firmware', version: options.firmware } };
   if (options.app !== undefined) return { ...common, target: { kind: 'app', ...options.app } };
-  throw refused('give the target: --firmware VERSION or --app NAME@VERSION');
+  if (options.software !== undefined) return { ...common, target: { kind: 'software', ...options.software } };
+  throw refused('give the target: --firmware VERSION, --app NAME@VERSION or --software NAME@VERSION');
 }
 
 /** Whether the backup target takes a password: checked, with the rest of the options, before one is asked for. */

@@ -13,7 +13,7 @@ export const jobsPath = (kind: JobKind): string => `/api/v1/${kind}-jobs`;
 
 const Target = t.union([
   t.type({ kind: t.literal('firmware'), version: t.string }),
-  t.type({ kind: t.literal('app'), name: t.string, version: t.string }),
+  t.type({ kind: t.union([t.literal('app'), t.literal('software')]), name: t.string, version: t.string }),
   t.intersection([t.type({ url: t.string, auth: t.string }), t.partial({ username: t.string })]),
 ]);
 type Target = t.TypeOf<typeof Target>;
@@ -64,7 +64,7 @@ export type JobDetails = t.TypeOf<typeof JobDetails>;
 /** What the job installs or where it stores: `firmware 13r2`, `app devices 13r2`, `https://dav.example/backups`. */
 export function targetOf(target: Target): string {
   if ('url' in target) return target.url;
-  return target.kind === 'firmware' ? `firmware ${target.version}` : `app ${target.name} ${target.version}`;
+  return target.kind === 'firmware' ? `firmware ${target.version}` : `${target.kind} ${target.name} ${target.version}`;
 }
 
 /** Completed, halted and canceled: the run is over (a halted job may still be retried). */

@@ -85,6 +85,7 @@ export async function deviceAt(services: HubServices, principal: Principal, mac:
     model: context.model,
     firmware: context.firmware,
     apps: context.apps,
+    software: context.software,
     categories: context.categories,
     name: context.name ?? null,
     site: context.site ?? null,

@@ -84,7 +84,12 @@ const schemas = new Map<t.Decoder<unknown, unknown>, JsonSchema>([
       title: 'UpdateTarget',
       anyOf: [
         { type: 'object', properties: { kind: { type: 'string', enum: ['firmware'] }, version: { type: 'string' } }, required: ['kind', 'version'] },
-        { type: 'object', properties: { kind: { type: 'string', enum: ['app'] }, name: { type: 'string' }, version: { type: 'string' } }, required: ['kind', 'name', 'version'] },
+        {
+          type: 'object',
+          description: 'an app of apps.json, or a package of software.json, by its id',
+          properties: { kind: { type: 'string', enum: ['app', 'software'] }, name: { type: 'string' }, version: { type: 'string' } },
+          required: ['kind', 'name', 'version'],
+        },
       ],
     },
   ],

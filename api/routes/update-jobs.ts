@@ -26,7 +26,7 @@ const CreateBody = t.exact(
 export const updateJobRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
-  const createDocs = routeSchema({ summary: 'Create an update job for a firmware or app version of the catalog', tag: 'update jobs', body: CreateBody });
+  const createDocs = routeSchema({ summary: 'Create an update job for a firmware, app or software version of the catalog', tag: 'update jobs', body: CreateBody });
   app.post('/update-jobs', { schema: createDocs }, async (request, reply) => {
     const principal = authorize(request.principal, 'updateJob', 'create');
     const { tenants, ...body } = parse(CreateBody, request.body, 'body');

@@ -4,7 +4,7 @@ import { TetherError } from '../errors.js';
 import type { DeviceCommand } from './commands.js';
 import type { DeviceConnected, DeviceDetailsSet, DeviceEvent } from './events.js';
 import { AdminCategories, DeviceDetailText } from './details.js';
-import { maxInventoryText, sameInventory } from './inventory.js';
+import { maxInventoryText, recordedFields, sameInventory } from './inventory.js';
 import type { RecordedInventory } from './inventory.js';
 import { formatMac } from './mac.js';
 import type { deviceMachine } from './machine.js';
@@ -26,7 +26,7 @@ function connected(command: RecordConnection, recorded: RecordedInventory, authe
       ip: command.ip,
       authenticated,
       at: now.toISOString(),
-      ...(sameInventory(command.inventory, recorded) ? {} : command.inventory),
+      ...(sameInventory(command.inventory, recorded) ? {} : recordedFields(command.inventory)),
       nodeId: command.nodeId,
     },
   };
@@ -43,7 +43,7 @@ function decideConnection(state: DeviceState, command: RecordConnection, now: Da
   const { context } = state;
   if (!isRegistered(state)) {
     // The registration records the inventory: the connection does not repeat it.
-    return [{ type: 'DeviceRegistered', data: { mac: command.mac, ...command.inventory } }, connected(command, command.inventory, false, now)];
+    return [{ type: 'DeviceRegistered', data: { mac: command.mac, ...recordedFields(command.inventory) } }, connected(command, command.inventory, false, now)];
   }
   if (command.mac !== context.mac) {
     throw new TetherError('validation_failed', `hello from ${formatMac(command.mac)} recorded on device ${context.mac}`, ['mac']);

@@ -4,11 +4,13 @@ import { InstalledApp } from './inventory.js';
 import { Mac } from './mac.js';
 
 const inventory = { model: t.string, firmware: t.string, apps: t.array(InstalledApp), categories: t.array(t.string) };
+/** Absent in events recorded before software was reported, and when the device reports none. */
+const software = { software: t.array(InstalledApp) };
 
 /** A MAC the hub had never seen said hello: it becomes a registered, unassigned device. */
 export const DeviceRegistered = t.type({
   type: t.literal('DeviceRegistered'),
-  data: t.type({ mac: Mac, ...inventory }),
+  data: t.intersection([t.type({ mac: Mac, ...inventory }), t.partial(software)]),
 });
 export type DeviceRegistered = t.TypeOf<typeof DeviceRegistered>;
 
@@ -18,14 +20,15 @@ export type DeviceRegistered = t.TypeOf<typeof DeviceRegistered>;
  * the assignment. `at` is in the data so the machine can keep `lastSeen`. `nodeId`: the hub
  * node holding the socket, so that node can close the connection by an event after a crash
  * (optional: events recorded before it existed still replay). The inventory (model,
- * firmware, apps, categories, all four or none) only when the hello reported another than
- * the one recorded: a device reconnecting unchanged stores no copy of it.
+ * firmware, apps, categories, all four or none, and software when there is some) only when
+ * the hello reported another than the one recorded: a device reconnecting unchanged stores
+ * no copy of it.
  */
 export const DeviceConnected = t.type({
   type: t.literal('DeviceConnected'),
   data: t.intersection([
     t.type({ connectionId: t.string, ip: t.string, authenticated: t.boolean, at: t.string }),
-    t.partial({ nodeId: t.string, ...inventory }),
+    t.partial({ nodeId: t.string, ...inventory, ...software }),
   ]),
 });
 export type DeviceConnected = t.TypeOf<typeof DeviceConnected>;

@@ -9,6 +9,8 @@ export const DeviceInventory = t.type({
   model: t.string,
   firmware: t.string,
   apps: t.array(InstalledApp),
+  /** Software packages (software.json) the device has installed: the same shape as apps. */
+  software: t.array(InstalledApp),
   categories: t.array(t.string),
 });
 export type DeviceInventory = t.TypeOf<typeof DeviceInventory>;
@@ -18,6 +20,7 @@ export type DeviceInventory = t.TypeOf<typeof DeviceInventory>;
 // plain codecs above, so that what was stored before these limits still replays.
 export const maxInventoryText = 200;
 export const maxInventoryApps = 200;
+export const maxInventorySoftware = 200;
 export const maxInventoryCategories = 100;
 
 /** `codec` narrowed to the values that fit; unbranded, so that the agent builds hellos from plain values. */
@@ -34,11 +37,11 @@ export function limited<A>(codec: t.Type<A, A, unknown>, fits: (value: A) => boo
 }
 
 export const InventoryText = limited(t.string, (text) => text.length <= maxInventoryText, `at most ${maxInventoryText} characters`);
-export const ReportedApps = limited(
-  t.array(t.type({ name: InventoryText, version: InventoryText })),
-  (apps) => apps.length <= maxInventoryApps,
-  `at most ${maxInventoryApps} apps`,
-);
+/** A list of installed packages (apps, software) of at most `max` entries. */
+const reportedPackages = (max: number, what: string): t.Type<InstalledApp[], InstalledApp[], unknown> =>
+  limited(t.array(t.type({ name: InventoryText, version: InventoryText })), (packages) => packages.length <= max, `at most ${max} ${what}`);
+export const ReportedApps = reportedPackages(maxInventoryApps, 'apps');
+export const ReportedSoftware = reportedPackages(maxInventorySoftware, 'software packages');
 export const ReportedCategories = limited(t.array(InventoryText), (categories) => categories.length <= maxInventoryCategories, `at most ${maxInventoryCategories} categories`);
 
 /** An inventory as recorded (read-only). */
@@ -46,16 +49,26 @@ export interface RecordedInventory {
   readonly model: string;
   readonly firmware: string;
   readonly apps: readonly InstalledApp[];
+  readonly software: readonly InstalledApp[];
   readonly categories: readonly string[];
 }
 
 const sameApps = (a: readonly InstalledApp[], b: readonly InstalledApp[]): boolean =>
   a.length === b.length && a.every((app, i) => app.name === b[i]?.name && app.version === b[i]?.version);
 
+/**
+ * The inventory as events record it: `software` only when the device reports some, so that
+ * events of devices without software keep their shape (and an inventory recorded without it
+ * means none).
+ */
+export const recordedFields = ({ software, ...rest }: DeviceInventory): Omit<DeviceInventory, 'software'> & { readonly software?: InstalledApp[] } =>
+  software.length === 0 ? rest : { ...rest, software };
+
 /** Whether two inventories say the same, in the same order. */
 export const sameInventory = (a: RecordedInventory, b: RecordedInventory): boolean =>
   a.model === b.model &&
   a.firmware === b.firmware &&
   sameApps(a.apps, b.apps) &&
+  sameApps(a.software, b.software) &&
   a.categories.length === b.categories.length &&
   a.categories.every((category, i) => category === b.categories[i]);

@@ -7,6 +7,7 @@ export interface DeviceContext {
   readonly model: string;
   readonly firmware: string;
   readonly apps: readonly InstalledApp[];
+  readonly software: readonly InstalledApp[];
   readonly categories: readonly string[];
   readonly tenantId?: string;
   /** scrypt hash of the device password; kept while a connection without it is online. */
@@ -77,6 +78,7 @@ export const deviceMachine = setup({
     model: '',
     firmware: '',
     apps: [],
+    software: [],
     categories: [],
     passwordDelivered: false,
     authenticated: false,
@@ -94,6 +96,7 @@ export const deviceMachine = setup({
             model: event.data.model,
             firmware: event.data.firmware,
             apps: event.data.apps,
+            software: event.data.software ?? [],
             categories: event.data.categories,
           })),
         },
@@ -158,6 +161,8 @@ export const deviceMachine = setup({
                     model: event.data.model ?? context.model,
                     firmware: event.data.firmware ?? context.firmware,
                     apps: event.data.apps ?? context.apps,
+                    // An inventory recorded without software reports none.
+                    software: event.data.model === undefined ? context.software : (event.data.software ?? []),
                     categories: event.data.categories ?? context.categories,
                   })),
                 },

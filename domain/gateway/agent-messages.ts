@@ -1,6 +1,6 @@
 // Control messages the agent sends to the hub: JSON text frames, the only frames of the gateway connection.
 import * as t from 'io-ts';
-import { InventoryText, ReportedApps, ReportedCategories } from '../device/inventory.js';
+import { InventoryText, ReportedApps, ReportedCategories, ReportedSoftware } from '../device/inventory.js';
 import { Mac } from '../device/mac.js';
 import { agentJobMessages } from './job-messages.js';
 import type { AgentJobMessage } from './job-messages.js';
@@ -22,6 +22,8 @@ export const Hello = t.intersection([
     agentVersion: t.string,
   }),
   t.partial({
+    /** Software packages (software.json) installed; optional, so that older agents still say hello. */
+    software: ReportedSoftware,
     /** The device password the hub delivered at assignment. */
     password: t.string,
     /** A provisioning code to redeem; sent only while the agent has no password. */

@@ -36,26 +36,29 @@ export const FirmwareTarget = t.type({ kind: t.literal('firmware'), version: Ver
 export type FirmwareTarget = t.TypeOf<typeof FirmwareTarget>;
 export const AppTarget = t.type({ kind: t.literal('app'), name: AppName, version: Version });
 export type AppTarget = t.TypeOf<typeof AppTarget>;
+/** A package of software.json, named by its id as apps are. */
+export const SoftwareTarget = t.type({ kind: t.literal('software'), name: AppName, version: Version });
+export type SoftwareTarget = t.TypeOf<typeof SoftwareTarget>;
 
-const targetKinds = { firmware: FirmwareTarget, app: AppTarget } as const;
+const targetKinds = { firmware: FirmwareTarget, app: AppTarget, software: SoftwareTarget } as const;
 const kindOf = (u: unknown): t.Mixed | undefined =>
   typeof u === 'object' && u !== null && 'kind' in u && typeof u.kind === 'string' && Object.hasOwn(targetKinds, u.kind)
     ? targetKinds[u.kind as keyof typeof targetKinds]
     : undefined;
 
 /** What an update installs; chosen by `kind` so a bad target is reported against the kind it claims. */
-export const UpdateTarget = new t.Type<FirmwareTarget | AppTarget, FirmwareTarget | AppTarget, unknown>(
+export const UpdateTarget = new t.Type<UpdateTarget, UpdateTarget, unknown>(
   'UpdateTarget',
-  (u): u is FirmwareTarget | AppTarget => kindOf(u)?.is(u) ?? false,
+  (u): u is UpdateTarget => kindOf(u)?.is(u) ?? false,
   (u, c) => {
     const member = kindOf(u);
     if (member) return member.validate(u, t.appendContext(c, '', member, u));
     const kind = typeof u === 'object' && u !== null && 'kind' in u ? u.kind : undefined;
-    return t.failure(kind, t.appendContext(c, 'kind', t.keyof(targetKinds), kind), 'expected one of firmware, app');
+    return t.failure(kind, t.appendContext(c, 'kind', t.keyof(targetKinds), kind), 'expected one of firmware, app, software');
   },
   t.identity,
 );
-export type UpdateTarget = FirmwareTarget | AppTarget;
+export type UpdateTarget = FirmwareTarget | AppTarget | SoftwareTarget;
 
 export const WebdavAuth = taggedUnion('WebdavAuth', {
   none: t.type({ type: t.literal('none') }),

@@ -2,6 +2,9 @@
 import { isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { firmwareUrl, packageUrl } from '../catalog/artifact-url.js';
+import type { CatalogPackage } from '../catalog/catalog-documents.js';
+import { catalogFile } from '../catalog/catalog-kind.js';
+import type { CatalogKind } from '../catalog/catalog-kind.js';
 import type { CatalogContext } from '../catalog/machine.js';
 import { TetherError } from '../errors.js';
 import type { UpdateTarget } from '../gateway/job-messages.js';
@@ -10,7 +13,10 @@ import type { Artifact } from './update-spec.js';
 const notInCatalog = (what: string, path: string): TetherError =>
   new TetherError('validation_failed', `${what} is not in the current catalog`, [path]);
 
-/** Firmware: one binary per device id listing the version; an app: its binary, keyed by app name. */
+/** The catalog a target is resolved against. */
+export const catalogOf = (target: UpdateTarget): CatalogKind => (target.kind === 'firmware' ? 'firmware' : target.kind === 'app' ? 'apps' : 'software');
+
+/** Firmware: one binary per device id listing the version; an app or software: its binary, keyed by its name. */
 export function resolveArtifacts(target: UpdateTarget, catalog: CatalogContext): Either<TetherError, Record<string, Artifact>> {
   const current = catalog.current;
   if (target.kind === 'firmware') {
@@ -26,16 +32,26 @@ export function resolveArtifacts(target: UpdateTarget, catalog: CatalogContext):
     if (Object.keys(artifacts).length === 0) return left(notInCatalog(`a device for firmware ${JSON.stringify(target.version)}`, 'target.version'));
     return right(artifacts);
   }
-  if (current?.kind !== 'apps') return left(notInCatalog(`app ${JSON.stringify(target.name)} (no apps.json imported)`, 'target.name'));
-  const app = current.document.apps.find((entry) => entry.id === target.name);
-  if (app === undefined) return left(notInCatalog(`app ${JSON.stringify(target.name)}`, 'target.name'));
-  const version = app.versions.find((v) => v.id === target.version);
-  if (version === undefined) return left(notInCatalog(`version ${JSON.stringify(target.version)} of app ${JSON.stringify(target.name)}`, 'target.version'));
+  const what = target.kind === 'app' ? 'app' : 'software';
+  const catalogKind = catalogOf(target);
+  const imported = packagesOf(catalogKind, current);
+  if (imported === undefined) return left(notInCatalog(`${what} ${JSON.stringify(target.name)} (no ${catalogFile[catalogKind]} imported)`, 'target.name'));
+  const entry = imported.packages.find((candidate) => candidate.id === target.name);
+  if (entry === undefined) return left(notInCatalog(`${what} ${JSON.stringify(target.name)}`, 'target.name'));
+  const version = entry.versions.find((v) => v.id === target.version);
+  if (version === undefined) return left(notInCatalog(`version ${JSON.stringify(target.version)} of ${what} ${JSON.stringify(target.name)}`, 'target.version'));
   const artifact: Artifact = {
-    url: packageUrl(current.baseUrl, app.folder, version.build, app.binary),
+    url: packageUrl(imported.baseUrl, entry.folder, version.build, entry.binary),
     ...(version.sha256 === undefined ? {} : { sha256: version.sha256.toLowerCase() }),
   };
   return right({ [target.name]: artifact });
+}
+
+/** The packages of apps.json or software.json and their base URL; undefined when that file is not the one imported. */
+function packagesOf(kind: CatalogKind, current: CatalogContext['current']): { readonly baseUrl: string; readonly packages: readonly CatalogPackage[] } | undefined {
+  if (current?.kind === 'apps' && kind === 'apps') return { baseUrl: current.baseUrl, packages: current.document.apps };
+  if (current?.kind === 'software' && kind === 'software') return { baseUrl: current.baseUrl, packages: current.document.software };
+  return undefined;
 }
 
 export const mustResolveArtifacts = (target: UpdateTarget, catalog: CatalogContext): Record<string, Artifact> => {

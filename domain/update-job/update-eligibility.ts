@@ -1,15 +1,16 @@
 // The seed's rules for updating a device: it must be one the job is for and have a binary in
-// the job (firmware: one for its model; an app: it runs that app), and its version must differ
-// from the target's, by plain string comparison. The job's own record adds: no success yet.
+// the job (firmware: one for its model; an app or software: it reports that one installed),
+// and its version must differ from the target's, by plain string comparison. The job's own record adds: no success yet.
 import type { UpdateTarget } from '../gateway/job-messages.js';
 import { inScope } from '../job/job-suitability.js';
 import type { JobScope, OnlineDevice } from '../job/job-suitability.js';
 import type { Artifact, UpdateSpec } from './update-spec.js';
 
-/** The device's version of what the target updates; undefined when it does not run that app. */
-export function currentVersion(device: Pick<OnlineDevice, 'firmware' | 'apps'>, target: UpdateTarget): string | undefined {
+/** The device's version of what the target updates; undefined when it does not report that app or software. */
+export function currentVersion(device: Pick<OnlineDevice, 'firmware' | 'apps' | 'software'>, target: UpdateTarget): string | undefined {
   if (target.kind === 'firmware') return device.firmware;
-  return device.apps.find((app) => app.name === target.name)?.version;
+  const installed = target.kind === 'app' ? device.apps : device.software;
+  return installed.find((entry) => entry.name === target.name)?.version;
 }
 
 /** The binary for this device, if the job has one. */

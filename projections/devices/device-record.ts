@@ -19,6 +19,7 @@ export interface DeviceRecord {
   readonly model: string;
   readonly firmware: string;
   readonly apps: readonly InstalledApp[];
+  readonly software: readonly InstalledApp[];
   readonly categories: readonly string[];
   readonly name: string | null;
   readonly site: string | null;
@@ -42,6 +43,7 @@ export interface DeviceRow {
   readonly model: string;
   readonly firmware: string;
   readonly apps: string;
+  readonly software: string;
   readonly categories: string;
   readonly name: string | null;
   readonly site: string | null;
@@ -54,7 +56,7 @@ export interface DeviceRow {
 export const selectDeviceRow = `
   SELECT d.mac, d.tenant_id AS tenantId, d.listed_tenant_id AS listedTenantId, d.state, d.online, d.authenticated,
     d.connection_id AS connectionId, d.ip, d.last_seen AS lastSeen, d.connected_since AS connectedSince,
-    d.model, d.firmware, d.apps, d.categories, d.name, d.site,
+    d.model, d.firmware, d.apps, d.software, d.categories, d.name, d.site,
     d.admin_categories AS adminCategories, d.registered_at AS registeredAt, d.updated_at AS updatedAt, d.position
   FROM devices d`;
 
@@ -75,6 +77,7 @@ export const recordOf = (row: DeviceRow): DeviceRecord => ({
   model: row.model,
   firmware: row.firmware,
   apps: JSON.parse(row.apps) as InstalledApp[],
+  software: JSON.parse(row.software) as InstalledApp[],
   categories: JSON.parse(row.categories) as string[],
   name: row.name,
   site: row.site,
@@ -97,6 +100,7 @@ export function viewOf(record: DeviceRecord): DeviceView {
     model: record.model,
     firmware: record.firmware,
     apps: record.apps,
+    software: record.software,
     categories: record.categories,
     name: record.name,
     site: record.site,
@@ -111,16 +115,16 @@ const statementsOf = preparedOnce((db) => ({
   exists: db.prepare<[string], number>('SELECT 1 FROM devices WHERE mac = ?').pluck(),
   insert: db.prepare(
     `INSERT INTO devices (mac, tenant_id, listed_tenant_id, state, online, authenticated, connection_id, ip, last_seen,
-       connected_since, model, firmware, apps, categories, name, site, admin_categories, registered_at, updated_at, position)
+       connected_since, model, firmware, apps, software, categories, name, site, admin_categories, registered_at, updated_at, position)
      VALUES (:mac, :tenantId, :listedTenantId, :state, :online, :authenticated, :connectionId, :ip, :lastSeen,
-       :connectedSince, :model, :firmware, :apps, :categories, :name, :site, :adminCategories, :registeredAt, :updatedAt, :position)`,
+       :connectedSince, :model, :firmware, :apps, :software, :categories, :name, :site, :adminCategories, :registeredAt, :updatedAt, :position)`,
   ),
   // An update, not an upsert: the row is known to exist, and the insert an upsert tries first costs a search.
   update: db.prepare(
     `UPDATE devices SET tenant_id = :tenantId, listed_tenant_id = :listedTenantId, state = :state, online = :online,
        authenticated = :authenticated, connection_id = :connectionId, ip = :ip, last_seen = :lastSeen,
-       connected_since = :connectedSince, model = :model, firmware = :firmware, apps = :apps, categories = :categories,
-       name = :name, site = :site, admin_categories = :adminCategories, updated_at = :updatedAt, position = :position
+       connected_since = :connectedSince, model = :model, firmware = :firmware, apps = :apps, software = :software,
+       categories = :categories, name = :name, site = :site, admin_categories = :adminCategories, updated_at = :updatedAt, position = :position
      WHERE mac = :mac`,
   ),
   deleteCategories: db.prepare<[string]>('DELETE FROM device_categories WHERE mac = ?'),
@@ -155,6 +159,7 @@ export function saveDeviceRecord(db: Database, record: DeviceRecord, before?: De
     model: record.model,
     firmware: record.firmware,
     apps: JSON.stringify(record.apps),
+    software: JSON.stringify(record.software),
     categories: JSON.stringify(record.categories),
     name: record.name,
     site: record.site,

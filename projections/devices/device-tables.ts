@@ -21,6 +21,7 @@ export function createDeviceTables(db: Database): void {
       model TEXT NOT NULL,
       firmware TEXT NOT NULL,
       apps TEXT NOT NULL,
+      software TEXT NOT NULL,
       categories TEXT NOT NULL,
       name TEXT,
       site TEXT,

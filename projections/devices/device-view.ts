@@ -24,6 +24,8 @@ export interface DeviceView {
   readonly model: string;
   readonly firmware: string;
   readonly apps: readonly InstalledApp[];
+  /** Software packages (software.json ids) the device reports installed. */
+  readonly software: readonly InstalledApp[];
   /** As the device reports them. */
   readonly categories: readonly string[];
   /** Set by an admin; null when none is set. */

@@ -32,8 +32,8 @@ export interface DeviceRemoved {
 
 export const devicesProjection: Projection = {
   name: 'devices',
-  // 4: MACs published as 00:11:22:AA:BB:CC.
-  version: 4,
+  // 3: names, sites and categories an admin sets; 4: the software a device reports; 5: MACs published as 00:11:22:AA:BB:CC.
+  version: 5,
   filter: { streamPrefixes: ['device-'] },
   migrate: createDeviceTables,
   drop: dropDeviceTables,
@@ -45,7 +45,7 @@ export const devicesProjection: Projection = {
     if (deviceEvent.type === 'DeviceRegistered') {
       if (deviceEvent.data.mac !== mac) corrupt(event, `names device ${deviceEvent.data.mac}`);
       if (hasDeviceRecord(db, mac)) corrupt(event, `registers device ${mac} again`);
-      const { model, firmware, apps, categories } = deviceEvent.data;
+      const { model, firmware, apps, software, categories } = deviceEvent.data;
       const registered: DeviceRecord = {
         mac,
         tenantId: null,
@@ -58,6 +58,7 @@ export const devicesProjection: Projection = {
         model,
         firmware,
         apps,
+        software: software ?? [],
         categories,
         name: null,
         site: null,
@@ -78,7 +79,7 @@ export const devicesProjection: Projection = {
       case 'DeviceConnected': {
         // Extra fields (e.g. the node that holds the connection) are not part of the list.
         // Without an inventory, the device reported the one recorded.
-        const { connectionId, ip, authenticated, at, model, firmware, apps, categories } = deviceEvent.data;
+        const { connectionId, ip, authenticated, at, model, firmware, apps, software, categories } = deviceEvent.data;
         return save(db, device, {
           ...device,
           online: true,
@@ -90,6 +91,8 @@ export const devicesProjection: Projection = {
           model: model ?? device.model,
           firmware: firmware ?? device.firmware,
           apps: apps ?? device.apps,
+          // An inventory recorded without software reports none.
+          software: model === undefined ? device.software : (software ?? []),
           categories: categories ?? device.categories,
           ...stamp,
         });

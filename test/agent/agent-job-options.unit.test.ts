@@ -38,18 +38,20 @@ describe('tether agent update, backup and restore options', () => {
 });
 
 describe('agent state file with installed versions', () => {
-  it('keeps the password, the firmware and the app versions together, and refuses what is not ours', () => {
+  it('keeps the password, the firmware, the app and software versions together, and refuses what is not ours', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tether-state-'));
     const file = path.join(dir, 'state.json');
     try {
-      writeState(file, { password: 'p1', firmware: '13r2', apps: { devices: '13r2' } });
-      expect(readState(file)).toEqual({ password: 'p1', firmware: '13r2', apps: { devices: '13r2' } });
+      writeState(file, { password: 'p1', firmware: '13r2', apps: { devices: '13r2' }, software: { myapps: '2.0' } });
+      expect(readState(file)).toEqual({ password: 'p1', firmware: '13r2', apps: { devices: '13r2' }, software: { myapps: '2.0' } });
       fs.writeFileSync(file, '{"firmware":13}');
       expect(() => readState(file)).toThrow(/firmware must be a string/);
       fs.writeFileSync(file, '{"apps":{"devices":2}}');
       expect(() => readState(file)).toThrow(/apps must map app names to versions/);
       fs.writeFileSync(file, '{"apps":["devices"]}');
       expect(() => readState(file)).toThrow(/apps must map app names to versions/);
+      fs.writeFileSync(file, '{"software":{"myapps":2}}');
+      expect(() => readState(file)).toThrow(/software must map software names to versions/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

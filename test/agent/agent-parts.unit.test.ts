@@ -87,6 +87,7 @@ describe('agent command line', () => {
       '--firmware',
       '--category',
       '--app',
+      '--software',
       '--on-password',
       '--ca',
       '--allow',

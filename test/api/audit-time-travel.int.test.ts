@@ -91,6 +91,7 @@ describe('time travel', () => {
       lastSeen: at('02:00:00.000'),
       connectedSince: at('02:00:00.000'),
       apps: [{ name: 'devices', version: '13r1' }],
+      software: [],
       categories: ['phones'],
       name: null,
       site: null,

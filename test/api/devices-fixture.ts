@@ -12,7 +12,7 @@ import type { Hub } from '../../api/hub.js';
 const gateway: CommandContext = { principal: systemPrincipal, ip: '192.0.2.1' };
 const admin: CommandContext = { principal: { id: 'admin', role: 'admin' } };
 
-export const phone: DeviceInventory = { model: 'IP232', firmware: '13r1', apps: [{ name: 'devices', version: '13r1' }], categories: ['phones'] };
+export const phone: DeviceInventory = { model: 'IP232', firmware: '13r1', apps: [{ name: 'devices', version: '13r1' }], software: [], categories: ['phones'] };
 
 export interface DeviceSpec {
   readonly mac: string;

@@ -17,7 +17,7 @@ interface Page {
   readonly next: string | null;
 }
 
-const gateway = { model: 'IP811', firmware: '13r2', apps: [], categories: ['gateways'] };
+const gateway = { model: 'IP811', firmware: '13r2', apps: [], software: [], categories: ['gateways'] };
 const mac = (n: number): string => `00112200000${n}`;
 const shown = (n: number): string => formatMac(mac(n));
 

@@ -42,7 +42,7 @@ const connectCommand = (mac: string, connectionId: string, nodeId: string): Devi
   mac: parseMac(mac),
   connectionId,
   ip: '192.0.2.1',
-  inventory: { model: 'm', firmware: 'f', apps: [], categories: [] },
+  inventory: { model: 'm', firmware: 'f', apps: [], software: [], categories: [] },
   passwordValid: false,
   nodeId,
 });

@@ -1,6 +1,7 @@
 // A job selects devices by the categories an admin set as well as by those the agent reports:
 // the admin's categories come from the device's events, so they hold after a restart.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatMac } from '../../domain/device/mac.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { firmwareCatalog, jobDetails, jobEvent, macOf, ok, startJobHub, tenant, tenantWithCode, uploadCatalog, withDevice } from './job-fixture.js';
 import type { JobHub } from './job-fixture.js';
@@ -46,7 +47,7 @@ describe('job selection by admin-set categories', () => {
     await jobEvent(test, `updatejob-${jobId}`, withDevice('settled', labelled.mac, { outcome: 'succeeded' }));
     await jobEvent(test, `updatejob-${jobId}`, (event: RecordedEvent) => event.type === 'JobCompleted');
     const details = await jobDetails(test, admin, 'update-jobs', jobId);
-    expect(details.devices.map((device) => device.mac)).toEqual([labelled.mac]);
+    expect(details.devices.map((device) => device.mac)).toEqual([formatMac(labelled.mac)]);
     expect(details.counts).toMatchObject({ succeeded: 1, failed: 0 });
     expect(labelled.firmware).toBe('13r2');
     expect(other.firmware).toBe('13r1');

@@ -26,12 +26,17 @@ describe('jobs create update', () => {
       timeoutMs: 60_000,
       errorThreshold: { percent: 12.5, minSettled: 10 },
     });
+    expect(updateJobBody({ name: 'sw', anyCategory: true, software: parseAppTarget('myapps@2.0') })).toEqual({
+      name: 'sw',
+      categories: [],
+      target: { kind: 'software', name: 'myapps', version: '2.0' },
+    });
   });
 
   it('refuses what the options alone tell is wrong', () => {
     expect(refusal(() => updateJobBody({ name: 'fw', firmware: '13r2' }))).toMatch(/^validation_failed: name the device categories/);
     expect(refusal(() => updateJobBody({ name: 'fw', category: ['phones'], anyCategory: true, firmware: '13r2' }))).toMatch(/not both/);
-    expect(refusal(() => updateJobBody({ name: 'fw', anyCategory: true }))).toMatch(/give the target/);
+    expect(refusal(() => updateJobBody({ name: 'fw', anyCategory: true }))).toMatch(/give the target: --firmware VERSION, --app NAME@VERSION or --software NAME@VERSION/);
     expect(refusal(() => updateJobBody({ name: 'fw', anyCategory: true, firmware: '1', errorMinSettled: 3 }))).toMatch(/goes with --error-threshold/);
     expect(refusal(() => parseAppTarget('devices'))).toMatch(/NAME@VERSION/);
     expect(refusal(() => parseAppTarget('devices@'))).toMatch(/NAME@VERSION/);

@@ -95,11 +95,13 @@ describe('tether jobs', () => {
   it('create: refuses bad arguments in one line, exit 1, and creates nothing', async () => {
     const refusals: [readonly string[], RegExp][] = [
       [['--name', 'fw', '--tenant', 'acme', '--firmware', '2.0'], /^tether: validation_failed: name the device categories with --category C \(repeatable\), or --any-category/],
-      [['--name', 'fw', '--tenant', 'acme', '--any-category'], /^tether: validation_failed: give the target: --firmware VERSION or --app NAME@VERSION\n$/],
+      [['--name', 'fw', '--tenant', 'acme', '--any-category'], /^tether: validation_failed: give the target: --firmware VERSION, --app NAME@VERSION or --software NAME@VERSION\n$/],
       [['--name', 'fw', '--tenant', 'acme', '--any-category', '--firmware', '9.9'], /^tether: validation_failed: firmware version "9.9" is not in the current catalog\n$/],
       [['--name', 'fw', '--tenant', 'nowhere', '--any-category', '--firmware', '2.0'], /^tether: not_found: tenant nowhere not found\n$/],
       [['--name', 'fw', '--tenant', 'acme', '--any-category', '--firmware', '2.0', '--concurrency', '0'], /option '--concurrency <n>' argument '0' is invalid\. expected a whole number from 1 to 1000/],
       [['--name', 'fw', '--tenant', 'acme', '--any-category', '--firmware', '2.0', '--app', 'devices@2.0'], /cannot be used with option/],
+      [['--name', 'sw', '--tenant', 'acme', '--any-category', '--app', 'devices@2.0', '--software', 'myapps@2.0'], /cannot be used with option/],
+      [['--name', 'sw', '--tenant', 'acme', '--any-category', '--software', 'myapps@2.0'], /^tether: validation_failed: software "myapps" \(no software.json imported\) is not in the current catalog\n$/],
     ];
     for (const [args, message] of refusals) {
       const result = await cli.run(['jobs', 'create', 'update', ...args]);

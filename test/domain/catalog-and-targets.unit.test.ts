@@ -1,14 +1,14 @@
 // Catalog files, where their binaries lie, which devices an update is for (plain string
 // compare), and where a backup lands.
-import { isLeft, isRight } from 'fp-ts/lib/Either.js';
+import { isLeft, isRight, right } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { backupLocation, backupTimestamp } from '../../domain/backup-job/backup-location.js';
 import { directoryOf, firmwareUrl, packageUrl } from '../../domain/catalog/artifact-url.js';
 import { checkCatalogDocument } from '../../domain/catalog/check-document.js';
 import type { CatalogContext } from '../../domain/catalog/machine.js';
-import { differsFromTarget, suitsUpdate } from '../../domain/update-job/update-eligibility.js';
+import { currentVersion, differsFromTarget, suitsUpdate } from '../../domain/update-job/update-eligibility.js';
 import type { UpdateSpec } from '../../domain/update-job/update-spec.js';
-import { resolveArtifacts } from '../../domain/update-job/resolve-artifacts.js';
+import { catalogOf, resolveArtifacts } from '../../domain/update-job/resolve-artifacts.js';
 
 const seedFirmware = {
   devices: [{ id: 'IP0010', versions: ['13r1'] }, { id: 'IP232', versions: ['13r1'] }],
@@ -47,10 +47,65 @@ describe('catalog files', () => {
   });
 });
 
+describe('software updates (software.json)', () => {
+  const seedSoftware = {
+    software: [
+      { id: 'myappsandroid', folder: 'myappsandroid', binary: 'myapps.apk', versions: [{ id: '13r1', build: '131705', label: 'dvl' }], manufacturer: 'innovaphone', title: 'myApps Android', description: 'myApps for Android' },
+      { id: 'myappswindows', folder: 'myappswindows', binary: 'myAppsSetup.msi', versions: [{ id: '13r1', build: '131705', label: 'dvl', sha256: 'AB'.repeat(32) }], manufacturer: 'innovaphone', title: 'myApps Windows', description: 'myApps for Windows' },
+    ],
+  };
+  const checked = checkCatalogDocument('software', seedSoftware);
+  if (isLeft(checked)) throw new Error('the seed\'s software.json is refused');
+  const catalog: CatalogContext = { imports: 1, current: { ...checked.right, source: 'upload', baseUrl: 'https://store.example/sw/', importedAt: '' } };
+
+  it('resolves a software target to <base>/<folder>/<build>/<binary> of software.json', () => {
+    expect(resolveArtifacts({ kind: 'software', name: 'myappsandroid', version: '13r1' }, catalog)).toEqual(
+      right({ myappsandroid: { url: 'https://store.example/sw/myappsandroid/131705/myapps.apk' } }),
+    );
+    expect(resolveArtifacts({ kind: 'software', name: 'myappswindows', version: '13r1' }, catalog)).toEqual(
+      right({ myappswindows: { url: 'https://store.example/sw/myappswindows/131705/myAppsSetup.msi', sha256: 'ab'.repeat(32) } }),
+    );
+  });
+
+  it('names what is missing: the package, its version, or software.json itself', () => {
+    const detailsOf = (resolved: ReturnType<typeof resolveArtifacts>): unknown => (isLeft(resolved) ? [resolved.left.details, resolved.left.message] : resolved.right);
+    expect(detailsOf(resolveArtifacts({ kind: 'software', name: 'nope', version: '13r1' }, catalog))).toEqual([['target.name'], 'software "nope" is not in the current catalog']);
+    expect(detailsOf(resolveArtifacts({ kind: 'software', name: 'myappsandroid', version: '13r9' }, catalog))).toEqual([
+      ['target.version'],
+      'version "13r9" of software "myappsandroid" is not in the current catalog',
+    ]);
+    expect(detailsOf(resolveArtifacts({ kind: 'software', name: 'myappsandroid', version: '13r1' }, { imports: 0 }))).toEqual([
+      ['target.name'],
+      'software "myappsandroid" (no software.json imported) is not in the current catalog',
+    ]);
+    // An app of the same id is not software: each kind resolves against its own file.
+    expect(detailsOf(resolveArtifacts({ kind: 'app', name: 'myappsandroid', version: '13r1' }, catalog))).toEqual([
+      ['target.name'],
+      'app "myappsandroid" (no apps.json imported) is not in the current catalog',
+    ]);
+    expect(catalogOf({ kind: 'software', name: 'x', version: '1' })).toBe('software');
+    expect(catalogOf({ kind: 'app', name: 'x', version: '1' })).toBe('apps');
+    expect(catalogOf({ kind: 'firmware', version: '1' })).toBe('firmware');
+  });
+
+  it('updates software only on devices that report it installed, at another version by plain string compare', () => {
+    const spec: UpdateSpec = { kind: 'update', target: { kind: 'software', name: 'myapps', version: '2.0' }, artifacts: { myapps: { url: 'http://x' } } };
+    const job = { tenants: ['acme'], categories: [], spec };
+    const device = { tenantId: 'acme', model: 'IP232', firmware: '13r1', apps: [], software: [{ name: 'myapps', version: '1.0' }], categories: [], adminCategories: [] };
+    expect(suitsUpdate(job, device)).toBe(true);
+    expect(differsFromTarget(spec, device)).toBe(true);
+    expect(differsFromTarget(spec, { ...device, software: [{ name: 'myapps', version: '2.0' }] })).toBe(false);
+    expect(differsFromTarget(spec, { ...device, software: [{ name: 'myapps', version: '2.0 ' }] })).toBe(true);
+    // An app of that name is not the software.
+    expect(suitsUpdate(job, { ...device, software: [], apps: [{ name: 'myapps', version: '1.0' }] })).toBe(false);
+    expect(currentVersion({ ...device, software: [] }, spec.target)).toBeUndefined();
+  });
+});
+
 describe('update eligibility', () => {
   const spec: UpdateSpec = { kind: 'update', target: { kind: 'firmware', version: '13r2' }, artifacts: { IP232: { url: 'http://x' } } };
   const job = { tenants: ['acme'], categories: ['phones'], spec };
-  const device = { tenantId: 'acme', model: 'IP232', firmware: '13r1', apps: [], categories: ['phones', 'lobby'], adminCategories: [] };
+  const device = { tenantId: 'acme', model: 'IP232', firmware: '13r1', apps: [], software: [], categories: ['phones', 'lobby'], adminCategories: [] };
 
   it('is for devices of its tenants and categories with a binary for their model', () => {
     expect(suitsUpdate(job, device)).toBe(true);

@@ -5,6 +5,7 @@ import { deviceAggregate } from '../../domain/device/aggregate.js';
 import type { DeviceCommand } from '../../domain/device/commands.js';
 import { isAssigned, isOnline } from '../../domain/device/decide.js';
 import type { DeviceEvent } from '../../domain/device/events.js';
+import { recordedFields } from '../../domain/device/inventory.js';
 import type { DeviceInventory } from '../../domain/device/inventory.js';
 import { parseMac } from '../../domain/device/mac.js';
 import { deviceMachine } from '../../domain/device/machine.js';
@@ -14,7 +15,7 @@ const mac = parseMac('00:11:22:AA:BB:CC');
 const t0 = '2026-01-01T00:00:00.000Z';
 const t1 = '2026-01-01T00:05:00.000Z';
 const later: Partial<DecisionContext> = { now: new Date(t1) };
-const inventory: DeviceInventory = { model: 'IP232', firmware: '13r1', apps: [{ name: 'devices', version: '13r1' }], categories: ['phones'] };
+const inventory: DeviceInventory = { model: 'IP232', firmware: '13r1', apps: [{ name: 'devices', version: '13r1' }], software: [], categories: ['phones'] };
 const newInventory: DeviceInventory = { ...inventory, firmware: '13r2' };
 
 const connect = (connectionId: string, passwordValid: boolean, ip = '192.0.2.1', inv = inventory): DeviceCommand => ({
@@ -26,11 +27,11 @@ const connect = (connectionId: string, passwordValid: boolean, ip = '192.0.2.1',
   passwordValid,
   nodeId: 'node-a',
 });
-const registered: DeviceEvent = { type: 'DeviceRegistered', data: { mac, ...inventory } };
+const registered: DeviceEvent = { type: 'DeviceRegistered', data: { mac, ...recordedFields(inventory) } };
 /** `inv`: the inventory the hello reported, when it is not the one recorded. */
 const connected = (connectionId: string, authenticated: boolean, at = t0, ip = '192.0.2.1', inv?: DeviceInventory): DeviceEvent => ({
   type: 'DeviceConnected',
-  data: { connectionId, ip, authenticated, at, ...inv, nodeId: 'node-a' },
+  data: { connectionId, ip, authenticated, at, ...(inv === undefined ? {} : recordedFields(inv)), nodeId: 'node-a' },
 });
 const disconnected = (connectionId: string, cause: 'closed' | 'superseded', at = t0): DeviceEvent => ({
   type: 'DeviceDisconnected',
@@ -88,6 +89,23 @@ describe('device decider: connections', () => {
     // Another order of the same categories is another inventory: the device said it so.
     const reordered = { ...inventory, categories: ['phones', 'lab'] };
     given(deviceAggregate, [...online, disconnected('c1', 'closed')]).when(connect('c2', false, '192.0.2.1', reordered)).then([connected('c2', false, t0, '192.0.2.1', reordered)]);
+  });
+
+  it('records the software a device reports, and an inventory recorded without software as none', () => {
+    const withSoftware: DeviceInventory = { ...inventory, software: [{ name: 'myapps', version: '1.0' }] };
+    given(deviceAggregate, []).when(connect('c1', false, '192.0.2.1', withSoftware)).then([
+      { type: 'DeviceRegistered', data: { mac, ...inventory, software: [{ name: 'myapps', version: '1.0' }] } },
+      connected('c1', false),
+    ]);
+    const updated: DeviceInventory = { ...inventory, software: [{ name: 'myapps', version: '2.0' }] };
+    given(deviceAggregate, assignedOffline).when(connect('c2', true, '192.0.2.1', updated)).then([connected('c2', true, t0, '192.0.2.1', updated)]);
+    expect(after(assignedOffline, connect('c2', true, '192.0.2.1', updated)).context.software).toEqual([{ name: 'myapps', version: '2.0' }]);
+    // Installed, then gone: the next inventory carries no software field, which means none.
+    const installed = [...assignedOffline, connected('c2', true, t0, '192.0.2.1', updated), disconnected('c2', 'closed')];
+    given(deviceAggregate, installed).when(connect('c3', true)).then([connected('c3', true, t0, '192.0.2.1', inventory)]);
+    expect(after(installed, connect('c3', true)).context.software).toEqual([]);
+    // A reconnect without an inventory keeps the software recorded.
+    expect(stateAfter(deviceMachine, [...installed, connected('c3', true)]).context.software).toEqual([{ name: 'myapps', version: '2.0' }]);
   });
 
   it('lets an assigned device without its password online unauthenticated, keeping assignment and password hash', () => {

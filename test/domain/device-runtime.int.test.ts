@@ -7,7 +7,7 @@ import { admin, RuntimeFixture } from '../actors/runtime-fixture.js';
 
 const mac = parseMac('00-11-22-AA-BB-CC');
 const hub = { principal: { id: 'hub', role: 'system' as const }, ip: '192.0.2.1' };
-const inventory = { model: 'IP232', firmware: '13r1', apps: [{ name: 'devices', version: '13r1' }], categories: ['phones'] };
+const inventory = { model: 'IP232', firmware: '13r1', apps: [{ name: 'devices', version: '13r1' }], software: [], categories: ['phones'] };
 const connect = (connectionId: string, passwordValid: boolean): DeviceCommand => ({
   type: 'RecordConnection',
   mac,

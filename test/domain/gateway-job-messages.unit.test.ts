@@ -33,6 +33,7 @@ describe('job control messages', () => {
     const messages: HubJobMessageType[] = [
       { type: 'update', jobId: 'job-1', target: { kind: 'firmware', version: '13r2' }, url: 'http://127.0.0.1:8080/fw/ip232/13r2' },
       { type: 'update', jobId: 'job-1', target: { kind: 'app', name: 'devices', version: '13r2' }, url: update.url, sha256 },
+      { type: 'update', jobId: 'job-1', target: { kind: 'software', name: 'myappsandroid', version: '13r2' }, url: update.url, sha256 },
       { type: 'backup', jobId: 'job-2', url: backup.url, auth: { type: 'none' } },
       { type: 'backup', jobId: 'job-2', url: backup.url, auth: { type: 'basic', username: 'u', password: 'p' } },
       { type: 'backup', jobId: 'job-2', url: backup.url, auth: { type: 'digest', username: 'u', password: 'p' } },
@@ -69,12 +70,14 @@ describe('job control messages', () => {
     );
     expect(error.code).toBe('validation_failed');
     expect(error.details).toEqual(['jobId', 'sha256', 'target.name', 'target.version', 'url']);
+    expect(failure(decodeMessage(HubMessage, JSON.stringify({ ...update, target: { kind: 'software', name: '', version: '1' } }))).details).toEqual(['target.name']);
   });
 
   it('refuses an unknown target kind and a relative URL', () => {
     expect(failure(decodeMessage(HubMessage, JSON.stringify({ ...update, target: { kind: 'os', version: '1' } }))).details).toEqual([
       'target.kind',
     ]);
+    expect(failure(decodeMessage(HubMessage, JSON.stringify({ ...update, target: { kind: 'os', version: '1' } }))).message).toContain('expected one of firmware, app, software');
     expect(failure(decodeMessage(HubMessage, JSON.stringify({ ...update, url: '/artifacts/x' }))).details).toEqual(['url']);
     expect(failure(decodeMessage(HubMessage, JSON.stringify({ ...update, target: 'firmware' }))).details).toEqual(['target.kind']);
   });

@@ -58,7 +58,7 @@ describe('gateway wire protocol', () => {
     expect(error.message).not.toContain('42');
   });
 
-  it('bounds the inventory a hello reports: categories, apps and the length of each text', () => {
+  it('bounds the inventory a hello reports: categories, apps, software and the length of each text', () => {
     const long = 'x'.repeat(201);
     const refused = (fields: object): TetherError => failure(decodeMessage(AgentMessage, JSON.stringify({ ...hello, ...fields })));
     expect(refused({ categories: Array.from({ length: 101 }, (_, i) => `c${i}`) })).toMatchObject({ code: 'validation_failed', details: ['categories'] });
@@ -66,8 +66,12 @@ describe('gateway wire protocol', () => {
     expect(refused({ apps: Array.from({ length: 201 }, (_, i) => ({ name: `a${i}`, version: '1' })) })).toMatchObject({ details: ['apps'] });
     expect(refused({ apps: [{ name: 'devices', version: long }] })).toMatchObject({ details: ['apps.0.version'] });
     expect(refused({ model: long, firmware: long })).toMatchObject({ details: ['firmware', 'model'] });
+    expect(refused({ software: Array.from({ length: 201 }, (_, i) => ({ name: `s${i}`, version: '1' })) })).toMatchObject({ details: ['software'] });
+    expect(refused({ software: Array.from({ length: 201 }, () => ({ name: 's', version: '1' })) }).message).toContain('at most 200 software packages');
+    expect(refused({ software: [{ name: long, version: '1' }] })).toMatchObject({ details: ['software.0.name'] });
+    expect(refused({ software: [{ name: 'myapps' }] })).toMatchObject({ details: ['software.0.version'] });
     expect(refused({ categories: Array.from({ length: 101 }, () => 'c') }).message).toContain('at most 100 categories');
-    const largest = { model: 'm'.repeat(200), categories: Array.from({ length: 100 }, () => 'c'.repeat(200)), apps: Array.from({ length: 100 }, () => ({ name: 'a', version: 'v' })) };
+    const largest = { model: 'm'.repeat(200), categories: Array.from({ length: 100 }, () => 'c'.repeat(200)), apps: Array.from({ length: 100 }, () => ({ name: 'a', version: 'v' })), software: Array.from({ length: 200 }, () => ({ name: 's', version: 'v' })) };
     expect(isRight(decodeMessage(AgentMessage, JSON.stringify({ ...hello, ...largest })))).toBe(true);
   });
 

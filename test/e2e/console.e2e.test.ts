@@ -265,6 +265,13 @@ describe('the web console in a browser', () => {
     await expect.poll(() => admin.locator('#field-catalog-body-document-error').textContent()).toMatch(/^body\.document\./);
     await expectAccessible(admin);
     await screenshot(admin, 'jobs');
+    // A software target: the form sends kind software, and the hub's refusal lands on its field.
+    await admin.getByLabel('Name', { exact: true }).fill('myapps 2.0');
+    await admin.getByLabel('Target', { exact: true }).selectOption('software');
+    await admin.getByLabel('Software', { exact: true }).fill('myapps');
+    await admin.getByLabel('Version', { exact: true }).fill('2.0');
+    await admin.getByRole('button', { name: 'Create update job' }).click();
+    await expect.poll(() => admin.locator('#field-body-target-name-error').textContent()).toContain('software "myapps" (no software.json imported)');
     for (const view of ['Tenants', 'Relays', 'Protocol apps']) {
       await admin.getByRole('link', { name: view }).click();
       await admin.getByRole('heading', { level: 1, name: view }).waitFor();

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMac } from '../../domain/device/mac.js';
 import { jsonLines, Operator } from '../bin/cli-operator.js';
 import { assertBuilt, eventually, freePort, login, ready, runCli, serve, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
@@ -19,6 +20,7 @@ const binary = Buffer.from('myApps 2.0 build 20\n'.repeat(2000));
 
 interface DeviceView {
   readonly state: string;
+  readonly connectedSince: string | null;
   readonly software: readonly { name: string; version: string }[];
 }
 
@@ -100,7 +102,7 @@ afterAll(async () => {
 });
 
 describe('a software update with real processes', () => {
-  it('installs myapps 2.0 of software.json through the agent\'s hook; the device reports it and the job completes', async () => {
+  it("installs myapps 2.0 of software.json through the agent's hook; the device reports it and the job completes", async () => {
     const imported = await cli.run(['catalog', 'import', 'software', '--url', `${hub.baseUrl}/artifacts/software.json`]);
     expect(imported.code, imported.stderr).toBe(0);
     const { code } = (await ok(cli.api('/tenants/acme/provisioning-codes', { method: 'POST', body: {} }), 201)) as { code: string };
@@ -119,17 +121,17 @@ describe('a software update with real processes', () => {
       return view.state === 'completed' ? view : undefined;
     });
     expect(finished.counts).toEqual({ attempted: 1, inFlight: 0, succeeded: 1, failed: 0 });
-    expect(finished.devices).toMatchObject([{ mac: canonical, status: 'succeeded', fromVersion: '1.0' }]);
+    expect(finished.devices).toMatchObject([{ mac: formatMac(canonical), status: 'succeeded', fromVersion: '1.0' }]);
     expect(readFileSync(join(dir, 'installed.bin'))).toEqual(binary);
     expect(readFileSync(join(dir, 'installed.txt'), 'utf8')).toBe('software myapps 2.0');
-    await deviceShows('the device reporting myapps 2.0', device, (view) => view.software.length === 1 && view.software[0]?.version === '2.0');
+    const updated = await deviceShows('the device reporting myapps 2.0', device, (view) => view.software.length === 1 && view.software[0]?.version === '2.0');
     const shown = await cli.run(['devices', 'show', canonical]);
     expect(shown.stdout).toMatch(/software\s+myapps 2\.0/);
 
     // Restarted with the same --software 1.0, the agent reports what the update installed.
     await terminate(device);
     const restarted = agent(['--software', 'myapps@1.0']);
-    await deviceShows('the restarted device online', restarted, (view) => view.state === 'online');
+    await deviceShows('the restarted device online again', restarted, (view) => view.state === 'online' && view.connectedSince !== updated.connectedSince);
     expect(JSON.parse(readFileSync(join(dir, 'agent-state.json'), 'utf8'))).toMatchObject({ software: { myapps: '2.0' } });
     const view = (await ok(cli.api(`/devices/${canonical}`))) as DeviceView;
     expect(view.software).toEqual([{ name: 'myapps', version: '2.0' }]);

@@ -15,6 +15,7 @@ const device = (mac: string, fields: Partial<Device> = {}): Device => ({
   model: 'IP232',
   firmware: '13r1',
   apps: [],
+  software: [],
   categories: ['phones'],
   name: null,
   site: null,

@@ -12,6 +12,7 @@ export interface Device {
   readonly model: string;
   readonly firmware: string;
   readonly apps: readonly { readonly name: string; readonly version: string }[];
+  readonly software: readonly { readonly name: string; readonly version: string }[];
   /** As the device reports them. */
   readonly categories: readonly string[];
   /** Set by an admin. */

@@ -139,6 +139,13 @@ describe('the OpenAPI document', () => {
     expect(sessionQuery.find((p) => p.name === 'limit')?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 500 });
   });
 
+  it('documents the three update targets: firmware, an app of apps.json, software of software.json', () => {
+    const route = document.paths['/api/v1/update-jobs']?.post;
+    expect(route?.summary).toBe('Create an update job for a firmware, app or software version of the catalog');
+    const target = bodySchema(route)?.properties?.target;
+    expect(target?.anyOf?.map((member) => member.properties?.kind?.enum)).toEqual([['firmware'], ['app', 'software']]);
+  });
+
   it('says which way a grant goes, as the route does it: tenant {id} sees tenant {grantedId}', async () => {
     const route = document.paths['/api/v1/tenants/{id}/grants/{grantedId}'];
     expect(route?.put?.summary).toBe('Let tenant {id} see and act on tenant {grantedId}');

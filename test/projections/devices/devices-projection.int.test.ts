@@ -40,9 +40,9 @@ async function append(stream: string, type: string, data: Record<string, unknown
 const device = (mac: string, type: string, data: Record<string, unknown> = {}, at = minute(0)): Promise<number> =>
   append(`device-${mac}`, type, data, at);
 
-const register = (mac: string, inventory = phone): Promise<number> => device(mac, 'DeviceRegistered', { mac, ...inventory });
+const register = (mac: string, inventory: Record<string, unknown> = phone): Promise<number> => device(mac, 'DeviceRegistered', { mac, ...inventory });
 
-const connect = (mac: string, connectionId: string, authenticated: boolean, at = minute(1), inventory = phone): Promise<number> =>
+const connect = (mac: string, connectionId: string, authenticated: boolean, at = minute(1), inventory: Record<string, unknown> = phone): Promise<number> =>
   device(mac, 'DeviceConnected', { connectionId, ip: '192.0.2.7', authenticated, at, ...inventory }, at);
 
 const disconnect = (mac: string, connectionId: string, at = minute(5)): Promise<number> =>
@@ -75,6 +75,7 @@ describe('devices projection', () => {
       lastSeen: minute(1),
       connectedSince: minute(1),
       ...phone,
+      software: [],
       name: null,
       site: null,
       adminCategories: [],
@@ -102,6 +103,22 @@ describe('devices projection', () => {
     await device('001122aabbcc', 'DeviceDetailsSet', { name: null, categories: [] }, minute(5));
     expect(runner.read((db) => getDevice(db, '001122aabbcc'))).toMatchObject({ name: null, site: 'Berlin', adminCategories: [] });
     expect(macs({ category: 'lab' })).toEqual([]);
+  });
+
+  it('shows the software a device reports; an inventory recorded without it means none', async () => {
+    const software = [{ name: 'myapps', version: '1.0' }];
+    await register('001122aabbcc', { ...phone, software });
+    const show = (): unknown => runner.read((db) => getDevice(db, '001122aabbcc'))?.software;
+    expect(show()).toEqual(software);
+    // A connection without an inventory: the device reported the one recorded.
+    await device('001122aabbcc', 'DeviceConnected', { connectionId: 'c1', ip: '192.0.2.7', authenticated: false, at: minute(1) }, minute(1));
+    expect(show()).toEqual(software);
+    await disconnect('001122aabbcc', 'c1', minute(2));
+    await connect('001122aabbcc', 'c2', false, minute(3), { ...phone, software: [{ name: 'myapps', version: '2.0' }] });
+    expect(show()).toEqual([{ name: 'myapps', version: '2.0' }]);
+    await disconnect('001122aabbcc', 'c2', minute(4));
+    await connect('001122aabbcc', 'c3', false, minute(5));
+    expect(show()).toEqual([]);
   });
 
   it('lists an assigned device online, then offline with lastSeen, each change naming its tenant alone (grantees hear it by their scope)', async () => {

@@ -92,6 +92,8 @@ function DeviceFacts({ device }: { readonly device: Device }): JSX.Element {
       <dd>{device.adminCategories.join(', ') || '—'}</dd>
       <dt>Apps</dt>
       <dd>{device.apps.map((app) => `${app.name} ${app.version}`).join(', ') || '—'}</dd>
+      <dt>Software</dt>
+      <dd>{device.software.map((entry) => `${entry.name} ${entry.version}`).join(', ') || '—'}</dd>
       <dt>Registered</dt>
       <dd>
         <Time iso={device.registeredAt} />

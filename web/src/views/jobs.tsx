@@ -92,11 +92,14 @@ export function JobsView({ session, live }: { readonly session: Session; readonl
   );
 }
 
+type TargetKind = 'firmware' | 'app' | 'software';
+const targetKindOf = (value: string): TargetKind => (value === 'app' || value === 'software' ? value : 'firmware');
+
 function UpdateJobForm({ session }: { readonly session: Session }): JSX.Element {
   const [name, setName] = useState('');
   const [tenants, setTenants] = useState('');
   const [categories, setCategories] = useState('');
-  const [kind, setKind] = useState<'firmware' | 'app'>('firmware');
+  const [kind, setKind] = useState<TargetKind>('firmware');
   const [app, setApp] = useState('');
   const [version, setVersion] = useState('');
   const action = useAction();
@@ -124,14 +127,15 @@ function UpdateJobForm({ session }: { readonly session: Session }): JSX.Element 
       </Field>
       <Field label="Target" path="body.target.kind" errors={errors}>
         {(id) => (
-          <select id={id} value={kind} onChange={(event) => setKind(event.currentTarget.value === 'app' ? 'app' : 'firmware')}>
+          <select id={id} value={kind} onChange={(event) => setKind(targetKindOf(event.currentTarget.value))}>
             <option value="firmware">firmware</option>
             <option value="app">app</option>
+            <option value="software">software</option>
           </select>
         )}
       </Field>
-      {kind === 'app' ? (
-        <Field label="App" path="body.target.name" errors={errors}>
+      {kind !== 'firmware' ? (
+        <Field label={kind === 'app' ? 'App' : 'Software'} path="body.target.name" errors={errors}>
           {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={app} onInput={(event) => setApp(event.currentTarget.value)} />}
         </Field>
       ) : null}
