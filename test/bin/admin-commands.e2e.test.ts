@@ -66,9 +66,9 @@ describe('tether devices', () => {
     const result = await cli.run(['devices', 'ls']);
     expect(result.code, result.stderr).toBe(0);
     const [header, ...rows] = result.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^MAC +TENANT +STATE +MODEL +FIRMWARE +IP +LAST SEEN$/);
+    expect(header).toMatch(/^MAC +NAME +SITE +TENANT +STATE +MODEL +FIRMWARE +IP +LAST SEEN$/);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatch(new RegExp(`^${mac} +- +unassigned +`));
+    expect(rows[0]).toMatch(new RegExp(`^${mac} +- +- +- +unassigned +`));
   });
 
   it('ls: refuses a token the hub does not accept', async () => {
