@@ -188,7 +188,7 @@ describe('assignment endpoints', () => {
     // initech sees globex through its grant, so it may move the device to itself.
     const moved = await assign('00-11-22-33-44-B1', 'initech', initech);
     expect(moved.statusCode, moved.body).toBe(200);
-    expect(moved.json()).toEqual({ mac: '0011223344b1', tenant: 'initech' });
+    expect(moved.json()).toEqual({ mac: '00:11:22:33:44:B1', tenant: 'initech' });
     const { password } = await client.expect('device-password');
     expect((await deviceState('0011223344b1')).context).toMatchObject({ tenantId: 'initech', authenticated: true });
     // ...but not to a tenant it does not see.
@@ -196,7 +196,7 @@ describe('assignment endpoints', () => {
 
     const unassigned = await t.call({ method: 'POST', url: '/api/v1/devices/0011223344b1/unassign', token: initech });
     expect(unassigned.statusCode, unassigned.body).toBe(200);
-    expect(unassigned.json()).toEqual({ mac: '0011223344b1', tenant: null });
+    expect(unassigned.json()).toEqual({ mac: '00:11:22:33:44:B1', tenant: null });
     expect(isAssigned(await deviceState('0011223344b1'))).toBe(false);
     // Unassigned now: no tenant-admin sees it any more.
     expect((await assign('0011223344b1', 'initech', initech)).statusCode).toBe(404);
