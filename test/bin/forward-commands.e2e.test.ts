@@ -9,7 +9,10 @@ import type { AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, eventually, freePort, login, ready, runCli, serve, terminate } from '../e2e/tether-process.js';
+import { assertBuilt, eventually, freePort, freePortOutside, login, ready, runCli, serve, terminate } from '../e2e/tether-process.js';
+
+// The hub's DeviceLink ports: a proxy may not take one.
+const linkPorts = { from: 45000, to: 45999 };
 import type { TetherProcess } from '../e2e/tether-process.js';
 import { jsonLines, Operator } from './cli-operator.js';
 
@@ -56,7 +59,7 @@ beforeAll(async () => {
   hub = serve({
     dataDir: join(dir, 'hub'),
     port: await freePort(),
-    env: { TETHER_ADMIN_PASSWORD: adminPassword, TETHER_TOKEN_SECRET: '', TETHER_SEAL_KEY: '', TETHER_EVENTSTORE_URL: '', TETHER_DEVICELINK_PORTS: '45000-45999' },
+    env: { TETHER_ADMIN_PASSWORD: adminPassword, TETHER_TOKEN_SECRET: '', TETHER_SEAL_KEY: '', TETHER_EVENTSTORE_URL: '', TETHER_DEVICELINK_PORTS: `${linkPorts.from}-${linkPorts.to}` },
   });
   await ready(hub);
   cli = new Operator(hub, dir, await login(hub, { password: adminPassword }));
@@ -79,7 +82,7 @@ afterAll(async () => {
 
 describe('tether proxies', () => {
   it('creates a profile from a file, lists it, carries bytes, disables, enables and removes it', async () => {
-    const sourcePort = await freePort();
+    const sourcePort = await freePortOutside(linkPorts);
     const file = join(dir, 'proxy.json');
     writeFileSync(file, JSON.stringify({ id: 'echo', name: 'Echo', protocol: 'tcp', enabled: true, sourcePort, target: { type: 'host', address: '127.0.0.1', port: echoPort } }));
     const created = await cli.run(['proxies', 'create', '--file', file, '--json']);

@@ -16,8 +16,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMac } from '../../domain/device/mac.js';
 import { CuttableRelay, chromiumPath, launchChromium, screenshot, seriousViolations } from './console-browser.js';
-import { assertBuilt, eventually, freePort, login, ready, runCli, serve, terminate } from './tether-process.js';
+import { assertBuilt, eventually, freePort, freePortOutside, login, ready, runCli, serve, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
+
+// The hub's DeviceLink ports: a proxy may not take one.
+const linkPorts = { from: 44500, to: 44599 };
 
 const adminPassword = 'console-e2e-admin-password';
 const macs = { assigned: '0211000000a1', acme: '0211000000a2', globex: '0211000000b1', held: '0211000000c1' };
@@ -99,7 +102,7 @@ beforeAll(async () => {
   hub = serve({
     dataDir: join(dir, 'hub'),
     port: await freePort(),
-    env: { TETHER_ADMIN_PASSWORD: adminPassword, TETHER_TOKEN_SECRET: '', TETHER_SEAL_KEY: '', TETHER_EVENTSTORE_URL: '', TETHER_DEVICELINK_PORTS: '44500-44599' },
+    env: { TETHER_ADMIN_PASSWORD: adminPassword, TETHER_TOKEN_SECRET: '', TETHER_SEAL_KEY: '', TETHER_EVENTSTORE_URL: '', TETHER_DEVICELINK_PORTS: `${linkPorts.from}-${linkPorts.to}` },
     args: ['--artifacts', artifacts, '--job-resume-grace', '0'],
   });
   relay = new CuttableRelay(hub.port);
@@ -319,7 +322,7 @@ describe('the web console in a browser', () => {
   });
 
   it('creates a proxy with its id, switches it off and keeps the id read-only when editing', async () => {
-    const sourcePort = await freePort();
+    const sourcePort = await freePortOutside(linkPorts);
     await admin.getByRole('link', { name: 'Proxies' }).click();
     await admin.getByLabel('Id (fixed once created)').fill('web-ui');
     await admin.getByLabel('Name').fill('Web UI');

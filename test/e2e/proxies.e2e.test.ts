@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCa } from '../support/test-ca.js';
-import { assertBuilt, eventually, freePort, login, ready, runCli, serve, terminate } from './tether-process.js';
+import { assertBuilt, eventually, freePort, freePortOutside, login, ready, runCli, serve, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
 
 const adminPassword = 'proxies-e2e-admin-password';
@@ -47,12 +47,7 @@ async function api(method: string, path: string, body?: object, token = admin): 
   return { status: response.status, json: <T>() => response.json() as Promise<T> };
 }
 
-async function sourcePort(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    if (port < linkPorts.from || port > linkPorts.to) return port;
-  }
-}
+const sourcePort = (): Promise<number> => freePortOutside(linkPorts);
 
 async function proxy(id: string, protocol: string, target: object, extra: object = {}): Promise<number> {
   const port = await sourcePort();

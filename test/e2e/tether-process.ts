@@ -24,6 +24,14 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A port free right now and outside `range` (e.g. the hub's DeviceLink ports, which a proxy may not take). */
+export async function freePortOutside(range: { readonly from: number; readonly to: number }): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < range.from || port > range.to) return port;
+  }
+}
+
 export interface TetherProcess {
   readonly child: ChildProcessWithoutNullStreams;
   readonly port: number;
