@@ -32,45 +32,54 @@ export function assertValidEvent(event: unknown, index: number): void {
 /** A plain object whose values are JSON: what JSON.parse(JSON.stringify(x)) gives back unchanged. */
 export function assertJsonObject(value: unknown, path: string): void {
   if (!isPlainObject(value)) throw invalidEvent(`${path} must be a plain JSON object, got ${describe(value)}`, path);
-  assertJsonValue(value, path, new Set());
+  const problem = problemIn(value, new Set());
+  if (problem === undefined) return;
+  const at = path + problem.at.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('');
+  throw invalidEvent(`${at} ${problem.is}`, at);
 }
 
-function assertJsonValue(value: unknown, path: string, ancestors: Set<object>): void {
+/** What JSON cannot hold, and where below the value it is: found without building a path for every property. */
+interface Problem {
+  readonly at: (string | number)[];
+  readonly is: string;
+}
+
+function problemIn(value: unknown, ancestors: Set<object>): Problem | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return;
+      return undefined;
     case 'number':
-      if (!Number.isFinite(value)) throw invalidEvent(`${path} is ${String(value)}, which JSON cannot hold`, path);
-      return;
+      return Number.isFinite(value) ? undefined : { at: [], is: `is ${String(value)}, which JSON cannot hold` };
     case 'object':
-      if (value === null) return;
-      assertJsonContainer(value, path, ancestors);
-      return;
+      return value === null ? undefined : problemInContainer(value, ancestors);
     default:
-      throw invalidEvent(`${path} is a ${typeof value}, which JSON cannot hold`, path);
+      return { at: [], is: `is a ${typeof value}, which JSON cannot hold` };
   }
 }
 
-function assertJsonContainer(value: object, path: string, ancestors: Set<object>): void {
-  if (ancestors.has(value)) throw invalidEvent(`${path} refers to itself`, path);
+function problemInContainer(value: object, ancestors: Set<object>): Problem | undefined {
+  if (ancestors.has(value)) return { at: [], is: 'refers to itself' };
   ancestors.add(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       // JSON would turn an undefined item into null: refuse rather than change the data.
-      if (item === undefined) throw invalidEvent(`${path}[${i}] is undefined`, `${path}[${i}]`);
-      assertJsonValue(item, `${path}[${i}]`, ancestors);
+      const problem = item === undefined ? { at: [], is: 'is undefined' } : problemIn(item, ancestors);
+      if (problem !== undefined) return { at: [i, ...problem.at], is: problem.is };
     }
   } else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
+    for (const key of Object.keys(value)) {
+      const item = value[key];
       // An undefined property is dropped by JSON, as an absent optional field: allowed.
-      if (item !== undefined) assertJsonValue(item, `${path}.${key}`, ancestors);
+      const problem = item === undefined ? undefined : problemIn(item, ancestors);
+      if (problem !== undefined) return { at: [key, ...problem.at], is: problem.is };
     }
   } else {
-    throw invalidEvent(`${path} is ${describe(value)}, not a plain object or array`, path);
+    return { at: [], is: `is ${describe(value)}, not a plain object or array` };
   }
   ancestors.delete(value);
+  return undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
