@@ -3,6 +3,8 @@
 // a tenant password to deploy again.
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
 import { idOf } from '../domain/stream-name.js';
+import { followLog } from './log-follower.js';
+import type { LogFollower } from './log-follower.js';
 
 export interface DeviceEventHandlers {
   /** A connection was recorded as ended (e.g. another node superseded it). */
@@ -15,9 +17,7 @@ export interface DeviceEventHandlers {
   tenantPasswordToDeploy(tenantId: string, cause: RecordedEvent): void;
 }
 
-export interface DeviceEventFollower {
-  close(): Promise<void>;
-}
+export type DeviceEventFollower = LogFollower;
 
 const followed = ['DeviceDisconnected', 'DeviceAssigned', 'DeviceUnassigned', 'DeviceDetailsSet', 'TenantPasswordChanged', 'TenantPasswordDeploymentChanged'];
 
@@ -45,18 +45,5 @@ function dispatch(event: RecordedEvent, handlers: DeviceEventHandlers): void {
 
 /** Follows the log from its end (the past is in the actors' state); `onError` hears if it breaks. */
 export function followDeviceEvents(store: EventStore, handlers: DeviceEventHandlers, onError: (error: unknown) => void): DeviceEventFollower {
-  const subscription = store.subscribeToAll({ after: 'end', filter: { streamPrefixes: ['device-', 'tenant-'], eventTypes: followed } });
-  const done = (async () => {
-    try {
-      for await (const event of subscription) dispatch(event, handlers);
-    } catch (error) {
-      onError(error);
-    }
-  })();
-  return {
-    close: async () => {
-      await subscription.close();
-      await done;
-    },
-  };
+  return followLog(store, { streamPrefixes: ['device-', 'tenant-'], eventTypes: followed }, (event) => dispatch(event, handlers), onError);
 }

@@ -10,6 +10,8 @@ import type { HubMessage } from '../domain/gateway/hub-messages.js';
 import type { EventStore } from '../domain/ports/event-store.js';
 import type { ActorRuntime } from './actor-runtime.js';
 import type { DeviceLink } from './device-link.js';
+import { followLog } from './log-follower.js';
+import type { LogFollower } from './log-follower.js';
 
 /** The part of the device supervisor this needs: who is live here, and their connections. */
 export interface LiveDevices {
@@ -28,8 +30,7 @@ export interface HubAddressBookOptions {
 export class HubAddressBook {
   private urls: readonly HubUrl[] = [];
   private readonly live = new Set<Mac>();
-  private following: Promise<void> | undefined;
-  private stopFollowing: (() => Promise<void>) | undefined;
+  private following: LogFollower | undefined;
 
   constructor(private readonly options: HubAddressBookOptions) {
     options.devices.onDeviceLive((mac) => {
@@ -42,29 +43,25 @@ export class HubAddressBook {
   /** Follows the address from now on, then reads what it is: no change falls between the two. */
   async start(): Promise<void> {
     const { runtime, store, logger } = this.options;
-    const subscription = store.subscribeToAll({ after: 'end', filter: { streamPrefixes: [`${instanceAggregate.category}-`], eventTypes: ['HubAddressSet'] } });
     let heard = false;
-    this.following = (async () => {
-      try {
-        for await (const event of subscription) {
-          const { urls } = event.data;
-          if (!HubUrls.is(urls)) continue;
-          heard = true;
-          this.urls = urls;
-          for (const mac of this.live) this.tell(mac);
-        }
-      } catch (error) {
-        logger.error({ err: error }, 'stopped following the hub address');
-      }
-    })();
-    this.stopFollowing = () => subscription.close();
+    this.following = followLog(
+      store,
+      { streamPrefixes: [`${instanceAggregate.category}-`], eventTypes: ['HubAddressSet'] },
+      (event) => {
+        const { urls } = event.data;
+        if (!HubUrls.is(urls)) return;
+        heard = true;
+        this.urls = urls;
+        for (const mac of this.live) this.tell(mac);
+      },
+      (error) => logger.error({ err: error }, 'stopped following the hub address'),
+    );
     const { state } = await runtime.load(instanceAggregate, instanceAdminId);
     if (!heard) this.urls = state.context.hubUrls;
   }
 
   async close(): Promise<void> {
-    await this.stopFollowing?.();
-    await this.following;
+    await this.following?.close();
   }
 
   private tell(mac: Mac): void {
