@@ -48,6 +48,9 @@ describe('the console device list', () => {
     expect(macs(selectDevices(named, { ...noFilters, category: 'pcs' }, byMac))).toEqual(['00:11:22:33:44:D4']);
     expect(macs(selectDevices(named, { ...noFilters, q: 'm01' }, byMac))).toEqual(['00:11:22:33:44:D4']);
     expect(macs(selectDevices(named, { ...noFilters, q: 'berl' }, byMac))).toEqual(['00:11:22:33:44:D4']);
+    const hyphenated = [...devices, device('00:11:22:33:44:E7', { name: 'gw-01', site: 'site-a' })];
+    expect(macs(selectDevices(hyphenated, { ...noFilters, q: 'gw-01' }, byMac))).toEqual(['00:11:22:33:44:E7']);
+    expect(macs(selectDevices(hyphenated, { ...noFilters, q: 'site-a' }, byMac))).toEqual(['00:11:22:33:44:E7']);
     expect(sitesOf([...named, device('00:11:22:33:44:E5', { site: 'Aachen' }), device('00:11:22:33:44:F6', { site: 'Berlin' })])).toEqual(['Aachen', 'Berlin']);
   });
 

@@ -25,6 +25,14 @@ describe('the console\'s live items', () => {
     expect(macs(items)).toEqual(['a1']);
   });
 
+  it('keeps a job of several tenants when a scoped snapshot replaces only some of them', () => {
+    const items = new LiveItems();
+    const job = { id: 'j1', tenants: ['acme', 'globex'] };
+    items.applySnapshot({ model: 'jobs', position: 3, tenants: null, items: [job, { id: 'j2', tenants: ['globex'] }], part: 0 });
+    items.applySnapshot({ model: 'jobs', position: 7, tenants: ['globex'], items: [], part: 0 });
+    expect(items.all<{ id: string }>('jobs').map((item) => item.id)).toEqual(['j1']);
+  });
+
   it('applies a change, and a removal when a device left the viewer\'s tenants', () => {
     const items = new LiveItems();
     items.applySnapshot({ model: 'devices', position: 3, tenants: null, items: [device('a1', 'acme')], part: 0 });

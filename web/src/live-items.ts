@@ -33,6 +33,9 @@ function tenantsOf(model: Model, item: Item): readonly unknown[] {
   return [item.tenant];
 }
 
+/** Whether every tenant of an item is among those a snapshot replaces (an item of no tenant is none's). */
+const withinOnly = (tenants: readonly unknown[], scope: readonly string[]): boolean => tenants.length > 0 && tenants.every((tenant) => scope.includes(String(tenant)));
+
 export class LiveItems {
   private readonly items = new Map<Model, Map<string, Item>>(models.map((model) => [model, new Map()]));
   /** Undefined until the first snapshot or change: then a subscription may resume after it. */
@@ -52,7 +55,8 @@ export class LiveItems {
     if (snapshot.part === 0) {
       const scope = snapshot.tenants;
       if (scope === null) items.clear();
-      else for (const [key, item] of items) if (tenantsOf(snapshot.model, item).some((tenant) => scope.includes(String(tenant)))) items.delete(key);
+      // An item stays while any of its tenants is still outside the part replaced (the hub's any-tenant scope).
+      else for (const [key, item] of items) if (withinOnly(tenantsOf(snapshot.model, item), scope)) items.delete(key);
     }
     for (const item of snapshot.items) if (isItem(item)) items.set(keyOf(snapshot.model, item), item);
     this.reached(snapshot.position);

@@ -23,8 +23,10 @@ export const noFilters: DeviceFilters = { tenant: '', state: '', category: '', s
 const contains = (value: string, wanted: string): boolean => wanted === '' || value.toLowerCase().includes(wanted.toLowerCase());
 
 function matches(device: Device, filters: DeviceFilters): boolean {
-  const q = filters.q.toLowerCase().replace(/[:-]/g, '');
-  const mac = device.mac.replace(/:/g, '');
+  const q = filters.q.toLowerCase();
+  // A MAC is found in any spelling; other fields as they are written.
+  const macQuery = q.replace(/[:-]/g, '');
+  const mac = device.mac.replace(/:/g, '').toLowerCase();
   return (
     (filters.tenant === '' || device.tenant === filters.tenant) &&
     (filters.state === '' || device.state === filters.state) &&
@@ -32,7 +34,7 @@ function matches(device: Device, filters: DeviceFilters): boolean {
     (filters.site === '' || device.site === filters.site) &&
     contains(device.model, filters.model) &&
     contains(device.firmware, filters.firmware) &&
-    (q === '' || [mac, device.model, device.firmware, device.ip ?? '', device.tenant ?? '', device.name ?? '', device.site ?? ''].some((field) => field.toLowerCase().includes(q)))
+    (q === '' || (macQuery !== '' && mac.includes(macQuery)) || [device.model, device.firmware, device.ip ?? '', device.tenant ?? '', device.name ?? '', device.site ?? ''].some((field) => field.toLowerCase().includes(q)))
   );
 }
 

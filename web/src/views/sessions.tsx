@@ -6,6 +6,7 @@ import type { LiveModels } from '../live.js';
 import type { Page, Session as RemoteSession } from '../models.js';
 import type { Session } from '../session.js';
 import { Field, Problem, fieldErrors, useAction, useLive } from '../ui.js';
+import { formatMac } from './device-filters.js';
 import { SessionTable, mergeSessions } from './session-table.js';
 import { SessionTimeline } from './session-timeline.js';
 
@@ -31,7 +32,7 @@ export function SessionsView({ session, live }: { readonly session: Session; rea
   }, [applied]);
   const filtered = (remote: RemoteSession): boolean =>
     (applied.tenant === '' || remote.tenantId === applied.tenant) &&
-    (applied.device === '' || remote.device === applied.device.toLowerCase().replace(/[:-]/g, '')) &&
+    (applied.device === '' || remote.device === formatMac(applied.device)) &&
     (applied.state === '' || remote.state === applied.state) &&
     (applied.cause === '' || remote.terminationCause === applied.cause) &&
     (applied.user === '' || remote.requestedBy.id === applied.user) &&
