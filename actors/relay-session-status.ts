@@ -95,7 +95,7 @@ type SessionTotals = { readonly bytesToDevice: number; readonly bytesFromDevice:
 function totalsOf(session: RelaySessionStatus, floor: SessionTotals): SessionTotals {
   const { bytesToDevice, bytesFromDevice, bytesTransferred } = session;
   const perDirection = typeof bytesToDevice === 'number' && typeof bytesFromDevice === 'number';
-  // Checked before anything is appended: the session's fields apply together or not at all.
+  // Checked before anything is appended, so a session with a bad count changes nothing (the report and the totals are then two appends).
   const counts = [bytesToDevice, bytesFromDevice, bytesTransferred].filter((count) => typeof count === 'number');
   if (!counts.every((count) => ByteCount.is(count))) throw new TetherError('validation_failed', 'byte counts are whole numbers, 0 or more', ['bytesTransferred']);
   if (typeof bytesTransferred === 'number') {

@@ -7,8 +7,9 @@ import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { TetherError } from '../domain/errors.js';
+import { redactUrl } from './url-redaction.js';
 
-const hubPaths = ['/api', '/docs', '/dashboard', '/gateway', '/socket.io', '/artifacts', '/remote', '/metrics', '/healthz', '/readyz'];
+const hubPaths = ['/api', '/docs', '/dashboard', '/gateway', '/relay', '/socket.io', '/artifacts', '/remote', '/metrics', '/healthz', '/readyz'];
 
 const isHubPath = (url: string): boolean => hubPaths.some((prefix) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
 
@@ -22,7 +23,8 @@ export async function serveWebConsole(app: FastifyInstance, dir: string): Promis
   const allowedPath = (path: string): boolean => path !== '/index.html';
   await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: false, list: false, decorateReply: false, dotfiles: 'deny', allowedPath });
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    if (isHubPath(request.url)) throw new TetherError('not_found', `no route for ${request.method} ${request.url}`);
+    // Redacted: a DeviceLink close token travels in a URL, and this message is logged and echoed.
+    if (isHubPath(request.url)) throw new TetherError('not_found', `no route for ${request.method} ${redactUrl(request.url)}`);
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')

@@ -84,7 +84,7 @@ const exportCommand = (): Command =>
   calls(
     withClientOptions(
       new Command('export')
-        .description('write the stored events, hash chain included, to stdout as NDJSON (one event per line), as they arrive')
+        .description('write the stored events to stdout as NDJSON (one event per line), as they arrive; password hashes and sealed values show as [redacted] (the hub verifies the chains: GET /api/v1/audit/verify)')
         .option('--from <time>', 'events recorded at or after this moment (ISO 8601, e.g. 2026-01-01 or 2026-01-01T08:00:00Z)')
         .option('--to <time>', 'events recorded at or before this moment (ISO 8601)')
         .option('--stream <name>', 'only this stream, e.g. tunnel-<id> or device-<mac>')

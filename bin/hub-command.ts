@@ -5,6 +5,7 @@ import * as t from 'io-ts';
 import { calls } from './api-operation.js';
 import type { JsonFlags } from './client-config.js';
 import { clientFrom, withClientOptions } from './client-options.js';
+import { printJson } from './output.js';
 
 const HubAddressView = t.type({ urls: t.readonlyArray(t.string) });
 
@@ -14,7 +15,7 @@ async function runAddress(urls: readonly string[], options: JsonFlags): Promise<
     urls.length === 0
       ? await client.call('GET', '/api/v1/hub/address', HubAddressView)
       : await client.call('PUT', '/api/v1/hub/address', HubAddressView, { urls });
-  if (options.json === true) process.stdout.write(`${JSON.stringify(view)}\n`);
+  if (options.json === true) printJson(view);
   else process.stdout.write(view.urls.length === 0 ? 'not set: devices dial the --hub they were started with\n' : `${view.urls.join('\n')}\n`);
 }
 

@@ -12,7 +12,7 @@ import { commandContext } from '../request-context.js';
 
 const HubAddressBody = t.exact(t.type({ urls: HubUrls }));
 
-/** `urls` empty: never set; the agents keep dialing the --hub they were started with. */
+/** `urls` empty: never set; the agents keep dialing the --hub they were started with. Once set, it is replaced, never cleared. */
 export interface HubAddressView {
   readonly urls: readonly string[];
 }

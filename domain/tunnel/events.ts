@@ -29,7 +29,7 @@ export const TunnelOpened = t.type({
       createdTime: t.string,
     }),
     // node: the hub node holding the port when relay is `hub`, so a restarted node can close what its crash left open.
-    // lifetime and expiresAt: a TCP link's lifetime and the deadline it gives, durable so a host re-arms it.
+    // lifetime and expiresAt: a TCP link's lifetime and the deadline it gives, durable so the decider refuses clients past it whether or not a timer is armed.
     t.partial({
       timeout: TimeoutMs,
       lifetime: TimeoutMs,

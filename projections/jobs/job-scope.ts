@@ -4,6 +4,7 @@
 import type { JobCounts } from '../../domain/job/job-progress.js';
 import type { Database } from '../projection.js';
 import type { JobDeviceView, JobView } from './job-view.js';
+import { preparedOnce } from '../prepared-once.js';
 
 /** Devices tried at least once, and each by its status now, as the job's own counts are kept. */
 export function countDevices(devices: readonly Pick<JobDeviceView, 'status'>[]): JobCounts {
@@ -15,14 +16,17 @@ export function countDevices(devices: readonly Pick<JobDeviceView, 'status'>[]):
   return counts;
 }
 
-/** The counts of the job's devices in `tenants`, read from the read model's device rows. */
-export function jobCountsIn(db: Database, jobId: string, tenants: readonly string[]): JobCounts {
-  const statuses = db
+const statusesOf = preparedOnce((db) =>
+  db
     .prepare<Record<string, string>, JobDeviceView['status']>(
       'SELECT status FROM job_devices WHERE job_id = :jobId AND tenant_id IN (SELECT value FROM json_each(:tenants))',
     )
-    .pluck()
-    .all({ jobId, tenants: JSON.stringify(tenants) });
+    .pluck(),
+);
+
+/** The counts of the job's devices in `tenants`, read from the read model's device rows. */
+export function jobCountsIn(db: Database, jobId: string, tenants: readonly string[]): JobCounts {
+  const statuses = statusesOf(db).all({ jobId, tenants: JSON.stringify(tenants) });
   return countDevices(statuses.map((status) => ({ status })));
 }
 

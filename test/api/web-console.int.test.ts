@@ -1,6 +1,7 @@
 // The web console at `/`: its files as they are, every other path outside the hub's own
 // answered with its page, and the hub's own paths (API, docs, gateway) with their JSON 404
 // as before. A hub without a built console has none.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,11 +55,16 @@ describe('the web console', () => {
   });
 
   it('leaves the hub\'s own paths their JSON 404', async () => {
-    for (const url of ['/api/v1/nope', '/api', '/api/v2/devices', '/docs/nope', '/gateway', '/socket.io/nope', '/artifacts/x']) {
+    for (const url of ['/api/v1/nope', '/api', '/api/v2/devices', '/docs/nope', '/gateway', '/relay', '/socket.io/nope', '/artifacts/x']) {
       const response = await hub.call({ method: 'GET', url });
       expect(response.statusCode, url).toBe(404);
       expect(response.json(), url).toEqual({ error: { code: 'not_found', message: `no route for GET ${url}`, details: [] } });
     }
+    // A DeviceLink close token never reaches the answer (nor the log, which takes the same message).
+    const secret = 'closing-token-secret-part';
+    const link = await hub.call({ method: 'GET', url: `/api/v1/devicelink/${randomUUID()}.${secret}` });
+    expect(link.statusCode).toBe(404);
+    expect(link.body).not.toContain(secret);
     const posted = await hub.call({ method: 'POST', url: '/devices' });
     expect(posted.statusCode).toBe(404);
     expect(posted.json()).toMatchObject({ error: { code: 'not_found' } });
