@@ -31,11 +31,14 @@ export function resumingEventStore(store: EventStore, options: ResumeOptions = {
 }
 
 class ResumingSubscription implements AllSubscription {
-  private current: AllSubscription;
+  private current: AllSubscription | undefined;
   /** Where to resume: after the last event delivered, or where it was asked to start. */
-  private after: Position | 'end' | undefined;
-  /** For one from the end: the head when it started, where it resumes if it delivered nothing. */
-  private readonly startHead: Promise<Position | undefined> | undefined;
+  private after: Position | undefined;
+  /**
+   * For one from the end: the head when it was asked for, read before subscribing so that the
+   * first subscription and every resumption start at the same place (no gap between them).
+   */
+  private readonly startHead: Promise<Position> | undefined;
   private closed = false;
 
   constructor(
@@ -43,14 +46,20 @@ class ResumingSubscription implements AllSubscription {
     private readonly options: SubscribeToAllOptions,
     private readonly resume: ResumeOptions,
   ) {
-    this.after = options.after;
-    this.current = store.subscribeToAll(options);
-    this.startHead = options.after === 'end' ? store.headPosition().catch(() => undefined) : undefined;
+    if (options.after === 'end') {
+      this.startHead = store.headPosition();
+    } else {
+      this.after = options.after;
+      this.current = store.subscribeToAll(options);
+    }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     const { delayMs = defaultDelayMs, wait = sleep, onDrop } = this.resume;
+    if (this.startHead !== undefined) this.after = await this.startHead;
     for (let attempt = 0; ; attempt += 1) {
+      if (this.closed) return;
+      this.current ??= this.subscribe();
       try {
         for await (const event of this.current) {
           attempt = 0;
@@ -62,16 +71,18 @@ class ResumingSubscription implements AllSubscription {
         if (this.closed) return;
         if (!isTetherError(error, 'unavailable')) throw error;
         onDrop?.(error, attempt);
+        this.current = undefined;
         await wait(delayMs(attempt));
-        if (this.closed) return;
-        if (this.after === 'end') this.after = (await this.startHead) ?? 'end';
-        this.current = this.store.subscribeToAll({ ...this.options, ...(this.after === undefined ? {} : { after: this.after }) });
       }
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.current.close();
+    await this.current?.close();
+  }
+
+  private subscribe(): AllSubscription {
+    return this.store.subscribeToAll({ ...this.options, ...(this.after === undefined ? {} : { after: this.after }) });
   }
 }

@@ -63,6 +63,30 @@ describe('resuming subscriptions', () => {
     await subscription.close();
   });
 
+  it('start one from the end at the head it asked for, and resume there: the same events whether or not it drops', async () => {
+    const inner = open();
+    const stream = uniqueStream();
+    await inner.append(stream, makeEvents(1), 'no_stream');
+    const receivedWith = async (dropAfter: number | undefined): Promise<string[]> => {
+      // EventStoreDB answers the head over the network: an append can land before the answer.
+      let answerHead: () => void = () => undefined;
+      const headAsked = new Promise<void>((resolve) => (answerHead = resolve));
+      const dropping = droppingStore(inner, (n) => (n === 0 ? dropAfter : undefined));
+      const slowHead = { ...dropping, headPosition: async () => (await headAsked, inner.headPosition()) };
+      const subscription = resumingEventStore(slowHead, { wait: noWait }).subscribeToAll({ after: 'end' });
+      const reader = new SubscriptionReader(subscription);
+      const revision = (await inner.readStream(stream)).length - 1;
+      await inner.append(stream, makeEvents(1, 'BeforeHead'), revision);
+      answerHead();
+      await inner.append(stream, makeEvents(1, 'AfterHead'), revision + 1);
+      const received = await reader.take(1);
+      await subscription.close();
+      return received.map((event) => event.type);
+    };
+    expect(await receivedWith(undefined)).toEqual(['AfterHead']);
+    expect(await receivedWith(0)).toEqual(['AfterHead']);
+  });
+
   it('end on any other failure, and when closed while waiting to resume', async () => {
     const inner = open();
     await inner.append(uniqueStream(), makeEvents(2), 'no_stream');
