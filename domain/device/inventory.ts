@@ -72,3 +72,24 @@ export const sameInventory = (a: RecordedInventory, b: RecordedInventory): boole
   sameApps(a.software, b.software) &&
   a.categories.length === b.categories.length &&
   a.categories.every((category, i) => category === b.categories[i]);
+
+/** What a connection reports, as its event records it: any inventory field may be absent. */
+export interface ReportedInventory {
+  readonly model?: string;
+  readonly firmware?: string;
+  readonly apps?: readonly InstalledApp[];
+  readonly software?: readonly InstalledApp[];
+  readonly categories?: readonly string[];
+}
+
+/**
+ * The inventory after a connection: without an inventory, the device reported the one recorded;
+ * an inventory recorded without software reports none.
+ */
+export const inventoryAfter = (recorded: RecordedInventory, reported: ReportedInventory): RecordedInventory => ({
+  model: reported.model ?? recorded.model,
+  firmware: reported.firmware ?? recorded.firmware,
+  apps: reported.apps ?? recorded.apps,
+  software: reported.model === undefined ? recorded.software : (reported.software ?? []),
+  categories: reported.categories ?? recorded.categories,
+});

@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import type { DeviceEvent } from './events.js';
 import type { InstalledApp } from './inventory.js';
+import { inventoryAfter } from './inventory.js';
 
 export interface DeviceContext {
   readonly mac: string;
@@ -151,19 +152,13 @@ export const deviceMachine = setup({
                 DeviceConnected: {
                   guard: 'mayAuthenticate',
                   target: 'online',
-                  // Without an inventory, the device reported the one recorded.
                   actions: assign(({ context, event }) => ({
                     connectionId: event.data.connectionId,
                     nodeId: event.data.nodeId,
                     ip: event.data.ip,
                     authenticated: event.data.authenticated,
                     lastSeen: event.data.at,
-                    model: event.data.model ?? context.model,
-                    firmware: event.data.firmware ?? context.firmware,
-                    apps: event.data.apps ?? context.apps,
-                    // An inventory recorded without software reports none.
-                    software: event.data.model === undefined ? context.software : (event.data.software ?? []),
-                    categories: event.data.categories ?? context.categories,
+                    ...inventoryAfter(context, event.data),
                   })),
                 },
               },

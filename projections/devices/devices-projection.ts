@@ -5,6 +5,7 @@
 // connection without its password), that tenant's audience hears it is gone.
 import type * as t from 'io-ts';
 import { DeviceEvent } from '../../domain/device/events.js';
+import { inventoryAfter } from '../../domain/device/inventory.js';
 import { formatMac, isMac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
@@ -78,8 +79,7 @@ export const devicesProjection: Projection = {
     switch (deviceEvent.type) {
       case 'DeviceConnected': {
         // Extra fields (e.g. the node that holds the connection) are not part of the list.
-        // Without an inventory, the device reported the one recorded.
-        const { connectionId, ip, authenticated, at, model, firmware, apps, software, categories } = deviceEvent.data;
+        const { connectionId, ip, authenticated, at } = deviceEvent.data;
         return save(db, device, {
           ...device,
           online: true,
@@ -88,12 +88,7 @@ export const devicesProjection: Projection = {
           ip,
           lastSeen: at,
           connectedSince: at,
-          model: model ?? device.model,
-          firmware: firmware ?? device.firmware,
-          apps: apps ?? device.apps,
-          // An inventory recorded without software reports none.
-          software: model === undefined ? device.software : (software ?? []),
-          categories: categories ?? device.categories,
+          ...inventoryAfter(device, deviceEvent.data),
           ...stamp,
         });
       }
