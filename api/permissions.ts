@@ -57,7 +57,8 @@ const readOnly: readonly Permission[] = [
   { resource: 'protocolApp', action: 'read' },
 ];
 
-const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
+/** Exported beside `can`: the web console shows each role what this table lets it do. */
+export const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
   admin: 'all',
   system: 'all',
   'tenant-admin': [
