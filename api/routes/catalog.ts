@@ -10,7 +10,7 @@ import { currentCatalog, importCatalog } from '../../actors/catalog-files.js';
 import { CatalogKind } from '../../domain/catalog/catalog-kind.js';
 import type { ImportedCatalog } from '../../domain/catalog/events.js';
 import { TetherError } from '../../domain/errors.js';
-import { fetchCatalogFile } from '../catalog-fetch.js';
+import { fetchCatalogFile, maxCatalogFileBytes } from '../catalog-fetch.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { parse } from '../parse.js';
 import { authorize } from '../permissions.js';
@@ -33,6 +33,9 @@ const docs = {
 
 export type CatalogView = ImportedCatalog;
 
+// An uploaded file may be as large as a fetched one; the rest of the body is a URL or two.
+const importBodyLimit = maxCatalogFileBytes + 64 * 1024;
+
 export const catalogRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
@@ -44,7 +47,7 @@ export const catalogRoutes: FastifyPluginAsync = async (app) => {
     return current;
   });
 
-  app.put('/catalog/:kind', { schema: docs.import }, async (request): Promise<CatalogView> => {
+  app.put('/catalog/:kind', { schema: docs.import, bodyLimit: importBodyLimit }, async (request): Promise<CatalogView> => {
     const principal = authorize(request.principal, 'catalog', 'update');
     const { kind } = parse(KindParams, request.params, 'params');
     const { url, baseUrl, document } = parse(ImportBody, request.body ?? {}, 'body');

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { genesisHash, hashEvent } from '../../actors/hash-chain.js';
+import { genesisHash, hashEvent, verifyChain } from '../../actors/hash-chain.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import { maxAppendBytes } from '../../store/event-validation.js';
 import { failingAppends } from '../support/failing-appends.js';
@@ -46,6 +46,7 @@ describe('a large catalog file', () => {
     expect(stored.filter((event) => event.stream.startsWith('catalogfile-')).length).toBeGreaterThan(4);
     expect(stored.filter((event) => event.stream === 'catalog-firmware').map((event) => event.type)).toEqual(['CatalogImported']);
     expect(Math.max(...stored.map(storedBytes))).toBeLessThan(maxAppendBytes);
+    for (const stream of new Set(stored.map((event) => event.stream))) expect(verifyChain(await test.hub.store.readStream(stream))).toBeUndefined();
     const served = await currentFirmware();
     expect(served.statusCode).toBe(200);
     expect(served.body).toContain(`"document":${largeFile}}`);
@@ -77,6 +78,17 @@ describe('a large catalog file', () => {
     const file = imported?.data['file'] as { sha256: string; chunks: number };
     const chunks = await test.hub.store.readStream(`catalogfile-${file.sha256}`);
     expect(chunks.map((chunk) => chunk.data['index'])).toEqual(Array.from({ length: file.chunks }, (_, index) => index));
+  });
+});
+
+describe('an uploaded catalog file', () => {
+  it('may be as large as a fetched one', async () => {
+    test = await startJobHub({ artifactsDir: artifacts });
+    admin = await test.admin();
+    const payload = `{"baseUrl":"https://fw.example","document":${largeFile}}`;
+    const uploaded = await test.call({ method: 'PUT', url: '/api/v1/catalog/firmware', token: admin, headers: { 'content-type': 'application/json' }, payload });
+    expect(uploaded.statusCode, uploaded.body.slice(0, 200)).toBe(200);
+    expect((await currentFirmware()).body).toContain(`"document":${largeFile}}`);
   });
 });
 
