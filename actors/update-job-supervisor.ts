@@ -1,7 +1,6 @@
 // Update jobs on this node (streams updatejob-<uuid>): the catalog gives each job its binaries
 // when it is created; the pool (job-pool.ts) runs it under the seed's rules.
 import { randomUUID } from 'node:crypto';
-import { catalogAggregate } from '../domain/catalog/aggregate.js';
 import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
 import type { UpdateResult, UpdateTarget } from '../domain/gateway/job-messages.js';
@@ -13,6 +12,7 @@ import { updateJobAggregate } from '../domain/update-job/aggregate.js';
 import { catalogOf, mustResolveArtifacts } from '../domain/update-job/resolve-artifacts.js';
 import { artifactFor, currentVersion, differsFromTarget, suitsUpdate } from '../domain/update-job/update-eligibility.js';
 import type { UpdateSpec } from '../domain/update-job/update-spec.js';
+import { currentCatalog } from './catalog-files.js';
 import type { CommandContext } from './command-context.js';
 import { JobPool } from './job-pool.js';
 import type { JobKind, JobPoolOptions } from './job-pool.js';
@@ -86,7 +86,7 @@ export class UpdateJobSupervisor {
   /** Throws validation_failed when the target is not in the current catalog. */
   async create(job: NewUpdateJob, context: CommandContext): Promise<{ readonly jobId: string; readonly state: JobSnapshot; readonly position?: number }> {
     const jobId = randomUUID();
-    const catalog = await this.options.runtime.load(catalogAggregate, catalogOf(job.target));
+    const current = await currentCatalog(this.options.runtime, catalogOf(job.target));
     const command: JobCommand = {
       type: 'CreateUpdateJob',
       jobId,
@@ -94,7 +94,7 @@ export class UpdateJobSupervisor {
       tenants: job.tenants,
       categories: job.categories,
       target: job.target,
-      artifacts: mustResolveArtifacts(job.target, catalog.state.context),
+      artifacts: mustResolveArtifacts(job.target, current === undefined ? {} : { current }),
       concurrency: job.concurrency ?? this.concurrency,
       timeoutMs: job.timeoutMs ?? this.timeoutMs,
       ...(job.errorThreshold === undefined ? {} : { errorThreshold: job.errorThreshold }),

@@ -2,7 +2,8 @@
 // at most 4 MiB, within 15 s. Every failure names the URL the caller gave.
 import { TetherError } from '../domain/errors.js';
 
-const maxBytes = 4 * 1024 * 1024;
+/** The largest catalog file taken, fetched or uploaded. */
+export const maxCatalogFileBytes = 4 * 1024 * 1024;
 const timeoutMs = 15_000;
 
 const refused = (url: string, why: string): TetherError => new TetherError('validation_failed', `could not fetch ${url}: ${why}`, ['body.url']);
@@ -16,9 +17,9 @@ async function bodyOf(response: Response, url: string): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.length;
-    if (size > maxBytes) {
+    if (size > maxCatalogFileBytes) {
       await reader.cancel();
-      throw refused(url, `the file is larger than ${maxBytes} bytes`);
+      throw refused(url, `the file is larger than ${maxCatalogFileBytes} bytes`);
     }
     chunks.push(value);
   }

@@ -5,6 +5,29 @@ import { TetherError } from '../domain/errors.js';
 import type { EventToAppend } from '../domain/ports/event-store.js';
 import { assertStreamName, isEventType } from '../domain/stream-name.js';
 
+/**
+ * EventStoreDB's default maximum append size (--max-append-size), kept by every adapter: an
+ * append SQLite takes, EventStoreDB takes too. Large documents go in chunks (catalog files).
+ */
+export const maxAppendBytes = 1024 * 1024;
+
+/** What an append weighs: its events' types, data and metadata as JSON, in UTF-8 bytes. */
+export function appendBytes(events: readonly { readonly type: string; readonly data: string; readonly metadata: string }[]): number {
+  let characters = 0;
+  for (const { type, data, metadata } of events) characters += type.length + data.length + metadata.length;
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most appends are settled without counting.
+  if (characters * 3 <= maxAppendBytes) return characters;
+  return events.reduce((total, { type, data, metadata }) => total + Buffer.byteLength(type) + Buffer.byteLength(data) + Buffer.byteLength(metadata), 0);
+}
+
+/** Throws 'payload_too_large' for an append over maxAppendBytes (413 at the API). */
+export function assertAppendSize(events: readonly { readonly type: string; readonly data: string; readonly metadata: string }[]): void {
+  const bytes = appendBytes(events);
+  if (bytes > maxAppendBytes) {
+    throw new TetherError('payload_too_large', `the append is ${bytes} bytes; a store takes at most ${maxAppendBytes} in one append`, ['events']);
+  }
+}
+
 /** Throws 'invalid_stream_name' or 'invalid_event'; checks the whole batch first. */
 export function assertValidAppend(stream: string, events: readonly EventToAppend[]): void {
   if (typeof stream !== 'string') {

@@ -59,6 +59,7 @@ import type {
   RecordedEvent,
   SubscribeToAllOptions,
 } from '../domain/ports/event-store.js';
+import { assertAppendSize } from './event-validation.js';
 
 function toUint64(value: number, what: string): bigint {
   if (!Number.isSafeInteger(value) || value < 0) {
@@ -89,9 +90,6 @@ export interface AppendRequest {
   readonly options: AppendToStreamOptions;
 }
 
-/** EventStoreDB's default maximum append size (--max-append-size), for every append of one call. */
-export const maxAppendBytes = 1024 * 1024;
-
 /**
  * An event's id from its content hash (which covers its stream, revision, content and the hash
  * before it): an append retried after a lost answer sends the same ids, so the server's
@@ -112,10 +110,7 @@ export function eventIdOf(hash: string): string {
  * than the server takes in one append.
  */
 export function toAppendRequest(events: readonly EventToAppend[], expected: ExpectedRevision): AppendRequest {
-  const bytes = events.reduce((total, { type, data, metadata }) => total + Buffer.byteLength(type) + Buffer.byteLength(JSON.stringify(data)) + Buffer.byteLength(JSON.stringify(metadata)), 0);
-  if (bytes > maxAppendBytes) {
-    throw new TetherError('payload_too_large', `the append is ${bytes} bytes; EventStoreDB takes at most ${maxAppendBytes} in one append`, ['events']);
-  }
+  assertAppendSize(events.map(({ type, data, metadata }) => ({ type, data: JSON.stringify(data), metadata: JSON.stringify(metadata) })));
   return {
     events: events.map(({ type, data, metadata }) => jsonEvent({ id: eventIdOf(metadata.hash), type, data, metadata })),
     options: { expectedRevision: toExpectedRevision(expected), requiresLeader: true },

@@ -16,7 +16,7 @@ import type {
 } from '../domain/ports/event-store.js';
 import { StreamNotFound } from '../domain/ports/event-store.js';
 import { assertStreamName } from '../domain/stream-name.js';
-import { assertValidAppend } from './event-validation.js';
+import { assertAppendSize, assertValidAppend } from './event-validation.js';
 import { AppendNotifier } from './sqlite-append-notifier.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import { LatestCommit } from './sqlite-latest-commit.js';
@@ -88,6 +88,7 @@ export class SqliteEventStore implements EventStore {
       data: JSON.stringify(event.data),
       metadata: JSON.stringify(event.metadata),
     }));
+    assertAppendSize(serialised);
     return new Promise<AppendResult>((resolve, reject) => {
       this.commits.enqueue({
         stream,

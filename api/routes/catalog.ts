@@ -1,15 +1,16 @@
 // The update catalogs (the seed's "JSON files"): firmware.json, apps.json, software.json,
-// imported whole from a URL (fetched by the hub) or uploaded, each import an event. A file that
-// does not match the seed's format is refused with the path of its first problem, and nothing
-// changes. GET shows the current file, where it came from and where its binaries lie.
+// imported whole from a URL (fetched by the hub) or uploaded, each import an event (the file in
+// chunks of a stream of its own: actors/catalog-files.ts). A file that does not match the seed's
+// format is refused with the path of its first problem, and nothing changes. GET shows the
+// current file, where it came from and where its binaries lie.
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { directoryOf } from '../../domain/catalog/artifact-url.js';
-import { catalogAggregate } from '../../domain/catalog/aggregate.js';
+import { currentCatalog, importCatalog } from '../../actors/catalog-files.js';
 import { CatalogKind } from '../../domain/catalog/catalog-kind.js';
-import type { CatalogImported } from '../../domain/catalog/events.js';
+import type { ImportedCatalog } from '../../domain/catalog/events.js';
 import { TetherError } from '../../domain/errors.js';
-import { fetchCatalogFile } from '../catalog-fetch.js';
+import { fetchCatalogFile, maxCatalogFileBytes } from '../catalog-fetch.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { parse } from '../parse.js';
 import { authorize } from '../permissions.js';
@@ -30,7 +31,10 @@ const docs = {
   }),
 };
 
-export type CatalogView = CatalogImported['data'];
+export type CatalogView = ImportedCatalog;
+
+// An uploaded file may be as large as a fetched one; the rest of the body is a URL or two.
+const importBodyLimit = maxCatalogFileBytes + 64 * 1024;
 
 export const catalogRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
@@ -38,13 +42,12 @@ export const catalogRoutes: FastifyPluginAsync = async (app) => {
   app.get('/catalog/:kind', { schema: docs.show }, async (request): Promise<CatalogView> => {
     authorize(request.principal, 'catalog', 'read');
     const { kind } = parse(KindParams, request.params, 'params');
-    const { state } = await services.runtime.load(catalogAggregate, kind);
-    const current = state.context.current;
+    const current = await currentCatalog(services.runtime, kind);
     if (current === undefined) throw new TetherError('not_found', `no ${kind} catalog has been imported`, ['params.kind']);
     return current;
   });
 
-  app.put('/catalog/:kind', { schema: docs.import }, async (request): Promise<CatalogView> => {
+  app.put('/catalog/:kind', { schema: docs.import, bodyLimit: importBodyLimit }, async (request): Promise<CatalogView> => {
     const principal = authorize(request.principal, 'catalog', 'update');
     const { kind } = parse(KindParams, request.params, 'params');
     const { url, baseUrl, document } = parse(ImportBody, request.body ?? {}, 'body');
@@ -54,9 +57,8 @@ export const catalogRoutes: FastifyPluginAsync = async (app) => {
     if (url === undefined && baseUrl === undefined) throw new TetherError('validation_failed', 'an uploaded catalog needs baseUrl: where its binaries lie', ['body.baseUrl']);
     const fetched = url === undefined ? document : await fetchCatalogFile(url);
     const base = baseUrl ?? (url === undefined ? '' : directoryOf(url));
-    const executed = await services.runtime.execute(
-      catalogAggregate,
-      kind,
+    const imported = await importCatalog(
+      services.runtime,
       {
         type: 'ImportCatalog',
         kind,
@@ -70,9 +72,7 @@ export const catalogRoutes: FastifyPluginAsync = async (app) => {
       if (error instanceof TetherError && error.details.includes('baseUrl')) throw new TetherError(error.code, error.message, ['body.baseUrl']);
       throw error;
     });
-    await readYourWrites(services, executed);
-    const current = executed.state.context.current;
-    if (current === undefined) throw new TetherError('internal', 'the import left no catalog');
-    return current;
+    await readYourWrites(services, imported);
+    return imported.current;
   });
 };

@@ -5,7 +5,7 @@ import { firmwareUrl, packageUrl } from '../catalog/artifact-url.js';
 import type { CatalogPackage } from '../catalog/catalog-documents.js';
 import { catalogFile } from '../catalog/catalog-kind.js';
 import type { CatalogKind } from '../catalog/catalog-kind.js';
-import type { CatalogContext } from '../catalog/machine.js';
+import type { ImportedCatalog } from '../catalog/events.js';
 import { TetherError } from '../errors.js';
 import type { UpdateTarget } from '../gateway/job-messages.js';
 import type { Artifact } from './update-spec.js';
@@ -13,11 +13,16 @@ import type { Artifact } from './update-spec.js';
 const notInCatalog = (what: string, path: string): TetherError =>
   new TetherError('validation_failed', `${what} is not in the current catalog`, [path]);
 
+/** The current import with its file read (actors/catalog-files.ts); absent when none was imported. */
+export interface CurrentCatalog {
+  readonly current?: ImportedCatalog;
+}
+
 /** The catalog a target is resolved against. */
 export const catalogOf = (target: UpdateTarget): CatalogKind => (target.kind === 'firmware' ? 'firmware' : target.kind === 'app' ? 'apps' : 'software');
 
 /** Firmware: one binary per device id listing the version; an app or software: its binary, keyed by its name. */
-export function resolveArtifacts(target: UpdateTarget, catalog: CatalogContext): Either<TetherError, Record<string, Artifact>> {
+export function resolveArtifacts(target: UpdateTarget, catalog: CurrentCatalog): Either<TetherError, Record<string, Artifact>> {
   const current = catalog.current;
   if (target.kind === 'firmware') {
     if (current?.kind !== 'firmware') return left(notInCatalog(`firmware ${JSON.stringify(target.version)} (no firmware.json imported)`, 'target.version'));
@@ -48,13 +53,13 @@ export function resolveArtifacts(target: UpdateTarget, catalog: CatalogContext):
 }
 
 /** The packages of apps.json or software.json and their base URL; undefined when that file is not the one imported. */
-function packagesOf(kind: CatalogKind, current: CatalogContext['current']): { readonly baseUrl: string; readonly packages: readonly CatalogPackage[] } | undefined {
+function packagesOf(kind: CatalogKind, current: ImportedCatalog | undefined): { readonly baseUrl: string; readonly packages: readonly CatalogPackage[] } | undefined {
   if (current?.kind === 'apps' && kind === 'apps') return { baseUrl: current.baseUrl, packages: current.document.apps };
   if (current?.kind === 'software' && kind === 'software') return { baseUrl: current.baseUrl, packages: current.document.software };
   return undefined;
 }
 
-export const mustResolveArtifacts = (target: UpdateTarget, catalog: CatalogContext): Record<string, Artifact> => {
+export const mustResolveArtifacts = (target: UpdateTarget, catalog: CurrentCatalog): Record<string, Artifact> => {
   const resolved = resolveArtifacts(target, catalog);
   if (isLeft(resolved)) throw resolved.left;
   return resolved.right;

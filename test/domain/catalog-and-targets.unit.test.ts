@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { backupLocation, backupTimestamp } from '../../domain/backup-job/backup-location.js';
 import { directoryOf, firmwareUrl, packageUrl } from '../../domain/catalog/artifact-url.js';
 import { checkCatalogDocument } from '../../domain/catalog/check-document.js';
-import type { CatalogContext } from '../../domain/catalog/machine.js';
 import { currentVersion, differsFromTarget, suitsUpdate } from '../../domain/update-job/update-eligibility.js';
 import type { UpdateSpec } from '../../domain/update-job/update-spec.js';
 import { catalogOf, resolveArtifacts } from '../../domain/update-job/resolve-artifacts.js';
+import type { CurrentCatalog } from '../../domain/update-job/resolve-artifacts.js';
 
 const seedFirmware = {
   devices: [{ id: 'IP0010', versions: ['13r1'] }, { id: 'IP232', versions: ['13r1'] }],
@@ -39,7 +39,7 @@ describe('catalog files', () => {
   it('resolves a target to its binaries in the current catalog, or names what is missing', () => {
     const checked = checkCatalogDocument('firmware', seedFirmware);
     if (isLeft(checked) || checked.right.kind !== 'firmware') throw new Error('the seed\'s firmware.json is refused');
-    const catalog: CatalogContext = { imports: 1, current: { ...checked.right, source: 'upload', baseUrl: 'http://fw.example', importedAt: '' } };
+    const catalog: CurrentCatalog = { current: { ...checked.right, source: 'upload', baseUrl: 'http://fw.example', importedAt: '' } };
     const resolved = resolveArtifacts({ kind: 'firmware', version: '13r1' }, catalog);
     expect(isRight(resolved) && Object.keys(resolved.right)).toEqual(['IP0010', 'IP232']);
     const missing = resolveArtifacts({ kind: 'firmware', version: '13r9' }, catalog);
@@ -56,7 +56,7 @@ describe('software updates (software.json)', () => {
   };
   const checked = checkCatalogDocument('software', seedSoftware);
   if (isLeft(checked)) throw new Error('the seed\'s software.json is refused');
-  const catalog: CatalogContext = { imports: 1, current: { ...checked.right, source: 'upload', baseUrl: 'https://store.example/sw/', importedAt: '' } };
+  const catalog: CurrentCatalog = { current: { ...checked.right, source: 'upload', baseUrl: 'https://store.example/sw/', importedAt: '' } };
 
   it('resolves a software target to <base>/<folder>/<build>/<binary> of software.json', () => {
     expect(resolveArtifacts({ kind: 'software', name: 'myappsandroid', version: '13r1' }, catalog)).toEqual(
@@ -74,7 +74,7 @@ describe('software updates (software.json)', () => {
       ['target.version'],
       'version "13r9" of software "myappsandroid" is not in the current catalog',
     ]);
-    expect(detailsOf(resolveArtifacts({ kind: 'software', name: 'myappsandroid', version: '13r1' }, { imports: 0 }))).toEqual([
+    expect(detailsOf(resolveArtifacts({ kind: 'software', name: 'myappsandroid', version: '13r1' }, {}))).toEqual([
       ['target.name'],
       'software "myappsandroid" (no software.json imported) is not in the current catalog',
     ]);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auditorAggregate } from '../../domain/auditor/aggregate.js';
 import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
 import { catalogAggregate } from '../../domain/catalog/aggregate.js';
+import { catalogFileAggregate } from '../../domain/catalog-file/aggregate.js';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
 import { JobEvent } from '../../domain/job/job-events.js';
@@ -21,6 +22,7 @@ const eventCodecs: readonly t.Mixed[] = [
   auditorAggregate,
   backupJobAggregate,
   catalogAggregate,
+  catalogFileAggregate,
   deviceAggregate,
   forwardAggregate,
   instanceAggregate,

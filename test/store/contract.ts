@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from '../../domain/ports/event-store.js';
 import { keptPosition, StreamNotFound, WrongExpectedVersion } from '../../domain/ports/event-store.js';
 import { logPages } from '../../domain/ports/log-pages.js';
+import { sizeContract } from './contract-sizes.js';
 import { subscriptionContract } from './contract-subscriptions.js';
 import { failureOf, inStreams, makeEvent, makeEvents, uniqueCategory, uniqueStream } from './event-store-fixtures.js';
 
@@ -278,6 +279,7 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
       });
     });
 
+    sizeContract(store);
     subscriptionContract(store, open);
   });
 }

@@ -36,7 +36,6 @@ import {
   meetsExpectedRevision,
   readsPast,
   eventIdOf,
-  maxAppendBytes,
   toAppendRequest,
   toConfigurationError,
   toExpectedRevision,
@@ -51,6 +50,7 @@ import {
   toUserEvent,
   translateError,
 } from '../../store/eventstoredb-mapping.js';
+import { maxAppendBytes } from '../../store/event-validation.js';
 import { failureOf, makeEvent, SubscriptionReader } from './event-store-fixtures.js';
 
 const metadata = makeEvent('Any').metadata;
