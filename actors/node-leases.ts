@@ -71,15 +71,19 @@ export class NodeLeases implements LogReader {
     await this.renew();
   }
 
-  /** A clean shutdown: stops watching and renewing, then ends the lease so peers do not wait for it to run out. */
-  async end(): Promise<void> {
+  /**
+   * A clean shutdown: stops watching and renewing, then ends the lease so peers do not wait for
+   * it to run out. Resolves with the position of the lease's end, if one was recorded.
+   */
+  async end(): Promise<number | undefined> {
     this.stopped = true;
     this.heartbeat?.cancel();
     for (const timer of this.expiries.values()) timer.cancel();
     this.expiries.clear();
     await this.following?.close();
     await Promise.all([...this.work]);
-    if (this.address !== undefined) await this.execute(this.options.nodeId, { type: 'EndLease' });
+    if (this.address === undefined) return undefined;
+    return (await this.execute(this.options.nodeId, { type: 'EndLease' }))?.position;
   }
 
   private async renew(): Promise<void> {

@@ -185,6 +185,7 @@ export interface Hub {
 
 const bodyLimitBytes = 1024 * 1024;
 const defaultLeaseMs = 10_000;
+const shutdownCatchUpMs = 2000;
 
 export async function buildHub(config: HubConfig): Promise<Hub> {
   const clock = config.clock ?? systemClock;
@@ -301,7 +302,9 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await forwards.shutdown();
     await devices.shutdown();
     // After what it held is recorded ended: a node that dies before this is swept by a peer.
-    await leases.end();
+    const leaseEnded = await leases.end();
+    // The read models take in the lease's end (the shutdown's last event), so they stay equal to a rebuild.
+    if (leaseEnded !== undefined) await readModels.waitFor(leaseEnded, shutdownCatchUpMs).catch(() => undefined);
     await hubAddress.close();
     await jobs.stop();
     await runtime.stop();
