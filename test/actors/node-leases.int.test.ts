@@ -6,6 +6,7 @@ import { NodeLeases } from '../../actors/node-leases.js';
 import type { ActorRuntime } from '../../actors/actor-runtime.js';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import { parseMac } from '../../domain/device/mac.js';
+import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import { storedEvent } from '../api/gateway-client.js';
@@ -13,6 +14,7 @@ import { ManualClock } from '../support/manual-clock.js';
 import { RuntimeFixture } from './runtime-fixture.js';
 
 const leaseMs = 3000;
+const appSession = '7d0a3c1e-2b4f-4c8e-9a1d-0f6e5b4c3a22';
 const silent = { warn: () => undefined, error: () => undefined };
 
 describe('node leases', () => {
@@ -50,14 +52,22 @@ describe('node leases', () => {
     expect(second).toMatchObject({ type: 'NodeLeaseRenewed', data: { address: 'http://10.0.0.1:8080', leaseMs, expiresAt: '2026-01-01T00:00:04.000Z' } });
   });
 
-  it('finds a peer whose lease ran out, and of two live peers one declares it lost and ends its connections as hub-lost', async () => {
+  it('finds a peer whose lease ran out, and of two live peers one declares it lost and ends its connections and sessions as hub-lost', async () => {
     fixture = new RuntimeFixture();
     const mac = parseMac('00:11:22:33:44:01');
+    const system = { principal: systemPrincipal };
     await fixture.runtime().execute(
       deviceAggregate,
       mac,
       { type: 'RecordConnection', mac, connectionId: 'c-on-b', ip: '192.0.2.1', inventory: { model: 'm', firmware: 'f', apps: [], software: [], categories: [] }, passwordValid: false, nodeId: 'node-b' },
-      { principal: systemPrincipal },
+      system,
+    );
+    // A protocol-application connection node B held through the device.
+    await fixture.runtime().execute(
+      forwardAggregate,
+      appSession,
+      { type: 'OpenForward', sessionId: appSession, kind: 'protocol-app', sourceId: 'ssh', mode: 'tcp-over-device', transport: 'tcp', target: { host: '127.0.0.1', port: 22 }, relay: 'hub', device: mac, tenantId: 'acme', port: 5000, node: 'node-b' },
+      system,
     );
     await frozenNode('node-b');
     const a = await node('node-a', fixture.runtime(), fixture.clock);
@@ -71,11 +81,14 @@ describe('node leases', () => {
     expect(['node-a', 'node-c']).toContain(lost.data.by);
     const ended = await storedEvent(fixture.store, `device-${mac}`, (event) => event.type === 'DeviceDisconnected');
     expect(ended.data).toMatchObject({ connectionId: 'c-on-b', cause: 'hub-lost' });
+    const sessionEnded = await storedEvent(fixture.store, `forward-${appSession}`, (event) => event.type === 'ForwardClosed');
+    expect(sessionEnded.data).toMatchObject({ cause: 'hub-lost', bytesTransferred: 0 });
 
     await Promise.all([a.end(), c.end()]);
     const types = (await fixture.stream('node-node-b')).map((event) => event.type);
     expect(types).toEqual(['NodeLeaseRenewed', 'NodeLost']);
     expect((await fixture.stream(`device-${mac}`)).filter((event) => event.type === 'DeviceDisconnected')).toHaveLength(1);
+    expect((await fixture.stream(`forward-${appSession}`)).filter((event) => event.type === 'ForwardClosed')).toHaveLength(1);
   });
 
   it('leaves a peer alone while it renews, and after it ended its lease cleanly', async () => {
