@@ -1,10 +1,12 @@
 // A hub node that died left its links recorded open, though their sockets died with it. At
 // start-up the node closes them by an event (cause hub-shutdown, with the totals last
-// recorded), so every session record ends.
+// recorded), so every session record ends. A peer that finds the node's lease expired does
+// the same for it (cause hub-lost).
 import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
 import { systemPrincipal } from '../domain/principal.js';
 import { tunnelAggregate } from '../domain/tunnel/aggregate.js';
 import { isOpen } from '../domain/tunnel/decide.js';
+import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { trafficFloor } from '../domain/tunnel/machine.js';
 import { idOf } from '../domain/stream-name.js';
 import type { ActorRuntime } from './actor-runtime.js';
@@ -26,7 +28,13 @@ export class StaleTunnels implements LogReader {
 }
 
 /** Records the end of every link the log says this node still holds; returns how many. `found`: as for stale connections. */
-export async function closeStaleTunnels(runtime: ActorRuntime, store: EventStore, nodeId: string, found?: StaleTunnels): Promise<number> {
+export async function closeStaleTunnels(
+  runtime: ActorRuntime,
+  store: EventStore,
+  nodeId: string,
+  found?: StaleTunnels,
+  cause: TerminationCause = 'hub-shutdown',
+): Promise<number> {
   let stale = found;
   if (stale === undefined) {
     stale = new StaleTunnels(nodeId);
@@ -36,7 +44,7 @@ export async function closeStaleTunnels(runtime: ActorRuntime, store: EventStore
   for (const tunnelId of stale.open) {
     const { state } = await runtime.load(tunnelAggregate, tunnelId);
     if (!isOpen(state)) continue;
-    await runtime.execute(tunnelAggregate, tunnelId, { type: 'CloseTunnel', cause: 'hub-shutdown', ...trafficFloor(state.context) }, { principal: systemPrincipal });
+    await runtime.execute(tunnelAggregate, tunnelId, { type: 'CloseTunnel', cause, ...trafficFloor(state.context) }, { principal: systemPrincipal });
     closed += 1;
   }
   return closed;

@@ -12,6 +12,7 @@ import { DeviceSupervisor } from '../actors/device-supervisor.js';
 import { defaultGatewayLimits, GatewayAdmission } from '../actors/gateway-admission.js';
 import type { GatewayLimits } from '../actors/gateway-admission.js';
 import { HubAddressBook } from '../actors/hub-address-book.js';
+import { NodeLeases } from '../actors/node-leases.js';
 import { RelayService } from '../actors/relay-service.js';
 import { CategoryStreams, scanLog } from '../actors/log-scan.js';
 import { StaleTunnels } from '../actors/stale-tunnels.js';
@@ -40,6 +41,7 @@ import { resumingEventStore } from '../store/resuming-event-store.js';
 import type { EventStoreConfig } from './event-store-factory.js';
 import { answerFrameworkError, maxParamLength } from './framework-errors.js';
 import { attachGateway } from './gateway/gateway-server.js';
+import { listeningUrl } from './internal-url.js';
 import type { GatewayTimings } from './gateway/gateway-server.js';
 import { attachRelayChannels } from './gateway/relay-channel-server.js';
 import { assertAdminPassword, ensureInstanceAdmin } from './instance-admin.js';
@@ -49,6 +51,7 @@ import type { JobsConfig } from './jobs/job-services.js';
 import { loggerOptions } from './logger-options.js';
 import { createHubMetrics, lagCountCap, observeHub } from './metrics/hub-metrics.js';
 import type { HubMetrics } from './metrics/hub-metrics.js';
+import { observePeers } from './metrics/peer-metrics.js';
 import { timedEventStore } from './metrics/timed-event-store.js';
 import { defaultLoginThrottleLimits } from './login-throttle.js';
 import type { LoginThrottleLimits } from './login-throttle.js';
@@ -129,6 +132,10 @@ export interface HubConfig extends EventStoreConfig {
   readonly jobs?: JobsConfig;
   /** Relay servers: who may join, whether the hub carries sessions itself, heartbeats. */
   readonly relays?: RelayConfig;
+  /** How long this node's lease lasts without a renewal (it renews three times a period); default 10 000 ms. */
+  readonly leaseMs?: number;
+  /** Where peers can call this node, recorded in its lease; default: the address it listens on. */
+  readonly internalUrl?: string;
   /** Tests only: a double around the opened store (e.g. one that drops subscriptions). */
   readonly storeDouble?: (store: EventStore) => EventStore;
 }
@@ -163,6 +170,8 @@ export interface Hub {
   /** This node's update and backup jobs. */
   readonly updateJobs: UpdateJobSupervisor;
   readonly backupJobs: BackupJobSupervisor;
+  /** This node's lease, and its peers'. */
+  readonly leases: NodeLeases;
   /** What /metrics reports; add this node's own metrics to its registry. */
   readonly metrics: HubMetrics;
   /** Present only when this start created the instance admin with a generated password. */
@@ -175,6 +184,8 @@ export interface Hub {
 }
 
 const bodyLimitBytes = 1024 * 1024;
+const defaultLeaseMs = 10_000;
+const shutdownCatchUpMs = 2000;
 
 export async function buildHub(config: HubConfig): Promise<Hub> {
   const clock = config.clock ?? systemClock;
@@ -256,6 +267,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
   });
   devices.onConnectionEnded((mac, connectionId) => forwards.connectionEnded(mac, connectionId));
   const hubAddress = new HubAddressBook({ runtime, store, devices, logger: app.log });
+  const leases = new NodeLeases({ runtime, store, clock, nodeId: config.nodeId, leaseMs: config.leaseMs ?? defaultLeaseMs, logger: app.log });
+  observePeers(metrics.registry, () => leases.livePeerCount);
   observeHub(metrics.registry, {
     connectedDevices: () => devices.onlineCount,
     openSessions: () => tunnels.liveCount,
@@ -288,6 +301,10 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await tunnels.shutdown();
     await forwards.shutdown();
     await devices.shutdown();
+    // After what it held is recorded ended: a node that dies before this is swept by a peer.
+    const leaseEnded = await leases.end();
+    // The read models take in the lease's end (the shutdown's last event), so they stay equal to a rebuild.
+    if (leaseEnded !== undefined) await readModels.waitFor(leaseEnded, shutdownCatchUpMs).catch(() => undefined);
     await hubAddress.close();
     await jobs.stop();
     await runtime.stop();
@@ -305,7 +322,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     const staleTunnels = new StaleTunnels(config.nodeId);
     const jobStreams = new CategoryStreams(jobs.categories);
     const forwardStartup = forwards.startupReader();
-    await scanLog(store, [deadlineStreams, staleConnections, staleTunnels, jobStreams, forwardStartup]);
+    await scanLog(store, [deadlineStreams, staleConnections, staleTunnels, jobStreams, forwardStartup, leases]);
     await runtime.rearmDeadlines(provisioningAggregate, deadlineStreams.of(provisioningAggregate.category));
     // Relays that stopped reporting while no hub ran are marked so now.
     await runtime.rearmDeadlines(relayAggregate, deadlineStreams.of(relayAggregate.category));
@@ -315,6 +332,9 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await tunnels.start(staleTunnels);
     await forwards.start(forwardStartup);
     await jobs.start((category) => jobStreams.of(category));
+    await leases.start();
+    // The lease names the address peers call, known once the node listens.
+    app.addHook('onListen', async () => leases.hold(config.internalUrl ?? listeningUrl(app.server.address(), tls !== undefined)));
 
     // The request id is the correlationId of what the request appends: clients can quote it.
     app.addHook('onRequest', async (request, reply) => {
@@ -400,6 +420,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
       relays,
       updateJobs: jobs.updateJobs,
       backupJobs: jobs.backupJobs,
+      leases,
       metrics,
       ...(admin.created && admin.generatedPassword !== undefined ? { generatedAdminPassword: admin.generatedPassword } : {}),
       close: () =>

@@ -1,7 +1,7 @@
 // `tether serve`: the hub, until SIGTERM or SIGINT.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Fsync } from '../api/event-store-factory.js';
 import { TetherError } from '../domain/errors.js';
 import { assertClusterSettings } from './cluster-requirements.js';
@@ -29,6 +29,13 @@ interface ServeOptions extends DeviceLinkOptions, JobOptions, LimitOptions {
   /** False with --no-local-relay. */
   readonly localRelay: boolean;
   readonly relayHeartbeatTimeout: number;
+  readonly leaseMs: number;
+  readonly internalUrl?: string;
+}
+
+function parseInternalUrl(value: string): string {
+  if (!/^https?:\/\/[^\s/?#]+\/?$/.test(value)) throw new InvalidArgumentError('expected http(s)://host:port');
+  return value.replace(/\/$/, '');
 }
 
 function readPem(file: string, option: string): Buffer {
@@ -62,6 +69,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const hub = await buildHub({
     dataDir: options.data,
     nodeId: options.nodeId ?? `node-${options.port}`,
+    leaseMs: options.leaseMs,
+    ...(options.internalUrl === undefined ? {} : { internalUrl: options.internalUrl }),
     fsync: options.fsync,
     logLevel: options.logLevel,
     ...(options.eventstore ? { eventStoreUrl: options.eventstore } : {}),
@@ -118,6 +127,12 @@ export const serveCommand = (): Command =>
     .addOption(eventStoreOption())
     .addOption(fsyncOption())
     .addOption(nodeIdOption('node-<port>'))
+    .addOption(
+      new Option('--lease-ms <ms>', "this node's lease on the shared store: renewed three times a period; a peer whose lease runs out has its devices, links and sessions ended (cause hub-lost)")
+        .argParser(parsePositiveCount)
+        .default(10_000),
+    )
+    .option('--internal-url <url>', 'where the other hub nodes can call this one, recorded in its lease (default: http(s)://<host>:<port> as it listens)', parseInternalUrl)
     .addOption(logLevelOption())
     .option('--tls-cert <file>', 'PEM certificate (chain): serve https and wss instead of http and ws; needs --tls-key')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
@@ -174,6 +189,9 @@ Plugins (named local services proxy profiles may target), in the config file onl
 
 Several hubs may share one --data directory on one machine: give each its own --port
 (and --node-id, which defaults to node-<port>). With --eventstore, every hub needs an explicit
---node-id of its own and the same TETHER_TOKEN_SECRET and TETHER_SEAL_KEY as the others.`,
+--node-id of its own and the same TETHER_TOKEN_SECRET and TETHER_SEAL_KEY as the others.
+Each node renews a lease in the store (stream node-<id>); when one stops renewing (killed,
+powered off), a live node ends what it held within two --lease-ms by events, cause hub-lost.
+A node that shuts down cleanly ends its own connections (hub-shutdown) and its lease.`,
     )
     .action(serve);

@@ -33,7 +33,8 @@ export const DeviceConnected = t.type({
 });
 export type DeviceConnected = t.TypeOf<typeof DeviceConnected>;
 
-export const DisconnectCause = t.keyof({ closed: null, superseded: null, 'hub-shutdown': null, timeout: null, error: null });
+/** hub-lost: the hub node holding the connection stopped renewing its lease; a peer recorded the end. */
+export const DisconnectCause = t.keyof({ closed: null, superseded: null, 'hub-shutdown': null, 'hub-lost': null, timeout: null, error: null });
 export type DisconnectCause = t.TypeOf<typeof DisconnectCause>;
 
 export const DeviceDisconnected = t.type({

@@ -9,6 +9,7 @@ import * as t from 'io-ts';
  * - device-offline: the device's control connection dropped.
  * - target-refused: the agent would not or could not reach the device port.
  * - hub-shutdown / relay-lost: the process holding the sockets stopped or was lost.
+ * - hub-lost: the hub node holding it stopped renewing its lease; a peer ended it.
  * - error: anything else; the hub logs the details.
  */
 export const TerminationCause = t.keyof({
@@ -21,6 +22,7 @@ export const TerminationCause = t.keyof({
   'target-refused': null,
   'hub-shutdown': null,
   'relay-lost': null,
+  'hub-lost': null,
   error: null,
 });
 export type TerminationCause = t.TypeOf<typeof TerminationCause>;

@@ -9,6 +9,7 @@ import { DashboardClient } from './dashboard-client.js';
 import { startDashboardHub } from './dashboard-hub.js';
 import type { DashboardHub } from './dashboard-hub.js';
 import { adminPassword, positionStride, tokenSecret } from './hub-harness.js';
+import { parseMac } from '../../domain/device/mac.js';
 import { keptPosition } from '../../domain/ports/event-store.js';
 
 const models = ['tenants', 'devices'];
@@ -132,10 +133,13 @@ describe('dashboard resume after a restart', () => {
       const resumed = await back.subscribe({ models, after: last });
       // The restarted node recorded the end of the connection its previous run had left open.
       const head = await second.store.headPosition();
+      // Not the head: the node's lease, taken as it listens, came after.
+      const ended = (await second.store.readStream(`device-${parseMac('00:00:00:00:0a:01')}`)).at(-1);
+      expect(ended?.type).toBe('DeviceDisconnected');
       expect(resumed).toEqual({ ok: true, resumed: true, position: head, tenants: ['tenant-a'] });
       expect(back.received).toEqual([
         ...expected.map(({ name, position, payload }) => ({ event: name, message: { position, payload } })),
-        { event: 'device.changed', message: { position: head, payload: expect.objectContaining({ mac: '00:00:00:00:0A:01', state: 'offline' }) } },
+        { event: 'device.changed', message: { position: ended?.position, payload: expect.objectContaining({ mac: '00:00:00:00:0A:01', state: 'offline' }) } },
       ]);
       back.close();
     } finally {

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, freePort, login, ready, runCli, serve, terminate } from '../e2e/tether-process.js';
 import type { TetherProcess } from '../e2e/tether-process.js';
@@ -85,6 +86,10 @@ describe('tether CLI', () => {
   it('rebuilds the read models offline', async () => {
     const result = await run(['projections', 'rebuild', '--data', join(dataDir, 'first-start'), '--node-id', 'offline']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/rebuilt .*readmodels-offline\.db up to position 1/);
+    // Up to the log's last event: the admin, then each run's lease, taken, renewed and ended.
+    const db = new Database(join(dataDir, 'first-start', 'events.db'), { readonly: true });
+    const { head } = db.prepare('SELECT MAX(position) AS head FROM events').get() as { head: number };
+    db.close();
+    expect(result.stdout).toMatch(new RegExp(`rebuilt .*readmodels-offline\\.db up to position ${head}\n`));
   });
 });
