@@ -63,6 +63,7 @@ import { readModelFile, readModelProjections } from './read-models.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditorRoutes } from './routes/auditors.js';
+import { userRoutes } from './routes/users.js';
 import { authRoutes } from './routes/auth.js';
 import { backupJobRoutes } from './routes/backup-jobs.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -345,6 +346,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
           await secured.register(deviceDetailsRoutes);
           await secured.register(tenantPasswordDeploymentRoutes);
           await secured.register(auditorRoutes);
+          await secured.register(userRoutes);
           await secured.register(auditRoutes);
           await secured.register(deviceLinkRoutes);
           await secured.register(sessionRoutes);
