@@ -53,6 +53,7 @@ import { timedEventStore } from './metrics/timed-event-store.js';
 import { defaultLoginThrottleLimits } from './login-throttle.js';
 import type { LoginThrottleLimits } from './login-throttle.js';
 import { apiDocs } from './openapi/api-docs.js';
+import { routeList } from './plugins/route-list.js';
 import { serveWebConsole } from './web-console.js';
 import { authentication } from './plugins/authentication.js';
 import { errorHandling } from './plugins/error-handling.js';
@@ -322,7 +323,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
       void reply.header('x-request-id', request.id);
     });
     await app.register(errorHandling);
-    // Before the routes: the OpenAPI document collects them as they are added.
+    // Before the routes: the route list and the OpenAPI document collect them as they are added.
+    await app.register(routeList);
     await app.register(apiDocs);
     await app.register(services, shared);
     await app.register(authentication, { secret: tokenSecret, tokenLifetime: config.tokenLifetime ?? '12h' });
