@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { tokenRefused } from './api.js';
 import { LiveModels } from './live.js';
 import { navigate, usePath } from './router.js';
-import { endSession, storedSession } from './session.js';
+import { endSession, storedSession, tenantBound } from './session.js';
 import type { Session } from './session.js';
 import { Link, useLive } from './ui.js';
 import { AuditView } from './views/audit.js';
@@ -31,10 +31,10 @@ const sections: readonly Section[] = [
   { path: '/sessions', label: 'Sessions', for: () => true },
   { path: '/jobs', label: 'Jobs', for: () => true },
   { path: '/tenants', label: 'Tenants', for: () => true },
-  { path: '/relays', label: 'Relays', for: (session) => session.role !== 'tenant-admin' },
+  { path: '/relays', label: 'Relays', for: (session) => !tenantBound(session) },
   { path: '/proxies', label: 'Proxies', for: (session) => session.role === 'admin' },
   { path: '/protocol-apps', label: 'Protocol apps', for: (session) => session.role !== 'auditor' },
-  { path: '/audit', label: 'Audit', for: (session) => session.role !== 'tenant-admin' },
+  { path: '/audit', label: 'Audit', for: (session) => !tenantBound(session) },
 ];
 
 export function App(): JSX.Element {

@@ -1,7 +1,7 @@
 // Who is signed in: the bearer token, kept in sessionStorage so it lives as long as the tab,
 // and the claims it carries (role, tenant), read to decide which views and buttons to show.
 // The hub checks every request itself; these claims only shape the console.
-export type Role = 'admin' | 'tenant-admin' | 'auditor';
+export type Role = 'admin' | 'tenant-admin' | 'owner' | 'operator' | 'auditor';
 
 export interface Session {
   readonly token: string;
@@ -11,7 +11,7 @@ export interface Session {
 }
 
 const storageKey = 'tether.token';
-const roles: readonly string[] = ['admin', 'tenant-admin', 'auditor'];
+const roles: readonly string[] = ['admin', 'tenant-admin', 'owner', 'operator', 'auditor'];
 
 function claimsOf(token: string): Session | undefined {
   const payload = token.split('.')[1];
@@ -44,3 +44,6 @@ export function endSession(): void {
 }
 
 export const canWrite = (session: Session): boolean => session.role !== 'auditor';
+
+/** Signed in for some tenants only, as a tenant's password, an owner or an operator is: no history, no relays. */
+export const tenantBound = (session: Session): boolean => session.role === 'tenant-admin' || session.role === 'owner' || session.role === 'operator';

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { call, query, send } from '../api.js';
 import type { LiveModels } from '../live.js';
 import type { Device, Page, Session as RemoteSession } from '../models.js';
-import { canWrite } from '../session.js';
+import { canWrite, tenantBound } from '../session.js';
 import type { Session } from '../session.js';
 import { Problem, Time, useAction, useLive } from '../ui.js';
 import { deviceStream, formatMac } from './device-filters.js';
@@ -33,7 +33,7 @@ export function DeviceView({ mac, session, live }: { readonly mac: string; reado
   const [sessions, setSessions] = useState<readonly RemoteSession[]>([]);
   const load = useAction();
   const device = live.get<Device>('devices', mac) ?? fetched;
-  const mayReadHistory = session.role !== 'tenant-admin';
+  const mayReadHistory = !tenantBound(session);
 
   useEffect(() => {
     void load.run(async () => {
