@@ -1,11 +1,11 @@
 // A person's credentials: its user id and password. A disabled, deleted or unknown user fails
 // as a wrong password does, after the same scrypt work.
 import type { ActorRuntime } from '../actors/actor-runtime.js';
-import { verifySecret } from '../actors/secret-hash.js';
 import type { Principal } from '../domain/principal.js';
 import { userAggregate } from '../domain/user/aggregate.js';
 import type { UserRole } from '../domain/user/user-role.js';
 import type { Credentials } from './credentials.js';
+import { passwordMatches } from './password-check.js';
 
 const userPrefix = 'user@';
 
@@ -34,9 +34,7 @@ export async function userLogin(
   decoyHash: () => Promise<string>,
 ): Promise<Credentials | undefined> {
   const { state } = await runtime.load(userAggregate, id);
-  const active = state.matches('active');
-  const stored = active ? state.context.passwordHash : await decoyHash();
-  if (!((await verifySecret(password, stored)) && active)) return undefined;
+  if (!(await passwordMatches(password, state.matches('active') ? state.context.passwordHash : undefined, decoyHash))) return undefined;
   const { role, tenants, credentialGeneration } = state.context;
   return { principal: userPrincipal(id, role, tenants), generation: credentialGeneration };
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
-import { hashSecret, verifySecret } from '../../actors/secret-hash.js';
+import { hashSecret } from '../../actors/secret-hash.js';
 import { AuditorId } from '../../domain/auditor/auditor-id.js';
 import { TetherError } from '../../domain/errors.js';
 import { instanceAggregate } from '../../domain/instance/aggregate.js';
@@ -19,6 +19,7 @@ import type { Credentials } from '../credentials.js';
 import { LoginThrottle } from '../login-throttle.js';
 import type { LoginThrottleLimits } from '../login-throttle.js';
 import { parse } from '../parse.js';
+import { passwordMatches } from '../password-check.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { userLogin } from '../user-login.js';
 
@@ -58,13 +59,11 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
   async function credentialsFor(password: string, tenant: string | undefined): Promise<Credentials | undefined> {
     if (tenant === undefined) {
       const { state } = await runtime.load(instanceAggregate, instanceAdminId);
-      const stored = state.matches('initialized') ? state.context.adminPasswordHash : await decoyHash();
-      const valid = (await verifySecret(password, stored)) && state.matches('initialized');
+      const valid = await passwordMatches(password, state.matches('initialized') ? state.context.adminPasswordHash : undefined, decoyHash);
       return valid ? { principal: instanceAdmin, generation: state.context.credentialGeneration } : undefined;
     }
     const { state } = await runtime.load(tenantAggregate, tenant);
-    const stored = state.matches('active') ? state.context.passwordHash : await decoyHash();
-    const valid = (await verifySecret(password, stored)) && state.matches('active');
+    const valid = await passwordMatches(password, state.matches('active') ? state.context.passwordHash : undefined, decoyHash);
     return valid ? { principal: tenantAdmin(tenant), generation: state.context.credentialGeneration } : undefined;
   }
 

@@ -6,14 +6,13 @@ import * as t from 'io-ts';
 import { hashSecret } from '../../actors/secret-hash.js';
 import { TetherError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
-import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { userAggregate } from '../../domain/user/aggregate.js';
 import type { UserCommand } from '../../domain/user/commands.js';
 import { UserId } from '../../domain/user/user-id.js';
 import { UserRole } from '../../domain/user/user-role.js';
 import { getUser, listUsers } from '../../projections/users/index.js';
 import type { UserView } from '../../projections/users/index.js';
-import { ChangePasswordBody, defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
+import { ChangePasswordBody, defaultPageLimit, DisplayName, PageLimit, Password, TenantList } from '../codecs.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { parse } from '../parse.js';
 import { authorize } from '../permissions.js';
@@ -24,27 +23,16 @@ import { assertTenantExists } from '../tenant-scope.js';
 import { assertMayCreate, reaches, userReach } from '../user-reach.js';
 import { userIdOf } from '../user-login.js';
 
-const maxTenantsPerUser = 1000;
-
 interface EmailBrand {
   readonly Email: unique symbol;
 }
 /** Where to reach the person: kept and shown, never used to log in. */
 const Email = t.brand(t.string, (s): s is t.Branded<string, EmailBrand> => /^[^\s@]+@[^\s@]+$/.test(s) && s.length <= 254, 'Email');
 
-interface UserTenantsBrand {
-  readonly UserTenants: unique symbol;
-}
-const UserTenants = t.brand(
-  t.array(TenantId),
-  (list): list is t.Branded<TenantId[], UserTenantsBrand> => list.length >= 1 && list.length <= maxTenantsPerUser,
-  'UserTenants',
-);
-
 const CreateUserBody = t.exact(
   t.intersection([
     t.type({ id: UserId, name: DisplayName, password: Password, role: UserRole }),
-    t.partial({ email: Email, tenants: UserTenants }),
+    t.partial({ email: Email, tenants: TenantList }),
   ]),
 );
 const ListQuery = t.exact(t.partial({ limit: PageLimit, after: UserId }));
