@@ -16,8 +16,8 @@ import type { LogFollower } from './log-follower.js';
 /** The part of the device supervisor this needs: who is live here, and their connections. */
 export interface LiveDevices {
   connectionOf(mac: Mac): { readonly link: DeviceLink } | undefined;
-  onDeviceLive(listener: (mac: Mac) => void): void;
-  onConnectionEnded(listener: (mac: Mac) => void): void;
+  onDeviceLive(listener: (mac: Mac, device: { readonly connectionId: string }) => void): void;
+  onConnectionEnded(listener: (mac: Mac, connectionId: string) => void): void;
 }
 
 export interface HubAddressBookOptions {
@@ -29,15 +29,19 @@ export interface HubAddressBookOptions {
 
 export class HubAddressBook {
   private urls: readonly HubUrl[] = [];
-  private readonly live = new Set<Mac>();
+  /** The devices live here, each with the connection already told (a device is live again when its tenant changes). */
+  private readonly live = new Map<Mac, string>();
   private following: LogFollower | undefined;
 
   constructor(private readonly options: HubAddressBookOptions) {
-    options.devices.onDeviceLive((mac) => {
-      this.live.add(mac);
+    options.devices.onDeviceLive((mac, { connectionId }) => {
+      if (this.live.get(mac) === connectionId) return;
+      this.live.set(mac, connectionId);
       this.tell(mac);
     });
-    options.devices.onConnectionEnded((mac) => this.live.delete(mac));
+    options.devices.onConnectionEnded((mac, connectionId) => {
+      if (this.live.get(mac) === connectionId) this.live.delete(mac);
+    });
   }
 
   /** Follows the address from now on, then reads what it is: no change falls between the two. */
@@ -52,7 +56,7 @@ export class HubAddressBook {
         if (!HubUrls.is(urls)) return;
         heard = true;
         this.urls = urls;
-        for (const mac of this.live) this.tell(mac);
+        for (const mac of this.live.keys()) this.tell(mac);
       },
       (error) => logger.error({ err: error }, 'stopped following the hub address'),
     );

@@ -119,12 +119,25 @@ export function attachDashboard(server: HttpServer, dependencies: DashboardDepen
     }
   };
 
-  const dropRevoked = async (): Promise<void> => {
-    for (const [subscriber, credentials] of subscribers) await dropIfRevoked(subscriber, credentials);
+  // Every connection is checked at once, and changes that arrive during a check are taken by
+  // one more check after it, not by one check each.
+  let checking: Promise<void> | undefined;
+  let checkAgain = false;
+  const dropRevoked = (): void => {
+    if (checking !== undefined) {
+      checkAgain = true;
+      return;
+    }
+    checking = Promise.all([...subscribers].map(([subscriber, credentials]) => dropIfRevoked(subscriber, credentials))).then(() => {
+      checking = undefined;
+      if (!checkAgain) return;
+      checkAgain = false;
+      dropRevoked();
+    });
   };
 
   const unsubscribe = dependencies.readModels.onChange((change) => {
-    if (change.name === credentialsChanged) void dropRevoked();
+    if (change.name === credentialsChanged) dropRevoked();
     if (change.name === tenantChanged) {
       visibilityEpoch += 1;
       if (!reviewScheduled) {

@@ -94,6 +94,7 @@ const siteOwner: readonly Permission[] = [
   { resource: 'protocolAppAssignment', action: 'update' },
 ];
 
+/** Exported beside `can`: the web console shows each role what this table lets it do, and the README's table is rendered from it. */
 export const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
   admin: 'all',
   system: 'all',

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent } from '../../agent/agent.js';
 import type { AgentHandle } from '../../agent/agent.js';
+import { DeviceClient } from './gateway-client.js';
 import { startTestHub } from './hub-harness.js';
 import type { TestHub } from './hub-harness.js';
 
@@ -88,5 +89,24 @@ describe('the hub address', () => {
     expect(again.statusCode).toBe(200);
     expect(await t.head()).toBe(head);
     expect((await t.call({ method: 'GET', url: '/api/v1/hub/address', token: admin })).json()).toEqual({ urls });
+  });
+
+  it('tells a connection once: a change of its categories while connected sends nothing again', async () => {
+    const admin = await t.adminToken();
+    const first = ['https://one.example.com'];
+    expect((await t.call({ method: 'PUT', url: '/api/v1/hub/address', token: admin, payload: { urls: first } })).statusCode).toBe(200);
+    const device = await DeviceClient.hello(`${url.replace('http', 'ws')}/gateway`, '00:00:00:00:ad:04');
+    try {
+      await device.expect('welcome');
+      expect(await device.expect('hub-address')).toMatchObject({ urls: first });
+      const details = await t.call({ method: 'PATCH', url: '/api/v1/devices/00:00:00:00:ad:04', token: admin, payload: { categories: ['pumps'] } });
+      expect(details.statusCode, details.body).toBe(200);
+      // Messages on one connection arrive in order: anything sent for the change would come first.
+      const second = ['https://two.example.com'];
+      expect((await t.call({ method: 'PUT', url: '/api/v1/hub/address', token: admin, payload: { urls: second } })).statusCode).toBe(200);
+      expect(await device.expect('hub-address')).toMatchObject({ urls: second });
+    } finally {
+      await device.close();
+    }
   });
 });

@@ -6,7 +6,9 @@
 // running one is paused, resumed and canceled; grants, proxies and session timelines; an
 // auditor (signed in by keyboard) has no write buttons, a write through its console is refused,
 // and it travels in time, verifies the chain and exports events. Forms show the API's error
-// beside the field. Each view is screenshotted for the README and checked with axe-core.
+// beside the field; a device's details keep what is typed while a live change to the device
+// comes in. The views each role gets are those the hub's permission table lets it read. Each
+// view is screenshotted for the README and checked with axe-core.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,6 +79,9 @@ async function signIn(page: Page, as: { role: 'admin' | keyof typeof idLabels; i
 // The console shows each MAC as the API writes it.
 const row = (page: Page, mac: string) => page.locator(`tr[data-mac="${formatMac(mac)}"]`);
 const stateOf = (page: Page, mac: string) => row(page, mac).locator('[data-state]');
+
+/** The views the console offers the signed-in role, in order. */
+const navigation = (page: Page): Promise<string[]> => page.getByRole('navigation', { name: 'Views' }).getByRole('link').allTextContents();
 
 /** A page whose waits fail with the locator they waited for, well within the test's timeout. */
 async function newPage(): Promise<Page> {
@@ -182,6 +187,13 @@ describe('the web console in a browser', () => {
     await tenantAdmin.getByRole('button', { name: 'Revoke' }).click();
     await expect.poll(() => tenantAdmin.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
     expect(((await ok(api('GET', '/tenants/globex/provisioning-codes'))) as { items: unknown[] }).items).toEqual([]);
+    // The views are those api/permissions.ts lets a tenant-admin read; none asks for what it may not.
+    expect(await navigation(tenantAdmin)).toEqual(['Devices', 'Sessions', 'Jobs', 'Tenants', 'Protocol apps']);
+    await tenantAdmin.getByRole('link', { name: 'Protocol apps' }).click();
+    await tenantAdmin.getByRole('heading', { level: 1, name: 'Protocol apps' }).waitFor();
+    await tenantAdmin.getByText('No templates yet.').waitFor();
+    expect(await tenantAdmin.getByRole('alert').count()).toBe(0);
+    expect(await tenantAdmin.getByRole('button', { name: /create template|delete/i }).count()).toBe(0);
     await tenantAdmin.close();
   });
 
@@ -250,6 +262,22 @@ describe('the web console in a browser', () => {
     await expect.poll(() => admin.locator('tr[data-mac]').count()).toBe(1);
     expect(await admin.locator('tr[data-mac] td').nth(1).textContent()).toBe('PC m01');
     await admin.getByRole('combobox', { name: /^Site/ }).selectOption('');
+  });
+
+  it("keeps what is typed into a device's details while a live change to that device comes in, and saves it", async () => {
+    await admin.getByRole('link', { name: formatMac(macs.assigned) }).click();
+    const details = admin.getByRole('form', { name: 'Name, site and categories' });
+    const name = admin.locator('#field-details-body-name');
+    await name.fill('typed here');
+    await ok(api('PATCH', `/devices/${macs.assigned}`, { name: 'changed elsewhere', site: 'Hamburg' }));
+    await expect.poll(() => admin.locator('dl.facts').first().textContent()).toContain('changed elsewhere');
+    expect(await name.inputValue()).toBe('typed here');
+    // A field not typed in follows the device.
+    expect(await admin.locator('#field-details-body-site').inputValue()).toBe('Hamburg');
+    await details.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => admin.locator('dl.facts').first().textContent()).toContain('typed here');
+    expect(((await ok(api('GET', `/devices/${macs.assigned}`))) as { name: string; site: string }).name).toBe('typed here');
+    expect(await admin.locator('#field-details-body-site').inputValue()).toBe('Hamburg');
   });
 
   it('creates an update job whose bar reaches 100 %', async () => {
@@ -364,8 +392,9 @@ describe('the web console in a browser', () => {
     await auditor.getByRole('status', { name: 'dashboard live' }).waitFor();
     expect(await auditor.getByText('auditor@ann (auditor)').count()).toBe(1);
     await expect.poll(() => stateOf(auditor, macs.assigned).textContent(), { timeout: 10_000 }).toBe('online');
-    const writes = /assign|create|open link|revoke|pause|resume|cancel|retry|import/i;
-    for (const view of ['Devices', 'Sessions', 'Jobs', 'Tenants', 'Relays']) {
+    const writes = /assign|create|open link|revoke|pause|resume|cancel|retry|import|delete|save/i;
+    expect(await navigation(auditor)).toEqual(['Devices', 'Sessions', 'Jobs', 'Tenants', 'Relays', 'Protocol apps', 'Audit']);
+    for (const view of ['Devices', 'Sessions', 'Jobs', 'Tenants', 'Relays', 'Protocol apps']) {
       await auditor.getByRole('link', { name: view }).click();
       await auditor.getByRole('heading', { level: 1, name: view }).waitFor();
       expect(await auditor.getByRole('button', { name: writes }).count(), view).toBe(0);

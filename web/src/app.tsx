@@ -1,11 +1,13 @@
 // The console: the sign-in form until a token is held, then the views the role may use over
-// one live dashboard connection for the tab.
+// one live dashboard connection for the tab. The console alone listens to that connection: a
+// change re-renders it, and with it the view shown, once.
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Resource } from '../../api/permissions.js';
 import { tokenRefused } from './api.js';
 import { LiveModels } from './live.js';
 import { navigate, usePath } from './router.js';
-import { endSession, storedSession, tenantBound } from './session.js';
+import { endSession, storedSession } from './session.js';
 import type { Session } from './session.js';
 import { Link, useLive } from './ui.js';
 import { AuditView } from './views/audit.js';
@@ -23,18 +25,19 @@ import { TenantsView } from './views/tenants.js';
 interface Section {
   readonly path: string;
   readonly label: string;
-  readonly for: (session: Session) => boolean;
+  /** Shown to a role that may read any of these (api/permissions.ts). */
+  readonly reads: readonly Resource[];
 }
 
 const sections: readonly Section[] = [
-  { path: '/devices', label: 'Devices', for: () => true },
-  { path: '/sessions', label: 'Sessions', for: () => true },
-  { path: '/jobs', label: 'Jobs', for: () => true },
-  { path: '/tenants', label: 'Tenants', for: () => true },
-  { path: '/relays', label: 'Relays', for: (session) => !tenantBound(session) },
-  { path: '/proxies', label: 'Proxies', for: (session) => session.role === 'admin' },
-  { path: '/protocol-apps', label: 'Protocol apps', for: (session) => session.role !== 'auditor' },
-  { path: '/audit', label: 'Audit', for: (session) => !tenantBound(session) },
+  { path: '/devices', label: 'Devices', reads: ['device'] },
+  { path: '/sessions', label: 'Sessions', reads: ['session'] },
+  { path: '/jobs', label: 'Jobs', reads: ['updateJob', 'backupJob'] },
+  { path: '/tenants', label: 'Tenants', reads: ['tenant'] },
+  { path: '/relays', label: 'Relays', reads: ['relay'] },
+  { path: '/proxies', label: 'Proxies', reads: ['proxy'] },
+  { path: '/protocol-apps', label: 'Protocol apps', reads: ['protocolApp'] },
+  { path: '/audit', label: 'Audit', reads: ['history'] },
 ];
 
 export function App(): JSX.Element {
@@ -57,7 +60,7 @@ function Console({ session, onSignOut }: { readonly session: Session; readonly o
   useEffect(() => () => live.close(), [live]);
   useLive(live);
   const path = usePath();
-  const visible = sections.filter((section) => section.for(session));
+  const visible = sections.filter((section) => section.reads.some((resource) => session.may(resource, 'read')));
   const current = visible.find((section) => path === section.path || path.startsWith(`${section.path}/`)) ?? visible[0];
   return (
     <div class="console">

@@ -1,17 +1,23 @@
 // Who is signed in: the bearer token, kept in sessionStorage so it lives as long as the tab,
-// and the claims it carries (role, tenant), read to decide which views and buttons to show.
+// and the claims it carries (role, tenant). What the console shows a role comes from the hub's
+// own permission table (api/permissions.ts), so a role added there needs no change here.
 // The hub checks every request itself; these claims only shape the console.
-export type Role = 'admin' | 'tenant-admin' | 'owner' | 'operator' | 'auditor';
+import { can, permissions } from '../../api/permissions.js';
+import type { Action, Resource } from '../../api/permissions.js';
+import type { Role } from '../../domain/principal.js';
 
 export interface Session {
   readonly token: string;
   readonly role: Role;
   readonly subject: string;
   readonly tenant?: string;
+  /** Whether the hub lets this role do that: the one question views ask before showing a control. */
+  readonly may: (resource: Resource, action: Action) => boolean;
 }
 
 const storageKey = 'tether.token';
-const roles: readonly string[] = ['admin', 'tenant-admin', 'owner', 'operator', 'auditor'];
+
+const isRole = (role: unknown): role is Role => typeof role === 'string' && Object.hasOwn(permissions, role);
 
 function claimsOf(token: string): Session | undefined {
   const payload = token.split('.')[1];
@@ -20,8 +26,11 @@ function claimsOf(token: string): Session | undefined {
     const json: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
     if (typeof json !== 'object' || json === null) return undefined;
     const { sub, role, tenant } = json as Record<string, unknown>;
-    if (typeof sub !== 'string' || typeof role !== 'string' || !roles.includes(role)) return undefined;
-    return { token, role: role as Role, subject: sub, ...(typeof tenant === 'string' ? { tenant } : {}) };
+    if (typeof sub !== 'string' || !isRole(role)) return undefined;
+    const principal = { id: sub, role, ...(typeof tenant === 'string' ? { tenant } : {}) };
+    // A role that may not even read devices (a device's, a relay's) has nothing to see here.
+    if (!can(principal, 'device', 'read')) return undefined;
+    return { token, role, subject: sub, ...(principal.tenant === undefined ? {} : { tenant: principal.tenant }), may: (resource, action) => can(principal, resource, action) };
   } catch {
     return undefined;
   }
@@ -42,8 +51,3 @@ export function startSession(token: string): Session | undefined {
 export function endSession(): void {
   sessionStorage.removeItem(storageKey);
 }
-
-export const canWrite = (session: Session): boolean => session.role !== 'auditor';
-
-/** Signed in for some tenants only, as a tenant's password, an owner or an operator is: no history, no relays. */
-export const tenantBound = (session: Session): boolean => session.role === 'tenant-admin' || session.role === 'owner' || session.role === 'operator';

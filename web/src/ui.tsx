@@ -1,12 +1,16 @@
-// Small building blocks every view uses: times, form fields with the API's error beside
-// them, error banners, the live subscription hook.
+// Small building blocks every view uses: times, links, error banners, row buttons, the live
+// subscription hook (form fields are in fields.tsx).
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 import type { LiveModels } from './live.js';
 import { follow } from './router.js';
 
-/** Re-renders the caller whenever the live models changed. */
+/**
+ * Re-renders the caller whenever the live models changed. The console alone calls it: its
+ * views render with it, so one change renders a view once (a view of its own would be a
+ * second subscriber and, without batching, a second render).
+ */
 export function useLive(live: LiveModels): number {
   const [version, setVersion] = useState(live.version);
   useEffect(() => live.listen(() => setVersion(live.version)), [live]);
@@ -32,14 +36,6 @@ export function Link({ href, children }: { readonly href: string; readonly child
   );
 }
 
-/** The field errors of a failed request: the message of each path it named. */
-export type FieldErrors = Readonly<Record<string, string>>;
-
-export function fieldErrors(error: unknown): FieldErrors {
-  if (!(error instanceof ApiError)) return {};
-  return Object.fromEntries(error.details.map((path) => [path, error.message]));
-}
-
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) return `${error.message} (${error.code})`;
   return error instanceof Error ? error.message : String(error);
@@ -51,39 +47,6 @@ export function Problem({ error }: { readonly error: unknown }): JSX.Element | n
     <p class="problem" role="alert">
       {errorText(error)}
     </p>
-  );
-}
-
-interface FieldProps {
-  readonly label: string;
-  /** The request path the API names for this field, e.g. body.devicePort. */
-  readonly path: string;
-  readonly errors: FieldErrors;
-  /** Tells apart forms on one page that name the same request path (ids must be unique). */
-  readonly scope?: string;
-  readonly children: (id: string, describedBy: string | undefined) => ComponentChildren;
-}
-
-/** The error for a field: its own path's, or else the first within it (named, e.g. body.document.devices[0].id). */
-function errorWithin(errors: FieldErrors, path: string): string | undefined {
-  if (errors[path] !== undefined) return errors[path];
-  const nested = Object.keys(errors).find((named) => named.startsWith(`${path}.`) || named.startsWith(`${path}[`));
-  return nested === undefined ? undefined : `${nested}: ${errors[nested] ?? ''}`;
-}
-
-export function Field({ label, path, errors, scope, children }: FieldProps): JSX.Element {
-  const id = `field-${scope === undefined ? '' : `${scope}-`}${path.replace(/[^a-zA-Z0-9]/g, '-')}`;
-  const error = errorWithin(errors, path);
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {children(id, error === undefined ? undefined : `${id}-error`)}
-      {error === undefined ? null : (
-        <span class="field-error" id={`${id}-error`} role="alert">
-          {error}
-        </span>
-      )}
-    </div>
   );
 }
 
@@ -114,5 +77,24 @@ export function CopyButton({ text, label }: { readonly text: string; readonly la
     <button type="button" onClick={copy} aria-label={label}>
       {copied ? 'Copied' : 'Copy'}
     </button>
+  );
+}
+
+/** A button in a row of a table: its verb shown, the row it acts on named for screen readers. */
+export function RowButton({ verb, subject, onClick, disabled }: { readonly verb: string; readonly subject: string; readonly onClick: () => void; readonly disabled?: boolean }): JSX.Element {
+  return (
+    <button type="button" onClick={onClick} disabled={disabled}>
+      {verb} <span class="visually-hidden">{subject}</span>
+    </button>
+  );
+}
+
+/** An on/off switch in a row of a table, named for the row it belongs to. */
+export function Switch({ on, subject, disabled, onChange }: { readonly on: boolean; readonly subject: string; readonly disabled: boolean; readonly onChange: (on: boolean) => void }): JSX.Element {
+  return (
+    <label>
+      <input type="checkbox" role="switch" checked={on} disabled={disabled} onChange={(event) => onChange(event.currentTarget.checked)} /> {on ? 'on' : 'off'}
+      <span class="visually-hidden"> for {subject}</span>
+    </label>
   );
 }

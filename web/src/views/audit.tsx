@@ -3,36 +3,32 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call, query, send } from '../api.js';
+import { TextField, useSubmit } from '../fields.js';
 import type { Session } from '../session.js';
-import { Field, Problem, fieldErrors, useAction } from '../ui.js';
+import { isoOf } from '../text.js';
+import { Problem, useAction } from '../ui.js';
 
 type Verdict =
   | { readonly ok: true; readonly streams: number; readonly events: number }
   | { readonly ok: false; readonly firstBreak: { readonly stream: string; readonly revision: number; readonly position: number; readonly reason: string } };
-
-const isoOf = (local: string): string | undefined => (local === '' ? undefined : new Date(local).toISOString());
 
 export function AuditView({ session }: { readonly session: Session }): JSX.Element {
   const [verdict, setVerdict] = useState<Verdict | undefined>(undefined);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const verify = useAction();
-  const exporting = useAction();
-  const errors = fieldErrors(exporting.error);
+  const exporting = useSubmit(async () => {
+    const response = await send(session, 'GET', `/audit/events${query({ from: isoOf(from), to: isoOf(to) })}`);
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = 'tether-events.ndjson';
+    link.click();
+    URL.revokeObjectURL(link.href);
+  });
+  const { errors } = exporting;
 
   const check = (): void => {
     void verify.run(async () => setVerdict(await call<Verdict>(session, 'GET', '/audit/verify')));
-  };
-  const download = (event: Event): void => {
-    event.preventDefault();
-    void exporting.run(async () => {
-      const response = await send(session, 'GET', `/audit/events${query({ from: isoOf(from), to: isoOf(to) })}`);
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(await response.blob());
-      link.download = 'tether-events.ndjson';
-      link.click();
-      URL.revokeObjectURL(link.href);
-    });
   };
   return (
     <section aria-labelledby="audit-title">
@@ -50,13 +46,9 @@ export function AuditView({ session }: { readonly session: Session }): JSX.Eleme
         </p>
       )}
       <h2>Export events (NDJSON)</h2>
-      <form class="inline" onSubmit={download} aria-label="Export events">
-        <Field label="From (local time)" path="query.from" errors={errors}>
-          {(id, describedBy) => <input id={id} aria-describedby={describedBy} type="datetime-local" step="1" value={from} onInput={(event) => setFrom(event.currentTarget.value)} />}
-        </Field>
-        <Field label="To (local time)" path="query.to" errors={errors}>
-          {(id, describedBy) => <input id={id} aria-describedby={describedBy} type="datetime-local" step="1" value={to} onInput={(event) => setTo(event.currentTarget.value)} />}
-        </Field>
+      <form class="inline" onSubmit={exporting.submit} aria-label="Export events">
+        <TextField label="From (local time)" path="query.from" errors={errors} type="datetime-local" value={from} onInput={setFrom} />
+        <TextField label="To (local time)" path="query.to" errors={errors} type="datetime-local" value={to} onInput={setTo} />
         <button type="submit" disabled={exporting.busy}>
           Export
         </button>

@@ -3,60 +3,34 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { TextField, useSubmit } from '../fields.js';
 import type { Session } from '../session.js';
-import { Field, Problem, fieldErrors, useAction } from '../ui.js';
-
-const list = (text: string): string[] => text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+import { commaList } from '../text.js';
+import { Problem } from '../ui.js';
+import { WebDavAuthFields, authBody, noAuth } from '../webdav-auth.js';
 
 export function BackupJobForm({ session }: { readonly session: Session }): JSX.Element {
   const [name, setName] = useState('');
   const [tenants, setTenants] = useState('');
   const [categories, setCategories] = useState('');
   const [url, setUrl] = useState('');
-  const [auth, setAuth] = useState<'none' | 'basic' | 'digest'>('none');
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const action = useAction();
-  const errors = fieldErrors(action.error);
-  const create = (event: Event): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      const target = { url, auth: auth === 'none' ? { type: auth } : { type: auth, username, password } };
-      const chosen = list(tenants);
-      await call(session, 'POST', '/backup-jobs', { name, categories: list(categories), target, ...(chosen.length === 0 ? {} : { tenants: chosen }) });
-      setName('');
-      setPassword('');
-    });
-  };
-  const text = (label: string, path: string, value: string, set: (value: string) => void): JSX.Element => (
-    <Field label={label} path={path} errors={errors} scope="backup">
-      {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={value} onInput={(event) => set(event.currentTarget.value)} />}
-    </Field>
-  );
+  const [auth, setAuth] = useState(noAuth);
+  const action = useSubmit(async () => {
+    const chosen = commaList(tenants);
+    await call(session, 'POST', '/backup-jobs', { name, categories: commaList(categories), target: { url, auth: authBody(auth) }, ...(chosen.length === 0 ? {} : { tenants: chosen }) });
+    setName('');
+    setAuth({ ...auth, password: '' });
+  });
+  const { errors } = action;
+  const frame = { errors, scope: 'backup' };
   return (
-    <form class="inline" onSubmit={create} aria-labelledby="new-backup-job">
+    <form class="inline" onSubmit={action.submit} aria-labelledby="new-backup-job">
       <h2 id="new-backup-job">New backup job</h2>
-      {text('Backup name', 'body.name', name, setName)}
-      {text('Backup tenants (comma separated; empty: all)', 'body.tenants', tenants, setTenants)}
-      {text('Backup categories', 'body.categories', categories, setCategories)}
-      {text('WebDAV URL', 'body.target.url', url, setUrl)}
-      <Field label="WebDAV authentication" path="body.target.auth.type" errors={errors} scope="backup">
-        {(id) => (
-          <select id={id} value={auth} onChange={(event) => setAuth(event.currentTarget.value as 'none' | 'basic' | 'digest')}>
-            <option value="none">none</option>
-            <option value="basic">Basic</option>
-            <option value="digest">Digest</option>
-          </select>
-        )}
-      </Field>
-      {auth === 'none' ? null : text('WebDAV username', 'body.target.auth.username', username, setUsername)}
-      {auth === 'none' ? null : (
-        <Field label="WebDAV password" path="body.target.auth.password" errors={errors} scope="backup">
-          {(id, describedBy) => (
-            <input id={id} type="password" autoComplete="off" aria-describedby={describedBy} value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
-          )}
-        </Field>
-      )}
+      <TextField label="Backup name" path="body.name" {...frame} value={name} onInput={setName} />
+      <TextField label="Backup tenants (comma separated; empty: all)" path="body.tenants" {...frame} value={tenants} onInput={setTenants} />
+      <TextField label="Backup categories" path="body.categories" {...frame} value={categories} onInput={setCategories} />
+      <TextField label="WebDAV URL" path="body.target.url" {...frame} value={url} onInput={setUrl} />
+      <WebDavAuthFields auth={auth} onChange={setAuth} path="body.target.auth" {...frame} />
       <button type="submit" disabled={action.busy}>
         Create backup job
       </button>

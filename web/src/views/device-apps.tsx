@@ -1,11 +1,13 @@
 // A device's protocol applications: those assigned with their live connection (the hub port
-// or URL to use), Connect and Disconnect, and assigning another from the catalogue.
+// or URL to use), Connect and Disconnect, and assigning another from the catalogue. Shown to
+// those who may assign them.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { DataTable } from '../data-table.js';
 import type { Page } from '../models.js';
 import type { Session } from '../session.js';
-import { Problem, useAction } from '../ui.js';
+import { Problem, RowButton, useAction } from '../ui.js';
 import type { ProtocolApp } from './protocol-apps.js';
 
 interface DeviceApp {
@@ -39,40 +41,28 @@ export function DeviceApps({ mac, session }: { readonly mac: string; readonly se
     <section aria-labelledby="device-apps-title">
       <h2 id="device-apps-title">Protocol apps</h2>
       <Problem error={action.error} />
-      {assigned.length === 0 ? <p>None assigned.</p> : null}
-      <table aria-label="Protocol apps of this device" hidden={assigned.length === 0}>
-        <thead>
-          <tr>
-            <th scope="col">App</th>
-            <th scope="col">Type</th>
-            <th scope="col">Connection</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {assigned.map((item) => (
-            <tr key={item.appId}>
-              <td>{item.app.name}</td>
-              <td>{item.app.type}</td>
-              <td>{item.connection === null ? 'not connected' : (item.connection.url ?? `hub port ${item.connection.port ?? '?'}`)}</td>
-              <td>
-                {item.connection === null ? (
-                  <button type="button" onClick={() => act('POST', `${item.appId}/connect`)}>
-                    Connect <span class="visually-hidden">{item.app.name}</span>
-                  </button>
-                ) : (
-                  <button type="button" onClick={() => act('POST', `${item.appId}/disconnect`)}>
-                    Disconnect <span class="visually-hidden">{item.app.name}</span>
-                  </button>
-                )}
-                <button type="button" onClick={() => act('DELETE', item.appId)}>
-                  Unassign <span class="visually-hidden">{item.app.name}</span>
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="Protocol apps of this device"
+        rows={assigned}
+        rowKey={(item) => item.appId}
+        empty="None assigned."
+        columns={[
+          { label: 'App', cell: (item) => item.app.name },
+          { label: 'Type', cell: (item) => item.app.type },
+          { label: 'Connection', cell: (item) => (item.connection === null ? 'not connected' : (item.connection.url ?? `hub port ${item.connection.port ?? '?'}`)) },
+          {
+            label: 'Actions',
+            cell: (item) => (
+              <>
+                {item.connection === null
+                  ? session.may('protocolAppConnection', 'create') && <RowButton verb="Connect" subject={item.app.name} onClick={() => act('POST', `${item.appId}/connect`)} />
+                  : session.may('protocolAppConnection', 'delete') && <RowButton verb="Disconnect" subject={item.app.name} onClick={() => act('POST', `${item.appId}/disconnect`)} />}
+                <RowButton verb="Unassign" subject={item.app.name} onClick={() => act('DELETE', item.appId)} />
+              </>
+            ),
+          },
+        ]}
+      />
       {assignable.length === 0 ? null : (
         <form
           class="inline"

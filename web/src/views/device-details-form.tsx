@@ -1,48 +1,44 @@
 // What an admin says of a device: its name, the site it stands at, and categories that jobs
 // select it by (beside those it reports). An empty field clears it; each error shows beside
-// its field.
+// its field. A field follows the live device until the viewer types in it; from then on it
+// holds what was typed (a live change elsewhere does not overwrite it) for as long as the
+// form is open.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { TextField, useSubmit } from '../fields.js';
 import type { Device } from '../models.js';
 import type { Session } from '../session.js';
-import { Field, Problem, fieldErrors, useAction } from '../ui.js';
+import { commaList } from '../text.js';
+import { Problem } from '../ui.js';
+
+type Detail = 'name' | 'site' | 'categories';
 
 const orNull = (text: string): string | null => (text.trim() === '' ? null : text.trim());
-const categoryList = (text: string): string[] =>
-  text
-    .split(',')
-    .map((category) => category.trim())
-    .filter((category) => category !== '');
+
+const liveText = (device: Device): Readonly<Record<Detail, string>> => ({ name: device.name ?? '', site: device.site ?? '', categories: device.adminCategories.join(', ') });
 
 export function DeviceDetailsForm({ device, session }: { readonly device: Device; readonly session: Session }): JSX.Element {
-  const [name, setName] = useState(device.name ?? '');
-  const [site, setSite] = useState(device.site ?? '');
-  const [categories, setCategories] = useState(device.adminCategories.join(', '));
+  const [typed, setTyped] = useState<Partial<Record<Detail, string>>>({});
   const [saved, setSaved] = useState(false);
-  const action = useAction();
-  const errors = fieldErrors(action.error);
-
-  const save = (event: Event): void => {
-    event.preventDefault();
+  const shown = { ...liveText(device), ...typed };
+  const action = useSubmit(async () => {
     setSaved(false);
-    void action.run(async () => {
-      await call(session, 'PATCH', `/devices/${device.mac}`, { name: orNull(name), site: orNull(site), categories: categoryList(categories) });
-      setSaved(true);
-    });
-  };
-  const text = (label: string, path: string, value: string, set: (value: string) => void): JSX.Element => (
-    <Field label={label} path={path} errors={errors} scope="details">
-      {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={value} onInput={(event) => set(event.currentTarget.value)} />}
-    </Field>
+    await call(session, 'PATCH', `/devices/${device.mac}`, { name: orNull(shown.name), site: orNull(shown.site), categories: commaList(shown.categories) });
+    setSaved(true);
+  });
+  const { errors } = action;
+
+  const field = (label: string, detail: Detail): JSX.Element => (
+    <TextField label={label} path={`body.${detail}`} errors={errors} scope="details" value={shown[detail]} onInput={(text) => setTyped({ ...typed, [detail]: text })} />
   );
 
   return (
-    <form class="inline" onSubmit={save} aria-labelledby="device-details-title">
+    <form class="inline" onSubmit={action.submit} aria-labelledby="device-details-title">
       <h2 id="device-details-title">Name, site and categories</h2>
-      {text('Name', 'body.name', name, setName)}
-      {text('Site', 'body.site', site, setSite)}
-      {text('Categories (comma-separated)', 'body.categories', categories, setCategories)}
+      {field('Name', 'name')}
+      {field('Site', 'site')}
+      {field('Categories (comma-separated)', 'categories')}
       <button type="submit" disabled={action.busy}>
         Save
       </button>

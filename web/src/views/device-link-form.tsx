@@ -3,8 +3,10 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { ChoiceField, TextField, useSubmit } from '../fields.js';
+import type { Options } from '../fields.js';
 import type { Session } from '../session.js';
-import { CopyButton, Field, Problem, fieldErrors, useAction } from '../ui.js';
+import { CopyButton, Problem } from '../ui.js';
 import { formatMac } from './device-filters.js';
 
 interface OpenedLink {
@@ -14,6 +16,11 @@ interface OpenedLink {
   readonly protocol: 'tcp' | 'udp';
   readonly encrypt?: { readonly key: string; readonly initializationVector: string };
 }
+
+const protocols: Options<'tcp' | 'udp'> = [
+  ['tcp', 'TCP'],
+  ['udp', 'UDP'],
+];
 
 const randomHex = (bytes: number): string => [...crypto.getRandomValues(new Uint8Array(bytes))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
@@ -25,24 +32,20 @@ export function DeviceLinkForm({ mac, session }: { readonly mac: string; readonl
   const [timeout, setTimeoutMs] = useState('');
   const [encrypt, setEncrypt] = useState(false);
   const [opened, setOpened] = useState<OpenedLink | undefined>(undefined);
-  const action = useAction();
-  const errors = fieldErrors(action.error);
+  const action = useSubmit(async () => {
+    const keys = encrypt ? { key: randomHex(32), initializationVector: randomHex(16) } : undefined;
+    const body = {
+      protocol,
+      ...(devicePort === '' ? {} : { devicePort: Number(devicePort) }),
+      ...(timeout === '' ? {} : { timeout: Number(timeout) }),
+      ...(sourceHost === '' && sourcePort === '' ? {} : { source: { host: sourceHost, port: Number(sourcePort) } }),
+      ...(keys === undefined ? {} : { encrypt: keys }),
+    };
+    const link = await call<OpenedLink>(session, 'POST', `/devicelink/${mac}`, body);
+    setOpened({ ...link, protocol, ...(keys === undefined ? {} : { encrypt: keys }) });
+  });
+  const { errors } = action;
 
-  const open = (event: Event): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      const keys = encrypt ? { key: randomHex(32), initializationVector: randomHex(16) } : undefined;
-      const body = {
-        protocol,
-        ...(devicePort === '' ? {} : { devicePort: Number(devicePort) }),
-        ...(timeout === '' ? {} : { timeout: Number(timeout) }),
-        ...(sourceHost === '' && sourcePort === '' ? {} : { source: { host: sourceHost, port: Number(sourcePort) } }),
-        ...(keys === undefined ? {} : { encrypt: keys }),
-      };
-      const link = await call<OpenedLink>(session, 'POST', `/devicelink/${mac}`, body);
-      setOpened({ ...link, protocol, ...(keys === undefined ? {} : { encrypt: keys }) });
-    });
-  };
   const close = (): void => {
     if (opened === undefined) return;
     void action.run(async () => {
@@ -82,28 +85,13 @@ export function DeviceLinkForm({ mac, session }: { readonly mac: string; readonl
   }
 
   return (
-    <form class="link-form" onSubmit={open} aria-labelledby="open-link-title">
+    <form class="link-form" onSubmit={action.submit} aria-labelledby="open-link-title">
       <h2 id="open-link-title">Open a DeviceLink</h2>
-      <Field label="Protocol" path="body.protocol" errors={errors}>
-        {(id) => (
-          <select id={id} value={protocol} onChange={(event) => setProtocol(event.currentTarget.value === 'udp' ? 'udp' : 'tcp')}>
-            <option value="tcp">TCP</option>
-            <option value="udp">UDP</option>
-          </select>
-        )}
-      </Field>
-      <Field label="Device port" path="body.devicePort" errors={errors}>
-        {(id, describedBy) => <input id={id} aria-describedby={describedBy} inputMode="numeric" value={devicePort} onInput={(event) => setDevicePort(event.currentTarget.value)} />}
-      </Field>
-      <Field label="Source host (optional)" path="body.source.host" errors={errors}>
-        {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={sourceHost} onInput={(event) => setSourceHost(event.currentTarget.value)} />}
-      </Field>
-      <Field label="Source port" path="body.source.port" errors={errors}>
-        {(id, describedBy) => <input id={id} aria-describedby={describedBy} inputMode="numeric" value={sourcePort} onInput={(event) => setSourcePort(event.currentTarget.value)} />}
-      </Field>
-      <Field label="UDP idle timeout (ms)" path="body.timeout" errors={errors}>
-        {(id, describedBy) => <input id={id} aria-describedby={describedBy} inputMode="numeric" value={timeout} onInput={(event) => setTimeoutMs(event.currentTarget.value)} />}
-      </Field>
+      <ChoiceField label="Protocol" path="body.protocol" errors={errors} value={protocol} options={protocols} onChange={setProtocol} />
+      <TextField label="Device port" path="body.devicePort" errors={errors} inputMode="numeric" value={devicePort} onInput={setDevicePort} />
+      <TextField label="Source host (optional)" path="body.source.host" errors={errors} value={sourceHost} onInput={setSourceHost} />
+      <TextField label="Source port" path="body.source.port" errors={errors} inputMode="numeric" value={sourcePort} onInput={setSourcePort} />
+      <TextField label="UDP idle timeout (ms)" path="body.timeout" errors={errors} inputMode="numeric" value={timeout} onInput={setTimeoutMs} />
       <div class="field">
         <label>
           <input type="checkbox" checked={encrypt} onChange={(event) => setEncrypt(event.currentTarget.checked)} /> Encrypt (AES-256-CTR)

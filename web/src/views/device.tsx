@@ -3,14 +3,16 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call, query, send } from '../api.js';
+import { DataTable } from '../data-table.js';
+import { TextField, useSubmit } from '../fields.js';
 import type { LiveModels } from '../live.js';
 import type { Device, Page, Session as RemoteSession } from '../models.js';
-import { canWrite, tenantBound } from '../session.js';
 import type { Session } from '../session.js';
-import { Problem, Time, useAction, useLive } from '../ui.js';
-import { deviceStream, formatMac } from './device-filters.js';
+import { isoOf } from '../text.js';
+import { Problem, Time, useAction } from '../ui.js';
 import { DeviceApps } from './device-apps.js';
 import { DeviceDetailsForm } from './device-details-form.js';
+import { deviceStream, formatMac } from './device-filters.js';
 import { DeviceLinkForm } from './device-link-form.js';
 import { DeviceRestore } from './device-restore.js';
 import { SessionTable, mergeSessions } from './session-table.js';
@@ -27,13 +29,12 @@ async function connectionHistory(session: Session, mac: string): Promise<Connect
 }
 
 export function DeviceView({ mac, session, live }: { readonly mac: string; readonly session: Session; readonly live: LiveModels }): JSX.Element {
-  useLive(live);
   const [fetched, setFetched] = useState<Device | undefined>(undefined);
   const [history, setHistory] = useState<readonly ConnectionEvent[]>([]);
   const [sessions, setSessions] = useState<readonly RemoteSession[]>([]);
   const load = useAction();
   const device = live.get<Device>('devices', mac) ?? fetched;
-  const mayReadHistory = !tenantBound(session);
+  const mayReadHistory = session.may('history', 'read');
 
   useEffect(() => {
     void load.run(async () => {
@@ -49,10 +50,10 @@ export function DeviceView({ mac, session, live }: { readonly mac: string; reado
       <h1 id="device-title">Device {formatMac(mac)}</h1>
       <Problem error={load.error} />
       {device === undefined ? null : <DeviceFacts device={device} />}
-      {canWrite(session) && device !== undefined ? <DeviceDetailsForm key={JSON.stringify([device.name, device.site, device.adminCategories])} device={device} session={session} /> : null}
-      {canWrite(session) && device !== undefined ? <DeviceLinkForm mac={mac} session={session} /> : null}
-      {canWrite(session) && device?.tenant !== null && device !== undefined ? <DeviceApps mac={mac} session={session} /> : null}
-      {canWrite(session) && device?.online === true ? <DeviceRestore mac={mac} session={session} /> : null}
+      {session.may('device', 'update') && device !== undefined ? <DeviceDetailsForm key={mac} device={device} session={session} /> : null}
+      {session.may('deviceLink', 'create') && device !== undefined ? <DeviceLinkForm mac={mac} session={session} /> : null}
+      {session.may('protocolAppAssignment', 'update') && device !== undefined && device.tenant !== null ? <DeviceApps mac={mac} session={session} /> : null}
+      {session.may('restore', 'create') && device?.online === true ? <DeviceRestore mac={mac} session={session} /> : null}
       <h2>Sessions</h2>
       <SessionTable sessions={mergeSessions(sessions, liveSessions)} label="Sessions of this device" />
       {mayReadHistory ? <ConnectionHistory events={history} /> : null}
@@ -106,26 +107,16 @@ function ConnectionHistory({ events }: { readonly events: readonly ConnectionEve
   return (
     <>
       <h2>Connection history</h2>
-      <table aria-label="Connection history">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Address or cause</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event, index) => (
-            <tr key={index}>
-              <td>
-                <Time iso={event.data.at} />
-              </td>
-              <td>{event.type === 'DeviceConnected' ? 'connected' : 'disconnected'}</td>
-              <td>{event.data.ip ?? event.data.cause ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="Connection history"
+        rows={events}
+        rowKey={(_event, index) => index}
+        columns={[
+          { label: 'When', cell: (event) => <Time iso={event.data.at} /> },
+          { label: 'What', cell: (event) => (event.type === 'DeviceConnected' ? 'connected' : 'disconnected') },
+          { label: 'Address or cause', cell: (event) => event.data.ip ?? event.data.cause ?? '' },
+        ]}
+      />
     </>
   );
 }
@@ -133,20 +124,12 @@ function ConnectionHistory({ events }: { readonly events: readonly ConnectionEve
 function TimeTravel({ mac, session }: { readonly mac: string; readonly session: Session }): JSX.Element {
   const [at, setAt] = useState('');
   const [then, setThen] = useState<Device | undefined>(undefined);
-  const action = useAction();
-  const look = (event: Event): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      setThen(await call<Device>(session, 'GET', `/devices/${mac}${query({ at: new Date(at).toISOString() })}`));
-    });
-  };
+  const action = useSubmit(async () => setThen(await call<Device>(session, 'GET', `/devices/${mac}${query({ at: isoOf(at) })}`)));
   return (
     <section aria-labelledby="time-travel-title">
       <h2 id="time-travel-title">As it was at</h2>
-      <form class="inline" onSubmit={look}>
-        <label>
-          Time (local) <input type="datetime-local" step="1" value={at} required onInput={(event) => setAt(event.currentTarget.value)} />
-        </label>
+      <form class="inline" onSubmit={action.submit}>
+        <TextField label="Time (local)" path="query.at" errors={action.errors} type="datetime-local" required value={at} onInput={setAt} />
         <button type="submit" disabled={action.busy || at === ''}>
           Show
         </button>

@@ -1,32 +1,42 @@
 // Devices: every device the viewer may see, live from the dashboard, with filters, search,
 // sorting and pages (name and site as an admin set them); unassigned ones with Assign (for those who may write).
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { DataTable } from '../data-table.js';
+import type { Column } from '../data-table.js';
+import { useSubmit } from '../fields.js';
 import type { LiveModels } from '../live.js';
 import type { Device, Tenant } from '../models.js';
-import { canWrite } from '../session.js';
 import type { Session } from '../session.js';
-import { Link, Problem, Time, useAction, useLive } from '../ui.js';
+import { TenantSelect } from '../tenant-select.js';
+import { Link, Problem, Time } from '../ui.js';
 import { formatMac, noFilters, selectDevices, sitesOf } from './device-filters.js';
 import type { DeviceFilters, DeviceOrder, SortKey } from './device-filters.js';
 import { ProvisioningCodes } from './provisioning-codes.js';
 
 const pageSize = 50;
 
-const columns: readonly { readonly key: SortKey; readonly label: string }[] = [
-  { key: 'mac', label: 'MAC' },
-  { key: 'name', label: 'Name' },
-  { key: 'site', label: 'Site' },
-  { key: 'tenant', label: 'Tenant' },
-  { key: 'state', label: 'State' },
-  { key: 'model', label: 'Model' },
-  { key: 'firmware', label: 'Firmware' },
-  { key: 'lastSeen', label: 'Last seen' },
+const sortable: readonly { readonly key: SortKey; readonly label: string; readonly cell: (device: Device) => ComponentChildren }[] = [
+  { key: 'mac', label: 'MAC', cell: (device) => <Link href={`/devices/${device.mac}`}>{formatMac(device.mac)}</Link> },
+  { key: 'name', label: 'Name', cell: (device) => device.name ?? '—' },
+  { key: 'site', label: 'Site', cell: (device) => device.site ?? '—' },
+  { key: 'tenant', label: 'Tenant', cell: (device) => device.tenant ?? '—' },
+  {
+    key: 'state',
+    label: 'State',
+    cell: (device) => (
+      <span class={`state state-${device.state}`} data-state={device.state}>
+        {device.state}
+      </span>
+    ),
+  },
+  { key: 'model', label: 'Model', cell: (device) => device.model },
+  { key: 'firmware', label: 'Firmware', cell: (device) => device.firmware },
+  { key: 'lastSeen', label: 'Last seen', cell: (device) => <Time iso={device.lastSeen} /> },
 ];
 
 export function DevicesView({ session, live }: { readonly session: Session; readonly live: LiveModels }): JSX.Element {
-  useLive(live);
   const [filters, setFilters] = useState<DeviceFilters>(noFilters);
   const [order, setOrder] = useState<DeviceOrder>({ key: 'mac', descending: false });
   const [page, setPage] = useState(0);
@@ -34,10 +44,11 @@ export function DevicesView({ session, live }: { readonly session: Session; read
   const shown = selectDevices(live.all<Device>('devices'), filters, order);
   const pages = Math.max(1, Math.ceil(shown.length / pageSize));
   const current = Math.min(page, pages - 1);
-  const filter = (key: keyof DeviceFilters) => (event: Event): void => {
-    setFilters({ ...filters, [key]: (event.currentTarget as HTMLInputElement).value });
+  const setFilter = (key: keyof DeviceFilters, value: string): void => {
+    setFilters({ ...filters, [key]: value });
     setPage(0);
   };
+  const filter = (key: keyof DeviceFilters) => (event: Event): void => setFilter(key, (event.currentTarget as HTMLInputElement).value);
   const sortBy = (key: SortKey): void => setOrder({ key, descending: order.key === key && !order.descending });
 
   return (
@@ -49,14 +60,7 @@ export function DevicesView({ session, live }: { readonly session: Session; read
         </label>
         <label>
           Tenant{' '}
-          <select value={filters.tenant} onChange={filter('tenant')}>
-            <option value="">any</option>
-            {tenants.map((tenant) => (
-              <option key={tenant.id} value={tenant.id}>
-                {tenant.id}
-              </option>
-            ))}
-          </select>
+          <TenantSelect tenants={tenants} value={filters.tenant} onChange={(tenant) => setFilter('tenant', tenant)} any="any" />
         </label>
         <label>
           State{' '}
@@ -91,27 +95,29 @@ export function DevicesView({ session, live }: { readonly session: Session; read
       <p class="count">
         {shown.length} of {live.all('devices').length} devices
       </p>
-      <table class="devices">
-        <thead>
-          <tr>
-            {columns.map((column) => (
-              <th key={column.key} scope="col" aria-sort={order.key === column.key ? (order.descending ? 'descending' : 'ascending') : undefined}>
-                <button type="button" class="sort" onClick={() => sortBy(column.key)}>
-                  {column.label}
-                  {order.key === column.key ? (order.descending ? ' ▼' : ' ▲') : ''}
-                </button>
-              </th>
-            ))}
-            <th scope="col">Categories</th>
-            {canWrite(session) ? <th scope="col">Action</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {shown.slice(current * pageSize, (current + 1) * pageSize).map((device) => (
-            <DeviceRow key={device.mac} device={device} session={session} tenants={tenants} />
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        class="devices"
+        rows={shown.slice(current * pageSize, (current + 1) * pageSize)}
+        rowKey={(device) => device.mac}
+        rowData={(device) => ({ 'data-mac': device.mac })}
+        columns={[
+          ...sortable.map(({ key, label, cell }): Column<Device> => {
+            const sort = order.key === key ? (order.descending ? 'descending' : 'ascending') : undefined;
+            const header = (
+              <button type="button" class="sort" onClick={() => sortBy(key)}>
+                {label}
+                {sort === undefined ? '' : sort === 'descending' ? ' ▼' : ' ▲'}
+              </button>
+            );
+            return { label, cell, header, ...(sort === undefined ? {} : { sort }) };
+          }),
+          { label: 'Categories', cell: (device) => [...new Set([...device.categories, ...device.adminCategories])].join(', ') },
+          session.may('device', 'update') && {
+            label: 'Action',
+            cell: (device) => (device.state === 'unassigned' && device.online ? <Assign device={device} session={session} tenants={tenants} /> : null),
+          },
+        ]}
+      />
       <nav class="pages" aria-label="Device pages">
         <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>
           Previous
@@ -123,54 +129,19 @@ export function DevicesView({ session, live }: { readonly session: Session; read
           Next
         </button>
       </nav>
-      {session.role === 'auditor' ? null : <ProvisioningCodes session={session} tenants={tenants} />}
+      {session.may('provisioningCode', 'create') ? <ProvisioningCodes session={session} tenants={tenants} /> : null}
     </section>
-  );
-}
-
-function DeviceRow({ device, session, tenants }: { readonly device: Device; readonly session: Session; readonly tenants: readonly Tenant[] }): JSX.Element {
-  return (
-    <tr data-mac={device.mac}>
-      <td>
-        <Link href={`/devices/${device.mac}`}>{formatMac(device.mac)}</Link>
-      </td>
-      <td>{device.name ?? '—'}</td>
-      <td>{device.site ?? '—'}</td>
-      <td>{device.tenant ?? '—'}</td>
-      <td>
-        <span class={`state state-${device.state}`} data-state={device.state}>
-          {device.state}
-        </span>
-      </td>
-      <td>{device.model}</td>
-      <td>{device.firmware}</td>
-      <td>
-        <Time iso={device.lastSeen} />
-      </td>
-      <td>{[...new Set([...device.categories, ...device.adminCategories])].join(', ')}</td>
-      {canWrite(session) ? <td>{device.state === 'unassigned' && device.online ? <Assign device={device} session={session} tenants={tenants} /> : null}</td> : null}
-    </tr>
   );
 }
 
 function Assign({ device, session, tenants }: { readonly device: Device; readonly session: Session; readonly tenants: readonly Tenant[] }): JSX.Element {
   const [tenant, setTenant] = useState(tenants[0]?.id ?? '');
-  const action = useAction();
-  const assign = (event: Event): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      await call(session, 'POST', `/devices/${device.mac}/assign`, { tenant });
-    });
-  };
+  const action = useSubmit(async () => {
+    await call(session, 'POST', `/devices/${device.mac}/assign`, { tenant });
+  });
   return (
-    <form class="inline" onSubmit={assign} aria-label={`Assign ${formatMac(device.mac)}`}>
-      <select aria-label={`Tenant for ${formatMac(device.mac)}`} value={tenant} onChange={(event) => setTenant(event.currentTarget.value)}>
-        {tenants.map((option) => (
-          <option key={option.id} value={option.id}>
-            {option.id}
-          </option>
-        ))}
-      </select>
+    <form class="inline" onSubmit={action.submit} aria-label={`Assign ${formatMac(device.mac)}`}>
+      <TenantSelect label={`Tenant for ${formatMac(device.mac)}`} tenants={tenants} value={tenant} onChange={setTenant} />
       <button type="submit" disabled={action.busy || tenant === ''}>
         Assign
       </button>

@@ -3,6 +3,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { DataTable } from '../data-table.js';
 import type { Job } from '../models.js';
 import type { Session } from '../session.js';
 import { Problem, Time, useAction } from '../ui.js';
@@ -39,34 +40,22 @@ export function JobDevices({ job, session }: { readonly job: Job; readonly sessi
   return (
     <section aria-label={`Devices of ${job.name}`}>
       <Problem error={action.error} />
-      <table aria-label={`Devices of ${job.name}`}>
-        <thead>
-          <tr>
-            <th scope="col">Device</th>
-            <th scope="col">Tenant</th>
-            <th scope="col">Status</th>
-            <th scope="col">Attempts</th>
-            <th scope="col">{job.kind === 'update' ? 'Version' : 'File'}</th>
-            <th scope="col">Error</th>
-            <th scope="col">Settled</th>
-          </tr>
-        </thead>
-        <tbody>
-          {devices.map((device) => (
-            <tr key={device.mac}>
-              <td>{formatMac(device.mac)}</td>
-              <td>{device.tenant}</td>
-              <td>{device.status}</td>
-              <td>{device.attempts}</td>
-              <td>{job.kind === 'update' ? `${device.fromVersion ?? '?'} → ${device.version ?? '…'}` : (device.location ?? '—')}</td>
-              <td>{device.error === undefined ? (device.cause ?? '—') : `${device.cause ?? 'error'}: ${device.error}`}</td>
-              <td>
-                <Time iso={device.settledAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={`Devices of ${job.name}`}
+        rows={devices}
+        rowKey={(device) => device.mac}
+        columns={[
+          { label: 'Device', cell: (device) => formatMac(device.mac) },
+          { label: 'Tenant', cell: (device) => device.tenant },
+          { label: 'Status', cell: (device) => device.status },
+          { label: 'Attempts', cell: (device) => device.attempts },
+          job.kind === 'update'
+            ? { label: 'Version', cell: (device) => `${device.fromVersion ?? '?'} → ${device.version ?? '…'}` }
+            : { label: 'File', cell: (device) => device.location ?? '—' },
+          { label: 'Error', cell: (device) => (device.error === undefined ? (device.cause ?? '—') : `${device.cause ?? 'error'}: ${device.error}`) },
+          { label: 'Settled', cell: (device) => <Time iso={device.settledAt} /> },
+        ]}
+      />
     </section>
   );
 }

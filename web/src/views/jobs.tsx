@@ -2,12 +2,16 @@
 // create an update job, and the firmware/apps/software catalogs to import.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
+import type { Resource } from '../../../api/permissions.js';
 import { call } from '../api.js';
+import { DataTable } from '../data-table.js';
+import { ChoiceField, TextField, useSubmit } from '../fields.js';
+import type { Options } from '../fields.js';
 import type { LiveModels } from '../live.js';
 import type { Job } from '../models.js';
-import { canWrite } from '../session.js';
 import type { Session } from '../session.js';
-import { Field, Problem, Time, fieldErrors, useAction, useLive } from '../ui.js';
+import { commaList } from '../text.js';
+import { Problem, Time, useAction } from '../ui.js';
 import { BackupJobForm } from './backup-job-form.js';
 import { CatalogImport } from './catalog-import.js';
 import { JobDevices } from './job-devices.js';
@@ -22,10 +26,9 @@ const actionsIn: Readonly<Record<string, readonly string[]>> = {
   canceled: [],
 };
 
-const list = (text: string): string[] => text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+const resourceOf = (job: Job): Resource => (job.kind === 'update' ? 'updateJob' : 'backupJob');
 
 export function JobsView({ session, live }: { readonly session: Session; readonly live: LiveModels }): JSX.Element {
-  useLive(live);
   const jobs = [...live.all<Job>('jobs')].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
   const [open, setOpen] = useState<string | undefined>(undefined);
   const shown = jobs.find((job) => job.id === open);
@@ -38,62 +41,56 @@ export function JobsView({ session, live }: { readonly session: Session; readonl
   return (
     <section aria-labelledby="jobs-title">
       <h1 id="jobs-title">Jobs</h1>
-      {canWrite(session) ? <UpdateJobForm session={session} /> : null}
-      {canWrite(session) ? <BackupJobForm session={session} /> : null}
+      {session.may('updateJob', 'create') ? <UpdateJobForm session={session} /> : null}
+      {session.may('backupJob', 'create') ? <BackupJobForm session={session} /> : null}
       <Problem error={action.error} />
-      <table aria-label="Jobs">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">State</th>
-            <th scope="col">Progress</th>
-            <th scope="col">Succeeded</th>
-            <th scope="col">Failed</th>
-            <th scope="col">Created</th>
-            {canWrite(session) ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.map((job) => (
-            <tr key={job.id} data-job={job.name}>
-              <td>
-                <button type="button" class="small" aria-expanded={open === job.id} onClick={() => setOpen(open === job.id ? undefined : job.id)}>
-                  {job.name}
-                </button>
-              </td>
-              <td>{job.kind}</td>
-              <td data-state={job.state}>{job.state}</td>
-              <td>
-                <JobProgress job={job} />
-              </td>
-              <td>{job.counts.succeeded}</td>
-              <td>{job.counts.failed}</td>
-              <td>
-                <Time iso={job.createdAt} />
-              </td>
-              {canWrite(session) ? (
-                <td>
-                  {(actionsIn[job.state] ?? []).filter((verb) => verb !== 'retry' || job.counts.failed > 0).map((verb) => (
-                    <button key={verb} type="button" onClick={() => act(job, verb)} aria-label={`${verb} ${job.name}`}>
-                      {verb}
-                    </button>
-                  ))}
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {jobs.length === 0 ? <p>No jobs yet.</p> : null}
+      <DataTable
+        label="Jobs"
+        rows={jobs}
+        rowKey={(job) => job.id}
+        rowData={(job) => ({ 'data-job': job.name })}
+        empty="No jobs yet."
+        columns={[
+          {
+            label: 'Name',
+            cell: (job) => (
+              <button type="button" class="small" aria-expanded={open === job.id} onClick={() => setOpen(open === job.id ? undefined : job.id)}>
+                {job.name}
+              </button>
+            ),
+          },
+          { label: 'Kind', cell: (job) => job.kind },
+          { label: 'State', cell: (job) => <span data-state={job.state}>{job.state}</span> },
+          { label: 'Progress', cell: (job) => <JobProgress job={job} /> },
+          { label: 'Succeeded', cell: (job) => job.counts.succeeded },
+          { label: 'Failed', cell: (job) => job.counts.failed },
+          { label: 'Created', cell: (job) => <Time iso={job.createdAt} /> },
+          jobs.some((job) => session.may(resourceOf(job), 'update')) && {
+            label: 'Actions',
+            cell: (job) =>
+              session.may(resourceOf(job), 'update') &&
+              (actionsIn[job.state] ?? [])
+                .filter((verb) => verb !== 'retry' || job.counts.failed > 0)
+                .map((verb) => (
+                  <button key={verb} type="button" onClick={() => act(job, verb)} aria-label={`${verb} ${job.name}`}>
+                    {verb}
+                  </button>
+                )),
+          },
+        ]}
+      />
       {shown === undefined ? null : <JobDevices job={shown} session={session} />}
-      {session.role === 'admin' ? <CatalogImport session={session} /> : null}
+      {session.may('catalog', 'update') ? <CatalogImport session={session} /> : null}
     </section>
   );
 }
 
 type TargetKind = 'firmware' | 'app' | 'software';
-const targetKindOf = (value: string): TargetKind => (value === 'app' || value === 'software' ? value : 'firmware');
+const targetKinds: Options<TargetKind> = [
+  ['firmware', 'firmware'],
+  ['app', 'app'],
+  ['software', 'software'],
+];
 
 function UpdateJobForm({ session }: { readonly session: Session }): JSX.Element {
   const [name, setName] = useState('');
@@ -102,46 +99,22 @@ function UpdateJobForm({ session }: { readonly session: Session }): JSX.Element 
   const [kind, setKind] = useState<TargetKind>('firmware');
   const [app, setApp] = useState('');
   const [version, setVersion] = useState('');
-  const action = useAction();
-  const errors = fieldErrors(action.error);
-  const create = (event: Event): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      const target = kind === 'firmware' ? { kind, version } : { kind, name: app, version };
-      const chosen = list(tenants);
-      await call(session, 'POST', '/update-jobs', { name, categories: list(categories), target, ...(chosen.length === 0 ? {} : { tenants: chosen }) });
-      setName('');
-    });
-  };
+  const action = useSubmit(async () => {
+    const target = kind === 'firmware' ? { kind, version } : { kind, name: app, version };
+    const chosen = commaList(tenants);
+    await call(session, 'POST', '/update-jobs', { name, categories: commaList(categories), target, ...(chosen.length === 0 ? {} : { tenants: chosen }) });
+    setName('');
+  });
+  const { errors } = action;
   return (
-    <form class="inline" onSubmit={create} aria-labelledby="new-update-job">
+    <form class="inline" onSubmit={action.submit} aria-labelledby="new-update-job">
       <h2 id="new-update-job">New update job</h2>
-      <Field label="Name" path="body.name" errors={errors}>
-        {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={name} onInput={(event) => setName(event.currentTarget.value)} />}
-      </Field>
-      <Field label="Tenants (comma separated; empty: all)" path="body.tenants" errors={errors}>
-        {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={tenants} onInput={(event) => setTenants(event.currentTarget.value)} />}
-      </Field>
-      <Field label="Categories" path="body.categories" errors={errors}>
-        {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={categories} onInput={(event) => setCategories(event.currentTarget.value)} />}
-      </Field>
-      <Field label="Target" path="body.target.kind" errors={errors}>
-        {(id) => (
-          <select id={id} value={kind} onChange={(event) => setKind(targetKindOf(event.currentTarget.value))}>
-            <option value="firmware">firmware</option>
-            <option value="app">app</option>
-            <option value="software">software</option>
-          </select>
-        )}
-      </Field>
-      {kind !== 'firmware' ? (
-        <Field label={kind === 'app' ? 'App' : 'Software'} path="body.target.name" errors={errors}>
-          {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={app} onInput={(event) => setApp(event.currentTarget.value)} />}
-        </Field>
-      ) : null}
-      <Field label="Version" path="body.target.version" errors={errors}>
-        {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={version} onInput={(event) => setVersion(event.currentTarget.value)} />}
-      </Field>
+      <TextField label="Name" path="body.name" errors={errors} value={name} onInput={setName} />
+      <TextField label="Tenants (comma separated; empty: all)" path="body.tenants" errors={errors} value={tenants} onInput={setTenants} />
+      <TextField label="Categories" path="body.categories" errors={errors} value={categories} onInput={setCategories} />
+      <ChoiceField label="Target" path="body.target.kind" errors={errors} value={kind} options={targetKinds} onChange={setKind} />
+      {kind === 'firmware' ? null : <TextField label={kind === 'app' ? 'App' : 'Software'} path="body.target.name" errors={errors} value={app} onInput={setApp} />}
+      <TextField label="Version" path="body.target.version" errors={errors} value={version} onInput={setVersion} />
       <button type="submit" disabled={action.busy}>
         Create update job
       </button>

@@ -1,11 +1,12 @@
-// Proxies (admins only): the profiles with their enabled switch, a form to create one or to
+// Proxies (the admin's, by the permission table): the profiles with their enabled switch, a form to create one or to
 // edit one (its id stays), and removal.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { DataTable } from '../data-table.js';
 import type { Page } from '../models.js';
 import type { Session } from '../session.js';
-import { Problem, useAction } from '../ui.js';
+import { Problem, RowButton, Switch, useAction } from '../ui.js';
 import { ProxyForm } from './proxy-form.js';
 import type { Proxy } from './proxy-form.js';
 
@@ -21,6 +22,8 @@ export function ProxiesView({ session }: { readonly session: Session }): JSX.Ele
   const [editing, setEditing] = useState<Proxy | undefined>(undefined);
   const [formKey, setFormKey] = useState(0);
   const action = useAction();
+  const mayUpdate = session.may('proxy', 'update');
+  const mayDelete = session.may('proxy', 'delete');
   const reload = async (): Promise<void> => setProxies((await call<Page<Proxy>>(session, 'GET', '/proxies?limit=500')).items);
   useEffect(() => {
     void action.run(reload);
@@ -39,59 +42,49 @@ export function ProxiesView({ session }: { readonly session: Session }): JSX.Ele
   return (
     <section aria-labelledby="proxies-title">
       <h1 id="proxies-title">Proxies</h1>
-      <ProxyForm key={`${editing?.id ?? 'new'}-${formKey}`} session={session} onSaved={saved} {...(editing === undefined ? {} : { editing })} />
+      {session.may('proxy', editing === undefined ? 'create' : 'update') ? (
+        <ProxyForm key={`${editing?.id ?? 'new'}-${formKey}`} session={session} onSaved={saved} {...(editing === undefined ? {} : { editing })} />
+      ) : null}
       {editing === undefined ? null : (
         <button type="button" onClick={() => setEditing(undefined)}>
           Cancel editing
         </button>
       )}
       <Problem error={action.error} />
-      <table aria-label="Proxies">
-        <thead>
-          <tr>
-            <th scope="col">Id</th>
-            <th scope="col">Name</th>
-            <th scope="col">Protocol</th>
-            <th scope="col">Source port</th>
-            <th scope="col">Target</th>
-            <th scope="col">Enabled</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {proxies.map((proxy) => (
-            <tr key={proxy.id} data-proxy={proxy.id}>
-              <td>{proxy.id}</td>
-              <td>{proxy.name}</td>
-              <td>{proxy.protocol}</td>
-              <td>{proxy.sourcePort}</td>
-              <td>{targetText(proxy)}</td>
-              <td>
-                <label>
-                  <input
-                    type="checkbox"
-                    role="switch"
-                    checked={proxy.enabled}
-                    disabled={action.busy}
-                    onChange={(event) => act(() => call(session, 'POST', `/proxies/${encodeURIComponent(proxy.id)}/${event.currentTarget.checked ? 'enable' : 'disable'}`))}
-                  />{' '}
-                  {proxy.enabled ? 'on' : 'off'}
-                  <span class="visually-hidden"> for {proxy.name}</span>
-                </label>
-              </td>
-              <td>
-                <button type="button" onClick={() => setEditing(proxy)}>
-                  Edit <span class="visually-hidden">{proxy.name}</span>
-                </button>
-                <button type="button" onClick={() => act(() => call(session, 'DELETE', `/proxies/${encodeURIComponent(proxy.id)}`))}>
-                  Remove <span class="visually-hidden">{proxy.name}</span>
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {proxies.length === 0 ? <p>No proxies yet.</p> : null}
+      <DataTable
+        label="Proxies"
+        rows={proxies}
+        rowKey={(proxy) => proxy.id}
+        rowData={(proxy) => ({ 'data-proxy': proxy.id })}
+        empty="No proxies yet."
+        columns={[
+          { label: 'Id', cell: (proxy) => proxy.id },
+          { label: 'Name', cell: (proxy) => proxy.name },
+          { label: 'Protocol', cell: (proxy) => proxy.protocol },
+          { label: 'Source port', cell: (proxy) => proxy.sourcePort },
+          { label: 'Target', cell: targetText },
+          {
+            label: 'Enabled',
+            cell: (proxy) => (
+              <Switch
+                on={proxy.enabled}
+                subject={proxy.name}
+                disabled={!mayUpdate || action.busy}
+                onChange={(on) => act(() => call(session, 'POST', `/proxies/${encodeURIComponent(proxy.id)}/${on ? 'enable' : 'disable'}`))}
+              />
+            ),
+          },
+          (mayUpdate || mayDelete) && {
+            label: 'Actions',
+            cell: (proxy) => (
+              <>
+                {mayUpdate && <RowButton verb="Edit" subject={proxy.name} onClick={() => setEditing(proxy)} />}
+                {mayDelete && <RowButton verb="Remove" subject={proxy.name} onClick={() => act(() => call(session, 'DELETE', `/proxies/${encodeURIComponent(proxy.id)}`))} />}
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -4,8 +4,10 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { ChoiceField, TextField, useSubmit } from '../fields.js';
+import type { Options } from '../fields.js';
 import type { Session } from '../session.js';
-import { Field, Problem, fieldErrors, useAction } from '../ui.js';
+import { Problem } from '../ui.js';
 
 export interface Proxy {
   readonly id: string;
@@ -26,6 +28,17 @@ export interface Proxy {
   };
 }
 
+const protocols: Options<Proxy['protocol']> = [
+  ['tcp', 'tcp'],
+  ['udp', 'udp'],
+  ['tcp-over-device', 'tcp-over-device'],
+  ['http-over-device', 'http-over-device'],
+];
+const targetTypes: Options<'host' | 'plugin'> = [
+  ['host', 'host'],
+  ['plugin', 'plugin'],
+];
+
 const overDevice = (protocol: string): boolean => protocol === 'tcp-over-device' || protocol === 'http-over-device';
 const numberOrText = (text: string): number | string => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
 
@@ -43,67 +56,43 @@ export function ProxyForm({ session, editing, onSaved }: { readonly session: Ses
   const [port, setPort] = useState(String(editing?.target.port ?? ''));
   const [tls, setTls] = useState(editing?.target.tls !== undefined);
   const [timeout, setTimeoutMs] = useState(editing?.timeout === undefined ? '' : String(editing.timeout));
-  const action = useAction();
-  const errors = fieldErrors(action.error);
   const where = overDevice(protocol) ? 'device' : targetType;
+  const action = useSubmit(async () => {
+    const target =
+      where === 'device'
+        ? { tenant, device, address, port: numberOrText(port) }
+        : where === 'host'
+          ? { type: 'host', address, port: numberOrText(port) }
+          : { type: 'plugin', plugin, port: numberOrText(port) };
+    const body = {
+      name,
+      protocol,
+      sourcePort: numberOrText(sourcePort),
+      ...(description === '' ? {} : { description }),
+      ...(protocol === 'udp' && timeout !== '' ? { timeout: numberOrText(timeout) } : {}),
+      target: { ...target, ...(tls && protocol !== 'udp' ? { tls: {} } : {}) },
+      ...(editing === undefined ? { enabled: true, ...(id === '' ? {} : { id }) } : { enabled: editing.enabled }),
+    };
+    if (editing === undefined) await call(session, 'POST', '/proxies', body);
+    else await call(session, 'PUT', `/proxies/${encodeURIComponent(editing.id)}`, body);
+    onSaved();
+  });
+  const { errors } = action;
 
-  const save = (event: Event): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      const target =
-        where === 'device'
-          ? { tenant, device, address, port: numberOrText(port) }
-          : where === 'host'
-            ? { type: 'host', address, port: numberOrText(port) }
-            : { type: 'plugin', plugin, port: numberOrText(port) };
-      const body = {
-        name,
-        protocol,
-        sourcePort: numberOrText(sourcePort),
-        ...(description === '' ? {} : { description }),
-        ...(protocol === 'udp' && timeout !== '' ? { timeout: numberOrText(timeout) } : {}),
-        target: { ...target, ...(tls && protocol !== 'udp' ? { tls: {} } : {}) },
-        ...(editing === undefined ? { enabled: true, ...(id === '' ? {} : { id }) } : { enabled: editing.enabled }),
-      };
-      if (editing === undefined) await call(session, 'POST', '/proxies', body);
-      else await call(session, 'PUT', `/proxies/${encodeURIComponent(editing.id)}`, body);
-      onSaved();
-    });
-  };
 
   const text = (label: string, path: string, value: string, set: (value: string) => void, readOnly = false): JSX.Element => (
-    <Field label={label} path={path} errors={errors}>
-      {(fieldId, describedBy) => <input id={fieldId} aria-describedby={describedBy} value={value} readOnly={readOnly} onInput={(event) => set(event.currentTarget.value)} />}
-    </Field>
+    <TextField label={label} path={path} errors={errors} value={value} readOnly={readOnly} onInput={set} />
   );
 
   return (
-    <form class="inline" onSubmit={save} aria-labelledby="proxy-form-title">
+    <form class="inline" onSubmit={action.submit} aria-labelledby="proxy-form-title">
       <h2 id="proxy-form-title">{editing === undefined ? 'New proxy' : `Edit proxy ${editing.id}`}</h2>
       {text('Id (fixed once created)', 'body.id', id, setId, editing !== undefined)}
       {text('Name', 'body.name', name, setName)}
       {text('Description', 'body.description', description, setDescription)}
-      <Field label="Protocol" path="body.protocol" errors={errors}>
-        {(fieldId) => (
-          <select id={fieldId} value={protocol} onChange={(event) => setProtocol(event.currentTarget.value as Proxy['protocol'])}>
-            <option value="tcp">tcp</option>
-            <option value="udp">udp</option>
-            <option value="tcp-over-device">tcp-over-device</option>
-            <option value="http-over-device">http-over-device</option>
-          </select>
-        )}
-      </Field>
+      <ChoiceField label="Protocol" path="body.protocol" errors={errors} value={protocol} options={protocols} onChange={setProtocol} />
       {text('Source port', 'body.sourcePort', sourcePort, setSourcePort)}
-      {overDevice(protocol) ? null : (
-        <Field label="Target" path="body.target.type" errors={errors}>
-          {(fieldId) => (
-            <select id={fieldId} value={targetType} onChange={(event) => setTargetType(event.currentTarget.value === 'plugin' ? 'plugin' : 'host')}>
-              <option value="host">host</option>
-              <option value="plugin">plugin</option>
-            </select>
-          )}
-        </Field>
-      )}
+      {overDevice(protocol) ? null : <ChoiceField label="Target" path="body.target.type" errors={errors} value={targetType} options={targetTypes} onChange={setTargetType} />}
       {where === 'device' ? text('Tenant', 'body.target.tenant', tenant, setTenant) : null}
       {where === 'device' ? text('Device MAC', 'body.target.device', device, setDevice) : null}
       {where === 'plugin' ? text('Plugin', 'body.target.plugin', plugin, setPlugin) : text('Target address', 'body.target.address', address, setAddress)}

@@ -2,10 +2,10 @@
 // relay's token (it registers afresh) and delete one.
 import type { JSX } from 'preact';
 import { call } from '../api.js';
+import { DataTable } from '../data-table.js';
 import type { LiveModels } from '../live.js';
-import { canWrite } from '../session.js';
 import type { Session } from '../session.js';
-import { Problem, Time, useAction, useLive } from '../ui.js';
+import { Problem, RowButton, Time, useAction } from '../ui.js';
 
 interface Relay {
   readonly name: string;
@@ -20,8 +20,9 @@ interface Relay {
 }
 
 export function RelaysView({ session, live }: { readonly session: Session; readonly live: LiveModels }): JSX.Element {
-  useLive(live);
   const action = useAction();
+  const mayUpdate = session.may('relay', 'update');
+  const mayDelete = session.may('relay', 'delete');
   const relays = live.all<Relay>('relays').filter((relay) => relay.state !== 'deleted');
   const act = (relay: Relay, method: string, path: string): void => {
     void action.run(async () => {
@@ -32,53 +33,31 @@ export function RelaysView({ session, live }: { readonly session: Session; reado
     <section aria-labelledby="relays-title">
       <h1 id="relays-title">Relays</h1>
       <Problem error={action.error} />
-      <table aria-label="Relays">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Address</th>
-            <th scope="col">Sessions</th>
-            <th scope="col">Reporting</th>
-            <th scope="col">Approved</th>
-            <th scope="col">Last connection</th>
-            {canWrite(session) ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {relays.map((relay) => (
-            <tr key={relay.name} data-relay={relay.name}>
-              <td>{relay.name}</td>
-              <td>
-                {relay.hostName}:{relay.port}
-              </td>
-              <td>
-                {relay.currentNumberOfSessions} / {relay.maxSessions}
-              </td>
-              <td>{relay.isReporting ? 'yes' : 'no'}</td>
-              <td>{relay.approved ? 'yes' : 'no'}</td>
-              <td>
-                <Time iso={relay.lastConnectionTime} />
-              </td>
-              {canWrite(session) ? (
-                <td>
-                  {relay.approved ? null : (
-                    <button type="button" onClick={() => act(relay, 'POST', '/approve')}>
-                      Approve <span class="visually-hidden">{relay.name}</span>
-                    </button>
-                  )}
-                  <button type="button" onClick={() => act(relay, 'POST', '/reset-token')}>
-                    Reset token <span class="visually-hidden">of {relay.name}</span>
-                  </button>
-                  <button type="button" onClick={() => act(relay, 'DELETE', '')}>
-                    Delete <span class="visually-hidden">{relay.name}</span>
-                  </button>
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {relays.length === 0 ? <p>No relay has registered.</p> : null}
+      <DataTable
+        label="Relays"
+        rows={relays}
+        rowKey={(relay) => relay.name}
+        rowData={(relay) => ({ 'data-relay': relay.name })}
+        empty="No relay has registered."
+        columns={[
+          { label: 'Name', cell: (relay) => relay.name },
+          { label: 'Address', cell: (relay) => `${relay.hostName}:${relay.port}` },
+          { label: 'Sessions', cell: (relay) => `${relay.currentNumberOfSessions} / ${relay.maxSessions}` },
+          { label: 'Reporting', cell: (relay) => (relay.isReporting ? 'yes' : 'no') },
+          { label: 'Approved', cell: (relay) => (relay.approved ? 'yes' : 'no') },
+          { label: 'Last connection', cell: (relay) => <Time iso={relay.lastConnectionTime} /> },
+          (mayUpdate || mayDelete) && {
+            label: 'Actions',
+            cell: (relay) => (
+              <>
+                {mayUpdate && !relay.approved && <RowButton verb="Approve" subject={relay.name} onClick={() => act(relay, 'POST', '/approve')} />}
+                {mayUpdate && <RowButton verb="Reset token" subject={`of ${relay.name}`} onClick={() => act(relay, 'POST', '/reset-token')} />}
+                {mayDelete && <RowButton verb="Delete" subject={relay.name} onClick={() => act(relay, 'DELETE', '')} />}
+              </>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { DataTable } from '../data-table.js';
 import type { Session } from '../session.js';
 import { Problem, Time, useAction } from '../ui.js';
 
@@ -31,34 +32,18 @@ export function SessionTimeline({ id, session }: { readonly id: string; readonly
     <section aria-labelledby="timeline-title">
       <h2 id="timeline-title">Timeline of session {id.slice(0, 8)}</h2>
       <Problem error={action.error} />
-      <table aria-label="Session timeline">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Who</th>
-            <th scope="col">From</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr key={entry.position}>
-              <td>
-                <Time iso={entry.at} />
-              </td>
-              <td>{entry.type}</td>
-              <td>
-                {entry.who.id} ({entry.who.role})
-              </td>
-              <td>{entry.ip ?? '—'}</td>
-              <td>
-                <code>{facts(entry.data)}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="Session timeline"
+        rows={entries}
+        rowKey={(entry) => entry.position}
+        columns={[
+          { label: 'When', cell: (entry) => <Time iso={entry.at} /> },
+          { label: 'What', cell: (entry) => entry.type },
+          { label: 'Who', cell: (entry) => `${entry.who.id} (${entry.who.role})` },
+          { label: 'From', cell: (entry) => entry.ip ?? '—' },
+          { label: 'Details', cell: (entry) => <code>{facts(entry.data)}</code> },
+        ]}
+      />
     </section>
   );
 }

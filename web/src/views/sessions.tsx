@@ -2,10 +2,13 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call, query } from '../api.js';
+import { ChoiceField, TextField, fieldErrors } from '../fields.js';
+import type { Options } from '../fields.js';
 import type { LiveModels } from '../live.js';
 import type { Page, Session as RemoteSession } from '../models.js';
 import type { Session } from '../session.js';
-import { Field, Problem, fieldErrors, useAction, useLive } from '../ui.js';
+import { isoOf } from '../text.js';
+import { Problem, useAction } from '../ui.js';
 import { formatMac } from './device-filters.js';
 import { SessionTable, mergeSessions } from './session-table.js';
 import { SessionTimeline } from './session-timeline.js';
@@ -13,11 +16,19 @@ import { SessionTimeline } from './session-timeline.js';
 const textFilters = ['tenant', 'device', 'user', 'relay', 'cause'] as const;
 type Filters = Readonly<Record<(typeof textFilters)[number] | 'state' | 'kind' | 'from' | 'to', string>>;
 const noFilters: Filters = { tenant: '', device: '', user: '', relay: '', cause: '', state: '', kind: '', from: '', to: '' };
-
-const isoOf = (local: string): string | undefined => (local === '' ? undefined : new Date(local).toISOString());
+const states: Options<string> = [
+  ['', 'any'],
+  ['open', 'open'],
+  ['closed', 'closed'],
+];
+const kinds: Options<string> = [
+  ['', 'any'],
+  ['devicelink', 'devicelink'],
+  ['proxy', 'proxy'],
+  ['protocol-app', 'protocol-app'],
+];
 
 export function SessionsView({ session, live }: { readonly session: Session; readonly live: LiveModels }): JSX.Element {
-  useLive(live);
   const [filters, setFilters] = useState<Filters>(noFilters);
   const [applied, setApplied] = useState<Filters>(noFilters);
   const [read, setRead] = useState<readonly RemoteSession[]>([]);
@@ -40,7 +51,7 @@ export function SessionsView({ session, live }: { readonly session: Session; rea
     (applied.kind === '' || (remote.kind ?? 'devicelink') === applied.kind) &&
     (applied.from === '' || remote.createdTime >= (isoOf(applied.from) ?? '')) &&
     (applied.to === '' || remote.createdTime <= (isoOf(applied.to) ?? ''));
-  const set = (name: keyof Filters) => (event: Event): void => setFilters({ ...filters, [name]: (event.currentTarget as HTMLInputElement).value });
+  const set = (name: keyof Filters) => (value: string): void => setFilters({ ...filters, [name]: value });
   const submit = (event: Event): void => {
     event.preventDefault();
     setApplied(filters);
@@ -50,35 +61,12 @@ export function SessionsView({ session, live }: { readonly session: Session; rea
       <h1 id="sessions-title">Sessions</h1>
       <form class="filters" onSubmit={submit} aria-label="Filter sessions">
         {textFilters.map((name) => (
-          <Field key={name} label={name[0]?.toUpperCase() + name.slice(1)} path={`query.${name}`} errors={errors}>
-            {(id, describedBy) => <input id={id} aria-describedby={describedBy} value={filters[name]} onInput={set(name)} />}
-          </Field>
+          <TextField key={name} label={name[0]?.toUpperCase() + name.slice(1)} path={`query.${name}`} errors={errors} value={filters[name]} onInput={set(name)} />
         ))}
-        <Field label="State" path="query.state" errors={errors}>
-          {(id) => (
-            <select id={id} value={filters.state} onChange={set('state')}>
-              <option value="">any</option>
-              <option value="open">open</option>
-              <option value="closed">closed</option>
-            </select>
-          )}
-        </Field>
-        <Field label="Kind" path="query.kind" errors={errors}>
-          {(id) => (
-            <select id={id} value={filters.kind} onChange={set('kind')}>
-              <option value="">any</option>
-              <option value="devicelink">devicelink</option>
-              <option value="proxy">proxy</option>
-              <option value="protocol-app">protocol-app</option>
-            </select>
-          )}
-        </Field>
-        <Field label="Opened from (local)" path="query.from" errors={errors}>
-          {(id, describedBy) => <input id={id} aria-describedby={describedBy} type="datetime-local" step="1" value={filters.from} onInput={set('from')} />}
-        </Field>
-        <Field label="Opened until (local)" path="query.to" errors={errors}>
-          {(id, describedBy) => <input id={id} aria-describedby={describedBy} type="datetime-local" step="1" value={filters.to} onInput={set('to')} />}
-        </Field>
+        <ChoiceField label="State" path="query.state" errors={errors} value={filters.state} options={states} onChange={set('state')} />
+        <ChoiceField label="Kind" path="query.kind" errors={errors} value={filters.kind} options={kinds} onChange={set('kind')} />
+        <TextField label="Opened from (local)" path="query.from" errors={errors} type="datetime-local" value={filters.from} onInput={set('from')} />
+        <TextField label="Opened until (local)" path="query.to" errors={errors} type="datetime-local" value={filters.to} onInput={set('to')} />
         <button type="submit">Filter</button>
       </form>
       <Problem error={action.error} />

@@ -3,49 +3,29 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
+import { TextField, useSubmit } from '../fields.js';
 import type { Tenant } from '../models.js';
 import type { Session } from '../session.js';
-import { Field, Problem, fieldErrors, useAction } from '../ui.js';
-
-function TenantSelect({ id, tenants, value, onChange }: { readonly id: string; readonly tenants: readonly Tenant[]; readonly value: string; readonly onChange: (value: string) => void }): JSX.Element {
-  return (
-    <select id={id} value={value} onChange={(event) => onChange(event.currentTarget.value)}>
-      {tenants.map((tenant) => (
-        <option key={tenant.id} value={tenant.id}>
-          {tenant.id}
-        </option>
-      ))}
-    </select>
-  );
-}
+import { TenantField } from '../tenant-select.js';
+import { Problem } from '../ui.js';
 
 export function ChangePassword({ session, tenants }: { readonly session: Session; readonly tenants: readonly Tenant[] }): JSX.Element {
   const [tenant, setTenant] = useState(session.tenant ?? '');
   const [password, setPassword] = useState('');
   const [done, setDone] = useState('');
-  const action = useAction();
-  const errors = fieldErrors(action.error);
   const chosen = tenant === '' ? (tenants[0]?.id ?? '') : tenant;
-  const change = (event: Event): void => {
-    event.preventDefault();
+  const action = useSubmit(async () => {
     setDone('');
-    void action.run(async () => {
-      await call(session, 'PUT', `/tenants/${encodeURIComponent(chosen)}/password`, { password });
-      setPassword('');
-      setDone(`Password of ${chosen} changed.`);
-    });
-  };
+    await call(session, 'PUT', `/tenants/${encodeURIComponent(chosen)}/password`, { password });
+    setPassword('');
+    setDone(`Password of ${chosen} changed.`);
+  });
+  const { errors } = action;
   return (
-    <form class="inline" onSubmit={change} aria-labelledby="password-title">
+    <form class="inline" onSubmit={action.submit} aria-labelledby="password-title">
       <h2 id="password-title">Change a tenant's password</h2>
-      <Field label="Tenant" path="params.id" errors={errors} scope="password">
-        {(id) => <TenantSelect id={id} tenants={tenants} value={chosen} onChange={setTenant} />}
-      </Field>
-      <Field label="New password" path="body.password" errors={errors} scope="password">
-        {(id, describedBy) => (
-          <input id={id} type="password" autoComplete="new-password" aria-describedby={describedBy} value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
-        )}
-      </Field>
+      <TenantField label="Tenant" path="params.id" errors={errors} scope="password" tenants={tenants} value={chosen} onChange={setTenant} />
+      <TextField label="New password" path="body.password" errors={errors} scope="password" type="password" autoComplete="new-password" value={password} onInput={setPassword} />
       <button type="submit" disabled={action.busy || chosen === ''}>
         Change password
       </button>
@@ -58,25 +38,17 @@ export function ChangePassword({ session, tenants }: { readonly session: Session
 export function GrantAccess({ session, tenants }: { readonly session: Session; readonly tenants: readonly Tenant[] }): JSX.Element {
   const [tenant, setTenant] = useState('');
   const [other, setOther] = useState('');
-  const action = useAction();
-  const errors = fieldErrors(action.error);
   const chosen = tenant === '' ? (tenants[0]?.id ?? '') : tenant;
   const granted = other === '' ? (tenants[1]?.id ?? '') : other;
-  const grant = (event: Event): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      await call(session, 'PUT', `/tenants/${encodeURIComponent(chosen)}/grants/${encodeURIComponent(granted)}`);
-    });
-  };
+  const action = useSubmit(async () => {
+    await call(session, 'PUT', `/tenants/${encodeURIComponent(chosen)}/grants/${encodeURIComponent(granted)}`);
+  });
+  const { errors } = action;
   return (
-    <form class="inline" onSubmit={grant} aria-labelledby="grant-title">
+    <form class="inline" onSubmit={action.submit} aria-labelledby="grant-title">
       <h2 id="grant-title">Grant access</h2>
-      <Field label="Tenant" path="params.id" errors={errors} scope="grant">
-        {(id) => <TenantSelect id={id} tenants={tenants} value={chosen} onChange={setTenant} />}
-      </Field>
-      <Field label="may see and act on" path="params.grantedId" errors={errors} scope="grant">
-        {(id) => <TenantSelect id={id} tenants={tenants} value={granted} onChange={setOther} />}
-      </Field>
+      <TenantField label="Tenant" path="params.id" errors={errors} scope="grant" tenants={tenants} value={chosen} onChange={setTenant} />
+      <TenantField label="may see and act on" path="params.grantedId" errors={errors} scope="grant" tenants={tenants} value={granted} onChange={setOther} />
       <button type="submit" disabled={action.busy || chosen === '' || granted === ''}>
         Grant
       </button>
