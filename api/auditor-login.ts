@@ -1,10 +1,10 @@
 // An auditor's credentials: its id and password. A disabled or unknown auditor fails as a
 // wrong password does, after the same scrypt work.
 import type { ActorRuntime } from '../actors/actor-runtime.js';
-import { verifySecret } from '../actors/secret-hash.js';
 import { auditorAggregate } from '../domain/auditor/aggregate.js';
 import type { Principal } from '../domain/principal.js';
 import type { Credentials } from './credentials.js';
+import { passwordMatches } from './password-check.js';
 
 const auditorPrefix = 'auditor@';
 
@@ -26,8 +26,6 @@ export async function auditorLogin(
   decoyHash: () => Promise<string>,
 ): Promise<Credentials | undefined> {
   const { state } = await runtime.load(auditorAggregate, id);
-  const active = state.matches('active');
-  const stored = active ? state.context.passwordHash : await decoyHash();
-  if (!((await verifySecret(password, stored)) && active)) return undefined;
+  if (!(await passwordMatches(password, state.matches('active') ? state.context.passwordHash : undefined, decoyHash))) return undefined;
   return { principal: auditorPrincipal(id, state.context.tenants), generation: state.context.credentialGeneration };
 }

@@ -1,5 +1,6 @@
 // Request codecs shared by several routes.
 import * as t from 'io-ts';
+import { TenantId } from '../domain/tenant/tenant-id.js';
 
 interface PasswordBrand {
   readonly Password: unique symbol;
@@ -37,4 +38,16 @@ export const PageLimit = new t.Type<number, string, unknown>(
     return Number.isInteger(n) && n >= 1 && n <= maxPageLimit ? t.success(n) : t.failure(u, c);
   },
   String,
+);
+
+const maxTenantsPerAccount = 1000;
+
+interface TenantListBrand {
+  readonly TenantList: unique symbol;
+}
+/** The tenants an account is for: at least one (to mean every tenant, an auditor leaves the list out). */
+export const TenantList = t.brand(
+  t.array(TenantId),
+  (list): list is t.Branded<TenantId[], TenantListBrand> => list.length >= 1 && list.length <= maxTenantsPerAccount,
+  'TenantList',
 );

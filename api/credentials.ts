@@ -1,6 +1,6 @@
 // A bearer token holds only while the credential it was issued for does: it carries the
 // principal's credential generation, which a password change moves on and a disabled auditor
-// loses. Checked against the store on every request, so a change made on any hub node counts
+// or user loses. Checked against the store on every request, so a change made on any hub node counts
 // on every other at once.
 import type { ActorRuntime } from '../actors/actor-runtime.js';
 import { auditorAggregate } from '../domain/auditor/aggregate.js';
@@ -9,6 +9,7 @@ import { instanceAdminId } from '../domain/instance/commands.js';
 import type { Principal } from '../domain/principal.js';
 import { tenantAggregate } from '../domain/tenant/aggregate.js';
 import { auditorIdOf } from './auditor-login.js';
+import { userGeneration, userIdOf } from './user-login.js';
 
 /** Who a token was issued to, and under which generation of its credential. */
 export interface Credentials {
@@ -18,6 +19,9 @@ export interface Credentials {
 
 /** The principal's credential generation now; undefined when it can no longer log in at all. */
 export async function currentGeneration(runtime: ActorRuntime, principal: Principal): Promise<number | undefined> {
+  // A person's account, whatever its role.
+  const user = userIdOf(principal);
+  if (user !== undefined) return userGeneration(runtime, user);
   switch (principal.role) {
     case 'admin': {
       const { state } = await runtime.load(instanceAggregate, instanceAdminId);
@@ -34,7 +38,9 @@ export async function currentGeneration(runtime: ActorRuntime, principal: Princi
       const { state } = await runtime.load(auditorAggregate, id);
       return state.matches('active') ? state.context.credentialGeneration : undefined;
     }
-    // No login issues tokens for these.
+    // Only a person's account is an owner or operator, and no login issues tokens for the rest.
+    case 'owner':
+    case 'operator':
     case 'device':
     case 'relay':
     case 'system':

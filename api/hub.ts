@@ -56,6 +56,7 @@ import { timedEventStore } from './metrics/timed-event-store.js';
 import { defaultLoginThrottleLimits } from './login-throttle.js';
 import type { LoginThrottleLimits } from './login-throttle.js';
 import { apiDocs } from './openapi/api-docs.js';
+import { routeList } from './plugins/route-list.js';
 import { serveWebConsole } from './web-console.js';
 import { authentication } from './plugins/authentication.js';
 import { errorHandling } from './plugins/error-handling.js';
@@ -66,6 +67,7 @@ import { readModelFile, readModelProjections } from './read-models.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
 import { auditorRoutes } from './routes/auditors.js';
+import { userRoutes } from './routes/users.js';
 import { authRoutes } from './routes/auth.js';
 import { backupJobRoutes } from './routes/backup-jobs.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -341,7 +343,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
       void reply.header('x-request-id', request.id);
     });
     await app.register(errorHandling);
-    // Before the routes: the OpenAPI document collects them as they are added.
+    // Before the routes: the route list and the OpenAPI document collect them as they are added.
+    await app.register(routeList);
     await app.register(apiDocs);
     await app.register(services, shared);
     await app.register(authentication, { secret: tokenSecret, tokenLifetime: config.tokenLifetime ?? '12h' });
@@ -365,6 +368,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
           await secured.register(deviceDetailsRoutes);
           await secured.register(tenantPasswordDeploymentRoutes);
           await secured.register(auditorRoutes);
+          await secured.register(userRoutes);
           await secured.register(auditRoutes);
           await secured.register(deviceLinkRoutes);
           await secured.register(sessionRoutes);

@@ -1,6 +1,7 @@
 // Who may do what, as (resource, action) pairs, in one place. Which tenants a
-// tenant-admin reaches (its own and those granted to it) is a question of scope,
-// answered by the routes from the read model; this table answers whether at all.
+// tenant-admin, owner or operator reaches (its own and those granted to them) is a question
+// of scope, answered by the routes from the read model; this table answers whether at all.
+// The README's permission table is rendered from it (api/permission-table.ts).
 import { TetherError } from '../domain/errors.js';
 import type { Principal, Role } from '../domain/principal.js';
 
@@ -16,30 +17,36 @@ import type { Principal, Role } from '../domain/principal.js';
  * it); `protocolAppAssignment`: assigning applications to devices (the seed's site owner);
  * `protocolAppConnection`: connecting and disconnecting them. `hubAddress`: where devices dial
  * the hub (the admin sets it, auditors read it). `adminPassword`: the instance admin's own
- * password (the admin's alone).
+ * password (the admin's alone). `user`: people's accounts (an owner's reach: owners and
+ * operators of its own tenants); `ownPassword`: a person changing its own password.
  */
-export type Resource =
-  | 'adminPassword'
-  | 'tenant'
-  | 'tenantPassword'
-  | 'tenantGrant'
-  | 'device'
-  | 'provisioningCode'
-  | 'auditor'
-  | 'history'
-  | 'deviceLink'
-  | 'session'
-  | 'catalog'
-  | 'updateJob'
-  | 'backupJob'
-  | 'restore'
-  | 'relay'
-  | 'proxy'
-  | 'protocolApp'
-  | 'protocolAppAssignment'
-  | 'protocolAppConnection'
-  | 'hubAddress';
-export type Action = 'create' | 'read' | 'update' | 'delete';
+export const resources = [
+  'adminPassword',
+  'tenant',
+  'tenantPassword',
+  'tenantGrant',
+  'device',
+  'provisioningCode',
+  'auditor',
+  'history',
+  'deviceLink',
+  'session',
+  'catalog',
+  'updateJob',
+  'backupJob',
+  'restore',
+  'relay',
+  'proxy',
+  'protocolApp',
+  'protocolAppAssignment',
+  'protocolAppConnection',
+  'hubAddress',
+  'user',
+  'ownPassword',
+] as const;
+export type Resource = (typeof resources)[number];
+export const actions = ['create', 'read', 'update', 'delete'] as const;
+export type Action = (typeof actions)[number];
 
 export interface Permission {
   readonly resource: Resource;
@@ -57,32 +64,58 @@ const readOnly: readonly Permission[] = [
   { resource: 'protocolApp', action: 'read' },
 ];
 
-/** Exported beside `can`: the web console shows each role what this table lets it do. */
+const ownPassword: Permission = { resource: 'ownPassword', action: 'update' };
+
+/** Links and protocol-application connections to the devices of the tenants one sees. */
+const connecting: readonly Permission[] = [
+  { resource: 'deviceLink', action: 'create' },
+  { resource: 'deviceLink', action: 'delete' },
+  { resource: 'protocolAppConnection', action: 'create' },
+  { resource: 'protocolAppConnection', action: 'delete' },
+];
+
+/** A tenant's site owner: what its shared password has always allowed. */
+const siteOwner: readonly Permission[] = [
+  ...readOnly,
+  { resource: 'tenantPassword', action: 'update' },
+  // Assigning, moving and unassigning a device it sees.
+  { resource: 'device', action: 'update' },
+  { resource: 'provisioningCode', action: 'create' },
+  { resource: 'provisioningCode', action: 'delete' },
+  // Links to devices of the tenants it sees; never an auditor.
+  ...connecting,
+  // Jobs for the tenants it sees, and restores of their devices.
+  { resource: 'updateJob', action: 'create' },
+  { resource: 'updateJob', action: 'update' },
+  { resource: 'backupJob', action: 'create' },
+  { resource: 'backupJob', action: 'update' },
+  { resource: 'restore', action: 'create' },
+  // Assigning protocol applications to the devices it sees.
+  { resource: 'protocolAppAssignment', action: 'update' },
+];
+
+/** Exported beside `can`: the web console shows each role what this table lets it do, and the README's table is rendered from it. */
 export const permissions: Readonly<Record<Role, 'all' | readonly Permission[]>> = {
   admin: 'all',
   system: 'all',
-  'tenant-admin': [
-    ...readOnly,
-    { resource: 'tenantPassword', action: 'update' },
-    // Assigning, moving and unassigning a device it sees.
-    { resource: 'device', action: 'update' },
-    { resource: 'provisioningCode', action: 'create' },
-    { resource: 'provisioningCode', action: 'delete' },
-    // Links to devices of the tenants it sees; never an auditor.
-    { resource: 'deviceLink', action: 'create' },
-    { resource: 'deviceLink', action: 'delete' },
-    // Jobs for the tenants it sees, and restores of their devices.
-    { resource: 'updateJob', action: 'create' },
-    { resource: 'updateJob', action: 'update' },
-    { resource: 'backupJob', action: 'create' },
-    { resource: 'backupJob', action: 'update' },
-    { resource: 'restore', action: 'create' },
-    // Protocol applications on the devices it sees: assigning them, connecting them.
-    { resource: 'protocolAppAssignment', action: 'update' },
-    { resource: 'protocolAppConnection', action: 'create' },
-    { resource: 'protocolAppConnection', action: 'delete' },
+  'tenant-admin': siteOwner,
+  owner: [
+    ...siteOwner,
+    ownPassword,
+    { resource: 'user', action: 'create' },
+    { resource: 'user', action: 'read' },
+    { resource: 'user', action: 'update' },
+    { resource: 'user', action: 'delete' },
   ],
-  auditor: [...readOnly, { resource: 'history', action: 'read' }, { resource: 'relay', action: 'read' }, { resource: 'hubAddress', action: 'read' }],
+  // No configuration changes: reads, links and connections.
+  operator: [...readOnly, ...connecting, ownPassword],
+  auditor: [
+    ...readOnly,
+    ownPassword,
+    { resource: 'history', action: 'read' },
+    { resource: 'relay', action: 'read' },
+    { resource: 'hubAddress', action: 'read' },
+  ],
   device: [],
   relay: [],
 };

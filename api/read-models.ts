@@ -11,6 +11,7 @@ import { proxiesProjection } from '../projections/proxies/index.js';
 import { relaysProjection } from '../projections/relays/index.js';
 import { sessionsProjection } from '../projections/sessions/index.js';
 import { tenantsProjection } from '../projections/tenants/index.js';
+import { usersProjection } from '../projections/users/index.js';
 
 // Tenants first: the device and session projections read tenant grants to address their changes.
 export const readModelProjections: readonly Projection[] = [
@@ -18,6 +19,7 @@ export const readModelProjections: readonly Projection[] = [
   devicesProjection,
   provisioningCodesProjection,
   auditorsProjection,
+  usersProjection,
   sessionsProjection,
   jobsProjection,
   relaysProjection,

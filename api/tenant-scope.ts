@@ -1,5 +1,6 @@
 // Which tenants a principal reaches. A tenant outside its reach is reported as not found,
-// never as forbidden, so a tenant-admin (or a scoped auditor) cannot learn which other tenants exist.
+// never as forbidden, so a tenant-admin, an owner or operator (or a scoped auditor) cannot learn
+// which other tenants exist.
 import { TetherError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { tenantAggregate } from '../domain/tenant/aggregate.js';
@@ -15,15 +16,38 @@ export function visibleTenants(services: HubServices, principal: Principal): rea
     case 'auditor':
       // Exactly the tenants it was created for (no grants), or every tenant.
       return principal.tenants;
-    case 'tenant-admin': {
-      const { tenant } = principal;
-      return tenant === undefined ? [] : services.readModels.read((db) => visibleTenantIds(db, tenant));
+    case 'tenant-admin':
+    case 'owner':
+    case 'operator': {
+      // Its own tenants and those granted to them.
+      const own = ownTenants(principal);
+      return services.readModels.read((db) => [...new Set(own.flatMap((tenant) => visibleTenantIds(db, tenant)))]);
     }
     case 'device':
     case 'relay':
       return [];
   }
 }
+
+/**
+ * The tenants a tenant-admin, owner or operator belongs to (not those merely granted to
+ * them): where it may change the tenant itself. None for any other role.
+ */
+export function ownTenants(principal: Principal): readonly string[] {
+  switch (principal.role) {
+    case 'tenant-admin':
+      return principal.tenant === undefined ? [] : [principal.tenant];
+    case 'owner':
+    case 'operator':
+      return principal.tenants ?? [];
+    default:
+      return [];
+  }
+}
+
+/** Whether the principal may change tenant `id` itself (its password, its password deployment). */
+export const ownsTenant = (principal: Principal, id: string): boolean =>
+  principal.role === 'admin' || principal.role === 'system' || ownTenants(principal).includes(id);
 
 export const tenantNotFound = (id: string, path = 'params.id'): TetherError =>
   new TetherError('not_found', `tenant ${id} not found`, [path]);

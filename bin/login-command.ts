@@ -14,7 +14,7 @@ import { readPassword } from './password-input.js';
 /** Who logs in, named as the hub names principals: the body fields of POST /auth/login. */
 export interface LoginUser {
   readonly name: string;
-  readonly fields: { readonly tenant?: string; readonly auditor?: string };
+  readonly fields: { readonly tenant?: string; readonly auditor?: string; readonly user?: string };
 }
 
 export function parseLoginUser(value: string): LoginUser {
@@ -23,7 +23,9 @@ export function parseLoginUser(value: string): LoginUser {
   if (tenant !== undefined) return { name: value, fields: { tenant } };
   const auditor = /^auditor@(.+)$/.exec(value)?.[1];
   if (auditor !== undefined) return { name: value, fields: { auditor } };
-  throw new InvalidArgumentError('expected admin, tenant-admin@TENANT or auditor@AUDITOR');
+  const user = /^user@(.+)$/.exec(value)?.[1];
+  if (user !== undefined) return { name: value, fields: { user } };
+  throw new InvalidArgumentError('expected admin, tenant-admin@TENANT, auditor@AUDITOR or user@USER');
 }
 
 const LoginAnswer = t.type({ token: t.string }, 'an object {token}');
@@ -72,7 +74,7 @@ export const loginCommand = (): Command =>
       .description('log in to a hub and save its URL and a bearer token for the other commands')
       .option('--hub <url>', 'the hub, http(s)://host[:port] (default: TETHER_HUB, then the saved hub)')
       .addOption(
-        new Option('--user <name>', 'admin, tenant-admin@TENANT or auditor@AUDITOR').argParser(parseLoginUser).default(parseLoginUser('admin'), 'admin'),
+        new Option('--user <name>', 'admin, tenant-admin@TENANT, auditor@AUDITOR or user@USER (a person\'s account)').argParser(parseLoginUser).default(parseLoginUser('admin'), 'admin'),
       )
       .addOption(passwordStdinOption('the'))
       .option('--ca <file>', 'PEM file of a private CA that signed the hub certificate (saved with the hub)')
@@ -83,7 +85,8 @@ export const loginCommand = (): Command =>
 The token is saved in $TETHER_CONFIG, default ~/.config/tether/cli.json (mode 0600), and
 is never printed unless --print-token is given. At a terminal the password is asked for
 without echo; otherwise it is read from stdin:
-  tether login --hub https://hub.example.com --user tenant-admin@acme --password-stdin < pw.txt`,
+  tether login --hub https://hub.example.com --user tenant-admin@acme --password-stdin < pw.txt
+  tether login --hub https://hub.example.com --user user@dana`,
       )
       .action((options: LoginOptions) => runLogin(options)),
     'POST /api/v1/auth/login',

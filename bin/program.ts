@@ -5,6 +5,7 @@ import { adminCommand } from './admin-command.js';
 import { appsCommand } from './apps-command.js';
 import { auditCommand } from './audit-command.js';
 import { auditorsCommand } from './auditors-command.js';
+import { usersCommand } from './users-command.js';
 import { catalogCommand } from './catalog-command.js';
 import { codesCommand } from './codes-command.js';
 import { devicesCommand } from './devices-command.js';
@@ -32,6 +33,7 @@ export const tetherProgram = (): Command =>
     .addCommand(tenantsCommand())
     .addCommand(codesCommand())
     .addCommand(auditorsCommand())
+    .addCommand(usersCommand())
     .addCommand(linkCommand())
     .addCommand(devicesCommand())
     .addCommand(sessionsCommand())

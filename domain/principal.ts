@@ -3,6 +3,8 @@ import * as t from 'io-ts';
 export const Role = t.keyof({
   admin: null,
   'tenant-admin': null,
+  owner: null,
+  operator: null,
   auditor: null,
   device: null,
   relay: null,
@@ -12,7 +14,8 @@ export type Role = t.TypeOf<typeof Role>;
 
 /**
  * Who acts: carried by every command and recorded on every event. `tenants`: an auditor
- * limited to these tenants (absent: an auditor of every tenant).
+ * limited to these tenants (absent: an auditor of every tenant), or the tenants an owner or
+ * operator belongs to. A person's account acts as `user@<id>`, whatever its role.
  */
 export const Principal = t.intersection([
   t.type({ id: t.string, role: Role }),

@@ -8,6 +8,8 @@ export const secretFields: Readonly<Record<string, readonly (readonly string[])[
   AdminPasswordSet: [['passwordHash']],
   AuditorCreated: [['passwordHash']],
   AuditorPasswordChanged: [['passwordHash']],
+  UserCreated: [['passwordHash']],
+  UserPasswordChanged: [['passwordHash']],
   TenantCreated: [['passwordHash'], ['sealedPassword']],
   TenantPasswordChanged: [['passwordHash'], ['sealedPassword']],
   DeviceAssigned: [['passwordHash']],

@@ -6,7 +6,7 @@ import type { Principal } from '../../domain/principal.js';
 import { getJob, jobCountsIn, jobSeenBy, listJobDevices } from '../../projections/jobs/index.js';
 import type { JobDeviceView, JobKind, JobView } from '../../projections/jobs/index.js';
 import type { HubServices } from '../plugins/services.js';
-import { assertTenantExists, visibleTenants } from '../tenant-scope.js';
+import { assertTenantExists, ownTenants, visibleTenants } from '../tenant-scope.js';
 
 export interface JobDetails extends JobView {
   readonly devices: readonly JobDeviceView[];
@@ -50,10 +50,11 @@ export function jobDetails(services: HubServices, principal: Principal, job: Job
 
 /**
  * The tenants a new job is for: as asked (each visible to the caller and existing), or a
- * tenant-admin's own tenant when none is given.
+ * tenant-admin's own tenant (or an owner's only one) when none is given.
  */
 export async function jobTenants(services: HubServices, principal: Principal, asked: readonly string[] | undefined): Promise<readonly string[]> {
-  const tenants = asked ?? (principal.role === 'tenant-admin' && principal.tenant !== undefined ? [principal.tenant] : undefined);
+  const own = ownTenants(principal);
+  const tenants = asked ?? (own.length === 1 ? own : undefined);
   if (tenants === undefined) throw new TetherError('validation_failed', 'name the tenants the job is for', ['body.tenants']);
   const visible = visibleTenants(services, principal);
   for (const [index, tenant] of tenants.entries()) {

@@ -7,10 +7,9 @@ import { auditorAggregate } from '../../domain/auditor/aggregate.js';
 import { AuditorId } from '../../domain/auditor/auditor-id.js';
 import type { AuditorCommand } from '../../domain/auditor/commands.js';
 import { TetherError } from '../../domain/errors.js';
-import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { getAuditor, listAuditors } from '../../projections/auditors/index.js';
 import type { AuditorView } from '../../projections/auditors/index.js';
-import { ChangePasswordBody, defaultPageLimit, DisplayName, PageLimit, Password } from '../codecs.js';
+import { ChangePasswordBody, defaultPageLimit, DisplayName, PageLimit, Password, TenantList } from '../codecs.js';
 import { parse } from '../parse.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
@@ -19,20 +18,8 @@ import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
 import { assertTenantExists } from '../tenant-scope.js';
 
-const maxTenantsPerAuditor = 1000;
-
-interface AuditorTenantsBrand {
-  readonly AuditorTenants: unique symbol;
-}
-/** At least one tenant: to mean every tenant, leave the list out. */
-const AuditorTenants = t.brand(
-  t.array(TenantId),
-  (list): list is t.Branded<TenantId[], AuditorTenantsBrand> => list.length >= 1 && list.length <= maxTenantsPerAuditor,
-  'AuditorTenants',
-);
-
 const CreateAuditorBody = t.exact(
-  t.intersection([t.type({ id: AuditorId, name: DisplayName, password: Password }), t.partial({ tenants: AuditorTenants })]),
+  t.intersection([t.type({ id: AuditorId, name: DisplayName, password: Password }), t.partial({ tenants: TenantList })]),
 );
 const ListQuery = t.exact(t.partial({ limit: PageLimit, after: AuditorId }));
 const AuditorParams = t.exact(t.type({ id: AuditorId }));

@@ -1,10 +1,11 @@
 // POST /auth/login: the instance password makes an admin, a tenant's password (with its
-// id) a tenant-admin of that tenant, an auditor's (with its id) an auditor. Attempts are
+// id) a tenant-admin of that tenant, an auditor's (with its id) an auditor, a user's (with its
+// id) that person in its role. Attempts are
 // counted per client address before the password is checked, and given back when they succeed.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
-import { hashSecret, verifySecret } from '../../actors/secret-hash.js';
+import { hashSecret } from '../../actors/secret-hash.js';
 import { AuditorId } from '../../domain/auditor/auditor-id.js';
 import { TetherError } from '../../domain/errors.js';
 import { instanceAggregate } from '../../domain/instance/aggregate.js';
@@ -12,12 +13,15 @@ import { instanceAdminId } from '../../domain/instance/commands.js';
 import type { Principal } from '../../domain/principal.js';
 import { tenantAggregate } from '../../domain/tenant/aggregate.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
+import { UserId } from '../../domain/user/user-id.js';
 import { auditorLogin } from '../auditor-login.js';
 import type { Credentials } from '../credentials.js';
 import { LoginThrottle } from '../login-throttle.js';
 import type { LoginThrottleLimits } from '../login-throttle.js';
 import { parse } from '../parse.js';
+import { passwordMatches } from '../password-check.js';
 import { routeSchema } from '../openapi/route-schema.js';
+import { userLogin } from '../user-login.js';
 
 export interface AuthRoutesOptions {
   readonly throttle: LoginThrottleLimits;
@@ -33,14 +37,16 @@ const LoginPassword = t.brand(
   'LoginPassword',
 );
 
-const LoginBody = t.exact(t.intersection([t.type({ password: LoginPassword }), t.partial({ tenant: TenantId, auditor: AuditorId })]));
+const LoginBody = t.exact(
+  t.intersection([t.type({ password: LoginPassword }), t.partial({ tenant: TenantId, auditor: AuditorId, user: UserId })]),
+);
 
 export const instanceAdmin: Principal = { id: 'admin', role: 'admin' };
 export const tenantAdmin = (tenant: string): Principal => ({ id: `tenant-admin@${tenant}`, role: 'tenant-admin', tenant });
 
 /** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
 const docs = {
-  login: routeSchema({ summary: 'Trade a password (and tenant or auditor id) for a bearer token', tag: 'auth', body: LoginBody, public: true }),
+  login: routeSchema({ summary: 'Trade a password (and a tenant, auditor or user id) for a bearer token', tag: 'auth', body: LoginBody, public: true }),
 };
 
 export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, options) => {
@@ -53,26 +59,27 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
   async function credentialsFor(password: string, tenant: string | undefined): Promise<Credentials | undefined> {
     if (tenant === undefined) {
       const { state } = await runtime.load(instanceAggregate, instanceAdminId);
-      const stored = state.matches('initialized') ? state.context.adminPasswordHash : await decoyHash();
-      const valid = (await verifySecret(password, stored)) && state.matches('initialized');
+      const valid = await passwordMatches(password, state.matches('initialized') ? state.context.adminPasswordHash : undefined, decoyHash);
       return valid ? { principal: instanceAdmin, generation: state.context.credentialGeneration } : undefined;
     }
     const { state } = await runtime.load(tenantAggregate, tenant);
-    const stored = state.matches('active') ? state.context.passwordHash : await decoyHash();
-    const valid = (await verifySecret(password, stored)) && state.matches('active');
+    const valid = await passwordMatches(password, state.matches('active') ? state.context.passwordHash : undefined, decoyHash);
     return valid ? { principal: tenantAdmin(tenant), generation: state.context.credentialGeneration } : undefined;
   }
 
   app.post('/auth/login', { schema: docs.login }, async (request) => {
     const body = parse(LoginBody, request.body, 'body');
-    if (body.tenant !== undefined && body.auditor !== undefined) {
-      throw new TetherError('validation_failed', 'log in as a tenant or as an auditor, not both', ['body.auditor']);
+    const named = (['tenant', 'auditor', 'user'] as const).filter((field) => body[field] !== undefined);
+    if (named.length > 1) {
+      throw new TetherError('validation_failed', 'log in as a tenant, an auditor or a user: one of them', named.slice(1).map((field) => `body.${field}`));
     }
     const attempt = throttle.reserve(request.ip);
     const credentials =
-      body.auditor === undefined
-        ? await credentialsFor(body.password, body.tenant)
-        : await auditorLogin(runtime, body.auditor, body.password, decoyHash);
+      body.user !== undefined
+        ? await userLogin(runtime, body.user, body.password, decoyHash)
+        : body.auditor !== undefined
+          ? await auditorLogin(runtime, body.auditor, body.password, decoyHash)
+          : await credentialsFor(body.password, body.tenant);
     if (credentials === undefined) throw new TetherError('unauthenticated', 'invalid credentials');
     attempt.succeeded();
     request.log.info({ principal: credentials.principal.id }, 'logged in');

@@ -13,7 +13,7 @@ import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
-import { assertTenantExists, assertTenantVisible } from '../tenant-scope.js';
+import { assertTenantExists, assertTenantVisible, ownsTenant } from '../tenant-scope.js';
 
 const TenantParams = t.exact(t.type({ id: TenantId }));
 const DeploymentBody = t.exact(t.type({ enabled: t.boolean }));
@@ -31,8 +31,8 @@ export const tenantPasswordDeploymentRoutes: FastifyPluginAsync = async (app) =>
     const { id } = parse(TenantParams, request.params, 'params');
     const { enabled } = parse(DeploymentBody, request.body, 'body');
     assertTenantVisible(services, principal, id);
-    if (principal.role === 'tenant-admin' && principal.tenant !== id) {
-      throw new TetherError('forbidden', 'a tenant-admin may change only its own tenant\'s password deployment');
+    if (!ownsTenant(principal, id)) {
+      throw new TetherError('forbidden', 'a tenant-admin or owner may change only its own tenant\'s password deployment');
     }
     await assertTenantExists(services, id);
     const command: TenantCommand = { type: 'SetTenantPasswordDeployment', enabled };

@@ -17,7 +17,7 @@ import { authorize } from '../permissions.js';
 import type { HubServices } from '../plugins/services.js';
 import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
-import { assertTenantExists, assertTenantVisible, tenantNotFound, visibleTenants } from '../tenant-scope.js';
+import { assertTenantExists, assertTenantVisible, ownsTenant, tenantNotFound, visibleTenants } from '../tenant-scope.js';
 
 const CreateTenantBody = t.exact(t.type({ id: TenantId, name: DisplayName, password: Password }));
 const ListQuery = t.exact(t.partial({ limit: PageLimit, after: TenantId }));
@@ -102,8 +102,8 @@ export const tenantRoutes: FastifyPluginAsync = async (app) => {
     const { id } = parse(TenantParams, request.params, 'params');
     const body = parse(ChangePasswordBody, request.body, 'body');
     assertTenantVisible(services, principal, id);
-    if (principal.role === 'tenant-admin' && principal.tenant !== id) {
-      throw new TetherError('forbidden', 'a tenant-admin may change only its own tenant password');
+    if (!ownsTenant(principal, id)) {
+      throw new TetherError('forbidden', 'a tenant-admin or owner may change only its own tenant password');
     }
     await assertTenantExists(services, id);
     const command: TenantCommand = {

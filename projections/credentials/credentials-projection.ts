@@ -1,5 +1,5 @@
 // No table: publishes `credentials.changed` whenever a credential moves on (a password set, an
-// auditor disabled), so each node's live dashboards re-check the tokens they were opened with.
+// auditor or user disabled), so each node's live dashboards re-check the tokens they were opened with.
 import type { Projection } from '../projection.js';
 
 export const credentialsChanged = 'credentials.changed';
@@ -8,7 +8,7 @@ export const credentialsChanged = 'credentials.changed';
 export const credentialsProjection: Projection = {
   name: 'credentials',
   version: 1,
-  filter: { eventTypes: ['AdminPasswordSet', 'TenantPasswordChanged', 'AuditorPasswordChanged', 'AuditorDisabled'] },
+  filter: { eventTypes: ['AdminPasswordSet', 'TenantPasswordChanged', 'AuditorPasswordChanged', 'AuditorDisabled', 'UserPasswordChanged', 'UserDisabled', 'UserDeleted'] },
   migrate: () => undefined,
   drop: () => undefined,
   apply(_db, event) {

@@ -42,6 +42,8 @@ export function jobSeenBy(job: JobView, visibleTo: readonly string[] | undefined
   const tenants = job.tenants.filter((tenant) => visibleTo.includes(tenant));
   const { halted: _halted, ...rest } = job;
   const creator = tenantOfAdmin(job.createdBy.id);
-  const createdBy = creator === undefined || visibleTo.includes(creator) ? job.createdBy : { id: 'tenant-admin', role: job.createdBy.role };
+  // An owner's name would tell of tenants the caller may not know of: its role says enough.
+  const hidden = job.createdBy.role === 'owner' || (creator !== undefined && !visibleTo.includes(creator));
+  const createdBy = hidden ? { id: job.createdBy.role, role: job.createdBy.role } : job.createdBy;
   return { ...rest, tenants, counts: countsOf(tenants), createdBy };
 }

@@ -74,6 +74,6 @@ describe('tether login', () => {
   it('refuses a user it cannot name to the hub', async () => {
     const result = await login(['--hub', hub.baseUrl, '--user', 'root'], password, join(dir, 'root.json'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/expected admin, tenant-admin@TENANT or auditor@AUDITOR/);
+    expect(result.stderr).toMatch(/expected admin, tenant-admin@TENANT, auditor@AUDITOR or user@USER/);
   });
 });

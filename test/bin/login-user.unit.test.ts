@@ -7,11 +7,12 @@ describe('parseLoginUser', () => {
     ['admin', {}],
     ['tenant-admin@acme', { tenant: 'acme' }],
     ['auditor@kim', { auditor: 'kim' }],
+    ['user@dana', { user: 'dana' }],
   ])('%s logs in with %o', (name, fields) => {
     expect(parseLoginUser(name)).toEqual({ name, fields });
   });
 
-  it.each(['root', 'tenant-admin@', 'auditor', 'Admin'])('refuses %s', (name) => {
-    expect(() => parseLoginUser(name)).toThrow('expected admin, tenant-admin@TENANT or auditor@AUDITOR');
+  it.each(['root', 'tenant-admin@', 'auditor', 'user@', 'Admin'])('refuses %s', (name) => {
+    expect(() => parseLoginUser(name)).toThrow('expected admin, tenant-admin@TENANT, auditor@AUDITOR or user@USER');
   });
 });

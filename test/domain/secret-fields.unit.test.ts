@@ -17,6 +17,7 @@ import { redactedSecret, redactSecrets, secretFields } from '../../domain/secret
 import { tenantAggregate } from '../../domain/tenant/aggregate.js';
 import { tunnelAggregate } from '../../domain/tunnel/aggregate.js';
 import { updateJobAggregate } from '../../domain/update-job/aggregate.js';
+import { userAggregate } from '../../domain/user/aggregate.js';
 
 const eventCodecs: readonly t.Mixed[] = [
   auditorAggregate,
@@ -34,6 +35,7 @@ const eventCodecs: readonly t.Mixed[] = [
   tenantAggregate,
   tunnelAggregate,
   updateJobAggregate,
+  userAggregate,
 ]
   .map((aggregate): t.Mixed => aggregate.events)
   // The job aggregates wrap this union in a codec of their own, which hides its members.

@@ -65,10 +65,12 @@ async function stopAgent(mac: string): Promise<void> {
   if (agent !== undefined && agent.child.exitCode === null) await terminate(agent);
 }
 
-async function signIn(page: Page, as: { role: 'admin' | 'tenant-admin' | 'auditor'; id?: string; password: string }): Promise<void> {
+const idLabels = { 'tenant-admin': 'Tenant', auditor: 'Auditor id', user: 'User id' } as const;
+
+async function signIn(page: Page, as: { role: 'admin' | keyof typeof idLabels; id?: string; password: string }): Promise<void> {
   await page.goto(consoleUrl);
   await page.getByLabel('Sign in as').selectOption(as.role);
-  if (as.id !== undefined) await page.getByLabel(as.role === 'auditor' ? 'Auditor id' : 'Tenant').fill(as.id);
+  if (as.id !== undefined && as.role !== 'admin') await page.getByLabel(idLabels[as.role]).fill(as.id);
   await page.getByLabel('Password').fill(as.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('status', { name: 'dashboard live' }).waitFor();
@@ -431,5 +433,16 @@ describe('the web console in a browser', () => {
     await auditor.getByRole('button', { name: 'Sign out' }).click();
     await auditor.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await auditor.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
+  });
+
+  it('signs a person in with its user id; an operator gets no audit or relay view', async () => {
+    await ok(api('POST', '/users', { id: 'otto', name: 'Otto Operator', password: 'operator-password', role: 'operator', tenants: ['acme'] }), 201);
+    const operator = await newPage();
+    await signIn(operator, { role: 'user', id: 'otto', password: 'operator-password' });
+    const views = operator.getByRole('navigation', { name: 'Views' });
+    await views.getByRole('link', { name: 'Devices' }).waitFor();
+    expect(await views.getByRole('link', { name: 'Audit' }).count()).toBe(0);
+    expect(await views.getByRole('link', { name: 'Relays' }).count()).toBe(0);
+    await operator.close();
   });
 });

@@ -36,4 +36,10 @@ describe('a job as a caller of some of its tenants sees it', () => {
     expect(seen.createdBy).toEqual({ id: 'tenant-admin', role: 'tenant-admin' });
     expect(JSON.stringify(seen)).not.toContain('globex');
   });
+
+  it("names no owner to a caller of only some of the job's tenants", () => {
+    const byOwner: JobView = { ...job, createdBy: { id: 'user@olga', role: 'owner' } };
+    expect(jobSeenBy(byOwner, ['acme'], () => countDevices([])).createdBy).toEqual({ id: 'owner', role: 'owner' });
+    expect(jobSeenBy(byOwner, ['acme', 'globex'], () => countDevices([])).createdBy).toEqual({ id: 'user@olga', role: 'owner' });
+  });
 });

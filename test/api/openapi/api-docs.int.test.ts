@@ -131,8 +131,12 @@ describe('the OpenAPI document', () => {
     });
     expect(bodySchema(document.paths['/api/v1/devicelink/{deviceIdentifier}']?.post)).toEqual(jsonSchemaOf(DeviceLinkRequest));
     expect(bodySchema(document.paths['/api/v1/auditors']?.post)).toMatchObject({
-      properties: { tenants: { type: 'array', title: 'AuditorTenants', items: { type: 'string', title: 'TenantId' } } },
+      properties: { tenants: { type: 'array', title: 'TenantList', items: { type: 'string', title: 'TenantId' } } },
       required: ['id', 'name', 'password'],
+    });
+    expect(bodySchema(document.paths['/api/v1/users']?.post)).toMatchObject({
+      properties: { role: { enum: ['admin', 'owner', 'operator', 'auditor'] }, tenants: { type: 'array', title: 'TenantList' } },
+      required: ['id', 'name', 'password', 'role'],
     });
     const sessionQuery = document.paths['/api/v1/sessions']?.get?.parameters ?? [];
     expect(sessionQuery.find((p) => p.name === 'cause')).toMatchObject({ in: 'query', required: false, schema: { enum: terminationCauses } });

@@ -1,4 +1,4 @@
-// Sign in as the instance admin, a tenant's admin (its id and password) or an auditor.
+// Sign in as the instance admin, a tenant's admin (its id and password), an auditor or a person (user id).
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { call } from '../api.js';
@@ -9,20 +9,28 @@ import type { Session } from '../session.js';
 import { Problem } from '../ui.js';
 
 /** The accounts the login endpoint knows: each says who it is in its own way. */
-type Account = 'admin' | 'tenant-admin' | 'auditor';
+type Account = 'admin' | 'tenant-admin' | 'auditor' | 'user';
 const accounts: Options<Account> = [
   ['admin', 'Instance admin'],
   ['tenant-admin', 'Tenant admin'],
   ['auditor', 'Auditor'],
+  ['user', 'User'],
 ];
+
+/** The login body's field naming the account, and its label. */
+const idFields: Readonly<Record<Exclude<Account, 'admin'>, { readonly field: string; readonly label: string }>> = {
+  'tenant-admin': { field: 'tenant', label: 'Tenant' },
+  auditor: { field: 'auditor', label: 'Auditor id' },
+  user: { field: 'user', label: 'User id' },
+};
 
 export function SignIn({ onSignedIn }: { readonly onSignedIn: (session: Session) => void }): JSX.Element {
   const [role, setRole] = useState<Account>('admin');
   const [id, setId] = useState('');
   const [password, setPassword] = useState('');
-  const idField = role === 'tenant-admin' ? 'tenant' : 'auditor';
+  const named = role === 'admin' ? undefined : idFields[role];
   const action = useSubmit(async () => {
-    const body = { password, ...(role === 'admin' ? {} : { [idField]: id }) };
+    const body = { password, ...(named === undefined ? {} : { [named.field]: id }) };
     const { token } = await call<{ token: string }>(undefined, 'POST', '/auth/login', body);
     const session = startSession(token);
     if (session === undefined) throw new Error('this account cannot use the console');
@@ -36,8 +44,8 @@ export function SignIn({ onSignedIn }: { readonly onSignedIn: (session: Session)
       <h1>Tether</h1>
       <form onSubmit={action.submit} aria-label="Sign in">
         <ChoiceField label="Sign in as" path="body.role" errors={errors} value={role} options={accounts} onChange={setRole} />
-        {role === 'admin' ? null : (
-          <TextField label={role === 'tenant-admin' ? 'Tenant' : 'Auditor id'} path={`body.${idField}`} errors={errors} value={id} required autoComplete="username" onInput={setId} />
+        {named === undefined ? null : (
+          <TextField label={named.label} path={`body.${named.field}`} errors={errors} value={id} required autoComplete="username" onInput={setId} />
         )}
         <TextField label="Password" path="body.password" errors={errors} type="password" value={password} required autoComplete="current-password" onInput={setPassword} />
         <button type="submit" disabled={action.busy}>
