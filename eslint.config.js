@@ -59,7 +59,7 @@ export default tseslint.config(
   { files: ['agent/**/*.ts'], rules: forbid('store', 'actors', 'projections', 'api', 'relay-server', 'bin') },
   { files: ['relay-server/**/*.ts'], rules: forbid('store', 'projections', 'api', 'agent', 'bin') },
   {
-    files: ['eslint.config.js', 'vitest.config.ts', 'web/build.mjs'],
+    files: ['eslint.config.js', 'vitest.config.ts', 'web/build.mjs', 'tools/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

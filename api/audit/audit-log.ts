@@ -1,8 +1,7 @@
 // The store itself, page by page, narrowed by the audit filters. Pages are read on demand,
 // so an export of a year holds one page in memory at a time, never the year.
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
-import { StreamNotFound } from '../../domain/ports/event-store.js';
-import { logPages } from '../../domain/ports/log-pages.js';
+import { logPages, streamPages } from '../../domain/ports/log-pages.js';
 import { redactSecrets } from '../../domain/secret-fields.js';
 import { categoryOf } from '../../domain/stream-name.js';
 import type { StreamVisibility } from './stream-visibility.js';
@@ -36,24 +35,7 @@ export interface AuditLine {
  * does not exist has no pages.
  */
 export async function* storePages(store: EventStore, stream?: string): AsyncGenerator<readonly RecordedEvent[]> {
-  if (stream === undefined) {
-    yield* logPages(store, { pageSize: auditPageSize });
-    return;
-  }
-  // Revisions, unlike positions, count the events of their stream: the next page starts one further.
-  for (let next = 0; ; ) {
-    let page: RecordedEvent[];
-    try {
-      page = await store.readStream(stream, { fromRevision: next, maxCount: auditPageSize });
-    } catch (error) {
-      if (error instanceof StreamNotFound) return;
-      throw error;
-    }
-    const last = page.at(-1);
-    if (last !== undefined) yield page;
-    if (last === undefined || page.length < auditPageSize) return;
-    next = last.revision + 1;
-  }
+  yield* stream === undefined ? logPages(store, { pageSize: auditPageSize }) : streamPages(store, stream, { pageSize: auditPageSize });
 }
 
 function matches(filter: AuditFilter, event: RecordedEvent): boolean {

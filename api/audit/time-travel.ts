@@ -5,7 +5,8 @@
 // count as a change (a password delivered, a connection refused).
 import * as t from 'io-ts';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
-import { isAssigned, isOnline, isRegistered } from '../../domain/device/decide.js';
+import { isOnline, isRegistered } from '../../domain/device/decide.js';
+import { listedTenantOf, listingFactsOf, listStateOf, seesTenant } from '../../domain/device/listing.js';
 import type { DeviceState } from '../../domain/device/decide.js';
 import { formatMac } from '../../domain/device/mac.js';
 import type { Mac } from '../../domain/device/mac.js';
@@ -55,12 +56,10 @@ export async function tenantAt(services: HubServices, principal: Principal, id: 
   };
 }
 
-/** As the device list shows it: unassigned also while a connection without its password is live. */
-function listStateOf(state: DeviceState): { readonly tenant: string | null; readonly state: DeviceListState } {
-  const { tenantId, authenticated } = state.context;
-  const online = isOnline(state);
-  if (!isAssigned(state) || tenantId === undefined || (online && !authenticated)) return { tenant: null, state: 'unassigned' };
-  return { tenant: tenantId, state: online ? 'online' : 'offline' };
+/** As the device list shows it (the listed-tenant rule of domain/device/listing.ts). */
+function listedAs(state: DeviceState): { readonly tenant: string | null; readonly state: DeviceListState } {
+  const facts = listingFactsOf(state);
+  return { tenant: listedTenantOf(facts), state: listStateOf(facts) };
 }
 
 export async function deviceAt(services: HubServices, principal: Principal, mac: Mac, at: Date): Promise<DeviceView> {
@@ -68,9 +67,8 @@ export async function deviceAt(services: HubServices, principal: Principal, mac:
   const notFound = new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
   const { state, revision } = await services.runtime.loadAt(deviceAggregate, mac, at);
   if (!isRegistered(state)) throw notFound;
-  const listed = listStateOf(state);
-  const visible = visibleTenants(services, principal);
-  if (visible !== undefined && (listed.tenant === null || !visible.includes(listed.tenant))) throw notFound;
+  const listed = listedAs(state);
+  if (!seesTenant(visibleTenants(services, principal), listed.tenant)) throw notFound;
   const { context } = state;
   const online = isOnline(state);
   const stamps = await stampsOf(services.eventStore, streamOf(deviceAggregate.category, mac), revision);

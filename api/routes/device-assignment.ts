@@ -1,12 +1,12 @@
 // Assigning a device to a tenant, moving it (assigning it to another) and unassigning it.
 // An assignment gives the device a new random password over its live control connection, so
 // the device must be connected (to this node). A device outside the caller's reach is not found.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { isLeft } from 'fp-ts/lib/Either.js';
+import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
-import { isAssigned, isOnline, isRegistered } from '../../domain/device/decide.js';
-import { decodeMac, formatMac, Mac } from '../../domain/device/mac.js';
+import { isRegistered } from '../../domain/device/decide.js';
+import { listedTenantOf, listingFactsOf, seesTenant } from '../../domain/device/listing.js';
+import { formatMac, Mac, macOf } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
@@ -28,13 +28,6 @@ export interface DeviceAssignment {
   readonly tenant: string | null;
 }
 
-export function macOf(request: FastifyRequest): Mac {
-  const { mac } = (request.params ?? {}) as { mac?: unknown };
-  const decoded = decodeMac(mac);
-  if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, ['params.mac']);
-  return decoded.right;
-}
-
 const deviceNotFound = (mac: Mac): TetherError => new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
 
 /**
@@ -44,11 +37,7 @@ const deviceNotFound = (mac: Mac): TetherError => new TetherError('not_found', `
 export async function assertDeviceReachable(services: HubServices, principal: Principal, mac: Mac): Promise<void> {
   const { state } = await services.runtime.load(deviceAggregate, mac);
   if (!isRegistered(state)) throw deviceNotFound(mac);
-  const visible = visibleTenants(services, principal);
-  if (visible === undefined) return;
-  const { tenantId, authenticated } = state.context;
-  const listed = isAssigned(state) && tenantId !== undefined && !(isOnline(state) && !authenticated);
-  if (!listed || !visible.includes(tenantId)) throw deviceNotFound(mac);
+  if (!seesTenant(visibleTenants(services, principal), listedTenantOf(listingFactsOf(state)))) throw deviceNotFound(mac);
 }
 
 /** The OpenAPI documentation of each route: its summary and the codecs it parses with. */
@@ -62,7 +51,7 @@ export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/devices/:mac/assign', { schema: docs.assign }, async (request): Promise<DeviceAssignment> => {
     const principal = authorize(request.principal, 'device', 'update');
-    const mac = macOf(request);
+    const mac = macOf(request.params);
     const { tenant } = parse(AssignBody, request.body, 'body');
     await assertDeviceReachable(services, principal, mac);
     const visible = visibleTenants(services, principal);
@@ -74,7 +63,7 @@ export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/devices/:mac/unassign', { schema: docs.unassign }, async (request): Promise<DeviceAssignment> => {
     const principal = authorize(request.principal, 'device', 'update');
-    const mac = macOf(request);
+    const mac = macOf(request.params);
     await assertDeviceReachable(services, principal, mac);
     await readYourWrites(services, await services.devices.unassign(mac, commandContext(request, principal)));
     return { mac: formatMac(mac), tenant: null };

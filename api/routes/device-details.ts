@@ -5,7 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { AdminCategories, DeviceDetailText } from '../../domain/device/details.js';
 import type { DeviceDetailsChange } from '../../domain/device/details.js';
-import { formatMac, Mac } from '../../domain/device/mac.js';
+import { formatMac, Mac, macOf } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import { getDevice } from '../../projections/devices/index.js';
 import type { DeviceView } from '../../projections/devices/index.js';
@@ -14,7 +14,7 @@ import { parse } from '../parse.js';
 import { authorize } from '../permissions.js';
 import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
-import { assertDeviceReachable, macOf } from './device-assignment.js';
+import { assertDeviceReachable } from './device-assignment.js';
 
 // An absent field is kept; null clears it (the categories: none).
 const DetailsBody = t.exact(
@@ -42,7 +42,7 @@ export const deviceDetailsRoutes: FastifyPluginAsync = async (app) => {
 
   app.patch('/devices/:mac', { schema: docs.set }, async (request): Promise<DeviceView> => {
     const principal = authorize(request.principal, 'device', 'update');
-    const mac = macOf(request);
+    const mac = macOf(request.params);
     const { categories, ...texts } = parse(DetailsBody, request.body, 'body');
     await assertDeviceReachable(services, principal, mac);
     const change: DeviceDetailsChange = { ...texts, ...(categories === undefined ? {} : { categories: categories ?? [] }) };

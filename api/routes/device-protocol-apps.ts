@@ -2,12 +2,12 @@
 // devices it sees and removes them; a user connects an assigned application and disconnects
 // it. A device outside the caller's reach is not found; an unassigned device has no tenant to
 // assign or connect for.
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { isLeft } from 'fp-ts/lib/Either.js';
+import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
-import { isAssigned, isOnline, isRegistered } from '../../domain/device/decide.js';
-import { decodeMac, formatMac, Mac } from '../../domain/device/mac.js';
+import { isRegistered } from '../../domain/device/decide.js';
+import { listedTenantOf, listingFactsOf, seesTenant } from '../../domain/device/listing.js';
+import { formatMac, Mac, macOf } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import { assignmentsOfDevice, getAssignment } from '../../projections/protocol-apps/index.js';
@@ -38,24 +38,15 @@ export interface ConnectionView {
   readonly url?: string;
 }
 
-function macOf(request: FastifyRequest): Mac {
-  const { mac } = (request.params ?? {}) as { mac?: unknown };
-  const decoded = decodeMac(mac);
-  if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, ['params.mac']);
-  return decoded.right;
-}
-
 const deviceNotFound = (mac: Mac): TetherError => new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
 
 /** The tenant the device is listed in, which the principal must see; a device without one cannot take applications. */
 async function deviceTenant(services: HubServices, principal: Principal, mac: Mac): Promise<string> {
   const { state } = await services.runtime.load(deviceAggregate, mac);
   if (!isRegistered(state)) throw deviceNotFound(mac);
-  const { tenantId, authenticated } = state.context;
-  const listed = isAssigned(state) && tenantId !== undefined && !(isOnline(state) && !authenticated) ? tenantId : undefined;
-  const visible = visibleTenants(services, principal);
-  if (visible !== undefined && (listed === undefined || !visible.includes(listed))) throw deviceNotFound(mac);
-  if (listed === undefined) {
+  const listed = listedTenantOf(listingFactsOf(state));
+  if (!seesTenant(visibleTenants(services, principal), listed)) throw deviceNotFound(mac);
+  if (listed === null) {
     throw new TetherError('transition_forbidden', `device ${formatMac(mac)} is unassigned: assign it to a tenant first`, ['params.mac']);
   }
   return listed;
@@ -77,7 +68,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/devices/:mac/protocol-apps', { schema: routeSchema({ summary: 'The protocol applications assigned to a device, and their connections', tag: 'protocol-apps', params: DeviceParams }) }, async (request): Promise<{ readonly items: readonly DeviceAppView[] }> => {
     const principal = authorize(request.principal, 'protocolApp', 'read');
-    const mac = macOf(request);
+    const mac = macOf(request.params);
     await deviceTenant(services, principal, mac);
     const assigned = services.readModels.read((db) => assignmentsOfDevice(db, mac));
     return {
@@ -90,7 +81,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
 
   app.put('/devices/:mac/protocol-apps/:id', { schema: routeSchema({ summary: 'Assign a protocol application to a device', tag: 'protocol-apps', params: DeviceAppParams }) }, async (request): Promise<AssignmentView> => {
     const principal = authorize(request.principal, 'protocolAppAssignment', 'update');
-    const mac = macOf(request);
+    const mac = macOf(request.params);
     const appId = appIdOf(request.params);
     const tenantId = await deviceTenant(services, principal, mac);
     await readYourWrites(services, await apps.assign(appId, mac, tenantId, commandContext(request, principal)));
@@ -101,7 +92,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
 
   app.delete('/devices/:mac/protocol-apps/:id', { schema: routeSchema({ summary: 'Remove a protocol application from a device; its connection there ends', tag: 'protocol-apps', params: DeviceAppParams }) }, async (request, reply) => {
     const principal = authorize(request.principal, 'protocolAppAssignment', 'update');
-    const mac = macOf(request);
+    const mac = macOf(request.params);
     const appId = appIdOf(request.params);
     await deviceTenant(services, principal, mac);
     await readYourWrites(services, await apps.unassign(appId, mac, commandContext(request, principal)));
@@ -110,7 +101,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/devices/:mac/protocol-apps/:id/connect', { schema: routeSchema({ summary: 'Connect a protocol application assigned to a device', tag: 'protocol-apps', params: DeviceAppParams }) }, async (request, reply) => {
     const principal = authorize(request.principal, 'protocolAppConnection', 'create');
-    const mac = macOf(request);
+    const mac = macOf(request.params);
     const appId = appIdOf(request.params);
     const tenantId = await deviceTenant(services, principal, mac);
     const connected = await apps.connect(appId, mac, tenantId, commandContext(request, principal));
@@ -120,7 +111,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/devices/:mac/protocol-apps/:id/disconnect', { schema: routeSchema({ summary: 'Disconnect a protocol application on a device', tag: 'protocol-apps', params: DeviceAppParams }) }, async (request, reply) => {
     const principal = authorize(request.principal, 'protocolAppConnection', 'delete');
-    const mac = macOf(request);
+    const mac = macOf(request.params);
     const appId = appIdOf(request.params);
     await deviceTenant(services, principal, mac);
     await readYourWrites(services, await apps.disconnect(appId, mac, commandContext(request, principal)));

@@ -7,8 +7,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
-import { isAssigned, isOnline, isRegistered } from '../../domain/device/decide.js';
-import { decodeMac, formatMac, Mac } from '../../domain/device/mac.js';
+import { isRegistered } from '../../domain/device/decide.js';
+import { listingFactsOf, seesTenant } from '../../domain/device/listing.js';
+import { formatMac, Mac, macOf } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import { decodeDeviceLinkRequest, DeviceLinkRequest, deviceLinkResponse, resolveLinkSettings } from '../../domain/tunnel/devicelink-request.js';
@@ -22,31 +23,32 @@ import { readYourWrites } from '../read-your-writes.js';
 import { commandContext } from '../request-context.js';
 import { visibleTenants } from '../tenant-scope.js';
 
-const LinkParams = t.type({ deviceIdentifier: t.unknown });
-// What decodeMac below accepts, for the documentation.
+// What macOf accepts, for the documentation.
 const DeviceParams = t.type({ deviceIdentifier: Mac });
 const TokenParams = t.type({ deviceLinkToken: t.string });
 
 const deviceNotFound = (mac: Mac): TetherError =>
   new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.deviceIdentifier']);
 
-/** The tenant the device is linked for: the one it is listed in, which the principal must see. */
+/**
+ * The tenant the device is linked for: the one it is assigned to, which the principal must see.
+ * Unlike the list, a connection without the device password does not hide the device here: the
+ * caller learns it is device_unauthenticated rather than not found.
+ */
 async function linkableTenant(services: HubServices, principal: Principal, mac: Mac): Promise<string> {
   const { state } = await services.runtime.load(deviceAggregate, mac);
   if (!isRegistered(state)) throw deviceNotFound(mac);
-  const { tenantId, authenticated } = state.context;
-  const listed = isAssigned(state) && tenantId !== undefined ? tenantId : undefined;
-  const visible = visibleTenants(services, principal);
-  if (visible !== undefined && (listed === undefined || !visible.includes(listed))) throw deviceNotFound(mac);
-  if (listed === undefined) {
+  const { tenantId: assigned, online, authenticated } = listingFactsOf(state);
+  if (!seesTenant(visibleTenants(services, principal), assigned)) throw deviceNotFound(mac);
+  if (assigned === null || assigned === undefined) {
     throw new TetherError('transition_forbidden', `device ${formatMac(mac)} is unassigned: assign it to a tenant before linking to it`, [
       'params.deviceIdentifier',
     ]);
   }
-  if (isOnline(state) && !authenticated) {
+  if (online && !authenticated) {
     throw new TetherError('device_unauthenticated', `device ${formatMac(mac)} is connected but did not prove its device password: nothing is sent to it`);
   }
-  return listed;
+  return assigned;
 }
 
 /** The body's paths as the API reports them: resolveLinkSettings names bare fields. */
@@ -64,9 +66,7 @@ export const deviceLinkRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/devicelink/:deviceIdentifier', { schema: docs.open }, async (request, reply) => {
     const principal = authorize(request.principal, 'deviceLink', 'create');
-    const decodedMac = decodeMac(parse(LinkParams, request.params, 'params').deviceIdentifier);
-    if (isLeft(decodedMac)) throw new TetherError('validation_failed', decodedMac.left.message, ['params.deviceIdentifier']);
-    const device = decodedMac.right;
+    const device = macOf(request.params, 'deviceIdentifier');
     const tenantId = await linkableTenant(services, principal, device);
     const body = decodeDeviceLinkRequest(request.body, 'body');
     if (isLeft(body)) throw body.left;

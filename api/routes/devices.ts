@@ -1,9 +1,9 @@
 // The device list and a device by MAC: reads of the local read model. A device outside the
 // caller's reach, unassigned devices for a tenant-admin included, is reported as not found.
 import type { FastifyPluginAsync } from 'fastify';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { decodeMac, formatMac, Mac } from '../../domain/device/mac.js';
+import { seesTenant } from '../../domain/device/listing.js';
+import { formatMac, Mac, macOf } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { getDevice, listDevices } from '../../projections/devices/index.js';
@@ -39,8 +39,7 @@ const ListQuery = t.exact(
     q: SearchText,
   }),
 );
-const DeviceParams = t.type({ mac: t.unknown });
-// What decodeMac below accepts, for the documentation.
+// What macOf accepts, for the documentation.
 const MacParams = t.type({ mac: Mac });
 
 export interface DevicePage {
@@ -76,14 +75,12 @@ export const deviceRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/devices/:mac', { schema: docs.show }, async (request): Promise<DeviceView> => {
     const principal = authorize(request.principal, 'device', 'read');
-    const decoded = decodeMac(parse(DeviceParams, request.params, 'params').mac);
-    if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, ['params.mac']);
-    const mac = decoded.right;
+    const mac = macOf(request.params);
     const { at } = parse(AtQuery, request.query, 'query');
     if (at !== undefined) return deviceAt(services, principal, mac, at);
     const view = services.readModels.read((db) => getDevice(db, mac));
     const visible = visibleTenants(services, principal);
-    const reachable = view !== undefined && (visible === undefined || (view.tenant !== null && visible.includes(view.tenant)));
+    const reachable = view !== undefined && seesTenant(visible, view.tenant);
     if (!reachable) throw new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
     return view;
   });

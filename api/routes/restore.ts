@@ -3,11 +3,11 @@
 // comes once the device reports back: 200, or the device's own error (502), or a timeout (504).
 // A device outside the caller's reach is not found.
 import type { FastifyPluginAsync } from 'fastify';
-import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
-import { isAssigned, isRegistered } from '../../domain/device/decide.js';
-import { decodeMac, formatMac, Mac } from '../../domain/device/mac.js';
+import { isRegistered } from '../../domain/device/decide.js';
+import { listingFactsOf, seesTenant } from '../../domain/device/listing.js';
+import { formatMac, Mac, macOf } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
 import { HttpUrl, WebdavAuth } from '../../domain/gateway/job-messages.js';
 import { routeSchema } from '../openapi/route-schema.js';
@@ -16,8 +16,7 @@ import { commandContext } from '../request-context.js';
 import { authorize } from '../permissions.js';
 import { visibleTenants } from '../tenant-scope.js';
 
-const Params = t.type({ mac: t.unknown });
-/** For the documentation: what `mac` must be (the handler decodes it itself, to name the accepted forms). */
+/** For the documentation: what `mac` must be (macOf decodes it, to name the accepted forms). */
 const MacParams = t.type({ mac: Mac });
 const RestoreBody = t.exact(t.type({ url: HttpUrl, auth: WebdavAuth }));
 
@@ -32,14 +31,11 @@ export const restoreRoutes: FastifyPluginAsync = async (app) => {
   const docs = routeSchema({ summary: 'Have the device GET a backup file and hand it to its --on-restore hook', tag: 'devices', params: MacParams, body: RestoreBody });
   app.post('/devices/:mac/restore', { schema: docs }, async (request): Promise<RestoreDone> => {
     const principal = authorize(request.principal, 'restore', 'create');
-    const decoded = decodeMac(parse(Params, request.params, 'params').mac);
-    if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, ['params.mac']);
-    const mac = decoded.right;
+    const mac = macOf(request.params);
     const { url, auth } = parse(RestoreBody, request.body, 'body');
     const { state } = await services.runtime.load(deviceAggregate, mac);
-    const visible = visibleTenants(services, principal);
-    const tenant = isRegistered(state) && isAssigned(state) ? state.context.tenantId : undefined;
-    if (!isRegistered(state) || (visible !== undefined && (tenant === undefined || !visible.includes(tenant)))) {
+    const tenant = isRegistered(state) ? (listingFactsOf(state).tenantId ?? undefined) : undefined;
+    if (!isRegistered(state) || !seesTenant(visibleTenants(services, principal), tenant)) {
       throw new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
     }
     const requestId = await services.restores.restore({ mac, ...(tenant === undefined ? {} : { tenantId: tenant }), url, auth }, commandContext(request, principal));

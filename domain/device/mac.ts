@@ -43,6 +43,17 @@ export function parseMac(input: unknown): Mac {
 }
 
 /**
+ * The MAC a request names in its path parameter `name`: the one reading of it for every route.
+ * A spelling that is no MAC is validation_failed at `params.<name>`.
+ */
+export function macOf(params: unknown, name = 'mac'): Mac {
+  const value = typeof params === 'object' && params !== null ? (params as Record<string, unknown>)[name] : undefined;
+  const decoded = decodeMac(value);
+  if (isLeft(decoded)) throw new TetherError('validation_failed', decoded.left.message, [`params.${name}`]);
+  return decoded.right;
+}
+
+/**
  * The one form in which a MAC leaves the API (JSON bodies, dashboard payloads, messages):
  * `00:11:22:AA:BB:CC`, the seed's "upper case representation used throughout the API". Takes
  * the canonical form or any accepted spelling, so formatting twice changes nothing.

@@ -1,6 +1,7 @@
 // One device row as the projection keeps it, with the fields the public view leaves out.
 import { categoriesOf } from '../../domain/device/details.js';
 import type { InstalledApp } from '../../domain/device/inventory.js';
+import { listedTenantOf, listStateOf } from '../../domain/device/listing.js';
 import { preparedOnce } from '../prepared-once.js';
 import type { Database } from '../projection.js';
 import type { DeviceListState, DeviceView } from './device-view.js';
@@ -60,11 +61,6 @@ export const selectDeviceRow = `
     d.admin_categories AS adminCategories, d.registered_at AS registeredAt, d.updated_at AS updatedAt, d.position
   FROM devices d`;
 
-export function listStateOf(record: Pick<DeviceRecord, 'tenantId' | 'online' | 'authenticated'>): DeviceListState {
-  if (record.tenantId === null || (record.online && !record.authenticated)) return 'unassigned';
-  return record.online ? 'online' : 'offline';
-}
-
 export const recordOf = (row: DeviceRow): DeviceRecord => ({
   mac: row.mac,
   tenantId: row.tenantId,
@@ -88,11 +84,10 @@ export const recordOf = (row: DeviceRow): DeviceRecord => ({
 });
 
 export function viewOf(record: DeviceRecord): DeviceView {
-  const state = listStateOf(record);
   return {
     mac: formatMac(record.mac),
-    tenant: state === 'unassigned' ? null : record.tenantId,
-    state,
+    tenant: listedTenantOf(record),
+    state: listStateOf(record),
     online: record.online,
     ip: record.ip,
     lastSeen: record.lastSeen,

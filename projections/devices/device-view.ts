@@ -1,10 +1,8 @@
 import type { InstalledApp } from '../../domain/device/inventory.js';
 
-/**
- * 'unassigned': no tenant, or the live connection did not present the device password
- * (the seed's long reset); such a connection never takes the assigned device's place.
- */
-export type DeviceListState = 'unassigned' | 'online' | 'offline';
+import type { DeviceListState } from '../../domain/device/listing.js';
+
+export type { DeviceListState };
 
 /** What a caller allowed to see a device may read: never its password hash. */
 export interface DeviceView {

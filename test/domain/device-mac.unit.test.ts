@@ -1,6 +1,6 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { decodeMac, formatMac, Mac, parseMac } from '../../domain/device/mac.js';
+import { decodeMac, formatMac, Mac, macOf, parseMac } from '../../domain/device/mac.js';
 import { isTetherError } from '../../domain/errors.js';
 
 describe('MAC addresses', () => {
@@ -48,5 +48,19 @@ describe('MAC addresses', () => {
     expect(Mac.is('00:11:22:aa:bb:cc')).toBe(false);
     const refused = Mac.decode('nope');
     expect(isLeft(refused) && refused.left[0]?.message).toContain('is not a MAC address');
+  });
+
+  it('reads the MAC a route names in its path, and names the parameter when it is none', () => {
+    expect(macOf({ mac: '00-11-22-AA-BB-CC' })).toBe('001122aabbcc');
+    expect(macOf({ deviceIdentifier: '001122AABBCC' }, 'deviceIdentifier')).toBe('001122aabbcc');
+    const refused = (() => {
+      try {
+        macOf({ deviceIdentifier: 'nope' }, 'deviceIdentifier');
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(isTetherError(refused) && refused.code === 'validation_failed' ? refused.details : undefined).toEqual(['params.deviceIdentifier']);
   });
 });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from '../../domain/ports/event-store.js';
 import { keptPosition, StreamNotFound, WrongExpectedVersion } from '../../domain/ports/event-store.js';
-import { logPages } from '../../domain/ports/log-pages.js';
+import { logPages, streamPages } from '../../domain/ports/log-pages.js';
 import { sizeContract } from './contract-sizes.js';
 import { subscriptionContract } from './contract-subscriptions.js';
 import { failureOf, inStreams, makeEvent, makeEvents, uniqueCategory, uniqueStream } from './event-store-fixtures.js';
@@ -214,6 +214,18 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         expect(pages.slice(0, -1).every((page) => page.length === 5)).toBe(true);
         const positions = pages.flat().map((event) => event.position);
         expect(new Set(positions).size).toBe(positions.length);
+      });
+
+      it('reads one stream a page at a time from a revision to its end; a missing stream has no pages', async () => {
+        const stream = uniqueStream();
+        await store().append(stream, makeEvents(12), 'no_stream');
+        const pages: (readonly RecordedEvent[])[] = [];
+        for await (const page of streamPages(store(), stream, { fromRevision: 1, pageSize: 5 })) pages.push(page);
+        expect(pages.map((page) => page.length)).toEqual([5, 5, 1]);
+        expect(pages.flat().map((event) => event.revision)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+        const none: (readonly RecordedEvent[])[] = [];
+        for await (const page of streamPages(store(), uniqueStream(), { pageSize: 5 })) none.push(page);
+        expect(none).toEqual([]);
       });
 
       it('refuses to read after a position no event has, where positions leave room for one', async () => {
