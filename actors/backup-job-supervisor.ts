@@ -15,7 +15,7 @@ import { inScope } from '../domain/job/job-suitability.js';
 import { streamOf } from '../domain/stream-name.js';
 import type { CommandContext } from './command-context.js';
 import { JobPool } from './job-pool.js';
-import type { JobKind, JobPoolOptions } from './job-pool.js';
+import type { JobKind, JobPoolOptions } from './job-kind.js';
 import type { SecretSeal } from './secret-seal.js';
 
 export interface NewBackupJob {

@@ -1,6 +1,6 @@
 // Job requests go over the device's control connection on this node, once it proved the device password.
 import type { Mac } from '../domain/device/mac.js';
-import type { JobChannel } from './job-pool.js';
+import type { JobChannel } from './job-kind.js';
 import { provenLink, whyNotProven } from './proven-link.js';
 import type { DeviceConnections } from './proven-link.js';
 

@@ -35,3 +35,10 @@ export class CategoryStreams implements LogReader {
     return this.found.get(`${category}-`) ?? new Set();
   }
 }
+
+/** The streams of one category, in the order they began. */
+export async function categoryStreams(store: EventStore, category: string): Promise<ReadonlySet<string>> {
+  const reader = new CategoryStreams([category]);
+  await scanLog(store, [reader]);
+  return reader.of(category);
+}

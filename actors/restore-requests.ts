@@ -15,7 +15,7 @@ import type { RestoreCommand } from '../domain/restore/commands.js';
 import type { RestoreState } from '../domain/restore/decide.js';
 import type { ActorRuntime } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
-import type { JobChannel } from './job-pool.js';
+import type { JobChannel } from './job-kind.js';
 
 export interface RestoreRequestsOptions {
   readonly runtime: ActorRuntime;

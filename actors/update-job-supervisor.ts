@@ -15,7 +15,7 @@ import type { UpdateSpec } from '../domain/update-job/update-spec.js';
 import { currentCatalog } from './catalog-files.js';
 import type { CommandContext } from './command-context.js';
 import { JobPool } from './job-pool.js';
-import type { JobKind, JobPoolOptions } from './job-pool.js';
+import type { JobKind, JobPoolOptions } from './job-kind.js';
 
 export interface NewUpdateJob {
   readonly name: string;

@@ -4,7 +4,7 @@ import type { ActorRuntime } from '../../actors/actor-runtime.js';
 import { BackupJobSupervisor } from '../../actors/backup-job-supervisor.js';
 import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
 import { jobChannelOf } from '../../actors/job-channel.js';
-import type { JobPoolLogger } from '../../actors/job-pool.js';
+import type { JobPoolLogger } from '../../actors/job-kind.js';
 import { jobResultsTo } from '../../actors/job-results.js';
 import type { JobResults } from '../../actors/job-results.js';
 import { OnlineDevices } from '../../actors/online-devices.js';
