@@ -1,66 +1,47 @@
-// The live runtime: load, decide, append with the expected revision, then apply.
-import { randomUUID } from 'node:crypto';
-import { createActor } from 'xstate';
-import type { AnyActorRef, AnyMachineSnapshot, AnyStateMachine, EventFromLogic, MachineImplementationsFrom, SnapshotFrom } from 'xstate';
+// The live runtime: load, then reserve -> decide -> append with the expected revision -> apply,
+// or release. Aggregates register their live module (live-module.ts) here.
+import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import type { Aggregate, AnyAggregate } from '../domain/aggregate.js';
 import { TetherError } from '../domain/errors.js';
-import type { EventMetadata } from '../domain/event-metadata.js';
-import type { Clock, TimerHandle } from '../domain/ports/clock.js';
-import type { EventStore, EventToAppend, RecordedEvent } from '../domain/ports/event-store.js';
-import { StreamNotFound, WrongExpectedVersion } from '../domain/ports/event-store.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { EventStore, RecordedEvent } from '../domain/ports/event-store.js';
+import { WrongExpectedVersion } from '../domain/ports/event-store.js';
 import { systemPrincipal } from '../domain/principal.js';
 import { streamOf } from '../domain/stream-name.js';
 import type { CommandContext } from './command-context.js';
-import { genesisHash, hashEvent } from './hash-chain.js';
-import { decodeStored, evolve, initialState, nextState } from './replay.js';
+import { DeadlineTimers } from './deadline-timers.js';
+import { chainEvents } from './event-chain.js';
+import { genesisHash } from './hash-chain.js';
+import type { AnyLiveModule, Applied, LiveAggregate, LiveModule } from './live-module.js';
 import { CategoryStreams, scanLog } from './log-scan.js';
+import { decidedState, evolve, initialState } from './replay.js';
 import { ResidentActors } from './resident-actors.js';
-import type { Resident, ResidencyLimits } from './resident-actors.js';
+import type { Executed, Loaded, ReservedExecuted } from './runtime-results.js';
+import type { RuntimeLogger, RuntimeOptions } from './runtime-options.js';
+import type { Resident } from './resident-actors.js';
+import { pageSize, streamPage, streamPages } from './stream-pages.js';
+import { StreamTurns } from './stream-turns.js';
 
-export interface Loaded<M extends AnyStateMachine> {
-  readonly state: SnapshotFrom<M>;
-  /** Revision of the stream's last event; -1 when the stream does not exist. */
-  readonly revision: number;
+type Snapshot = SnapshotFrom<AnyStateMachine>;
+/** One command's way through decide, append and apply. */
+interface Turn<M extends AnyStateMachine, C, H> {
+  readonly command: C;
+  readonly context: CommandContext;
+  readonly module: Pick<LiveModule<M, unknown, unknown, H>, 'apply'> | undefined;
+  readonly held: H | undefined;
 }
-
-export interface Executed<M extends AnyStateMachine> extends Loaded<M> {
-  /** What was appended; empty when the command changed nothing. */
-  readonly events: readonly EventToAppend[];
-  /** Global position of the last appended event, if any was appended. */
-  readonly position?: number;
-}
-
-interface Incarnation {
-  snapshot: SnapshotFrom<AnyStateMachine>;
-  live?: AnyActorRef;
-}
-
-export interface RuntimeLogger {
-  error(details: object, message: string): void;
-}
-
-export interface RuntimeOptions {
-  readonly store: EventStore;
-  readonly clock: Clock;
-  readonly limits?: Partial<ResidencyLimits>;
-  /** Retries after losing an optimistic-concurrency race. */
-  readonly maxRetries?: number;
-  readonly logger?: RuntimeLogger;
-}
-
-const pageSize = 1000;
 
 export class ActorRuntime {
   private readonly store: EventStore;
   private readonly clock: Clock;
   private readonly maxRetries: number;
   private readonly logger: RuntimeLogger | undefined;
-  private readonly residents: ResidentActors<Incarnation>;
-  private readonly liveMachines = new Map<string, AnyStateMachine>();
+  private readonly residents: ResidentActors<Snapshot>;
+  private readonly modules = new Map<string, AnyLiveModule>();
   /** The aggregates met so far, by their machine's id: a resident's snapshot names only its machine. */
   private readonly aggregatesByMachine = new Map<string, AnyAggregate>();
-  private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly timers = new Map<string, TimerHandle[]>();
+  private readonly turns = new StreamTurns();
+  private readonly timers: DeadlineTimers;
   private stopped = false;
 
   constructor(options: RuntimeOptions) {
@@ -68,21 +49,16 @@ export class ActorRuntime {
     this.clock = options.clock;
     this.maxRetries = options.maxRetries ?? 10;
     this.logger = options.logger;
-    this.residents = new ResidentActors<Incarnation>(
-      options.clock,
-      { maxResident: options.limits?.maxResident ?? 10_000, idleMs: options.limits?.idleMs ?? 300_000 },
-      (_stream, resident) => {
-        resident.state.live?.stop();
-        // A command in flight may put this resident back: it must then start a new live actor.
-        resident.state.live = undefined;
-      },
-      (resident) => this.mustStay(resident),
-    );
+    this.timers = new DeadlineTimers(options.clock);
+    const limits = { maxResident: options.limits?.maxResident ?? 10_000, idleMs: options.limits?.idleMs ?? 300_000 };
+    this.residents = new ResidentActors<Snapshot>(options.clock, limits, undefined, (resident) => this.mustStay(resident));
   }
 
-  /** Gives an aggregate its live behaviour: the implementations its machine leaves to the host. */
-  provide<M extends AnyStateMachine>(aggregate: Aggregate<M, unknown>, implementations: MachineImplementationsFrom<M>): void {
-    this.liveMachines.set(aggregate.category, aggregate.machine.provide(implementations));
+  /** Gives an aggregate its live module: from now on it applies every command's events stored by this runtime. */
+  register<M extends AnyStateMachine, C, Q, H>(aggregate: Aggregate<M, C>, module: LiveModule<M, C, Q, H>): LiveAggregate<M, C, Q, H> {
+    if (this.modules.has(aggregate.category)) throw new TetherError('internal', `${aggregate.category} has a live module already`);
+    this.modules.set(aggregate.category, module);
+    return { aggregate, module };
   }
 
   get residentCount(): number {
@@ -92,9 +68,9 @@ export class ActorRuntime {
   /** The current state, read through to the store so it reflects every process's appends. */
   async load<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, id: string): Promise<Loaded<M>> {
     const stream = streamOf(aggregate.category, id);
-    return this.serialized(stream, async () => {
+    return this.turns.run(stream, async () => {
       const resident = await this.catchUp(aggregate, stream);
-      return { state: resident.state.snapshot as SnapshotFrom<M>, revision: resident.revision };
+      return { state: resident.state as SnapshotFrom<M>, revision: resident.revision };
     });
   }
 
@@ -111,32 +87,38 @@ export class ActorRuntime {
 
   /** The stream's events recorded at or before `at`, in order, a page at a time; none for a stream never written. */
   async *eventsUpTo<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, id: string, at: Date): AsyncGenerator<RecordedEvent[]> {
-    for await (const page of this.pages(streamOf(aggregate.category, id), 0)) {
+    for await (const page of streamPages(this.store, streamOf(aggregate.category, id), 0)) {
       const upTo = page.filter((e) => new Date(e.metadata.at).getTime() <= at.getTime());
       if (upTo.length > 0) yield upTo;
       if (upTo.length < page.length) return;
     }
   }
 
-  async execute<M extends AnyStateMachine, C>(
-    aggregate: Aggregate<M, C>,
-    id: string,
-    command: C,
-    context: CommandContext,
-  ): Promise<Executed<M>> {
-    if (this.stopped) throw new TetherError('unavailable', 'the runtime is shutting down');
-    const stream = streamOf(aggregate.category, id);
-    return this.serialized(stream, async () => {
-      for (let attempt = 0; ; attempt += 1) {
-        // Read through, as load() does: another process may have appended since this actor was
-        // last used, and only a conflicting append would reveal it, not a refusal or a no-op.
-        const resident = await this.catchUp(aggregate, stream);
-        try {
-          return await this.decideAndAppend(aggregate, stream, resident, command, context);
-        } catch (error) {
-          if (!(error instanceof WrongExpectedVersion) || attempt >= this.maxRetries) throw error;
-        }
+  /** Decides the command, appends its events, then has the aggregate's live module apply them. */
+  async execute<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, id: string, command: C, context: CommandContext): Promise<Executed<M>> {
+    const stream = this.streamToRun(aggregate, id);
+    const turn: Turn<M, C, undefined> = { command, context, module: this.modules.get(aggregate.category), held: undefined };
+    return this.turns.run(stream, () => this.decideRetrying(aggregate, stream, turn));
+  }
+
+  /** Reserve -> decide -> append -> apply; what reserve held is released if nothing is stored, whatever the reason. */
+  async reserve<M extends AnyStateMachine, C, Q, H>(live: LiveAggregate<M, C, Q, H>, id: string, request: Q, context: CommandContext): Promise<ReservedExecuted<M, H>> {
+    const { aggregate, module } = live;
+    const stream = this.streamToRun(aggregate, id);
+    return this.turns.run(stream, async () => {
+      if (module.reserve === undefined) throw new TetherError('internal', `${aggregate.category} reserves nothing`);
+      const resident = await this.catchUp(aggregate, stream);
+      const { command, held } = await module.reserve(request, resident.state as SnapshotFrom<M>, id);
+      let executed: Executed<M>;
+      try {
+        executed = await this.decideRetrying(aggregate, stream, { command, context, module, held });
+      } catch (error) {
+        await this.release(module, held, error, stream);
+        throw error;
       }
+      if (executed.events.length > 0) return { ...executed, held };
+      await this.release(module, held, new TetherError('internal', 'the command changed nothing'), stream);
+      return executed;
     });
   }
 
@@ -163,180 +145,100 @@ export class ActorRuntime {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.allSettled([...this.queues.values()]);
-    for (const handles of this.timers.values()) handles.forEach((h) => h.cancel());
-    this.timers.clear();
+    await this.turns.drain();
+    this.timers.stop();
     this.residents.passivate();
   }
 
-  private async decideAndAppend<M extends AnyStateMachine, C>(
+  private streamToRun(aggregate: AnyAggregate, id: string): string {
+    if (this.stopped) throw new TetherError('unavailable', 'the runtime is shutting down');
+    return streamOf(aggregate.category, id);
+  }
+
+  private async decideRetrying<M extends AnyStateMachine, C, H>(aggregate: Aggregate<M, C>, stream: string, turn: Turn<M, C, H>): Promise<Executed<M>> {
+    for (let attempt = 0; ; attempt += 1) {
+      // Read through, as load() does: another process may have appended since this actor was
+      // last used, and only a conflicting append would reveal it, not a refusal or a no-op.
+      const resident = await this.catchUp(aggregate, stream);
+      try {
+        return await this.decideAndAppend(aggregate, stream, resident, turn);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion) || attempt >= this.maxRetries) throw error;
+      }
+    }
+  }
+
+  private async decideAndAppend<M extends AnyStateMachine, C, H>(
     aggregate: Aggregate<M, C>,
     stream: string,
-    resident: Resident<Incarnation>,
-    command: C,
-    context: CommandContext,
+    resident: Resident<Snapshot>,
+    { command, context, module, held }: Turn<M, C, H>,
   ): Promise<Executed<M>> {
     const now = this.clock.now();
-    const before = resident.state.snapshot as SnapshotFrom<M>;
-    const decided = aggregate.decide(before, command, { now, principal: context.principal });
-    if (decided.length === 0) return { state: before, revision: resident.revision, events: [] };
+    const before = resident.state as SnapshotFrom<M>;
+    const events = aggregate.decide(before, command, { now, principal: context.principal });
+    if (events.length === 0) return { state: before, revision: resident.revision, events: [] };
 
-    let state = before;
-    for (const event of decided) {
-      const type: string = event.type;
-      if (!aggregate.events.is(event)) {
-        throw new TetherError('invalid_event', `${aggregate.category} decided an event its codec refuses: ${type}`);
-      }
-      const snapshot: AnyMachineSnapshot = state;
-      if (!snapshot.can(event)) {
-        throw new TetherError(
-          'transition_forbidden',
-          `${stream}: ${type} is not allowed in state ${JSON.stringify(snapshot.value)}`,
-        );
-      }
-      state = nextState(aggregate.machine, state, event);
-    }
-
-    const toAppend = this.chain(stream, resident, decided, context, now);
-    const expected = resident.revision < 0 ? 'no_stream' : resident.revision;
-    const result = await this.store.append(stream, toAppend, expected);
+    const state = decidedState(aggregate, stream, before, events);
+    const toAppend = chainEvents(stream, resident, events, context, now);
+    const result = await this.store.append(stream, toAppend, resident.revision < 0 ? 'no_stream' : resident.revision);
 
     resident.revision = result.nextRevision;
     resident.lastHash = toAppend.at(-1)?.metadata.hash ?? resident.lastHash;
-    resident.state.snapshot = state;
-    this.applyLive(aggregate, stream, resident, before, decided);
+    resident.state = state;
     this.residents.put(stream, resident);
+    const id = stream.slice(aggregate.category.length + 1);
+    this.apply(module, { stream, id, events, before, after: state, position: result.position, context, held });
     this.arm(aggregate, stream, state);
     return { state, revision: result.nextRevision, events: toAppend, position: result.position };
   }
 
-  private chain(
-    stream: string,
-    resident: Resident<Incarnation>,
-    events: readonly { type: string; data: Record<string, unknown> }[],
-    context: CommandContext,
-    now: Date,
-  ): EventToAppend[] {
-    const correlationId = context.correlationId ?? randomUUID();
-    let previousHash = resident.lastHash;
-    return events.map((event, i) => {
-      const unhashed: Omit<EventMetadata, 'hash'> = {
-        actor: context.principal,
-        correlationId,
-        causationId: context.causationId ?? correlationId,
-        at: now.toISOString(),
-        previousHash,
-        ...(context.ip === undefined ? {} : { ip: context.ip }),
-      };
-      const hash = hashEvent({ stream, revision: resident.revision + 1 + i, type: event.type, data: event.data, metadata: unhashed });
-      previousHash = hash;
-      return { type: event.type, data: event.data, metadata: { ...unhashed, hash } };
-    });
+  private apply<M extends AnyStateMachine, H>(module: Turn<M, unknown, H>['module'], applied: Applied<M, H>): void {
+    try {
+      module?.apply(applied);
+    } catch (error) {
+      this.logger?.error({ err: error, stream: applied.stream }, 'the live module failed to apply stored events');
+    }
   }
 
-  /** Apply: only after the append succeeded does the live actor see the events and act. */
-  private applyLive<M extends AnyStateMachine>(
-    aggregate: Aggregate<M, unknown>,
-    stream: string,
-    resident: Resident<Incarnation>,
-    before: SnapshotFrom<M>,
-    events: readonly EventFromLogic<M>[],
-  ): void {
-    let live = resident.state.live;
-    if (!live) {
-      const machine = this.liveMachines.get(aggregate.category);
-      if (!machine) return;
-      // Started in the state before these events, so that their actions run as they arrive.
-      live = createActor(machine, { snapshot: machine.getPersistedSnapshot(before), id: stream }).start();
-      resident.state.live = live;
+  private async release<H>(module: Pick<LiveModule<AnyStateMachine, unknown, unknown, H>, 'release'>, held: H, reason: unknown, stream: string): Promise<void> {
+    try {
+      await module.release?.(held, reason);
+    } catch (error) {
+      this.logger?.error({ err: error, stream }, 'the live module failed to release a reservation');
     }
-    for (const event of events) live.send(event);
   }
 
   private arm<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, stream: string, state: SnapshotFrom<M>): void {
-    this.timers.get(stream)?.forEach((h) => h.cancel());
-    this.timers.delete(stream);
-    const deadlines = aggregate.deadlines?.(state) ?? [];
-    if (deadlines.length === 0 || this.stopped) return;
     const id = stream.slice(aggregate.category.length + 1);
-    this.timers.set(
-      stream,
-      deadlines.map((deadline) =>
-        this.clock.at(new Date(deadline.at), () => {
-          this.execute(aggregate, id, deadline.command, { principal: systemPrincipal }).catch((error: unknown) => {
-            this.logger?.error({ err: error, stream }, 'deadline command failed');
-          });
-        }),
-      ),
-    );
+    this.timers.arm(aggregate, stream, state, (command) => {
+      this.execute(aggregate, id, command, { principal: systemPrincipal }).catch((error: unknown) => {
+        this.logger?.error({ err: error, stream }, 'deadline command failed');
+      });
+    });
   }
 
-  private mustStay(resident: Resident<Incarnation>): boolean {
-    const snapshot = resident.state.snapshot;
-    const aggregate = this.aggregatesByMachine.get(snapshot.machine.id);
-    return aggregate?.keepResident?.(snapshot) ?? false;
+  private mustStay(resident: Resident<Snapshot>): boolean {
+    const aggregate = this.aggregatesByMachine.get(resident.state.machine.id);
+    return aggregate?.keepResident?.(resident.state) ?? false;
   }
 
   /** Brings the resident actor up to the stream's last event (or activates it). */
-  private async catchUp<M extends AnyStateMachine, C>(
-    aggregate: Aggregate<M, C>,
-    stream: string,
-  ): Promise<Resident<Incarnation>> {
+  private async catchUp<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, stream: string): Promise<Resident<Snapshot>> {
     this.aggregatesByMachine.set(aggregate.machine.id, aggregate);
-    const resident: Resident<Incarnation> = this.residents.get(stream) ?? {
-      revision: -1,
-      lastHash: genesisHash,
-      lastUsed: 0,
-      state: { snapshot: initialState(aggregate.machine) },
-    };
-    // Read page by page without the generator pages() is: an actor is most often up to date, and
+    const resident: Resident<Snapshot> = this.residents.get(stream) ?? { revision: -1, lastHash: genesisHash, lastUsed: 0, state: initialState(aggregate.machine) };
+    // Read page by page rather than through streamPages(): an actor is most often up to date, and
     // this runs before every command and load.
     for (let from = resident.revision + 1; ; from += pageSize) {
-      const page = await this.page(stream, from);
+      const page = await streamPage(this.store, stream, from);
       const last = page.at(-1);
       if (!last) break;
-      const snapshot = evolve(aggregate, resident.state.snapshot as SnapshotFrom<M>, page);
-      if (resident.state.live) {
-        const live = resident.state.live;
-        page.forEach((event) => live.send(decodeStored(aggregate, event)));
-      }
-      resident.state.snapshot = snapshot;
+      resident.state = evolve(aggregate, resident.state as SnapshotFrom<M>, page);
       resident.revision = last.revision;
       resident.lastHash = last.metadata.hash;
       if (page.length < pageSize) break;
     }
     this.residents.put(stream, resident);
     return resident;
-  }
-
-  private async *pages(stream: string, fromRevision: number): AsyncGenerator<RecordedEvent[]> {
-    for (let next = fromRevision; ; next += pageSize) {
-      const page = await this.page(stream, next);
-      if (page.length > 0) yield page;
-      if (page.length < pageSize) return;
-    }
-  }
-
-  /** Up to a page of the stream's events from `fromRevision`; none when the stream does not exist. */
-  private async page(stream: string, fromRevision: number): Promise<RecordedEvent[]> {
-    try {
-      return await this.store.readStream(stream, { fromRevision, maxCount: pageSize });
-    } catch (error) {
-      if (error instanceof StreamNotFound) return [];
-      throw error;
-    }
-  }
-
-  private async serialized<T>(stream: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(stream) ?? Promise.resolve();
-    const result = previous.then(work, work);
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(stream, settled);
-    await settled;
-    if (this.queues.get(stream) === settled) this.queues.delete(stream);
-    return result;
   }
 }

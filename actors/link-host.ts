@@ -31,4 +31,6 @@ export interface LinkHost {
   readonly load: number;
   /** Opens the link's port; throws ports_exhausted, relay_offline, ... */
   open(request: HostedLinkRequest): Promise<HostedLink>;
+  /** The link ended, or its opening was never recorded: its place here is free. */
+  release(tunnelId: string): void;
 }

@@ -134,6 +134,19 @@ export abstract class LiveLink {
     return this.ending;
   }
 
+  /** Ends a link whose end is not to be recorded (its opening never was, or its end already is): resolves once its sockets are closed. */
+  async discard(cause: TerminationCause): Promise<void> {
+    this.ending ??= (async () => {
+      this.closingCause = cause;
+      this.progress?.cancel();
+      await this.teardown(cause).catch((error: unknown) => {
+        this.env.logger.error({ err: error, tunnelId: this.info.tunnelId, cause }, 'a device link did not tear down cleanly');
+      });
+      return {};
+    })();
+    await this.ending;
+  }
+
   protected logFailure(error: unknown, what: string): void {
     this.env.logger.error({ err: error, tunnelId: this.info.tunnelId, what }, 'could not record a device link event');
   }

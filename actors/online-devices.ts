@@ -3,7 +3,7 @@
 // supervisor (a hello answered, a tenant or the admin's categories changed, a connection ended).
 import type { Mac } from '../domain/device/mac.js';
 import type { OnlineDevice } from '../domain/job/job-suitability.js';
-import type { LiveDevice } from './device-supervisor.js';
+import type { LiveDevice } from './device-sessions.js';
 
 export interface OnlineEntry extends OnlineDevice {
   readonly mac: Mac;

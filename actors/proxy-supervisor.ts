@@ -1,7 +1,7 @@
-// Owns this node's proxy profiles live: their source ports (bound before a profile's event is
-// appended, so a port in use is refused and nothing is recorded) and their sessions. The
-// enabled switch and edits apply at once, without a restart; removal closes the port and ends
-// the live sessions with cause `deleted`.
+// The proxy profiles' commands: checked against the hub's configuration and the other
+// profiles, then run through the runtime, whose proxy live module (proxy-live.ts) binds the
+// source port first and applies the change once stored. The enabled switch and edits apply at
+// once, without a restart; removal closes the port and ends the live sessions with cause `deleted`.
 import { deviceAggregate } from '../domain/device/aggregate.js';
 import { isAssigned, isRegistered } from '../domain/device/decide.js';
 import { formatMac } from '../domain/device/mac.js';
@@ -9,16 +9,17 @@ import type { Mac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
 import { proxyAggregate } from '../domain/proxy/aggregate.js';
 import { settingsOf } from '../domain/proxy/decide.js';
+import type { ProxyCommand } from '../domain/proxy/commands.js';
+import type { proxyMachine } from '../domain/proxy/machine.js';
 import type { ProxySettings } from '../domain/proxy/proxy-settings.js';
 import { isDeviceTarget, transportOf } from '../domain/proxy/proxy-settings.js';
-import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import type { ActorRuntime } from './actor-runtime.js';
 import type { CommandContext } from './command-context.js';
-import { HostSessions } from './proxy-host.js';
-import type { ProxyHost, ProxyHostEnv } from './proxy-host.js';
+import type { LiveAggregate } from './live-module.js';
+import type { ProxyHostEnv } from './proxy-host.js';
+import { ProxyLive } from './proxy-live.js';
+import type { HeldPort, ProxyChange } from './proxy-live.js';
 import type { PortRange } from './port-pool.js';
-import { TcpProxyHost } from './tcp-proxy-host.js';
-import { UdpProxyHost } from './udp-proxy-host.js';
 
 export interface ProxySupervisorOptions {
   readonly runtime: ActorRuntime;
@@ -29,35 +30,21 @@ export interface ProxySupervisorOptions {
   readonly reservedPorts: PortRange;
 }
 
-interface LiveProxy {
-  current?: ProxyHost;
-  /** Hosts whose port closed (the switch, a new port) while their sessions go on. */
-  readonly retired: Set<ProxyHost>;
-}
-
 export class ProxySupervisor {
-  /** Every profile that exists, enabled or not, by id. */
-  private readonly profiles = new Map<string, ProxySettings>();
-  private readonly live = new Map<string, LiveProxy>();
+  private readonly live: ProxyLive;
+  private readonly proxies: LiveAggregate<typeof proxyMachine, ProxyCommand, ProxyChange, HeldPort>;
   private stopping = false;
 
-  constructor(private readonly options: ProxySupervisorOptions) {}
+  constructor(private readonly options: ProxySupervisorOptions) {
+    this.live = new ProxyLive(options.env, options.bindAddress);
+    this.proxies = options.runtime.register(proxyAggregate, this.live);
+  }
 
   /** Loads the profiles (`ids`: every proxy stream's id) and opens the source ports of the enabled ones; a port that cannot be bound is logged, not fatal. */
   async start(ids: Iterable<string>): Promise<void> {
     for (const proxyId of ids) {
-      const { state } = await this.options.runtime.load(proxyAggregate, proxyId);
-      const settings = settingsOf(state);
-      if (settings === undefined) continue;
-      this.profiles.set(proxyId, settings);
-      if (!settings.enabled) continue;
-      try {
-        const host = await this.bind(proxyId, settings);
-        host.start();
-        this.live.set(proxyId, { current: host, retired: new Set() });
-      } catch (error) {
-        this.options.env.logger.warn({ err: error, proxyId, sourcePort: settings.sourcePort }, 'could not open the source port of an enabled proxy');
-      }
+      const settings = settingsOf((await this.options.runtime.load(proxyAggregate, proxyId)).state);
+      if (settings !== undefined) await this.live.restore(proxyId, settings);
     }
   }
 
@@ -67,21 +54,9 @@ export class ProxySupervisor {
     const { state } = await this.options.runtime.load(proxyAggregate, proxyId);
     if (state.matches('active')) throw new TetherError('already_exists', `proxy ${proxyId} already exists`, ['body.id']);
     await this.check(proxyId, settings);
-    const host = settings.enabled ? await this.bind(proxyId, settings) : undefined;
-    let position: number | undefined;
-    try {
-      ({ position } = await this.options.runtime.execute(proxyAggregate, proxyId, { type: 'CreateProxy', proxyId, settings }, context));
-    } catch (error) {
-      await host?.close('error');
-      throw error;
-    }
-    this.profiles.set(proxyId, settings);
-    if (host !== undefined) {
-      host.start();
-      this.live.set(proxyId, { current: host, retired: new Set() });
-    }
+    const position = await this.change(proxyId, { command: { type: 'CreateProxy', proxyId, settings }, settings }, context);
     this.options.env.logger.info({ proxyId, protocol: settings.protocol, sourcePort: settings.sourcePort, enabled: settings.enabled }, 'proxy created');
-    return position === undefined ? {} : { position };
+    return position;
   }
 
   /** An edit, applied at once: a new port opens before the old one closes; live sessions go on. */
@@ -89,43 +64,14 @@ export class ProxySupervisor {
     this.mustRun();
     await this.mustExist(proxyId);
     await this.check(proxyId, settings);
-    const entry = this.live.get(proxyId);
-    const current = entry?.current;
-    const sameListener = current !== undefined && current.port === settings.sourcePort && current.transport === transportOf(settings.protocol);
-    const fresh = settings.enabled && !sameListener ? await this.bind(proxyId, settings) : undefined;
-    let position: number | undefined;
-    try {
-      ({ position } = await this.options.runtime.execute(proxyAggregate, proxyId, { type: 'UpdateProxy', proxyId, settings }, context));
-    } catch (error) {
-      await fresh?.close('error');
-      throw error;
-    }
-    this.profiles.set(proxyId, settings);
-    if (settings.enabled && sameListener) current.reconfigure(settings);
-    else this.replace(proxyId, fresh);
-    return position === undefined ? {} : { position };
+    return this.change(proxyId, { command: { type: 'UpdateProxy', proxyId, settings }, settings }, context);
   }
 
   /** The enabled switch: opens the source port, or closes it (live sessions go on; the profile stays). */
   async setEnabled(proxyId: string, enabled: boolean, context: CommandContext): Promise<{ readonly position?: number }> {
     this.mustRun();
     const settings = await this.mustExist(proxyId);
-    const current = this.live.get(proxyId)?.current;
-    const fresh = enabled && current === undefined ? await this.bind(proxyId, settings) : undefined;
-    let position: number | undefined;
-    try {
-      ({ position } = await this.options.runtime.execute(proxyAggregate, proxyId, { type: 'SetProxyEnabled', enabled }, context));
-    } catch (error) {
-      await fresh?.close('error');
-      throw error;
-    }
-    this.profiles.set(proxyId, { ...settings, enabled });
-    if (enabled) {
-      if (fresh !== undefined) this.replace(proxyId, fresh);
-    } else {
-      this.replace(proxyId, undefined);
-    }
-    return position === undefined ? {} : { position };
+    return this.change(proxyId, { command: { type: 'SetProxyEnabled', enabled }, settings: { ...settings, enabled } }, context);
   }
 
   /** Removes every profile named, or none when one of them does not exist; their ports close and live sessions end (deleted). */
@@ -142,28 +88,29 @@ export class ProxySupervisor {
     for (const proxyId of ids) {
       const executed = await this.options.runtime.execute(proxyAggregate, proxyId, { type: 'RemoveProxy' }, context);
       position = executed.position ?? position;
-      this.profiles.delete(proxyId);
-      await this.closeAll(proxyId, 'deleted');
+      await this.live.removed(proxyId);
     }
     return position === undefined ? {} : { position };
   }
 
   /** A device's control connection ended: sessions through it end (device-offline). */
   connectionEnded(mac: Mac): void {
-    for (const entry of this.live.values()) {
-      entry.current?.deviceOffline(mac);
-      entry.retired.forEach((host) => host.deviceOffline(mac));
-    }
+    this.live.deviceOffline(mac);
   }
 
   /** Whether a profile listens on this node now (for tests and metrics). */
   isListening(proxyId: string): boolean {
-    return this.live.get(proxyId)?.current !== undefined;
+    return this.live.isListening(proxyId);
   }
 
   async shutdown(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.live.keys()].map((proxyId) => this.closeAll(proxyId, 'hub-shutdown')));
+    await this.live.closeEvery('hub-shutdown');
+  }
+
+  private async change(proxyId: string, change: ProxyChange, context: CommandContext): Promise<{ readonly position?: number }> {
+    const { position } = await this.options.runtime.reserve(this.proxies, proxyId, change, context);
+    return position === undefined ? {} : { position };
   }
 
   private mustRun(): void {
@@ -189,7 +136,7 @@ export class ProxySupervisor {
       );
     }
     const transport = transportOf(protocol);
-    for (const [otherId, other] of this.profiles) {
+    for (const [otherId, other] of this.live.profiles) {
       if (otherId !== proxyId && other.sourcePort === sourcePort && transportOf(other.protocol) === transport) {
         throw new TetherError('port_in_use', `${transport.toUpperCase()} port ${sourcePort} is the source port of proxy ${otherId}`, ['body.sourcePort']);
       }
@@ -213,37 +160,5 @@ export class ProxySupervisor {
         throw new TetherError('validation_failed', `target.port ${target.port} is not a port of plugin ${target.plugin} (${plugin.ports.join(', ')})`, ['body.target.port']);
       }
     }
-  }
-
-  private async bind(proxyId: string, settings: ProxySettings): Promise<ProxyHost> {
-    const sessions = new HostSessions(this.options.env.logger);
-    const host =
-      transportOf(settings.protocol) === 'udp'
-        ? new UdpProxyHost(proxyId, settings, sessions, this.options.env)
-        : new TcpProxyHost(proxyId, settings, sessions, this.options.env);
-    await host.bind(this.options.bindAddress);
-    return host;
-  }
-
-  /** `fresh` (started) takes the port's place; the previous host closes its port and keeps its sessions. */
-  private replace(proxyId: string, fresh: ProxyHost | undefined): void {
-    const entry = this.live.get(proxyId) ?? { retired: new Set<ProxyHost>() };
-    const previous = entry.current;
-    if (previous !== undefined) {
-      entry.retired.add(previous);
-      previous.retire().catch((error: unknown) => this.options.env.logger.error({ err: error, proxyId }, 'could not close a proxy port'));
-    }
-    for (const host of entry.retired) if (host !== previous && host.sessionCount === 0) entry.retired.delete(host);
-    fresh?.start();
-    entry.current = fresh;
-    this.live.set(proxyId, entry);
-  }
-
-  private async closeAll(proxyId: string, cause: TerminationCause): Promise<void> {
-    const entry = this.live.get(proxyId);
-    if (entry === undefined) return;
-    this.live.delete(proxyId);
-    const hosts = [...entry.retired, ...(entry.current === undefined ? [] : [entry.current])];
-    await Promise.all(hosts.map((host) => host.close(cause)));
   }
 }

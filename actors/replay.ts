@@ -57,7 +57,7 @@ export function nextState<M extends AnyStateMachine>(machine: M, state: Snapshot
   return machine.transition(state, event, inertScope(machine)) as SnapshotFrom<M>;
 }
 
-export function decodeStored<M extends AnyStateMachine>(
+function decodeStored<M extends AnyStateMachine>(
   aggregate: Aggregate<M, unknown>,
   event: RecordedEvent,
 ): EventFromLogic<M> {
@@ -78,4 +78,24 @@ export function evolve<M extends AnyStateMachine>(
   events: readonly RecordedEvent[],
 ): SnapshotFrom<M> {
   return events.reduce<SnapshotFrom<M>>((s, e) => nextState(aggregate.machine, s, decodeStored(aggregate, e)), state);
+}
+
+/** The state after newly decided events, each checked against its codec and against the machine (`can`) first. */
+export function decidedState<M extends AnyStateMachine>(
+  aggregate: Aggregate<M, unknown>,
+  stream: string,
+  state: SnapshotFrom<M>,
+  events: readonly EventFromLogic<M>[],
+): SnapshotFrom<M> {
+  return events.reduce<SnapshotFrom<M>>((current, event) => {
+    const type: string = event.type;
+    if (!aggregate.events.is(event)) {
+      throw new TetherError('invalid_event', `${aggregate.category} decided an event its codec refuses: ${type}`);
+    }
+    const snapshot: AnyMachineSnapshot = current;
+    if (!snapshot.can(event)) {
+      throw new TetherError('transition_forbidden', `${stream}: ${type} is not allowed in state ${JSON.stringify(snapshot.value)}`);
+    }
+    return nextState(aggregate.machine, current, event);
+  }, state);
 }

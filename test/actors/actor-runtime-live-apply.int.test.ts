@@ -1,31 +1,49 @@
 import * as t from 'io-ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assign, setup } from 'xstate';
-import type { ActorRuntime, RuntimeOptions } from '../../actors/actor-runtime.js';
+import type { Applied, LiveModule } from '../../actors/live-module.js';
+import type { RuntimeOptions } from '../../actors/runtime-options.js';
 import type { Aggregate } from '../../domain/aggregate.js';
-import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import { TetherError } from '../../domain/errors.js';
+import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
+import { WrongExpectedVersion } from '../../domain/ports/event-store.js';
+import { failingAppends } from '../support/failing-appends.js';
 import { admin, RuntimeFixture } from './runtime-fixture.js';
 
-// A tally whose every Counted event has a live action: announce, left to the host.
-const Counted = t.type({ type: t.literal('Counted'), data: t.type({ n: t.number }) });
+const Counted = t.type({ type: t.literal('Counted'), data: t.type({ n: t.number, label: t.string }) });
 type Counted = t.TypeOf<typeof Counted>;
 
-const tallyMachine = setup({
-  types: { context: {} as { count: number }, events: {} as Counted },
-  actions: { announce: () => undefined },
-}).createMachine({
+const tallyMachine = setup({ types: { context: {} as { count: number }, events: {} as Counted } }).createMachine({
   id: 'tally',
   context: { count: 0 },
-  on: { Counted: { actions: [assign({ count: ({ context }) => context.count + 1 }), 'announce'] } },
+  on: { Counted: { actions: assign({ count: ({ context }) => context.count + 1 }) } },
 });
 
-type TallyAggregate = Aggregate<typeof tallyMachine, { readonly type: 'Count' }>;
+type TallyCommand = { readonly type: 'Count'; readonly label: string } | { readonly type: 'Refuse' };
+type TallyAggregate = Aggregate<typeof tallyMachine, TallyCommand>;
 const tallyAggregate: TallyAggregate = {
   category: 'tally',
   machine: tallyMachine,
   events: Counted,
-  decide: (state) => [{ type: 'Counted', data: { n: state.context.count + 1 } }],
+  decide: (state, command) => {
+    if (command.type === 'Refuse') throw new TetherError('validation_failed', 'refused');
+    return [{ type: 'Counted', data: { n: state.context.count + 1, label: command.label } }];
+  },
 };
+
+/** What reserve holds in these tests: a place, freed at most once. */
+interface Place {
+  readonly label: string;
+  released?: unknown;
+}
+
+interface Seen {
+  readonly stream: string;
+  readonly n: number;
+  readonly held: Place | undefined;
+  /** The stream as stored when apply ran (the SQLite store reads synchronously). */
+  readonly stored: Promise<RecordedEvent[]>;
+}
 
 let fixture: RuntimeFixture;
 beforeEach(() => {
@@ -35,87 +53,124 @@ afterEach(async () => {
   await fixture.close();
 });
 
-interface Announcement {
-  readonly stream: string;
-  /** Which incarnation of the live actor ran the action. */
-  readonly session: string;
-  readonly n: number;
-  /** The stream as stored when the action ran (the SQLite store reads synchronously). */
-  readonly stored: Promise<RecordedEvent[]>;
-}
-
-function liveRuntime(
-  options: Partial<RuntimeOptions> = {},
-  aggregate: TallyAggregate = tallyAggregate,
-): { runtime: ActorRuntime; announced: Announcement[] } {
+function liveRuntime(options: Partial<RuntimeOptions> = {}, refuseFirst = false) {
   const runtime = fixture.runtime(options);
-  const announced: Announcement[] = [];
-  runtime.provide(aggregate, {
-    actions: {
-      announce: ({ event, self }) => {
-        announced.push({ stream: self.id, session: self.sessionId, n: event.data.n, stored: fixture.store.readStream(self.id) });
-      },
+  const seen: Seen[] = [];
+  const places: Place[] = [];
+  const module: LiveModule<typeof tallyMachine, TallyCommand, string, Place> = {
+    reserve: async (label) => {
+      const place: Place = { label };
+      places.push(place);
+      return { command: refuseFirst && places.length === 1 ? { type: 'Refuse' } : { type: 'Count', label }, held: place };
     },
-  });
-  return { runtime, announced };
+    release: async (place, reason) => {
+      place.released = reason;
+    },
+    apply: ({ stream, events, held }: Applied<typeof tallyMachine, Place>) => {
+      for (const event of events) seen.push({ stream, n: event.data.n, held, stored: fixture.store.readStream(stream) });
+    },
+  };
+  const live = runtime.register(tallyAggregate, module);
+  return { runtime, live, seen, places };
 }
 
-const count = { type: 'Count' } as const;
+const count = (label = 'x'): TallyCommand => ({ type: 'Count', label });
 
 describe('live apply', () => {
-  it('runs the action of every appended event, after its append', async () => {
-    const { runtime, announced } = liveRuntime();
-    for (let i = 0; i < 3; i++) await runtime.execute(tallyAggregate, 'a', count, admin);
-    expect(announced.map((a) => a.n)).toEqual([1, 2, 3]);
-    for (const { n, stored } of announced) expect((await stored).length).toBe(n);
+  it('applies every appended event after its append', async () => {
+    const { runtime, seen } = liveRuntime();
+    for (let i = 0; i < 3; i++) await runtime.execute(tallyAggregate, 'a', count(), admin);
+    expect(seen.map((s) => s.n)).toEqual([1, 2, 3]);
+    for (const { n, stored } of seen) expect((await stored).length).toBe(n);
   });
 
-  it('runs no action when the append fails', async () => {
-    const { runtime, announced } = liveRuntime();
+  it('applies nothing when the append fails', async () => {
+    const { runtime, seen } = liveRuntime();
     await fixture.store.close();
-    await expect(runtime.execute(tallyAggregate, 'a', count, admin)).rejects.toMatchObject({ code: 'unavailable' });
-    expect(announced).toEqual([]);
+    await expect(runtime.execute(tallyAggregate, 'a', count(), admin)).rejects.toMatchObject({ code: 'unavailable' });
+    expect(seen).toEqual([]);
   });
 
-  it('runs no action while replaying a stream, only for what is appended next', async () => {
+  it('applies nothing while replaying a stream, only what is appended next', async () => {
     const writer = fixture.runtime();
-    for (let i = 0; i < 100; i++) await writer.execute(tallyAggregate, 'a', count, admin);
-    const { runtime, announced } = liveRuntime({ store: fixture.openStore() });
+    for (let i = 0; i < 100; i++) await writer.execute(tallyAggregate, 'a', count(), admin);
+    const { runtime, seen } = liveRuntime({ store: fixture.openStore() });
     expect((await runtime.load(tallyAggregate, 'a')).state.context.count).toBe(100);
-    expect(announced).toEqual([]);
-    await runtime.execute(tallyAggregate, 'a', count, admin);
-    expect(announced.map((a) => a.n)).toEqual([101]);
+    expect(seen).toEqual([]);
+    await runtime.execute(tallyAggregate, 'a', count(), admin);
+    expect(seen.map((s) => s.n)).toEqual([101]);
   });
 
-  it('still applies the events of an actor passivated while its append was in flight', async () => {
-    const { runtime, announced } = liveRuntime({ limits: { maxResident: 1 } });
-    await runtime.execute(tallyAggregate, 'a', count, admin);
-    await Promise.all([runtime.execute(tallyAggregate, 'a', count, admin), runtime.execute(tallyAggregate, 'b', count, admin)]);
-    await runtime.execute(tallyAggregate, 'a', count, admin);
-    expect(announced.filter((a) => a.stream === 'tally-a').map((a) => a.n)).toEqual([1, 2, 3]);
-    expect(announced.filter((a) => a.stream === 'tally-b').map((a) => a.n)).toEqual([1]);
+  it('applies in stream order, each after its own append, when commands on one stream race', async () => {
+    const { runtime, live, seen } = liveRuntime();
+    const other = fixture.runtime({ store: fixture.openStore() });
+    await Promise.all([
+      runtime.execute(tallyAggregate, 'a', count('one'), admin),
+      runtime.reserve(live, 'a', 'two', admin),
+      other.execute(tallyAggregate, 'a', count('elsewhere'), admin),
+      runtime.execute(tallyAggregate, 'a', count('three'), admin),
+      runtime.reserve(live, 'a', 'four', admin),
+    ]);
+    const stored = await fixture.stream('tally-a');
+    const appliedHere = stored.filter((e) => e.data.label !== 'elsewhere').map((e) => e.data.n);
+    expect(seen.map((s) => s.n)).toEqual(appliedHere);
+    for (const { n, stored: then } of seen) expect((await then).map((e) => e.data.n)).toContain(n);
   });
 
-  it('stops the live actor of a passivated stream and starts a new one when it is used again', async () => {
-    const { runtime, announced } = liveRuntime({ limits: { maxResident: 1 } });
-    await runtime.execute(tallyAggregate, 'a', count, admin);
-    await runtime.execute(tallyAggregate, 'b', count, admin);
-    await runtime.execute(tallyAggregate, 'a', count, admin);
-    const sessions = announced.filter((a) => a.stream === 'tally-a').map((a) => a.session);
-    expect(sessions).toHaveLength(2);
-    expect(sessions[0]).not.toBe(sessions[1]);
+  it('keeps applying when a live module throws: the events stay stored', async () => {
+    const runtime = fixture.runtime();
+    runtime.register(tallyAggregate, {
+      apply: () => {
+        throw new Error('broken live module');
+      },
+    });
+    await runtime.execute(tallyAggregate, 'a', count(), admin);
+    expect(await fixture.stream('tally-a')).toHaveLength(1);
+  });
+});
+
+describe('reserve', () => {
+  it('hands what it holds to apply and to the caller, and releases nothing once stored', async () => {
+    const { runtime, live, seen, places } = liveRuntime();
+    const executed = await runtime.reserve(live, 'a', 'port-1', admin);
+    expect(executed.held).toBe(places[0]);
+    expect(seen.map((s) => s.held?.label)).toEqual(['port-1']);
+    expect(places[0]?.released).toBeUndefined();
   });
 
-  it('never passivates an actor its aggregate keeps resident', async () => {
-    const pinned: TallyAggregate = { ...tallyAggregate, keepResident: (state) => state.context.count > 0 };
-    const { runtime, announced } = liveRuntime({ limits: { maxResident: 1, idleMs: 60_000 } }, pinned);
-    await runtime.execute(pinned, 'a', count, admin);
-    await runtime.execute(pinned, 'b', count, admin);
-    fixture.clock.advance(3_600_000);
-    await runtime.execute(pinned, 'c', count, admin);
-    await runtime.execute(pinned, 'a', count, admin);
-    expect(runtime.residentCount).toBe(3);
-    const sessions = new Set(announced.filter((a) => a.stream === 'tally-a').map((a) => a.session));
-    expect(sessions.size).toBe(1);
+  it('releases what it holds when the command is refused', async () => {
+    const { runtime, live, seen, places } = liveRuntime({}, true);
+    await expect(runtime.reserve(live, 'a', 'port-1', admin)).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(places[0]?.released).toMatchObject({ code: 'validation_failed' });
+    expect(seen).toEqual([]);
+  });
+
+  it('releases what it holds when the store fails the append', async () => {
+    const store = failingAppends(fixture.store);
+    const { runtime, live, seen, places } = liveRuntime({ store });
+    store.failNext('tally-');
+    await expect(runtime.reserve(live, 'a', 'port-1', admin)).rejects.toMatchObject({ code: 'unavailable' });
+    expect(places[0]?.released).toMatchObject({ code: 'unavailable' });
+    expect(seen).toEqual([]);
+    await runtime.reserve(live, 'a', 'port-2', admin);
+    expect(places[1]?.released).toBeUndefined();
+  });
+
+  it('releases what it holds when every retry loses its race', async () => {
+    const base = fixture.store;
+    const alwaysBehind: EventStore = {
+      append: (stream) => Promise.reject(new WrongExpectedVersion(stream, 0, 1)),
+      readStream: (stream, options) => base.readStream(stream, options),
+      readAll: (options) => base.readAll(options),
+      subscribeToAll: (options) => base.subscribeToAll(options),
+      headPosition: () => base.headPosition(),
+      identity: () => base.identity(),
+      close: () => base.close(),
+    };
+    const { runtime, live, seen, places } = liveRuntime({ store: alwaysBehind, maxRetries: 2 });
+    await expect(runtime.reserve(live, 'a', 'port-1', admin)).rejects.toMatchObject({ code: 'wrong_expected_version' });
+    expect(places).toHaveLength(1);
+    expect(places[0]?.released).toMatchObject({ code: 'wrong_expected_version' });
+    expect(seen).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ActorRuntime } from '../../actors/actor-runtime.js';
-import type { RuntimeOptions } from '../../actors/actor-runtime.js';
+import type { RuntimeOptions } from '../../actors/runtime-options.js';
 import type { CommandContext } from '../../actors/command-context.js';
 import type { EventFilter, RecordedEvent } from '../../domain/ports/event-store.js';
 import type { TenantCommand } from '../../domain/tenant/commands.js';

@@ -1,0 +1,117 @@
+// The device supervisor on a real runtime and SQLite store, with a fake control connection at
+// its socket boundary, wired to a tunnel supervisor as the hub wires them.
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeviceLink } from '../../actors/device-link.js';
+import { DeviceSupervisor } from '../../actors/device-supervisor.js';
+import { SecretSeal } from '../../actors/secret-seal.js';
+import { TunnelSupervisor } from '../../actors/tunnel-supervisor.js';
+import { parseMac } from '../../domain/device/mac.js';
+import type { Hello } from '../../domain/gateway/agent-messages.js';
+import type { HubMessage } from '../../domain/gateway/hub-messages.js';
+import { tenantAggregate } from '../../domain/tenant/aggregate.js';
+import { admin, createTenant, RuntimeFixture } from './runtime-fixture.js';
+
+const mac = parseMac('00:11:22:00:50:01');
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const port = 46000 + Math.floor(Math.random() * 900);
+
+class FakeDeviceLink implements DeviceLink {
+  readonly ip = '127.0.0.1';
+  open = true;
+  readonly sent: HubMessage[] = [];
+  closedFor: string | undefined;
+  constructor(readonly connectionId: string) {}
+  send(message: HubMessage): void {
+    this.sent.push(message);
+  }
+  close(cause: string): void {
+    this.open = false;
+    this.closedFor = cause;
+  }
+}
+
+const hello: Hello = { type: 'hello', mac, model: 'm1', firmware: '1.0', apps: [], categories: [], agentVersion: 'test' };
+
+let fixture: RuntimeFixture;
+let devices: DeviceSupervisor;
+let tunnels: TunnelSupervisor;
+
+beforeEach(async () => {
+  fixture = new RuntimeFixture();
+  const runtime = fixture.runtime();
+  const { store, clock } = fixture;
+  devices = new DeviceSupervisor({
+    runtime,
+    store,
+    seal: new SecretSeal(randomBytes(32)),
+    nodeId: 'node-1',
+    provisioningCodeId: (code) => code,
+    admission: { register: () => true },
+    logger: quiet,
+  });
+  tunnels = new TunnelSupervisor({ runtime, store, clock, devices, nodeId: 'node-1', ports: { from: port, to: port + 9 }, bindAddress: '127.0.0.1', logger: quiet });
+  devices.onConnectionEnded((ended, connectionId) => tunnels.connectionEnded(ended, connectionId));
+  await devices.start();
+  await runtime.execute(tenantAggregate, 'acme', createTenant('acme'), admin);
+});
+afterEach(async () => {
+  await tunnels.shutdown();
+  await devices.shutdown();
+  await fixture.close();
+});
+
+async function connected(connectionId: string): Promise<FakeDeviceLink> {
+  const link = new FakeDeviceLink(connectionId);
+  await devices.hello(link, hello);
+  return link;
+}
+
+describe('the device supervisor', () => {
+  it('records the connection, then welcomes the device; an assignment delivers its password after it is stored', async () => {
+    const link = await connected('conn-1');
+    expect(link.sent).toEqual([{ type: 'welcome', state: 'unassigned' }]);
+    await devices.assign(mac, 'acme', admin);
+    const stored = (await fixture.stream(`device-${mac}`)).map((e) => e.type);
+    expect(stored).toContain('DeviceAssigned');
+    expect(stored.at(-1)).toBe('DevicePasswordDelivered');
+    expect(link.sent.map((m) => m.type)).toContain('device-password');
+    expect(devices.connectionOf(mac)?.tenantId).toBe('acme');
+  });
+
+  it('stores the disconnection before the TunnelClosed events it causes', async () => {
+    const link = await connected('conn-1');
+    await devices.assign(mac, 'acme', admin);
+    const opened = await Promise.all([22, 23].map((devicePort) => tunnels.open({ device: mac, tenantId: 'acme', settings: { protocol: 'tcp', devicePort }, context: admin })));
+    await devices.disconnected(mac, link, 'closed');
+    await tunnels.shutdown();
+    const all = await fixture.store.readAll();
+    const disconnected = all.find((e) => e.type === 'DeviceDisconnected');
+    const closed = all.filter((e) => e.type === 'TunnelClosed');
+    expect(closed.map((e) => e.stream).sort()).toEqual(opened.map((o) => `tunnel-${o.tunnelId}`).sort());
+    expect(closed.map((e) => e.data.cause)).toEqual(['device-offline', 'device-offline']);
+    for (const event of closed) expect(event.position).toBeGreaterThan(disconnected?.position ?? Number.POSITIVE_INFINITY);
+  });
+
+  it('supersedes a live connection by a newer one of the same device, recorded first', async () => {
+    const first = await connected('conn-1');
+    await devices.assign(mac, 'acme', admin);
+    const password = first.sent.find((m) => m.type === 'device-password');
+    if (password?.type !== 'device-password') throw new Error('no password delivered');
+    const second = new FakeDeviceLink('conn-2');
+    await devices.hello(second, { ...hello, password: password.password });
+    expect(first.closedFor).toBe('superseded');
+    expect(devices.connectionOf(mac)?.link).toBe(second);
+    const types = (await fixture.stream(`device-${mac}`)).map((e) => e.type);
+    expect(types.filter((t) => t === 'DeviceConnected')).toHaveLength(2);
+  });
+
+  it('records every live connection as ended by hub-shutdown at shutdown, and tells the device', async () => {
+    const link = await connected('conn-1');
+    await devices.shutdown();
+    const last = (await fixture.stream(`device-${mac}`)).at(-1);
+    expect(last).toMatchObject({ type: 'DeviceDisconnected', data: { cause: 'hub-shutdown' } });
+    expect(link.closedFor).toBe('hub-shutdown');
+    expect(devices.onlineCount).toBe(0);
+  });
+});
