@@ -16,7 +16,7 @@ import { inFlightOf, nextDeadline } from '../domain/job/job-progress.js';
 import type { InFlight } from '../domain/job/job-progress.js';
 import type { RecordedEvent } from '../domain/ports/event-store.js';
 import { systemPrincipal } from '../domain/principal.js';
-import type { Executed } from './actor-runtime.js';
+import type { Executed } from './runtime-results.js';
 import type { CommandContext } from './command-context.js';
 import { takeHello } from './job-hello.js';
 import { answerOf, emptyInbox, pruneInbox } from './job-inbox.js';

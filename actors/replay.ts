@@ -57,7 +57,7 @@ export function nextState<M extends AnyStateMachine>(machine: M, state: Snapshot
   return machine.transition(state, event, inertScope(machine)) as SnapshotFrom<M>;
 }
 
-function decodeStored<M extends AnyStateMachine>(
+export function decodeStored<M extends AnyStateMachine>(
   aggregate: Aggregate<M, unknown>,
   event: RecordedEvent,
 ): EventFromLogic<M> {

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UpdateJobSupervisor } from '../../actors/update-job-supervisor.js';
 import type { NewUpdateJob } from '../../actors/update-job-supervisor.js';
-import { catalogAggregate } from '../../domain/catalog/aggregate.js';
+import { importCatalog } from '../../actors/catalog-files.js';
 import { TetherError } from '../../domain/errors.js';
 import { admin } from './runtime-fixture.js';
 import { deviceRecords, JobSupervisorFixture, macOf, tenant } from './job-supervisor-fixture.js';
@@ -26,7 +26,7 @@ describe('UpdateJobSupervisor', () => {
       devices: [{ id: 'IP232', versions: ['13r1', '13r2', '13r3'] }],
       versions: ['13r1', '13r2', '13r3'].map((id, i) => ({ id, build: String(131705 + i), text: id, wiki: '' })),
     };
-    await fixture.jobRuntime.execute(catalogAggregate, 'firmware', { type: 'ImportCatalog', kind: 'firmware', document, baseUrl: 'http://artifacts.example/files' }, admin);
+    await importCatalog(fixture.jobRuntime, { type: 'ImportCatalog', kind: 'firmware', document, baseUrl: 'http://artifacts.example/files' }, admin);
     updates = new UpdateJobSupervisor({ ...fixture.common() });
     await updates.start([]);
   });
