@@ -5,7 +5,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Mac } from '../domain/device/mac.js';
-import { TetherError } from '../domain/errors.js';
+import { isTetherError, TetherError } from '../domain/errors.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import { hubRelayName } from '../domain/relay/relay-name.js';
 import { tunnelAggregate } from '../domain/tunnel/aggregate.js';
@@ -205,6 +205,10 @@ export class TunnelSupervisor {
         try {
           const { position } = await runtime.execute(tunnelAggregate, tunnelId, { type: 'CloseTunnel', ...ending }, context);
           return position === undefined ? {} : { position };
+        } catch (error) {
+          // Its end is already recorded elsewhere (a peer that found this node lost): nothing to add.
+          if (isTetherError(error, 'transition_forbidden') && (await runtime.load(tunnelAggregate, tunnelId)).state.matches('closed')) return {};
+          throw error;
         } finally {
           // Its sockets are closed: whether or not its end could be recorded, the link is gone here.
           this.live.forget(tunnelId, ending.cause);
