@@ -1,6 +1,6 @@
 // An auditor's credentials: its id and password. A disabled or unknown auditor fails as a
 // wrong password does, after the same scrypt work.
-import type { ActorRuntime } from '../actors/actor-runtime.js';
+import type { ActorRuntime } from '../actors/runtime/actor-runtime.js';
 import { auditorAggregate } from '../domain/auditor/aggregate.js';
 import type { Principal } from '../domain/principal.js';
 import type { Credentials } from './credentials.js';

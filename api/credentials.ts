@@ -2,7 +2,7 @@
 // principal's credential generation, which a password change moves on and a disabled auditor
 // or user loses. Checked against the store on every request, so a change made on any hub node counts
 // on every other at once.
-import type { ActorRuntime } from '../actors/actor-runtime.js';
+import type { ActorRuntime } from '../actors/runtime/actor-runtime.js';
 import { auditorAggregate } from '../domain/auditor/aggregate.js';
 import { instanceAggregate } from '../domain/instance/aggregate.js';
 import { instanceAdminId } from '../domain/instance/commands.js';

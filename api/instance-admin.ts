@@ -2,8 +2,8 @@
 // is generated here (the caller prints it once); only its scrypt hash enters the store.
 import { randomBytes } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import type { ActorRuntime } from '../actors/actor-runtime.js';
-import { hashSecret } from '../actors/secret-hash.js';
+import type { ActorRuntime } from '../actors/runtime/actor-runtime.js';
+import { hashSecret } from '../actors/secrets/secret-hash.js';
 import { isTetherError, TetherError } from '../domain/errors.js';
 import { instanceAggregate } from '../domain/instance/aggregate.js';
 import { instanceAdminId } from '../domain/instance/commands.js';

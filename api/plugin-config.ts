@@ -2,7 +2,7 @@
 // Grafana plugin), from the "plugins" section of `tether serve --config`:
 //   {"plugins": {"node-red": {"host": "127.0.0.1", "ports": [1880]}, "grafana": {"ports": [3000]}}}
 // `host` defaults to 127.0.0.1; `ports`, when given, are the only ports a proxy may target.
-import type { PluginDirectory, PluginService } from '../actors/plugin-directory.js';
+import type { PluginDirectory, PluginService } from '../actors/proxy/plugin-directory.js';
 import { TetherError } from '../domain/errors.js';
 import { PluginName } from '../domain/proxy/proxy-settings.js';
 import { Host, Port } from '../domain/tunnel/link-fields.js';

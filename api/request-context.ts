@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { CommandContext } from '../actors/command-context.js';
+import type { CommandContext } from '../domain/command-context.js';
 import type { Principal } from '../domain/principal.js';
 
 /** Who asked, from where, under which request id: the metadata of every event a command appends. */

@@ -3,7 +3,7 @@
 // <data>/seal-key generated once (mode 0600), so every hub on that data directory shares it.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { sealKeyBytes } from '../actors/secret-seal.js';
+import { sealKeyBytes } from '../actors/secrets/secret-seal.js';
 import { TetherError } from '../domain/errors.js';
 import { loadOrCreateSecretFile } from './secret-file.js';
 

@@ -1,6 +1,6 @@
 // A person's credentials: its user id and password. A disabled, deleted or unknown user fails
 // as a wrong password does, after the same scrypt work.
-import type { ActorRuntime } from '../actors/actor-runtime.js';
+import type { ActorRuntime } from '../actors/runtime/actor-runtime.js';
 import type { Principal } from '../domain/principal.js';
 import { userAggregate } from '../domain/user/aggregate.js';
 import type { UserRole } from '../domain/user/user-role.js';

@@ -1,8 +1,8 @@
 // `tether serve` options for what one client address may make the hub store: device gateway
 // connections, hellos and new devices, and new relays awaiting approval.
 import { Option } from 'commander';
-import { defaultGatewayLimits } from '../actors/gateway-admission.js';
-import type { GatewayLimits } from '../actors/gateway-admission.js';
+import { defaultGatewayLimits } from '../actors/gateway/gateway-admission.js';
+import type { GatewayLimits } from '../actors/gateway/gateway-admission.js';
 import { parsePositiveCount } from './cli-options.js';
 
 export interface LimitOptions {

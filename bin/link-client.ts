@@ -4,8 +4,8 @@
 // each way (docs/devicelink.md, "Encryption").
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
-import { createClientCipherStreams, randomStreamIndex } from '../actors/link-cipher.js';
-import type { LinkKey } from '../actors/link-cipher.js';
+import { createClientCipherStreams, randomStreamIndex } from '../data-plane/tunnel-cipher.js';
+import type { TunnelKey } from '../data-plane/tunnel-cipher.js';
 import { resetSocket, splice } from '../wire/socket-splice.js';
 import type { SpliceSide } from '../wire/socket-splice.js';
 
@@ -19,7 +19,7 @@ export interface LocalLinkOptions {
   /** Default 127.0.0.1. */
   readonly localHost?: string;
   /** The link's key and IV: every connection is encrypted to the hub. */
-  readonly key?: LinkKey;
+  readonly key?: TunnelKey;
   /** A connection to the hub failed (ECONNREFUSED: the link's port is closed, the link is gone). */
   readonly onHubUnreachable?: (error: NodeJS.ErrnoException) => void;
 }
@@ -32,7 +32,7 @@ export interface LocalLink {
 }
 
 /** The hub's side of the splice: the socket itself, or ciphers between it and the local side. */
-function hubSide(hub: Socket, key: LinkKey | undefined): SpliceSide {
+function hubSide(hub: Socket, key: TunnelKey | undefined): SpliceSide {
   if (key === undefined) return { socket: hub };
   const { header, encryptToHub, decryptFromHub } = createClientCipherStreams({ ...key, streamIndex: randomStreamIndex() });
   hub.write(header);

@@ -2,7 +2,7 @@
 // closes it; or a link closed by its token.
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
-import type { LinkKey } from '../actors/link-cipher.js';
+import type { TunnelKey } from '../data-plane/tunnel-cipher.js';
 import { DeviceLinkResponse } from '../domain/tunnel/devicelink-request.js';
 import type { ApiClient } from './api-client.js';
 import { calls } from './api-operation.js';
@@ -25,7 +25,7 @@ export interface LinkRequest {
   readonly devicePort: number;
   /** UDP: the link closes after this long without a datagram. */
   readonly timeout?: number;
-  readonly key?: LinkKey;
+  readonly key?: TunnelKey;
 }
 
 /** Opens the link; with a key, the hub is told it and must echo that it encrypts. */
@@ -60,7 +60,7 @@ type Ending = { readonly by: 'signal' } | { readonly by: 'hub'; readonly error: 
 
 async function runLinkOpen(device: string, options: LinkOpenOptions): Promise<void> {
   const { client, config } = clientFrom(options);
-  const key: LinkKey | undefined = options.encrypt === true ? { key: randomBytes(32), iv: randomBytes(16) } : undefined;
+  const key: TunnelKey | undefined = options.encrypt === true ? { key: randomBytes(32), iv: randomBytes(16) } : undefined;
   const protocol = options.udp === true ? 'udp' : 'tcp';
   if (protocol === 'tcp' && options.timeout !== undefined) throw new CommandError('validation_failed', '--timeout is for UDP links (--udp)');
   const timeout = options.timeout === undefined ? {} : { timeout: options.timeout };

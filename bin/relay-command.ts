@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, Command } from 'commander';
 import { calls } from './api-operation.js';
 import { parsePortRange } from '../api/devicelink-config.js';
-import type { PortRange } from '../actors/port-pool.js';
+import type { PortRange } from '../data-plane/port-pool.js';
 import { TetherError } from '../domain/errors.js';
 import { isRelayName } from '../domain/relay/relay-name.js';
 import { isHost, isIPLiteral } from '../domain/tunnel/address.js';
@@ -60,7 +60,7 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
   // Loaded here, not at the top: `tether agent` shares this binary and must start light.
   const { startRelay, unregisterRelay } = await import('../relay-server/relay.js');
   const { loadOrCreateRelayToken } = await import('../relay-server/relay-token.js');
-  const { systemClock } = await import('../actors/system-clock.js');
+  const { systemClock } = await import('../actors/runtime/system-clock.js');
   const { pino } = await import('pino');
   const logger = pino({ level: options.logLevel, base: { relay: options.name }, redact: { paths: ['token', '*.token'], censor: '[redacted]' } });
   const tokenFile = options.tokenFile ?? `tether-relay-${options.name}.token`;

@@ -5,8 +5,8 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import { openDatagram, sealDatagram } from '../actors/link-cipher.js';
-import type { LinkKey } from '../actors/link-cipher.js';
+import { openDatagram, sealDatagram } from '../data-plane/tunnel-cipher.js';
+import type { TunnelKey } from '../data-plane/tunnel-cipher.js';
 import { ReplayWindow } from '../domain/tunnel/replay-window.js';
 import type { LocalLink, LocalLinkOptions } from './link-client.js';
 
@@ -24,7 +24,7 @@ function settled(socket: Socket, start: (done: () => void) => void): Promise<voi
 }
 
 /** Seals what goes to the hub and opens what comes back, dropping repeats and forgeries that do not parse. */
-function cipherOf(key: LinkKey): { seal(payload: Buffer): Buffer; open(datagram: Buffer): Buffer | undefined } {
+function cipherOf(key: TunnelKey): { seal(payload: Buffer): Buffer; open(datagram: Buffer): Buffer | undefined } {
   let sequence = 0n;
   const replay = new ReplayWindow();
   return {

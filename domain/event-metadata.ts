@@ -3,7 +3,7 @@ import { Principal } from './principal.js';
 
 /**
  * Carried by every stored event. `previousHash`/`hash` chain each stream: hash is the
- * SHA-256 of the previous hash and this event's canonical content (actors/hash-chain.ts),
+ * SHA-256 of the previous hash and this event's canonical content (actors/runtime/hash-chain.ts),
  * so an auditor can prove a stream was not altered.
  */
 export const EventMetadata = t.intersection([

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { decodeMessage } from '../domain/gateway/frame.js';
 import { HubToRelayMessage, maxRelayFrameBytes, relayChannelPath, relayNameHeader } from '../domain/relay/channel-messages.js';
 import type { RelayToHubMessage } from '../domain/relay/channel-messages.js';
-import type { LinkLogger } from '../actors/live-link.js';
+import type { TunnelLogger } from '../data-plane/live-tunnel.js';
 import { hubUrl } from './hub-requests.js';
 
 export interface HubChannelOptions {
@@ -15,7 +15,7 @@ export interface HubChannelOptions {
   readonly ca?: string | Buffer;
   readonly name: string;
   readonly token: string;
-  readonly logger: LinkLogger;
+  readonly logger: TunnelLogger;
   readonly onOpen: () => void;
   readonly onMessage: (message: HubToRelayMessage) => void;
   readonly onClose: () => void;

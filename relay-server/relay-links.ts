@@ -1,17 +1,17 @@
 // The links a relay holds for the hub: each one's port (from the relay's range) and sockets,
-// served by the very TcpLink and UdpLink the hub runs for its own links, in an environment that
+// served by the very TcpTunnel and UdpTunnel the hub runs for its own links, in an environment that
 // asks the hub to decide and append every event (`record`) and sends the agent's messages
 // through the hub (`to-device`). The agents dial back here: TCP streams as raw connections,
 // UDP streams as a connection of length-prefixed datagrams (wire/datagram-stream.ts).
 import type { Socket } from 'node:net';
-import { dialBackDatagrams } from '../actors/datagram-route.js';
-import type { DeviceLink } from '../actors/device-link.js';
-import { DialBacks } from '../actors/dial-backs.js';
-import { linkKeyFromHex } from '../actors/link-cipher.js';
-import type { LinkEnvironment, LinkLogger, LiveLink, Recorded, Totals } from '../actors/live-link.js';
-import { openLinkOn } from '../actors/local-link-host.js';
-import { PortPool } from '../actors/port-pool.js';
-import type { PortRange } from '../actors/port-pool.js';
+import { dialBackDatagrams } from '../data-plane/datagram-route.js';
+import type { ControlConnection } from '../data-plane/control-connection.js';
+import { DialBacks } from '../data-plane/dial-backs.js';
+import { tunnelKeyFromHex } from '../data-plane/tunnel-cipher.js';
+import type { TunnelEnvironment, TunnelLogger, LiveTunnel, Recorded, Totals } from '../data-plane/live-tunnel.js';
+import { openLinkOn } from '../data-plane/local-tunnel-host.js';
+import { PortPool } from '../data-plane/port-pool.js';
+import type { PortRange } from '../data-plane/port-pool.js';
 import { isTetherError, TetherError } from '../domain/errors.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { HubMessage } from '../domain/gateway/hub-messages.js';
@@ -33,7 +33,7 @@ export interface RelayLinksOptions {
   readonly send: (message: RelayToHubMessage) => boolean;
   readonly channelOpen: () => boolean;
   readonly clock: Clock;
-  readonly logger: LinkLogger;
+  readonly logger: TunnelLogger;
   /** How long a stream waits for the agent's dial-back; default 10 000. */
   readonly dialBackTimeoutMs?: number;
 }
@@ -49,7 +49,7 @@ export interface SessionStatus extends Totals {
 }
 
 interface Held {
-  readonly link: LiveLink;
+  readonly link: LiveTunnel;
   readonly opened: OpenLink;
   readonly createdTime: string;
 }
@@ -172,7 +172,7 @@ export class RelayLinks implements DialBackTarget {
         ...(message.encrypt === undefined ? {} : { encrypt: message.encrypt }),
       };
       const env = this.environment(message);
-      const key = message.encrypt === undefined ? undefined : linkKeyFromHex(message.encrypt);
+      const key = message.encrypt === undefined ? undefined : tunnelKeyFromHex(message.encrypt);
       const info = { tunnelId, device: message.device, tenantId: message.tenantId, devicePort: message.devicePort };
       const { link, port } = await openLinkOn(
         this.pool,
@@ -204,10 +204,10 @@ export class RelayLinks implements DialBackTarget {
     });
   }
 
-  private environment(opened: OpenLink): LinkEnvironment {
+  private environment(opened: OpenLink): TunnelEnvironment {
     const { tunnelId } = opened;
     const { options } = this;
-    const control: DeviceLink = {
+    const control: ControlConnection = {
       connectionId: tunnelId,
       ip: opened.agentIP,
       get open() {

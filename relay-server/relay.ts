@@ -3,8 +3,8 @@
 // on it, takes the agents' dial-backs, and reports its status while it runs. Shutting down does
 // not unregister it (as the seed's GAS does not): the hub notices it stops reporting.
 import { EventEmitter } from 'node:events';
-import type { LinkLogger } from '../actors/live-link.js';
-import type { PortRange } from '../actors/port-pool.js';
+import type { TunnelLogger } from '../data-plane/live-tunnel.js';
+import type { PortRange } from '../data-plane/port-pool.js';
 import { TetherError } from '../domain/errors.js';
 import type { Clock } from '../domain/ports/clock.js';
 import { listenForDialBacks } from './dial-back-server.js';
@@ -36,7 +36,7 @@ export interface RelayOptions {
   /** How often the status ("ping") is sent; default 10 000 ms. */
   readonly statusIntervalMs?: number;
   readonly clock: Clock;
-  readonly logger: LinkLogger;
+  readonly logger: TunnelLogger;
   /** Control-channel reconnect delays; default 500 ms doubling up to 15 s. */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
 }

@@ -1,7 +1,7 @@
 // Checks the per-stream hash chains page by page, in store order, remembering only each
 // stream's last hash: the whole store is verified without holding it in memory.
-import { genesisHash, hashEvent } from '../../actors/hash-chain.js';
-import type { ChainBreak } from '../../actors/hash-chain.js';
+import { genesisHash, hashEvent } from '../../actors/runtime/hash-chain.js';
+import type { ChainBreak } from '../../actors/runtime/hash-chain.js';
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { storePages } from './audit-log.js';
 import type { StreamVisibility } from './stream-visibility.js';
@@ -11,7 +11,7 @@ export type ChainVerdict =
   | { readonly ok: false; readonly firstBreak: ChainBreak };
 
 /**
- * The link rule of verifyChain (actors/hash-chain.ts), one event at a time: the event names
+ * The link rule of verifyChain (actors/runtime/hash-chain.ts), one event at a time: the event names
  * the previous event's hash, and its own hash matches its content.
  */
 export function checkLink(previousHash: string, event: RecordedEvent): ChainBreak | undefined {

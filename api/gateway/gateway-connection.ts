@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
-import type { DeviceLink } from '../../actors/device-link.js';
-import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
-import type { GatewayAdmission } from '../../actors/gateway-admission.js';
-import { whyNotProven } from '../../actors/proven-link.js';
+import type { ControlConnection } from '../../data-plane/control-connection.js';
+import type { DeviceSupervisor } from '../../actors/device/device-supervisor.js';
+import type { GatewayAdmission } from '../../actors/gateway/gateway-admission.js';
+import { whyNotProven } from '../../data-plane/proven-connection.js';
 import type { DisconnectCause } from '../../domain/device/events.js';
 import type { Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
@@ -86,7 +86,7 @@ function isBadMacHello(text: string, error: TetherError): boolean {
   }
 }
 
-export class GatewayConnection implements DeviceLink {
+export class GatewayConnection implements ControlConnection {
   readonly connectionId = randomUUID();
   /** Set by the hello; from then on the supervisor knows this connection. */
   private mac: Mac | undefined;

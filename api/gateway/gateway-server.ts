@@ -4,8 +4,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
-import type { GatewayAdmission } from '../../actors/gateway-admission.js';
+import type { DeviceSupervisor } from '../../actors/device/device-supervisor.js';
+import type { GatewayAdmission } from '../../actors/gateway/gateway-admission.js';
 import { maxControlFrameBytes } from '../../domain/gateway/frame.js';
 import { GatewayConnection } from './gateway-connection.js';
 import type { GatewayLogger, JobResultSink, ReverseSink, StreamSink } from './gateway-connection.js';

@@ -2,7 +2,7 @@
 // resume, cancel and retry (POST /<jobs>/:id/<action>), each answering the job as it is after.
 import type { FastifyInstance } from 'fastify';
 import * as t from 'io-ts';
-import type { CommandContext } from '../../actors/command-context.js';
+import type { CommandContext } from '../../domain/command-context.js';
 import type { Aggregate } from '../../domain/aggregate.js';
 import { TetherError } from '../../domain/errors.js';
 import type { JobCommand, JobLifecycleCommand } from '../../domain/job/job-commands.js';

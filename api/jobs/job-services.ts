@@ -1,16 +1,16 @@
 // The job side of a hub node: the devices online here (fed by the device supervisor), the
 // update and backup job supervisors, restores, and where devices' answers go.
-import type { ActorRuntime } from '../../actors/actor-runtime.js';
-import { BackupJobSupervisor } from '../../actors/backup-job-supervisor.js';
-import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
-import { jobChannelOf } from '../../actors/job-channel.js';
-import type { JobPoolLogger } from '../../actors/job-kind.js';
-import { jobResultsTo } from '../../actors/job-results.js';
-import type { JobResults } from '../../actors/job-results.js';
-import { OnlineDevices } from '../../actors/online-devices.js';
-import { RestoreRequests } from '../../actors/restore-requests.js';
-import type { SecretSeal } from '../../actors/secret-seal.js';
-import { UpdateJobSupervisor } from '../../actors/update-job-supervisor.js';
+import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
+import { BackupJobSupervisor } from '../../actors/backup-job/backup-job-supervisor.js';
+import type { DeviceSupervisor } from '../../actors/device/device-supervisor.js';
+import { jobChannelOf } from '../../actors/job/job-channel.js';
+import type { JobPoolLogger } from '../../actors/job/job-kind.js';
+import { jobResultsTo } from '../../actors/job/job-results.js';
+import type { JobResults } from '../../actors/job/job-results.js';
+import { OnlineDevices } from '../../actors/device/online-devices.js';
+import { RestoreRequests } from '../../actors/restore/restore-requests.js';
+import type { SecretSeal } from '../../actors/secrets/secret-seal.js';
+import { UpdateJobSupervisor } from '../../actors/update-job/update-job-supervisor.js';
 import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';

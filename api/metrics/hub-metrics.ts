@@ -2,8 +2,8 @@
 // hubs may share a process in tests), the process's default metrics, and gauges read from
 // the hub's parts at each scrape. Other parts add their metrics to `registry`.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { gatewayLimitNames } from '../../actors/gateway-admission.js';
-import type { GatewayLimit } from '../../actors/gateway-admission.js';
+import { gatewayLimitNames } from '../../actors/gateway/gateway-admission.js';
+import type { GatewayLimit } from '../../actors/gateway/gateway-admission.js';
 import { JobState } from '../../domain/job/job-fields.js';
 import type { JobKind, JobTotals } from '../../projections/jobs/index.js';
 

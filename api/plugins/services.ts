@@ -1,14 +1,14 @@
 // The hub's shared services, decorated onto the root instance for every route plugin.
 import fp from 'fastify-plugin';
-import type { ActorRuntime } from '../../actors/actor-runtime.js';
-import type { BackupJobSupervisor } from '../../actors/backup-job-supervisor.js';
-import type { DeviceSupervisor } from '../../actors/device-supervisor.js';
-import type { ForwardPlane } from '../../actors/forward-plane.js';
-import type { RelayService } from '../../actors/relay-service.js';
-import type { RestoreRequests } from '../../actors/restore-requests.js';
-import type { SecretSeal } from '../../actors/secret-seal.js';
-import type { TunnelSupervisor } from '../../actors/tunnel-supervisor.js';
-import type { UpdateJobSupervisor } from '../../actors/update-job-supervisor.js';
+import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
+import type { BackupJobSupervisor } from '../../actors/backup-job/backup-job-supervisor.js';
+import type { DeviceSupervisor } from '../../actors/device/device-supervisor.js';
+import type { ForwardPlane } from '../../actors/forward-session/forward-plane.js';
+import type { RelayService } from '../../actors/relay/relay-service.js';
+import type { RestoreRequests } from '../../actors/restore/restore-requests.js';
+import type { SecretSeal } from '../../actors/secrets/secret-seal.js';
+import type { TunnelSupervisor } from '../../actors/tunnel/tunnel-supervisor.js';
+import type { UpdateJobSupervisor } from '../../actors/update-job/update-job-supervisor.js';
 import type { DeviceLinkConfig } from '../devicelink-config.js';
 import type { HubMetrics } from '../metrics/hub-metrics.js';
 import type { Clock } from '../../domain/ports/clock.js';

@@ -1,7 +1,7 @@
 // PUT /admin/password: the instance admin's password, changed by the admin. Every token issued
 // before, the caller's own included, is void from then on (api/credentials.ts).
 import type { FastifyPluginAsync } from 'fastify';
-import { hashSecret } from '../../actors/secret-hash.js';
+import { hashSecret } from '../../actors/secrets/secret-hash.js';
 import { instanceAggregate } from '../../domain/instance/aggregate.js';
 import { instanceAdminId } from '../../domain/instance/commands.js';
 import { ChangePasswordBody } from '../codecs.js';

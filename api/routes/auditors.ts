@@ -2,7 +2,7 @@
 // tenants (absent: every tenant), listed, given a new password, disabled (never deleted).
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
-import { hashSecret } from '../../actors/secret-hash.js';
+import { hashSecret } from '../../actors/secrets/secret-hash.js';
 import { auditorAggregate } from '../../domain/auditor/aggregate.js';
 import { AuditorId } from '../../domain/auditor/auditor-id.js';
 import type { AuditorCommand } from '../../domain/auditor/commands.js';

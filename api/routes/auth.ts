@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
-import { hashSecret } from '../../actors/secret-hash.js';
+import { hashSecret } from '../../actors/secrets/secret-hash.js';
 import { AuditorId } from '../../domain/auditor/auditor-id.js';
 import { TetherError } from '../../domain/errors.js';
 import { instanceAggregate } from '../../domain/instance/aggregate.js';

@@ -1,12 +1,12 @@
 // The update catalogs (the seed's "JSON files"): firmware.json, apps.json, software.json,
 // imported whole from a URL (fetched by the hub) or uploaded, each import an event (the file in
-// chunks of a stream of its own: actors/catalog-files.ts). A file that does not match the seed's
+// chunks of a stream of its own: actors/catalog/catalog-files.ts). A file that does not match the seed's
 // format is refused with the path of its first problem, and nothing changes. GET shows the
 // current file, where it came from and where its binaries lie.
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { directoryOf } from '../../domain/catalog/artifact-url.js';
-import { currentCatalog, importCatalog } from '../../actors/catalog-files.js';
+import { currentCatalog, importCatalog } from '../../actors/catalog/catalog-files.js';
 import { CatalogKind } from '../../domain/catalog/catalog-kind.js';
 import type { ImportedCatalog } from '../../domain/catalog/events.js';
 import { TetherError } from '../../domain/errors.js';

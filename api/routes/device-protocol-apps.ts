@@ -12,7 +12,7 @@ import { TetherError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import { assignmentsOfDevice, getAssignment } from '../../projections/protocol-apps/index.js';
 import type { AssignmentView } from '../../projections/protocol-apps/index.js';
-import type { ConnectedApp } from '../../actors/protocol-app-supervisor.js';
+import type { ConnectedApp } from '../../actors/protocol-app/protocol-app-supervisor.js';
 import { routeSchema } from '../openapi/route-schema.js';
 import { authorize } from '../permissions.js';
 import type { HubServices } from '../plugins/services.js';

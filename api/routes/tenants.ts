@@ -2,7 +2,7 @@
 // once the local read model shows the change.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import * as t from 'io-ts';
-import { hashSecret } from '../../actors/secret-hash.js';
+import { hashSecret } from '../../actors/secrets/secret-hash.js';
 import { TetherError } from '../../domain/errors.js';
 import { tenantAggregate } from '../../domain/tenant/aggregate.js';
 import type { TenantCommand } from '../../domain/tenant/commands.js';

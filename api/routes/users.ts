@@ -3,7 +3,7 @@
 // new password (by themselves too), disabled, enabled and deleted.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import * as t from 'io-ts';
-import { hashSecret } from '../../actors/secret-hash.js';
+import { hashSecret } from '../../actors/secrets/secret-hash.js';
 import { TetherError } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
 import { userAggregate } from '../../domain/user/aggregate.js';

@@ -8,7 +8,7 @@ import { decideBackupJob } from './decide.js';
 
 export const backupJobMachine: JobMachine = createJobMachine('backupjob');
 
-/** Streams `backupjob-<uuid>`. Its timeouts are re-armed by the job supervisor (actors/job-pool.ts). */
+/** Streams `backupjob-<uuid>`. Its timeouts are re-armed by the job supervisor (actors/job/job-pool.ts). */
 export const backupJobAggregate: Aggregate<JobMachine, JobCommand> = {
   category: 'backupjob',
   machine: backupJobMachine,

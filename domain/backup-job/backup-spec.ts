@@ -1,5 +1,5 @@
 // Where a backup job has devices store their configuration. The password is sealed by the hub
-// (actors/secret-seal.ts) before it reaches an event: the event holds only the sealed form.
+// (actors/secrets/secret-seal.ts) before it reaches an event: the event holds only the sealed form.
 import * as t from 'io-ts';
 
 export const BackupAuthType = t.keyof({ none: null, basic: null, digest: null });

@@ -55,7 +55,7 @@ export type CreateUpdateJob = JobBasicsInput & {
   readonly artifacts: Readonly<Record<string, Artifact>>;
 };
 
-/** The password arrives sealed (actors/secret-seal.ts), never in clear. */
+/** The password arrives sealed (actors/secrets/secret-seal.ts), never in clear. */
 export type CreateBackupJob = JobBasicsInput & { readonly type: 'CreateBackupJob'; readonly target: BackupTarget; readonly sealedPassword?: string };
 
 /** The commands of both kinds of job; each kind refuses the other's create. */

@@ -4,7 +4,7 @@
 //   bit 127      direction: 0 client→device, 1 device→client (the IV's top bit flipped)
 //   TCP:  bits 64..126 the stream index, bits 0..63 the block within the stream (2^68 bytes)
 //   UDP:  bits 32..95 the datagram's sequence number, bits 0..31 the block within it
-// Pure: this file holds the arithmetic, actors/link-cipher.ts runs AES.
+// Pure: this file holds the arithmetic, data-plane/tunnel-cipher.ts runs AES.
 import { left, right } from 'fp-ts/lib/Either.js';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { TetherError } from '../errors.js';

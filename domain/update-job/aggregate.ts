@@ -8,7 +8,7 @@ import { decideUpdateJob } from './decide.js';
 
 export const updateJobMachine: JobMachine = createJobMachine('updatejob');
 
-/** Streams `updatejob-<uuid>`. Its timeouts are re-armed by the job supervisor (actors/job-pool.ts). */
+/** Streams `updatejob-<uuid>`. Its timeouts are re-armed by the job supervisor (actors/job/job-pool.ts). */
 export const updateJobAggregate: Aggregate<JobMachine, JobCommand> = {
   category: 'updatejob',
   machine: updateJobMachine,

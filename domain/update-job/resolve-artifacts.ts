@@ -13,7 +13,7 @@ import type { Artifact } from './update-spec.js';
 const notInCatalog = (what: string, path: string): TetherError =>
   new TetherError('validation_failed', `${what} is not in the current catalog`, [path]);
 
-/** The current import with its file read (actors/catalog-files.ts); absent when none was imported. */
+/** The current import with its file read (actors/catalog/catalog-files.ts); absent when none was imported. */
 export interface CurrentCatalog {
   readonly current?: ImportedCatalog;
 }

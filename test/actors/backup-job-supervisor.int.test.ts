@@ -2,10 +2,10 @@
 // can be made to fail), devices put online by hand, requests caught by a recording channel.
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BackupJobSupervisor } from '../../actors/backup-job-supervisor.js';
-import type { NewBackupJob } from '../../actors/backup-job-supervisor.js';
-import { SecretSeal } from '../../actors/secret-seal.js';
-import { admin, storedEvent } from './runtime-fixture.js';
+import { BackupJobSupervisor } from '../../actors/backup-job/backup-job-supervisor.js';
+import type { NewBackupJob } from '../../actors/backup-job/backup-job-supervisor.js';
+import { SecretSeal } from '../../actors/secrets/secret-seal.js';
+import { admin, storedEvent } from './runtime/runtime-fixture.js';
 import { deviceRecords, JobSupervisorFixture, macOf, tenant } from './job-supervisor-fixture.js';
 
 const password = 'dav-secret-42';

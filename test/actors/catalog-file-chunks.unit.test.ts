@@ -2,7 +2,7 @@
 // is there and the whole has the referenced SHA-256.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { catalogChunkBytes, joinCatalogFile, splitCatalogFile } from '../../actors/catalog-file-chunks.js';
+import { catalogChunkBytes, joinCatalogFile, splitCatalogFile } from '../../actors/catalog/catalog-file-chunks.js';
 import { maxAppendBytes } from '../../store/event-validation.js';
 import { firmwareFileOf } from '../api/catalog-file-fixture.js';
 

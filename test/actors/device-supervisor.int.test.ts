@@ -2,21 +2,21 @@
 // its socket boundary, wired to a tunnel supervisor as the hub wires them.
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceLink } from '../../actors/device-link.js';
-import { DeviceSupervisor } from '../../actors/device-supervisor.js';
-import { SecretSeal } from '../../actors/secret-seal.js';
-import { TunnelSupervisor } from '../../actors/tunnel-supervisor.js';
+import type { ControlConnection } from '../../data-plane/control-connection.js';
+import { DeviceSupervisor } from '../../actors/device/device-supervisor.js';
+import { SecretSeal } from '../../actors/secrets/secret-seal.js';
+import { TunnelSupervisor } from '../../actors/tunnel/tunnel-supervisor.js';
 import { parseMac } from '../../domain/device/mac.js';
 import type { Hello } from '../../domain/gateway/agent-messages.js';
 import type { HubMessage } from '../../domain/gateway/hub-messages.js';
 import { tenantAggregate } from '../../domain/tenant/aggregate.js';
-import { admin, createTenant, RuntimeFixture } from './runtime-fixture.js';
+import { admin, createTenant, RuntimeFixture } from './runtime/runtime-fixture.js';
 
 const mac = parseMac('00:11:22:00:50:01');
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const port = 46000 + Math.floor(Math.random() * 900);
 
-class FakeDeviceLink implements DeviceLink {
+class FakeDeviceLink implements ControlConnection {
   readonly ip = '127.0.0.1';
   open = true;
   readonly sent: HubMessage[] = [];

@@ -1,14 +1,14 @@
 // Job supervisors over a real runtime on a temp SQLite store (whose appends can be made to
 // fail), with devices put online by hand and a channel that records what went out to them.
-import type { JobChannel, JobPoolLogger } from '../../actors/job-kind.js';
-import { OnlineDevices } from '../../actors/online-devices.js';
+import type { JobChannel, JobPoolLogger } from '../../actors/job/job-kind.js';
+import { OnlineDevices } from '../../actors/device/online-devices.js';
 import { parseMac } from '../../domain/device/mac.js';
 import type { Mac } from '../../domain/device/mac.js';
 import type { TetherError } from '../../domain/errors.js';
 import type { HubJobMessage } from '../../domain/gateway/job-messages.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { failingAppends } from '../support/failing-appends.js';
-import { RuntimeFixture, storedEvent } from './runtime-fixture.js';
+import { RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
 
 export const tenant = 'acme';
 

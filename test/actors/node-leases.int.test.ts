@@ -1,9 +1,9 @@
 // Node leases on one store with the injected clock: renewals, expiry found by a peer, the
 // lost node's leftovers ended once though two peers watch, and a clean end that peers leave be.
 import { afterEach, describe, expect, it } from 'vitest';
-import { scanLog } from '../../actors/log-scan.js';
-import { NodeLeases } from '../../actors/node-leases.js';
-import type { ActorRuntime } from '../../actors/actor-runtime.js';
+import { scanLog } from '../../actors/runtime/log-scan.js';
+import { NodeLeases } from '../../actors/node/node-leases.js';
+import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import { parseMac } from '../../domain/device/mac.js';
 import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
@@ -11,7 +11,7 @@ import { systemPrincipal } from '../../domain/principal.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import { storedEvent } from '../api/gateway-client.js';
 import { ManualClock } from '../support/manual-clock.js';
-import { RuntimeFixture } from './runtime-fixture.js';
+import { RuntimeFixture } from './runtime/runtime-fixture.js';
 
 const leaseMs = 3000;
 const appSession = '7d0a3c1e-2b4f-4c8e-9a1d-0f6e5b4c3a22';

@@ -4,13 +4,13 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { connect, createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeviceDialer } from '../../actors/device-dialer.js';
-import { ProxySupervisor } from '../../actors/proxy-supervisor.js';
+import { DeviceDialer } from '../../data-plane/device-dialer.js';
+import { ProxySupervisor } from '../../actors/proxy/proxy-supervisor.js';
 import type { ProxySettings } from '../../domain/proxy/proxy-settings.js';
 import { decodeProxySettings } from '../../domain/proxy/proxy-settings.js';
 import { failingAppends } from '../support/failing-appends.js';
 import type { FailingAppends } from '../support/failing-appends.js';
-import { admin, RuntimeFixture } from './runtime-fixture.js';
+import { admin, RuntimeFixture } from './runtime/runtime-fixture.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const base = 45000 + Math.floor(Math.random() * 900);

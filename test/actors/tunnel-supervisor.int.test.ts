@@ -2,19 +2,19 @@
 // socket boundary: what it stores, which port it holds, and what it frees when a record fails.
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceLink } from '../../actors/device-link.js';
-import { TunnelSupervisor } from '../../actors/tunnel-supervisor.js';
-import type { TunnelSupervisorOptions } from '../../actors/tunnel-requests.js';
+import type { ControlConnection } from '../../data-plane/control-connection.js';
+import { TunnelSupervisor } from '../../actors/tunnel/tunnel-supervisor.js';
+import type { TunnelSupervisorOptions } from '../../actors/tunnel/tunnel-requests.js';
 import { parseMac } from '../../domain/device/mac.js';
 import type { HubMessage } from '../../domain/gateway/hub-messages.js';
 import { failingAppends } from '../support/failing-appends.js';
 import type { FailingAppends } from '../support/failing-appends.js';
-import { admin, RuntimeFixture, storedEvent } from './runtime-fixture.js';
+import { admin, RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
 
 const mac = parseMac('00:11:22:00:40:01');
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-class FakeDeviceLink implements DeviceLink {
+class FakeDeviceLink implements ControlConnection {
   readonly ip = '127.0.0.1';
   open = true;
   readonly sent: HubMessage[] = [];

@@ -1,11 +1,11 @@
 // The update job supervisor on its own: a real runtime on a temp SQLite store, devices put
 // online by hand, requests caught by a recording channel.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UpdateJobSupervisor } from '../../actors/update-job-supervisor.js';
-import type { NewUpdateJob } from '../../actors/update-job-supervisor.js';
-import { importCatalog } from '../../actors/catalog-files.js';
+import { UpdateJobSupervisor } from '../../actors/update-job/update-job-supervisor.js';
+import type { NewUpdateJob } from '../../actors/update-job/update-job-supervisor.js';
+import { importCatalog } from '../../actors/catalog/catalog-files.js';
 import { TetherError } from '../../domain/errors.js';
-import { admin } from './runtime-fixture.js';
+import { admin } from './runtime/runtime-fixture.js';
 import { deviceRecords, JobSupervisorFixture, macOf, tenant } from './job-supervisor-fixture.js';
 
 const firmware = (version: string, concurrency = 2): NewUpdateJob => ({

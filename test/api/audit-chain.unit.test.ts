@@ -1,7 +1,7 @@
 // The audit API checks chains one event at a time; it must judge exactly as verifyChain does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { genesisHash, hashEvent, verifyChain } from '../../actors/hash-chain.js';
-import type { ChainBreak } from '../../actors/hash-chain.js';
+import { genesisHash, hashEvent, verifyChain } from '../../actors/runtime/hash-chain.js';
+import type { ChainBreak } from '../../actors/runtime/hash-chain.js';
 import { checkLink, verifyChains } from '../../api/audit/chain-audit.js';
 import type { EventToAppend, RecordedEvent } from '../../domain/ports/event-store.js';
 import { keptPosition } from '../../domain/ports/event-store.js';

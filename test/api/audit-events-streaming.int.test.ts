@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { genesisHash } from '../../actors/hash-chain.js';
+import { genesisHash } from '../../actors/runtime/hash-chain.js';
 import type { EventToAppend } from '../../domain/ports/event-store.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import { auditorToken, createAuditor } from './auditors-fixture.js';

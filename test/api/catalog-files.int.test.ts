@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { genesisHash, hashEvent, verifyChain } from '../../actors/hash-chain.js';
+import { genesisHash, hashEvent, verifyChain } from '../../actors/runtime/hash-chain.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import { maxAppendBytes } from '../../store/event-validation.js';
 import { failingAppends } from '../support/failing-appends.js';

@@ -1,7 +1,7 @@
 // Devices for API tests, made through the real write path (the actor runtime) rather than
 // the gateway: a hello is RecordConnection, an assignment AssignDevice.
 import { randomUUID } from 'node:crypto';
-import type { CommandContext } from '../../actors/command-context.js';
+import type { CommandContext } from '../../domain/command-context.js';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import type { DeviceCommand } from '../../domain/device/commands.js';
 import type { DeviceInventory } from '../../domain/device/inventory.js';

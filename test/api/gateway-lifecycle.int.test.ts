@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connectDashboard } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ActorRuntime } from '../../actors/actor-runtime.js';
+import { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
 import { buildHub } from '../../api/hub.js';
 import type { Hub, HubConfig } from '../../api/hub.js';
 import { deviceAggregate } from '../../domain/device/aggregate.js';

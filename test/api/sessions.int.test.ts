@@ -1,7 +1,7 @@
 // The session query API against a real hub: filters, cursor pages, the timeline, and who may
 // read which session (tenant-admins their tenants and those granted to them, auditors their scope).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../actors/command-context.js';
+import type { CommandContext } from '../../domain/command-context.js';
 import { auditorToken, createAuditor } from './auditors-fixture.js';
 import { startTestHub } from './hub-harness.js';
 import type { TestHub } from './hub-harness.js';

@@ -7,8 +7,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLinkCipherStreams, readLinkStreamHeader } from '../../actors/link-cipher.js';
-import type { LinkKey } from '../../actors/link-cipher.js';
+import { createTunnelCipherStreams, readTunnelStreamHeader } from '../../data-plane/tunnel-cipher.js';
+import type { TunnelKey } from '../../data-plane/tunnel-cipher.js';
 import { serveLocalLink } from '../../bin/link-client.js';
 import type { LocalLink } from '../../bin/link-client.js';
 import { freePort } from '../e2e/tether-process.js';
@@ -69,7 +69,7 @@ async function roundTrip(socket: Socket, data: Buffer): Promise<Buffer> {
 }
 
 describe('serveLocalLink, encrypted', () => {
-  const key: LinkKey = { key: randomBytes(32), iv: randomBytes(16) };
+  const key: TunnelKey = { key: randomBytes(32), iv: randomBytes(16) };
   const indexes: bigint[] = [];
   const raw: Buffer[] = [];
 
@@ -80,9 +80,9 @@ describe('serveLocalLink, encrypted', () => {
       socket.on('data', (chunk: Buffer) => raw.push(chunk));
       socket.pipe(tap);
       void (async () => {
-        const streamIndex = await readLinkStreamHeader(tap);
+        const streamIndex = await readTunnelStreamHeader(tap);
         indexes.push(streamIndex);
-        const { decryptFromClient, encryptToClient } = createLinkCipherStreams({ ...key, streamIndex });
+        const { decryptFromClient, encryptToClient } = createTunnelCipherStreams({ ...key, streamIndex });
         await pipeline(tap, decryptFromClient, encryptToClient, socket);
       })().catch(() => socket.destroy());
     });

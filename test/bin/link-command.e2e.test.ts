@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLinkCipherStreams, linkKeyFromHex, readLinkStreamHeader } from '../../actors/link-cipher.js';
-import type { LinkKey } from '../../actors/link-cipher.js';
+import { createTunnelCipherStreams, tunnelKeyFromHex, readTunnelStreamHeader } from '../../data-plane/tunnel-cipher.js';
+import type { TunnelKey } from '../../data-plane/tunnel-cipher.js';
 import { assertBuilt, freePort, runCli } from '../e2e/tether-process.js';
 import type { TetherProcess } from '../e2e/tether-process.js';
 
@@ -28,7 +28,7 @@ const within = (ms = 10_000): { signal: AbortSignal } => ({ signal: AbortSignal.
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 let requests: Request[] = [];
-let linkKey: LinkKey | undefined;
+let linkKey: TunnelKey | undefined;
 let linkPort = 0;
 let hub = '';
 let dir = '';
@@ -53,7 +53,7 @@ function api(request: IncomingMessage, response: ServerResponse): void {
     }
     if (request.method === 'POST' && url.startsWith('/api/v1/devicelink/')) {
       const { devicePort, encrypt } = body as { devicePort: number; encrypt?: { key: string; initializationVector: string } };
-      linkKey = encrypt === undefined ? undefined : linkKeyFromHex(encrypt);
+      linkKey = encrypt === undefined ? undefined : tunnelKeyFromHex(encrypt);
       return json(response, 201, { devicePort, ...(encrypt === undefined ? {} : { encrypt }), port: linkPort, token: 'tok-1' });
     }
     if (request.method === 'DELETE' && /^\/api\/v1\/devicelink\/tok-/.test(url)) return json(response, 204);
@@ -67,8 +67,8 @@ function linkConnection(socket: Socket): void {
   const key = linkKey;
   if (key === undefined) return void pipeline(socket, socket).catch(() => undefined);
   void (async () => {
-    const streamIndex = await readLinkStreamHeader(socket);
-    const { decryptFromClient, encryptToClient } = createLinkCipherStreams({ ...key, streamIndex });
+    const streamIndex = await readTunnelStreamHeader(socket);
+    const { decryptFromClient, encryptToClient } = createTunnelCipherStreams({ ...key, streamIndex });
     await pipeline(socket, decryptFromClient, encryptToClient, socket);
   })().catch(() => socket.destroy());
 }

@@ -3,7 +3,7 @@ import { deviceAggregate } from '../../domain/device/aggregate.js';
 import type { DeviceCommand } from '../../domain/device/commands.js';
 import { isAssigned, isOnline } from '../../domain/device/decide.js';
 import { parseMac } from '../../domain/device/mac.js';
-import { admin, RuntimeFixture } from '../actors/runtime-fixture.js';
+import { admin, RuntimeFixture } from '../actors/runtime/runtime-fixture.js';
 
 const mac = parseMac('00-11-22-AA-BB-CC');
 const hub = { principal: { id: 'hub', role: 'system' as const }, ip: '192.0.2.1' };

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseMac } from '../../domain/device/mac.js';
 import { isTetherError } from '../../domain/errors.js';
 import { provisioningAggregate } from '../../domain/provisioning/aggregate.js';
-import { admin, RuntimeFixture, storedEvent } from '../actors/runtime-fixture.js';
+import { admin, RuntimeFixture, storedEvent } from '../actors/runtime/runtime-fixture.js';
 
 const codeId = 'fedcba9876543210fedcba9876543210';
 const minute = 60_000;

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientCipherStreams, randomStreamIndex } from '../../actors/link-cipher.js';
+import { createClientCipherStreams, randomStreamIndex } from '../../data-plane/tunnel-cipher.js';
 import type { RelayHandle } from '../../relay-server/relay.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { startLinkedHub, tunnelIdOf, waitMs } from '../api/linked-hub.js';

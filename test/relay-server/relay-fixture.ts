@@ -2,7 +2,7 @@
 // own, registered with a test hub.
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { systemClock } from '../../actors/system-clock.js';
+import { systemClock } from '../../actors/runtime/system-clock.js';
 import { startRelay } from '../../relay-server/relay.js';
 import type { RelayHandle, RelayOptions } from '../../relay-server/relay.js';
 

@@ -2,8 +2,8 @@
 // the tunnel aggregate) rather than live sockets: each helper runs one command and waits
 // until the read models show what it appended.
 import { createHash, randomUUID } from 'node:crypto';
-import type { ActorRuntime } from '../../actors/actor-runtime.js';
-import type { CommandContext } from '../../actors/command-context.js';
+import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
+import type { CommandContext } from '../../domain/command-context.js';
 import { parseMac } from '../../domain/device/mac.js';
 import { tunnelAggregate } from '../../domain/tunnel/aggregate.js';
 import type { TunnelCommand } from '../../domain/tunnel/commands.js';

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { genesisHash } from '../../../actors/hash-chain.js';
+import { genesisHash } from '../../../actors/runtime/hash-chain.js';
 import type { EventToAppend } from '../../../domain/ports/event-store.js';
 import { systemPrincipal } from '../../../domain/principal.js';
 import { startTestHub } from '../hub-harness.js';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatMac } from '../../../domain/device/mac.js';
-import { ActorRuntime } from '../../../actors/actor-runtime.js';
+import { ActorRuntime } from '../../../actors/runtime/actor-runtime.js';
 import { isTetherError } from '../../../domain/errors.js';
 import { tunnelAggregate } from '../../../domain/tunnel/aggregate.js';
 import { sessionRecord } from '../../../domain/tunnel/session-record.js';

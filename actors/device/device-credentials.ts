@@ -1,0 +1,109 @@
+// A device's secrets on its live connection: its device password checked at hello, a new one
+// appended (as a hash) with an assignment and then sent once, a provisioning code redeemed, and
+// the tenant password deployed when its tenant deploys one.
+import { deviceAggregate } from '../../domain/device/aggregate.js';
+import type { DeviceCommand } from '../../domain/device/commands.js';
+import { isAssigned } from '../../domain/device/decide.js';
+import type { Mac } from '../../domain/device/mac.js';
+import { isTetherError } from '../../domain/errors.js';
+import { provisioningAggregate } from '../../domain/provisioning/aggregate.js';
+import { ProvisioningRefusalReason } from '../../domain/provisioning/refusal-reason.js';
+import type { ActorRuntime } from '../runtime/actor-runtime.js';
+import type { CommandContext } from '../../domain/command-context.js';
+import { newDevicePassword, verifyDevicePassword } from './device-password.js';
+import type { DeviceSessions, Session } from './device-sessions.js';
+import { tenantPasswordToDeploy } from './device-tenant-password.js';
+import type { DeviceSupervisorLogger } from './device-supervisor-options.js';
+import type { Executed } from '../runtime/runtime-results.js';
+import type { deviceMachine } from '../../domain/device/machine.js';
+import type { SecretSeal } from '../secrets/secret-seal.js';
+
+export type DeviceExecuted = Executed<typeof deviceMachine>;
+
+export type Assignment = { readonly via: 'admin' } | { readonly via: 'provisioning-code'; readonly codeId: string };
+
+export interface DeviceCredentialsOptions {
+  readonly runtime: ActorRuntime;
+  readonly seal: SecretSeal;
+  /** The codeId of a provisioning code as typed (see domain/provisioning/code-id.ts). */
+  readonly provisioningCodeId: (code: string) => string;
+  readonly logger: DeviceSupervisorLogger;
+}
+
+function refusalOf(error: unknown): ProvisioningRefusalReason | undefined {
+  return isTetherError(error, 'provisioning_refused') ? error.details.find((detail) => ProvisioningRefusalReason.is(detail)) : undefined;
+}
+
+export class DeviceCredentials {
+  constructor(
+    private readonly options: DeviceCredentialsOptions,
+    private readonly sessions: DeviceSessions,
+  ) {}
+
+  /** The tenant the device is assigned to, if `password` is its device password. */
+  async tenantProvenBy(mac: Mac, password: string): Promise<string | undefined> {
+    const { state } = await this.options.runtime.load(deviceAggregate, mac);
+    const { passwordHash, tenantId } = state.context;
+    if (!isAssigned(state) || passwordHash === undefined || tenantId === undefined) return undefined;
+    return (await verifyDevicePassword(password, passwordHash)) ? tenantId : undefined;
+  }
+
+  /** The device's tenant and, if it deploys one, its password; a failure is logged and deploys nothing. */
+  async tenantPasswordOf(mac: Mac, tenantId: string | undefined): Promise<{ readonly tenantId: string; readonly password?: string } | undefined> {
+    if (tenantId === undefined) return undefined;
+    try {
+      const toDeploy = await tenantPasswordToDeploy(this.options.runtime, this.options.seal, tenantId);
+      return toDeploy.deploy ? { tenantId, password: toDeploy.password } : { tenantId };
+    } catch (error) {
+      this.options.logger.warn({ err: error, mac, tenant: tenantId }, 'the tenant password was not deployed');
+      return { tenantId };
+    }
+  }
+
+  async redeem(session: Session, code: string, context: CommandContext): Promise<void> {
+    const { runtime, provisioningCodeId } = this.options;
+    const { mac, link } = session;
+    const codeId = provisioningCodeId(code);
+    let tenantId: string;
+    try {
+      const redeemed = await runtime.execute(provisioningAggregate, codeId, { type: 'RedeemProvisioningCode', mac }, context);
+      tenantId = redeemed.state.context.tenantId;
+    } catch (error) {
+      const reason = refusalOf(error);
+      if (reason === undefined) throw error;
+      await runtime.execute(deviceAggregate, mac, { type: 'RecordProvisioningRefused', ip: link.ip, reason }, context);
+      link.send({ type: 'provisioning-refused', reason });
+      return;
+    }
+    await this.assignLive(session, tenantId, { via: 'provisioning-code', codeId }, context);
+  }
+
+  /** A new random password: its hash is appended with the assignment, then it goes out once. */
+  async assignLive(session: Session, tenantId: string, assignment: Assignment, context: CommandContext): Promise<DeviceExecuted> {
+    const { runtime } = this.options;
+    const { mac, link } = session;
+    const { password, passwordHash } = newDevicePassword();
+    await runtime.execute(deviceAggregate, mac, { type: 'AssignDevice', tenantId, passwordHash, ...assignment }, context);
+    const delivered = await runtime.execute(deviceAggregate, mac, { type: 'RecordPasswordDelivered', connectionId: link.connectionId }, context);
+    session.tenantId = tenantId;
+    link.send({ type: 'device-password', password });
+    this.sessions.announce(session);
+    return delivered;
+  }
+
+  /** Sends the tenant password if the tenant deploys it; a failure is logged, never thrown. */
+  async deployTenantPassword(session: Session, context: CommandContext): Promise<void> {
+    const { mac, link, tenantId } = session;
+    if (tenantId === undefined || !this.sessions.isLive(session) || !link.open) return;
+    const { runtime, seal, logger } = this.options;
+    try {
+      const toDeploy = await tenantPasswordToDeploy(runtime, seal, tenantId);
+      if (!toDeploy.deploy) return;
+      const command: DeviceCommand = { type: 'RecordTenantPasswordDeployed', connectionId: link.connectionId, tenantId };
+      await runtime.execute(deviceAggregate, mac, command, context);
+      link.send({ type: 'tenant-password', password: toDeploy.password });
+    } catch (error) {
+      logger.warn({ err: error, mac, tenant: tenantId }, 'the tenant password was not deployed');
+    }
+  }
+}

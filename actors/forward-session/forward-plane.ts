@@ -1,0 +1,119 @@
+// Proxies and protocol applications on this node, and what they share: the device streams they
+// open (dial-backs), the service endpoints, the record of their sessions. The
+// gateway hands it the device messages and dial-backs that are not a DeviceLink's.
+import type { Socket } from 'node:net';
+import type { Mac } from '../../domain/device/mac.js';
+import type { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
+import type { AgentStreamMessage } from '../../domain/gateway/stream-messages.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
+import type { ActorRuntime } from '../runtime/actor-runtime.js';
+import { DeviceDialer } from '../../data-plane/device-dialer.js';
+import type { DeviceConnections } from '../../data-plane/proven-connection.js';
+import type { ForwardEnvironment } from './forward-session.js';
+import type { TunnelLogger } from '../../data-plane/live-tunnel.js';
+import type { PluginDirectory } from '../proxy/plugin-directory.js';
+import { PortPool } from '../../data-plane/port-pool.js';
+import type { PortRange } from '../../data-plane/port-pool.js';
+import { ProtocolAppSupervisor } from '../protocol-app/protocol-app-supervisor.js';
+import { ProxySupervisor } from '../proxy/proxy-supervisor.js';
+import { ServiceEndpoints } from '../protocol-app/service-endpoints.js';
+import { closeStaleForwards, ForwardStartup } from './stale-forwards.js';
+import { scanLog } from '../runtime/log-scan.js';
+
+export interface ForwardPlaneOptions {
+  readonly runtime: ActorRuntime;
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly devices: DeviceConnections;
+  readonly nodeId: string;
+  readonly logger: TunnelLogger;
+  /** Named local services proxies may target. */
+  readonly plugins: PluginDirectory;
+  /** Where proxy source ports and application ports bind (the DeviceLink bind address). */
+  readonly bindAddress: string;
+  /** The DeviceLink range: applications take their ports from it, proxies may not. */
+  readonly ports: PortRange;
+  /** Default 5000. */
+  readonly progressIntervalMs?: number;
+  /** Default 10 000. */
+  readonly dialBackTimeoutMs?: number;
+}
+
+export class ForwardPlane {
+  readonly dialer: DeviceDialer;
+  readonly endpoints = new ServiceEndpoints();
+  readonly proxies: ProxySupervisor;
+  readonly apps: ProtocolAppSupervisor;
+
+  constructor(private readonly options: ForwardPlaneOptions) {
+    const { runtime, clock, nodeId, logger, plugins, bindAddress } = options;
+    this.dialer = new DeviceDialer(options.devices, logger, options.dialBackTimeoutMs ?? 10_000);
+    const forward: ForwardEnvironment = { runtime, clock, logger, progressIntervalMs: options.progressIntervalMs ?? 5000 };
+    this.proxies = new ProxySupervisor({
+      runtime,
+      bindAddress,
+      reservedPorts: options.ports,
+      env: { forward, dialer: this.dialer, plugins, nodeId, clock, logger },
+    });
+    this.apps = new ProtocolAppSupervisor({
+      runtime,
+      env: { forward, dialer: this.dialer, pool: new PortPool(options.ports, bindAddress), endpoints: this.endpoints, clock, logger, nodeId },
+    });
+  }
+
+  /** What start-up must read of the log; give it to the hub's one pass over the log, then to start(). */
+  startupReader(): ForwardStartup {
+    return new ForwardStartup(this.options.nodeId);
+  }
+
+  /** Closes by an event the sessions a previous run of this node left open, then opens the enabled proxies. */
+  async start(found?: ForwardStartup): Promise<void> {
+    let startup = found;
+    if (startup === undefined) {
+      startup = this.startupReader();
+      await scanLog(this.options.store, [startup]);
+    }
+    const stale = await closeStaleForwards(this.options.runtime, startup);
+    if (stale > 0) this.options.logger.info({ sessions: stale, nodeId: this.options.nodeId }, 'recorded the sessions a previous run left open as ended');
+    await this.proxies.start(startup.proxies);
+  }
+
+  streamMessage(mac: Mac, message: AgentStreamMessage): void {
+    this.dialer.streamMessage(mac, message);
+  }
+
+  awaitsDialBack(streamId: string, token: string): boolean {
+    return this.dialer.awaitsDialBack(streamId, token);
+  }
+
+  dialedBack(streamId: string, token: string, socket: Socket): void {
+    this.dialer.dialedBack(streamId, token, socket);
+  }
+
+  /** A reverse-connection or service-endpoint message of a device's agent. */
+  reverseMessage(mac: Mac, message: AgentReverseMessage): void {
+    if (message.type !== 'service-endpoint') {
+      this.apps.reverseMessage(mac, message);
+      return;
+    }
+    const connection = this.options.devices.connectionOf(mac);
+    if (connection === undefined) return;
+    // Whether the connection proved its device password is checked each time the endpoint is used.
+    this.endpoints.announced(mac, connection.link.connectionId);
+    this.options.logger.info({ mac }, 'service endpoint online');
+  }
+
+  /** A device's control connection ended. */
+  connectionEnded(mac: Mac, connectionId: string): void {
+    this.endpoints.ended(mac, connectionId);
+    this.dialer.connectionEnded(mac);
+    this.proxies.connectionEnded(mac);
+    this.apps.connectionEnded(mac);
+  }
+
+  /** Ends every live session with cause hub-shutdown; call while the store is open. */
+  async shutdown(): Promise<void> {
+    await Promise.all([this.apps.shutdown(), this.proxies.shutdown()]);
+  }
+}

@@ -1,0 +1,74 @@
+// Who may use the device gateway, per client address: how many control connections at once,
+// how many hellos a second, how many MACs never seen before it may register an hour. Anyone
+// can open a connection, say hello and so register a device: these bound what one address
+// makes the hub store. Refusals are counted for /metrics.
+import type { Clock } from '../../domain/ports/clock.js';
+import { RateWindows } from './rate-window.js';
+
+export interface GatewayLimits {
+  /** Open control connections per address, said hello or not. */
+  readonly connectionsPerIp: number;
+  /** Hellos per address per second. */
+  readonly hellosPerSecondPerIp: number;
+  /** Devices never seen before (registered unassigned) per address per hour. */
+  readonly registrationsPerHourPerIp: number;
+}
+
+// Devices behind one NAT share an address: a site's devices coming back after a hub restart
+// must get in within seconds. Hellos refused are retried by the agent with backoff.
+export const defaultGatewayLimits: GatewayLimits = {
+  connectionsPerIp: 1000,
+  hellosPerSecondPerIp: 100,
+  registrationsPerHourPerIp: 1000,
+};
+
+export type GatewayLimit = 'connections_per_ip' | 'hellos_per_ip' | 'registrations_per_ip';
+export const gatewayLimitNames: readonly GatewayLimit[] = ['connections_per_ip', 'hellos_per_ip', 'registrations_per_ip'];
+
+export class GatewayAdmission {
+  private readonly open = new Map<string, number>();
+  private readonly hellos: RateWindows;
+  private readonly registrations: RateWindows;
+  private readonly refusals: Record<GatewayLimit, number> = { connections_per_ip: 0, hellos_per_ip: 0, registrations_per_ip: 0 };
+
+  constructor(
+    clock: Clock,
+    private readonly limits: GatewayLimits = defaultGatewayLimits,
+  ) {
+    this.hellos = new RateWindows(clock, { limit: limits.hellosPerSecondPerIp, windowMs: 1000 });
+    this.registrations = new RateWindows(clock, { limit: limits.registrationsPerHourPerIp, windowMs: 3_600_000 });
+  }
+
+  /** A new connection from `ip`: false when that address has its share open; else call disconnected(ip) once it ends. */
+  connect(ip: string): boolean {
+    const count = this.open.get(ip) ?? 0;
+    if (count >= this.limits.connectionsPerIp) return this.refuse('connections_per_ip');
+    this.open.set(ip, count + 1);
+    return true;
+  }
+
+  disconnected(ip: string): void {
+    const count = (this.open.get(ip) ?? 0) - 1;
+    if (count > 0) this.open.set(ip, count);
+    else this.open.delete(ip);
+  }
+
+  hello(ip: string): boolean {
+    return this.hellos.take(ip) || this.refuse('hellos_per_ip');
+  }
+
+  /** A hello from `ip` would register a MAC never seen before. */
+  register(ip: string): boolean {
+    return this.registrations.take(ip) || this.refuse('registrations_per_ip');
+  }
+
+  /** Refusals since the hub started, per limit. */
+  refused(limit: GatewayLimit): number {
+    return this.refusals[limit];
+  }
+
+  private refuse(limit: GatewayLimit): false {
+    this.refusals[limit] += 1;
+    return false;
+  }
+}

@@ -1,0 +1,66 @@
+// Deciding one step of a job, without changing anything: the answers to record, whether to
+// time out overdue attempts, and the candidates to dispatch into the room that leaves. The
+// pool appends the step as one AdvanceJob; only once it is stored does anything change.
+import type { Mac } from '../../domain/device/mac.js';
+import type { DeviceResult, DeviceToDispatch, JobLifecycleCommand } from '../../domain/job/job-commands.js';
+import { jobStateOf } from '../../domain/job/job-decide.js';
+import { inFlightOf, overdue, whyNotDispatchable } from '../../domain/job/job-progress.js';
+import type { JobInbox } from './job-inbox.js';
+import type { JobKind } from './job-kind.js';
+import type { JobView } from './job-view.js';
+import type { OnlineDevices } from '../device/online-devices.js';
+
+export interface JobStep {
+  /** What to append; none when the step would record nothing. */
+  readonly command?: Extract<JobLifecycleCommand, { type: 'AdvanceJob' }>;
+  /** Candidates that no longer qualify (gone, out of scope, done): dropped whatever the append does, as nothing records them. */
+  readonly dropped: readonly Mac[];
+}
+
+export interface StepInput {
+  readonly kind: JobKind;
+  readonly online: OnlineDevices;
+  readonly now: Date;
+  readonly timeOut: boolean;
+  readonly dispatch: boolean;
+}
+
+export function planStep(view: JobView, inbox: JobInbox, input: StepInput): JobStep {
+  const results = [...inbox.results.values()];
+  const { picked, dropped } = input.dispatch ? pick(view, inbox, input, settling(view, results, input)) : { picked: [], dropped: [] };
+  if (results.length === 0 && !input.timeOut && picked.length === 0) return { dropped };
+  return { command: { type: 'AdvanceJob', results, dispatch: picked, ...(input.timeOut ? { timeOut: true } : {}) }, dropped };
+}
+
+/** How many slots this step frees: answers of attempts in flight, and those overdue. */
+function settling(view: JobView, results: readonly DeviceResult[], input: StepInput): number {
+  const { progress } = view.state.context;
+  const answered = results.filter((result) => inFlightOf(progress, result.mac)?.attempt === result.attempt);
+  const due = input.timeOut ? overdue(progress, input.now).filter(({ mac }) => !answered.some((result) => result.mac === mac)) : [];
+  return answered.length + due.length;
+}
+
+/** Candidates to dispatch, in arrival order, up to the room the step leaves; and those that no longer qualify. */
+function pick(view: JobView, inbox: JobInbox, input: StepInput, freed: number): { picked: DeviceToDispatch[]; dropped: Mac[] } {
+  const { kind, online, now } = input;
+  const { context } = view.state;
+  const completed = jobStateOf(view.state) === 'completed';
+  const room = context.concurrency - context.progress.counts.inFlight + freed;
+  const picked: DeviceToDispatch[] = [];
+  const dropped: Mac[] = [];
+  for (const [mac, trigger] of inbox.candidates) {
+    if (picked.length >= room) break;
+    const device = online.get(mac);
+    const qualifies =
+      device !== undefined &&
+      device.tenantId !== undefined &&
+      (!completed || trigger === 'hello') &&
+      kind.suits(context, device) &&
+      kind.needs(context, device) &&
+      // Room is checked by the job itself, after the step's results settle.
+      whyNotDispatchable(context.progress, mac, trigger, Number.MAX_SAFE_INTEGER) === undefined;
+    if (!qualifies || device.tenantId === undefined) dropped.push(mac);
+    else picked.push({ mac, tenantId: device.tenantId, trigger, ...kind.dispatchDetails(context, device, now) });
+  }
+  return { picked, dropped };
+}

@@ -1,0 +1,152 @@
+// This node's live DeviceLinks as the tunnels' events make them, keyed by tunnel id (sockets
+// never enter machine context). Reserve takes one of the tenant's places and a port on the
+// host placement picks; the link starts once TunnelOpened is stored and is let go once
+// TunnelClosed is. An opening that is not stored gives its port and its place back.
+import type { Clock } from '../../domain/ports/clock.js';
+import { placeSession } from '../../domain/relay/placement.js';
+import type { TunnelCommand } from '../../domain/tunnel/commands.js';
+import type { tunnelMachine } from '../../domain/tunnel/machine.js';
+import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
+import { TunnelLifetimes } from './tunnel-lifetimes.js';
+import type { HostedTunnel, TunnelHost } from '../../data-plane/tunnel-host.js';
+import type { LinkHosts } from './link-hosts.js';
+import { openTunnelCommand, resolveSource } from './link-opening.js';
+import { tunnelKeyFromHex } from '../../data-plane/tunnel-cipher.js';
+import type { Applied, LiveModule, Reserved } from '../runtime/live-module.js';
+import type { TunnelLogger, LiveTunnel, Totals } from '../../data-plane/live-tunnel.js';
+import { RemoteTunnel } from '../../data-plane/remote-tunnel.js';
+import { TenantTunnelQuota } from './tenant-tunnel-quota.js';
+import type { OpenLinkRequest } from './tunnel-requests.js';
+import type { ControlConnection } from '../../data-plane/control-connection.js';
+
+/** What the supervisor asks reserve for: a link to open for a device whose control connection proved its tenant. */
+export interface LinkToOpen extends OpenLinkRequest {
+  readonly tunnelId: string;
+  readonly control: ControlConnection;
+  /** SHA-256 (hex) of the secret of the link's token. */
+  readonly tokenHash: string;
+}
+
+/** A link's port, held from before OpenTunnel is decided until TunnelClosed is stored. */
+export interface HeldLink extends HostedTunnel {
+  /** The host it was placed on. */
+  readonly on: TunnelHost;
+  /** Gives the tenant's place back (once). */
+  readonly freePlace: () => void;
+}
+
+export interface TunnelLiveOptions {
+  readonly clock: Clock;
+  readonly hosts: LinkHosts;
+  readonly nodeId: string;
+  readonly maxLinksPerTenant: number;
+  readonly logger: TunnelLogger;
+  /** Ends a link by an event with this cause (its lifetime ran out). */
+  readonly end: (link: LiveTunnel, cause: TerminationCause) => void;
+}
+
+export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelCommand, LinkToOpen, HeldLink> {
+  private readonly links = new Map<string, LiveTunnel>();
+  private readonly held = new Map<string, HeldLink>();
+  private readonly quota: TenantTunnelQuota;
+  private readonly lifetimes: TunnelLifetimes;
+  private endedLinkBytes: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
+
+  constructor(private readonly options: TunnelLiveOptions) {
+    this.quota = new TenantTunnelQuota(options.maxLinksPerTenant);
+    this.lifetimes = new TunnelLifetimes(options.clock, (tunnelId) => {
+      const link = this.links.get(tunnelId);
+      if (link !== undefined) options.end(link, 'lifetime-expired');
+    });
+  }
+
+  get count(): number {
+    return this.links.size;
+  }
+
+  linkOf(tunnelId: string): LiveTunnel | undefined {
+    return this.links.get(tunnelId);
+  }
+
+  all(): LiveTunnel[] {
+    return [...this.links.values()];
+  }
+
+  /** Bytes the links this node carried itself in this run, ended ones included: it never decreases. */
+  relayedBytes(): Totals {
+    let { bytesToDevice, bytesFromDevice } = this.endedLinkBytes;
+    for (const link of this.links.values()) {
+      if (link instanceof RemoteTunnel) continue;
+      const totals = link.totals();
+      bytesToDevice += totals.bytesToDevice;
+      bytesFromDevice += totals.bytesFromDevice;
+    }
+    return { bytesToDevice, bytesFromDevice };
+  }
+
+  /** The tenant's place is taken before anything about the link is awaited, so a burst cannot slip under the limit at once. */
+  async reserve(request: LinkToOpen): Promise<Reserved<TunnelCommand, HeldLink>> {
+    const freePlace = this.quota.take(request.tenantId);
+    try {
+      return await this.place(request, freePlace);
+    } catch (error) {
+      freePlace();
+      throw error;
+    }
+  }
+
+  async release(held: HeldLink): Promise<void> {
+    await held.link.discard('error');
+    held.on.release(held.link.info.tunnelId);
+    held.freePlace();
+  }
+
+  apply({ id, events, held }: Applied<typeof tunnelMachine, HeldLink>): void {
+    for (const event of events) {
+      if (event.type === 'TunnelOpened' && held !== undefined) this.start(id, held, event.data.expiresAt);
+      if (event.type === 'TunnelClosed') this.forget(id, event.data.cause);
+    }
+  }
+
+  /** The link ended (its end is recorded, or could not be): its port, place and timer go; its sockets close if they have not. */
+  forget(tunnelId: string, cause: TerminationCause): void {
+    const link = this.links.get(tunnelId);
+    const held = this.held.get(tunnelId);
+    this.links.delete(tunnelId);
+    this.held.delete(tunnelId);
+    this.lifetimes.forget(tunnelId);
+    if (link === undefined || held === undefined) return;
+    held.on.release(tunnelId);
+    held.freePlace();
+    void link.discard(cause);
+    if (link instanceof RemoteTunnel) return;
+    const totals = link.totals();
+    this.endedLinkBytes = {
+      bytesToDevice: this.endedLinkBytes.bytesToDevice + totals.bytesToDevice,
+      bytesFromDevice: this.endedLinkBytes.bytesFromDevice + totals.bytesFromDevice,
+    };
+  }
+
+  private start(tunnelId: string, held: HeldLink, expiresAt: string | undefined): void {
+    const { link } = held;
+    this.links.set(tunnelId, link);
+    this.held.set(tunnelId, held);
+    link.start();
+    if (expiresAt !== undefined) this.lifetimes.arm(tunnelId, expiresAt);
+    const { device, devicePort } = link.info;
+    this.options.logger.info({ tunnelId, device, relay: held.on.relay, port: held.port, devicePort }, 'device link opened');
+  }
+
+  private async place(request: LinkToOpen, freePlace: () => void): Promise<Reserved<TunnelCommand, HeldLink>> {
+    const { tunnelId, device, tenantId, settings, relay, control } = request;
+    const key = settings.encrypt === undefined ? undefined : tunnelKeyFromHex(settings.encrypt);
+    const sourceAddresses = settings.source === undefined ? undefined : await resolveSource(settings.source.host);
+    const candidates = await this.options.hosts.candidates(relay);
+    // From choosing to opening nothing waits, so two requests never both take a relay's last place.
+    const on = this.options.hosts.named(placeSession(candidates, relay));
+    const info = { tunnelId, device, tenantId, devicePort: settings.devicePort };
+    const hosted = await on.open({ info, settings, control, ...(key === undefined ? {} : { key }), ...(sourceAddresses === undefined ? {} : { sourceAddresses }) });
+    const command = openTunnelCommand(request, { port: hosted.port, host: hosted.host, relay: on.relay, node: this.options.nodeId, encrypted: key !== undefined, sourceAddresses });
+    return { command, held: { ...hosted, on, freePlace } };
+  }
+}
