@@ -162,7 +162,11 @@ describe('relays carrying sessions', () => {
   it('takes the killed relay back when it restarts with its token file: it registers again', async () => {
     const before = await relayView('relay-a');
     startRelay('relay-a', '47000-47499');
-    const after = await connected('relay-a');
+    // The killed relay may still be seen connected until its end is recorded: wait for the new registration.
+    const after = await eventually('relay relay-a registered again', 15_000, async () => {
+      const seen = await relayView('relay-a');
+      return seen?.connected === true && seen.isReporting && seen.lastRegistrationDate !== before?.lastRegistrationDate ? seen : undefined;
+    });
     expect(after.firstRegistrationDate).toBe(before?.firstRegistrationDate);
     expect(Date.parse(after.lastRegistrationDate)).toBeGreaterThan(Date.parse(before?.lastRegistrationDate ?? ''));
   });
