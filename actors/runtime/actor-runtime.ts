@@ -13,7 +13,7 @@ import { DeadlineTimers } from './deadline-timers.js';
 import { chainEvents } from './event-chain.js';
 import { genesisHash } from './hash-chain.js';
 import type { AnyLiveModule, Applied, LiveAggregate, LiveModule } from './live-module.js';
-import { CategoryStreams, scanLog } from './log-scan.js';
+import { categoryStreams } from './log-scan.js';
 import { decidedState, evolve, initialState } from './replay.js';
 import { ResidentActors } from './resident-actors.js';
 import type { Executed, Loaded, ReservedExecuted } from './runtime-results.js';
@@ -129,12 +129,7 @@ export class ActorRuntime {
    */
   async rearmDeadlines<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, found?: ReadonlySet<string>): Promise<number> {
     if (!aggregate.deadlines) return 0;
-    let streams = found;
-    if (streams === undefined) {
-      const reader = new CategoryStreams([aggregate.category]);
-      await scanLog(this.store, [reader]);
-      streams = reader.of(aggregate.category);
-    }
+    const streams = found ?? (await categoryStreams(this.store, aggregate.category));
     const prefix = `${aggregate.category}-`;
     for (const stream of streams) {
       const loaded = await this.load(aggregate, stream.slice(prefix.length));
