@@ -1,13 +1,13 @@
-// The EventStore port over an EventStoreDB cluster (@eventstore/db-client, gRPC).
-// Every translation lives in eventstoredb-mapping.ts; this file only drives the client.
+// The EventStore port over an EventStoreDB cluster (@eventstore/db-client, gRPC). Every
+// translation lives in the eventstoredb-* files beside it (positions, append requests, read
+// requests, filter, recorded events, errors); this file only drives the client.
 import { EventStoreDBClient } from '@eventstore/db-client';
-import type { AllStreamResolvedEvent, AllStreamSubscription, StreamingRead } from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, StreamingRead } from '@eventstore/db-client';
 import { TetherError } from '../domain/errors.js';
 import { assertStreamName } from '../domain/stream-name.js';
 import type {
   AllSubscription,
   AppendResult,
-  EventFilter,
   EventStore,
   EventToAppend,
   ExpectedRevision,
@@ -19,24 +19,20 @@ import type {
 } from '../domain/ports/event-store.js';
 import { beforeFirst, StreamNotFound, WrongExpectedVersion } from '../domain/ports/event-store.js';
 import { assertValidAppend } from './event-validation.js';
+import { fromAppendResult, meetsExpectedRevision, toAppendRequest } from './eventstoredb-append-request.js';
+import { isTransient, toConfigurationError, translateError } from './eventstoredb-errors.js';
+import { readsPast } from './eventstoredb-positions.js';
 import {
-  fromAppendResult,
-  isTransient,
   headPositionReadOptions,
   identityReadOptions,
   toIdentity,
-  meetsExpectedRevision,
-  readsPast,
-  toAppendRequest,
-  toConfigurationError,
   toLimit,
   toReadAllOptions,
   toReadStreamOptions,
-  toRecordedEvent,
   toSubscribeToAllOptions,
-  toUserEvent,
-  translateError,
-} from './eventstoredb-mapping.js';
+} from './eventstoredb-read-requests.js';
+import { toRecordedEvent, toUserEvent } from './eventstoredb-recorded-event.js';
+import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
 
 const appendAttempts = 3;
 const appendRetryDelayMs = 100;
@@ -201,62 +197,5 @@ export class EventStoreDbEventStore implements EventStore {
 
   #assertOpen(): void {
     if (this.#closed) throw new TetherError('unavailable', 'the EventStoreDB event store is closed');
-  }
-}
-
-/** Ends its iteration, without an error, once closed. */
-class EventStoreDbSubscription implements AllSubscription {
-  /** Settles once the server confirmed the subscription, or it failed or was closed. */
-  readonly established: Promise<void>;
-  readonly #source: AllStreamSubscription;
-  readonly #filter: EventFilter | undefined;
-  readonly #onClose: () => void;
-  readonly #onForeign: () => void;
-  #closed = false;
-
-  constructor(source: AllStreamSubscription, filter: EventFilter | undefined, onClose: () => void, onForeign: () => void) {
-    this.#source = source;
-    this.#filter = filter;
-    this.#onClose = onClose;
-    this.#onForeign = onForeign;
-    // The client emits errors without destroying the stream: an error raised before anyone
-    // iterates would be lost (or crash the process, unheard). Destroying keeps it for the reader.
-    source.on('error', (error) => {
-      if (!source.destroyed) source.destroy(error);
-    });
-    this.established = new Promise((resolve) => {
-      const settle = (): void => {
-        source.off('confirmation', settle).off('error', settle).off('close', settle);
-        resolve();
-      };
-      source.on('confirmation', settle).on('error', settle).on('close', settle);
-    });
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
-    try {
-      for await (const resolved of this.#source) {
-        const event = toUserEvent(resolved, this.#filter, this.#onForeign);
-        if (event !== undefined) yield event;
-      }
-    } catch (error) {
-      // Destroying the source on close surfaces as a premature-close error: that is the end.
-      if (this.#closed) return;
-      throw translateError(error);
-    } finally {
-      await this.close();
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#onClose();
-    try {
-      await this.#source.unsubscribe();
-    } catch {
-      // The call never started (no connection): there is nothing to cancel.
-    }
-    this.#source.destroy();
   }
 }
