@@ -1,27 +1,26 @@
 // The links a relay holds for the hub: each one's port (from the relay's range) and sockets,
 // served by the very TcpTunnel and UdpTunnel the hub runs for its own links, in an environment that
-// asks the hub to decide and append every event (`record`) and sends the agent's messages
-// through the hub (`to-device`). The agents dial back here: TCP streams as raw connections,
+// asks the hub to decide and append every event (record-requests.ts) and sends the agent's
+// messages through the hub (`to-device`). The agents dial back here: TCP streams as raw connections,
 // UDP streams as a connection of length-prefixed datagrams (wire/datagram-stream.ts).
 import type { Socket } from 'node:net';
 import { dialBackDatagrams } from '../data-plane/datagram-route.js';
 import type { ControlConnection } from '../data-plane/control-connection.js';
 import { DialBacks } from '../data-plane/dial-backs.js';
 import { tunnelKeyFromHex } from '../data-plane/tunnel-cipher.js';
-import type { TunnelEnvironment, TunnelLogger, LiveTunnel, Recorded, Totals } from '../data-plane/live-tunnel.js';
+import type { TunnelEnvironment, TunnelLogger, LiveTunnel, Totals } from '../data-plane/live-tunnel.js';
 import { openLinkOn } from '../data-plane/local-tunnel-host.js';
 import { PortPool } from '../data-plane/port-pool.js';
 import type { PortRange } from '../data-plane/port-pool.js';
 import { isTetherError, TetherError } from '../domain/errors.js';
-import type { ErrorCode } from '../domain/errors.js';
 import type { HubMessage } from '../domain/gateway/hub-messages.js';
 import type { Clock } from '../domain/ports/clock.js';
-import type { HubToRelayMessage, OpenLink, RelayToHubMessage, RelayTunnelCommand } from '../domain/relay/channel-messages.js';
-import type { TunnelCommand } from '../domain/tunnel/commands.js';
+import type { HubToRelayMessage, OpenLink, RelayToHubMessage } from '../domain/relay/channel-messages.js';
 import type { LinkSettings } from '../domain/tunnel/devicelink-request.js';
 import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
 import { resetSocket } from '../wire/socket-splice.js';
 import type { DialBackTarget } from '../wire/stream-dial-back.js';
+import { RecordRequests } from './record-requests.js';
 import { fitStatus } from './status-sessions.js';
 
 export interface RelayLinksOptions {
@@ -54,29 +53,18 @@ interface Held {
   readonly createdTime: string;
 }
 
-interface Pending {
-  readonly resolve: (recorded: Recorded) => void;
-  readonly reject: (error: TetherError) => void;
-}
-
-// The codes a link tells apart (a refused attach, a second end of one stream); others mean "not now".
-const passedOn = new Set<string>(['transition_forbidden', 'not_found', 'validation_failed', 'already_exists']);
-
-const relayCommandOf = (command: TunnelCommand): RelayTunnelCommand | undefined =>
-  command.type === 'OpenTunnel' || command.type === 'CloseTunnel' || command.type === 'RecordRelayReport' ? undefined : command;
-
 export class RelayLinks implements DialBackTarget {
   private readonly pool: PortPool;
   private readonly dialBacks: DialBacks;
   private readonly held = new Map<string, Held>();
   private opening = 0;
   private ended: SessionStatus[] = [];
-  private readonly pending = new Map<number, Pending>();
-  private nextRequest = 1;
+  private readonly records: RecordRequests;
 
   constructor(private readonly options: RelayLinksOptions) {
     this.pool = new PortPool(options.ports, options.bindAddress);
     this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
+    this.records = new RecordRequests(options.send);
   }
 
   /** Live links: the seed's currentNumberOfSessions. */
@@ -102,23 +90,18 @@ export class RelayLinks implements DialBackTarget {
       case 'device-message':
         this.held.get(message.tunnelId)?.link.streamMessage(message.message);
         return;
-      case 'recorded': {
-        const pending = this.take(message.requestId);
-        pending?.resolve({ events: message.events.map((type) => ({ type })) });
+      case 'recorded':
+        this.records.recorded(message.requestId, message.events);
         return;
-      }
-      case 'record-failed': {
-        const code = (passedOn.has(message.code) ? message.code : 'unavailable') as ErrorCode;
-        this.take(message.requestId)?.reject(new TetherError(code, `the hub refused: ${message.message}`));
+      case 'record-failed':
+        this.records.refused(message.requestId, message.code, message.message);
         return;
-      }
     }
   }
 
   /** The control channel is gone: nothing a link does can be recorded, so every link ends. */
   channelLost(): void {
-    for (const pending of this.pending.values()) pending.reject(new TetherError('unavailable', 'the control channel to the hub is gone'));
-    this.pending.clear();
+    this.records.rejectAll(new TetherError('unavailable', 'the control channel to the hub is gone'));
     void this.closeAll('relay-lost');
   }
 
@@ -147,12 +130,6 @@ export class RelayLinks implements DialBackTarget {
     // Until the splice watches it, a reset must not go unhandled.
     socket.on('error', () => undefined);
     if (!this.dialBacks.deliver(streamId, token, socket)) resetSocket(socket);
-  }
-
-  private take(requestId: number): Pending | undefined {
-    const pending = this.pending.get(requestId);
-    this.pending.delete(requestId);
-    return pending;
   }
 
   private async openLink(message: OpenLink): Promise<void> {
@@ -190,20 +167,6 @@ export class RelayLinks implements DialBackTarget {
     }
   }
 
-  /** Asks the hub to decide and append a command of link `tunnelId`. */
-  private record(tunnelId: string, command: TunnelCommand, ip: string | undefined): Promise<Recorded> {
-    const relayed = relayCommandOf(command);
-    if (relayed === undefined) return Promise.reject(new TetherError('internal', `a relay never records ${command.type}`));
-    return new Promise((resolve, reject) => {
-      const requestId = this.nextRequest;
-      this.nextRequest += 1;
-      this.pending.set(requestId, { resolve, reject });
-      if (!this.options.send({ type: 'record', requestId, tunnelId, command: relayed, ...(ip === undefined ? {} : { ip }) })) {
-        this.take(requestId)?.reject(new TetherError('unavailable', 'the control channel to the hub is down'));
-      }
-    });
-  }
-
   private environment(opened: OpenLink): TunnelEnvironment {
     const { tunnelId } = opened;
     const { options } = this;
@@ -220,7 +183,7 @@ export class RelayLinks implements DialBackTarget {
     };
     return {
       control,
-      record: (command, context) => this.record(tunnelId, command, context.ip),
+      record: (command, context) => this.records.record(tunnelId, command, context.ip),
       end: async (link, ending) => {
         const held = this.held.get(tunnelId);
         this.held.delete(tunnelId);
