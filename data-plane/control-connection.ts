@@ -1,5 +1,7 @@
-// A device's live control connection as the supervisor sees it. The gateway adapts a socket
-// into it, so actors/ never holds a socket library's types and machines never hold sockets.
+// A device's live control connection as the device supervisor and the data plane see it (on a
+// relay, the hub's control channel stands in for it: relay-links.ts). The gateway adapts a
+// WebSocket into it, so neither actors/ nor data-plane/ holds the socket library's types and
+// machines never hold sockets.
 import type { ClosingCause, HubMessage } from '../domain/gateway/hub-messages.js';
 
 export interface ControlConnection {

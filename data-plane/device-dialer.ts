@@ -1,4 +1,4 @@
-// Streams through a device for proxies and protocol applications, on the DeviceLink data
+// Streams through a device for proxies and protocol applications, on the tunnels' data
 // plane (docs/devicelink.md, "Hub ↔ agent"): `open-stream` to the device's agent, the TCP
 // stream's connection dialled back with a single-use token (dial-backs.ts), a UDP stream's
 // too, its datagrams length-prefixed on it (datagram-route.ts). Reverse streams (dtt-reverse) are

@@ -1,4 +1,4 @@
-// What TCP and UDP links share: the link's identity, its byte totals recorded at a bounded
+// What TCP and UDP tunnels share: the tunnel's identity, its byte totals recorded at a bounded
 // rate while it is open, and one way to end it (idempotent, recorded once with exact totals).
 import type { DatagramRoute } from './datagram-route.js';
 import type { ControlConnection } from './control-connection.js';

@@ -1,6 +1,6 @@
-// The ports DeviceLinks hand out: a configured range on one bind address. Ports are tried
+// The ports tunnels hand out: a configured range on one bind address. Ports are tried
 // from a rotating cursor, so a port just released is not handed out again at once (a client of
-// the old link might still knock), and a port some other program holds is simply skipped.
+// the old tunnel might still knock), and a port some other program holds is simply skipped.
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { TetherError } from '../domain/errors.js';

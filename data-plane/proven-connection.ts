@@ -1,5 +1,5 @@
 // The one guard in front of everything the hub sends to a device: restores, update and backup
-// requests, DeviceLinks, proxies, protocol applications. A connection that did not prove the
+// requests, tunnels, proxies, protocol applications. A connection that did not prove the
 // device password could be anyone who knows the MAC, so nothing goes to it.
 import { formatMac } from '../domain/device/mac.js';
 import type { Mac } from '../domain/device/mac.js';

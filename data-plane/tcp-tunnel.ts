@@ -1,6 +1,6 @@
-// A TCP DeviceLink: a listening port whose every admitted client connection becomes a stream
-// to the device port, spliced to the connection the agent dials back for it. The same link runs
-// on the hub and on a relay: only its environment differs (live-link.ts).
+// A TCP tunnel: a listening port whose every admitted client connection becomes a stream
+// to the device port, spliced to the connection the agent dials back for it. The same tunnel
+// runs on the hub and on a relay: only its environment differs (live-tunnel.ts).
 import { randomUUID } from 'node:crypto';
 import type { Server, Socket } from 'node:net';
 import { TetherError, isTetherError } from '../domain/errors.js';

@@ -1,4 +1,4 @@
-// AES-256-CTR for encrypted DeviceLinks, with the counter layout of domain/tunnel/cipher-counters.ts
+// AES-256-CTR for encrypted tunnels, with the counter layout of domain/tunnel/cipher-counters.ts
 // (specified in docs/devicelink.md): one keystream per direction and per stream or datagram,
 // never one for two. CTR encryption and decryption are the same XOR, so each side needs one
 // keystream per direction; the names say which way the bytes go.

@@ -1,7 +1,7 @@
-// A UDP DeviceLink: one socket on the hub (or a relay), one client (the source, or the first
-// that sends), one stream to the device port. Datagrams travel the link's datagram route (the
+// A UDP tunnel: one socket on the hub (or a relay), one client (the source, or the first
+// that sends), one stream to the device port. Datagrams travel the tunnel's datagram route (the
 // stream's dial-back connection, length-prefixed) one at a time, so their boundaries survive;
-// the link closes after `timeout` ms without one.
+// the tunnel closes after `timeout` ms without one.
 import { randomUUID } from 'node:crypto';
 import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
 import { isTetherError } from '../domain/errors.js';

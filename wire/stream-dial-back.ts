@@ -1,7 +1,7 @@
 // A device's dial-back for one stream: `GET /gateway/streams/<streamId>` upgraded to
 // `tether-stream` with the stream's single-use token as bearer. After the 101 the connection
-// carries the stream's raw bytes (docs/devicelink.md, "Hub ↔ agent"). The hub and relays both
-// take dial-backs, so this lives in wire/.
+// carries the stream's raw bytes (docs/devicelink.md, "Hub ↔ agent"). The agent dials back, and
+// the hub and relays both take dial-backs, so this lives in wire/.
 import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';

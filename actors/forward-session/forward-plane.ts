@@ -1,6 +1,6 @@
 // Proxies and protocol applications on this node, and what they share: the device streams they
 // open (dial-backs), the service endpoints, the record of their sessions. The
-// gateway hands it the device messages and dial-backs that are not a DeviceLink's.
+// gateway hands it the device messages and dial-backs that are not a tunnel's.
 import type { Socket } from 'node:net';
 import type { Mac } from '../../domain/device/mac.js';
 import type { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
@@ -30,9 +30,9 @@ export interface ForwardPlaneOptions {
   readonly logger: TunnelLogger;
   /** Named local services proxies may target. */
   readonly plugins: PluginDirectory;
-  /** Where proxy source ports and application ports bind (the DeviceLink bind address). */
+  /** Where proxy source ports and application ports bind (the tunnels' bind address). */
   readonly bindAddress: string;
-  /** The DeviceLink range: applications take their ports from it, proxies may not. */
+  /** The tunnels' port range: applications take their ports from it, proxies may not. */
   readonly ports: PortRange;
   /** Default 5000. */
   readonly progressIntervalMs?: number;

@@ -1,4 +1,4 @@
-// Where this node may place a DeviceLink: on the hub itself (its own ports, unless it runs
+// Where this node may place a tunnel: on the hub itself (its own ports, unless it runs
 // without a local relay) or on a relay whose control channel is connected to this node.
 import { TetherError } from '../../domain/errors.js';
 import { relayAggregate } from '../../domain/relay/aggregate.js';

@@ -1,5 +1,5 @@
-// What opening a DeviceLink records: the OpenTunnel command made of the request and of where
-// the link was placed, with the addresses a source host name stood for when it opened.
+// What opening a tunnel records: the OpenTunnel command made of the request and of where
+// the tunnel was placed, with the addresses a source host name stood for when it opened.
 import { lookup } from 'node:dns/promises';
 import { TetherError } from '../../domain/errors.js';
 import { isIPLiteral } from '../../domain/tunnel/address.js';

@@ -1,4 +1,4 @@
-// A hub node that died left its links recorded open, though their sockets died with it. At
+// A hub node that died left its tunnels recorded open, though their sockets died with it. At
 // start-up the node closes them by an event (cause hub-shutdown, with the totals last
 // recorded), so every session record ends. A peer that finds the node's lease expired does
 // the same for it (cause hub-lost).

@@ -1,6 +1,6 @@
-// How many DeviceLinks each tenant holds open on this node, against the limit one tenant may
+// How many tunnels each tenant holds open on this node, against the limit one tenant may
 // hold, so that no one tenant takes every port of the range. A place is taken before anything
-// about the link is awaited, so a burst of requests cannot all slip under the limit at once.
+// about the tunnel is awaited, so a burst of requests cannot all slip under the limit at once.
 import { TetherError } from '../../domain/errors.js';
 
 export class TenantTunnelQuota {

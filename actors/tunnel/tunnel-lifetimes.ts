@@ -1,4 +1,4 @@
-// The lifetimes of this node's TCP links. A link's deadline is data in its TunnelOpened
+// The lifetimes of this node's TCP tunnels. A tunnel's deadline is data in its TunnelOpened
 // (expiresAt), so the timer here only ends it on time: the tunnel's decider refuses clients past
 // the deadline whether or not the timer has fired.
 import type { Clock, TimerHandle } from '../../domain/ports/clock.js';

@@ -1,6 +1,6 @@
-// This node's live DeviceLinks as the tunnels' events make them, keyed by tunnel id (sockets
-// never enter machine context). Reserve takes one of the tenant's places and a port on the
-// host placement picks; the link starts once TunnelOpened is stored and is let go once
+// This node's live tunnels as their events make them, keyed by tunnel id (sockets never
+// enter machine context). Reserve takes one of the tenant's places and a port on the
+// host placement picks; the tunnel starts once TunnelOpened is stored and is let go once
 // TunnelClosed is. An opening that is not stored gives its port and its place back.
 import type { Clock } from '../../domain/ports/clock.js';
 import { placeSession } from '../../domain/relay/placement.js';

@@ -1,5 +1,5 @@
-// What the tunnel supervisor is asked and answers: opening a DeviceLink, the link a token
-// names, a relay connecting, and how the supervisor is built.
+// What the tunnel supervisor is asked and answers: opening a tunnel (the API's DeviceLink), the
+// tunnel a token names, a relay connecting, and how the supervisor is built.
 import type { Mac } from '../../domain/device/mac.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';

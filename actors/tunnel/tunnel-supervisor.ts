@@ -1,7 +1,7 @@
-// Owns this node's DeviceLinks: opens them through the runtime (the tunnel's live module holds
+// Owns this node's tunnels: opens them through the runtime (the tunnel's live module holds
 // the port from before OpenTunnel is decided, tunnel-live.ts), routes the agent's stream
 // messages and dial-backs to them, and ends each by exactly one event, for whatever cause:
-// DELETE, its device going offline, an idle UDP link, the hub shutting down, its relay being lost.
+// DELETE, its device going offline, an idle UDP tunnel, the hub shutting down, its relay being lost.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Mac } from '../../domain/device/mac.js';

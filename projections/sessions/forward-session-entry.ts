@@ -1,7 +1,7 @@
 // Sessions of proxies and protocol applications (streams forward-<uuid>) in the one session
 // read model, folded as the forward machine keeps them (domain/forward-session/machine.ts):
 // totals of an open session are the latest reported, never below what its closed streams
-// carried; ForwardClosed makes them final. The target side stands where a DeviceLink's device
+// carried; ForwardClosed makes them final. The target side stands where a tunnel's device
 // does: bytesToDevice are the bytes sent to the target, bytesFromDevice those it returned.
 import type * as t from 'io-ts';
 import { TetherError } from '../../domain/errors.js';
@@ -65,7 +65,7 @@ export function forwardEntryAfter(db: Database, event: RecordedEvent): SessionEn
   }
   if (known === undefined) corrupt(event, `concerns session ${id}, which was never opened`);
   if (known.view.state === 'closed') corrupt(event, `follows the end of session ${id}`);
-  // The same fold as a DeviceLink's, in its words.
+  // The same fold as a tunnel's, in its words.
   switch (forwardEvent.type) {
     case 'ForwardStreamAttached':
       return nextEntry(known, { type: 'TunnelClientAttached', data: { ...forwardEvent.data, pinned: false } });

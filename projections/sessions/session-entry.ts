@@ -1,5 +1,5 @@
 // The session record folded from the tunnel's events, as the tunnel machine keeps it
-// (domain/tunnel/machine.ts, session-record.ts): byte totals of an open link are the latest
+// (domain/tunnel/machine.ts, session-record.ts): byte totals of an open tunnel are the latest
 // reported ones, never below what its closed streams carried; TunnelClosed makes them final.
 import type { TunnelEvent, TunnelOpened } from '../../domain/tunnel/events.js';
 import type { SessionView } from './session-view.js';

@@ -1,6 +1,6 @@
 import type { SessionRecord } from '../../domain/tunnel/session-record.js';
 
-/** What opened the session: a DeviceLink, a connection of a proxy profile, a connection of a protocol application. */
+/** What opened the session: a tunnel, a connection of a proxy profile, a connection of a protocol application. */
 export type SessionKind = 'devicelink' | 'proxy' | 'protocol-app';
 
 export const sessionKinds: readonly SessionKind[] = ['devicelink', 'proxy', 'protocol-app'];

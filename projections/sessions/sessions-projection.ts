@@ -1,6 +1,6 @@
-// The remote-session read model: one row per DeviceLink (stream tunnel-<uuid>), updated as
-// clients attach, streams open and close, traffic is recorded and the link closes. A change
-// goes to the rooms of the tenant the link was opened for and of the tenants granted access
+// The remote-session read model: one row per tunnel (stream tunnel-<uuid>), updated as
+// clients attach, streams open and close, traffic is recorded and the tunnel closes. A change
+// goes to the rooms of the tenant the tunnel was opened for and of the tenants granted access
 // to it; admins and auditors of every tenant hear all of them.
 import type * as t from 'io-ts';
 import { TetherError } from '../../domain/errors.js';
