@@ -148,6 +148,14 @@ describe('the device supervisor', () => {
     expect(devices.connectionOf(mac)?.link).toBe(again);
   });
 
+  it('ends the session and what it carried when its disconnection cannot be stored', async () => {
+    const link = await connected('conn-1');
+    store.failNext('device-');
+    await expect(devices.disconnected(mac, link, 'closed')).rejects.toThrow(/unavailable/);
+    expect(devices.onlineCount).toBe(0);
+    expect(journal.at(-1)).toBe('ended conn-1');
+  });
+
   it("acts on a device's events only once they are stored, in stream order", async () => {
     const first = await connected('conn-1');
     await devices.assign(mac, 'acme', admin);
