@@ -4,7 +4,8 @@
 // never seen before, one of its address's registrations, given back if nothing is stored.
 // Apply sets a session once its connection is stored, ends one once its end is (so what the
 // connection carried ends after its cause), and updates what a session is announced as when
-// an assignment or an admin's categories change, whoever issued the command.
+// an assignment or an admin's categories change, whatever on this node issued the command
+// (what other nodes store reaches the sessions through the log: device-session-follower.ts).
 import type { DeviceCommand } from '../../domain/device/commands.js';
 import { isRegistered, sameList } from '../../domain/device/decide.js';
 import type { DeviceState } from '../../domain/device/decide.js';
