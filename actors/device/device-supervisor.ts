@@ -1,9 +1,10 @@
 // Owns the devices' live control connections on this node. Their sessions are the device's
 // live module's (device-live.ts): the runtime sets, ends and updates them once the events
-// saying so are stored, whoever issued the command, so an end is stored before the effects it
-// causes (the links it carried end after it). What the supervisor adds is the hello's answer
-// and the secrets sent on a connection, each appended first and sent after: a provisioning
-// code's redemption, the device password, the tenant password (device-credentials.ts).
+// saying so are stored, whatever on this node issued the command, so an end is stored before
+// the effects it causes (the links it carried end after it). What the supervisor adds is the
+// hello's answer and the secrets sent on a connection, each appended first and sent after: a
+// provisioning code's redemption, the device password, the tenant password
+// (device-credentials.ts).
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import type { DeviceCommand } from '../../domain/device/commands.js';
 import { isAssigned } from '../../domain/device/decide.js';
