@@ -4,6 +4,7 @@
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import type { DeviceCommand } from '../../domain/device/commands.js';
 import { isAssigned } from '../../domain/device/decide.js';
+import type { DeviceState } from '../../domain/device/decide.js';
 import type { Mac } from '../../domain/device/mac.js';
 import { isTetherError } from '../../domain/errors.js';
 import { provisioningAggregate } from '../../domain/provisioning/aggregate.js';
@@ -19,6 +20,12 @@ import type { deviceMachine } from '../../domain/device/machine.js';
 import type { SecretSeal } from '../secrets/secret-seal.js';
 
 export type DeviceExecuted = Executed<typeof deviceMachine>;
+
+/** A tenant, with its password in clear when it deploys one. */
+export interface TenantPassword {
+  readonly tenantId: string;
+  readonly password?: string;
+}
 
 export type Assignment = { readonly via: 'admin' } | { readonly via: 'provisioning-code'; readonly codeId: string };
 
@@ -40,16 +47,15 @@ export class DeviceCredentials {
     private readonly sessions: DeviceSessions,
   ) {}
 
-  /** The tenant the device is assigned to, if `password` is its device password. */
-  async tenantProvenBy(mac: Mac, password: string): Promise<string | undefined> {
-    const { state } = await this.options.runtime.load(deviceAggregate, mac);
+  /** The tenant the device is assigned to, if `password` is its device password (`state`: the device's, read by the caller). */
+  async tenantProvenBy(state: DeviceState, password: string): Promise<string | undefined> {
     const { passwordHash, tenantId } = state.context;
     if (!isAssigned(state) || passwordHash === undefined || tenantId === undefined) return undefined;
     return (await verifyDevicePassword(password, passwordHash)) ? tenantId : undefined;
   }
 
   /** The device's tenant and, if it deploys one, its password; a failure is logged and deploys nothing. */
-  async tenantPasswordOf(mac: Mac, tenantId: string | undefined): Promise<{ readonly tenantId: string; readonly password?: string } | undefined> {
+  async tenantPasswordOf(mac: Mac, tenantId: string | undefined): Promise<TenantPassword | undefined> {
     if (tenantId === undefined) return undefined;
     try {
       const toDeploy = await tenantPasswordToDeploy(this.options.runtime, this.options.seal, tenantId);
@@ -78,16 +84,14 @@ export class DeviceCredentials {
     await this.assignLive(session, tenantId, { via: 'provisioning-code', codeId }, context);
   }
 
-  /** A new random password: its hash is appended with the assignment, then it goes out once. */
+  /** A new random password: its hash is appended with the assignment, then it goes out once (the session learns its tenant from the stored events). */
   async assignLive(session: Session, tenantId: string, assignment: Assignment, context: CommandContext): Promise<DeviceExecuted> {
     const { runtime } = this.options;
     const { mac, link } = session;
     const { password, passwordHash } = newDevicePassword();
     await runtime.execute(deviceAggregate, mac, { type: 'AssignDevice', tenantId, passwordHash, ...assignment }, context);
     const delivered = await runtime.execute(deviceAggregate, mac, { type: 'RecordPasswordDelivered', connectionId: link.connectionId }, context);
-    session.tenantId = tenantId;
     link.send({ type: 'device-password', password });
-    this.sessions.announce(session);
     return delivered;
   }
 

@@ -1,5 +1,6 @@
 // The devices' live control connections on this node, keyed by MAC (sockets never enter machine
-// context), and who hears when one goes live, changes, or ends.
+// context), and who hears when one goes live, changes, or ends. Only the device's live module
+// (device-live.ts) changes them, as the device's stored events say.
 import type { DeviceInventory } from '../../domain/device/inventory.js';
 import type { Mac } from '../../domain/device/mac.js';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
@@ -13,6 +14,11 @@ export interface Session {
   readonly inventory: DeviceInventory;
   /** The categories an admin set, as the device's events say (whichever node appended them). */
   adminCategories: readonly string[];
+  /**
+   * The hello was answered (welcome sent). Until then the session is not announced: nothing
+   * but the hello's answer may reach a device before its welcome.
+   */
+  welcomed: boolean;
 }
 
 /** A device live on this node, as update and backup jobs need it. */
@@ -49,13 +55,6 @@ export class DeviceSessions {
     this.sessions.delete(mac);
   }
 
-  /** Every session, removed from the registry. */
-  takeAll(): Session[] {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    return all;
-  }
-
   values(): IterableIterator<Session> {
     return this.sessions.values();
   }
@@ -68,9 +67,9 @@ export class DeviceSessions {
     this.liveListeners.push(listener);
   }
 
-  /** Tells the listeners what the device live on this connection is now; nothing if it is no longer live here. */
+  /** Tells the listeners what the device live on this connection is now; nothing if it is no longer live here or not yet welcomed. */
   announce(session: Session): void {
-    if (!this.isLive(session)) return;
+    if (!this.isLive(session) || !session.welcomed) return;
     const { tenantId, inventory, adminCategories } = session;
     const device: LiveDevice = { connectionId: session.link.connectionId, tenantId, inventory, adminCategories };
     for (const listener of this.liveListeners) listener(session.mac, device);

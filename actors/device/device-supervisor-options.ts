@@ -18,7 +18,7 @@ export interface DeviceSupervisorOptions {
   readonly nodeId: string;
   /** The codeId of a provisioning code as typed (see domain/provisioning/code-id.ts). */
   readonly provisioningCodeId: (code: string) => string;
-  /** Whether an address may register one more MAC never seen before. */
-  readonly admission: Pick<GatewayAdmission, 'register'>;
+  /** Whether an address may register one more MAC never seen before (given back if its hello stores nothing). */
+  readonly admission: Pick<GatewayAdmission, 'register' | 'releaseRegistration'>;
   readonly logger: DeviceSupervisorLogger;
 }

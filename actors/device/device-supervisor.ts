@@ -1,26 +1,32 @@
-// Owns the devices' live control connections on this hub node (device-sessions.ts).
-// Everything a connection does is appended first and sent after: the connection, a
+// Owns the devices' live control connections on this node. Their sessions are the device's
+// live module's (device-live.ts): the runtime sets, ends and updates them once the events
+// saying so are stored, whatever on this node issued the command, so an end is stored before
+// the effects it causes (the links it carried end after it). What the supervisor adds is the
+// hello's answer and the secrets sent on a connection, each appended first and sent after: a
 // provisioning code's redemption, the device password, the tenant password
-// (device-credentials.ts). A connection that ends, by any cause, is closed by an event, stored
-// before the effects it causes (the links it carried end after it).
+// (device-credentials.ts).
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import type { DeviceCommand } from '../../domain/device/commands.js';
-import { isAssigned, isRegistered } from '../../domain/device/decide.js';
-import type { DeviceDetailsChange } from '../../domain/device/details.js';
+import { isAssigned } from '../../domain/device/decide.js';
 import type { DisconnectCause } from '../../domain/device/events.js';
+import type { deviceMachine } from '../../domain/device/machine.js';
 import type { Mac } from '../../domain/device/mac.js';
-import { TetherError } from '../../domain/errors.js';
+import { isTetherError } from '../../domain/errors.js';
 import type { Hello } from '../../domain/gateway/agent-messages.js';
 import { devicePrincipal, systemPrincipal } from '../../domain/principal.js';
 import type { CommandContext } from '../../domain/command-context.js';
+import type { LiveAggregate } from '../runtime/live-module.js';
+import type { ReservedExecuted } from '../runtime/runtime-results.js';
 import { DeviceCredentials } from './device-credentials.js';
 import type { DeviceExecuted } from './device-credentials.js';
 import { whyNotAssignableHere } from './device-assignability.js';
 import type { DeviceEventFollower } from './device-event-follower.js';
+import { DeviceLive } from './device-live.js';
+import type { HeldHello, HelloToRecord } from './device-live.js';
 import { followForSessions } from './device-session-follower.js';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import { DeviceSessions } from './device-sessions.js';
-import type { LiveDevice, Session } from './device-sessions.js';
+import type { LiveDevice } from './device-sessions.js';
 import { disconnectStaleConnections } from './device-stale-connections.js';
 import type { StaleConnections } from './device-stale-connections.js';
 import type { DeviceSupervisorOptions } from './device-supervisor-options.js';
@@ -30,6 +36,8 @@ import { provenConnection } from '../../data-plane/proven-connection.js';
 export class DeviceSupervisor {
   private readonly sessions = new DeviceSessions();
   private readonly credentials: DeviceCredentials;
+  private readonly live: DeviceLive;
+  private readonly devices: LiveAggregate<typeof deviceMachine, DeviceCommand, HelloToRecord, HeldHello>;
   private readonly queue = new DeviceWorkQueue();
   private following: DeviceEventFollower | undefined;
   private stopping = false;
@@ -37,6 +45,8 @@ export class DeviceSupervisor {
 
   constructor(private readonly options: DeviceSupervisorOptions) {
     this.credentials = new DeviceCredentials(options, this.sessions);
+    this.live = new DeviceLive(this.sessions, { nodeId: options.nodeId, admission: options.admission, credentials: this.credentials });
+    this.devices = options.runtime.register(deviceAggregate, this.live);
   }
 
   /** Devices connected to this node right now. */
@@ -49,7 +59,7 @@ export class DeviceSupervisor {
    * of this node left recorded online. Call before accepting connections; returns how many.
    */
   async start(found?: StaleConnections): Promise<number> {
-    this.following ??= followForSessions({ ...this.options, sessions: this.sessions, queue: this.queue, credentials: this.credentials });
+    this.following ??= followForSessions({ ...this.options, sessions: this.sessions, live: this.live, queue: this.queue, credentials: this.credentials });
     const { runtime, store, nodeId } = this.options;
     const stale = await disconnectStaleConnections(runtime, store, nodeId, found);
     if (stale > 0) this.options.logger.info({ devices: stale, nodeId }, 'recorded the connections a previous run left open as ended');
@@ -88,13 +98,13 @@ export class DeviceSupervisor {
     return this.queue.run(mac, async () => {
       // Not the live connection here: it was refused, superseded or shut down, all already recorded.
       if (this.sessions.get(mac)?.link !== link) return;
-      this.sessions.delete(mac);
       const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause };
-      // The cause is recorded before its effects (the links it ends), and the links end even if it could not be.
       try {
         await this.options.runtime.execute(deviceAggregate, mac, command, this.linkContext(mac, link));
       } finally {
-        this.sessions.ended(mac, link);
+        // Stored, the live module ended the session; not stored (the store failed, or the log
+        // says it ended already), the socket is gone all the same.
+        this.live.end(mac, link.connectionId);
       }
     });
   }
@@ -112,31 +122,6 @@ export class DeviceSupervisor {
     });
   }
 
-  unassign(mac: Mac, context: CommandContext): Promise<DeviceExecuted> {
-    return this.queue.run(mac, async () => {
-      const executed = await this.options.runtime.execute(deviceAggregate, mac, { type: 'UnassignDevice' }, context);
-      const session = this.sessions.get(mac);
-      if (session !== undefined) {
-        session.tenantId = undefined;
-        this.sessions.announce(session);
-      }
-      return executed;
-    });
-  }
-
-  /** Records what an admin says of a device; a device live here is selected by its new categories at once. */
-  setDetails(mac: Mac, change: DeviceDetailsChange, context: CommandContext): Promise<DeviceExecuted> {
-    return this.queue.run(mac, async () => {
-      const executed = await this.options.runtime.execute(deviceAggregate, mac, { type: 'SetDeviceDetails', ...change }, context);
-      const session = this.sessions.get(mac);
-      if (session !== undefined && executed.events.length > 0) {
-        session.adminCategories = executed.state.context.adminCategories;
-        this.sessions.announce(session);
-      }
-      return executed;
-    });
-  }
-
   /**
    * Graceful shutdown: refuses new hellos, lets work in flight finish, then records every live
    * connection as ended by hub-shutdown and tells its device so. Call while the store is open.
@@ -146,75 +131,48 @@ export class DeviceSupervisor {
       this.stopping = true;
       await this.following?.close();
       await this.queue.drain();
-      const sessions = this.sessions.takeAll();
-      await Promise.all(sessions.map((session) => this.shutDown(session)));
+      await Promise.all([...this.sessions.values()].map(({ mac, link }) => this.shutDown(mac, link)));
     })();
     return this.stopped;
   }
 
-  private async shutDown({ mac, link }: Session): Promise<void> {
+  private async shutDown(mac: Mac, link: ControlConnection): Promise<void> {
     const command: DeviceCommand = { type: 'RecordDisconnection', connectionId: link.connectionId, cause: 'hub-shutdown' };
     try {
       await this.options.runtime.execute(deviceAggregate, mac, command, { principal: systemPrincipal });
     } catch (error) {
       this.options.logger.error({ err: error, mac }, 'could not record the end of a connection at shutdown');
     }
-    this.sessions.ended(mac, link);
-    link.close('hub-shutdown');
+    this.live.end(mac, link.connectionId, 'hub-shutdown');
   }
 
   private async connect(link: ControlConnection, hello: Hello): Promise<void> {
-    const { runtime, nodeId } = this.options;
     const { mac } = hello;
-    if (!(await this.mayRegister(mac, link))) return;
     const context = this.linkContext(mac, link);
-    const assignedTo = hello.password === undefined ? undefined : await this.credentials.tenantProvenBy(mac, hello.password);
-    // Looked up before the connection is recorded, so that its deployment is recorded with it.
-    const tenantPassword = await this.credentials.tenantPasswordOf(mac, assignedTo);
-    const passwordValid = assignedTo !== undefined;
-    const inventory = { model: hello.model, firmware: hello.firmware, apps: hello.apps, software: hello.software ?? [], categories: hello.categories };
-    const command: DeviceCommand = {
-      type: 'RecordConnection',
-      mac,
-      connectionId: link.connectionId,
-      ip: link.ip,
-      inventory,
-      passwordValid,
-      nodeId,
-      ...(tenantPassword?.password === undefined ? {} : { tenantPasswordFor: tenantPassword.tenantId }),
-    };
-    const connected = await runtime.execute(deviceAggregate, mac, command, context);
-    if (connected.state.context.connectionId !== link.connectionId) {
-      // Another connection is live and this one did not prove it is the device.
-      link.close('already-connected');
-      return;
-    }
-    const previous = this.sessions.get(mac);
-    if (previous !== undefined && previous.link !== link) {
-      previous.link.close('superseded');
-      this.sessions.ended(mac, previous.link);
-    }
-    const { authenticated, tenantId, adminCategories } = connected.state.context;
-    const session: Session = { mac, link, tenantId: authenticated ? tenantId : undefined, inventory, adminCategories };
-    this.sessions.set(session);
-
+    const connected = await this.recordConnection(link, hello, context);
+    const session = this.sessions.get(mac);
+    // Refused (another connection is live and this one did not prove it is the device), or not stored.
+    if (connected?.held === undefined || session?.link !== link) return;
+    const { tenantPassword } = connected.held;
     if (session.tenantId === undefined && hello.code !== undefined) await this.credentials.redeem(session, hello.code, context);
     link.send(session.tenantId === undefined ? { type: 'welcome', state: 'unassigned' } : { type: 'welcome', state: 'assigned', tenant: session.tenantId });
     const deployed = connected.events.some((event) => event.type === 'TenantPasswordDeployed');
     if (deployed && tenantPassword?.password !== undefined) link.send({ type: 'tenant-password', password: tenantPassword.password });
     // Not looked up for the tenant the device is in now (a code was redeemed, or it moved meanwhile).
     else if (session.tenantId !== tenantPassword?.tenantId) await this.credentials.deployTenantPassword(session, context);
-    this.sessions.announce(session);
+    this.live.welcomed(session);
   }
 
-  /** A MAC never seen before is stored for good: refused, nothing appended, past its address's share. */
-  private async mayRegister(mac: Mac, link: ControlConnection): Promise<boolean> {
-    const { state } = await this.options.runtime.load(deviceAggregate, mac);
-    if (isRegistered(state) || this.options.admission.register(link.ip)) return true;
-    const refusal = new TetherError('rate_limited', 'too many new devices from this address; try again later');
-    link.send({ type: 'error', code: refusal.code, message: refusal.message });
-    link.close('rate-limited');
-    return false;
+  /** The connection, recorded with what the live module reserved for it; undefined when refused for its address's share of new MACs. */
+  private async recordConnection(link: ControlConnection, hello: Hello, context: CommandContext): Promise<ReservedExecuted<typeof deviceMachine, HeldHello> | undefined> {
+    try {
+      return await this.options.runtime.reserve(this.devices, hello.mac, { link, hello }, context);
+    } catch (error) {
+      if (!isTetherError(error, 'rate_limited')) throw error;
+      link.send({ type: 'error', code: error.code, message: error.message });
+      link.close('rate-limited');
+      return undefined;
+    }
   }
 
   private linkContext(mac: string, link: ControlConnection): CommandContext {

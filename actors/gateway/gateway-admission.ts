@@ -62,6 +62,11 @@ export class GatewayAdmission {
     return this.registrations.take(ip) || this.refuse('registrations_per_ip');
   }
 
+  /** Gives back a registration whose hello stored nothing, so only devices actually registered count. */
+  releaseRegistration(ip: string): void {
+    this.registrations.release(ip);
+  }
+
   /** Refusals since the hub started, per limit. */
   refused(limit: GatewayLimit): number {
     return this.refusals[limit];

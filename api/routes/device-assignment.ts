@@ -65,7 +65,7 @@ export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
     const principal = authorize(request.principal, 'device', 'update');
     const mac = macOf(request.params);
     await assertDeviceReachable(services, principal, mac);
-    await readYourWrites(services, await services.devices.unassign(mac, commandContext(request, principal)));
+    await readYourWrites(services, await services.runtime.execute(deviceAggregate, mac, { type: 'UnassignDevice' }, commandContext(request, principal)));
     return { mac: formatMac(mac), tenant: null };
   });
 };

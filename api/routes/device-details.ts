@@ -3,6 +3,7 @@
 // reach is not found.
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
+import { deviceAggregate } from '../../domain/device/aggregate.js';
 import { AdminCategories, DeviceDetailText } from '../../domain/device/details.js';
 import type { DeviceDetailsChange } from '../../domain/device/details.js';
 import { formatMac, Mac, macOf } from '../../domain/device/mac.js';
@@ -46,7 +47,8 @@ export const deviceDetailsRoutes: FastifyPluginAsync = async (app) => {
     const { categories, ...texts } = parse(DetailsBody, request.body, 'body');
     await assertDeviceReachable(services, principal, mac);
     const change: DeviceDetailsChange = { ...texts, ...(categories === undefined ? {} : { categories: categories ?? [] }) };
-    await readYourWrites(services, await services.devices.setDetails(mac, change, commandContext(request, principal)));
+    // A device live here is announced with its new categories by the device's live module.
+    await readYourWrites(services, await services.runtime.execute(deviceAggregate, mac, { type: 'SetDeviceDetails', ...change }, commandContext(request, principal)));
     const view = services.readModels.read((db) => getDevice(db, mac));
     if (view === undefined) throw new TetherError('not_found', `device ${formatMac(mac)} not found`, ['params.mac']);
     return view;

@@ -66,7 +66,8 @@ function decideConnection(state: DeviceState, command: RecordConnection, now: Da
 
 type SetDeviceDetails = Extract<DeviceCommand, { type: 'SetDeviceDetails' }>;
 
-const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item, i) => item === b[i]);
+/** The same items in the same order. */
+export const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item, i) => item === b[i]);
 
 /** One event with the fields that change, or none when nothing does. */
 function decideDetails(state: DeviceState, command: SetDeviceDetails): readonly DeviceEvent[] {

@@ -4,12 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import { DeviceSupervisor } from '../../actors/device/device-supervisor.js';
+import { defaultGatewayLimits, GatewayAdmission } from '../../actors/gateway/gateway-admission.js';
+import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
+import { deviceAggregate } from '../../domain/device/aggregate.js';
 import { SecretSeal } from '../../actors/secrets/secret-seal.js';
 import { TunnelSupervisor } from '../../actors/tunnel/tunnel-supervisor.js';
 import { parseMac } from '../../domain/device/mac.js';
 import type { Hello } from '../../domain/gateway/agent-messages.js';
 import type { HubMessage } from '../../domain/gateway/hub-messages.js';
 import { tenantAggregate } from '../../domain/tenant/aggregate.js';
+import { failingAppends } from '../support/failing-appends.js';
+import type { FailingAppends } from '../support/failing-appends.js';
 import { admin, createTenant, RuntimeFixture } from './runtime/runtime-fixture.js';
 
 const mac = parseMac('00:11:22:00:50:01');
@@ -34,24 +39,41 @@ class FakeDeviceLink implements ControlConnection {
 const hello: Hello = { type: 'hello', mac, model: 'm1', firmware: '1.0', apps: [], categories: [], agentVersion: 'test' };
 
 let fixture: RuntimeFixture;
+let store: FailingAppends;
+let runtime: ActorRuntime;
 let devices: DeviceSupervisor;
 let tunnels: TunnelSupervisor;
+/** What this node stored and what its device listeners heard, in the order it happened. */
+let journal: string[];
 
 beforeEach(async () => {
   fixture = new RuntimeFixture();
-  const runtime = fixture.runtime();
-  const { store, clock } = fixture;
+  journal = [];
+  const failing = failingAppends(fixture.store);
+  store = {
+    ...failing,
+    append: async (stream, events, expected) => {
+      const appended = await failing.append(stream, events, expected);
+      journal.push(...events.map((event) => `stored ${event.type}`));
+      return appended;
+    },
+  };
+  runtime = fixture.runtime({ store });
+  const { clock } = fixture;
   devices = new DeviceSupervisor({
     runtime,
     store,
     seal: new SecretSeal(randomBytes(32)),
     nodeId: 'node-1',
     provisioningCodeId: (code) => code,
-    admission: { register: () => true },
+    // One new MAC an hour per address: a registration not given back refuses the next.
+    admission: new GatewayAdmission(clock, { ...defaultGatewayLimits, registrationsPerHourPerIp: 1 }),
     logger: quiet,
   });
   tunnels = new TunnelSupervisor({ runtime, store, clock, devices, nodeId: 'node-1', ports: { from: port, to: port + 9 }, bindAddress: '127.0.0.1', logger: quiet });
   devices.onConnectionEnded((ended, connectionId) => tunnels.connectionEnded(ended, connectionId));
+  devices.onConnectionEnded((_, connectionId) => journal.push(`ended ${connectionId}`));
+  devices.onDeviceLive((_, device) => journal.push(`live ${device.connectionId} ${device.tenantId ?? 'unassigned'}`));
   await devices.start();
   await runtime.execute(tenantAggregate, 'acme', createTenant('acme'), admin);
 });
@@ -114,4 +136,81 @@ describe('the device supervisor', () => {
     expect(link.closedFor).toBe('hub-shutdown');
     expect(devices.onlineCount).toBe(0);
   });
+
+  it('leaves no session and gives the registration back when a hello is not stored', async () => {
+    store.failNext('device-');
+    const lost = new FakeDeviceLink('conn-1');
+    await expect(devices.hello(lost, hello)).rejects.toThrow(/unavailable/);
+    expect(devices.connectionOf(mac)).toBeUndefined();
+    expect(devices.onlineCount).toBe(0);
+    const again = await connected('conn-2');
+    expect(again.sent).toEqual([{ type: 'welcome', state: 'unassigned' }]);
+    expect(devices.connectionOf(mac)?.link).toBe(again);
+  });
+
+  it('ends the session and what it carried when its disconnection cannot be stored', async () => {
+    const link = await connected('conn-1');
+    store.failNext('device-');
+    await expect(devices.disconnected(mac, link, 'closed')).rejects.toThrow(/unavailable/);
+    expect(devices.onlineCount).toBe(0);
+    expect(journal.at(-1)).toBe('ended conn-1');
+  });
+
+  it("acts on a device's events only once they are stored, in stream order", async () => {
+    const first = await connected('conn-1');
+    await devices.assign(mac, 'acme', admin);
+    const password = first.sent.find((m) => m.type === 'device-password');
+    if (password?.type !== 'device-password') throw new Error('no password delivered');
+    const second = new FakeDeviceLink('conn-2');
+    await devices.hello(second, { ...hello, password: password.password });
+    await runtime.execute(deviceAggregate, mac, { type: 'UnassignDevice' }, admin);
+    expect(devices.connectionOf(mac)?.tenantId).toBeUndefined();
+    await devices.disconnected(mac, second, 'closed');
+    expect(journal.filter((entry) => !entry.startsWith('stored Tenant'))).toEqual([
+      'stored DeviceRegistered',
+      'stored DeviceConnected',
+      'live conn-1 unassigned',
+      'stored DeviceAssigned',
+      'live conn-1 acme',
+      'stored DevicePasswordDelivered',
+      'stored DeviceDisconnected',
+      'stored DeviceConnected',
+      'ended conn-1',
+      'live conn-2 acme',
+      'stored DeviceUnassigned',
+      'live conn-2 unassigned',
+      'stored DeviceDisconnected',
+      'ended conn-2',
+    ]);
+    expect(first.closedFor).toBe('superseded');
+    expect(devices.onlineCount).toBe(0);
+  });
+
+  it("announces an admin's categories once, whichever node stored them", async () => {
+    await connected('conn-1');
+    const heard: (readonly string[])[] = [];
+    const southHeard = new Promise<void>((resolve) => {
+      devices.onDeviceLive((_, device) => {
+        heard.push(device.adminCategories);
+        if (device.adminCategories.includes('south')) resolve();
+      });
+    });
+    await runtime.execute(deviceAggregate, mac, { type: 'SetDeviceDetails', categories: ['north'] }, admin);
+    // Another node's change reaches this one through the log, after this node's own.
+    await fixture.runtime().execute(deviceAggregate, mac, { type: 'SetDeviceDetails', categories: ['south'] }, admin);
+    await within(southHeard, 5000);
+    expect(heard).toEqual([['north'], ['south']]);
+  });
 });
+
+async function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`nothing heard within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -38,4 +38,12 @@ describe('GatewayAdmission', () => {
     expect([admission.hello('192.0.2.1'), admission.register('192.0.2.1')]).toEqual([true, false]);
     expect([admission.refused('connections_per_ip'), admission.refused('hellos_per_ip'), admission.refused('registrations_per_ip')]).toEqual([1, 1, 2]);
   });
+
+  it('gives back a registration whose hello stored nothing, without counting a refusal', () => {
+    const admission = new GatewayAdmission(new ManualClock(), { connectionsPerIp: 1, hellosPerSecondPerIp: 1, registrationsPerHourPerIp: 1 });
+    expect(admission.register('192.0.2.1')).toBe(true);
+    admission.releaseRegistration('192.0.2.1');
+    expect([admission.register('192.0.2.1'), admission.register('192.0.2.1')]).toEqual([true, false]);
+    expect(admission.refused('registrations_per_ip')).toBe(1);
+  });
 });
