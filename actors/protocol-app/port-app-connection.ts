@@ -115,35 +115,32 @@ export class PortAppConnection implements AppConnection {
     this.endListeners.push(listener);
   }
 
+  /** Ends it for `cause`; the port closes even if the end could not be recorded. */
   close(cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {
-    return this.end(cause, () => this.session.close(cause, context));
-  }
-
-  /** Its end was stored by another hand than close(). */
-  private endedElsewhere(cause: TerminationCause): void {
-    void this.end(cause, async () => {
-      this.session.endedElsewhere(cause);
-      return {};
-    });
-  }
-
-  private start(): void {
-    if (this.bound.transport === 'udp') this.bound.start((payload, peer) => this.receive(payload, peer));
-    else this.bound.start((client) => this.accept(client));
-  }
-
-  /** Ends once, by whichever of close() and a stored end comes first; the port closes even if the end could not be recorded. */
-  private end(cause: TerminationCause, record: () => Promise<{ readonly position?: number }>): Promise<{ readonly position?: number }> {
     this.ending ??= (async () => {
       try {
         this.flow?.flow.end(cause);
-        return await record();
+        return await this.session.close(cause, context);
       } finally {
         await this.bound.close();
         this.endListeners.forEach((listener) => listener());
       }
     })();
     return this.ending;
+  }
+
+  /** Its end was stored by another hand than close(); the sessions' live module closes the port. */
+  private endedElsewhere(cause: TerminationCause): void {
+    if (this.ending !== undefined) return;
+    this.ending = Promise.resolve({});
+    this.session.endedElsewhere(cause);
+    this.flow?.flow.end(cause);
+    this.endListeners.forEach((listener) => listener());
+  }
+
+  private start(): void {
+    if (this.bound.transport === 'udp') this.bound.start((payload, peer) => this.receive(payload, peer));
+    else this.bound.start((client) => this.accept(client));
   }
 
   private admitted(client: { readonly host: string; readonly port: number }): boolean {

@@ -6,9 +6,8 @@
 // to listen for a mapping once its session is stored, and to stop once its end is.
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { formatMac } from '../../domain/device/mac.js';
 import type { Mac } from '../../domain/device/mac.js';
-import { TetherError, isTetherError } from '../../domain/errors.js';
+import { isTetherError } from '../../domain/errors.js';
 import type { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
 import type { PortMapping, ReverseApp } from '../../domain/protocol-app/app-template.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
@@ -19,19 +18,13 @@ import type { CommandContext } from '../../domain/command-context.js';
 import { LiveForwardSession, noTraffic } from '../forward-session/forward-session.js';
 import { causeOfSplice, spliceMeter } from '../forward-session/splice-meter.js';
 import { assertServiceEndpoint, reachTarget } from './reverse-target.js';
+import { ReverseListener } from './reverse-listener.js';
+import type { ControlConnection } from '../../data-plane/control-connection.js';
 import type { ReachedTarget } from './reverse-target.js';
-
-interface Listener {
-  readonly listenerId: string;
-  readonly mapping: PortMapping;
-  readonly session: LiveForwardSession;
-  unlistened: boolean;
-  ready?: { resolve: () => void; reject: (error: TetherError) => void };
-}
 
 export class ReverseAppConnection implements AppConnection {
   readonly type = 'dtt-reverse';
-  private readonly listeners = new Map<string, Listener>();
+  private readonly listeners = new Map<string, ReverseListener>();
   private ending: Promise<{ readonly position?: number }> | undefined;
   private readonly endListeners: (() => void)[] = [];
   private lastPosition: number | undefined;
@@ -68,18 +61,19 @@ export class ReverseAppConnection implements AppConnection {
     try {
       for (const mapping of template.portMappings) {
         const sessionId = randomUUID();
-        const listenerId = randomUUID();
+        let listener: ReverseListener | undefined;
         const carrier = {
           opened: (): void => {
-            const listener: Listener = { listenerId, mapping, session: LiveForwardSession.opened(env.forward, sessionId), unlistened: false };
-            this.listeners.set(listenerId, listener);
-            const listening = this.whenListening(listener);
+            listener = new ReverseListener(mapping, LiveForwardSession.opened(env.forward, sessionId), device);
+            this.listeners.set(listener.listenerId, listener);
+            const listening = listener.listen(control, env.listenTimeoutMs ?? 10_000);
             // Awaited with the others once every session is stored; a refusal before then must not go unheard.
             listening.catch(() => undefined);
             ready.push(listening);
-            control.send({ type: 'reverse-listen', listenerId, port: mapping.devicePort });
           },
-          ended: (cause: TerminationCause): void => this.unlisten(listenerId, cause),
+          ended: (cause: TerminationCause): void => {
+            if (listener !== undefined) this.endedElsewhere(listener, cause);
+          },
         };
         const { position } = await env.forward.runtime.reserve(env.sessions, sessionId, { fields: this.sessionFields(sessionId, mapping), carrier }, context);
         this.lastPosition = position ?? this.lastPosition;
@@ -100,19 +94,13 @@ export class ReverseAppConnection implements AppConnection {
     if (message.type === 'service-endpoint') return;
     const listener = this.listeners.get(message.listenerId);
     if (listener === undefined) return;
-    if (message.type === 'reverse-listening') {
-      listener.ready?.resolve();
-      return;
+    if (message.type === 'reverse-listening') listener.listening();
+    else if (message.type === 'reverse-listen-failed') listener.refused(message.message);
+    else {
+      this.carry(listener, message.streamId).catch((error: unknown) => {
+        this.env.logger.error({ err: error, appId: this.appId, streamId: message.streamId }, 'a reverse stream failed');
+      });
     }
-    if (message.type === 'reverse-listen-failed') {
-      listener.ready?.reject(
-        new TetherError('device_failed', `device ${formatMac(this.device)} could not listen on port ${listener.mapping.devicePort}: ${message.message}`),
-      );
-      return;
-    }
-    this.carry(listener, message.streamId).catch((error: unknown) => {
-      this.env.logger.error({ err: error, appId: this.appId, streamId: message.streamId }, 'a reverse stream failed');
-    });
   }
 
   close(cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {
@@ -120,7 +108,7 @@ export class ReverseAppConnection implements AppConnection {
       let last: { readonly position?: number } = {};
       try {
         for (const listener of this.listeners.values()) {
-          const ended = await listener.session.close(cause, context).finally(() => this.unlisten(listener.listenerId, cause));
+          const ended = await listener.session.close(cause, context).finally(() => listener.stop(cause, () => this.control()));
           if (ended.position !== undefined) last = ended;
         }
         return last;
@@ -131,17 +119,17 @@ export class ReverseAppConnection implements AppConnection {
     return this.ending;
   }
 
-  /** The listener's end is stored (or could not be): the agent stops listening, once. */
-  private unlisten(listenerId: string, cause: TerminationCause): void {
-    const listener = this.listeners.get(listenerId);
-    if (listener === undefined || listener.unlistened) return;
-    listener.unlistened = true;
-    listener.ready?.reject(new TetherError('unavailable', `the connection closed (${cause})`));
-    try {
-      this.env.dialer.control(this.device).send({ type: 'reverse-unlisten', listenerId });
-    } catch {
-      // The device is gone: its listeners went with it.
-    }
+  /** A listener's end was stored by another hand than close(): the connection ends with its last listener. */
+  private endedElsewhere(listener: ReverseListener, cause: TerminationCause): void {
+    listener.session.endedElsewhere(cause);
+    listener.stop(cause, () => this.control());
+    if (this.ending !== undefined || [...this.listeners.values()].some((other) => other.listens)) return;
+    this.ending = Promise.resolve({});
+    this.endListeners.forEach((end) => end());
+  }
+
+  private control(): ControlConnection {
+    return this.env.dialer.control(this.device);
   }
 
   private sessionFields(sessionId: string, mapping: PortMapping): SessionToOpen['fields'] {
@@ -163,40 +151,19 @@ export class ReverseAppConnection implements AppConnection {
     };
   }
 
-  private whenListening(listener: Listener): Promise<void> {
-    const timeoutMs = this.env.listenTimeoutMs ?? 10_000;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new TetherError('timeout', `device ${formatMac(this.device)} did not start listening on port ${listener.mapping.devicePort} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      timer.unref();
-      listener.ready = {
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-    });
-  }
-
-  private async carry(listener: Listener, streamId: string): Promise<void> {
+  private async carry(listener: ReverseListener, streamId: string): Promise<void> {
     const { session, mapping } = listener;
     const { dialer } = this.env;
     const refuse = (cause: TerminationCause): void => {
       try {
-        dialer.control(this.device).send({ type: 'close-stream', streamId, cause });
+        this.control().send({ type: 'close-stream', streamId, cause });
       } catch {
         // The device is gone: its listener went with it.
       }
     };
     let control;
     try {
-      control = dialer.control(this.device);
+      control = this.control();
     } catch {
       return;
     }

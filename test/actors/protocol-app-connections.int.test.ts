@@ -2,7 +2,7 @@
 // control-connection boundary: the hub port is bound before the session is stored, serves once it
 // is, is free again when the session cannot be stored, and closes once the session's end is stored.
 import { createSocket } from 'node:dgram';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProtocolAppSupervisor } from '../../actors/protocol-app/protocol-app-supervisor.js';
@@ -91,6 +91,15 @@ function reachable(at: number): Promise<boolean> {
   });
 }
 
+/** Whether the port can be bound again: a port the hub still holds cannot (a connect could be reset for other reasons). */
+function tcpFree(at: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(at, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
 function udpFree(at: number): Promise<boolean> {
   const socket = createSocket('udp4');
   return new Promise((resolve) => {
@@ -141,7 +150,7 @@ describe('a port connection of a protocol application', () => {
 
     await apps.disconnect(appId, mac, admin);
     expect((await fixture.stream(`forward-${sessionId}`)).map((e) => e.type).at(-1)).toBe('ForwardClosed');
-    expect(await reachable(port)).toBe(false);
+    expect(await tcpFree(port)).toBe(true);
   });
 
   it('a reserve whose append fails leaves the port free (tcp and udp)', async () => {
@@ -149,7 +158,7 @@ describe('a port connection of a protocol application', () => {
     store.failNext('forward-');
     await expect(apps.connect(tcp, mac, 'acme', admin)).rejects.toMatchObject({ code: 'unavailable' });
     expect(apps.connectionOf(tcp, mac)).toBeUndefined();
-    expect(await reachable(port)).toBe(false);
+    expect(await tcpFree(port)).toBe(true);
 
     const udp = await assigned({ name: 'Syslog', type: 'udp', devicePort: 514 });
     store.failNext('forward-');
@@ -164,18 +173,20 @@ describe('a port connection of a protocol application', () => {
     const { appending, letThrough } = store.hold();
     const connecting = apps.connect(appId, mac, 'acme', admin);
     await appending;
-    const client = await new Promise<Socket>((resolve, reject) => {
-      const socket = connect({ port, host: '127.0.0.1' }, () => resolve(socket));
-      socket.once('error', reject);
-    });
+    let client: Socket;
+    try {
+      client = await new Promise<Socket>((resolve, reject) => {
+        const socket = connect({ port, host: '127.0.0.1' }, () => resolve(socket));
+        socket.once('error', reject);
+      });
+    } finally {
+      letThrough();
+    }
     client.on('error', () => undefined);
-    expect(client.destroyed).toBe(false);
     const attached = storedEvent(fixture.store, { eventTypes: ['ForwardStreamAttached'] }, 3000);
-    letThrough();
     const { sessions } = await connecting;
     // Taken once stored: its stream is recorded (and ends, as the fake device serves no streams).
-    expect((await attached).stream).toBe(`forward-${sessions[0]}`);
-    expect((await attached).data).toMatchObject({ clientPort: client.localPort });
+    expect(await attached).toMatchObject({ stream: `forward-${sessions[0]}`, data: { clientPort: client.localPort } });
     client.destroy();
   });
 
@@ -183,7 +194,7 @@ describe('a port connection of a protocol application', () => {
     const appId = await assigned({ name: 'SSH', type: 'tcp', devicePort: 22 });
     const { sessions } = await apps.connect(appId, mac, 'acme', admin);
     await endSession(sessions[0] ?? '');
-    expect(await reachable(port)).toBe(false);
+    expect(await tcpFree(port)).toBe(true);
     expect(apps.connectionOf(appId, mac)).toBeUndefined();
   });
 });
@@ -200,10 +211,11 @@ describe('a dtt-reverse connection of a protocol application', () => {
     expect(agent.sent.map((m) => m.type)).toEqual(['reverse-listen']);
   });
 
-  it('has the agent stop listening once the end is stored, whoever stored it', async () => {
+  it('has the agent stop listening once the end is stored, whoever stored it, and is let go', async () => {
     const appId = await assigned(reverse);
     const { sessions } = await apps.connect(appId, mac, 'acme', admin);
     await endSession(sessions[0] ?? '');
     expect(agent.sent.map((m) => m.type)).toEqual(['reverse-listen', 'reverse-unlisten']);
+    expect(apps.connectionOf(appId, mac)).toBeUndefined();
   });
 });
