@@ -1,9 +1,10 @@
-// A proxy's source port, bound before anything is recorded: a port another program holds is
-// refused with port_in_use, and nothing is appended.
+// Binding a proxy's source port before anything is recorded: a port another program holds is
+// refused with port_in_use, and nothing is appended. The sockets are made here for the ports a
+// pool hands out too (a protocol application's), so both take the same options.
 import { createSocket } from 'node:dgram';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
+import type { Server } from 'node:net';
 import { TetherError } from '../domain/errors.js';
 import { isIPv6 } from '../domain/tunnel/address.js';
 
@@ -17,9 +18,15 @@ function refusal(error: unknown, port: number, host: string, transport: string):
   return new TetherError('unavailable', `cannot bind ${transport} port ${port} on ${host}: ${(error as Error).message}`, ['body.sourcePort']);
 }
 
-/** A TCP server listening on `port`; connections go to `onConnection`. */
-export function listenTcp(port: number, host: string, onConnection: (socket: Socket) => void): Promise<Server> {
-  const server = createServer({ allowHalfOpen: true, noDelay: true }, onConnection);
+/** A TCP server for clients of a source port: each side of a client's connection may close on its own. */
+export const clientServer = (): Server => createServer({ allowHalfOpen: true, noDelay: true });
+
+/** A UDP socket for clients of a source port on `host`. */
+export const clientUdpSocket = (host: string): UdpSocket =>
+  createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: udpBufferBytes, sendBufferSize: udpBufferBytes });
+
+/** Has `server` listen on `port`. */
+export function listenTcp(server: Server, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => reject(refusal(error, port, host, 'TCP'));
     server.once('error', onError);
@@ -31,7 +38,7 @@ export function listenTcp(port: number, host: string, onConnection: (socket: Soc
 }
 
 export function bindUdp(port: number, host: string): Promise<UdpSocket> {
-  const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: udpBufferBytes, sendBufferSize: udpBufferBytes });
+  const socket = clientUdpSocket(host);
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void => {
       socket.close();

@@ -68,10 +68,16 @@ export class LiveForwardSession {
     cancelFirst: () => void = () => undefined,
   ): Promise<{ readonly session: LiveForwardSession; readonly position?: number }> {
     const { position } = await env.runtime.execute(forwardAggregate, fields.sessionId, { type: 'OpenForward', ...fields }, context);
-    const session = new LiveForwardSession(fields.sessionId, env);
+    const session = LiveForwardSession.opened(env, fields.sessionId);
     if (fields.firstClient !== undefined) session.streams.set(fields.firstClient.streamId, { cancel: cancelFirst });
-    session.startProgress();
     return position === undefined ? { session } : { session, position };
+  }
+
+  /** The live side of a session whose opening is stored already (by a live module's reservation). */
+  static opened(env: ForwardEnvironment, sessionId: string): LiveForwardSession {
+    const session = new LiveForwardSession(sessionId, env);
+    session.startProgress();
+    return session;
   }
 
   /** Set once the session is ending. */
@@ -130,21 +136,8 @@ export class LiveForwardSession {
   /** Ends the session for `cause`, once however many ask: every live stream ends with it. Resolves with ForwardClosed's position. */
   close(cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {
     this.ending ??= (async () => {
-      this.closingCause = cause;
-      this.progress?.cancel();
-      const live = [...this.streams.values()];
-      this.streams.clear();
-      const finals: Promise<ForwardTraffic>[] = [];
-      for (const stream of live) {
-        if (stream.meter === undefined) {
-          stream.cancel();
-          continue;
-        }
-        stream.meter.abort();
-        finals.push(stream.meter.done);
-      }
       let totals = this.closedTotals;
-      for (const final of await Promise.all(finals)) totals = plus(totals, final);
+      for (const final of await Promise.all(this.stopStreams(cause))) totals = plus(totals, final);
       try {
         const { position } = await this.env.runtime.execute(forwardAggregate, this.sessionId, { type: 'CloseForward', cause, ...totals }, context ?? this.systemContext);
         return position === undefined ? {} : { position };
@@ -153,6 +146,33 @@ export class LiveForwardSession {
       }
     })();
     return this.ending;
+  }
+
+  /** Its end was stored by another hand than close(): the streams end, and nothing more is recorded. */
+  endedElsewhere(cause: TerminationCause): void {
+    if (this.ending !== undefined) return;
+    this.ending = Promise.resolve({});
+    // The end is stored already: the streams' final counts have nowhere to go.
+    void Promise.all(this.stopStreams(cause));
+    this.endListeners.forEach((listener) => listener(cause));
+  }
+
+  /** Ends every live stream; the final counts of those that reached their target. */
+  private stopStreams(cause: TerminationCause): Promise<ForwardTraffic>[] {
+    this.closingCause = cause;
+    this.progress?.cancel();
+    const live = [...this.streams.values()];
+    this.streams.clear();
+    const finals: Promise<ForwardTraffic>[] = [];
+    for (const stream of live) {
+      if (stream.meter === undefined) {
+        stream.cancel();
+        continue;
+      }
+      stream.meter.abort();
+      finals.push(stream.meter.done);
+    }
+    return finals;
   }
 
   private async record(command: ForwardCommand, context: CommandContext): Promise<void> {

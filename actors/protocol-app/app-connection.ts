@@ -12,6 +12,7 @@ import type { ForwardEnvironment } from '../forward-session/forward-session.js';
 import type { TunnelLogger } from '../../data-plane/live-tunnel.js';
 import type { PortPool } from '../../data-plane/port-pool.js';
 import type { ServiceEndpoints } from './service-endpoints.js';
+import type { AppSessions } from './app-sessions-live.js';
 
 export interface AppConnectionEnv {
   readonly forward: ForwardEnvironment;
@@ -24,6 +25,11 @@ export interface AppConnectionEnv {
   readonly nodeId: string;
   /** How long the device's agent may take to start listening (dtt-reverse); default 10 s. */
   readonly listenTimeoutMs?: number;
+}
+
+/** What a connection works with: the sessions' live module (registered by the supervisor) binds its port. */
+export interface ConnectionEnv extends Omit<AppConnectionEnv, 'pool'> {
+  readonly sessions: AppSessions;
 }
 
 export interface ConnectRequest {

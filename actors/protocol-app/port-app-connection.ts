@@ -2,36 +2,52 @@
 // DeviceLink range) leading to the application's port on the device, as a DeviceLink does. As
 // a DeviceLink without `source`, the first client pins it (its host for TCP and HTTP, its host
 // and port for UDP); others are turned away. Each client connection (or UDP flow) is a stream
-// of the one session.
+// of the one session. The sessions' live module binds the port before the session is recorded,
+// starts this connection once it is, and closes the port once its end is (app-sessions-live.ts).
 import { randomUUID } from 'node:crypto';
-import { createSocket } from 'node:dgram';
-import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
-import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
-import { isTetherError } from '../../domain/errors.js';
+import type { RemoteInfo } from 'node:dgram';
+import type { Socket } from 'node:net';
+import { isTetherError, TetherError } from '../../domain/errors.js';
 import type { ClientPin } from '../../domain/tunnel/admission.js';
 import { admits, pinToClient } from '../../domain/tunnel/admission.js';
-import { canonicalHost, isIPv6 } from '../../domain/tunnel/address.js';
+import { canonicalHost } from '../../domain/tunnel/address.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import type { AppTemplate, HttpApp, TcpApp, UdpApp } from '../../domain/protocol-app/app-template.js';
 import { resetSocket, splice } from '../../wire/socket-splice.js';
-import type { AppConnection, AppConnectionEnv, ConnectRequest } from './app-connection.js';
+import type { AppConnection, ConnectionEnv, ConnectRequest } from './app-connection.js';
+import type { SessionToOpen } from './app-sessions-live.js';
 import type { CommandContext } from '../../domain/command-context.js';
+import type { BoundPort } from '../../data-plane/bound-port.js';
 import { LiveForwardSession, noTraffic } from '../forward-session/forward-session.js';
 import { HttpForward } from '../../data-plane/http-forward.js';
-import { closeServer, closeUdp } from '../../data-plane/source-port.js';
-import { causeOfSplice, spliceMeter } from '../forward-session/splice-meter.js';
-import { tlsOver } from '../../data-plane/target-connect.js';
-import { clientMeter } from '../proxy/tcp-proxy-host.js';
+import { causeOfSplice, clientMeter, spliceMeter } from '../forward-session/splice-meter.js';
+import { httpAppSettings } from './http-app-settings.js';
 import { UdpFlow } from '../forward-session/udp-flow.js';
 
 type PortTemplate = TcpApp | UdpApp | HttpApp;
+type PortRequest = ConnectRequest & { readonly template: PortTemplate };
 
 export const isPortTemplate = (template: AppTemplate): template is PortTemplate => template.type !== 'dtt-reverse';
 
 const defaultFlowTimeoutMs = 60_000;
-// A UDP port takes bursts: the default receive buffer (about 208 KiB) drops them.
-const udpBufferBytes = 4 * 1024 * 1024;
+
+function sessionFields({ appId, template, tenantId, device, context }: PortRequest, nodeId: string, sessionId: string): SessionToOpen['fields'] {
+  return {
+    sessionId,
+    kind: 'protocol-app',
+    sourceId: appId,
+    mode: template.type,
+    transport: template.type === 'udp' ? 'udp' : 'tcp',
+    target: { host: '127.0.0.1', port: template.devicePort },
+    relay: 'hub',
+    node: nodeId,
+    tenantId,
+    device,
+    devicePort: template.devicePort,
+    tls: template.type === 'http' && template.tls !== undefined,
+    ...(context.ip === undefined ? {} : { userIP: context.ip }),
+  };
+}
 
 export class PortAppConnection implements AppConnection {
   readonly type: PortTemplate['type'];
@@ -40,14 +56,13 @@ export class PortAppConnection implements AppConnection {
   private http: HttpForward | undefined;
   private ending: Promise<{ readonly position?: number }> | undefined;
   private readonly endListeners: (() => void)[] = [];
+  private openedAt: number | undefined;
 
   private constructor(
-    private readonly request: ConnectRequest & { readonly template: PortTemplate },
-    private readonly env: AppConnectionEnv,
-    private readonly listener: { readonly server: Server } | { readonly socket: UdpSocket },
-    readonly port: number,
+    private readonly request: PortRequest,
+    private readonly env: ConnectionEnv,
+    private readonly bound: BoundPort,
     private readonly session: LiveForwardSession,
-    readonly position: number | undefined,
   ) {
     this.type = request.template.type;
   }
@@ -60,60 +75,35 @@ export class PortAppConnection implements AppConnection {
     return this.request.device;
   }
 
+  get port(): number {
+    return this.bound.port;
+  }
+
+  get position(): number | undefined {
+    return this.openedAt;
+  }
+
   get sessionIds(): readonly string[] {
     return [this.session.sessionId];
   }
 
-  /** Binds a port of the pool, records the session, then serves. */
-  static async open(request: ConnectRequest & { readonly template: PortTemplate }, env: AppConnectionEnv): Promise<PortAppConnection> {
-    const { template } = request;
-    let accept: (client: Socket) => void = (client) => resetSocket(client);
-    let receive: (payload: Buffer, peer: RemoteInfo) => void = () => undefined;
-    let listener: { readonly server: Server } | { readonly socket: UdpSocket };
-    let port: number;
-    if (template.type === 'udp') {
-      const type = isIPv6(env.pool.host) ? 'udp6' : 'udp4';
-      const bound = await env.pool.bind(() => createSocket({ type, recvBufferSize: udpBufferBytes, sendBufferSize: udpBufferBytes }));
-      bound.socket.on('message', (payload, peer) => receive(payload, peer));
-      bound.socket.on('error', (error) => env.logger.warn({ err: error, appId: request.appId }, 'protocol application UDP socket error'));
-      listener = { socket: bound.socket };
-      port = bound.port;
-    } else {
-      const server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => accept(client));
-      port = await env.pool.listen(server);
-      listener = { server };
-    }
+  /** Records the session on a port the sessions' live module binds; serves once the record is stored. */
+  static async open(request: PortRequest, env: ConnectionEnv): Promise<PortAppConnection> {
     const sessionId = randomUUID();
-    let opened: Awaited<ReturnType<typeof LiveForwardSession.open>>;
-    try {
-      opened = await LiveForwardSession.open(
-        env.forward,
-        {
-          sessionId,
-          kind: 'protocol-app',
-          sourceId: request.appId,
-          mode: template.type,
-          transport: template.type === 'udp' ? 'udp' : 'tcp',
-          target: { host: '127.0.0.1', port: template.devicePort },
-          relay: 'hub',
-          node: env.nodeId,
-          tenantId: request.tenantId,
-          device: request.device,
-          port,
-          devicePort: template.devicePort,
-          tls: template.type === 'http' && template.tls !== undefined,
-          ...(request.context.ip === undefined ? {} : { userIP: request.context.ip }),
-        },
-        request.context,
-      );
-    } catch (error) {
-      if ('server' in listener) await closeServer(listener.server);
-      else await closeUdp(listener.socket);
-      throw error;
-    }
-    const connection = new PortAppConnection(request, env, listener, port, opened.session, opened.position);
-    accept = (client) => connection.accept(client);
-    receive = (payload, peer) => connection.receive(payload, peer);
+    let connection: PortAppConnection | undefined;
+    const carrier = {
+      opened: (port: BoundPort | undefined): void => {
+        if (port === undefined) throw new TetherError('internal', `no port was bound for protocol application ${request.appId}`);
+        connection = new PortAppConnection(request, env, port, LiveForwardSession.opened(env.forward, sessionId));
+        connection.start();
+      },
+      ended: (cause: TerminationCause): void => connection?.endedElsewhere(cause),
+    };
+    const transport = request.template.type === 'udp' ? 'udp' : 'tcp';
+    const toOpen = { fields: sessionFields(request, env.nodeId, sessionId), port: transport, carrier } as const;
+    const { position } = await env.forward.runtime.reserve(env.sessions, sessionId, toOpen, request.context);
+    if (connection === undefined) throw new TetherError('internal', `protocol application ${request.appId} did not start serving`);
+    connection.openedAt = position;
     return connection;
   }
 
@@ -125,24 +115,32 @@ export class PortAppConnection implements AppConnection {
     this.endListeners.push(listener);
   }
 
+  /** Ends it for `cause`; the port closes even if the end could not be recorded. */
   close(cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {
     this.ending ??= (async () => {
       try {
-        if ('server' in this.listener) {
-          const closed = closeServer(this.listener.server);
-          const ended = await this.session.close(cause, context);
-          await closed;
-          return ended;
-        }
         this.flow?.flow.end(cause);
-        const ended = await this.session.close(cause, context);
-        await closeUdp(this.listener.socket);
-        return ended;
+        return await this.session.close(cause, context);
       } finally {
+        await this.bound.close();
         this.endListeners.forEach((listener) => listener());
       }
     })();
     return this.ending;
+  }
+
+  /** Its end was stored by another hand than close(); the sessions' live module closes the port. */
+  private endedElsewhere(cause: TerminationCause): void {
+    if (this.ending !== undefined) return;
+    this.ending = Promise.resolve({});
+    this.session.endedElsewhere(cause);
+    this.flow?.flow.end(cause);
+    this.endListeners.forEach((listener) => listener());
+  }
+
+  private start(): void {
+    if (this.bound.transport === 'udp') this.bound.start((payload, peer) => this.receive(payload, peer));
+    else this.bound.start((client) => this.accept(client));
   }
 
   private admitted(client: { readonly host: string; readonly port: number }): boolean {
@@ -153,8 +151,6 @@ export class PortAppConnection implements AppConnection {
   }
 
   private accept(client: Socket): void {
-    client.setNoDelay(true);
-    client.on('error', () => undefined);
     const peer = { host: canonicalHost(client.remoteAddress ?? ''), port: client.remotePort ?? 0 };
     if (this.ending !== undefined || this.session.closing !== undefined || peer.port === 0 || !this.admitted(peer)) {
       resetSocket(client);
@@ -171,19 +167,7 @@ export class PortAppConnection implements AppConnection {
     await this.session.attach({ streamId, clientHost: peer.host, clientPort: peer.port }, () => resetSocket(client));
     const { template, device, tenantId } = this.request;
     if (template.type === 'http') {
-      this.http ??= new HttpForward(
-        {
-          target: { host: '127.0.0.1', port: template.devicePort, secure: template.tls !== undefined },
-          ...(template.frameAncestors === undefined ? {} : { frameAncestors: template.frameAncestors }),
-          connect: async () => {
-            const address = { host: '127.0.0.1', port: template.devicePort };
-            const dialed = await this.env.dialer.dialTcp(device, address, { tenantId });
-            const socket = template.tls === undefined ? dialed.socket : await tlsOver(dialed.socket, { ...address, tls: template.tls });
-            return { socket, agentIP: dialed.agentIP };
-          },
-        },
-        this.env.logger,
-      );
+      this.http ??= new HttpForward(httpAppSettings(template, device, tenantId, this.env.dialer), this.env.logger);
       const browser = this.http.serve(client);
       const meter = clientMeter(client);
       this.session.connected(streamId, meter);
@@ -216,7 +200,7 @@ export class PortAppConnection implements AppConnection {
   }
 
   private receive(payload: Buffer, from: RemoteInfo): void {
-    if (this.ending !== undefined || !('socket' in this.listener)) return;
+    if (this.ending !== undefined || this.bound.transport !== 'udp') return;
     const peer = { host: canonicalHost(from.address), port: from.port };
     const current = this.flow;
     if (current !== undefined && current.flow.open && current.flow.peer.host === peer.host && current.flow.peer.port === peer.port) {
@@ -225,7 +209,7 @@ export class PortAppConnection implements AppConnection {
     }
     if ((current !== undefined && current.flow.open) || !this.admitted(peer)) return;
     const template = this.request.template;
-    const flow = new UdpFlow(this.listener.socket, peer, this.env.clock, template.type === 'udp' ? (template.timeout ?? defaultFlowTimeoutMs) : defaultFlowTimeoutMs);
+    const flow = new UdpFlow(this.bound.socket, peer, this.env.clock, template.type === 'udp' ? (template.timeout ?? defaultFlowTimeoutMs) : defaultFlowTimeoutMs);
     const streamId = randomUUID();
     this.flow = { flow, streamId };
     flow.fromClient(payload);

@@ -12,7 +12,9 @@ import type { AppTemplate } from '../../domain/protocol-app/app-template.js';
 import { isAssignedTo, templateOf } from '../../domain/protocol-app/decide.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
-import type { AppConnection, AppConnectionEnv } from './app-connection.js';
+import type { AppConnection, AppConnectionEnv, ConnectionEnv } from './app-connection.js';
+import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
+import { AppSessionsLive } from './app-sessions-live.js';
 import type { CommandContext } from '../../domain/command-context.js';
 import { isPortTemplate, PortAppConnection } from './port-app-connection.js';
 import { ReverseAppConnection } from './reverse-app-connection.js';
@@ -38,8 +40,12 @@ export class ProtocolAppSupervisor {
   /** Connections being opened: a second connect of the same pair is refused at once, and the agent's messages reach them. */
   private readonly opening = new Map<string, AppConnection | undefined>();
   private stopping = false;
+  private readonly env: ConnectionEnv;
 
-  constructor(private readonly options: ProtocolAppSupervisorOptions) {}
+  constructor(private readonly options: ProtocolAppSupervisorOptions) {
+    const { pool, ...env } = options.env;
+    this.env = { ...env, sessions: options.runtime.register(forwardAggregate, new AppSessionsLive(pool, env.logger)) };
+  }
 
   async create(template: AppTemplate, context: CommandContext): Promise<{ readonly appId: string; readonly position?: number }> {
     const appId = randomUUID();
@@ -92,9 +98,9 @@ export class ProtocolAppSupervisor {
       const request = { appId, device, tenantId, context };
       this.options.env.dialer.control(device, tenantId);
       if (isPortTemplate(template)) {
-        connection = await PortAppConnection.open({ ...request, template }, this.options.env);
+        connection = await PortAppConnection.open({ ...request, template }, this.env);
       } else {
-        const reverse = new ReverseAppConnection({ ...request, template }, this.options.env);
+        const reverse = new ReverseAppConnection({ ...request, template }, this.env);
         this.opening.set(key, reverse);
         await reverse.open();
         connection = reverse;

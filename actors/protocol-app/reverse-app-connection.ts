@@ -2,63 +2,29 @@
 // mapping's device port; every connection an application makes there is carried through the
 // hub to the target endpoint, which reaches targetHost:targetPort as it sees it. The target is
 // reached first, then the agent is told to dial the stream back (reverse-accept); a target
-// that cannot be reached ends the device's connection at once (close-stream).
+// that cannot be reached ends the device's connection at once (close-stream). The agent is told
+// to listen for a mapping once its session is stored, and to stop once its end is.
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { formatMac } from '../../domain/device/mac.js';
 import type { Mac } from '../../domain/device/mac.js';
-import { TetherError, isTetherError } from '../../domain/errors.js';
+import { isTetherError } from '../../domain/errors.js';
 import type { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
 import type { PortMapping, ReverseApp } from '../../domain/protocol-app/app-template.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import { resetSocket, splice } from '../../wire/socket-splice.js';
-import type { AppConnection, AppConnectionEnv, ConnectRequest } from './app-connection.js';
+import type { AppConnection, ConnectionEnv, ConnectRequest } from './app-connection.js';
+import type { SessionToOpen } from './app-sessions-live.js';
 import type { CommandContext } from '../../domain/command-context.js';
-import type { DeviceDialer } from '../../data-plane/device-dialer.js';
-import { whyNotProven } from '../../data-plane/proven-connection.js';
 import { LiveForwardSession, noTraffic } from '../forward-session/forward-session.js';
-import type { ServiceEndpoints } from './service-endpoints.js';
 import { causeOfSplice, spliceMeter } from '../forward-session/splice-meter.js';
-import { connectTarget } from '../../data-plane/target-connect.js';
-
-interface Listener {
-  readonly listenerId: string;
-  readonly mapping: PortMapping;
-  readonly session: LiveForwardSession;
-  ready?: { resolve: () => void; reject: (error: TetherError) => void };
-}
-
-interface ReachedTarget {
-  readonly socket: Socket;
-  readonly tellClosed?: (cause: TerminationCause) => void;
-}
-
-/**
- * Refuses (device_offline) unless the endpoint is connected here, announced itself a service
- * endpoint on this very connection, and proved its device password: an unproved connection
- * could be anyone claiming the MAC.
- */
-export function assertServiceEndpoint(endpoint: Mac, endpoints: ServiceEndpoints, dialer: DeviceDialer): void {
-  const proven = whyNotProven(dialer, endpoint) === undefined;
-  if (!proven || endpoints.connectionOf(endpoint) !== dialer.connectionOf(endpoint)?.link.connectionId) {
-    throw new TetherError(
-      'device_offline',
-      `target endpoint ${formatMac(endpoint)} is not connected to this hub as a service endpoint (tether agent --service-endpoint, assigned to a tenant)`,
-    );
-  }
-}
-
-async function reachTarget(template: ReverseApp, targetPort: number, env: AppConnectionEnv): Promise<ReachedTarget> {
-  const target = { host: template.targetHost, port: targetPort };
-  if (template.targetEndpoint === 'hub') return { socket: await connectTarget(target) };
-  assertServiceEndpoint(template.targetEndpoint, env.endpoints, env.dialer);
-  const dialed = await env.dialer.dialTcp(template.targetEndpoint, target);
-  return { socket: dialed.socket, tellClosed: dialed.close };
-}
+import { assertServiceEndpoint, reachTarget } from './reverse-target.js';
+import { ReverseListener } from './reverse-listener.js';
+import type { ControlConnection } from '../../data-plane/control-connection.js';
+import type { ReachedTarget } from './reverse-target.js';
 
 export class ReverseAppConnection implements AppConnection {
   readonly type = 'dtt-reverse';
-  private readonly listeners = new Map<string, Listener>();
+  private readonly listeners = new Map<string, ReverseListener>();
   private ending: Promise<{ readonly position?: number }> | undefined;
   private readonly endListeners: (() => void)[] = [];
   private lastPosition: number | undefined;
@@ -66,7 +32,7 @@ export class ReverseAppConnection implements AppConnection {
   /** Nothing happens until open(); the connection takes its agent's messages from the start. */
   constructor(
     private readonly request: ConnectRequest & { readonly template: ReverseApp },
-    private readonly env: AppConnectionEnv,
+    private readonly env: ConnectionEnv,
   ) {}
 
   get appId(): string {
@@ -85,40 +51,33 @@ export class ReverseAppConnection implements AppConnection {
     return this.lastPosition;
   }
 
-  /** Records a session per mapping, then has the agent listen; resolves once every listener is up. */
+  /** Records a session per mapping; the agent listens for each once it is stored. Resolves once every listener is up. */
   async open(): Promise<void> {
     const { request, env } = this;
     const { template, device, tenantId, context } = request;
     const control = env.dialer.control(device, tenantId);
     if (template.targetEndpoint !== 'hub') assertServiceEndpoint(template.targetEndpoint, env.endpoints, env.dialer);
+    const ready: Promise<void>[] = [];
     try {
       for (const mapping of template.portMappings) {
         const sessionId = randomUUID();
-        const { session, position } = await LiveForwardSession.open(
-          env.forward,
-          {
-            sessionId,
-            kind: 'protocol-app',
-            sourceId: request.appId,
-            mode: 'dtt-reverse',
-            transport: 'tcp',
-            target: { host: template.targetHost, port: mapping.targetPort },
-            endpoint: template.targetEndpoint,
-            relay: 'hub',
-            node: env.nodeId,
-            tenantId,
-            device,
-            devicePort: mapping.devicePort,
-            ...(context.ip === undefined ? {} : { userIP: context.ip }),
+        let listener: ReverseListener | undefined;
+        const carrier = {
+          opened: (): void => {
+            listener = new ReverseListener(mapping, LiveForwardSession.opened(env.forward, sessionId), device);
+            this.listeners.set(listener.listenerId, listener);
+            const listening = listener.listen(control, env.listenTimeoutMs ?? 10_000);
+            // Awaited with the others once every session is stored; a refusal before then must not go unheard.
+            listening.catch(() => undefined);
+            ready.push(listening);
           },
-          context,
-        );
+          ended: (cause: TerminationCause): void => {
+            if (listener !== undefined) this.endedElsewhere(listener, cause);
+          },
+        };
+        const { position } = await env.forward.runtime.reserve(env.sessions, sessionId, { fields: this.sessionFields(sessionId, mapping), carrier }, context);
         this.lastPosition = position ?? this.lastPosition;
-        const listenerId = randomUUID();
-        this.listeners.set(listenerId, { listenerId, mapping, session });
       }
-      const ready = [...this.listeners.values()].map((listener) => this.whenListening(listener));
-      for (const { listenerId, mapping } of this.listeners.values()) control.send({ type: 'reverse-listen', listenerId, port: mapping.devicePort });
       await Promise.all(ready);
     } catch (error) {
       const cause: TerminationCause = isTetherError(error, 'device_offline') ? 'device-offline' : 'target-refused';
@@ -135,35 +94,21 @@ export class ReverseAppConnection implements AppConnection {
     if (message.type === 'service-endpoint') return;
     const listener = this.listeners.get(message.listenerId);
     if (listener === undefined) return;
-    if (message.type === 'reverse-listening') {
-      listener.ready?.resolve();
-      return;
+    if (message.type === 'reverse-listening') listener.listening();
+    else if (message.type === 'reverse-listen-failed') listener.refused(message.message);
+    else {
+      this.carry(listener, message.streamId).catch((error: unknown) => {
+        this.env.logger.error({ err: error, appId: this.appId, streamId: message.streamId }, 'a reverse stream failed');
+      });
     }
-    if (message.type === 'reverse-listen-failed') {
-      listener.ready?.reject(
-        new TetherError('device_failed', `device ${formatMac(this.device)} could not listen on port ${listener.mapping.devicePort}: ${message.message}`),
-      );
-      return;
-    }
-    this.carry(listener, message.streamId).catch((error: unknown) => {
-      this.env.logger.error({ err: error, appId: this.appId, streamId: message.streamId }, 'a reverse stream failed');
-    });
   }
 
   close(cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {
     this.ending ??= (async () => {
+      let last: { readonly position?: number } = {};
       try {
-        let control;
-        try {
-          control = this.env.dialer.control(this.device);
-        } catch {
-          control = undefined;
-        }
-        let last: { readonly position?: number } = {};
         for (const listener of this.listeners.values()) {
-          listener.ready?.reject(new TetherError('unavailable', `the connection closed (${cause})`));
-          if (control !== undefined) control.send({ type: 'reverse-unlisten', listenerId: listener.listenerId });
-          const ended = await listener.session.close(cause, context);
+          const ended = await listener.session.close(cause, context).finally(() => listener.stop(cause, () => this.control()));
           if (ended.position !== undefined) last = ended;
         }
         return last;
@@ -174,40 +119,51 @@ export class ReverseAppConnection implements AppConnection {
     return this.ending;
   }
 
-  private whenListening(listener: Listener): Promise<void> {
-    const timeoutMs = this.env.listenTimeoutMs ?? 10_000;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new TetherError('timeout', `device ${formatMac(this.device)} did not start listening on port ${listener.mapping.devicePort} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      timer.unref();
-      listener.ready = {
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-    });
+  /** A listener's end was stored by another hand than close(): the connection ends with its last listener. */
+  private endedElsewhere(listener: ReverseListener, cause: TerminationCause): void {
+    listener.session.endedElsewhere(cause);
+    listener.stop(cause, () => this.control());
+    if (this.ending !== undefined || [...this.listeners.values()].some((other) => other.listens)) return;
+    this.ending = Promise.resolve({});
+    this.endListeners.forEach((end) => end());
   }
 
-  private async carry(listener: Listener, streamId: string): Promise<void> {
+  private control(): ControlConnection {
+    return this.env.dialer.control(this.device);
+  }
+
+  private sessionFields(sessionId: string, mapping: PortMapping): SessionToOpen['fields'] {
+    const { appId, template, tenantId, device, context } = this.request;
+    return {
+      sessionId,
+      kind: 'protocol-app',
+      sourceId: appId,
+      mode: 'dtt-reverse',
+      transport: 'tcp',
+      target: { host: template.targetHost, port: mapping.targetPort },
+      endpoint: template.targetEndpoint,
+      relay: 'hub',
+      node: this.env.nodeId,
+      tenantId,
+      device,
+      devicePort: mapping.devicePort,
+      ...(context.ip === undefined ? {} : { userIP: context.ip }),
+    };
+  }
+
+  private async carry(listener: ReverseListener, streamId: string): Promise<void> {
     const { session, mapping } = listener;
     const { dialer } = this.env;
     const refuse = (cause: TerminationCause): void => {
       try {
-        dialer.control(this.device).send({ type: 'close-stream', streamId, cause });
+        this.control().send({ type: 'close-stream', streamId, cause });
       } catch {
         // The device is gone: its listener went with it.
       }
     };
     let control;
     try {
-      control = dialer.control(this.device);
+      control = this.control();
     } catch {
       return;
     }

@@ -2,7 +2,7 @@
 // tcp-over-device it is spliced to its own connection to the target (TLS as the profile
 // says); for http-over-device it is served as HTTP in front of the device's web server.
 import { randomUUID } from 'node:crypto';
-import type { Server, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Mac } from '../../domain/device/mac.js';
 import { isTetherError } from '../../domain/errors.js';
 import { systemPrincipal } from '../../domain/principal.js';
@@ -12,29 +12,16 @@ import { canonicalHost } from '../../domain/tunnel/address.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import { resetSocket, splice } from '../../wire/socket-splice.js';
 import { LiveForwardSession } from '../forward-session/forward-session.js';
-import type { StreamMeter } from '../forward-session/forward-session.js';
 import { HttpForward } from '../../data-plane/http-forward.js';
 import type { HttpForwardSettings } from '../../data-plane/http-forward.js';
 import type { HostSessions, ProxyHost, ProxyHostEnv } from './proxy-host.js';
 import { deviceOf, proxySessionFields, reachProxyTarget } from './proxy-targets.js';
-import { causeOfSplice, spliceMeter } from '../forward-session/splice-meter.js';
-import { closeServer, listenTcp } from '../../data-plane/source-port.js';
+import { causeOfSplice, clientMeter, spliceMeter } from '../forward-session/splice-meter.js';
+import { TcpPort } from '../../data-plane/bound-port.js';
 import { tlsOver } from '../../data-plane/target-connect.js';
 
-// Clients that connect between the port's bind and the profile's record wait, up to this many.
-const maxEarlyClients = 64;
 // How long a stream the device reset waits to learn whether the device itself went away.
 const deviceVerdictMs = 1000;
-
-/** A client connection's own bytes: what a session of an HTTP proxy counts. */
-export function clientMeter(client: Socket): StreamMeter {
-  const bytes = () => ({ bytesToTarget: client.bytesRead, bytesFromTarget: client.bytesWritten });
-  return {
-    bytes,
-    abort: () => resetSocket(client),
-    done: new Promise((resolve) => (client.destroyed ? resolve(bytes()) : client.once('close', () => resolve(bytes())))),
-  };
-}
 
 /** How an HTTP proxy reaches the device's web server for one browser connection. */
 export function httpSettingsOf(settings: ProxySettings, env: ProxyHostEnv): HttpForwardSettings | undefined {
@@ -54,9 +41,7 @@ export function httpSettingsOf(settings: ProxySettings, env: ProxyHostEnv): Http
 
 export class TcpProxyHost implements ProxyHost {
   readonly transport = 'tcp';
-  private server: Server | undefined;
-  private started = false;
-  private early: Socket[] = [];
+  private bound: TcpPort | undefined;
   private http: HttpForward | undefined;
 
   constructor(
@@ -76,14 +61,11 @@ export class TcpProxyHost implements ProxyHost {
 
   /** Binds the source port; port_in_use when another program holds it. */
   async bind(bindAddress: string): Promise<void> {
-    this.server = await listenTcp(this.settings.sourcePort, bindAddress, (client) => this.accept(client));
+    this.bound = await TcpPort.listen(this.settings.sourcePort, bindAddress);
   }
 
   start(): void {
-    this.started = true;
-    const early = this.early;
-    this.early = [];
-    early.forEach((client) => this.accept(client));
+    this.bound?.start((client) => this.accept(client));
   }
 
   reconfigure(settings: ProxySettings): void {
@@ -93,9 +75,7 @@ export class TcpProxyHost implements ProxyHost {
   }
 
   async retire(): Promise<void> {
-    this.early.forEach((client) => resetSocket(client));
-    this.early = [];
-    if (this.server !== undefined) await closeServer(this.server);
+    await this.bound?.close();
   }
 
   async close(cause: TerminationCause): Promise<void> {
@@ -109,13 +89,6 @@ export class TcpProxyHost implements ProxyHost {
   }
 
   private accept(client: Socket): void {
-    client.setNoDelay(true);
-    client.on('error', () => undefined);
-    if (!this.started) {
-      if (this.early.length < maxEarlyClients) this.early.push(client);
-      else resetSocket(client);
-      return;
-    }
     this.serve(client).catch((error: unknown) => {
       resetSocket(client);
       this.env.logger.error({ err: error, proxyId: this.proxyId }, 'a proxy connection failed');

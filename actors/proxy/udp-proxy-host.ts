@@ -3,7 +3,7 @@
 // timeout, 60 s unless set).
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
+import type { RemoteInfo } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import type { Mac } from '../../domain/device/mac.js';
 import { systemPrincipal } from '../../domain/principal.js';
@@ -14,7 +14,8 @@ import type { TerminationCause } from '../../domain/tunnel/termination-cause.js'
 import { LiveForwardSession } from '../forward-session/forward-session.js';
 import type { HostSessions, ProxyHost, ProxyHostEnv } from './proxy-host.js';
 import { proxySessionFields, targetAddressOf } from './proxy-targets.js';
-import { bindUdp, closeUdp } from '../../data-plane/source-port.js';
+import { closeUdp } from '../../data-plane/source-port.js';
+import { UdpPort } from '../../data-plane/bound-port.js';
 import { UdpFlow } from '../forward-session/udp-flow.js';
 import type { UdpBackend } from '../forward-session/udp-flow.js';
 
@@ -42,8 +43,7 @@ async function hostBackend(target: { readonly host: string; readonly port: numbe
 
 export class UdpProxyHost implements ProxyHost {
   readonly transport = 'udp';
-  private socket: UdpSocket | undefined;
-  private started = false;
+  private bound: UdpPort | undefined;
   private retired = false;
   private readonly flows = new Map<string, UdpFlow>();
 
@@ -63,14 +63,13 @@ export class UdpProxyHost implements ProxyHost {
   }
 
   async bind(bindAddress: string): Promise<void> {
-    const socket = await bindUdp(this.settings.sourcePort, bindAddress);
-    socket.on('message', (payload, peer) => this.fromClient(payload, peer));
-    socket.on('error', (error) => this.env.logger.warn({ err: error, proxyId: this.proxyId }, 'UDP proxy socket error'));
-    this.socket = socket;
+    this.bound = await UdpPort.bind(this.settings.sourcePort, bindAddress, (error) =>
+      this.env.logger.warn({ err: error, proxyId: this.proxyId }, 'UDP proxy socket error'),
+    );
   }
 
   start(): void {
-    this.started = true;
+    this.bound?.start((payload, peer) => this.fromClient(payload, peer));
   }
 
   reconfigure(settings: ProxySettings): void {
@@ -81,14 +80,14 @@ export class UdpProxyHost implements ProxyHost {
   async retire(): Promise<void> {
     this.retired = true;
     await Promise.all([...this.flows.values()].map((flow) => flow.ended));
-    if (this.socket !== undefined) await closeUdp(this.socket);
+    await this.bound?.close();
   }
 
   async close(cause: TerminationCause): Promise<void> {
     this.retired = true;
     await this.sessions.endAll(cause);
     for (const flow of this.flows.values()) flow.end(cause);
-    if (this.socket !== undefined) await closeUdp(this.socket);
+    await this.bound?.close();
   }
 
   deviceOffline(mac: Mac): void {
@@ -103,8 +102,8 @@ export class UdpProxyHost implements ProxyHost {
       flow.fromClient(payload);
       return;
     }
-    if (!this.started || this.retired || this.socket === undefined || this.flows.size >= maxUdpFlows) return;
-    const fresh = new UdpFlow(this.socket, peer, this.env.clock, this.settings.timeout ?? defaultUdpFlowTimeoutMs);
+    if (this.retired || this.bound === undefined || this.flows.size >= maxUdpFlows) return;
+    const fresh = new UdpFlow(this.bound.socket, peer, this.env.clock, this.settings.timeout ?? defaultUdpFlowTimeoutMs);
     this.flows.set(key, fresh);
     void fresh.ended.then(() => this.flows.delete(key));
     fresh.fromClient(payload);
