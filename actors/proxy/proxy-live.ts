@@ -6,6 +6,7 @@
 // stored state of a profile changed elsewhere (reconcile). Apply and reconcile both settle the
 // ports against the profile's state, never a delta, so an event acted on twice changes nothing.
 import { settingsOf } from '../../domain/proxy/decide.js';
+import type { ProxyState } from '../../domain/proxy/decide.js';
 import type { ProxyCommand } from '../../domain/proxy/commands.js';
 import type { proxyMachine } from '../../domain/proxy/machine.js';
 import type { ProxySettings } from '../../domain/proxy/proxy-settings.js';
@@ -26,6 +27,10 @@ export interface ProxyChange {
 
 /** The source port a change binds; undefined when it needs none (disabled, or the port it listens on already). */
 export type HeldPort = ProxyHost | undefined;
+
+/** Whether both listen on one port: the stored profile is enabled on the port and transport a change keeps. */
+const sameListener = (stored: ProxySettings | undefined, settings: ProxySettings): boolean =>
+  stored !== undefined && stored.enabled && stored.sourcePort === settings.sourcePort && transportOf(stored.protocol) === transportOf(settings.protocol);
 
 interface LiveProxy {
   current?: ProxyHost;
@@ -69,11 +74,18 @@ export class ProxyLive implements LiveModule<typeof proxyMachine, ProxyCommand, 
     if (this.settle(proxyId, settings, undefined) && settings !== undefined) await this.open(proxyId, settings);
   }
 
-  async reserve({ command, settings }: ProxyChange, _state: unknown, proxyId: string): Promise<Reserved<ProxyCommand, HeldPort>> {
+  async reserve({ command, settings }: ProxyChange, state: ProxyState, proxyId: string): Promise<Reserved<ProxyCommand, HeldPort>> {
     // A port being opened for a change heard from the log is this profile's own, not a squatter's.
     await this.opening.get(proxyId);
-    const listening = settings.enabled && this.listensAs(proxyId, settings);
-    return { command, held: settings.enabled && !listening ? await this.bind(proxyId, settings) : undefined };
+    if (!settings.enabled || this.listensAs(proxyId, settings)) return { command, held: undefined };
+    try {
+      return { command, held: await this.bind(proxyId, settings) };
+    } catch (error) {
+      // The profile's stored port already, which this node could not open (a peer node on the
+      // same address holds it): the change needs no new port, so it is not refused here.
+      if (sameListener(settingsOf(state), settings)) return { command, held: undefined };
+      throw error;
+    }
   }
 
   async release(fresh: HeldPort): Promise<void> {

@@ -21,7 +21,7 @@ import { adminPassword, positionStride, testGatewayLimits, tokenSecret } from '.
 
 const sealKey = 'ef'.repeat(32);
 const mac = '00:11:22:AA:BB:F7';
-const linkPorts = { from: 44300, to: 44329 };
+const linkPorts = { from: 44300, to: 44339 };
 /** How soon every hub acts on a change made through another. */
 const withinMs = 1000;
 
@@ -33,6 +33,8 @@ interface Node {
 
 let dir: string;
 let nodes: readonly [Node, Node, Node];
+/** A fourth hub on hub A's address, as two hubs on one machine that share it (started by the test that needs it). */
+let sharing: Node | undefined;
 let echo: EchoServer;
 let agent: AgentHandle | undefined;
 let admin: string;
@@ -87,7 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.stop();
-  for (const n of nodes) await n.hub.close();
+  for (const n of [...nodes, ...(sharing === undefined ? [] : [sharing])]) await n.hub.close();
   await echo.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -117,6 +119,25 @@ describe('a proxy profile changed through one hub', () => {
     await everyHub(second, false);
     // Each hub bound each port once: acting again on its own change would have found the port taken.
     for (const n of nodes) expect(n.logs.filter((line) => line.includes('"proxyId"'))).toEqual([]);
+  });
+});
+
+describe('two hubs on one address', () => {
+  it('leave the port to the first that binds it: an edit or the switch through the other is stored, not refused', async () => {
+    const [a] = nodes;
+    const d = await node('node-d', '127.0.0.1', 30);
+    sharing = d;
+    const port = await portOutside(linkPorts);
+    const profile = { id: 'shared', name: 'shared', protocol: 'tcp', sourcePort: port, target: { type: 'host', address: '127.0.0.1', port: echo.port } };
+    expect((await call(a, 'POST', '/proxies', profile)).statusCode).toBe(201);
+    await everyHub(port, true);
+    const edited = await call(d, 'PUT', '/proxies/shared', { ...profile, name: 'shared (edited)' });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect((await call(d, 'POST', '/proxies/shared/disable', {})).statusCode).toBe(200);
+    await everyHub(port, false);
+    expect((await call(d, 'DELETE', '/proxies/shared')).statusCode).toBe(204);
+    // The hub that could not open the port said so.
+    expect(d.logs.some((line) => line.includes('could not open the source port of an enabled proxy'))).toBe(true);
   });
 });
 
