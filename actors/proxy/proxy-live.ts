@@ -146,14 +146,17 @@ export class ProxyLive implements LiveModule<typeof proxyMachine, ProxyCommand, 
     return false;
   }
 
-  /** Binds the port of a change made elsewhere; a newer change settled meanwhile wins, and the port closes again. */
+  /**
+   * Binds the port of a change made elsewhere (or found at start-up); a newer change settled
+   * meanwhile wins, and the port closes again. Never rejects: a failure is logged.
+   */
   private async open(proxyId: string, settings: ProxySettings): Promise<void> {
     const generation = this.generations.get(proxyId);
     const current = (): boolean => !this.stopped && this.generations.get(proxyId) === generation;
     const opening = this.bind(proxyId, settings).then(
       async (host) => {
         if (current()) this.replace(proxyId, host);
-        else await host.close('error');
+        else await host.close('error').catch((error: unknown) => this.env.logger.error({ err: error, proxyId }, 'could not close a proxy port'));
       },
       (error: unknown) => {
         // The port it listened on is no longer the profile's.
