@@ -1,6 +1,7 @@
 // Proxies and protocol applications on this node, and what they share: the device streams they
 // open (dial-backs), the service endpoints, the record of their sessions. The
-// gateway hands it the device messages and dial-backs that are not a tunnel's.
+// gateway hands it the device messages and dial-backs that are not a tunnel's. It follows
+// the proxies' and applications' changes made through any hub node (definition-follower.ts).
 import type { Socket } from 'node:net';
 import type { Mac } from '../../domain/device/mac.js';
 import type { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
@@ -19,6 +20,9 @@ import { ProtocolAppSupervisor } from '../protocol-app/protocol-app-supervisor.j
 import { ProxySupervisor } from '../proxy/proxy-supervisor.js';
 import { ServiceEndpoints } from '../protocol-app/service-endpoints.js';
 import { closeStaleForwards, ForwardStartup } from './stale-forwards.js';
+import { DefinitionFollower } from './definition-follower.js';
+import { proxyAggregate } from '../../domain/proxy/aggregate.js';
+import { protocolAppAggregate } from '../../domain/protocol-app/aggregate.js';
 import { scanLog } from '../runtime/log-scan.js';
 
 export interface ForwardPlaneOptions {
@@ -45,6 +49,7 @@ export class ForwardPlane {
   readonly endpoints = new ServiceEndpoints();
   readonly proxies: ProxySupervisor;
   readonly apps: ProtocolAppSupervisor;
+  private readonly definitions: DefinitionFollower;
 
   constructor(private readonly options: ForwardPlaneOptions) {
     const { runtime, clock, nodeId, logger, plugins, bindAddress } = options;
@@ -60,6 +65,11 @@ export class ForwardPlane {
       runtime,
       env: { forward, dialer: this.dialer, pool: new PortPool(options.ports, bindAddress), endpoints: this.endpoints, clock, logger, nodeId },
     });
+    const reconcilers = new Map([
+      [proxyAggregate.category, (id: string, position?: number) => this.proxies.follow(id, position)],
+      [protocolAppAggregate.category, (id: string) => this.apps.follow(id)],
+    ]);
+    this.definitions = new DefinitionFollower({ store: options.store, reconcilers, logger });
   }
 
   /** What start-up must read of the log; give it to the hub's one pass over the log, then to start(). */
@@ -67,7 +77,10 @@ export class ForwardPlane {
     return new ForwardStartup(this.options.nodeId);
   }
 
-  /** Closes by an event the sessions a previous run of this node left open, then opens the enabled proxies. */
+  /**
+   * Closes by an event the sessions a previous run of this node left open, then opens the
+   * enabled proxies and follows the changes made through any node from now on.
+   */
   async start(found?: ForwardStartup): Promise<void> {
     let startup = found;
     if (startup === undefined) {
@@ -76,7 +89,7 @@ export class ForwardPlane {
     }
     const stale = await closeStaleForwards(this.options.runtime, startup);
     if (stale > 0) this.options.logger.info({ sessions: stale, nodeId: this.options.nodeId }, 'recorded the sessions a previous run left open as ended');
-    await this.proxies.start(startup.proxies);
+    await this.definitions.start(new Map([[proxyAggregate.category, startup.proxies]]));
   }
 
   streamMessage(mac: Mac, message: AgentStreamMessage): void {
@@ -114,6 +127,7 @@ export class ForwardPlane {
 
   /** Ends every live session with cause hub-shutdown; call while the store is open. */
   async shutdown(): Promise<void> {
+    await this.definitions.close();
     await Promise.all([this.apps.shutdown(), this.proxies.shutdown()]);
   }
 }

@@ -1,7 +1,9 @@
 // Protocol applications live: the templates (pure commands), their assignment to devices, and
 // the connections users open on a device (connect ... disconnect), which this node holds in a
 // registry keyed by application and device. A connection ends by exactly one cause: disconnect
-// or deletion (deleted), its device going offline, the hub shutting down.
+// or deletion (deleted), its device going offline, the hub shutting down. An application is
+// deleted or unassigned through any hub node: every node follows its events (follow) and ends
+// the connections it holds that the stored state no longer allows.
 import { randomUUID } from 'node:crypto';
 import { formatMac } from '../../domain/device/mac.js';
 import type { Mac } from '../../domain/device/mac.js';
@@ -136,6 +138,18 @@ export class ProtocolAppSupervisor {
     const connection = this.connections.get(keyOf(appId, device));
     if (connection === undefined) return undefined;
     return { appId, device, type: connection.type, sessions: connection.sessionIds, ...(connection.port === undefined ? {} : { port: connection.port }) };
+  }
+
+  /**
+   * Ends (deleted) this node's connections of an application that its stored state no longer
+   * allows: deleted, or unassigned from their device, through whichever node. Ending one
+   * already ended changes nothing, so an event heard twice does no harm.
+   */
+  async follow(appId: string): Promise<void> {
+    if (![...this.connections.values()].some((connection) => connection.appId === appId)) return;
+    const { state } = await this.options.runtime.load(protocolAppAggregate, appId);
+    const gone = [...this.connections.values()].filter((connection) => connection.appId === appId && !isAssignedTo(state, connection.device));
+    await Promise.all(gone.map((connection) => this.end(connection, 'deleted')));
   }
 
   /** A reverse-connection message of a device's agent; `service-endpoint` is the endpoints registry's. */

@@ -2,6 +2,8 @@
 // profiles, then run through the runtime, whose proxy live module (proxy-live.ts) binds the
 // source port first and applies the change once stored. The enabled switch and edits apply at
 // once, without a restart; removal closes the port and ends the live sessions with cause `deleted`.
+// Every hub node follows the profiles' events (follow), so a change made through any node opens
+// or closes the port on all of them.
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import { isAssigned, isRegistered } from '../../domain/device/decide.js';
 import { formatMac } from '../../domain/device/mac.js';
@@ -40,12 +42,15 @@ export class ProxySupervisor {
     this.proxies = options.runtime.register(proxyAggregate, this.live);
   }
 
-  /** Loads the profiles (`ids`: every proxy stream's id) and opens the source ports of the enabled ones; a port that cannot be bound is logged, not fatal. */
-  async start(ids: Iterable<string>): Promise<void> {
-    for (const proxyId of ids) {
-      const settings = settingsOf((await this.options.runtime.load(proxyAggregate, proxyId)).state);
-      if (settings !== undefined) await this.live.restore(proxyId, settings);
-    }
+  /**
+   * Brings this node's port for a profile in line with its stored state: at start-up for every
+   * profile (`position` undefined), then for each event of it heard from the log, whichever
+   * node appended it (`position`: that event's). A port that cannot be bound is logged, not fatal.
+   */
+  async follow(proxyId: string, position?: number): Promise<void> {
+    if (this.stopping) return;
+    const { state } = await this.options.runtime.load(proxyAggregate, proxyId);
+    await this.live.reconcile(proxyId, settingsOf(state), position);
   }
 
   /** Creates a profile; when enabled, its port is open once this resolves. */
