@@ -52,6 +52,8 @@ export class TunnelSupervisor {
     const local = options.localRelay === false ? undefined : new LocalTunnelHost(options.ports, options.bindAddress, environment);
     this.hosts = new LinkHosts(local, {
       runtime: options.runtime,
+      store: options.store,
+      clock,
       logger,
       environment,
       progressIntervalMs: options.progressIntervalMs ?? 5000,
