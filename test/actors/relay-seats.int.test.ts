@@ -41,14 +41,14 @@ function connectRelay(supervisor: TunnelSupervisor, behaviour: { refuse: boolean
       open: true,
       close: () => undefined,
       send: (message: HubToRelayMessage) => {
-        const { tunnelId } = message;
         if (message.type === 'open-link') {
+          const { tunnelId } = message;
           nextPort += 1;
           const answer = behaviour.refuse ? ({ type: 'link-failed', tunnelId, code: 'ports_exhausted', message: 'full' } as const) : ({ type: 'link-opened', tunnelId, port: nextPort } as const);
           setImmediate(() => host.receive(answer));
         }
         if (message.type === 'close-link') {
-          setImmediate(() => host.receive({ type: 'link-closed', tunnelId, cause: message.cause, bytesToDevice: 0, bytesFromDevice: 0 }));
+          setImmediate(() => host.receive({ type: 'link-closed', tunnelId: message.tunnelId, cause: message.cause, bytesToDevice: 0, bytesFromDevice: 0 }));
         }
       },
     },
