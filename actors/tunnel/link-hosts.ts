@@ -87,6 +87,11 @@ export class LinkHosts {
     return () => this.seats.free(name, tunnelId, context);
   }
 
+  /** Sessions on a relay placed by any node and not ended; on the hub itself, this node's. */
+  async sessions(relay: string): Promise<number> {
+    return relay === hubRelayName ? this.load(relay) : (await this.seats.count(relay)).live;
+  }
+
   /** Links placed on a host from this node and not ended yet. */
   load(relay: string): number {
     return relay === hubRelayName ? (this.local?.load ?? 0) : (this.relays.get(relay)?.load ?? 0);

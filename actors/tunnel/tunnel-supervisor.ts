@@ -177,6 +177,11 @@ export class TunnelSupervisor {
     return this.hosts.isConnected(relay);
   }
 
+  /** Sessions on a relay, placed by any hub node and not ended (on `hub`: this node's). */
+  relaySessions(relay: string): Promise<number> {
+    return this.hosts.sessions(relay);
+  }
+
   /** Links placed on a relay from this node and not ended yet. */
   relayLoad(relay: string): number {
     return this.hosts.load(relay);

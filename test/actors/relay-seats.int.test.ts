@@ -101,10 +101,12 @@ describe('a relay\'s sessions counted across hub nodes', () => {
     connectRelay(b);
     const opened = await a.open(request);
     expect(opened.relay).toBe('r1');
+    expect(await b.relaySessions('r1')).toBe(1);
     await expect(b.open(request)).rejects.toMatchObject({ code: 'no_relay_available' });
     await expect(b.open({ ...request, relay: 'r1' })).rejects.toMatchObject({ code: 'no_relay_available' });
 
     await a.close(opened.tunnelId, 'deleted', admin);
+    expect(await b.relaySessions('r1')).toBe(0);
     await expect(b.open(request)).resolves.toMatchObject({ relay: 'r1' });
   });
 
