@@ -1,7 +1,18 @@
-// Failed logins per client address, in fixed windows read from the injected clock.
+// Failed logins per client address, in fixed windows read from the injected clock. Failures
+// are stored (domain/login-attempts), so those on one hub node count on every other; attempts
+// still being checked are counted by the node checking them, before the password is, so a
+// burst on one node cannot all pass while none has failed yet. A burst spread over several
+// nodes at the same instant may reach the check up to the limit on each; once failures are
+// stored, every node refuses. Successful logins store nothing.
 // A plain counter rather than @fastify/rate-limit: that counts every request, and only
 // failures must count, or an operator's scripted logins would lock themselves out.
-import { TetherError } from '../domain/errors.js';
+import { createHash } from 'node:crypto';
+import type { ActorRuntime } from '../actors/runtime/actor-runtime.js';
+import { StreamTurns } from '../actors/runtime/stream-turns.js';
+import type { CommandContext } from '../domain/command-context.js';
+import { loginAttemptsAggregate } from '../domain/login-attempts/aggregate.js';
+import { retryAfterSeconds } from '../domain/login-attempts/decide.js';
+import { LoginThrottled } from '../domain/login-attempts/login-throttled.js';
 import type { Clock } from '../domain/ports/clock.js';
 
 export interface LoginThrottleLimits {
@@ -12,80 +23,55 @@ export interface LoginThrottleLimits {
 
 export const defaultLoginThrottleLimits: LoginThrottleLimits = { maxFailures: 5, windowMs: 60_000 };
 
-/** Rate limited, with the seconds after which to try again (the Retry-After header). */
-export class LoginThrottled extends TetherError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('rate_limited', `too many failed logins; retry in ${retryAfterSeconds} s`);
-  }
-}
-
-interface Window {
-  readonly startedAt: number;
-  /** Failed attempts and attempts still being checked. */
-  attempts: number;
-}
-
-/** An attempt counted as failed until it succeeds; `succeeded` gives its slot back. */
-export interface LoginAttempt {
-  succeeded(): void;
-}
-
-// Bounds memory under a flood of distinct addresses; expired windows go first.
-const maxTracked = 100_000;
+/** The address's stream id: any address (an IPv6 zone, a proxy's notation) makes a valid stream name. */
+const addressId = (client: string): string => createHash('sha256').update(client).digest('hex').slice(0, 32);
 
 export class LoginThrottle {
-  private readonly windows = new Map<string, Window>();
+  /** Attempts of each address being checked on this node. */
+  private readonly checking = new Map<string, number>();
+  // Reading the stored failures and counting an attempt, or storing a failure and uncounting
+  // it, are one step per address: a read cannot miss a failure this node is storing.
+  private readonly turns = new StreamTurns();
 
   constructor(
+    private readonly runtime: ActorRuntime,
     private readonly clock: Clock,
     private readonly limits: LoginThrottleLimits = defaultLoginThrottleLimits,
   ) {}
 
   /**
-   * Takes a slot for an attempt of `client` before its password is checked, so attempts arriving
-   * together cannot all pass while none has failed yet. Throws LoginThrottled when none is left.
+   * Checks a login of `client` unless its failures (every node's) and the attempts being
+   * checked here reach the limit: throws LoginThrottled then. `check` answers undefined for
+   * wrong credentials, which is stored as a failure.
    */
-  reserve(client: string): LoginAttempt {
-    const window = this.current(client) ?? this.open(client);
-    if (window.attempts >= this.limits.maxFailures) {
-      const remainingMs = window.startedAt + this.limits.windowMs - this.clock.now().getTime();
-      throw new LoginThrottled(Math.max(1, Math.ceil(remainingMs / 1000)));
+  async attempt<T>(client: string, context: CommandContext, check: () => Promise<T | undefined>): Promise<T | undefined> {
+    const id = addressId(client);
+    await this.turns.run(id, async () => {
+      const { state } = await this.runtime.load(loginAttemptsAggregate, id);
+      const wait = retryAfterSeconds(state, this.checking.get(id) ?? 0, this.limits, this.clock.now());
+      if (wait !== undefined) throw new LoginThrottled(wait);
+      this.checking.set(id, (this.checking.get(id) ?? 0) + 1);
+    });
+    // A check that threw (the store is down) is no failed login: it is only uncounted.
+    let failed = false;
+    try {
+      const result = await check();
+      failed = result === undefined;
+      return result;
+    } finally {
+      await this.turns.run(id, async () => {
+        try {
+          if (failed) await this.runtime.execute(loginAttemptsAggregate, id, { type: 'RecordLoginFailure', windowMs: this.limits.windowMs }, context);
+        } finally {
+          this.uncount(id);
+        }
+      });
     }
-    window.attempts += 1;
-    return {
-      succeeded: () => {
-        // A window that ended meanwhile took the attempt with it.
-        if (this.windows.get(client) === window) window.attempts -= 1;
-      },
-    };
   }
 
-  private open(client: string): Window {
-    if (this.windows.size >= maxTracked) this.prune();
-    const window = { startedAt: this.clock.now().getTime(), attempts: 0 };
-    this.windows.set(client, window);
-    return window;
-  }
-
-  private current(client: string): Window | undefined {
-    const window = this.windows.get(client);
-    if (window && this.expired(window)) {
-      this.windows.delete(client);
-      return undefined;
-    }
-    return window;
-  }
-
-  private expired(window: Window): boolean {
-    return window.startedAt + this.limits.windowMs <= this.clock.now().getTime();
-  }
-
-  private prune(): void {
-    for (const [client, window] of this.windows) if (this.expired(window)) this.windows.delete(client);
-    // Still full: drop the oldest windows (a Map iterates in insertion order).
-    for (const client of this.windows.keys()) {
-      if (this.windows.size < maxTracked) break;
-      this.windows.delete(client);
-    }
+  private uncount(id: string): void {
+    const left = (this.checking.get(id) ?? 1) - 1;
+    if (left > 0) this.checking.set(id, left);
+    else this.checking.delete(id);
   }
 }

@@ -1,4 +1,5 @@
 // `npm run bench -- <name>`: runs one benchmark (or all) and prints its figures.
+import { clusterBenchmark } from './cluster.js';
 import { consoleBenchmark } from './console.js';
 import { devicesBenchmark } from './devices.js';
 import { rolloutBenchmark } from './rollout.js';
@@ -11,6 +12,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   tunnel: tunnelBenchmark,
   rollout: rolloutBenchmark,
   console: consoleBenchmark,
+  cluster: clusterBenchmark,
 };
 
 const requested = process.argv.slice(2);

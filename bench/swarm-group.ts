@@ -20,6 +20,8 @@ export interface SwarmOptions {
   readonly window: number;
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
+  /** Index of the first simulated device (its MAC follows from it): swarms on several hubs at once need distinct ones. Default 0. */
+  readonly firstDevice?: number;
 }
 
 export interface OnlineWait {
@@ -95,7 +97,7 @@ export class SwarmGroup {
     const swarm = new SwarmGroup(members);
     const startedAt = epochMs();
     for (const { child, first, count } of members) {
-      const start: SwarmCommand = { type: 'start', firstIndex: first, count, ...options };
+      const start: SwarmCommand = { ...options, type: 'start', firstIndex: (options.firstDevice ?? 0) + first, count };
       child.process.send(start);
     }
     return { swarm, startedAt };

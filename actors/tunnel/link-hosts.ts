@@ -1,11 +1,17 @@
 // Where this node may place a tunnel: on the hub itself (its own ports, unless it runs
-// without a local relay) or on a relay whose control channel is connected to this node.
+// without a local relay) or on a relay whose control channel is connected to this node. A
+// relay's load is its sessions in the whole cluster (relay-seats.ts): another node may have
+// placed some, or held its channel before this one.
 import { TetherError } from '../../domain/errors.js';
 import { relayAggregate } from '../../domain/relay/aggregate.js';
 import { isKnown } from '../../domain/relay/decide.js';
 import type { PlacementCandidate } from '../../domain/relay/placement.js';
 import { hubRelayName } from '../../domain/relay/relay-name.js';
+import type { CommandContext } from '../../domain/command-context.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
+import { RelaySeats } from '../relay/relay-seats.js';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import type { TunnelHost } from '../../data-plane/tunnel-host.js';
 import type { TunnelEnvironment, TunnelLogger } from '../../data-plane/live-tunnel.js';
@@ -15,20 +21,32 @@ import type { RelayConnection } from './tunnel-requests.js';
 
 export interface LinkHostsOptions {
   readonly runtime: ActorRuntime;
+  readonly store: EventStore;
+  readonly clock: Clock;
   readonly logger: TunnelLogger;
   readonly environment: (tunnelId: string, control: ControlConnection) => TunnelEnvironment;
   readonly progressIntervalMs: number;
   readonly relayAnswerTimeoutMs: number;
 }
 
+/** Gives a link's seat back. */
+export type FreeSeat = () => Promise<void>;
+
+// Past the relay's answer timeout, a link not recorded as opened was refused or lost with its node.
+const openingGraceMs = 60_000;
+
 export class LinkHosts {
   private readonly relays = new Map<string, RelayTunnelHost>();
+  private readonly seats: RelaySeats;
 
   constructor(
     /** Undefined: this hub holds no link ports itself. */
     readonly local: LocalTunnelHost | undefined,
     private readonly options: LinkHostsOptions,
-  ) {}
+  ) {
+    const { runtime, store, clock, relayAnswerTimeoutMs } = options;
+    this.seats = new RelaySeats({ runtime, store, clock, openingWindowMs: relayAnswerTimeoutMs + openingGraceMs });
+  }
 
   /** A relay's control channel is up; a channel the relay had before is closed, and its links end as relay-lost. */
   attach(connection: RelayConnection): RelayTunnelHost {
@@ -59,6 +77,21 @@ export class LinkHosts {
     return this.relays.get(relay)?.connected ?? false;
   }
 
+  /**
+   * Takes a seat on relay `name` for the link, counting every node's sessions on it: no_relay_available
+   * when it carries `capacity` already. The hub's own ports are this node's, and take no seat.
+   */
+  async takeSeat(name: string, tunnelId: string, capacity: number, context: CommandContext): Promise<FreeSeat> {
+    if (name === hubRelayName) return async () => undefined;
+    await this.seats.take(name, tunnelId, capacity, context);
+    return () => this.seats.free(name, tunnelId, context);
+  }
+
+  /** Sessions on a relay placed by any node and not ended; on the hub itself, this node's. */
+  async sessions(relay: string): Promise<number> {
+    return relay === hubRelayName ? this.load(relay) : (await this.seats.count(relay)).live;
+  }
+
   /** Links placed on a host from this node and not ended yet. */
   load(relay: string): number {
     return relay === hubRelayName ? (this.local?.load ?? 0) : (this.relays.get(relay)?.load ?? 0);
@@ -68,15 +101,17 @@ export class LinkHosts {
   async candidates(wanted: string | undefined): Promise<PlacementCandidate[]> {
     const names = new Set(this.relays.keys());
     if (wanted !== undefined && wanted !== hubRelayName) names.add(wanted);
-    const states = await Promise.all([...names].map(async (name) => ({ name, state: (await this.options.runtime.load(relayAggregate, name)).state })));
-    const candidates: PlacementCandidate[] = states.map(({ name, state }) => {
+    const states = await Promise.all(
+      [...names].map(async (name) => ({ name, state: (await this.options.runtime.load(relayAggregate, name)).state, seats: await this.seats.count(name) })),
+    );
+    const candidates: PlacementCandidate[] = states.map(({ name, state, seats }) => {
       const host = this.relays.get(name);
       return {
         name,
         known: isKnown(state),
         reporting: state.context.isReporting && host !== undefined && host.connected,
         approved: state.context.approved,
-        load: host?.load ?? 0,
+        load: seats.live,
         capacity: state.context.maxSessions,
       };
     });

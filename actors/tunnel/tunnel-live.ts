@@ -9,7 +9,7 @@ import type { tunnelMachine } from '../../domain/tunnel/machine.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import { TunnelLifetimes } from './tunnel-lifetimes.js';
 import type { HostedTunnel, TunnelHost } from '../../data-plane/tunnel-host.js';
-import type { LinkHosts } from './link-hosts.js';
+import type { FreeSeat, LinkHosts } from './link-hosts.js';
 import { openTunnelCommand, resolveSource } from './link-opening.js';
 import { tunnelKeyFromHex } from '../../data-plane/tunnel-cipher.js';
 import type { Applied, LiveModule, Reserved } from '../runtime/live-module.js';
@@ -33,6 +33,8 @@ export interface HeldLink extends HostedTunnel {
   readonly on: TunnelHost;
   /** Gives the tenant's place back (once). */
   readonly freePlace: () => void;
+  /** Gives the relay's seat back, for an opening that was not stored. */
+  readonly freeSeat: FreeSeat;
 }
 
 export interface TunnelLiveOptions {
@@ -99,6 +101,7 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     await held.link.discard('error');
     held.on.release(held.link.info.tunnelId);
     held.freePlace();
+    await held.freeSeat();
   }
 
   apply({ id, events, held }: Applied<typeof tunnelMachine, HeldLink>): void {
@@ -141,12 +144,22 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     const { tunnelId, device, tenantId, settings, relay, control } = request;
     const key = settings.encrypt === undefined ? undefined : tunnelKeyFromHex(settings.encrypt);
     const sourceAddresses = settings.source === undefined ? undefined : await resolveSource(settings.source.host);
-    const candidates = await this.options.hosts.candidates(relay);
-    // From choosing to opening nothing waits, so two requests never both take a relay's last place.
-    const on = this.options.hosts.named(placeSession(candidates, relay));
+    const { hosts } = this.options;
+    const candidates = await hosts.candidates(relay);
+    const chosen = placeSession(candidates, relay);
+    const on = hosts.named(chosen);
+    // The seat, not the count placement saw, is what keeps two requests (on any nodes) from both taking a relay's last place.
+    const capacity = candidates.find((candidate) => candidate.name === chosen)?.capacity ?? 0;
+    const freeSeat = await hosts.takeSeat(chosen, tunnelId, capacity, request.context);
     const info = { tunnelId, device, tenantId, devicePort: settings.devicePort };
-    const hosted = await on.open({ info, settings, control, ...(key === undefined ? {} : { key }), ...(sourceAddresses === undefined ? {} : { sourceAddresses }) });
+    let hosted: HostedTunnel;
+    try {
+      hosted = await on.open({ info, settings, control, ...(key === undefined ? {} : { key }), ...(sourceAddresses === undefined ? {} : { sourceAddresses }) });
+    } catch (error) {
+      await freeSeat();
+      throw error;
+    }
     const command = openTunnelCommand(request, { port: hosted.port, host: hosted.host, relay: on.relay, node: this.options.nodeId, encrypted: key !== undefined, sourceAddresses });
-    return { command, held: { ...hosted, on, freePlace } };
+    return { command, held: { ...hosted, on, freePlace, freeSeat } };
   }
 }

@@ -52,6 +52,8 @@ export class TunnelSupervisor {
     const local = options.localRelay === false ? undefined : new LocalTunnelHost(options.ports, options.bindAddress, environment);
     this.hosts = new LinkHosts(local, {
       runtime: options.runtime,
+      store: options.store,
+      clock,
       logger,
       environment,
       progressIntervalMs: options.progressIntervalMs ?? 5000,
@@ -173,6 +175,11 @@ export class TunnelSupervisor {
   /** Whether a relay's control channel is connected to this node. */
   isRelayConnected(relay: string): boolean {
     return this.hosts.isConnected(relay);
+  }
+
+  /** Sessions on a relay, placed by any hub node and not ended (on `hub`: this node's). */
+  relaySessions(relay: string): Promise<number> {
+    return this.hosts.sessions(relay);
   }
 
   /** Links placed on a relay from this node and not ended yet. */

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { TetherError } from '../../domain/errors.js';
 import { errorBody, toTetherError } from '../error-body.js';
 import { errorStatus } from '../error-status.js';
-import { LoginThrottled } from '../login-throttle.js';
+import { LoginThrottled } from '../../domain/login-attempts/login-throttled.js';
 import { redactUrl } from '../url-redaction.js';
 
 export const errorHandling = fp(

@@ -1,7 +1,7 @@
 // POST /auth/login: the instance password makes an admin, a tenant's password (with its
 // id) a tenant-admin of that tenant, an auditor's (with its id) an auditor, a user's (with its
-// id) that person in its role. Attempts are
-// counted per client address before the password is checked, and given back when they succeed.
+// id) that person in its role. Attempts are counted per client address (in the store, for every
+// hub node) before the password is checked, and given back when they succeed.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
@@ -11,6 +11,7 @@ import { TetherError } from '../../domain/errors.js';
 import { instanceAggregate } from '../../domain/instance/aggregate.js';
 import { instanceAdminId } from '../../domain/instance/commands.js';
 import type { Principal } from '../../domain/principal.js';
+import { systemPrincipal } from '../../domain/principal.js';
 import { tenantAggregate } from '../../domain/tenant/aggregate.js';
 import { TenantId } from '../../domain/tenant/tenant-id.js';
 import { UserId } from '../../domain/user/user-id.js';
@@ -51,7 +52,7 @@ const docs = {
 
 export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, options) => {
   const { runtime, clock } = app.services;
-  const throttle = new LoginThrottle(clock, options.throttle);
+  const throttle = new LoginThrottle(runtime, clock, options.throttle);
   // Unknown tenants are checked against this, so a failure takes as long either way.
   let decoy: Promise<string> | undefined;
   const decoyHash = (): Promise<string> => (decoy ??= hashSecret(randomBytes(16).toString('hex')));
@@ -73,15 +74,16 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     if (named.length > 1) {
       throw new TetherError('validation_failed', 'log in as a tenant, an auditor or a user: one of them', named.slice(1).map((field) => `body.${field}`));
     }
-    const attempt = throttle.reserve(request.ip);
-    const credentials =
+    // Nobody is authenticated yet: the hub counts the attempt, from the client's address.
+    const context = { principal: systemPrincipal, ip: request.ip, correlationId: request.id };
+    const credentials = await throttle.attempt(request.ip, context, () =>
       body.user !== undefined
-        ? await userLogin(runtime, body.user, body.password, decoyHash)
+        ? userLogin(runtime, body.user, body.password, decoyHash)
         : body.auditor !== undefined
-          ? await auditorLogin(runtime, body.auditor, body.password, decoyHash)
-          : await credentialsFor(body.password, body.tenant);
+          ? auditorLogin(runtime, body.auditor, body.password, decoyHash)
+          : credentialsFor(body.password, body.tenant),
+    );
     if (credentials === undefined) throw new TetherError('unauthenticated', 'invalid credentials');
-    attempt.succeeded();
     request.log.info({ principal: credentials.principal.id }, 'logged in');
     return { token: app.issueToken(credentials) };
   });

@@ -22,7 +22,10 @@ import { commandContext } from '../request-context.js';
 const ListQuery = t.exact(t.partial({ limit: PageLimit, after: RelayName, deleted: t.keyof({ true: null, false: null }) }));
 const RelayParams = t.exact(t.type({ name: t.string }));
 
-/** A relay with what only this node knows: whether its control channel is connected here. */
+/**
+ * A relay with whether its control channel is connected to this node (only this node knows),
+ * and its live sessions, placed by any node.
+ */
 export type RelayAnswer = RelayView & { readonly connected: boolean; readonly liveSessions: number };
 
 export interface RelayPage {
@@ -33,11 +36,11 @@ export interface RelayPage {
 
 const notFound = (name: string): TetherError => new TetherError('not_found', `relay ${name} not found`, ['params.name']);
 
-function answer(services: HubServices, view: RelayView): RelayAnswer {
-  return { ...view, connected: services.tunnels.isRelayConnected(view.name), liveSessions: services.tunnels.relayLoad(view.name) };
+async function answer(services: HubServices, view: RelayView): Promise<RelayAnswer> {
+  return { ...view, connected: services.tunnels.isRelayConnected(view.name), liveSessions: await services.tunnels.relaySessions(view.name) };
 }
 
-function viewOf(services: HubServices, name: string): RelayAnswer {
+async function viewOf(services: HubServices, name: string): Promise<RelayAnswer> {
   const view = services.readModels.read((db) => getRelay(db, name));
   if (view === undefined) throw notFound(name);
   return answer(services, view);
@@ -62,7 +65,7 @@ export const relayRoutes: FastifyPluginAsync = async (app) => {
     const found = services.readModels.read((db) =>
       listRelays(db, { limit: limit + 1, deleted: query.deleted === 'true', ...(query.after === undefined ? {} : { after: query.after }) }),
     );
-    const items = found.slice(0, limit).map((view) => answer(services, view));
+    const items = await Promise.all(found.slice(0, limit).map((view) => answer(services, view)));
     return { items, next: found.length > limit ? (items.at(-1)?.name ?? null) : null };
   });
 

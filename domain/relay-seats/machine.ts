@@ -1,0 +1,24 @@
+import { assign, setup } from 'xstate';
+import type { RelaySeatsEvent } from './events.js';
+
+export interface RelaySeatsContext {
+  /** The links holding a seat, with the ISO time each was taken. */
+  readonly seats: Readonly<Record<string, string>>;
+}
+
+const without = (seats: Readonly<Record<string, string>>, tunnelIds: readonly string[]): Readonly<Record<string, string>> => {
+  const gone = new Set(tunnelIds);
+  return Object.fromEntries(Object.entries(seats).filter(([tunnelId]) => !gone.has(tunnelId)));
+};
+
+/** One state: the seats are all there is. */
+export const relaySeatsMachine = setup({
+  types: { context: {} as RelaySeatsContext, events: {} as RelaySeatsEvent },
+}).createMachine({
+  id: 'relayseats',
+  context: { seats: {} },
+  on: {
+    RelaySeatTaken: { actions: assign(({ context, event }) => ({ seats: { ...context.seats, [event.data.tunnelId]: event.data.takenAt } })) },
+    RelaySeatsFreed: { actions: assign(({ context, event }) => ({ seats: without(context.seats, event.data.tunnelIds) })) },
+  },
+});
