@@ -69,8 +69,9 @@ describe('a device-bound request asked of a node that does not hold the device',
 
     const opened = await call(a, 'POST', `/api/v1/devicelink/${mac}`, { protocol: 'tcp', devicePort: 22 });
     expect(opened.statusCode, opened.body).toBe(201);
-    const { token: linkToken, port } = opened.json() as { token: string; port: number };
-    expect(port).toBeGreaterThanOrEqual(44650);
+    const { token: linkToken, port, host } = opened.json() as { token: string; port: number; host: string };
+    // B's port, at the host of B's internal address: where the link's clients reach it.
+    expect([port >= 44650 && port <= 44659, host]).toEqual([true, '127.0.0.1']);
     expect([a.tunnels.liveCount, b.tunnels.liveCount]).toEqual([0, 1]);
     // The client reads its own write on the node it asked.
     const tunnelId = linkToken.split('.')[0];
