@@ -1,7 +1,8 @@
 // Two hubs in one process on one data directory, each listening on its own port: hub B holds a
-// device's control connection. A device-bound request asked of hub A is answered by B (A forwards
-// it with a marker), under the client's name; a forged marker is refused; a marked request is
-// never forwarded again; a holder whose lease ran out leaves the device offline.
+// device's control connection. A device-bound request asked of hub A (assign, open and close a
+// link, connect a protocol application) is answered by B (A forwards it with a marker), under
+// the client's name; a forged marker is refused; a marked request is never forwarded again; a
+// holder whose lease ran out leaves the device offline.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHub } from '../../api/hub.js';
 import type { Hub, HubConfig } from '../../api/hub.js';
 import { ForwardingKey, forwardingHeader } from '../../api/forwarding-marker.js';
+import { parseMac } from '../../domain/device/mac.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { DeviceClient, listen, storedEvent } from './gateway-client.js';
 import { adminPassword, tokenSecret } from './hub-harness.js';
@@ -83,6 +85,21 @@ describe('a device-bound request asked of a node that does not hold the device',
     const closed = await storedEvent(a.store, `tunnel-${tunnelId}`, (recorded) => recorded.type === 'TunnelClosed');
     expect(closed.data).toMatchObject({ cause: 'deleted' });
     expect(closed.metadata).toMatchObject({ actor: { id: 'admin', role: 'admin' }, ip: clientIp });
+  });
+
+  it("connects a device's protocol application on the node holding the device", async () => {
+    const created = await call(a, 'POST', '/api/v1/protocol-apps', { name: 'SSH', type: 'tcp', devicePort: 22 });
+    expect(created.statusCode, created.body).toBe(201);
+    const appId = (created.json() as { id: string }).id;
+    expect((await call(a, 'PUT', `/api/v1/devices/${mac}/protocol-apps/${appId}`, {})).statusCode).toBe(200);
+    const connected = await call(a, 'POST', `/api/v1/devices/${mac}/protocol-apps/${appId}/connect`, {});
+    expect(connected.statusCode, connected.body).toBe(201);
+    const deviceMac = parseMac(mac);
+    expect([a.forwards.apps.connectionOf(appId, deviceMac), b.forwards.apps.connectionOf(appId, deviceMac)?.port]).toEqual([undefined, (connected.json() as { port: number }).port]);
+    const listed = await call(a, 'GET', `/api/v1/devices/${mac}/protocol-apps`);
+    expect(listed.json()).toMatchObject({ items: [{ appId, connection: { type: 'tcp' } }] });
+    expect((await call(a, 'POST', `/api/v1/devices/${mac}/protocol-apps/${appId}/disconnect`, {})).statusCode).toBe(204);
+    expect(b.forwards.apps.connectionOf(appId, deviceMac)).toBeUndefined();
   });
 
   it('refuses a forged forwarding marker and records nothing', async () => {
