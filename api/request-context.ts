@@ -5,6 +5,7 @@ import type { Principal } from '../domain/principal.js';
 /** Who asked, from where, under which request id: the metadata of every event a command appends. */
 export const commandContext = (request: FastifyRequest, principal: Principal): CommandContext => ({
   principal,
-  ip: request.ip,
+  // A request a peer node forwarded names the client's address, not the peer's.
+  ip: request.forwardedFor ?? request.ip,
   correlationId: request.id,
 });

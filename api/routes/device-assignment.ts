@@ -1,6 +1,7 @@
 // Assigning a device to a tenant, moving it (assigning it to another) and unassigning it.
 // An assignment gives the device a new random password over its live control connection, so
-// the device must be connected (to this node). A device outside the caller's reach is not found.
+// the device must be connected: the node holding its connection answers (plugins/owner-routing.ts).
+// A device outside the caller's reach is not found.
 import type { FastifyPluginAsync } from 'fastify';
 import * as t from 'io-ts';
 import { deviceAggregate } from '../../domain/device/aggregate.js';
@@ -49,7 +50,7 @@ const docs = {
 export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
-  app.post('/devices/:mac/assign', { schema: docs.assign }, async (request): Promise<DeviceAssignment> => {
+  app.post('/devices/:mac/assign', { schema: docs.assign, preHandler: app.atDeviceOwner('mac') }, async (request): Promise<DeviceAssignment> => {
     const principal = authorize(request.principal, 'device', 'update');
     const mac = macOf(request.params);
     const { tenant } = parse(AssignBody, request.body, 'body');
@@ -61,7 +62,7 @@ export const deviceAssignmentRoutes: FastifyPluginAsync = async (app) => {
     return { mac: formatMac(mac), tenant };
   });
 
-  app.post('/devices/:mac/unassign', { schema: docs.unassign }, async (request): Promise<DeviceAssignment> => {
+  app.post('/devices/:mac/unassign', { schema: docs.unassign, preHandler: app.atDeviceOwner('mac') }, async (request): Promise<DeviceAssignment> => {
     const principal = authorize(request.principal, 'device', 'update');
     const mac = macOf(request.params);
     await assertDeviceReachable(services, principal, mac);

@@ -66,7 +66,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
   const apps = services.forwards.apps;
 
-  app.get('/devices/:mac/protocol-apps', { schema: routeSchema({ summary: 'The protocol applications assigned to a device, and their connections', tag: 'protocol-apps', params: DeviceParams }) }, async (request): Promise<{ readonly items: readonly DeviceAppView[] }> => {
+  app.get('/devices/:mac/protocol-apps', { schema: routeSchema({ summary: 'The protocol applications assigned to a device, and their connections', tag: 'protocol-apps', params: DeviceParams }), preHandler: app.atDeviceOwner('mac') }, async (request): Promise<{ readonly items: readonly DeviceAppView[] }> => {
     const principal = authorize(request.principal, 'protocolApp', 'read');
     const mac = macOf(request.params);
     await deviceTenant(services, principal, mac);
@@ -90,7 +90,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
     return assignment;
   });
 
-  app.delete('/devices/:mac/protocol-apps/:id', { schema: routeSchema({ summary: 'Remove a protocol application from a device; its connection there ends', tag: 'protocol-apps', params: DeviceAppParams }) }, async (request, reply) => {
+  app.delete('/devices/:mac/protocol-apps/:id', { schema: routeSchema({ summary: 'Remove a protocol application from a device; its connection there ends', tag: 'protocol-apps', params: DeviceAppParams }), preHandler: app.atDeviceOwner('mac') }, async (request, reply) => {
     const principal = authorize(request.principal, 'protocolAppAssignment', 'update');
     const mac = macOf(request.params);
     const appId = appIdOf(request.params);
@@ -99,7 +99,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(204).send();
   });
 
-  app.post('/devices/:mac/protocol-apps/:id/connect', { schema: routeSchema({ summary: 'Connect a protocol application assigned to a device', tag: 'protocol-apps', params: DeviceAppParams }) }, async (request, reply) => {
+  app.post('/devices/:mac/protocol-apps/:id/connect', { schema: routeSchema({ summary: 'Connect a protocol application assigned to a device', tag: 'protocol-apps', params: DeviceAppParams }), preHandler: app.atDeviceOwner('mac') }, async (request, reply) => {
     const principal = authorize(request.principal, 'protocolAppConnection', 'create');
     const mac = macOf(request.params);
     const appId = appIdOf(request.params);
@@ -109,7 +109,7 @@ export const deviceProtocolAppRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).send({ appId, device: formatMac(mac), ...connectionView(connected, request.hostname) });
   });
 
-  app.post('/devices/:mac/protocol-apps/:id/disconnect', { schema: routeSchema({ summary: 'Disconnect a protocol application on a device', tag: 'protocol-apps', params: DeviceAppParams }) }, async (request, reply) => {
+  app.post('/devices/:mac/protocol-apps/:id/disconnect', { schema: routeSchema({ summary: 'Disconnect a protocol application on a device', tag: 'protocol-apps', params: DeviceAppParams }), preHandler: app.atDeviceOwner('mac') }, async (request, reply) => {
     const principal = authorize(request.principal, 'protocolAppConnection', 'delete');
     const mac = macOf(request.params);
     const appId = appIdOf(request.params);

@@ -64,7 +64,7 @@ const docs = {
 export const deviceLinkRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
-  app.post('/devicelink/:deviceIdentifier', { schema: docs.open }, async (request, reply) => {
+  app.post('/devicelink/:deviceIdentifier', { schema: docs.open, preHandler: app.atDeviceOwner('deviceIdentifier') }, async (request, reply) => {
     const principal = authorize(request.principal, 'deviceLink', 'create');
     const device = macOf(request.params, 'deviceIdentifier');
     const tenantId = await linkableTenant(services, principal, device);
@@ -86,7 +86,7 @@ export const deviceLinkRoutes: FastifyPluginAsync = async (app) => {
     return reply.code(201).send(response);
   });
 
-  app.delete('/devicelink/:deviceLinkToken', { schema: docs.close }, async (request, reply) => {
+  app.delete('/devicelink/:deviceLinkToken', { schema: docs.close, preHandler: app.atLinkOwner('deviceLinkToken') }, async (request, reply) => {
     const principal = authorize(request.principal, 'deviceLink', 'delete');
     const { deviceLinkToken } = parse(TokenParams, request.params, 'params');
     const link = await services.tunnels.linkOfToken(deviceLinkToken);

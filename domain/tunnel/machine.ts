@@ -23,6 +23,8 @@ export interface TunnelContext {
   readonly port: number;
   readonly host: string;
   readonly relay: string;
+  /** The hub node holding the port (or the relay channel), as TunnelOpened records it. */
+  readonly node?: string;
   readonly requestedBy: { readonly id: string; readonly role: Role };
   readonly userIP?: string;
   readonly tokenHash: string;
