@@ -47,6 +47,12 @@ export interface LiveModule<M extends AnyStateMachine, C, Q = never, H = never> 
    * streams); a throw is logged, the events stay stored.
    */
   apply(applied: Applied<M, H>): void;
+  /**
+   * Completes a deadline's command, as it fires, with what the module holds that no event
+   * records yet (a job's answers that came while the store was down), so that the deadline is
+   * not decided without them.
+   */
+  atDeadline?(command: C, id: string): C;
 }
 
 /** Any live module, whatever its types: its methods compare bivariantly, as AnyAggregate's do. */
