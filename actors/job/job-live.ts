@@ -8,15 +8,15 @@ import type { Applied, LiveModule } from '../runtime/live-module.js';
 
 /** What the module hands over to: the pool of the job's kind. */
 export interface LiveJobs {
-  /** The job's state after events just stored; `order` places a job met for the first time. */
-  applyStored(jobId: string, state: JobSnapshot, order: number): void;
+  /** The job's state after events just stored, up to `revision`; `order` places a job met for the first time. */
+  applyStored(jobId: string, state: JobSnapshot, order: number, revision: number): void;
   /** Answers waiting to be recorded in the job. */
   answersOf(jobId: string): readonly DeviceResult[];
 }
 
 export const jobLive = (jobs: LiveJobs): LiveModule<JobMachine, JobCommand> => ({
-  apply({ id, after, position }: Applied<JobMachine, never>) {
-    jobs.applyStored(id, after, position ?? Number.MAX_SAFE_INTEGER);
+  apply({ id, after, position, revision }: Applied<JobMachine, never>) {
+    jobs.applyStored(id, after, position ?? Number.MAX_SAFE_INTEGER, revision);
   },
   atDeadline(command, id) {
     return command.type === 'AdvanceJob' ? { ...command, results: [...command.results, ...jobs.answersOf(id)] } : command;

@@ -1,15 +1,15 @@
-// Runs the jobs of one kind (update or backup) on this node: one after another in the order
-// they were created (FIFO), at most `concurrency` devices in flight in a job, and never devices
-// of two jobs in flight at once. Inputs (results, hellos) are taken in batches by one serial
-// loop, so a burst of 20 results costs one append, not twenty.
+// Runs the jobs of one kind (update or backup): one after another in creation order (FIFO), at
+// most `concurrency` devices in flight in a job, never devices of two jobs in flight at once.
+// Of the cluster's nodes, the one holding the kind's scheduler lease starts, dispatches (to
+// devices on any node) and completes jobs; every node sends the requests of the attempts
+// dispatched to the devices it holds and records their answers. Inputs (answers, hellos) are
+// taken in batches by one serial loop: a burst of 20 answers costs one append, not twenty.
 //
 // Each step is decide -> append -> apply: planStep decides from the job's view without
-// changing anything, the runtime appends, and the job's live module (job-live.ts) hands the
-// pool the state the stored events leave: the view takes it, the inbox lets go of what they
-// recorded and the attempts they dispatched get their requests. Every append to a job, by the
-// pool, a person or a deadline, is applied the same way. A failed append changes nothing;
-// the step is tried again shortly after. Attempts time out by the job's deadline, which the
-// runtime arms from the job's state (domain/job/job-deadlines.ts).
+// changing anything, the runtime appends, and the job's live module (job-live.ts), or the
+// follower for other nodes' appends (job-follower.ts), hands over the state the stored events
+// leave. A failed append changes nothing; the step is tried again shortly after. Attempts time
+// out by the job's deadline, armed by the runtime from the job's state (job-deadlines.ts).
 import { isMac } from '../../domain/device/mac.js';
 import type { Mac } from '../../domain/device/mac.js';
 import type { DeviceResult, JobCommand, JobLifecycleCommand } from '../../domain/job/job-commands.js';
@@ -27,12 +27,16 @@ import type { JobKind, JobPoolOptions } from './job-kind.js';
 import { jobLive } from './job-live.js';
 import type { LiveJobs } from './job-live.js';
 import { newlyInFlight, sendRequest } from './job-requests.js';
-import { activeJob, dispatchTarget, drainingJobs, inCreationOrder, lateJob, seedRun } from './job-schedule.js';
+import { activeJob, dispatchTarget, inCreationOrder, runBegan, seedRun } from './job-schedule.js';
+import { takeTurns } from './job-turns.js';
 import type { TrackedJob } from './job-schedule.js';
 import { planStep } from './job-step.js';
 import { StepLoop } from './job-step-loop.js';
 import { loadJobViews, streamsOfKind } from './job-view.js';
 import { earliestOf, Wakeup } from './job-wakeup.js';
+import { followJobs } from './job-follower.js';
+import type { DeviceDirectory } from './cluster-devices.js';
+import type { LogFollower } from '../runtime/log-follower.js';
 import { categoryStreams } from '../runtime/log-scan.js';
 import { initialState } from '../runtime/replay.js';
 import type { OnlineEntry } from '../device/online-devices.js';
@@ -55,13 +59,22 @@ export class JobPool implements LiveJobs {
     () => this.step(),
     (error) => this.stepFailed(error),
   );
+  private readonly directory: DeviceDirectory;
+  private following: LogFollower | undefined;
   private graceUntil = 0;
   private retryAt: number | undefined;
 
   constructor(private readonly options: JobPoolOptions) {
     this.wakeup = new Wakeup(options.clock, () => this.loop.kick());
+    this.directory = options.directory ?? options.online;
     options.runtime.register(options.kind.aggregate, jobLive(this));
-    options.online.onLive((entry) => this.deviceLive(entry));
+    this.directory.onLive((entry) => this.deviceLive(entry));
+    options.scheduler?.onTaken(() => this.takeOver());
+  }
+
+  /** Whether this node schedules the kind's jobs now; every node records its own devices' answers. */
+  private get scheduling(): boolean {
+    return this.options.scheduler?.held ?? true;
   }
 
   private get kind(): JobKind {
@@ -76,8 +89,12 @@ export class JobPool implements LiveJobs {
   async start(streams?: Iterable<string>): Promise<number> {
     const { runtime, store, clock, resumeGraceMs } = this.options;
     const { aggregate } = this.kind;
+    // Followed first: a job another node changes while the others load is not missed.
+    this.following = followJobs({ runtime, store, aggregate, jobs: this, logger: this.options.logger });
     const found = streamsOfKind(aggregate, streams ?? (await categoryStreams(store, aggregate.category)));
-    for (const view of await loadJobViews(runtime, aggregate, found)) this.jobs.set(view.id, { view, inbox: emptyInbox() });
+    for (const view of await loadJobViews(runtime, aggregate, found)) {
+      if ((this.jobs.get(view.id)?.view.revision ?? -1) < view.revision) this.jobs.set(view.id, { view, inbox: emptyInbox() });
+    }
     await runtime.rearmDeadlines(aggregate, new Set(found));
     this.graceUntil = clock.now().getTime() + resumeGraceMs;
     this.loop.kick();
@@ -93,9 +110,6 @@ export class JobPool implements LiveJobs {
   async command(id: string, command: JobLifecycleCommand, context: CommandContext): Promise<JobCommandDone> {
     return this.loop.exclusive(async () => {
       const executed = await this.execute(id, command, context);
-      const job = this.jobs.get(id);
-      // Failed devices tried again in this run: they are candidates once more.
-      if (command.type === 'RetryJob' && job !== undefined && jobStateOf(job.view.state) !== 'queued') seedRun(this.kind, job, this.options.online.all());
       this.loop.kick();
       return executed;
     });
@@ -114,16 +128,19 @@ export class JobPool implements LiveJobs {
   }
 
   /**
-   * Apply (the job's live module): the state the job's events leave once stored. The view takes
-   * it, the inbox lets go of what they recorded, each attempt they dispatched gets its request,
-   * and the loop looks again (a slot may have freed, the job may have ended or been resumed).
+   * Apply (the job's live module, or another node's append followed): the state the job's events
+   * leave once stored. The view takes it, the inbox lets go of what they recorded, each attempt
+   * they dispatched to a device held here gets its request, a run that began takes the online
+   * devices as candidates, and the loop looks again (a slot may have freed, the job resumed).
    */
-  applyStored(jobId: string, state: JobSnapshot, order: number): void {
+  applyStored(jobId: string, state: JobSnapshot, order: number, revision: number): void {
     const job = this.jobs.get(jobId) ?? this.track(jobId, order);
-    const before = job.view.state.context.progress;
-    job.view = { ...job.view, state };
+    if (revision <= job.view.revision) return;
+    const before = job.view.state;
+    job.view = { ...job.view, state, revision };
     pruneInbox(job.inbox, state.context.progress);
-    for (const flight of newlyInFlight(before, state.context.progress)) {
+    if (this.scheduling && runBegan(before, state)) seedRun(this.kind, job, this.directory.all());
+    for (const flight of newlyInFlight(before.context.progress, state.context.progress)) {
       const device = isMac(flight.mac) ? this.options.online.get(flight.mac) : undefined;
       // Gone meanwhile: its hello will ask again, or its deadline will fail it.
       if (device !== undefined) this.send(job, device, flight);
@@ -138,12 +155,21 @@ export class JobPool implements LiveJobs {
   /** Waits for the loop to finish what it holds, then stops it; call before the runtime stops. */
   async stop(): Promise<void> {
     this.wakeup.cancel();
+    await this.following?.close();
     await this.loop.stop();
+  }
+
+  /** This node became the scheduler: the devices get a grace to come back, and the running job takes the online ones as candidates. */
+  private takeOver(): void {
+    this.graceUntil = this.options.clock.now().getTime() + this.options.resumeGraceMs;
+    const active = activeJob(this.ordered());
+    if (active !== undefined && jobStateOf(active.view.state) === 'running') seedRun(this.kind, active, this.directory.all());
+    this.loop.kick();
   }
 
   private track(jobId: string, order: number): TrackedJob {
     // Nothing of it was applied here yet: every attempt its state holds is new to the pool.
-    const job: TrackedJob = { view: { id: jobId, order, state: initialState(this.kind.aggregate.machine) }, inbox: emptyInbox() };
+    const job: TrackedJob = { view: { id: jobId, order, state: initialState(this.kind.aggregate.machine), revision: -1 }, inbox: emptyInbox() };
     this.jobs.set(jobId, job);
     return job;
   }
@@ -154,7 +180,9 @@ export class JobPool implements LiveJobs {
 
   /** A hello answered (or a tenant changed): its attempts in flight and the job it needs. */
   private deviceLive(device: OnlineEntry): void {
-    if (this.loop.stopping) return;
+    const here = this.options.online.get(device.mac)?.connectionId === device.connectionId;
+    // A device held elsewhere is its node's to answer for; here it is only a candidate.
+    if (this.loop.stopping || (!here && !this.scheduling)) return;
     takeHello(this.kind, this.ordered(), device, (job, flight) => this.send(job, device, flight));
     this.loop.kick();
   }
@@ -172,49 +200,30 @@ export class JobPool implements LiveJobs {
   private async step(): Promise<void> {
     this.retryAt = undefined;
     const ordered = this.ordered();
-    const target = dispatchTarget(ordered);
+    const scheduling = this.scheduling;
+    const target = scheduling ? dispatchTarget(ordered) : undefined;
     for (const job of ordered) await this.advance(job, job === target);
-    await this.schedule();
+    if (scheduling) await this.schedule();
     this.arm();
   }
 
   /** One append: the job's pending results, then, if asked, its next devices. */
   private async advance(job: TrackedJob, dispatch: boolean): Promise<void> {
-    const { kind } = this;
-    const { online, clock } = this.options;
-    const { command, dropped } = planStep(job.view, job.inbox, { kind, online, now: clock.now(), dispatch });
+    const { command, dropped } = planStep(job.view, job.inbox, { kind: this.kind, online: this.directory, now: this.options.clock.now(), dispatch });
     dropped.forEach((mac) => job.inbox.candidates.delete(mac));
     if (command !== undefined) await this.execute(job.view.id, command);
   }
-  /** One job at a time: the running (or paused) one; else whatever still has devices in flight; else the oldest queued; else late hellos. */
+
+  /** One job at a time (job-turns.ts), while this node schedules. */
   private async schedule(): Promise<void> {
-    for (;;) {
-      const ordered = this.ordered();
-      const active = activeJob(ordered);
-      if (active !== undefined) {
-        if (jobStateOf(active.view.state) !== 'running') return;
-        await this.advance(active, true);
-        if (!this.canComplete(active)) return;
-        await this.execute(active.view.id, { type: 'CompleteJob' });
-        this.options.logger.info({ jobId: active.view.id, counts: active.view.state.context.progress.counts }, 'job run completed');
-        continue;
-      }
-      if (drainingJobs(ordered).length > 0) {
-        const target = dispatchTarget(ordered);
-        if (target !== undefined) await this.advance(target, true);
-        return;
-      }
-      const queued = ordered.find((job) => jobStateOf(job.view.state) === 'queued');
-      if (queued !== undefined) {
-        await this.execute(queued.view.id, { type: 'StartJob' });
-        this.options.logger.info({ jobId: queued.view.id }, 'job run started');
-        seedRun(this.kind, queued, this.options.online.all());
-        continue;
-      }
-      const late = lateJob(ordered);
-      if (late !== undefined) await this.advance(late, true);
-      return;
-    }
+    await takeTurns({
+      scheduling: () => this.scheduling,
+      ordered: () => this.ordered(),
+      advance: (job) => this.advance(job, true),
+      execute: async (job, command) => void (await this.execute(job.view.id, command)),
+      canComplete: (job) => this.canComplete(job),
+      logger: this.options.logger,
+    });
   }
 
   private canComplete(job: TrackedJob): boolean {

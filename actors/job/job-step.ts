@@ -9,7 +9,7 @@ import { inFlightOf, whyNotDispatchable } from '../../domain/job/job-progress.js
 import type { JobInbox } from './job-inbox.js';
 import type { JobKind } from './job-kind.js';
 import type { JobView } from './job-view.js';
-import type { OnlineDevices } from '../device/online-devices.js';
+import type { DeviceDirectory } from './cluster-devices.js';
 
 export interface JobStep {
   /** What to append; none when the step would record nothing. */
@@ -20,7 +20,7 @@ export interface JobStep {
 
 export interface StepInput {
   readonly kind: JobKind;
-  readonly online: OnlineDevices;
+  readonly online: DeviceDirectory;
   readonly now: Date;
   readonly dispatch: boolean;
 }

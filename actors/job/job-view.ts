@@ -14,6 +14,8 @@ export interface JobView {
   /** Creation order (a job created while the pool runs: the global position of its first event). */
   readonly order: number;
   readonly state: JobSnapshot;
+  /** Revision of the job's last event the state holds; -1 before any. */
+  readonly revision: number;
 }
 
 /** The streams of this kind among `streams`, in the order given. */
@@ -25,8 +27,8 @@ export async function loadJobViews(runtime: ActorRuntime, aggregate: JobAggregat
   const views: JobView[] = [];
   for (const stream of streams) {
     const id = stream.slice(prefix.length);
-    const { state } = await runtime.load(aggregate, id);
-    views.push({ id, order: views.length, state });
+    const { state, revision } = await runtime.load(aggregate, id);
+    views.push({ id, order: views.length, state, revision });
   }
   return views;
 }

@@ -183,7 +183,7 @@ export class ActorRuntime {
     resident.state = state;
     this.residents.put(stream, resident);
     const id = stream.slice(aggregate.category.length + 1);
-    this.apply(module, { stream, id, events, before, after: state, position: result.position, context, held });
+    this.apply(module, { stream, id, events, before, after: state, position: result.position, revision: result.nextRevision, context, held });
     this.arm(aggregate, stream, state);
     return { state, revision: result.nextRevision, events: toAppend, position: result.position };
   }

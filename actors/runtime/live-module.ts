@@ -17,6 +17,8 @@ export interface Applied<M extends AnyStateMachine, H> {
   readonly after: SnapshotFrom<M>;
   /** Global position of the last of `events`. */
   readonly position?: number;
+  /** Stream revision of the last of `events`. */
+  readonly revision: number;
   readonly context: CommandContext;
   /** What reserve held for the command these events came from; undefined for a command issued without a reservation. */
   readonly held: H | undefined;
