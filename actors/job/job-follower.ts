@@ -1,6 +1,7 @@
 // The jobs of one kind as every node's appends change them: each job event appended from now
-// on, by whichever node, is loaded through the runtime and handed to the pool as an apply is.
-// The pool skips a state it holds already, so its own appends, applied at once, change nothing.
+// on, by whichever node, is loaded through the runtime and handed to the pool as an apply is,
+// and the job's deadlines are armed on this node too. The pool skips a state it holds already,
+// so its own appends, applied at once, change nothing.
 import type { Aggregate } from '../../domain/aggregate.js';
 import type { JobCommand } from '../../domain/job/job-commands.js';
 import type { JobMachine } from '../../domain/job/job-machine.js';
@@ -29,6 +30,8 @@ export function followJobs({ runtime, store, aggregate, jobs, logger }: JobFollo
       chain = chain.then(async () => {
         const id = idOf(event.stream);
         try {
+          // Its attempts' deadlines are armed here too: the node that dispatched them may be lost.
+          await runtime.rearmDeadlines(aggregate, new Set([event.stream]));
           const { state, revision } = await runtime.load(aggregate, id);
           jobs.applyStored(id, state, event.position, revision);
         } catch (error) {

@@ -65,6 +65,6 @@ export interface JobPoolOptions {
 /** This node's part in scheduling a job kind across the cluster (scheduler-lease.ts). */
 export interface SchedulerRole {
   readonly held: boolean;
-  /** Heard when this node becomes the scheduler. */
-  onTaken(listener: () => void): void;
+  /** Heard when this node becomes the scheduler; `fromAnother`: not merely taken back after its own lease lapsed. */
+  onTaken(listener: (fromAnother: boolean) => void): void;
 }

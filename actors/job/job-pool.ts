@@ -69,7 +69,7 @@ export class JobPool implements LiveJobs {
     this.directory = options.directory ?? options.online;
     options.runtime.register(options.kind.aggregate, jobLive(this));
     this.directory.onLive((entry) => this.deviceLive(entry));
-    options.scheduler?.onTaken(() => this.takeOver());
+    options.scheduler?.onTaken((fromAnother) => this.takeOver(fromAnother));
   }
 
   /** Whether this node schedules the kind's jobs now; every node records its own devices' answers. */
@@ -159,9 +159,9 @@ export class JobPool implements LiveJobs {
     await this.loop.stop();
   }
 
-  /** This node became the scheduler: the devices get a grace to come back, and the running job takes the online ones as candidates. */
-  private takeOver(): void {
-    this.graceUntil = this.options.clock.now().getTime() + this.options.resumeGraceMs;
+  /** This node became the scheduler: the running job takes the online devices as candidates; after a takeover they get a grace to come back. */
+  private takeOver(fromAnother: boolean): void {
+    if (fromAnother) this.graceUntil = this.options.clock.now().getTime() + this.options.resumeGraceMs;
     const active = activeJob(this.ordered());
     if (active !== undefined && jobStateOf(active.view.state) === 'running') seedRun(this.kind, active, this.directory.all());
     this.loop.kick();

@@ -24,11 +24,11 @@ const bidsPerLease = 3;
 
 export class SchedulerLease {
   private expiresAt = 0;
-  /** The holder the last bid found: a lease of ours that lapsed unclaimed is no takeover. */
+  /** The holder the last bid found: a lease of ours that lapsed unclaimed is taken back, not over. */
   private lastHolder: string | undefined;
   private timer: TimerHandle | undefined;
   private stopped = false;
-  private readonly taken: (() => void)[] = [];
+  private readonly taken: ((fromAnother: boolean) => void)[] = [];
 
   constructor(private readonly options: SchedulerLeaseOptions) {}
 
@@ -37,8 +37,8 @@ export class SchedulerLease {
     return this.expiresAt > this.options.clock.now().getTime();
   }
 
-  /** Heard each time this node takes the lease from another node, or for the first time. */
-  onTaken(listener: () => void): void {
+  /** Heard each time this node comes to hold the lease; `fromAnother`: another node (or none yet) held it last. */
+  onTaken(listener: (fromAnother: boolean) => void): void {
     this.taken.push(listener);
   }
 
@@ -64,10 +64,11 @@ export class SchedulerLease {
     const state = await this.execute({ type: 'HoldSchedulerLease', nodeId, leaseMs });
     if (state === undefined || this.stopped) return;
     const { holder, expiresAt } = state.context;
-    const takenOver = holder === nodeId && this.lastHolder !== nodeId;
+    const wasHeld = this.held;
+    const fromAnother = this.lastHolder !== nodeId;
     this.lastHolder = holder;
     this.expiresAt = holder === nodeId && expiresAt !== undefined ? new Date(expiresAt).getTime() : 0;
-    if (takenOver) for (const listener of this.taken) listener();
+    if (!wasHeld && this.held) for (const listener of this.taken) listener(fromAnother);
   }
 
   private async execute(command: SchedulerLeaseCommand) {
