@@ -56,7 +56,7 @@ function mostInFlight(events: readonly RecordedEvent[]): number {
 describe('one job scheduler across several hub nodes', () => {
   let fixture: RuntimeFixture;
   const logger = new RecordingLogger();
-  const onlines = [new OnlineDevices(), new OnlineDevices()];
+  let onlines: OnlineDevices[];
   let nodes: HubNode[];
   let connections = 0;
 
@@ -81,7 +81,9 @@ describe('one job scheduler across several hub nodes', () => {
 
   beforeEach(async () => {
     fixture = new RuntimeFixture();
-    nodes = [hubNode('a', onlines[0] ?? new OnlineDevices()), hubNode('b', onlines[1] ?? new OnlineDevices())];
+    const [a, b] = [new OnlineDevices(), new OnlineDevices()];
+    onlines = [a, b];
+    nodes = [hubNode('a', a), hubNode('b', b)];
     for (const node of nodes) await node.backups.start([]);
     for (const node of nodes) await node.lease.start();
   });
@@ -130,5 +132,29 @@ describe('one job scheduler across several hub nodes', () => {
     expect(b.channel.sent.map(({ mac }) => mac)).toEqual([4, 5, 6].map(macOf));
     const holders = (await fixture.stream('jobscheduler-backupjob')).map((event) => event.data.nodeId);
     expect([holders[0], holders.at(-1)]).toEqual(['a', 'b']);
+  });
+
+  it('pauses a job through the node that does not schedule it and resumes it through the one that does: nothing goes out while paused, each device once', async () => {
+    const [a, b] = nodes;
+    if (a === undefined || b === undefined) throw new Error('two nodes');
+    [1, 2].forEach((i) => hello(a, macOf(i)));
+    [3, 4].forEach((i) => hello(b, macOf(i)));
+    const { jobId } = await a.backups.create({ name: 'nightly', tenants: [tenant], categories: [], target: { url: 'https://dav.example/b', auth: { type: 'none' } }, concurrency: 1 }, admin);
+    const stream = `backupjob-${jobId}`;
+    await a.channel.until(1);
+    await b.backups.command(jobId, { type: 'PauseJob' }, admin);
+    const settled = storedEvent(fixture.store, { streamPrefixes: [stream], eventTypes: ['JobDevicesSettled'] });
+    a.backups.result(macOf(1), { type: 'backup-result', jobId, ok: true, bytes: 1 });
+    await settled;
+    expect(deviceRecords(await fixture.stream(stream), 'JobDevicesDispatched').map(({ mac }) => mac)).toEqual([macOf(1)]);
+
+    for (const node of nodes) node.channel.answer = ({ mac }) => node.backups.result(mac, { type: 'backup-result', jobId, ok: true, bytes: 2 });
+    const completed = storedEvent(fixture.store, { streamPrefixes: [stream], eventTypes: ['JobCompleted'] });
+    await a.backups.command(jobId, { type: 'ResumeJob' }, admin);
+    await completed;
+    const events = await fixture.stream(stream);
+    expect([...deviceRecords(events, 'JobDevicesDispatched').map(({ mac }) => mac)].sort()).toEqual([1, 2, 3, 4].map(macOf));
+    expect(mostInFlight(events)).toBe(1);
+    expect([...a.channel.sent, ...b.channel.sent].map(({ mac }) => mac).sort()).toEqual([1, 2, 3, 4].map(macOf));
   });
 });
