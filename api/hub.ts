@@ -282,7 +282,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     jobTotals: () => readModels.readIfOpen((db) => jobTotals(db)),
     gatewayRefusals: (limit) => admission.refused(limit),
   });
-  const jobs = jobServices({ runtime, store, clock, devices, seal: secretSeal, logger: app.log, ...(config.jobs === undefined ? {} : { config: config.jobs }) });
+  const jobs = jobServices({ runtime, store, clock, devices, seal: secretSeal, logger: app.log, nodeId: config.nodeId, leaseMs: config.leaseMs ?? defaultLeaseMs, ...(config.jobs === undefined ? {} : { config: config.jobs }) });
   const shared: HubServices = {
     runtime,
     readModels,
@@ -327,7 +327,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     const staleTunnels = new StaleTunnels(config.nodeId);
     const jobStreams = new CategoryStreams(jobs.categories);
     const forwardStartup = forwards.startupReader();
-    await scanLog(store, [deadlineStreams, staleConnections, staleTunnels, jobStreams, forwardStartup, leases]);
+    await scanLog(store, [deadlineStreams, staleConnections, staleTunnels, jobStreams, forwardStartup, leases, jobs.startupReader]);
     await runtime.rearmDeadlines(provisioningAggregate, deadlineStreams.of(provisioningAggregate.category));
     // Relays that stopped reporting while no hub ran are marked so now.
     await runtime.rearmDeadlines(relayAggregate, deadlineStreams.of(relayAggregate.category));

@@ -12,6 +12,7 @@ import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import type { OnlineDevices, OnlineEntry } from '../device/online-devices.js';
+import type { DeviceDirectory } from './cluster-devices.js';
 
 /** Sends to a device's live connection on this node; false when it has none that proved the device password. */
 export interface JobChannel {
@@ -55,4 +56,15 @@ export interface JobPoolOptions {
   readonly logger: JobPoolLogger;
   /** After a start, how long a running job waits for its devices to come back before it may complete. */
   readonly resumeGraceMs: number;
+  /** The devices the scheduler may dispatch to, on every node of the cluster; default: those online here. */
+  readonly directory?: DeviceDirectory;
+  /** Whether this node schedules the kind's jobs (starts, dispatches, completes them); default: always. */
+  readonly scheduler?: SchedulerRole;
+}
+
+/** This node's part in scheduling a job kind across the cluster (scheduler-lease.ts). */
+export interface SchedulerRole {
+  readonly held: boolean;
+  /** Heard when this node becomes the scheduler; `fromAnother`: not merely taken back after its own lease lapsed. */
+  onTaken(listener: (fromAnother: boolean) => void): void;
 }

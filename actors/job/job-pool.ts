@@ -1,20 +1,22 @@
-// Runs the jobs of one kind (update or backup) on this node: one after another in the order
-// they were created (FIFO), at most `concurrency` devices in flight in a job, and never devices
-// of two jobs in flight at once. Inputs (results, hellos, a deadline) are taken in batches by
-// one serial loop, so a burst of 20 results costs one append, not twenty.
+// Runs the jobs of one kind (update or backup): one after another in creation order (FIFO), at
+// most `concurrency` devices in flight in a job, never devices of two jobs in flight at once.
+// Of the cluster's nodes, the one holding the kind's scheduler lease starts, dispatches (to
+// devices on any node) and completes jobs; every node sends the requests of the attempts
+// dispatched to the devices it holds and records their answers. Inputs (answers, hellos) are
+// taken in batches by one serial loop: a burst of 20 answers costs one append, not twenty.
 //
 // Each step is decide -> append -> apply: planStep decides from the job's view without
-// changing anything, the runtime appends, and applyStored folds the stored events into the
-// view, lets the inbox go of what they recorded and sends the requests they dispatched. A
-// failed append changes nothing; the step is tried again shortly after.
+// changing anything, the runtime appends, and the job's live module (job-live.ts), or the
+// follower for other nodes' appends (job-follower.ts), hands over the state the stored events
+// leave. A failed append changes nothing; the step is tried again shortly after. Attempts time
+// out by the job's deadline, armed by the runtime from the job's state (job-deadlines.ts).
+import { isMac } from '../../domain/device/mac.js';
 import type { Mac } from '../../domain/device/mac.js';
-import { TetherError } from '../../domain/errors.js';
-import type { JobCommand, JobLifecycleCommand } from '../../domain/job/job-commands.js';
+import type { DeviceResult, JobCommand, JobLifecycleCommand } from '../../domain/job/job-commands.js';
 import { jobStateOf } from '../../domain/job/job-decide.js';
 import type { JobSnapshot } from '../../domain/job/job-decide.js';
-import { inFlightOf, nextDeadline } from '../../domain/job/job-progress.js';
+import { inFlightOf } from '../../domain/job/job-progress.js';
 import type { InFlight } from '../../domain/job/job-progress.js';
-import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import type { Executed } from '../runtime/runtime-results.js';
 import type { CommandContext } from '../../domain/command-context.js';
@@ -22,14 +24,21 @@ import { takeHello } from './job-hello.js';
 import { answerOf, emptyInbox, pruneInbox } from './job-inbox.js';
 import type { DeviceAnswer } from './job-inbox.js';
 import type { JobKind, JobPoolOptions } from './job-kind.js';
-import { dispatchedIn, sendRequest } from './job-requests.js';
-import { activeJob, dispatchTarget, drainingJobs, inCreationOrder, lateJob, seedRun } from './job-schedule.js';
+import { jobLive } from './job-live.js';
+import type { LiveJobs } from './job-live.js';
+import { newlyInFlight, sendRequest } from './job-requests.js';
+import { activeJob, dispatchTarget, inCreationOrder, runBegan, seedRun } from './job-schedule.js';
+import { takeTurns } from './job-turns.js';
 import type { TrackedJob } from './job-schedule.js';
 import { planStep } from './job-step.js';
 import { StepLoop } from './job-step-loop.js';
-import { emptyJobView, eventsAfter, foldJobEvents, loadJobViews } from './job-view.js';
+import { loadJobViews, streamsOfKind } from './job-view.js';
 import { earliestOf, Wakeup } from './job-wakeup.js';
+import { followJobs } from './job-follower.js';
+import type { DeviceDirectory } from './cluster-devices.js';
+import type { LogFollower } from '../runtime/log-follower.js';
 import { categoryStreams } from '../runtime/log-scan.js';
+import { initialState } from '../runtime/replay.js';
 import type { OnlineEntry } from '../device/online-devices.js';
 
 export interface JobCommandDone {
@@ -43,19 +52,29 @@ const retryMs = 1000;
 const done = (executed: Executed<JobKind['aggregate']['machine']>): JobCommandDone =>
   executed.position === undefined ? { state: executed.state } : { state: executed.state, position: executed.position };
 
-export class JobPool {
+export class JobPool implements LiveJobs {
   private readonly jobs = new Map<string, TrackedJob>();
   private readonly wakeup: Wakeup;
   private readonly loop = new StepLoop(
     () => this.step(),
     (error) => this.stepFailed(error),
   );
+  private readonly directory: DeviceDirectory;
+  private following: LogFollower | undefined;
   private graceUntil = 0;
   private retryAt: number | undefined;
 
   constructor(private readonly options: JobPoolOptions) {
     this.wakeup = new Wakeup(options.clock, () => this.loop.kick());
-    options.online.onLive((entry) => this.deviceLive(entry));
+    this.directory = options.directory ?? options.online;
+    options.runtime.register(options.kind.aggregate, jobLive(this));
+    this.directory.onLive((entry) => this.deviceLive(entry));
+    options.scheduler?.onTaken((fromAnother) => this.takeOver(fromAnother));
+  }
+
+  /** Whether this node schedules the kind's jobs now; every node records its own devices' answers. */
+  private get scheduling(): boolean {
+    return this.options.scheduler?.held ?? true;
   }
 
   private get kind(): JobKind {
@@ -68,35 +87,29 @@ export class JobPool {
    * began (e.g. from the start-up log scan); without them the pool scans the log itself.
    */
   async start(streams?: Iterable<string>): Promise<number> {
-    const { store, clock, resumeGraceMs } = this.options;
+    const { runtime, store, clock, resumeGraceMs } = this.options;
     const { aggregate } = this.kind;
-    const views = await loadJobViews(store, aggregate, streams ?? (await categoryStreams(store, aggregate.category)));
-    for (const view of views) this.jobs.set(view.id, { view, inbox: emptyInbox() });
+    // Followed first: a job another node changes while the others load is not missed.
+    this.following = followJobs({ runtime, store, aggregate, jobs: this, logger: this.options.logger });
+    const found = streamsOfKind(aggregate, streams ?? (await categoryStreams(store, aggregate.category)));
+    for (const view of await loadJobViews(runtime, aggregate, found)) {
+      if ((this.jobs.get(view.id)?.view.revision ?? -1) < view.revision) this.jobs.set(view.id, { view, inbox: emptyInbox() });
+    }
+    await runtime.rearmDeadlines(aggregate, new Set(found));
     this.graceUntil = clock.now().getTime() + resumeGraceMs;
     this.loop.kick();
-    return views.length;
+    return found.length;
   }
 
-  /** Records a new job (its create command) and lets it take its turn. */
+  /** Records a new job (its create command); once stored, the job takes its turn. */
   async create(id: string, command: JobCommand, context: CommandContext): Promise<JobCommandDone> {
-    return this.loop.exclusive(async () => {
-      const executed = await this.options.runtime.execute(this.kind.aggregate, id, command, context);
-      const job = { view: emptyJobView(this.kind.aggregate, id, executed.position ?? Number.MAX_SAFE_INTEGER), inbox: emptyInbox() };
-      this.jobs.set(id, job);
-      await this.catchUp(job);
-      this.loop.kick();
-      return done(executed);
-    });
+    return this.loop.exclusive(() => this.execute(id, command, context));
   }
 
   /** Pause, resume, cancel or retry, as a person asks. */
   async command(id: string, command: JobLifecycleCommand, context: CommandContext): Promise<JobCommandDone> {
     return this.loop.exclusive(async () => {
-      const job = this.jobs.get(id);
-      if (job === undefined) throw new TetherError('not_found', `no job ${id}`);
-      const executed = await this.execute(job, command, context);
-      // Failed devices tried again in this run: they are candidates once more.
-      if (command.type === 'RetryJob' && jobStateOf(job.view.state) !== 'queued') seedRun(this.kind, job, this.options.online.all());
+      const executed = await this.execute(id, command, context);
       this.loop.kick();
       return executed;
     });
@@ -115,27 +128,50 @@ export class JobPool {
   }
 
   /**
-   * Apply: the job's events, in stream order, once stored. The view folds them, the inbox lets
-   * go of what they recorded, and each device they dispatched gets its request.
+   * Apply (the job's live module, or another node's append followed): the state the job's events
+   * leave once stored. The view takes it, the inbox lets go of what they recorded, each attempt
+   * they dispatched to a device held here gets its request, a run that began takes the online
+   * devices as candidates, and the loop looks again (a slot may have freed, the job resumed).
    */
-  applyStored(jobId: string, events: readonly RecordedEvent[]): void {
-    const job = this.jobs.get(jobId);
-    if (job === undefined) return;
-    const before = job.view.revision;
-    job.view = foldJobEvents(this.kind.aggregate, job.view, events);
-    pruneInbox(job.inbox, job.view.state.context.progress);
-    for (const { mac, attempt } of dispatchedIn(this.kind, events, before)) {
-      const flight = inFlightOf(job.view.state.context.progress, mac);
-      const device = this.options.online.get(mac);
+  applyStored(jobId: string, state: JobSnapshot, order: number, revision: number): void {
+    const job = this.jobs.get(jobId) ?? this.track(jobId, order);
+    if (revision <= job.view.revision) return;
+    const before = job.view.state;
+    job.view = { ...job.view, state, revision };
+    pruneInbox(job.inbox, state.context.progress);
+    if (this.scheduling && runBegan(before, state)) seedRun(this.kind, job, this.directory.all());
+    for (const flight of newlyInFlight(before.context.progress, state.context.progress)) {
+      const device = isMac(flight.mac) ? this.options.online.get(flight.mac) : undefined;
       // Gone meanwhile: its hello will ask again, or its deadline will fail it.
-      if (flight?.attempt === attempt && device !== undefined) this.send(job, device, flight);
+      if (device !== undefined) this.send(job, device, flight);
     }
+    this.loop.kick();
+  }
+
+  answersOf(jobId: string): readonly DeviceResult[] {
+    return [...(this.jobs.get(jobId)?.inbox.results.values() ?? [])];
   }
 
   /** Waits for the loop to finish what it holds, then stops it; call before the runtime stops. */
   async stop(): Promise<void> {
     this.wakeup.cancel();
+    await this.following?.close();
     await this.loop.stop();
+  }
+
+  /** This node became the scheduler: the running job takes the online devices as candidates; after a takeover they get a grace to come back. */
+  private takeOver(fromAnother: boolean): void {
+    if (fromAnother) this.graceUntil = this.options.clock.now().getTime() + this.options.resumeGraceMs;
+    const active = activeJob(this.ordered());
+    if (active !== undefined && jobStateOf(active.view.state) === 'running') seedRun(this.kind, active, this.directory.all());
+    this.loop.kick();
+  }
+
+  private track(jobId: string, order: number): TrackedJob {
+    // Nothing of it was applied here yet: every attempt its state holds is new to the pool.
+    const job: TrackedJob = { view: { id: jobId, order, state: initialState(this.kind.aggregate.machine), revision: -1 }, inbox: emptyInbox() };
+    this.jobs.set(jobId, job);
+    return job;
   }
 
   private ordered(): TrackedJob[] {
@@ -144,7 +180,9 @@ export class JobPool {
 
   /** A hello answered (or a tenant changed): its attempts in flight and the job it needs. */
   private deviceLive(device: OnlineEntry): void {
-    if (this.loop.stopping) return;
+    const here = this.options.online.get(device.mac)?.connectionId === device.connectionId;
+    // A device held elsewhere is its node's to answer for; here it is only a candidate.
+    if (this.loop.stopping || (!here && !this.scheduling)) return;
     takeHello(this.kind, this.ordered(), device, (job, flight) => this.send(job, device, flight));
     this.loop.kick();
   }
@@ -155,70 +193,37 @@ export class JobPool {
     this.arm();
   }
 
-  private async execute(job: TrackedJob, command: JobLifecycleCommand, context: CommandContext = { principal: systemPrincipal }): Promise<JobCommandDone> {
-    try {
-      return done(await this.options.runtime.execute(this.kind.aggregate, job.view.id, command, context));
-    } finally {
-      // Whether it appended or not (another node may have moved the job), the view takes what is stored.
-      await this.catchUp(job);
-    }
-  }
-
-  private async catchUp(job: TrackedJob): Promise<void> {
-    this.applyStored(job.view.id, await eventsAfter(this.options.store, this.kind.aggregate, job.view));
+  private async execute(id: string, command: JobCommand, context: CommandContext = { principal: systemPrincipal }): Promise<JobCommandDone> {
+    return done(await this.options.runtime.execute(this.kind.aggregate, id, command, context));
   }
 
   private async step(): Promise<void> {
     this.retryAt = undefined;
-    const now = this.options.clock.now().getTime();
     const ordered = this.ordered();
-    const target = dispatchTarget(ordered);
-    for (const job of ordered) {
-      const due = nextDeadline(job.view.state.context.progress);
-      await this.advance(job, due !== undefined && due <= now, job === target);
-    }
-    await this.schedule();
+    const scheduling = this.scheduling;
+    const target = scheduling ? dispatchTarget(ordered) : undefined;
+    for (const job of ordered) await this.advance(job, job === target);
+    if (scheduling) await this.schedule();
     this.arm();
   }
 
-  /** One append: the job's pending results (and timeouts), then, if asked, its next devices. */
-  private async advance(job: TrackedJob, timeOut: boolean, dispatch: boolean): Promise<void> {
-    const { kind } = this;
-    const { online, clock } = this.options;
-    const { command, dropped } = planStep(job.view, job.inbox, { kind, online, now: clock.now(), timeOut, dispatch });
+  /** One append: the job's pending results, then, if asked, its next devices. */
+  private async advance(job: TrackedJob, dispatch: boolean): Promise<void> {
+    const { command, dropped } = planStep(job.view, job.inbox, { kind: this.kind, online: this.directory, now: this.options.clock.now(), dispatch });
     dropped.forEach((mac) => job.inbox.candidates.delete(mac));
-    if (command !== undefined) await this.execute(job, command);
+    if (command !== undefined) await this.execute(job.view.id, command);
   }
 
-  /** One job at a time: the running (or paused) one; else whatever still has devices in flight; else the oldest queued; else late hellos. */
+  /** One job at a time (job-turns.ts), while this node schedules. */
   private async schedule(): Promise<void> {
-    for (;;) {
-      const ordered = this.ordered();
-      const active = activeJob(ordered);
-      if (active !== undefined) {
-        if (jobStateOf(active.view.state) !== 'running') return;
-        await this.advance(active, false, true);
-        if (!this.canComplete(active)) return;
-        await this.execute(active, { type: 'CompleteJob' });
-        this.options.logger.info({ jobId: active.view.id, counts: active.view.state.context.progress.counts }, 'job run completed');
-        continue;
-      }
-      if (drainingJobs(ordered).length > 0) {
-        const target = dispatchTarget(ordered);
-        if (target !== undefined) await this.advance(target, false, true);
-        return;
-      }
-      const queued = ordered.find((job) => jobStateOf(job.view.state) === 'queued');
-      if (queued !== undefined) {
-        await this.execute(queued, { type: 'StartJob' });
-        this.options.logger.info({ jobId: queued.view.id }, 'job run started');
-        seedRun(this.kind, queued, this.options.online.all());
-        continue;
-      }
-      const late = lateJob(ordered);
-      if (late !== undefined) await this.advance(late, false, true);
-      return;
-    }
+    await takeTurns({
+      scheduling: () => this.scheduling,
+      ordered: () => this.ordered(),
+      advance: (job) => this.advance(job, true),
+      execute: async (job, command) => void (await this.execute(job.view.id, command)),
+      canComplete: (job) => this.canComplete(job),
+      logger: this.options.logger,
+    });
   }
 
   private canComplete(job: TrackedJob): boolean {
@@ -235,11 +240,10 @@ export class JobPool {
     if (!sendRequest(this.kind, this.options.channel, job, device, flight)) this.loop.kick();
   }
 
-  /** The one wake-up: the earliest deadline of any attempt in flight, the end of the resume grace, or a retry. */
+  /** The one wake-up: the end of the resume grace, or a retry. */
   private arm(): void {
     if (this.loop.stopping) return;
     const now = this.options.clock.now().getTime();
-    const deadlines = [...this.jobs.values()].map((job) => nextDeadline(job.view.state.context.progress));
-    this.wakeup.at(earliestOf([...deadlines, this.graceUntil > now ? this.graceUntil : undefined, this.retryAt]));
+    this.wakeup.at(earliestOf([this.graceUntil > now ? this.graceUntil : undefined, this.retryAt]));
   }
 }

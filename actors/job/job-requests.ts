@@ -1,14 +1,12 @@
 // Requests of attempts in flight going out to devices: once per connection and attempt, and
 // never one the device would refuse for its size.
-import type { Mac } from '../../domain/device/mac.js';
 import { fitsControlFrame, maxControlFrameBytes } from '../../domain/gateway/frame.js';
-import type { InFlight } from '../../domain/job/job-progress.js';
-import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import { inFlightOf } from '../../domain/job/job-progress.js';
+import type { InFlight, JobProgress } from '../../domain/job/job-progress.js';
 import { alreadySent } from './job-inbox.js';
 import type { JobChannel, JobKind } from './job-kind.js';
 import type { TrackedJob } from './job-schedule.js';
 import type { OnlineEntry } from '../device/online-devices.js';
-import { decodeStored } from '../runtime/replay.js';
 
 /**
  * Sends the attempt's request once per connection. One the agent would refuse fails the
@@ -28,12 +26,6 @@ export function sendRequest(kind: JobKind, channel: JobChannel, job: TrackedJob,
   return true;
 }
 
-/** The attempts dispatched by the events after revision `after`. */
-export function dispatchedIn(kind: JobKind, events: readonly RecordedEvent[], after: number): { readonly mac: Mac; readonly attempt: number }[] {
-  return events
-    .filter((stored) => stored.revision > after)
-    .flatMap((stored) => {
-      const event = decodeStored(kind.aggregate, stored);
-      return event.type === 'JobDevicesDispatched' ? event.data.devices : [];
-    });
-}
+/** The attempts in flight in `after` that were not in `before`: those the events between dispatched. */
+export const newlyInFlight = (before: JobProgress, after: JobProgress): InFlight[] =>
+  after.inFlight.filter((flight) => inFlightOf(before, flight.mac)?.attempt !== flight.attempt);

@@ -3,6 +3,7 @@
 // and a completed job still takes the devices whose hello asks for it (updates).
 import type { Mac } from '../../domain/device/mac.js';
 import { jobStateOf } from '../../domain/job/job-decide.js';
+import type { JobSnapshot } from '../../domain/job/job-decide.js';
 import type { OnlineDevice } from '../../domain/job/job-suitability.js';
 import type { JobInbox } from './job-inbox.js';
 import type { JobKind } from './job-kind.js';
@@ -49,4 +50,12 @@ export const lateJob = (ordered: readonly TrackedJob[]): TrackedJob | undefined 
 export function seedRun(kind: JobKind, job: TrackedJob, online: Iterable<OnlineDevice & { readonly mac: Mac }>): void {
   const { candidates } = job.inbox;
   for (const device of online) if (kind.suits(job.view.state.context, device) && !candidates.has(device.mac)) candidates.set(device.mac, 'run');
+}
+
+/** A run of the job began: it started (or is met running), or took its failed devices again while it runs or is paused. */
+export function runBegan(before: JobSnapshot, after: JobSnapshot): boolean {
+  const was = jobStateOf(before);
+  const now = jobStateOf(after);
+  if (now !== 'running' && now !== 'paused') return false;
+  return (was !== 'running' && was !== 'paused') || after.context.progress.pass > before.context.progress.pass;
 }

@@ -1,14 +1,15 @@
-// Deciding one step of a job, without changing anything: the answers to record, whether to
-// time out overdue attempts, and the candidates to dispatch into the room that leaves. The
-// pool appends the step as one AdvanceJob; only once it is stored does anything change.
+// Deciding one step of a job, without changing anything: the answers to record, and the
+// candidates to dispatch into the room that leaves. The pool appends the step as one
+// AdvanceJob; only once it is stored does anything change. Overdue attempts are not the
+// step's: the job's deadline (domain/job/job-deadlines.ts) times them out.
 import type { Mac } from '../../domain/device/mac.js';
 import type { DeviceResult, DeviceToDispatch, JobLifecycleCommand } from '../../domain/job/job-commands.js';
 import { jobStateOf } from '../../domain/job/job-decide.js';
-import { inFlightOf, overdue, whyNotDispatchable } from '../../domain/job/job-progress.js';
+import { inFlightOf, whyNotDispatchable } from '../../domain/job/job-progress.js';
 import type { JobInbox } from './job-inbox.js';
 import type { JobKind } from './job-kind.js';
 import type { JobView } from './job-view.js';
-import type { OnlineDevices } from '../device/online-devices.js';
+import type { DeviceDirectory } from './cluster-devices.js';
 
 export interface JobStep {
   /** What to append; none when the step would record nothing. */
@@ -19,25 +20,22 @@ export interface JobStep {
 
 export interface StepInput {
   readonly kind: JobKind;
-  readonly online: OnlineDevices;
+  readonly online: DeviceDirectory;
   readonly now: Date;
-  readonly timeOut: boolean;
   readonly dispatch: boolean;
 }
 
 export function planStep(view: JobView, inbox: JobInbox, input: StepInput): JobStep {
   const results = [...inbox.results.values()];
-  const { picked, dropped } = input.dispatch ? pick(view, inbox, input, settling(view, results, input)) : { picked: [], dropped: [] };
-  if (results.length === 0 && !input.timeOut && picked.length === 0) return { dropped };
-  return { command: { type: 'AdvanceJob', results, dispatch: picked, ...(input.timeOut ? { timeOut: true } : {}) }, dropped };
+  const { picked, dropped } = input.dispatch ? pick(view, inbox, input, settling(view, results)) : { picked: [], dropped: [] };
+  if (results.length === 0 && picked.length === 0) return { dropped };
+  return { command: { type: 'AdvanceJob', results, dispatch: picked }, dropped };
 }
 
-/** How many slots this step frees: answers of attempts in flight, and those overdue. */
-function settling(view: JobView, results: readonly DeviceResult[], input: StepInput): number {
+/** How many slots this step frees: answers of attempts in flight. */
+function settling(view: JobView, results: readonly DeviceResult[]): number {
   const { progress } = view.state.context;
-  const answered = results.filter((result) => inFlightOf(progress, result.mac)?.attempt === result.attempt);
-  const due = input.timeOut ? overdue(progress, input.now).filter(({ mac }) => !answered.some((result) => result.mac === mac)) : [];
-  return answered.length + due.length;
+  return results.filter((result) => inFlightOf(progress, result.mac)?.attempt === result.attempt).length;
 }
 
 /** Candidates to dispatch, in arrival order, up to the room the step leaves; and those that no longer qualify. */

@@ -1,6 +1,7 @@
-// The pool's one wake-up: at the earliest deadline of an attempt in flight, the end of the
-// resume grace, or a retry after a failed step. It only wakes the pool, which reads the clock
-// again (TimeOutDevices checks it too), so correctness never depends on it firing on time.
+// The pool's one wake-up: at the end of the resume grace, or a retry after a failed step.
+// Neither is a fact of a job's events (a grace belongs to this run of the hub, a failed step
+// to this process), so they are not the runtime's deadlines. It only wakes the pool, which
+// reads the clock again, so correctness never depends on it firing on time.
 import type { Clock, TimerHandle } from '../../domain/ports/clock.js';
 
 export class Wakeup {

@@ -183,7 +183,7 @@ export class ActorRuntime {
     resident.state = state;
     this.residents.put(stream, resident);
     const id = stream.slice(aggregate.category.length + 1);
-    this.apply(module, { stream, id, events, before, after: state, position: result.position, context, held });
+    this.apply(module, { stream, id, events, before, after: state, position: result.position, revision: result.nextRevision, context, held });
     this.arm(aggregate, stream, state);
     return { state, revision: result.nextRevision, events: toAppend, position: result.position };
   }
@@ -206,10 +206,16 @@ export class ActorRuntime {
 
   private arm<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, stream: string, state: SnapshotFrom<M>): void {
     const id = stream.slice(aggregate.category.length + 1);
-    this.timers.arm(aggregate, stream, state, (command) => {
-      this.execute(aggregate, id, command, { principal: systemPrincipal }).catch((error: unknown) => {
+    const module = this.modules.get(aggregate.category);
+    this.timers.arm(aggregate, stream, state, async (deadline) => {
+      const command = (module?.atDeadline?.(deadline, id) ?? deadline) as C;
+      try {
+        await this.execute(aggregate, id, command, { principal: systemPrincipal });
+      } catch (error) {
         this.logger?.error({ err: error, stream }, 'deadline command failed');
-      });
+        // A refusal stands; the store unavailable leaves the deadline due.
+        if (!(error instanceof TetherError) || error.code === 'unavailable') throw error;
+      }
     });
   }
 

@@ -1,8 +1,13 @@
 // The timers of the deadlines aggregates keep in their state: one set per stream, replaced
-// whenever the stream's state changes, fired as commands with the system principal.
+// whenever the stream's state changes, fired as commands with the system principal. A
+// command that could not be stored (its issue rejects) is issued again shortly after, until
+// the stream's state changes.
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
 import type { Aggregate } from '../../domain/aggregate.js';
 import type { Clock, TimerHandle } from '../../domain/ports/clock.js';
+
+/** How long a deadline whose command failed waits before it is issued again. */
+export const deadlineRetryMs = 1000;
 
 export class DeadlineTimers {
   private readonly timers = new Map<string, TimerHandle[]>();
@@ -10,15 +15,15 @@ export class DeadlineTimers {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Replaces the stream's timers with those of `state`; `fire` issues a deadline's command. */
-  arm<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, stream: string, state: SnapshotFrom<M>, fire: (command: C) => void): void {
+  /** Replaces the stream's timers with those of `state`; `issue` issues a deadline's command, rejecting when it may be tried again. */
+  arm<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, stream: string, state: SnapshotFrom<M>, issue: (command: C) => Promise<void>): void {
     this.timers.get(stream)?.forEach((h) => h.cancel());
     this.timers.delete(stream);
     const deadlines = aggregate.deadlines?.(state) ?? [];
     if (deadlines.length === 0 || this.stopped) return;
     this.timers.set(
       stream,
-      deadlines.map((deadline) => this.clock.at(new Date(deadline.at), () => fire(deadline.command))),
+      deadlines.map((deadline) => this.clock.at(new Date(deadline.at), () => this.fire(stream, deadline.command, issue))),
     );
   }
 
@@ -26,5 +31,13 @@ export class DeadlineTimers {
     this.stopped = true;
     for (const handles of this.timers.values()) handles.forEach((h) => h.cancel());
     this.timers.clear();
+  }
+
+  private fire<C>(stream: string, command: C, issue: (command: C) => Promise<void>): void {
+    issue(command).catch(() => {
+      if (this.stopped) return;
+      const retry = this.clock.at(new Date(this.clock.now().getTime() + deadlineRetryMs), () => this.fire(stream, command, issue));
+      this.timers.set(stream, [...(this.timers.get(stream) ?? []), retry]);
+    });
   }
 }

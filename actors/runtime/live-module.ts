@@ -17,6 +17,8 @@ export interface Applied<M extends AnyStateMachine, H> {
   readonly after: SnapshotFrom<M>;
   /** Global position of the last of `events`. */
   readonly position?: number;
+  /** Stream revision of the last of `events`. */
+  readonly revision: number;
   readonly context: CommandContext;
   /** What reserve held for the command these events came from; undefined for a command issued without a reservation. */
   readonly held: H | undefined;
@@ -47,6 +49,12 @@ export interface LiveModule<M extends AnyStateMachine, C, Q = never, H = never> 
    * streams); a throw is logged, the events stay stored.
    */
   apply(applied: Applied<M, H>): void;
+  /**
+   * Completes a deadline's command, as it fires, with what the module holds that no event
+   * records yet (a job's answers that came while the store was down), so that the deadline is
+   * not decided without them.
+   */
+  atDeadline?(command: C, id: string): C;
 }
 
 /** Any live module, whatever its types: its methods compare bivariantly, as AnyAggregate's do. */

@@ -1,7 +1,11 @@
-// The job side of a hub node: the devices online here (fed by the device supervisor), the
-// update and backup job supervisors, restores, and where devices' answers go.
+// The job side of a hub node: the devices online here (fed by the device supervisor) and on
+// the cluster's other nodes (from the log), the update and backup job supervisors with their
+// bids for the kind's scheduler lease, restores, and where devices' answers go.
 import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
 import { BackupJobSupervisor } from '../../actors/backup-job/backup-job-supervisor.js';
+import { ClusterDevices } from '../../actors/job/cluster-devices.js';
+import { SchedulerLease } from '../../actors/job/scheduler-lease.js';
+import type { LogReader } from '../../actors/runtime/log-scan.js';
 import type { DeviceSupervisor } from '../../actors/device/device-supervisor.js';
 import { jobChannelOf } from '../../actors/job/job-channel.js';
 import type { JobPoolLogger } from '../../actors/job/job-kind.js';
@@ -39,6 +43,8 @@ export interface JobServices {
   readonly results: JobResults;
   /** The job categories, for the start-up log scan. */
   readonly categories: readonly string[];
+  /** What the start-up log scan must show it: the devices online on other nodes. */
+  readonly startupReader: LogReader;
   /** Loads the jobs (their streams in the order they began, per category) and resumes them; before the gateway accepts devices. */
   start(streamsOf: (category: string) => Iterable<string>): Promise<void>;
   /** Before the runtime stops. */
@@ -53,21 +59,29 @@ export interface JobServicesOptions {
   readonly seal: SecretSeal;
   readonly logger: JobPoolLogger;
   readonly config?: JobsConfig;
+  readonly nodeId: string;
+  /** How long a scheduler lease lasts unless renewed: the node lease's period. */
+  readonly leaseMs: number;
 }
 
-export function jobServices({ runtime, store, clock, devices, seal, logger, config = {} }: JobServicesOptions): JobServices {
+export function jobServices({ runtime, store, clock, devices, seal, logger, config = {}, nodeId, leaseMs }: JobServicesOptions): JobServices {
   const online = new OnlineDevices();
   devices.onDeviceLive((mac, device) => online.live(mac, device));
   devices.onConnectionEnded((mac, connectionId) => online.ended(mac, connectionId));
   const channel = jobChannelOf(devices);
-  const common = { runtime, store, clock, online, channel, logger, resumeGraceMs: config.resumeGraceMs ?? 60_000 };
+  const directory = new ClusterDevices({ runtime, store, nodeId, local: online, logger });
+  const common = { runtime, store, clock, online, directory, channel, logger, resumeGraceMs: config.resumeGraceMs ?? 60_000 };
+  const lease = (kind: string) => new SchedulerLease({ runtime, clock, nodeId, leaseMs, kind, logger });
+  const leases = [lease(updateJobAggregate.category), lease(backupJobAggregate.category)] as const;
   const updateJobs = new UpdateJobSupervisor({
     ...common,
+    scheduler: leases[0],
     ...(config.updateConcurrency === undefined ? {} : { concurrency: config.updateConcurrency }),
     ...(config.updateTimeoutMs === undefined ? {} : { timeoutMs: config.updateTimeoutMs }),
   });
   const backupJobs = new BackupJobSupervisor({
     ...common,
+    scheduler: leases[1],
     seal,
     ...(config.backupConcurrency === undefined ? {} : { concurrency: config.backupConcurrency }),
     ...(config.backupTimeoutMs === undefined ? {} : { timeoutMs: config.backupTimeoutMs }),
@@ -79,16 +93,22 @@ export function jobServices({ runtime, store, clock, devices, seal, logger, conf
     restores,
     results: jobResultsTo(updateJobs, backupJobs, restores),
     categories: [updateJobAggregate.category, backupJobAggregate.category, restoreAggregate.category],
+    startupReader: directory,
     async start(streamsOf) {
+      await directory.start();
       await updateJobs.start(streamsOf(updateJobAggregate.category));
       await backupJobs.start(streamsOf(backupJobAggregate.category));
+      // Once the jobs are loaded: the node that takes a lease schedules from their state.
+      await Promise.all(leases.map((bid) => bid.start()));
       // A restore whose hub stopped while it waited ends by its deadline.
       await runtime.rearmDeadlines(restoreAggregate, new Set(streamsOf(restoreAggregate.category)));
     },
     async stop() {
+      await Promise.all(leases.map((bid) => bid.stop()));
       await restores.stop();
       await updateJobs.stop();
       await backupJobs.stop();
+      await directory.stop();
     },
   };
 }

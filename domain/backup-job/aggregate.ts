@@ -1,5 +1,6 @@
 import type { Aggregate } from '../aggregate.js';
 import { isActive } from '../job/job-decide.js';
+import { jobDeadlines } from '../job/job-deadlines.js';
 import { asJobEvents, BackupJobEvent } from '../job/job-events.js';
 import { createJobMachine } from '../job/job-machine.js';
 import type { JobMachine } from '../job/job-machine.js';
@@ -8,11 +9,12 @@ import { decideBackupJob } from './decide.js';
 
 export const backupJobMachine: JobMachine = createJobMachine('backupjob');
 
-/** Streams `backupjob-<uuid>`. Its timeouts are re-armed by the job supervisor (actors/job/job-pool.ts). */
+/** Streams `backupjob-<uuid>`. Its attempts time out by the runtime's deadlines (job-deadlines.ts). */
 export const backupJobAggregate: Aggregate<JobMachine, JobCommand> = {
   category: 'backupjob',
   machine: backupJobMachine,
   events: asJobEvents('BackupJobEvent', BackupJobEvent),
   decide: decideBackupJob,
   keepResident: isActive,
+  deadlines: jobDeadlines,
 };

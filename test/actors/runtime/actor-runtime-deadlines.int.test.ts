@@ -5,6 +5,8 @@ import type { Aggregate } from '../../../domain/aggregate.js';
 import { TetherError } from '../../../domain/errors.js';
 import { systemPrincipal } from '../../../domain/principal.js';
 import { tenantAggregate } from '../../../domain/tenant/aggregate.js';
+import { deadlineRetryMs } from '../../../actors/runtime/deadline-timers.js';
+import { failingAppends } from '../../support/failing-appends.js';
 import { admin, createTenant, RuntimeFixture, storedEvent } from './runtime-fixture.js';
 
 // A code valid until expiresAt: the smallest aggregate with a durable deadline.
@@ -93,5 +95,42 @@ describe('deadlines', () => {
     fixture.clock.advance(hour);
     expect(await expired('later')).toMatchObject({ revision: 1 });
     expect(await fixture.stream('code-done')).toHaveLength(2);
+  });
+
+  it('issues a deadline whose append failed (the store unavailable) again shortly after', async () => {
+    const failing = failingAppends(fixture.store);
+    const runtime = fixture.runtime({ store: failing });
+    await runtime.execute(codeAggregate, 'c1', { type: 'IssueCode', expiresAt: inAnHour() }, admin);
+    failing.failNext('code-');
+    fixture.clock.advance(hour);
+    // The failed append's rejection is handled in microtasks; the retry is armed after it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(await fixture.stream('code-c1')).toHaveLength(1);
+    expect(fixture.clock.pending()).toBe(1);
+    fixture.clock.advance(deadlineRetryMs);
+    expect(await expired('c1')).toMatchObject({ revision: 1, metadata: { actor: systemPrincipal } });
+  });
+
+  it("hands a deadline's command to the live module to complete as it fires, and issues what it returns", async () => {
+    let refused: (details: object) => void = () => undefined;
+    const refusal = new Promise<object>((resolve) => (refused = resolve));
+    const runtime = fixture.runtime({ logger: { error: (details) => refused(details) } });
+    const asked: string[] = [];
+    runtime.register(codeAggregate, {
+      apply: () => undefined,
+      atDeadline: (command, id): CodeCommand => {
+        asked.push(`${command.type} ${id}`);
+        // Completed into a command the aggregate refuses: no expiry is stored.
+        return { type: 'IssueCode', expiresAt: inAnHour() };
+      },
+    });
+    await runtime.execute(codeAggregate, 'c1', { type: 'IssueCode', expiresAt: inAnHour() }, admin);
+    fixture.clock.advance(hour);
+    expect(await refusal).toMatchObject({ err: { code: 'already_exists' }, stream: 'code-c1' });
+    expect(asked).toEqual(['ExpireCode c1']);
+    expect((await fixture.stream('code-c1')).map((event) => event.type)).toEqual(['CodeIssued']);
+    // A refusal stands: it is not issued again.
+    fixture.clock.advance(deadlineRetryMs);
+    expect(fixture.clock.pending()).toBe(0);
   });
 });

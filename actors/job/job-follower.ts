@@ -1,0 +1,50 @@
+// The jobs of one kind as every node's appends change them: each job event appended from now
+// on, by whichever node, is loaded through the runtime and handed to the pool as an apply is,
+// and the job's deadlines are armed on this node too. The pool skips a state it holds already,
+// so its own appends, applied at once, change nothing.
+import type { Aggregate } from '../../domain/aggregate.js';
+import type { JobCommand } from '../../domain/job/job-commands.js';
+import type { JobMachine } from '../../domain/job/job-machine.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
+import { idOf } from '../../domain/stream-name.js';
+import type { ActorRuntime } from '../runtime/actor-runtime.js';
+import { followLog } from '../runtime/log-follower.js';
+import type { LogFollower } from '../runtime/log-follower.js';
+import type { LiveJobs } from './job-live.js';
+
+export interface JobFollowerOptions {
+  readonly runtime: ActorRuntime;
+  readonly store: EventStore;
+  readonly aggregate: Aggregate<JobMachine, JobCommand>;
+  readonly jobs: LiveJobs;
+  readonly logger: { error(details: object, message: string): void };
+}
+
+export function followJobs({ runtime, store, aggregate, jobs, logger }: JobFollowerOptions): LogFollower {
+  // One load at a time, in the log's order: a job's states reach the pool in the order they were stored.
+  let chain: Promise<void> = Promise.resolve();
+  const following = followLog(
+    store,
+    { streamPrefixes: [`${aggregate.category}-`] },
+    (event) => {
+      chain = chain.then(async () => {
+        const id = idOf(event.stream);
+        try {
+          // Its attempts' deadlines are armed here too: the node that dispatched them may be lost.
+          await runtime.rearmDeadlines(aggregate, new Set([event.stream]));
+          const { state, revision } = await runtime.load(aggregate, id);
+          jobs.applyStored(id, state, event.position, revision);
+        } catch (error) {
+          logger.error({ err: error, stream: event.stream }, 'a job appended by another hub node could not be read');
+        }
+      });
+    },
+    (error) => logger.error({ err: error, kind: aggregate.category }, 'stopped following the jobs appended by other hub nodes'),
+  );
+  return {
+    close: async () => {
+      await following.close();
+      await chain;
+    },
+  };
+}

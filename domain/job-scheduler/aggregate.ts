@@ -1,0 +1,53 @@
+// The scheduler of one job kind across the cluster: streams `jobscheduler-<kind>` (updatejob,
+// backupjob). One node holds the lease at a time and alone starts, dispatches and completes
+// that kind's jobs; it renews the lease a few times per period. Another node takes it once it
+// has run out: the append carries the expected revision, so of two nodes trying at once one
+// wins, and the other's decide then sees a live holder and appends nothing.
+import { assign, setup } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
+import type { Aggregate, DecisionContext } from '../aggregate.js';
+import { TetherError } from '../errors.js';
+import { SchedulerLeaseEvent } from './events.js';
+
+export type SchedulerLeaseCommand =
+  | { readonly type: 'HoldSchedulerLease'; readonly nodeId: string; readonly leaseMs: number }
+  | { readonly type: 'ReleaseSchedulerLease'; readonly nodeId: string };
+
+interface LeaseContext {
+  readonly holder?: string;
+  readonly expiresAt?: string;
+}
+
+export const schedulerLeaseMachine = setup({ types: { context: {} as LeaseContext, events: {} as SchedulerLeaseEvent } }).createMachine({
+  id: 'jobscheduler',
+  context: {},
+  on: {
+    SchedulerLeaseHeld: { actions: assign(({ event }) => ({ holder: event.data.nodeId, expiresAt: event.data.expiresAt })) },
+    SchedulerLeaseReleased: { actions: assign(() => ({ holder: undefined, expiresAt: undefined })) },
+  },
+});
+
+export type SchedulerLeaseState = SnapshotFrom<typeof schedulerLeaseMachine>;
+
+/** The node holding a lease that has not run out by `now`; undefined when none does. */
+export function leaseHolder(state: SchedulerLeaseState, now: Date): string | undefined {
+  const { holder, expiresAt } = state.context;
+  return holder !== undefined && expiresAt !== undefined && new Date(expiresAt).getTime() > now.getTime() ? holder : undefined;
+}
+
+function decideSchedulerLease(state: SchedulerLeaseState, command: SchedulerLeaseCommand, { now }: DecisionContext): readonly SchedulerLeaseEvent[] {
+  const at = now.toISOString();
+  const holder = leaseHolder(state, now);
+  if (command.type === 'ReleaseSchedulerLease') return holder === command.nodeId ? [{ type: 'SchedulerLeaseReleased', data: { nodeId: command.nodeId, at } }] : [];
+  if (!Number.isInteger(command.leaseMs) || command.leaseMs <= 0) throw new TetherError('validation_failed', 'a lease lasts a positive whole number of milliseconds', ['leaseMs']);
+  // Held by another node that still renews: nothing to do.
+  if (holder !== undefined && holder !== command.nodeId) return [];
+  return [{ type: 'SchedulerLeaseHeld', data: { nodeId: command.nodeId, expiresAt: new Date(now.getTime() + command.leaseMs).toISOString(), at } }];
+}
+
+export const schedulerLeaseAggregate: Aggregate<typeof schedulerLeaseMachine, SchedulerLeaseCommand> = {
+  category: 'jobscheduler',
+  machine: schedulerLeaseMachine,
+  events: SchedulerLeaseEvent,
+  decide: decideSchedulerLease,
+};
