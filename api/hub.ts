@@ -306,12 +306,13 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await tunnels.shutdown();
     await forwards.shutdown();
     await devices.shutdown();
+    // Gives the scheduler leases back (events) before the node's lease ends, the shutdown's last event.
+    await jobs.stop();
     // After what it held is recorded ended: a node that dies before this is swept by a peer.
     const leaseEnded = await leases.end();
     // The read models take in the lease's end (the shutdown's last event), so they stay equal to a rebuild.
     if (leaseEnded !== undefined) await readModels.waitFor(leaseEnded, shutdownCatchUpMs).catch(() => undefined);
     await hubAddress.close();
-    await jobs.stop();
     await runtime.stop();
     await readModels.stop();
     await store.close();

@@ -78,13 +78,15 @@ describe('GET /audit/events', () => {
   });
 
   it('filters by a time range, both ends inclusive', async () => {
-    const atOne = await exported('?from=2026-01-01T01:00:00Z&to=2026-01-01T01:00:00.000Z');
+    // The job schedulers' leases are taken and renewed whatever the clock says: left out here.
+    const withoutLeases = <L extends { stream: string }>(lines: readonly L[]): L[] => lines.filter((l) => !l.stream.startsWith('jobscheduler-'));
+    const atOne = withoutLeases(await exported('?from=2026-01-01T01:00:00Z&to=2026-01-01T01:00:00.000Z'));
     expect(atOne.map((l) => `${l.stream} ${l.type}`)).toEqual(['tenant-globex TenantCreated']);
     const fromTwo = await exported('?from=2026-01-01T02:00:00Z');
     expect(fromTwo.length).toBeGreaterThan(0);
     expect(fromTwo.every((l) => l.metadata.at >= '2026-01-01T02:00:00.000Z')).toBe(true);
     // Offsets are honoured: 02:59+01:00 is 01:59Z.
-    expect((await exported('?to=2026-01-01T02:59:00%2B01:00')).map((l) => l.stream)).toEqual(['instance-admin', 'tenant-acme', 'tenant-globex']);
+    expect(withoutLeases(await exported('?to=2026-01-01T02:59:00%2B01:00')).map((l) => l.stream)).toEqual(['instance-admin', 'tenant-acme', 'tenant-globex']);
     expect(await exported('?from=2026-01-01')).toHaveLength((await t.hub.store.readAll()).length);
   });
 
