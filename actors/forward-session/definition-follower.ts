@@ -7,6 +7,7 @@ import type { EventStore } from '../../domain/ports/event-store.js';
 import { categoryOf, idOf, streamOf } from '../../domain/stream-name.js';
 import { followLog } from '../runtime/log-follower.js';
 import type { LogFollower } from '../runtime/log-follower.js';
+import { StreamTurns } from '../runtime/stream-turns.js';
 
 /** Brings this node in line with a definition's stored state; `position`: the event heard, undefined at start-up. */
 export type Reconcile = (id: string, position?: number) => Promise<void>;
@@ -19,8 +20,8 @@ export interface DefinitionFollowerOptions {
 }
 
 export class DefinitionFollower {
-  /** The last change handed over of each stream, which the next one waits for. */
-  private readonly queues = new Map<string, Promise<void>>();
+  /** One change at a time per stream, in the order heard. */
+  private readonly turns = new StreamTurns();
   private following: LogFollower | undefined;
 
   constructor(private readonly options: DefinitionFollowerOptions) {}
@@ -43,20 +44,15 @@ export class DefinitionFollower {
     const following = this.following;
     this.following = undefined;
     await following?.close();
-    await Promise.all(this.queues.values());
+    await this.turns.drain();
   }
 
   private enqueue(stream: string, position?: number): Promise<void> {
     const reconcile = this.options.reconcilers.get(categoryOf(stream));
     if (reconcile === undefined) return Promise.resolve();
     const id = idOf(stream);
-    const next = (this.queues.get(stream) ?? Promise.resolve())
-      .then(() => reconcile(id, position))
+    return this.turns
+      .run(stream, () => reconcile(id, position))
       .catch((error: unknown) => this.options.logger.error({ err: error, stream }, 'could not act on a change of a proxy or protocol application'));
-    this.queues.set(stream, next);
-    void next.then(() => {
-      if (this.queues.get(stream) === next) this.queues.delete(stream);
-    });
-    return next;
   }
 }

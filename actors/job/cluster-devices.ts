@@ -45,7 +45,9 @@ export class ClusterDevices implements DeviceDirectory, LogReader {
 
   read(event: RecordedEvent): void {
     const mac = idOf(event.stream);
-    if (event.type === 'DeviceConnected' && event.stream.startsWith(streamPrefix) && event.data.nodeId !== this.options.nodeId && isMac(mac)) this.connectedElsewhere.add(mac);
+    if (!event.stream.startsWith(streamPrefix) || !isMac(mac)) return;
+    if (event.type === 'DeviceConnected' && event.data.nodeId !== this.options.nodeId) this.connectedElsewhere.add(mac);
+    else if (event.type === 'DeviceConnected' || event.type === 'DeviceDisconnected') this.connectedElsewhere.delete(mac);
   }
 
   /** Follows device events from now on, then loads those the start-up scan found online elsewhere: no connection falls between. */
@@ -58,6 +60,7 @@ export class ClusterDevices implements DeviceDirectory, LogReader {
       (error) => logger.error({ err: error }, 'stopped following the devices of other hub nodes'),
     );
     for (const mac of this.connectedElsewhere) this.refresh(mac);
+    this.connectedElsewhere.clear();
     await this.chain;
   }
 

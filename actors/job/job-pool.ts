@@ -183,7 +183,8 @@ export class JobPool implements LiveJobs {
     const here = this.options.online.get(device.mac)?.connectionId === device.connectionId;
     // A device held elsewhere is its node's to answer for; here it is only a candidate.
     if (this.loop.stopping || (!here && !this.scheduling)) return;
-    takeHello(this.kind, this.ordered(), device, (job, flight) => this.send(job, device, flight));
+    // Only the node holding the device sends to it: elsewhere a request would be built (and could fail) for nothing.
+    takeHello(this.kind, this.ordered(), device, here ? (job, flight) => this.send(job, device, flight) : () => undefined);
     this.loop.kick();
   }
 

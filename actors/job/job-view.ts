@@ -6,6 +6,7 @@ import type { JobCommand } from '../../domain/job/job-commands.js';
 import type { JobSnapshot } from '../../domain/job/job-decide.js';
 import type { JobMachine } from '../../domain/job/job-machine.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
+import { idOf } from '../../domain/stream-name.js';
 
 type JobAggregate = Aggregate<JobMachine, JobCommand>;
 
@@ -23,10 +24,9 @@ export const streamsOfKind = (aggregate: JobAggregate, streams: Iterable<string>
 
 /** The views of the jobs of these streams, loaded through the runtime (replay, not apply: what the events did live is not done again). */
 export async function loadJobViews(runtime: ActorRuntime, aggregate: JobAggregate, streams: readonly string[]): Promise<JobView[]> {
-  const prefix = `${aggregate.category}-`;
   const views: JobView[] = [];
   for (const stream of streams) {
-    const id = stream.slice(prefix.length);
+    const id = idOf(stream);
     const { state, revision } = await runtime.load(aggregate, id);
     views.push({ id, order: views.length, state, revision });
   }

@@ -114,6 +114,9 @@ export class ProtocolAppSupervisor {
     connection.onEnded(() => {
       if (this.connections.get(key) === connection) this.connections.delete(key);
     });
+    // A delete or unassign stored through another node while this one was opening found nothing to end: checked once more now.
+    await this.follow(appId);
+    if (this.connections.get(key) !== connection) throw new TetherError('not_found', `protocol application ${appId} was removed while connecting`, ['params.id']);
     this.options.env.logger.info({ appId, device, type: template.type, port: connection.port }, 'protocol application connected');
     return {
       appId,

@@ -24,7 +24,7 @@ import { tlsOver } from '../../data-plane/target-connect.js';
 const deviceVerdictMs = 1000;
 
 /** How an HTTP proxy reaches the device's web server for one browser connection. */
-export function httpSettingsOf(settings: ProxySettings, env: ProxyHostEnv): HttpForwardSettings | undefined {
+function httpSettingsOf(settings: ProxySettings, env: ProxyHostEnv): HttpForwardSettings | undefined {
   const { target } = settings;
   if (!isDeviceTarget(target)) return undefined;
   const address = { host: target.address, port: target.port };

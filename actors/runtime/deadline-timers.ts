@@ -21,10 +21,9 @@ export class DeadlineTimers {
     this.timers.delete(stream);
     const deadlines = aggregate.deadlines?.(state) ?? [];
     if (deadlines.length === 0 || this.stopped) return;
-    this.timers.set(
-      stream,
-      deadlines.map((deadline) => this.clock.at(new Date(deadline.at), () => this.fire(stream, deadline.command, issue))),
-    );
+    const handles: TimerHandle[] = [];
+    this.timers.set(stream, handles);
+    for (const deadline of deadlines) handles.push(this.clock.at(new Date(deadline.at), () => this.fire(stream, handles, deadline.command, issue)));
   }
 
   stop(): void {
@@ -33,11 +32,11 @@ export class DeadlineTimers {
     this.timers.clear();
   }
 
-  private fire<C>(stream: string, command: C, issue: (command: C) => Promise<void>): void {
+  /** `handles`: the set the deadline was armed in; a retry joins it only while it is still the stream's. */
+  private fire<C>(stream: string, handles: TimerHandle[], command: C, issue: (command: C) => Promise<void>): void {
     issue(command).catch(() => {
-      if (this.stopped) return;
-      const retry = this.clock.at(new Date(this.clock.now().getTime() + deadlineRetryMs), () => this.fire(stream, command, issue));
-      this.timers.set(stream, [...(this.timers.get(stream) ?? []), retry]);
+      if (this.stopped || this.timers.get(stream) !== handles) return;
+      handles.push(this.clock.at(new Date(this.clock.now().getTime() + deadlineRetryMs), () => this.fire(stream, handles, command, issue)));
     });
   }
 }

@@ -101,7 +101,12 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     await held.link.discard('error');
     held.on.release(held.link.info.tunnelId);
     held.freePlace();
-    await held.freeSeat();
+    await this.freeSeat(held.freeSeat, held.link.info.tunnelId);
+  }
+
+  /** A seat that cannot be given back frees itself once the opening window has passed: the failure that led here stays the one reported. */
+  private async freeSeat(free: FreeSeat, tunnelId: string): Promise<void> {
+    await free().catch((error: unknown) => this.options.logger.warn({ err: error, tunnelId }, 'could not give a relay seat back; it frees itself once the opening window has passed'));
   }
 
   apply({ id, events, held }: Applied<typeof tunnelMachine, HeldLink>): void {
@@ -156,7 +161,7 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     try {
       hosted = await on.open({ info, settings, control, ...(key === undefined ? {} : { key }), ...(sourceAddresses === undefined ? {} : { sourceAddresses }) });
     } catch (error) {
-      await freeSeat();
+      await this.freeSeat(freeSeat, tunnelId);
       throw error;
     }
     const command = openTunnelCommand(request, { port: hosted.port, host: hosted.host, relay: on.relay, node: this.options.nodeId, encrypted: key !== undefined, sourceAddresses });
