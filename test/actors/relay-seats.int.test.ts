@@ -11,7 +11,8 @@ import type { HubMessage } from '../../domain/gateway/hub-messages.js';
 import type { HubToRelayMessage } from '../../domain/relay/channel-messages.js';
 import { relayAggregate } from '../../domain/relay/aggregate.js';
 import { relaySeatsAggregate } from '../../domain/relay-seats/aggregate.js';
-import type { SqliteEventStore } from '../../store/sqlite-event-store.js';
+import type { EventStore } from '../../domain/ports/event-store.js';
+import { countedReads } from '../support/counted-reads.js';
 import { admin, RuntimeFixture } from './runtime/runtime-fixture.js';
 
 const mac = parseMac('00:11:22:00:41:01');
@@ -59,7 +60,7 @@ function connectRelay(supervisor: TunnelSupervisor, behaviour: { refuse: boolean
 let fixture: RuntimeFixture;
 const supervisors: TunnelSupervisor[] = [];
 
-function node(nodeId: string, store: SqliteEventStore): TunnelSupervisor {
+function node(nodeId: string, store: EventStore): TunnelSupervisor {
   const supervisor = new TunnelSupervisor({
     runtime: fixture.runtime({ store }),
     store,
@@ -118,6 +119,16 @@ describe('a relay\'s sessions counted across hub nodes', () => {
     const results = await Promise.allSettled([a.open(request), b.open(request), a.open(request), b.open(request)]);
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     for (const result of results) if (result.status === 'rejected') expect(result.reason).toMatchObject({ code: 'no_relay_available' });
+  });
+
+  it('reads the link of each seat once per opening', async () => {
+    await registerRelay(5);
+    connectRelay(a);
+    const placed = [await a.open(request), await a.open(request), await a.open(request)];
+    const counted = countedReads(fixture.openStore());
+    connectRelay(node('node-c', counted));
+    await expect(supervisors.at(-1)?.open(request)).resolves.toMatchObject({ relay: 'r1' });
+    for (const { tunnelId } of placed) expect(counted.streamsRead.filter((stream) => stream === `tunnel-${tunnelId}`)).toHaveLength(1);
   });
 
   it('gives back the seat of a session the relay refused to open', async () => {
