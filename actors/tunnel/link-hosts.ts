@@ -1,17 +1,15 @@
 // Where this node may place a tunnel: on the hub itself (its own ports, unless it runs
 // without a local relay) or on a relay whose control channel is connected to this node. A
-// relay's load is its sessions in the whole cluster (relay-seats.ts): another node may have
-// placed some, or held its channel before this one.
+// relay's load is its sessions in the whole cluster (its seats, link-seats.ts): another node
+// may have placed some, or held its channel before this one.
 import { TetherError } from '../../domain/errors.js';
 import { relayAggregate } from '../../domain/relay/aggregate.js';
 import { isKnown } from '../../domain/relay/decide.js';
 import type { PlacementCandidate } from '../../domain/relay/placement.js';
 import { hubRelayName } from '../../domain/relay/relay-name.js';
 import type { CommandContext } from '../../domain/command-context.js';
-import type { Clock } from '../../domain/ports/clock.js';
-import type { EventStore } from '../../domain/ports/event-store.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
-import { RelaySeats } from '../relay/relay-seats.js';
+import type { FreeSeat, LinkSeats, SeatCount } from '../link-seats/link-seats.js';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import type { TunnelHost } from '../../data-plane/tunnel-host.js';
 import type { TunnelEnvironment, TunnelLogger } from '../../data-plane/live-tunnel.js';
@@ -21,32 +19,28 @@ import type { RelayConnection } from './tunnel-requests.js';
 
 export interface LinkHostsOptions {
   readonly runtime: ActorRuntime;
-  readonly store: EventStore;
-  readonly clock: Clock;
+  /** The relays' seats (`relayseats-<relay>`). */
+  readonly seats: LinkSeats;
   readonly logger: TunnelLogger;
   readonly environment: (tunnelId: string, control: ControlConnection) => TunnelEnvironment;
   readonly progressIntervalMs: number;
   readonly relayAnswerTimeoutMs: number;
 }
 
-/** Gives a link's seat back. */
-export type FreeSeat = () => Promise<void>;
-
-// Past the relay's answer timeout, a link not recorded as opened was refused or lost with its node.
-const openingGraceMs = 60_000;
+/** A host placement may choose; a relay's with its seats as counted for placement, so that taking one does not count them again. */
+export interface LinkHostCandidate extends PlacementCandidate {
+  /** Undefined for the hub's own ports, which are this node's and take no seat. */
+  readonly seats?: SeatCount;
+}
 
 export class LinkHosts {
   private readonly relays = new Map<string, RelayTunnelHost>();
-  private readonly seats: RelaySeats;
 
   constructor(
     /** Undefined: this hub holds no link ports itself. */
     readonly local: LocalTunnelHost | undefined,
     private readonly options: LinkHostsOptions,
-  ) {
-    const { runtime, store, clock, relayAnswerTimeoutMs } = options;
-    this.seats = new RelaySeats({ runtime, store, clock, openingWindowMs: relayAnswerTimeoutMs + openingGraceMs });
-  }
+  ) {}
 
   /** A relay's control channel is up; a channel the relay had before is closed, and its links end as relay-lost. */
   attach(connection: RelayConnection): RelayTunnelHost {
@@ -78,18 +72,17 @@ export class LinkHosts {
   }
 
   /**
-   * Takes a seat on relay `name` for the link, counting every node's sessions on it: no_relay_available
-   * when it carries `capacity` already. The hub's own ports are this node's, and take no seat.
+   * Takes a seat on the chosen relay for the link, counting every node's sessions on it:
+   * no_relay_available when it carries its capacity already. The hub's own ports take no seat.
    */
-  async takeSeat(name: string, tunnelId: string, capacity: number, context: CommandContext): Promise<FreeSeat> {
-    if (name === hubRelayName) return async () => undefined;
-    await this.seats.take(name, tunnelId, capacity, context);
-    return () => this.seats.free(name, tunnelId, context);
+  async takeSeat(chosen: LinkHostCandidate, tunnelId: string, context: CommandContext): Promise<FreeSeat> {
+    if (chosen.seats === undefined) return async () => undefined;
+    return this.options.seats.take(chosen.name, tunnelId, { capacity: chosen.capacity, counted: chosen.seats }, context);
   }
 
   /** Sessions on a relay placed by any node and not ended; on the hub itself, this node's. */
   async sessions(relay: string): Promise<number> {
-    return relay === hubRelayName ? this.load(relay) : (await this.seats.count(relay)).live;
+    return relay === hubRelayName ? this.load(relay) : (await this.options.seats.count(relay)).live;
   }
 
   /** Links placed on a host from this node and not ended yet. */
@@ -98,13 +91,12 @@ export class LinkHosts {
   }
 
   /** Every host that might take a link, as placement weighs them; the relays' states are read first. */
-  async candidates(wanted: string | undefined): Promise<PlacementCandidate[]> {
+  async candidates(wanted: string | undefined): Promise<LinkHostCandidate[]> {
     const names = new Set(this.relays.keys());
     if (wanted !== undefined && wanted !== hubRelayName) names.add(wanted);
-    const states = await Promise.all(
-      [...names].map(async (name) => ({ name, state: (await this.options.runtime.load(relayAggregate, name)).state, seats: await this.seats.count(name) })),
-    );
-    const candidates: PlacementCandidate[] = states.map(({ name, state, seats }) => {
+    const { runtime, seats: relaySeats } = this.options;
+    const states = await Promise.all([...names].map(async (name) => ({ name, state: (await runtime.load(relayAggregate, name)).state, seats: await relaySeats.count(name) })));
+    const candidates: LinkHostCandidate[] = states.map(({ name, state, seats }) => {
       const host = this.relays.get(name);
       return {
         name,
@@ -113,6 +105,7 @@ export class LinkHosts {
         approved: state.context.approved,
         load: seats.live,
         capacity: state.context.maxSessions,
+        seats,
       };
     });
     if (this.local !== undefined || wanted === hubRelayName) {

@@ -1,7 +1,9 @@
 // This node's live tunnels as their events make them, keyed by tunnel id (sockets never
-// enter machine context). Reserve takes one of the tenant's places and a port on the
-// host placement picks; the tunnel starts once TunnelOpened is stored and is let go once
-// TunnelClosed is. An opening that is not stored gives its port and its place back.
+// enter machine context). Reserve takes one of the tenant's seats, then a port on the host
+// placement picks (and that relay's seat); the tunnel starts once TunnelOpened is stored and
+// is let go once TunnelClosed is, which frees its seats for every node. An opening that is
+// not stored gives its port and its seats back.
+import { TetherError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import { placeSession } from '../../domain/relay/placement.js';
 import type { TunnelCommand } from '../../domain/tunnel/commands.js';
@@ -9,13 +11,13 @@ import type { tunnelMachine } from '../../domain/tunnel/machine.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import { TunnelLifetimes } from './tunnel-lifetimes.js';
 import type { HostedTunnel, TunnelHost } from '../../data-plane/tunnel-host.js';
-import type { FreeSeat, LinkHosts } from './link-hosts.js';
+import type { LinkHosts } from './link-hosts.js';
+import type { FreeSeat, LinkSeats } from '../link-seats/link-seats.js';
 import { openTunnelCommand, resolveSource } from './link-opening.js';
 import { tunnelKeyFromHex } from '../../data-plane/tunnel-cipher.js';
 import type { Applied, LiveModule, Reserved } from '../runtime/live-module.js';
 import type { TunnelLogger, LiveTunnel, Totals } from '../../data-plane/live-tunnel.js';
 import { RemoteTunnel } from '../../data-plane/remote-tunnel.js';
-import { TenantTunnelQuota } from './tenant-tunnel-quota.js';
 import type { OpenLinkRequest } from './tunnel-requests.js';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 
@@ -31,16 +33,17 @@ export interface LinkToOpen extends OpenLinkRequest {
 export interface HeldLink extends HostedTunnel {
   /** The host it was placed on. */
   readonly on: TunnelHost;
-  /** Gives the tenant's place back (once). */
-  readonly freePlace: () => void;
-  /** Gives the relay's seat back, for an opening that was not stored. */
-  readonly freeSeat: FreeSeat;
+  /** Gives the tenant's seat and the relay's back, for an opening that was not stored. */
+  readonly freeSeats: FreeSeat;
 }
 
 export interface TunnelLiveOptions {
   readonly clock: Clock;
   readonly hosts: LinkHosts;
   readonly nodeId: string;
+  /** The tenants' seats (`tenantlinkseats-<tenant>`): how many links each holds open on every node. */
+  readonly tenantSeats: LinkSeats;
+  /** Infinity: no limit, and no seat taken. */
   readonly maxLinksPerTenant: number;
   readonly logger: TunnelLogger;
   /** Ends a link by an event with this cause (its lifetime ran out). */
@@ -50,12 +53,10 @@ export interface TunnelLiveOptions {
 export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelCommand, LinkToOpen, HeldLink> {
   private readonly links = new Map<string, LiveTunnel>();
   private readonly held = new Map<string, HeldLink>();
-  private readonly quota: TenantTunnelQuota;
   private readonly lifetimes: TunnelLifetimes;
   private endedLinkBytes: Totals = { bytesToDevice: 0, bytesFromDevice: 0 };
 
   constructor(private readonly options: TunnelLiveOptions) {
-    this.quota = new TenantTunnelQuota(options.maxLinksPerTenant);
     this.lifetimes = new TunnelLifetimes(options.clock, (tunnelId) => {
       const link = this.links.get(tunnelId);
       if (link !== undefined) options.end(link, 'lifetime-expired');
@@ -86,13 +87,13 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     return { bytesToDevice, bytesFromDevice };
   }
 
-  /** The tenant's place is taken before anything about the link is awaited, so a burst cannot slip under the limit at once. */
+  /** The tenant's seat is taken before anything else about the link, so a tenant at its limit binds nothing. */
   async reserve(request: LinkToOpen): Promise<Reserved<TunnelCommand, HeldLink>> {
-    const freePlace = this.quota.take(request.tenantId);
+    const freeTenantSeat = await this.takeTenantSeat(request);
     try {
-      return await this.place(request, freePlace);
+      return await this.place(request, freeTenantSeat);
     } catch (error) {
-      freePlace();
+      await this.giveBack(freeTenantSeat, request.tunnelId);
       throw error;
     }
   }
@@ -100,13 +101,18 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
   async release(held: HeldLink): Promise<void> {
     await held.link.discard('error');
     held.on.release(held.link.info.tunnelId);
-    held.freePlace();
-    await this.freeSeat(held.freeSeat, held.link.info.tunnelId);
+    await held.freeSeats();
+  }
+
+  private async takeTenantSeat({ tenantId, tunnelId, context }: LinkToOpen): Promise<FreeSeat> {
+    const { tenantSeats, maxLinksPerTenant: capacity } = this.options;
+    if (capacity === Number.POSITIVE_INFINITY) return async () => undefined;
+    return tenantSeats.take(tenantId, tunnelId, { capacity, counted: await tenantSeats.count(tenantId) }, context);
   }
 
   /** A seat that cannot be given back frees itself once the opening window has passed: the failure that led here stays the one reported. */
-  private async freeSeat(free: FreeSeat, tunnelId: string): Promise<void> {
-    await free().catch((error: unknown) => this.options.logger.warn({ err: error, tunnelId }, 'could not give a relay seat back; it frees itself once the opening window has passed'));
+  private async giveBack(free: FreeSeat, tunnelId: string): Promise<void> {
+    await free().catch((error: unknown) => this.options.logger.warn({ err: error, tunnelId }, 'could not give a link seat back; it frees itself once the opening window has passed'));
   }
 
   apply({ id, events, held }: Applied<typeof tunnelMachine, HeldLink>): void {
@@ -116,7 +122,7 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     }
   }
 
-  /** The link ended (its end is recorded, or could not be): its port, place and timer go; its sockets close if they have not. */
+  /** The link ended (its end is recorded, or could not be): its port and timer go; its sockets close if they have not. Its seats free themselves. */
   forget(tunnelId: string, cause: TerminationCause): void {
     const link = this.links.get(tunnelId);
     const held = this.held.get(tunnelId);
@@ -125,7 +131,6 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     this.lifetimes.forget(tunnelId);
     if (link === undefined || held === undefined) return;
     held.on.release(tunnelId);
-    held.freePlace();
     void link.discard(cause);
     if (link instanceof RemoteTunnel) return;
     const totals = link.totals();
@@ -145,7 +150,7 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     this.options.logger.info({ tunnelId, device, relay: held.on.relay, port: held.port, devicePort }, 'device link opened');
   }
 
-  private async place(request: LinkToOpen, freePlace: () => void): Promise<Reserved<TunnelCommand, HeldLink>> {
+  private async place(request: LinkToOpen, freeTenantSeat: FreeSeat): Promise<Reserved<TunnelCommand, HeldLink>> {
     const { tunnelId, device, tenantId, settings, relay, control } = request;
     const key = settings.encrypt === undefined ? undefined : tunnelKeyFromHex(settings.encrypt);
     const sourceAddresses = settings.source === undefined ? undefined : await resolveSource(settings.source.host);
@@ -153,18 +158,23 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     const candidates = await hosts.candidates(relay);
     const chosen = placeSession(candidates, relay);
     const on = hosts.named(chosen);
+    const candidate = candidates.find(({ name }) => name === chosen);
+    if (candidate === undefined) throw new TetherError('internal', `placement chose ${chosen}, which is no candidate`);
     // The seat, not the count placement saw, is what keeps two requests (on any nodes) from both taking a relay's last place.
-    const capacity = candidates.find((candidate) => candidate.name === chosen)?.capacity ?? 0;
-    const freeSeat = await hosts.takeSeat(chosen, tunnelId, capacity, request.context);
+    const freeRelaySeat = await hosts.takeSeat(candidate, tunnelId, request.context);
+    const freeSeats = async (): Promise<void> => {
+      await this.giveBack(freeRelaySeat, tunnelId);
+      await this.giveBack(freeTenantSeat, tunnelId);
+    };
     const info = { tunnelId, device, tenantId, devicePort: settings.devicePort };
     let hosted: HostedTunnel;
     try {
       hosted = await on.open({ info, settings, control, ...(key === undefined ? {} : { key }), ...(sourceAddresses === undefined ? {} : { sourceAddresses }) });
     } catch (error) {
-      await this.freeSeat(freeSeat, tunnelId);
+      await this.giveBack(freeRelaySeat, tunnelId);
       throw error;
     }
     const command = openTunnelCommand(request, { port: hosted.port, host: hosted.host, relay: on.relay, node: this.options.nodeId, encrypted: key !== undefined, sourceAddresses });
-    return { command, held: { ...hosted, on, freePlace, freeSeat } };
+    return { command, held: { ...hosted, on, freeSeats } };
   }
 }

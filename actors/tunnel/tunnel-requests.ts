@@ -70,6 +70,6 @@ export interface TunnelSupervisorOptions {
   readonly dialBackTimeoutMs?: number;
   /** How long a relay may take to open or close a link; default 10 000. */
   readonly relayAnswerTimeoutMs?: number;
-  /** How many links one tenant may hold open on this node (on the hub or its relays); default: no limit. */
+  /** How many links one tenant may hold open on all the hub's nodes (on the hubs or their relays); default: no limit. */
   readonly maxLinksPerTenant?: number;
 }

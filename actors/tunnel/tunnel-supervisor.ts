@@ -22,6 +22,8 @@ import type { DatagramRoute } from '../../data-plane/datagram-route.js';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import { DialBacks } from '../../data-plane/dial-backs.js';
 import { LinkHosts } from './link-hosts.js';
+import { LinkSeats } from '../link-seats/link-seats.js';
+import { relaySeatsAggregate, tenantLinkSeatsAggregate } from '../../domain/link-seats/aggregate.js';
 import type { TunnelEnvironment, LiveTunnel, Totals } from '../../data-plane/live-tunnel.js';
 import type { LiveAggregate } from '../runtime/live-module.js';
 import { LocalTunnelHost } from '../../data-plane/local-tunnel-host.js';
@@ -34,6 +36,9 @@ import type { HeldLink, LinkToOpen } from './tunnel-live.js';
 import type { LinkOfToken, OpenedLink, OpenLinkRequest, RelayConnection, TunnelSupervisorOptions } from './tunnel-requests.js';
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+// Past the relay's answer timeout, a link not recorded as opened was refused or lost with its node: its seats are free.
+const openingGraceMs = 60_000;
 
 export class TunnelSupervisor {
   private readonly streams = new Map<string, LiveTunnel>();
@@ -50,17 +55,20 @@ export class TunnelSupervisor {
     this.datagrams = dialBackDatagrams(this.dialBacks, logger);
     const environment = (tunnelId: string, control: ControlConnection): TunnelEnvironment => this.environment(tunnelId, control);
     const local = options.localRelay === false ? undefined : new LocalTunnelHost(options.ports, options.bindAddress, environment);
+    const { runtime, store } = options;
+    const relayAnswerTimeoutMs = options.relayAnswerTimeoutMs ?? 10_000;
+    const seats = { runtime, store, clock, openingWindowMs: relayAnswerTimeoutMs + openingGraceMs };
     this.hosts = new LinkHosts(local, {
-      runtime: options.runtime,
-      store: options.store,
-      clock,
+      runtime,
+      seats: new LinkSeats(relaySeatsAggregate, seats),
       logger,
       environment,
       progressIntervalMs: options.progressIntervalMs ?? 5000,
-      relayAnswerTimeoutMs: options.relayAnswerTimeoutMs ?? 10_000,
+      relayAnswerTimeoutMs,
     });
     const maxLinksPerTenant = options.maxLinksPerTenant ?? Number.POSITIVE_INFINITY;
-    this.live = new TunnelLive({ clock, hosts: this.hosts, nodeId, maxLinksPerTenant, logger, end: (link, cause) => this.closeQuietly(link, cause) });
+    const tenantSeats = new LinkSeats(tenantLinkSeatsAggregate, seats);
+    this.live = new TunnelLive({ clock, hosts: this.hosts, nodeId, tenantSeats, maxLinksPerTenant, logger, end: (link, cause) => this.closeQuietly(link, cause) });
     this.tunnels = options.runtime.register(tunnelAggregate, this.live);
   }
 
@@ -82,7 +90,7 @@ export class TunnelSupervisor {
   /**
    * Opens a link to a device connected to this node, on the least loaded host (or the one asked
    * for). Throws device_offline (not connected here), device_unauthenticated, tenant_link_limit
-   * (the tenant holds as many links as it may), ports_exhausted (no free port in the range),
+   * (the tenant holds as many links as it may, on every node), ports_exhausted (no free port in the range),
    * validation_failed (source.host does not resolve), no_relay_available, relay_offline.
    */
   async open(request: OpenLinkRequest): Promise<OpenedLink> {

@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
-import type { RelaySeatsEvent } from './events.js';
+import type { LinkSeatsEvent } from './events.js';
 
-export interface RelaySeatsContext {
+export interface LinkSeatsContext {
   /** The links holding a seat, with the ISO time each was taken. */
   readonly seats: Readonly<Record<string, string>>;
 }
@@ -12,13 +12,13 @@ const without = (seats: Readonly<Record<string, string>>, tunnelIds: readonly st
 };
 
 /** One state: the seats are all there is. */
-export const relaySeatsMachine = setup({
-  types: { context: {} as RelaySeatsContext, events: {} as RelaySeatsEvent },
+export const linkSeatsMachine = setup({
+  types: { context: {} as LinkSeatsContext, events: {} as LinkSeatsEvent },
 }).createMachine({
-  id: 'relayseats',
+  id: 'linkseats',
   context: { seats: {} },
   on: {
-    RelaySeatTaken: { actions: assign(({ context, event }) => ({ seats: { ...context.seats, [event.data.tunnelId]: event.data.takenAt } })) },
-    RelaySeatsFreed: { actions: assign(({ context, event }) => ({ seats: without(context.seats, event.data.tunnelIds) })) },
+    LinkSeatTaken: { actions: assign(({ context, event }) => ({ seats: { ...context.seats, [event.data.tunnelId]: event.data.takenAt } })) },
+    LinkSeatsFreed: { actions: assign(({ context, event }) => ({ seats: without(context.seats, event.data.tunnelIds) })) },
   },
 });
