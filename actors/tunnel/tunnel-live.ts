@@ -1,8 +1,8 @@
 // This node's live tunnels as their events make them, keyed by tunnel id (sockets never
-// enter machine context). Reserve takes one of the tenant's seats, then a port on the host
-// placement picks (and that relay's seat); the tunnel starts once TunnelOpened is stored and
-// is let go once TunnelClosed is, which frees its seats for every node. An opening that is
-// not stored gives its port and its seats back.
+// enter machine context). Reserve places the link, takes one of the tenant's seats and one of
+// the chosen relay's (link-seats.ts), then a port on that host; the tunnel starts once
+// TunnelOpened is stored and is let go once TunnelClosed is, which frees its seats for every
+// node. An opening that is not stored gives its port and its seats back.
 import { TetherError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import { placeSession } from '../../domain/relay/placement.js';
@@ -11,7 +11,7 @@ import type { tunnelMachine } from '../../domain/tunnel/machine.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import { TunnelLifetimes } from './tunnel-lifetimes.js';
 import type { HostedTunnel, TunnelHost } from '../../data-plane/tunnel-host.js';
-import type { LinkHosts } from './link-hosts.js';
+import type { LinkHostCandidate, LinkHosts } from './link-hosts.js';
 import type { FreeSeat, LinkSeats } from '../link-seats/link-seats.js';
 import { openTunnelCommand, resolveSource } from './link-opening.js';
 import { tunnelKeyFromHex } from '../../data-plane/tunnel-cipher.js';
@@ -87,21 +87,56 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     return { bytesToDevice, bytesFromDevice };
   }
 
-  /** The tenant's seat is taken before anything else about the link, so a tenant at its limit binds nothing. */
+  /**
+   * The request's checks and placement come first, so a request refused by them takes no seat;
+   * the seats come before the port, so a tenant at its limit binds nothing.
+   */
   async reserve(request: LinkToOpen): Promise<Reserved<TunnelCommand, HeldLink>> {
-    const freeTenantSeat = await this.takeTenantSeat(request);
+    const { tunnelId, device, tenantId, settings, relay, control } = request;
+    const key = settings.encrypt === undefined ? undefined : tunnelKeyFromHex(settings.encrypt);
+    const sourceAddresses = settings.source === undefined ? undefined : await resolveSource(settings.source.host);
+    const { hosts } = this.options;
+    const candidates = await hosts.candidates(relay);
+    const chosen = placeSession(candidates, relay);
+    const on = hosts.named(chosen);
+    const candidate = candidates.find(({ name }) => name === chosen);
+    if (candidate === undefined) throw new TetherError('internal', `placement chose ${chosen}, which is no candidate`);
+    const freeSeats = await this.takeSeats(request, candidate);
+    const info = { tunnelId, device, tenantId, devicePort: settings.devicePort };
+    let hosted: HostedTunnel;
     try {
-      return await this.place(request, freeTenantSeat);
+      hosted = await on.open({ info, settings, control, ...(key === undefined ? {} : { key }), ...(sourceAddresses === undefined ? {} : { sourceAddresses }) });
     } catch (error) {
-      await this.giveBack(freeTenantSeat, request.tunnelId);
+      await freeSeats();
       throw error;
     }
+    const command = openTunnelCommand(request, { port: hosted.port, host: hosted.host, relay: on.relay, node: this.options.nodeId, encrypted: key !== undefined, sourceAddresses });
+    return { command, held: { ...hosted, on, freeSeats } };
   }
 
   async release(held: HeldLink): Promise<void> {
     await held.link.discard('error');
     held.on.release(held.link.info.tunnelId);
     await held.freeSeats();
+  }
+
+  /**
+   * The tenant's seat, then the chosen relay's: the seats, not the counts placement saw, keep
+   * two openings (on any nodes) from both taking a tenant's or a relay's last place.
+   */
+  private async takeSeats(request: LinkToOpen, candidate: LinkHostCandidate): Promise<FreeSeat> {
+    const { tunnelId, context } = request;
+    const freeTenantSeat = await this.takeTenantSeat(request);
+    try {
+      const freeRelaySeat = await this.options.hosts.takeSeat(candidate, tunnelId, context);
+      return async () => {
+        await this.giveBack(freeRelaySeat, tunnelId);
+        await this.giveBack(freeTenantSeat, tunnelId);
+      };
+    } catch (error) {
+      await this.giveBack(freeTenantSeat, tunnelId);
+      throw error;
+    }
   }
 
   private async takeTenantSeat({ tenantId, tunnelId, context }: LinkToOpen): Promise<FreeSeat> {
@@ -148,33 +183,5 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     if (expiresAt !== undefined) this.lifetimes.arm(tunnelId, expiresAt);
     const { device, devicePort } = link.info;
     this.options.logger.info({ tunnelId, device, relay: held.on.relay, port: held.port, devicePort }, 'device link opened');
-  }
-
-  private async place(request: LinkToOpen, freeTenantSeat: FreeSeat): Promise<Reserved<TunnelCommand, HeldLink>> {
-    const { tunnelId, device, tenantId, settings, relay, control } = request;
-    const key = settings.encrypt === undefined ? undefined : tunnelKeyFromHex(settings.encrypt);
-    const sourceAddresses = settings.source === undefined ? undefined : await resolveSource(settings.source.host);
-    const { hosts } = this.options;
-    const candidates = await hosts.candidates(relay);
-    const chosen = placeSession(candidates, relay);
-    const on = hosts.named(chosen);
-    const candidate = candidates.find(({ name }) => name === chosen);
-    if (candidate === undefined) throw new TetherError('internal', `placement chose ${chosen}, which is no candidate`);
-    // The seat, not the count placement saw, is what keeps two requests (on any nodes) from both taking a relay's last place.
-    const freeRelaySeat = await hosts.takeSeat(candidate, tunnelId, request.context);
-    const freeSeats = async (): Promise<void> => {
-      await this.giveBack(freeRelaySeat, tunnelId);
-      await this.giveBack(freeTenantSeat, tunnelId);
-    };
-    const info = { tunnelId, device, tenantId, devicePort: settings.devicePort };
-    let hosted: HostedTunnel;
-    try {
-      hosted = await on.open({ info, settings, control, ...(key === undefined ? {} : { key }), ...(sourceAddresses === undefined ? {} : { sourceAddresses }) });
-    } catch (error) {
-      await this.giveBack(freeRelaySeat, tunnelId);
-      throw error;
-    }
-    const command = openTunnelCommand(request, { port: hosted.port, host: hosted.host, relay: on.relay, node: this.options.nodeId, encrypted: key !== undefined, sourceAddresses });
-    return { command, held: { ...hosted, on, freeSeats } };
   }
 }

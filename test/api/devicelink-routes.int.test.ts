@@ -206,7 +206,12 @@ describe('DeviceLink API with module defaults and a one-port range', () => {
     const second = await t.call({ method: 'POST', url: `/api/v1/devicelink/${mac}`, token: admin, payload: { protocol: 'udp' } });
     expect(second.statusCode, second.body).toBe(503);
     expect(second.json()).toMatchObject({ error: { code: 'ports_exhausted' } });
-    expect(await t.head()).toBe(before);
+    // No link is stored; the tenant's seat (--link-max-per-tenant, counted for every node) is given back.
+    const appended = await t.hub.store.readAll({ after: before });
+    expect(appended.map(({ stream, type }) => [stream, type])).toEqual([
+      ['tenantlinkseats-acme', 'LinkSeatTaken'],
+      ['tenantlinkseats-acme', 'LinkSeatsFreed'],
+    ]);
 
     expect((await t.call({ method: 'DELETE', url: `/api/v1/devicelink/${(first.json() as Opened).token}`, token: admin })).statusCode).toBe(204);
   });
