@@ -232,7 +232,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     logger: app.log,
     journal: changeLog,
   });
-  const admission = new GatewayAdmission(clock, { ...defaultGatewayLimits, ...config.gatewayLimits });
+  const admission = new GatewayAdmission(runtime, clock, { ...defaultGatewayLimits, ...config.gatewayLimits });
   const devices = new DeviceSupervisor({ runtime, store, seal: secretSeal, nodeId: config.nodeId, provisioningCodeId, admission, logger: app.log });
   const deviceLink = config.deviceLink ?? defaultDeviceLinkConfig('127.0.0.1');
   const tunnels = new TunnelSupervisor({

@@ -6,7 +6,7 @@
 // stored, every node refuses. Successful logins store nothing.
 // A plain counter rather than @fastify/rate-limit: that counts every request, and only
 // failures must count, or an operator's scripted logins would lock themselves out.
-import { createHash } from 'node:crypto';
+import { clientAddressId } from '../actors/gateway/client-address-id.js';
 import type { ActorRuntime } from '../actors/runtime/actor-runtime.js';
 import { StreamTurns } from '../actors/runtime/stream-turns.js';
 import type { CommandContext } from '../domain/command-context.js';
@@ -22,9 +22,6 @@ export interface LoginThrottleLimits {
 }
 
 export const defaultLoginThrottleLimits: LoginThrottleLimits = { maxFailures: 5, windowMs: 60_000 };
-
-/** The address's stream id: any address (an IPv6 zone, a proxy's notation) makes a valid stream name. */
-const addressId = (client: string): string => createHash('sha256').update(client).digest('hex').slice(0, 32);
 
 export class LoginThrottle {
   /** Attempts of each address being checked on this node. */
@@ -45,7 +42,7 @@ export class LoginThrottle {
    * wrong credentials, which is stored as a failure.
    */
   async attempt<T>(client: string, context: CommandContext, check: () => Promise<T | undefined>): Promise<T | undefined> {
-    const id = addressId(client);
+    const id = clientAddressId(client);
     await this.turns.run(id, async () => {
       const { state } = await this.runtime.load(loginAttemptsAggregate, id);
       const wait = retryAfterSeconds(state, this.checking.get(id) ?? 0, this.limits, this.clock.now());

@@ -6,6 +6,7 @@
 // connection carried ends after its cause), and updates what a session is announced as when
 // an assignment or an admin's categories change, whatever on this node issued the command
 // (what other nodes store reaches the sessions through the log: device-session-follower.ts).
+import type { CommandContext } from '../../domain/command-context.js';
 import type { DeviceCommand } from '../../domain/device/commands.js';
 import { isRegistered, sameList } from '../../domain/device/decide.js';
 import type { DeviceState } from '../../domain/device/decide.js';
@@ -26,6 +27,8 @@ import type { DeviceSessions, Session } from './device-sessions.js';
 export interface HelloToRecord {
   readonly link: ControlConnection;
   readonly hello: Hello;
+  /** The connection's: what the hello records is recorded under it, its address's registration too. */
+  readonly context: CommandContext;
 }
 
 /** What a hello holds from before its connection is decided until it is stored, or refused. */
@@ -37,6 +40,7 @@ export interface HeldHello {
   readonly tenantPassword: TenantPassword | undefined;
   /** The hello took one of its address's registrations of a MAC never seen before. */
   readonly registers: boolean;
+  readonly context: CommandContext;
 }
 
 export interface DeviceLiveOptions {
@@ -56,10 +60,10 @@ export class DeviceLive implements LiveModule<typeof deviceMachine, DeviceComman
   ) {}
 
   /** A MAC never seen before is stored for good: refused (rate_limited), nothing appended, past its address's share. */
-  async reserve({ link, hello }: HelloToRecord, state: DeviceState): Promise<Reserved<DeviceCommand, HeldHello>> {
+  async reserve({ link, hello, context }: HelloToRecord, state: DeviceState): Promise<Reserved<DeviceCommand, HeldHello>> {
     const { admission, credentials, nodeId } = this.options;
     const registers = !isRegistered(state);
-    if (registers && !admission.register(link.ip)) throw new TetherError('rate_limited', 'too many new devices from this address; try again later');
+    if (registers && !(await admission.register(link.ip, hello.mac, context))) throw new TetherError('rate_limited', 'too many new devices from this address; try again later');
     try {
       const assignedTo = hello.password === undefined ? undefined : await credentials.tenantProvenBy(state, hello.password);
       // Looked up before the connection is decided, so that its deployment is recorded with it.
@@ -75,15 +79,15 @@ export class DeviceLive implements LiveModule<typeof deviceMachine, DeviceComman
         nodeId,
         ...(tenantPassword?.password === undefined ? {} : { tenantPasswordFor: tenantPassword.tenantId }),
       };
-      return { command, held: { mac: hello.mac, link, inventory, tenantPassword, registers } };
+      return { command, held: { mac: hello.mac, link, inventory, tenantPassword, registers, context } };
     } catch (error) {
-      if (registers) admission.releaseRegistration(link.ip);
+      if (registers) await admission.releaseRegistration(link.ip, hello.mac, context);
       throw error;
     }
   }
 
   async release(held: HeldHello): Promise<void> {
-    if (held.registers) this.options.admission.releaseRegistration(held.link.ip);
+    if (held.registers) await this.options.admission.releaseRegistration(held.link.ip, held.mac, held.context);
   }
 
   apply({ id, events, after, held }: Applied<typeof deviceMachine, HeldHello>): void {

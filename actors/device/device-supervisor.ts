@@ -166,7 +166,7 @@ export class DeviceSupervisor {
   /** The connection, recorded with what the live module reserved for it; undefined when refused for its address's share of new MACs. */
   private async recordConnection(link: ControlConnection, hello: Hello, context: CommandContext): Promise<ReservedExecuted<typeof deviceMachine, HeldHello> | undefined> {
     try {
-      return await this.options.runtime.reserve(this.devices, hello.mac, { link, hello }, context);
+      return await this.options.runtime.reserve(this.devices, hello.mac, { link, hello, context }, context);
     } catch (error) {
       if (!isTetherError(error, 'rate_limited')) throw error;
       link.send({ type: 'error', code: error.code, message: error.message });

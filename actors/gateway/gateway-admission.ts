@@ -1,8 +1,13 @@
 // Who may use the device gateway, per client address: how many control connections at once,
 // how many hellos a second, how many MACs never seen before it may register an hour. Anyone
 // can open a connection, say hello and so register a device: these bound what one address
-// makes the hub store. Refusals are counted for /metrics.
+// makes the hub store. Connections and hellos cost the node that holds them and are counted
+// by it; registrations are stored for good, in the store every node shares, and are counted
+// for the whole cluster (device-registrations.ts). Refusals are counted for /metrics.
+import type { CommandContext } from '../../domain/command-context.js';
 import type { Clock } from '../../domain/ports/clock.js';
+import type { ActorRuntime } from '../runtime/actor-runtime.js';
+import { DeviceRegistrations } from './device-registrations.js';
 import { RateWindows } from './rate-window.js';
 
 export interface GatewayLimits {
@@ -10,7 +15,7 @@ export interface GatewayLimits {
   readonly connectionsPerIp: number;
   /** Hellos per address per second. */
   readonly hellosPerSecondPerIp: number;
-  /** Devices never seen before (registered unassigned) per address per hour. */
+  /** Devices never seen before (registered unassigned) per address per hour, on every node together. */
   readonly registrationsPerHourPerIp: number;
 }
 
@@ -28,15 +33,16 @@ export const gatewayLimitNames: readonly GatewayLimit[] = ['connections_per_ip',
 export class GatewayAdmission {
   private readonly open = new Map<string, number>();
   private readonly hellos: RateWindows;
-  private readonly registrations: RateWindows;
+  private readonly registrations: DeviceRegistrations;
   private readonly refusals: Record<GatewayLimit, number> = { connections_per_ip: 0, hellos_per_ip: 0, registrations_per_ip: 0 };
 
   constructor(
+    runtime: ActorRuntime,
     clock: Clock,
     private readonly limits: GatewayLimits = defaultGatewayLimits,
   ) {
     this.hellos = new RateWindows(clock, { limit: limits.hellosPerSecondPerIp, windowMs: 1000 });
-    this.registrations = new RateWindows(clock, { limit: limits.registrationsPerHourPerIp, windowMs: 3_600_000 });
+    this.registrations = new DeviceRegistrations(runtime, { limit: limits.registrationsPerHourPerIp, windowMs: 3_600_000 });
   }
 
   /** A new connection from `ip`: false when that address has its share open; else call disconnected(ip) once it ends. */
@@ -57,14 +63,14 @@ export class GatewayAdmission {
     return this.hellos.take(ip) || this.refuse('hellos_per_ip');
   }
 
-  /** A hello from `ip` would register a MAC never seen before. */
-  register(ip: string): boolean {
-    return this.registrations.take(ip) || this.refuse('registrations_per_ip');
+  /** A hello from `ip` would register `mac`, never seen before: false when the address's share is used up, on every node. */
+  async register(ip: string, mac: string, context: CommandContext): Promise<boolean> {
+    return (await this.registrations.take(ip, mac, context)) || this.refuse('registrations_per_ip');
   }
 
   /** Gives back a registration whose hello stored nothing, so only devices actually registered count. */
-  releaseRegistration(ip: string): void {
-    this.registrations.release(ip);
+  async releaseRegistration(ip: string, mac: string, context: CommandContext): Promise<void> {
+    await this.registrations.giveBack(ip, mac, context);
   }
 
   /** Refusals since the hub started, per limit. */
