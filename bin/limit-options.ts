@@ -17,7 +17,7 @@ export const gatewayConnectionsOption = (): Option =>
 export const gatewayHellosOption = (): Option =>
   new Option('--gateway-hellos-per-ip <n>', `device hellos per second from one address; more are refused and the agent tries again (default: ${defaultGatewayLimits.hellosPerSecondPerIp})`).argParser(parsePositiveCount);
 export const deviceRegistrationsOption = (): Option =>
-  new Option('--device-registrations-per-ip <n>', `MACs never seen before one address may register per hour; more are refused (default: ${defaultGatewayLimits.registrationsPerHourPerIp})`).argParser(parsePositiveCount);
+  new Option('--device-registrations-per-ip <n>', `MACs never seen before one address may register per hour, on every node together; more are refused (default: ${defaultGatewayLimits.registrationsPerHourPerIp})`).argParser(parsePositiveCount);
 export const relayRegistrationsOption = (): Option =>
   new Option('--relay-registrations-per-ip <n>', 'new relays awaiting approval one address may register per hour (default: 10)').argParser(parsePositiveCount);
 

@@ -142,7 +142,7 @@ export const serveCommand = (): Command =>
     .option('--link-device-port <port>', 'DeviceLink: the device port of a request that names none (default: none, required)')
     .option('--link-timeout <ms>', 'DeviceLink: the UDP idle timeout of a request that names none (default: none, never)')
     .option('--link-lifetime <ms>', 'DeviceLink: the longest a TCP link lives; a request may ask shorter (default: none, until closed)')
-    .option('--link-max-per-tenant <n>', 'DeviceLink: open links one tenant may hold on this hub (default: a quarter of --link-ports)')
+    .option('--link-max-per-tenant <n>', 'DeviceLink: open links one tenant may hold on every node of the hub together (default: a quarter of --link-ports)')
     .addOption(new Option('--relay-join-secret <secret>', 'relays registering with this secret (tether relay --join-secret) are approved at once').env('TETHER_RELAY_JOIN_SECRET'))
     .option('--no-local-relay', 'carry no sessions on the hub itself: every session goes to a relay')
     .addOption(

@@ -25,7 +25,7 @@ export type ErrorCode =
   | 'device_unauthenticated'
   /** Every port of a configured range is taken. */
   | 'ports_exhausted'
-  /** The tenant holds as many open DeviceLinks on this hub node as one tenant may (--link-max-per-tenant). */
+  /** The tenant holds as many open DeviceLinks on the hub (every node together) as one tenant may (--link-max-per-tenant). */
   | 'tenant_link_limit'
   /** A port asked for (a proxy's source port) is taken by another profile or another program. */
   | 'port_in_use'
