@@ -22,6 +22,7 @@ import type { GatewayAdmission } from '../gateway/gateway-admission.js';
 import type { Applied, LiveModule, Reserved } from '../runtime/live-module.js';
 import type { DeviceCredentials, TenantPassword } from './device-credentials.js';
 import type { DeviceSessions, Session } from './device-sessions.js';
+import type { DeviceSupervisorLogger } from './device-supervisor-options.js';
 
 /** What the supervisor asks reserve for: a hello said on a connection. */
 export interface HelloToRecord {
@@ -48,6 +49,7 @@ export interface DeviceLiveOptions {
   readonly nodeId: string;
   readonly admission: Pick<GatewayAdmission, 'register' | 'releaseRegistration'>;
   readonly credentials: DeviceCredentials;
+  readonly logger: Pick<DeviceSupervisorLogger, 'warn'>;
 }
 
 /** How a connection whose end is stored is closed, if it is still open: the device is told why. */
@@ -81,13 +83,20 @@ export class DeviceLive implements LiveModule<typeof deviceMachine, DeviceComman
       };
       return { command, held: { mac: hello.mac, link, inventory, tenantPassword, registers, context } };
     } catch (error) {
-      if (registers) await admission.releaseRegistration(link.ip, hello.mac, context);
+      if (registers) await this.giveBackRegistration(link.ip, hello.mac, context);
       throw error;
     }
   }
 
   async release(held: HeldHello): Promise<void> {
-    if (held.registers) await this.options.admission.releaseRegistration(held.link.ip, held.mac, held.context);
+    if (held.registers) await this.giveBackRegistration(held.link.ip, held.mac, held.context);
+  }
+
+  /** A registration that cannot be given back counts until its window ends: the failure that led here stays the one reported. */
+  private async giveBackRegistration(ip: string, mac: string, context: CommandContext): Promise<void> {
+    await this.options.admission
+      .releaseRegistration(ip, mac, context)
+      .catch((error: unknown) => this.options.logger.warn({ err: error, mac }, 'could not give a device registration back; it counts until its window ends'));
   }
 
   apply({ id, events, after, held }: Applied<typeof deviceMachine, HeldHello>): void {

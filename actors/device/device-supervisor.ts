@@ -45,7 +45,7 @@ export class DeviceSupervisor {
 
   constructor(private readonly options: DeviceSupervisorOptions) {
     this.credentials = new DeviceCredentials(options, this.sessions);
-    this.live = new DeviceLive(this.sessions, { nodeId: options.nodeId, admission: options.admission, credentials: this.credentials });
+    this.live = new DeviceLive(this.sessions, { nodeId: options.nodeId, admission: options.admission, credentials: this.credentials, logger: options.logger });
     this.devices = options.runtime.register(deviceAggregate, this.live);
   }
 
