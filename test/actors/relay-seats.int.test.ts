@@ -126,8 +126,9 @@ describe('a relay\'s sessions counted across hub nodes', () => {
     connectRelay(a);
     const placed = [await a.open(request), await a.open(request), await a.open(request)];
     const counted = countedReads(fixture.openStore());
-    connectRelay(node('node-c', counted));
-    await expect(supervisors.at(-1)?.open(request)).resolves.toMatchObject({ relay: 'r1' });
+    const c = node('node-c', counted);
+    connectRelay(c);
+    await expect(c.open(request)).resolves.toMatchObject({ relay: 'r1' });
     for (const { tunnelId } of placed) expect(counted.streamsRead.filter((stream) => stream === `tunnel-${tunnelId}`)).toHaveLength(1);
   });
 
