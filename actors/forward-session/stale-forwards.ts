@@ -5,21 +5,32 @@
 import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
 import { isForwardOpen } from '../../domain/forward-session/decide.js';
 import { forwardFloor } from '../../domain/forward-session/machine.js';
-import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import { beforeFirst } from '../../domain/ports/event-store.js';
+import type { Position, RecordedEvent } from '../../domain/ports/event-store.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import { idOf } from '../../domain/stream-name.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import type { LogReader } from '../runtime/log-scan.js';
 
-/** What start-up needs of the log: the sessions `nodeId` opened and never saw closed, and every proxy profile. */
+/**
+ * What start-up needs of the log: the sessions `nodeId` opened and never saw closed, every proxy
+ * profile, and where the read ended (the changes after it are followed from there).
+ */
 export class ForwardStartup implements LogReader {
   readonly openSessions = new Set<string>();
   readonly proxies = new Set<string>();
+  private last: Position = beforeFirst;
 
   constructor(private readonly nodeId: string) {}
 
+  /** The position of the last event read. */
+  get readTo(): Position {
+    return this.last;
+  }
+
   read(event: RecordedEvent): void {
+    this.last = event.position;
     if (event.stream.startsWith('proxy-')) {
       this.proxies.add(idOf(event.stream));
       return;
