@@ -44,11 +44,17 @@ export class ForwardStartup implements LogReader {
 /** Records the end of every session the log says this node still holds; returns how many. */
 export async function closeStaleForwards(runtime: ActorRuntime, found: ForwardStartup, cause: TerminationCause = 'hub-shutdown'): Promise<number> {
   let closed = 0;
-  for (const sessionId of found.openSessions) {
-    const { state } = await runtime.load(forwardAggregate, sessionId);
-    if (!isForwardOpen(state)) continue;
-    await runtime.execute(forwardAggregate, sessionId, { type: 'CloseForward', cause, ...forwardFloor(state.context) }, { principal: systemPrincipal });
-    closed += 1;
-  }
+  for (const sessionId of found.openSessions) if (await closeUnserved(runtime, sessionId, cause)) closed += 1;
   return closed;
+}
+
+/**
+ * Records the end of a session nothing serves any more, with the totals last recorded (the
+ * bytes since are lost with what carried them); false when it is recorded ended already.
+ */
+export async function closeUnserved(runtime: ActorRuntime, sessionId: string, cause: TerminationCause): Promise<boolean> {
+  const { state } = await runtime.load(forwardAggregate, sessionId);
+  if (!isForwardOpen(state)) return false;
+  await runtime.execute(forwardAggregate, sessionId, { type: 'CloseForward', cause, ...forwardFloor(state.context) }, { principal: systemPrincipal });
+  return true;
 }
