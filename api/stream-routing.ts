@@ -4,7 +4,7 @@
 // to both; a dial-back goes to the one awaiting it.
 import type { Socket } from 'node:net';
 import type { StreamSink } from './gateway/gateway-connection.js';
-import type { DialBackTarget } from './gateway/stream-dial-back.js';
+import type { DialBackTarget } from '../wire/stream-dial-back.js';
 
 export type StreamPlane = StreamSink & DialBackTarget;
 

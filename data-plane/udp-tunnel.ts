@@ -3,7 +3,7 @@
 // stream's dial-back connection, length-prefixed) one at a time, so their boundaries survive;
 // the tunnel closes after `timeout` ms without one.
 import { randomUUID } from 'node:crypto';
-import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram';
+import type { RemoteInfo } from 'node:dgram';
 import { isTetherError } from '../domain/errors.js';
 import type { AgentStreamMessage } from '../domain/gateway/stream-messages.js';
 import type { TimerHandle } from '../domain/ports/clock.js';
@@ -12,6 +12,7 @@ import { peerKey } from '../domain/tunnel/admission.js';
 import { canonicalHost } from '../domain/tunnel/address.js';
 import { ReplayWindow } from '../domain/tunnel/replay-window.js';
 import type { TerminationCause } from '../domain/tunnel/termination-cause.js';
+import type { UdpPort } from './bound-port.js';
 import type { TunnelKey } from './tunnel-cipher.js';
 import { openDatagram, sealDatagram } from './tunnel-cipher.js';
 import { LiveTunnel } from './live-tunnel.js';
@@ -48,7 +49,8 @@ export class UdpTunnel extends LiveTunnel {
   constructor(
     info: TunnelInfo,
     env: TunnelEnvironment,
-    private readonly socket: UdpSocket,
+    /** Its socket errors are logged by whoever bound it. */
+    private readonly port: UdpPort,
     private readonly options: UdpTunnelOptions,
   ) {
     super(info, env);
@@ -56,10 +58,7 @@ export class UdpTunnel extends LiveTunnel {
   }
 
   start(): void {
-    this.socket.on('message', (datagram, peer) => this.fromClient(datagram, peer));
-    this.socket.on('error', (error) => {
-      this.env.logger.warn({ err: error, tunnelId: this.info.tunnelId }, 'device link UDP socket error');
-    });
+    this.port.start((datagram, peer) => this.fromClient(datagram, peer));
     this.startProgress();
     this.armIdle();
     if (this.options.source !== undefined) this.attach(this.options.source);
@@ -93,7 +92,7 @@ export class UdpTunnel extends LiveTunnel {
     const { client } = this;
     if (streamId !== this.streamId || client === undefined || this.closingCause !== undefined) return;
     const out = this.options.key === undefined ? payload : sealDatagram(this.options.key, 'device-to-client', this.nextSequence(), payload);
-    this.socket.send(out, client.port, client.host);
+    this.port.socket.send(out, client.port, client.host);
     this.bytesFromDevice += payload.length;
     this.touch();
   }
@@ -216,6 +215,6 @@ export class UdpTunnel extends LiveTunnel {
       this.env.datagrams.close(streamId);
       this.env.releaseStream(streamId);
     }
-    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    await this.port.close();
   }
 }

@@ -1,6 +1,6 @@
-// A device's secrets on its live connection: its device password checked at hello, a new one
-// appended (as a hash) with an assignment and then sent once, a provisioning code redeemed, and
-// the tenant password deployed when its tenant deploys one.
+// A device's secrets on its live connection: its device password checked at hello, a
+// provisioning code redeemed, and the tenant password deployed when its tenant deploys one. A
+// new device password goes out with its assignment (device-live.ts).
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import type { DeviceCommand } from '../../domain/device/commands.js';
 import { isAssigned } from '../../domain/device/decide.js';
@@ -11,15 +11,11 @@ import { provisioningAggregate } from '../../domain/provisioning/aggregate.js';
 import { ProvisioningRefusalReason } from '../../domain/provisioning/refusal-reason.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import type { CommandContext } from '../../domain/command-context.js';
-import { newDevicePassword, verifyDevicePassword } from './device-password.js';
+import { verifyDevicePassword } from './device-password.js';
 import type { DeviceSessions, Session } from './device-sessions.js';
 import { tenantPasswordToDeploy } from './device-tenant-password.js';
 import type { DeviceSupervisorLogger } from './device-supervisor-options.js';
-import type { Executed } from '../runtime/runtime-results.js';
-import type { deviceMachine } from '../../domain/device/machine.js';
 import type { SecretSeal } from '../secrets/secret-seal.js';
-
-export type DeviceExecuted = Executed<typeof deviceMachine>;
 
 /** A tenant, with its password in clear when it deploys one. */
 export interface TenantPassword {
@@ -66,7 +62,8 @@ export class DeviceCredentials {
     }
   }
 
-  async redeem(session: Session, code: string, context: CommandContext): Promise<void> {
+  /** Redeems a code the device presented: the assignment it gives; undefined when refused (recorded, and the device told why). */
+  async redeem(session: Session, code: string, context: CommandContext): Promise<{ readonly tenantId: string; readonly assignment: Assignment } | undefined> {
     const { runtime, provisioningCodeId } = this.options;
     const { mac, link } = session;
     const codeId = provisioningCodeId(code);
@@ -79,20 +76,9 @@ export class DeviceCredentials {
       if (reason === undefined) throw error;
       await runtime.execute(deviceAggregate, mac, { type: 'RecordProvisioningRefused', ip: link.ip, reason }, context);
       link.send({ type: 'provisioning-refused', reason });
-      return;
+      return undefined;
     }
-    await this.assignLive(session, tenantId, { via: 'provisioning-code', codeId }, context);
-  }
-
-  /** A new random password: its hash is appended with the assignment, then it goes out once (the session learns its tenant from the stored events). */
-  async assignLive(session: Session, tenantId: string, assignment: Assignment, context: CommandContext): Promise<DeviceExecuted> {
-    const { runtime } = this.options;
-    const { mac, link } = session;
-    const { password, passwordHash } = newDevicePassword();
-    await runtime.execute(deviceAggregate, mac, { type: 'AssignDevice', tenantId, passwordHash, ...assignment }, context);
-    const delivered = await runtime.execute(deviceAggregate, mac, { type: 'RecordPasswordDelivered', connectionId: link.connectionId }, context);
-    link.send({ type: 'device-password', password });
-    return delivered;
+    return { tenantId, assignment: { via: 'provisioning-code', codeId } };
   }
 
   /** Sends the tenant password if the tenant deploys it; a failure is logged, never thrown. */

@@ -3,8 +3,8 @@
 // saying so are stored, whatever on this node issued the command, so an end is stored before
 // the effects it causes (the links it carried end after it). What the supervisor adds is the
 // hello's answer and the secrets sent on a connection, each appended first and sent after: a
-// provisioning code's redemption, the device password, the tenant password
-// (device-credentials.ts).
+// provisioning code's redemption, the tenant password (device-credentials.ts), and the device
+// password, decided with its assignment and sent by the live module's apply.
 import { deviceAggregate } from '../../domain/device/aggregate.js';
 import type { DeviceCommand } from '../../domain/device/commands.js';
 import { isAssigned } from '../../domain/device/decide.js';
@@ -18,15 +18,15 @@ import type { CommandContext } from '../../domain/command-context.js';
 import type { LiveAggregate } from '../runtime/live-module.js';
 import type { ReservedExecuted } from '../runtime/runtime-results.js';
 import { DeviceCredentials } from './device-credentials.js';
-import type { DeviceExecuted } from './device-credentials.js';
+import type { Assignment } from './device-credentials.js';
 import { whyNotAssignableHere } from './device-assignability.js';
 import type { DeviceEventFollower } from './device-event-follower.js';
-import { DeviceLive } from './device-live.js';
-import type { HeldHello, HelloToRecord } from './device-live.js';
+import { DeviceLive, isHeldHello } from './device-live.js';
+import type { DeviceHold, DeviceRequest } from './device-live.js';
 import { followForSessions } from './device-session-follower.js';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import { DeviceSessions } from './device-sessions.js';
-import type { LiveDevice } from './device-sessions.js';
+import type { LiveDevice, Session } from './device-sessions.js';
 import { disconnectStaleConnections } from './device-stale-connections.js';
 import type { StaleConnections } from './device-stale-connections.js';
 import type { DeviceSupervisorOptions } from './device-supervisor-options.js';
@@ -37,7 +37,7 @@ export class DeviceSupervisor {
   private readonly sessions = new DeviceSessions();
   private readonly credentials: DeviceCredentials;
   private readonly live: DeviceLive;
-  private readonly devices: LiveAggregate<typeof deviceMachine, DeviceCommand, HelloToRecord, HeldHello>;
+  private readonly devices: LiveAggregate<typeof deviceMachine, DeviceCommand, DeviceRequest, DeviceHold>;
   private readonly queue = new DeviceWorkQueue();
   private following: DeviceEventFollower | undefined;
   private stopping = false;
@@ -110,13 +110,13 @@ export class DeviceSupervisor {
   }
 
   /** Assigns (or moves) a device connected to this node, delivering its new password at once. */
-  assign(mac: Mac, tenantId: string, context: CommandContext): Promise<DeviceExecuted> {
+  assign(mac: Mac, tenantId: string, context: CommandContext): Promise<ReservedExecuted<typeof deviceMachine, DeviceHold>> {
     return this.queue.run(mac, async () => {
       const session = this.sessions.get(mac);
       if (session === undefined || !session.link.open) throw await whyNotAssignableHere(this.options.runtime, mac);
       // Moving an assigned device hands its new password to the connection: it must be the device's own.
       if (isAssigned((await this.options.runtime.load(deviceAggregate, mac)).state)) provenConnection(this, mac);
-      const delivered = await this.credentials.assignLive(session, tenantId, { via: 'admin' }, context);
+      const delivered = await this.assignLive(session, tenantId, { via: 'admin' }, context);
       await this.credentials.deployTenantPassword(session, context);
       return delivered;
     });
@@ -152,9 +152,12 @@ export class DeviceSupervisor {
     const connected = await this.recordConnection(link, hello, context);
     const session = this.sessions.get(mac);
     // Refused (another connection is live and this one did not prove it is the device), or not stored.
-    if (connected?.held === undefined || session?.link !== link) return;
+    if (connected?.held === undefined || !isHeldHello(connected.held) || session?.link !== link) return;
     const { tenantPassword } = connected.held;
-    if (session.tenantId === undefined && hello.code !== undefined) await this.credentials.redeem(session, hello.code, context);
+    if (session.tenantId === undefined && hello.code !== undefined) {
+      const redeemed = await this.credentials.redeem(session, hello.code, context);
+      if (redeemed !== undefined) await this.assignLive(session, redeemed.tenantId, redeemed.assignment, context);
+    }
     link.send(session.tenantId === undefined ? { type: 'welcome', state: 'unassigned' } : { type: 'welcome', state: 'assigned', tenant: session.tenantId });
     const deployed = connected.events.some((event) => event.type === 'TenantPasswordDeployed');
     if (deployed && tenantPassword?.password !== undefined) link.send({ type: 'tenant-password', password: tenantPassword.password });
@@ -164,7 +167,7 @@ export class DeviceSupervisor {
   }
 
   /** The connection, recorded with what the live module reserved for it; undefined when refused for its address's share of new MACs. */
-  private async recordConnection(link: ControlConnection, hello: Hello, context: CommandContext): Promise<ReservedExecuted<typeof deviceMachine, HeldHello> | undefined> {
+  private async recordConnection(link: ControlConnection, hello: Hello, context: CommandContext): Promise<ReservedExecuted<typeof deviceMachine, DeviceHold> | undefined> {
     try {
       return await this.options.runtime.reserve(this.devices, hello.mac, { link, hello, context }, context);
     } catch (error) {
@@ -173,6 +176,11 @@ export class DeviceSupervisor {
       link.close('rate-limited');
       return undefined;
     }
+  }
+
+  /** One decision: the assignment with its new password's delivery; the password goes out once both are stored (the session learns its tenant from them). */
+  private assignLive(session: Session, tenantId: string, assignment: Assignment, context: CommandContext): Promise<ReservedExecuted<typeof deviceMachine, DeviceHold>> {
+    return this.options.runtime.reserve(this.devices, session.mac, { link: session.link, tenantId, assignment }, context);
   }
 
   private linkContext(mac: string, link: ControlConnection): CommandContext {

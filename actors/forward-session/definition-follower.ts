@@ -3,7 +3,7 @@
 // follows their streams in the log and hands every change to what brings the node in line with
 // the stream's stored state, one change at a time per stream: each load then sees a state at
 // least as new as the one before it.
-import type { EventStore } from '../../domain/ports/event-store.js';
+import type { EventStore, Position } from '../../domain/ports/event-store.js';
 import { categoryOf, idOf, streamOf } from '../../domain/stream-name.js';
 import { followLog } from '../runtime/log-follower.js';
 import type { LogFollower } from '../runtime/log-follower.js';
@@ -26,14 +26,18 @@ export class DefinitionFollower {
 
   constructor(private readonly options: DefinitionFollowerOptions) {}
 
-  /** Follows from now on, then reconciles what start-up found (`known`: ids by category): no change falls between. */
-  async start(known: ReadonlyMap<string, Iterable<string>>): Promise<void> {
+  /**
+   * Follows the changes after `readTo`, the last event start-up read, then reconciles what it
+   * found there (`known`: ids by category): a change appended since is heard, none twice.
+   */
+  async start(known: ReadonlyMap<string, Iterable<string>>, readTo: Position): Promise<void> {
     const { store, reconcilers, logger } = this.options;
     this.following = followLog(
       store,
       { streamPrefixes: [...reconcilers.keys()].map((category) => `${category}-`) },
       (event) => void this.enqueue(event.stream, event.position),
       (error) => logger.error({ err: error }, 'stopped following proxy and protocol-application changes made through other hub nodes'),
+      readTo,
     );
     const streams = [...known].flatMap(([category, ids]) => [...ids].map((id) => streamOf(category, id)));
     await Promise.all(streams.map((stream) => this.enqueue(stream)));

@@ -79,7 +79,7 @@ export class ForwardPlane {
 
   /**
    * Closes by an event the sessions a previous run of this node left open, then opens the
-   * enabled proxies and follows the changes made through any node from now on.
+   * enabled proxies and follows the changes made through any node since start-up read the log.
    */
   async start(found?: ForwardStartup): Promise<void> {
     let startup = found;
@@ -89,7 +89,7 @@ export class ForwardPlane {
     }
     const stale = await closeStaleForwards(this.options.runtime, startup);
     if (stale > 0) this.options.logger.info({ sessions: stale, nodeId: this.options.nodeId }, 'recorded the sessions a previous run left open as ended');
-    await this.definitions.start(new Map([[proxyAggregate.category, startup.proxies]]));
+    await this.definitions.start(new Map([[proxyAggregate.category, startup.proxies]]), startup.readTo);
   }
 
   streamMessage(mac: Mac, message: AgentStreamMessage): void {

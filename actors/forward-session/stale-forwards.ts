@@ -5,21 +5,32 @@
 import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
 import { isForwardOpen } from '../../domain/forward-session/decide.js';
 import { forwardFloor } from '../../domain/forward-session/machine.js';
-import type { RecordedEvent } from '../../domain/ports/event-store.js';
+import { beforeFirst } from '../../domain/ports/event-store.js';
+import type { Position, RecordedEvent } from '../../domain/ports/event-store.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import { idOf } from '../../domain/stream-name.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import type { LogReader } from '../runtime/log-scan.js';
 
-/** What start-up needs of the log: the sessions `nodeId` opened and never saw closed, and every proxy profile. */
+/**
+ * What start-up needs of the log: the sessions `nodeId` opened and never saw closed, every proxy
+ * profile, and where the read ended (the changes after it are followed from there).
+ */
 export class ForwardStartup implements LogReader {
   readonly openSessions = new Set<string>();
   readonly proxies = new Set<string>();
+  private last: Position = beforeFirst;
 
   constructor(private readonly nodeId: string) {}
 
+  /** The position of the last event read. */
+  get readTo(): Position {
+    return this.last;
+  }
+
   read(event: RecordedEvent): void {
+    this.last = event.position;
     if (event.stream.startsWith('proxy-')) {
       this.proxies.add(idOf(event.stream));
       return;
@@ -33,11 +44,17 @@ export class ForwardStartup implements LogReader {
 /** Records the end of every session the log says this node still holds; returns how many. */
 export async function closeStaleForwards(runtime: ActorRuntime, found: ForwardStartup, cause: TerminationCause = 'hub-shutdown'): Promise<number> {
   let closed = 0;
-  for (const sessionId of found.openSessions) {
-    const { state } = await runtime.load(forwardAggregate, sessionId);
-    if (!isForwardOpen(state)) continue;
-    await runtime.execute(forwardAggregate, sessionId, { type: 'CloseForward', cause, ...forwardFloor(state.context) }, { principal: systemPrincipal });
-    closed += 1;
-  }
+  for (const sessionId of found.openSessions) if (await closeUnserved(runtime, sessionId, cause)) closed += 1;
   return closed;
+}
+
+/**
+ * Records the end of a session nothing serves any more, with the totals last recorded (the
+ * bytes since are lost with what carried them); false when it is recorded ended already.
+ */
+export async function closeUnserved(runtime: ActorRuntime, sessionId: string, cause: TerminationCause): Promise<boolean> {
+  const { state } = await runtime.load(forwardAggregate, sessionId);
+  if (!isForwardOpen(state)) return false;
+  await runtime.execute(forwardAggregate, sessionId, { type: 'CloseForward', cause, ...forwardFloor(state.context) }, { principal: systemPrincipal });
+  return true;
 }

@@ -12,7 +12,7 @@ import type { ForwardEnvironment } from '../forward-session/forward-session.js';
 import type { TunnelLogger } from '../../data-plane/live-tunnel.js';
 import type { PortPool } from '../../data-plane/port-pool.js';
 import type { ServiceEndpoints } from './service-endpoints.js';
-import type { AppSessions } from './app-sessions-live.js';
+import type { AppSessionsLive } from './app-sessions-live.js';
 
 export interface AppConnectionEnv {
   readonly forward: ForwardEnvironment;
@@ -27,9 +27,9 @@ export interface AppConnectionEnv {
   readonly listenTimeoutMs?: number;
 }
 
-/** What a connection works with: the sessions' live module (registered by the supervisor) binds its port. */
+/** What a connection works with: the sessions' live module binds its port and takes over the end it cannot store. */
 export interface ConnectionEnv extends Omit<AppConnectionEnv, 'pool'> {
-  readonly sessions: AppSessions;
+  readonly sessions: AppSessionsLive;
 }
 
 export interface ConnectRequest {

@@ -3,7 +3,11 @@
 // connection starts serving once ForwardOpened is stored, and the port closes once ForwardClosed
 // is, whoever recorded it. An opening that is not stored closes its port again. Sessions opened
 // without a reservation (a proxy's) are their proxy host's own: nothing here holds them.
+// A session nothing serves (its connection could not start, or its end could not be stored)
+// lets its port go at once and has its end recorded here, tried again until it is stored.
 import type { ForwardCommand } from '../../domain/forward-session/commands.js';
+import type { Clock, TimerHandle } from '../../domain/ports/clock.js';
+import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
 import type { forwardMachine } from '../../domain/forward-session/machine.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import { TcpPort, UdpPort } from '../../data-plane/bound-port.js';
@@ -11,7 +15,12 @@ import type { BoundPort } from '../../data-plane/bound-port.js';
 import type { PortPool } from '../../data-plane/port-pool.js';
 import type { TunnelLogger } from '../../data-plane/live-tunnel.js';
 import type { OpenForwardFields } from '../forward-session/forward-session.js';
+import { closeUnserved } from '../forward-session/stale-forwards.js';
+import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import type { Applied, LiveAggregate, LiveModule, Reserved } from '../runtime/live-module.js';
+
+/** How long an end that could not be stored waits before it is recorded again. */
+export const endRetryMs = 1000;
 
 /** What carries a session: told once its opening is stored, and once its end is. */
 export interface SessionCarrier {
@@ -36,14 +45,24 @@ export interface HeldSession {
 
 export type AppSessions = LiveAggregate<typeof forwardMachine, ForwardCommand, SessionToOpen, HeldSession>;
 
-export class AppSessionsLive implements LiveModule<typeof forwardMachine, ForwardCommand, SessionToOpen, HeldSession> {
-  private readonly held = new Map<string, HeldSession>();
+export interface AppSessionsOptions {
+  readonly runtime: ActorRuntime;
+  /** Hands out the applications' hub ports (the DeviceLink range). */
+  readonly pool: PortPool;
+  readonly clock: Clock;
+  readonly logger: TunnelLogger;
+}
 
-  constructor(
-    /** Hands out the applications' hub ports (the DeviceLink range). */
-    private readonly pool: PortPool,
-    private readonly logger: TunnelLogger,
-  ) {}
+export class AppSessionsLive implements LiveModule<typeof forwardMachine, ForwardCommand, SessionToOpen, HeldSession> {
+  /** What `runtime.reserve` opens sessions through. */
+  readonly registered: AppSessions;
+  private readonly held = new Map<string, HeldSession>();
+  private readonly retries = new Map<string, TimerHandle>();
+  private stopped = false;
+
+  constructor(private readonly options: AppSessionsOptions) {
+    this.registered = options.runtime.register(forwardAggregate, this);
+  }
 
   async reserve({ fields, port, carrier }: SessionToOpen): Promise<Reserved<ForwardCommand, HeldSession>> {
     const bound = port === undefined ? undefined : await this.bind(port, fields.sourceId);
@@ -56,24 +75,74 @@ export class AppSessionsLive implements LiveModule<typeof forwardMachine, Forwar
 
   apply({ id, events, held }: Applied<typeof forwardMachine, HeldSession>): void {
     for (const event of events) {
-      if (event.type === 'ForwardOpened' && held !== undefined) {
-        this.held.set(id, held);
-        held.carrier.opened(held.port);
-      }
+      if (event.type === 'ForwardOpened' && held !== undefined) this.opened(id, held);
       if (event.type === 'ForwardClosed') this.ended(id, event.data.cause);
     }
   }
 
+  /**
+   * The end of a session could not be stored: its port closes now, and its end is recorded
+   * again shortly after (with the totals last recorded), until it is.
+   */
+  endNotStored(sessionId: string, cause: TerminationCause): void {
+    this.letGo(sessionId);
+    this.retryEnd(sessionId, cause);
+  }
+
+  /** Stops recording ends again: what is left open, the next start-up of this node records ended. */
+  stop(): void {
+    this.stopped = true;
+    this.retries.forEach((retry) => retry.cancel());
+    this.retries.clear();
+  }
+
+  private opened(sessionId: string, held: HeldSession): void {
+    this.held.set(sessionId, held);
+    try {
+      held.carrier.opened(held.port);
+    } catch (error) {
+      this.options.logger.error({ err: error, sessionId }, 'a protocol-application session could not start serving; ending it');
+      this.recordEnd(sessionId, 'error');
+    }
+  }
+
   private ended(sessionId: string, cause: TerminationCause): void {
+    const held = this.letGo(sessionId);
+    held?.carrier.ended(cause);
+  }
+
+  /** Forgets a session and closes its port; what it held, if anything. */
+  private letGo(sessionId: string): HeldSession | undefined {
+    this.retries.get(sessionId)?.cancel();
+    this.retries.delete(sessionId);
     const held = this.held.get(sessionId);
-    if (held === undefined) return;
+    if (held === undefined) return undefined;
     this.held.delete(sessionId);
     void held.port?.close();
-    held.carrier.ended(cause);
+    return held;
+  }
+
+  private recordEnd(sessionId: string, cause: TerminationCause): void {
+    closeUnserved(this.options.runtime, sessionId, cause).catch((error: unknown) => {
+      this.options.logger.error({ err: error, sessionId, cause }, 'could not record the end of a protocol-application session; trying again');
+      this.endNotStored(sessionId, cause);
+    });
+  }
+
+  private retryEnd(sessionId: string, cause: TerminationCause): void {
+    if (this.stopped) return;
+    const { clock } = this.options;
+    this.retries.set(
+      sessionId,
+      clock.at(new Date(clock.now().getTime() + endRetryMs), () => {
+        this.retries.delete(sessionId);
+        this.recordEnd(sessionId, cause);
+      }),
+    );
   }
 
   private bind(transport: 'tcp' | 'udp', appId: string): Promise<BoundPort> {
-    if (transport === 'tcp') return TcpPort.fromPool(this.pool);
-    return UdpPort.fromPool(this.pool, (error) => this.logger.warn({ err: error, appId }, 'protocol application UDP socket error'));
+    if (transport === 'tcp') return TcpPort.fromPool(this.options.pool);
+    return UdpPort.fromPool(this.options.pool, (error) => this.options.logger.warn({ err: error, appId }, 'protocol application UDP socket error'));
   }
 }

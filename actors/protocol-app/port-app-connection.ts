@@ -101,7 +101,7 @@ export class PortAppConnection implements AppConnection {
     };
     const transport = request.template.type === 'udp' ? 'udp' : 'tcp';
     const toOpen = { fields: sessionFields(request, env.nodeId, sessionId), port: transport, carrier } as const;
-    const { position } = await env.forward.runtime.reserve(env.sessions, sessionId, toOpen, request.context);
+    const { position } = await env.forward.runtime.reserve(env.sessions.registered, sessionId, toOpen, request.context);
     if (connection === undefined) throw new TetherError('internal', `protocol application ${request.appId} did not start serving`);
     connection.openedAt = position;
     return connection;
@@ -115,12 +115,15 @@ export class PortAppConnection implements AppConnection {
     this.endListeners.push(listener);
   }
 
-  /** Ends it for `cause`; the port closes even if the end could not be recorded. */
+  /** Ends it for `cause`; the port closes even if the end could not be recorded (the sessions' live module records it later). */
   close(cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {
     this.ending ??= (async () => {
       try {
         this.flow?.flow.end(cause);
         return await this.session.close(cause, context);
+      } catch (error) {
+        this.env.sessions.endNotStored(this.session.sessionId, cause);
+        throw error;
       } finally {
         await this.bound.close();
         this.endListeners.forEach((listener) => listener());

@@ -15,7 +15,6 @@ import { isAssignedTo, templateOf } from '../../domain/protocol-app/decide.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import type { AppConnection, AppConnectionEnv, ConnectionEnv } from './app-connection.js';
-import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
 import { AppSessionsLive } from './app-sessions-live.js';
 import type { CommandContext } from '../../domain/command-context.js';
 import { isPortTemplate, PortAppConnection } from './port-app-connection.js';
@@ -46,7 +45,7 @@ export class ProtocolAppSupervisor {
 
   constructor(private readonly options: ProtocolAppSupervisorOptions) {
     const { pool, ...env } = options.env;
-    this.env = { ...env, sessions: options.runtime.register(forwardAggregate, new AppSessionsLive(pool, env.logger)) };
+    this.env = { ...env, sessions: new AppSessionsLive({ runtime: options.runtime, pool, clock: env.clock, logger: env.logger }) };
   }
 
   async create(template: AppTemplate, context: CommandContext): Promise<{ readonly appId: string; readonly position?: number }> {
@@ -169,6 +168,7 @@ export class ProtocolAppSupervisor {
   async shutdown(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.connections.values()].map((connection) => this.end(connection, 'hub-shutdown')));
+    this.env.sessions.stop();
   }
 
   private async end(connection: AppConnection, cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {

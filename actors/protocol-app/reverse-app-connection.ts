@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Mac } from '../../domain/device/mac.js';
-import { isTetherError } from '../../domain/errors.js';
+import { isTetherError, TetherError } from '../../domain/errors.js';
 import type { AgentReverseMessage } from '../../domain/gateway/reverse-messages.js';
 import type { PortMapping, ReverseApp } from '../../domain/protocol-app/app-template.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
@@ -75,8 +75,10 @@ export class ReverseAppConnection implements AppConnection {
             if (listener !== undefined) this.endedElsewhere(listener, cause);
           },
         };
-        const { position } = await env.forward.runtime.reserve(env.sessions, sessionId, { fields: this.sessionFields(sessionId, mapping), carrier }, context);
+        const { position } = await env.forward.runtime.reserve(env.sessions.registered, sessionId, { fields: this.sessionFields(sessionId, mapping), carrier }, context);
         this.lastPosition = position ?? this.lastPosition;
+        // Its session is stored but could not start: the sessions' live module records its end.
+        if (listener === undefined) throw new TetherError('internal', `a listener of protocol application ${request.appId} could not start`);
       }
       await Promise.all(ready);
     } catch (error) {
@@ -106,11 +108,21 @@ export class ReverseAppConnection implements AppConnection {
   close(cause: TerminationCause, context?: CommandContext): Promise<{ readonly position?: number }> {
     this.ending ??= (async () => {
       let last: { readonly position?: number } = {};
+      const failures: unknown[] = [];
       try {
         for (const listener of this.listeners.values()) {
-          const ended = await listener.session.close(cause, context).finally(() => listener.stop(cause, () => this.control()));
-          if (ended.position !== undefined) last = ended;
+          try {
+            const ended = await listener.session.close(cause, context);
+            if (ended.position !== undefined) last = ended;
+          } catch (error) {
+            // Its port mapping ends all the same; the sessions' live module records the end later.
+            this.env.sessions.endNotStored(listener.session.sessionId, cause);
+            failures.push(error);
+          } finally {
+            listener.stop(cause, () => this.control());
+          }
         }
+        if (failures.length > 0) throw failures[0];
         return last;
       } finally {
         this.endListeners.forEach((listener) => listener());

@@ -45,8 +45,12 @@ export class ProxyLive implements LiveModule<typeof proxyMachine, ProxyCommand, 
   private readonly closing = new Map<string, Promise<void>>();
   /** The position of the last event of each profile this node acted on: hearing it again from the log changes nothing. */
   private readonly actedOn = new Map<string, number>();
-  /** Counts each profile's settlements: a port bound for an older one is not used. */
+  /**
+   * Each profile's last settlement, numbered across all profiles so that a profile removed and
+   * created again never has an old number: a port bound for an older settlement is not used.
+   */
   private readonly generations = new Map<string, number>();
+  private settlements = 0;
   /** Ports being bound for changes made elsewhere: a reservation for the profile waits for them. */
   private readonly opening = new Map<string, Promise<void>>();
   private stopped = false;
@@ -60,6 +64,11 @@ export class ProxyLive implements LiveModule<typeof proxyMachine, ProxyCommand, 
   /** Every profile that exists, enabled or not, by id. */
   get profiles(): ReadonlyMap<string, ProxySettings> {
     return this.settings;
+  }
+
+  /** How many entries this node keeps about profiles: none once every profile is removed and its ports closed. */
+  get remembered(): number {
+    return [this.settings, this.live, this.closing, this.actedOn, this.generations, this.opening].reduce((sum, map) => sum + map.size, 0);
   }
 
   /**
@@ -130,12 +139,16 @@ export class ProxyLive implements LiveModule<typeof proxyMachine, ProxyCommand, 
    * does not listen on and `held` is not (a change made elsewhere, or start-up).
    */
   private settle(proxyId: string, settings: ProxySettings | undefined, held: HeldPort): boolean {
-    this.generations.set(proxyId, (this.generations.get(proxyId) ?? 0) + 1);
+    this.settlements += 1;
     if (settings === undefined) {
+      // A removed profile is forgotten: an event of it heard again finds it removed and changes nothing.
+      this.generations.delete(proxyId);
+      this.actedOn.delete(proxyId);
       this.settings.delete(proxyId);
       if (this.live.has(proxyId)) this.closeRemoved(proxyId);
       return false;
     }
+    this.generations.set(proxyId, this.settlements);
     this.settings.set(proxyId, settings);
     const current = this.live.get(proxyId)?.current;
     if (settings.enabled && held !== undefined) this.replace(proxyId, held);

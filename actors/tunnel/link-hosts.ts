@@ -82,12 +82,7 @@ export class LinkHosts {
 
   /** Sessions on a relay placed by any node and not ended; on the hub itself, this node's. */
   async sessions(relay: string): Promise<number> {
-    return relay === hubRelayName ? this.load(relay) : (await this.options.seats.count(relay)).live;
-  }
-
-  /** Links placed on a host from this node and not ended yet. */
-  load(relay: string): number {
-    return relay === hubRelayName ? (this.local?.load ?? 0) : (this.relays.get(relay)?.load ?? 0);
+    return relay === hubRelayName ? (this.local?.load ?? 0) : (await this.options.seats.count(relay)).live;
   }
 
   /** Every host that might take a link, as placement weighs them; the relays' states are read first. */

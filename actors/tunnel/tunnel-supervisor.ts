@@ -190,11 +190,6 @@ export class TunnelSupervisor {
     return this.hosts.sessions(relay);
   }
 
-  /** Links placed on a relay from this node and not ended yet. */
-  relayLoad(relay: string): number {
-    return this.hosts.load(relay);
-  }
-
   /** Closes every live link with cause hub-shutdown; call while the store is open. */
   async shutdown(): Promise<void> {
     this.stopping = true;

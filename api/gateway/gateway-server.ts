@@ -9,8 +9,8 @@ import type { GatewayAdmission } from '../../actors/gateway/gateway-admission.js
 import { maxControlFrameBytes } from '../../domain/gateway/frame.js';
 import { GatewayConnection } from './gateway-connection.js';
 import type { GatewayLogger, JobResultSink, ReverseSink, StreamSink } from './gateway-connection.js';
-import { acceptStreamDialBack, isStreamDialBackPath } from './stream-dial-back.js';
-import type { DialBackTarget } from './stream-dial-back.js';
+import { acceptStreamDialBack, isStreamDialBackPath } from '../../wire/stream-dial-back.js';
+import type { DialBackTarget } from '../../wire/stream-dial-back.js';
 
 export const gatewayPath = '/gateway';
 

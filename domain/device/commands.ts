@@ -30,9 +30,14 @@ export type DeviceCommand =
       readonly passwordHash: string;
       readonly via: AssignedVia;
       readonly codeId?: string;
+      /**
+       * The device's live connection its new password goes out on: the delivery is recorded
+       * with the assignment, one decision. Absent: the password goes nowhere (a record made
+       * without a live connection, as an import or a fixture would).
+       */
+      readonly deliverTo?: string;
     }
   | { readonly type: 'UnassignDevice' }
-  | { readonly type: 'RecordPasswordDelivered'; readonly connectionId: string }
   /** `tenantId`: the tenant whose password goes out; refused unless the device is in that tenant. */
   | { readonly type: 'RecordTenantPasswordDeployed'; readonly connectionId: string; readonly tenantId: string }
   | { readonly type: 'RecordProvisioningRefused'; readonly ip: string; readonly reason: ProvisioningRefusalReason }

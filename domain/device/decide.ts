@@ -121,17 +121,15 @@ export function decideDevice(state: DeviceState, command: DeviceCommand, { now }
           `device ${formatMac(context.mac)} is offline: it can be assigned only while connected, since its new password is delivered over its connection`,
         );
       }
-      const { tenantId, passwordHash, via, codeId } = command;
-      return [{ type: 'DeviceAssigned', data: { tenantId, passwordHash, via, ...(codeId === undefined ? {} : { codeId }) } }];
+      const { tenantId, passwordHash, via, codeId, deliverTo } = command;
+      const assigned: DeviceEvent = { type: 'DeviceAssigned', data: { tenantId, passwordHash, via, ...(codeId === undefined ? {} : { codeId }) } };
+      if (deliverTo === undefined) return [assigned];
+      mustBeTheLiveConnection(state, deliverTo, 'device password');
+      return [assigned, { type: 'DevicePasswordDelivered', data: { connectionId: deliverTo } }];
     }
     case 'UnassignDevice':
       mustBeRegistered(state);
       return isAssigned(state) ? [{ type: 'DeviceUnassigned', data: {} }] : [];
-    case 'RecordPasswordDelivered':
-      mustBeTheLiveConnection(state, command.connectionId, 'device password');
-      if (!isAssigned(state)) throw new TetherError('transition_forbidden', 'an unassigned device has no password to deliver');
-      if (context.passwordDelivered) throw new TetherError('transition_forbidden', 'the device password was already delivered');
-      return [{ type: 'DevicePasswordDelivered', data: { connectionId: command.connectionId } }];
     case 'RecordTenantPasswordDeployed':
       mustBeTheLiveConnection(state, command.connectionId, 'tenant password');
       if (!isAssigned(state) || !context.authenticated || context.tenantId === undefined) {

@@ -102,6 +102,20 @@ describe('the device supervisor', () => {
     expect(devices.connectionOf(mac)?.tenantId).toBe('acme');
   });
 
+  it('stores an assignment with its password delivery in one append, sending the password only once both are stored', async () => {
+    const link = await connected('conn-1');
+    store.failNext('device-');
+    await expect(devices.assign(mac, 'acme', admin)).rejects.toMatchObject({ code: 'unavailable' });
+    expect((await fixture.stream(`device-${mac}`)).map((e) => e.type)).not.toContain('DeviceAssigned');
+    expect(link.sent.map((m) => m.type)).toEqual(['welcome']);
+
+    // A store that fails after one append cannot leave the device assigned to a password it never got.
+    store.failNext('device-', 1, 1);
+    await devices.assign(mac, 'acme', admin);
+    expect((await fixture.stream(`device-${mac}`)).map((e) => e.type).slice(-2)).toEqual(['DeviceAssigned', 'DevicePasswordDelivered']);
+    expect(link.sent.map((m) => m.type)).toEqual(['welcome', 'device-password']);
+  });
+
   it('stores the disconnection before the TunnelClosed events it causes', async () => {
     const link = await connected('conn-1');
     await devices.assign(mac, 'acme', admin);
@@ -174,8 +188,8 @@ describe('the device supervisor', () => {
       'stored DeviceConnected',
       'live conn-1 unassigned',
       'stored DeviceAssigned',
-      'live conn-1 acme',
       'stored DevicePasswordDelivered',
+      'live conn-1 acme',
       'stored DeviceDisconnected',
       'stored DeviceConnected',
       'ended conn-1',

@@ -93,7 +93,7 @@ describe('the tunnel supervisor', () => {
     store.failNext('tunnel-');
     await expect(supervisor.open(request)).rejects.toMatchObject({ code: 'unavailable' });
     expect(supervisor.liveCount).toBe(0);
-    expect(supervisor.relayLoad('hub')).toBe(0);
+    expect(await supervisor.relaySessions('hub')).toBe(0);
     expect(await reachable(port)).toBe(false);
     const opened = await supervisor.open(request);
     expect(opened.port).toBe(port);
@@ -103,7 +103,7 @@ describe('the tunnel supervisor', () => {
     supervisor = startSupervisor({ maxLinksPerTenant: 1, ports: { from: port, to: port + 1 } });
     const first = await supervisor.open(request);
     await expect(supervisor.open(request)).rejects.toMatchObject({ code: 'tenant_link_limit' });
-    expect(supervisor.relayLoad('hub')).toBe(1);
+    expect(await supervisor.relaySessions('hub')).toBe(1);
     await supervisor.close(first.tunnelId, 'deleted', admin);
     await expect(supervisor.open(request)).resolves.toMatchObject({ relay: 'hub' });
   });

@@ -233,16 +233,13 @@ describe('device decider: assignment', () => {
 });
 
 describe('device decider: passwords and provisioning', () => {
-  const justAssigned = [...online, assigned('acme', 'hash-1')];
-
-  it('records the delivery of the device password once, on the connection it was assigned on', () => {
-    given(deviceAggregate, justAssigned)
-      .when({ type: 'RecordPasswordDelivered', connectionId: 'c1' })
-      .then([{ type: 'DevicePasswordDelivered', data: { connectionId: 'c1' } }]);
-    given(deviceAggregate, [...justAssigned, { type: 'DevicePasswordDelivered', data: { connectionId: 'c1' } }])
-      .when({ type: 'RecordPasswordDelivered', connectionId: 'c1' })
-      .thenFails('transition_forbidden');
-    given(deviceAggregate, justAssigned).when({ type: 'RecordPasswordDelivered', connectionId: 'old' }).thenFails('transition_forbidden');
+  it('records the delivery of the device password with its assignment, only to the live connection', () => {
+    const assignment = { type: 'AssignDevice', tenantId: 'acme', passwordHash: 'hash-1', via: 'admin' } as const;
+    given(deviceAggregate, online)
+      .when({ ...assignment, deliverTo: 'c1' })
+      .then([assigned('acme', 'hash-1'), { type: 'DevicePasswordDelivered', data: { connectionId: 'c1' } }]);
+    expect(after(online, { ...assignment, deliverTo: 'c1' }).context).toMatchObject({ tenantId: 'acme', passwordDelivered: true });
+    given(deviceAggregate, online).when({ ...assignment, deliverTo: 'old' }).thenFails('transition_forbidden');
   });
 
   it('deploys the tenant password to an authenticated connection, recording the tenant', () => {

@@ -30,8 +30,7 @@ describe('device aggregate in the actor runtime', () => {
   it('stores every decision in device-<mac> and replays it to the same state', async () => {
     const runtime = fixture.runtime();
     await runtime.execute(deviceAggregate, mac, connect('c1', false), hub);
-    await runtime.execute(deviceAggregate, mac, { type: 'AssignDevice', tenantId: 'acme', passwordHash: 'h1', via: 'admin' }, admin);
-    await runtime.execute(deviceAggregate, mac, { type: 'RecordPasswordDelivered', connectionId: 'c1' }, hub);
+    await runtime.execute(deviceAggregate, mac, { type: 'AssignDevice', tenantId: 'acme', passwordHash: 'h1', via: 'admin', deliverTo: 'c1' }, admin);
     await runtime.execute(deviceAggregate, mac, { type: 'RecordTenantPasswordDeployed', connectionId: 'c1', tenantId: 'acme' }, hub);
     const refused = await runtime.execute(deviceAggregate, mac, connect('rogue', false), hub);
     expect(refused.events.map((e) => e.type)).toEqual(['DeviceConnectionRefused']);

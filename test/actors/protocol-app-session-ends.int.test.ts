@@ -1,0 +1,132 @@
+// A protocol-application session that nothing serves any more is still recorded ended: one
+// stored whose connection could not start is ended (error) and its port freed; one whose end
+// could not be stored lets its port go at once and has its end recorded once the store takes it.
+import { createServer } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { endRetryMs } from '../../actors/protocol-app/app-sessions-live.js';
+import { ProtocolAppSupervisor } from '../../actors/protocol-app/protocol-app-supervisor.js';
+import { ServiceEndpoints } from '../../actors/protocol-app/service-endpoints.js';
+import type { ControlConnection } from '../../data-plane/control-connection.js';
+import { DeviceDialer } from '../../data-plane/device-dialer.js';
+import { PortPool } from '../../data-plane/port-pool.js';
+import { parseMac } from '../../domain/device/mac.js';
+import type { HubMessage } from '../../domain/gateway/hub-messages.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { AppTemplate } from '../../domain/protocol-app/app-template.js';
+import { eventually } from '../e2e/tether-process.js';
+import { failingAppends } from '../support/failing-appends.js';
+import type { FailingAppends } from '../support/failing-appends.js';
+import { admin, RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
+
+const mac = parseMac('00:11:22:00:50:02');
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const port = 47000 + Math.floor(Math.random() * 900);
+
+let fixture: RuntimeFixture;
+let store: FailingAppends;
+let apps: ProtocolAppSupervisor;
+let sent: HubMessage[];
+/** While set, the sessions' clock cannot arm a timer: a session's live side cannot start. */
+let timersFail: boolean;
+
+function tcpFree(at: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(at, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function assigned(template: AppTemplate): Promise<string> {
+  const { appId } = await apps.create(template, admin);
+  await apps.assign(appId, mac, 'acme', admin);
+  return appId;
+}
+
+const closedTypes = async (sessionId: string): Promise<readonly unknown[]> =>
+  (await fixture.stream(`forward-${sessionId}`)).filter((event) => event.type === 'ForwardClosed').map((event) => event.data.cause);
+
+beforeEach(() => {
+  fixture = new RuntimeFixture();
+  store = failingAppends(fixture.store);
+  sent = [];
+  timersFail = false;
+  const agent: ControlConnection = {
+    connectionId: 'conn-1',
+    ip: '127.0.0.1',
+    open: true,
+    send: (message) => {
+      sent.push(message);
+      if (message.type === 'reverse-listen') apps.reverseMessage(mac, { type: 'reverse-listening', listenerId: message.listenerId });
+    },
+    close: () => undefined,
+  };
+  const runtime = fixture.runtime({ store });
+  const sessionClock: Clock = {
+    now: () => fixture.clock.now(),
+    at: (when, fn) => {
+      if (timersFail) throw new Error('no timer can be armed (test double)');
+      return fixture.clock.at(when, fn);
+    },
+  };
+  const forward = { runtime, clock: sessionClock, logger: quiet, progressIntervalMs: 5000 };
+  const dialer = new DeviceDialer({ connectionOf: (asked) => (asked === mac ? { link: agent, tenantId: 'acme' } : undefined) }, quiet);
+  apps = new ProtocolAppSupervisor({
+    runtime,
+    env: { forward, dialer, pool: new PortPool({ from: port, to: port }, '127.0.0.1'), endpoints: new ServiceEndpoints(), clock: fixture.clock, logger: quiet, nodeId: 'node-1' },
+  });
+});
+afterEach(async () => {
+  await apps.shutdown();
+  await fixture.close();
+});
+
+describe('a protocol-application session stored open', () => {
+  it('is ended (error) and its port freed when its connection cannot start', async () => {
+    const appId = await assigned({ name: 'SSH', type: 'tcp', devicePort: 22 });
+    const closed = storedEvent(fixture.store, { eventTypes: ['ForwardClosed'] }, 3000);
+    timersFail = true;
+    await expect(apps.connect(appId, mac, 'acme', admin)).rejects.toMatchObject({ code: 'internal' });
+    timersFail = false;
+    expect(await closed).toMatchObject({ data: { cause: 'error' } });
+    await eventually(`port ${port} free`, 2000, async () => ((await tcpFree(port)) ? true : undefined));
+    await expect(apps.connect(appId, mac, 'acme', admin)).resolves.toMatchObject({ port });
+  });
+
+  it('lets its port go when its end cannot be stored, and has the end recorded once the store takes it', async () => {
+    const appId = await assigned({ name: 'SSH', type: 'tcp', devicePort: 22 });
+    const { sessions } = await apps.connect(appId, mac, 'acme', admin);
+    const [sessionId = ''] = sessions;
+    store.failNext('forward-');
+    await apps.disconnect(appId, mac, admin);
+    expect(await closedTypes(sessionId)).toEqual([]);
+    expect(await tcpFree(port)).toBe(true);
+
+    const closed = storedEvent(fixture.store, { eventTypes: ['ForwardClosed'] }, 3000);
+    fixture.clock.advance(endRetryMs);
+    expect(await closed).toMatchObject({ stream: `forward-${sessionId}`, data: { cause: 'deleted' } });
+  });
+
+  it('of a dtt-reverse mapping whose end cannot be stored: every mapping ends, each end recorded', async () => {
+    const appId = await assigned({
+      name: 'Tickets',
+      type: 'dtt-reverse',
+      targetEndpoint: 'hub',
+      targetHost: 'localhost',
+      portMappings: [
+        { devicePort: 8080, targetPort: 9 },
+        { devicePort: 8081, targetPort: 9 },
+      ],
+    });
+    const { sessions } = await apps.connect(appId, mac, 'acme', admin);
+    store.failNext('forward-');
+    await apps.disconnect(appId, mac, admin);
+    expect(sent.filter((message) => message.type === 'reverse-unlisten')).toHaveLength(2);
+
+    fixture.clock.advance(endRetryMs);
+    await eventually('every mapping recorded ended', 3000, async () => {
+      const ends = await Promise.all(sessions.map(closedTypes));
+      return ends.every((causes) => causes.length === 1 && causes[0] === 'deleted') ? true : undefined;
+    });
+  });
+});
