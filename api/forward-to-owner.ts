@@ -32,6 +32,9 @@ const relayedHeaders = ['content-type', 'x-request-id'];
 /** Methods that change nothing: their answer need not wait for the read models here. */
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The error codes of a certificate this node cannot verify. */
+const tlsTrouble = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
+
 const holding = "which holds the device's connection or the link";
 
 function refusedForwarding(exchange: Extract<PeerExchange, { kind: 'answered' }>): string | undefined {
@@ -62,7 +65,11 @@ export async function forwardToOwner(
     throw new TetherError('unavailable', `hub node ${owner.nodeId}, ${holding}, did not answer within ${timeoutMs} ms: try again`);
   }
   if (exchange.kind === 'unreachable') {
-    request.log.warn({ err: exchange.error, node: owner.nodeId }, 'the hub node holding the device or link did not answer a forwarded request');
+    if (tlsTrouble.test((exchange.error as NodeJS.ErrnoException).code ?? '')) {
+      request.log.error({ err: exchange.error, node: owner.nodeId }, "this node does not trust the certificate of a peer's https internal URL: start it with NODE_EXTRA_CA_CERTS naming the CA that signed it");
+    } else {
+      request.log.warn({ err: exchange.error, node: owner.nodeId }, 'the hub node holding the device or link did not answer a forwarded request');
+    }
     throw new TetherError('unavailable', `hub node ${owner.nodeId}, ${holding}, did not answer: try again`);
   }
   const refusal = refusedForwarding(exchange);

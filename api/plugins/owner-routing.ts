@@ -12,11 +12,11 @@ import { isRight } from 'fp-ts/lib/Either.js';
 import type { CommandOwner, CommandOwners } from '../../actors/node/command-owners.js';
 import { decodeMac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
+import { parseLinkToken } from '../../domain/tunnel/link-token.js';
 import { bodyText, forwardToOwner } from '../forward-to-owner.js';
 import type { Forwarding } from '../forward-to-owner.js';
 import { claimsBody, forwardingHeader } from '../forwarding-marker.js';
 import type { MarkerClaim } from '../forwarding-marker.js';
-import { parseLinkToken } from '../../domain/tunnel/link-token.js';
 
 export interface OwnerRoutingOptions extends Forwarding {
   readonly owners: CommandOwners;

@@ -1,7 +1,8 @@
 // Acceptance (issue 15, routing): a peer whose --internal-url is https, with a certificate from a
 // private CA. Hub B serves https with it and holds a device; hub A was started with the CA in
 // NODE_EXTRA_CA_CERTS, hub C without. A request for the device asked of A reaches B and is
-// answered; asked of C, it cannot be (C does not trust B's certificate), and C says which node.
+// answered; asked of C, it cannot be (C does not trust B's certificate): C says which node to
+// the client and what to do in its log.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -84,6 +85,7 @@ describe('a peer hub node with an https internal URL and a certificate from a pr
     const untrusting = await assign(c);
     expect(untrusting.status, await untrusting.clone().text()).toBe(503);
     expect(await untrusting.json()).toMatchObject({ error: { code: 'unavailable', message: expect.stringContaining('hub node node-b') } });
+    expect(c.stdout()).toContain('start it with NODE_EXTRA_CA_CERTS naming the CA that signed it');
     const trusting = await assign(a);
     expect(trusting.status, await trusting.clone().text()).toBe(200);
     expect(await trusting.json()).toEqual({ mac, tenant: 'acme' });
