@@ -8,6 +8,7 @@ export const errorStatus: Readonly<Record<ErrorCode, number>> = {
   invalid_position: 400,
   unauthenticated: 401,
   forbidden: 403,
+  forwarding_refused: 403,
   provisioning_refused: 403,
   relay_refused: 403,
   not_found: 404,

@@ -2,8 +2,13 @@
 // under a key derived from the cluster-wide token secret, over what the peer must not answer
 // differently (method, URL, body), the client's address and the time. The peer answers a marked
 // request itself and never forwards it again, so no request loops; a marker that does not
-// verify is refused. The client's own bearer token rides along: the peer authenticates it, and
-// what it records names the client, not a node.
+// verify is refused (forwarding_refused), and the forwarding node tells its client the cluster is
+// misconfigured rather than that its token is bad. The client's own bearer token rides along: the
+// peer authenticates it, and what it records names the client, not a node.
+//
+// The body's hash is carried in the clear and covered by the HMAC, so the peer checks the marker
+// as the request arrives, before the client's token (a node with another secret refuses both),
+// and checks the body against it once parsed.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const forwardingHeader = 'x-tether-forwarded';
@@ -17,9 +22,22 @@ export interface ForwardedRequest {
   readonly clientIp: string;
 }
 
+/** What a marker proves once checked against the request line: the client's address and the body's hash. */
+export interface MarkerClaim {
+  readonly clientIp: string;
+  readonly bodyHash: string;
+}
+
+export type MarkerCheck = { readonly kind: 'proved'; readonly claim: MarkerClaim } | { readonly kind: 'refused'; readonly why: string };
+
 /** How far the two nodes' clocks and the hop may put a marker from the peer's now. */
 const maxSkewMs = 30_000;
-const keyPurpose = 'tether hub node forwarding v1';
+const keyPurpose = 'tether hub node forwarding v2';
+
+const hashOf = (body: string): string => createHash('sha256').update(body).digest('hex');
+
+/** Whether the parsed request's body is the one the marker was made for. */
+export const claimsBody = (claim: MarkerClaim, body: string): boolean => claim.bodyHash === hashOf(body);
 
 export class ForwardingKey {
   private readonly key: Buffer;
@@ -29,25 +47,33 @@ export class ForwardingKey {
     this.key = createHmac('sha256', tokenSecret).update(keyPurpose).digest();
   }
 
-  /** `<ms>.<client address, base64url>.<hmac, hex>` */
+  /** `<ms>.<client address, base64url>.<body sha256, hex>.<hmac, hex>` */
   sign(request: ForwardedRequest, at: Date): string {
     const time = String(at.getTime());
-    return `${time}.${Buffer.from(request.clientIp).toString('base64url')}.${this.mac(request, time)}`;
+    const claim = { clientIp: request.clientIp, bodyHash: hashOf(request.body) };
+    return `${time}.${Buffer.from(claim.clientIp).toString('base64url')}.${claim.bodyHash}.${this.mac(request, claim, time)}`;
   }
 
-  /** The client's address when the marker was made with this key for this request, recently; undefined otherwise. */
-  verify(marker: string, request: Omit<ForwardedRequest, 'clientIp'>, now: Date): string | undefined {
-    const [time, ip, signature, ...rest] = marker.split('.');
-    if (time === undefined || ip === undefined || signature === undefined || rest.length > 0 || !/^\d+$/.test(time)) return undefined;
-    if (Math.abs(now.getTime() - Number(time)) > maxSkewMs) return undefined;
-    const clientIp = Buffer.from(ip, 'base64url').toString();
-    const expected = Buffer.from(this.mac({ ...request, clientIp }, time), 'hex');
+  /** What the marker proves about this request line, when made with this key recently; why not otherwise. */
+  verify(marker: string, request: Pick<ForwardedRequest, 'method' | 'url'>, now: Date): MarkerCheck {
+    const [time, ip, bodyHash, signature, ...rest] = marker.split('.');
+    if (time === undefined || ip === undefined || bodyHash === undefined || signature === undefined || rest.length > 0 || !/^\d+$/.test(time)) {
+      return { kind: 'refused', why: 'the forwarding marker is malformed' };
+    }
+    const skewMs = now.getTime() - Number(time);
+    if (Math.abs(skewMs) > maxSkewMs) {
+      const apart = `${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'behind' : 'ahead of'}`;
+      return { kind: 'refused', why: `the forwarding marker's time is ${apart} this node's clock (at most ${maxSkewMs / 1000} s apart are allowed)` };
+    }
+    const claim = { clientIp: Buffer.from(ip, 'base64url').toString(), bodyHash };
+    const expected = Buffer.from(this.mac(request, claim, time), 'hex');
     const given = Buffer.from(signature, 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected) ? clientIp : undefined;
+    return given.length === expected.length && timingSafeEqual(given, expected)
+      ? { kind: 'proved', claim }
+      : { kind: 'refused', why: "the forwarding marker was not made with this node's TETHER_TOKEN_SECRET for this request" };
   }
 
-  private mac(request: ForwardedRequest, time: string): string {
-    const body = createHash('sha256').update(request.body).digest('hex');
-    return createHmac('sha256', this.key).update([request.method.toUpperCase(), request.url, body, request.clientIp, time].join('\n')).digest('hex');
+  private mac(request: Pick<ForwardedRequest, 'method' | 'url'>, claim: MarkerClaim, time: string): string {
+    return createHmac('sha256', this.key).update([request.method.toUpperCase(), request.url, claim.bodyHash, claim.clientIp, time].join('\n')).digest('hex');
   }
 }

@@ -141,6 +141,11 @@ export interface HubConfig extends EventStoreConfig {
   readonly leaseMs?: number;
   /** Where peers can call this node, recorded in its lease; default: the address it listens on. */
   readonly internalUrl?: string;
+  /**
+   * How long a peer holding a device or link may take to answer a request this node forwards to
+   * it, beyond what the route waits on the device (a restore's timeout); default 30 000 ms.
+   */
+  readonly forwardTimeoutMs?: number;
   /** Tests only: a double around the opened store (e.g. one that drops subscriptions). */
   readonly storeDouble?: (store: EventStore) => EventStore;
 }
@@ -190,6 +195,7 @@ export interface Hub {
 
 const bodyLimitBytes = 1024 * 1024;
 const defaultLeaseMs = 10_000;
+const defaultForwardTimeoutMs = 30_000;
 const shutdownCatchUpMs = 2000;
 
 export async function buildHub(config: HubConfig): Promise<Hub> {
@@ -352,7 +358,12 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await app.register(apiDocs);
     await app.register(services, shared);
     await app.register(authentication, { secret: tokenSecret, tokenLifetime: config.tokenLifetime ?? '12h' });
-    await app.register(ownerRouting, { owners: new CommandOwners({ runtime, clock, nodeId: config.nodeId }), key: new ForwardingKey(tokenSecret), clock });
+    await app.register(ownerRouting, {
+      owners: new CommandOwners({ runtime, clock, nodeId: config.nodeId }),
+      key: new ForwardingKey(tokenSecret),
+      clock,
+      timeoutMs: config.forwardTimeoutMs ?? defaultForwardTimeoutMs,
+    });
     await app.register(healthRoutes);
     if (config.artifactsDir !== undefined) await serveArtifacts(app, config.artifactsDir);
     await app.register(metricsRoutes);

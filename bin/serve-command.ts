@@ -31,6 +31,7 @@ interface ServeOptions extends DeviceLinkOptions, JobOptions, LimitOptions {
   readonly relayHeartbeatTimeout: number;
   readonly leaseMs: number;
   readonly internalUrl?: string;
+  readonly forwardTimeout: number;
 }
 
 function parseInternalUrl(value: string): string {
@@ -71,6 +72,7 @@ async function serve(options: ServeOptions): Promise<void> {
     nodeId: options.nodeId ?? `node-${options.port}`,
     leaseMs: options.leaseMs,
     ...(options.internalUrl === undefined ? {} : { internalUrl: options.internalUrl }),
+    forwardTimeoutMs: options.forwardTimeout,
     fsync: options.fsync,
     logLevel: options.logLevel,
     ...(options.eventstore ? { eventStoreUrl: options.eventstore } : {}),
@@ -132,7 +134,12 @@ export const serveCommand = (): Command =>
         .argParser(parsePositiveCount)
         .default(10_000),
     )
-    .option('--internal-url <url>', 'where the other hub nodes can call this one, recorded in its lease (default: http(s)://<host>:<port> as it listens)', parseInternalUrl)
+    .option('--internal-url <url>', 'where the other hub nodes can call this one, recorded in its lease (default: http(s)://<host>:<port> as it listens); an https peer is verified against the system CAs and NODE_EXTRA_CA_CERTS', parseInternalUrl)
+    .addOption(
+      new Option('--forward-timeout <ms>', 'how long a peer node holding a device or link may take to answer a request forwarded to it (a restore: its timeout beyond this) before the client gets 503 unavailable')
+        .argParser(parsePositiveCount)
+        .default(30_000),
+    )
     .addOption(logLevelOption())
     .option('--tls-cert <file>', 'PEM certificate (chain): serve https and wss instead of http and ws; needs --tls-key')
     .option('--tls-key <file>', 'PEM private key of --tls-cert')
@@ -172,6 +179,8 @@ Environment:
                           to devices, kept out of the event store; without it one is
                           generated into <data>/seal-key and shared by hubs on that directory
   TETHER_EVENTSTORE_URL   same as --eventstore
+  NODE_EXTRA_CA_CERTS     a PEM file of CAs trusted besides the system's (Node reads it at start):
+                          the private CA of a peer whose --internal-url is https
   TETHER_DEVICELINK_PORTS        same as --link-ports
   TETHER_DEVICELINK_BIND         same as --link-bind
   TETHER_DEVICELINK_DEVICE_PORT  same as --link-device-port

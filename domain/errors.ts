@@ -17,6 +17,12 @@ export type ErrorCode =
   | 'rate_limited'
   | 'payload_too_large'
   | 'unavailable'
+  /**
+   * A hub node refused a request a peer forwarded to it: the marker did not prove the peer sent
+   * it (another TETHER_TOKEN_SECRET, clocks too far apart). The forwarding node answers its
+   * client unavailable.
+   */
+  | 'forwarding_refused'
   | 'invalid_configuration'
   | 'internal'
   /** The device is not connected (to this hub node): nothing can reach it now. */

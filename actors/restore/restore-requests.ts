@@ -55,7 +55,8 @@ function failureOf(mac: Mac, state: RestoreState, timeoutMs: number): TetherErro
 
 export class RestoreRequests {
   private readonly waiting = new Map<string, Waiting>();
-  private readonly timeoutMs: number;
+  /** How long a restore waits for the device. */
+  readonly timeoutMs: number;
 
   constructor(private readonly options: RestoreRequestsOptions) {
     this.timeoutMs = options.timeoutMs ?? 300_000;

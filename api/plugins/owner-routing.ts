@@ -4,27 +4,34 @@
 // its lease) with the client's bearer token and a forwarding marker, and the peer's answer is the
 // client's answer, whichever node the client asked. A holder whose lease ran out holds nothing:
 // the request is answered here (device_offline for a device, the recorded end for a link).
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+// The forwarding itself is api/forward-to-owner.ts; here, what a peer checks of a forwarded
+// request: its marker as it arrives, before the client's token, and the body once parsed.
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { isRight } from 'fp-ts/lib/Either.js';
 import type { CommandOwner, CommandOwners } from '../../actors/node/command-owners.js';
 import { decodeMac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
-import type { Clock } from '../../domain/ports/clock.js';
 import { parseLinkToken } from '../../domain/tunnel/link-token.js';
-import { forwardingHeader } from '../forwarding-marker.js';
-import type { ForwardingKey } from '../forwarding-marker.js';
+import { bodyText, forwardToOwner } from '../forward-to-owner.js';
+import type { Forwarding } from '../forward-to-owner.js';
+import { claimsBody, forwardingHeader } from '../forwarding-marker.js';
+import type { MarkerClaim } from '../forwarding-marker.js';
 
-export interface OwnerRoutingOptions {
+export interface OwnerRoutingOptions extends Forwarding {
   readonly owners: CommandOwners;
-  readonly key: ForwardingKey;
-  readonly clock: Clock;
+}
+
+/** What a route's answer waits for besides the node's own work. */
+export interface OwnerWait {
+  /** How long the route may wait on the device (a restore's timeout): the peer's bound grows by it. */
+  readonly deviceWaitMs?: number;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** A preHandler: the node holding the connection of the device in route parameter `param` answers. */
-    atDeviceOwner(param: string): preHandlerAsyncHookHandler;
+    atDeviceOwner(param: string, wait?: OwnerWait): preHandlerAsyncHookHandler;
     /** A preHandler: the node holding the port of the link whose token is route parameter `param` answers. */
     atLinkOwner(param: string): preHandlerAsyncHookHandler;
   }
@@ -39,75 +46,50 @@ const paramOf = (request: FastifyRequest, name: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
-/** The body as JSON text: both nodes serialise the body they parsed, so the marker covers the same text. */
-const bodyText = (body: unknown): string => (body === undefined ? '' : JSON.stringify(body));
-
-/** The peer's headers the client sees: its request id is the correlationId of what the command recorded. */
-const relayedHeaders = ['content-type', 'x-request-id'];
+const refused = (why: string): TetherError => new TetherError('forwarding_refused', `this hub node refuses a request forwarded by a peer: ${why}`);
 
 export const ownerRouting = fp<OwnerRoutingOptions>(
-  async (app, { owners, key, clock }) => {
+  async (app, options) => {
+    const { owners, key, clock } = options;
     app.decorateRequest('forwardedFor', undefined);
+    /** The markers proved as their requests arrived, for their bodies to be checked once parsed. */
+    const claims = new WeakMap<FastifyRequest, MarkerClaim>();
 
-    const answerAt = async (owner: Extract<CommandOwner, { kind: 'peer' }>, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-      const body = bodyText(request.body);
-      const marker = key.sign({ method: request.method, url: request.url, body, clientIp: request.ip }, clock.now());
-      const headers: Record<string, string> = { [forwardingHeader]: marker };
-      if (request.headers.authorization !== undefined) headers.authorization = request.headers.authorization;
-      if (body !== '') headers['content-type'] = 'application/json';
-      let answer: Response;
-      try {
-        answer = await fetch(`${owner.address.replace(/\/+$/, '')}${request.url}`, {
-          method: request.method,
-          headers,
-          redirect: 'manual',
-          ...(body === '' ? {} : { body }),
-        });
-      } catch (error) {
-        request.log.warn({ err: error, node: owner.nodeId }, 'the hub node holding the device or link did not answer a forwarded request');
-        throw new TetherError('unavailable', `hub node ${owner.nodeId}, which holds the device's connection or the link, did not answer: try again`);
-      }
-      const text = await answer.text();
-      if (answer.ok) await caughtUpWithPeer(request);
-      void reply.code(answer.status);
-      for (const name of relayedHeaders) {
-        const value = answer.headers.get(name);
-        if (value !== null) void reply.header(name, value);
-      }
-      return reply.send(text === '' ? undefined : text);
-    };
-
-    /** The client's next read here sees what the peer recorded, as it would on the peer. */
-    const caughtUpWithPeer = async (request: FastifyRequest): Promise<void> => {
-      const { eventStore, readModels, readYourWritesTimeoutMs } = app.services;
-      const head = await eventStore.headPosition();
-      await readModels.waitFor(head, readYourWritesTimeoutMs).catch((error: unknown) => {
-        request.log.warn({ err: error }, 'the read models did not catch up with a forwarded command in time');
-      });
-    };
+    // Before any route's authentication: a peer with another secret refuses the client's token
+    // too, and the forwarding node must learn it is the marker, not the client, that failed.
+    app.addHook('onRequest', async (request) => {
+      const marker = request.headers[forwardingHeader];
+      if (marker === undefined) return;
+      const check = key.verify(String(marker), { method: request.method, url: request.url }, clock.now());
+      if (check.kind === 'refused') throw refused(check.why);
+      claims.set(request, check.claim);
+    });
 
     /** `ownerOf` answers undefined for a malformed parameter: the route refuses it here. */
     const atOwner =
-      (param: string, ownerOf: (value: string) => Promise<CommandOwner> | undefined): preHandlerAsyncHookHandler =>
+      (param: string, ownerOf: (value: string) => Promise<CommandOwner> | undefined, deviceWaitMs = 0): preHandlerAsyncHookHandler =>
       async (request, reply) => {
-        const marker = request.headers[forwardingHeader];
-        if (marker !== undefined) {
-          const clientIp = key.verify(String(marker), { method: request.method, url: request.url, body: bodyText(request.body) }, clock.now());
-          if (clientIp === undefined) throw new TetherError('unauthenticated', 'the request claims to come from a peer hub node, and its marker does not prove it');
+        if (request.headers[forwardingHeader] !== undefined) {
+          const claim = claims.get(request);
+          if (claim === undefined || !claimsBody(claim, bodyText(request.body))) throw refused('the forwarding marker was made for another body');
           // Answered here, never forwarded again: the sender found this node holding it.
-          request.forwardedFor = clientIp;
+          request.forwardedFor = claim.clientIp;
           return undefined;
         }
         const value = paramOf(request, param);
         const owner = value === undefined ? undefined : await ownerOf(value);
-        return owner?.kind === 'peer' ? answerAt(owner, request, reply) : undefined;
+        return owner?.kind === 'peer' ? forwardToOwner({ owner, request, reply, deviceWaitMs }, options, app.services) : undefined;
       };
 
-    app.decorate('atDeviceOwner', (param: string) =>
-      atOwner(param, (value) => {
-        const mac = decodeMac(value);
-        return isRight(mac) ? owners.ofDevice(mac.right) : undefined;
-      }),
+    app.decorate('atDeviceOwner', (param: string, wait: OwnerWait = {}) =>
+      atOwner(
+        param,
+        (value) => {
+          const mac = decodeMac(value);
+          return isRight(mac) ? owners.ofDevice(mac.right) : undefined;
+        },
+        wait.deviceWaitMs,
+      ),
     );
     app.decorate('atLinkOwner', (param: string) =>
       atOwner(param, (value) => {

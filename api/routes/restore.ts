@@ -29,7 +29,9 @@ export const restoreRoutes: FastifyPluginAsync = async (app) => {
   const { services } = app;
 
   const docs = routeSchema({ summary: 'Have the device GET a backup file and hand it to its --on-restore hook', tag: 'devices', params: MacParams, body: RestoreBody });
-  app.post('/devices/:mac/restore', { schema: docs, preHandler: app.atDeviceOwner('mac') }, async (request): Promise<RestoreDone> => {
+  // Forwarded to the device's node, the answer may wait on the device as long as a restore does.
+  const preHandler = app.atDeviceOwner('mac', { deviceWaitMs: services.restores.timeoutMs });
+  app.post('/devices/:mac/restore', { schema: docs, preHandler }, async (request): Promise<RestoreDone> => {
     const principal = authorize(request.principal, 'restore', 'create');
     const mac = macOf(request.params);
     const { url, auth } = parse(RestoreBody, request.body, 'body');

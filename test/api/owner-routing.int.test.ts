@@ -1,12 +1,13 @@
 // Two hubs in one process on one data directory, each listening on its own port: hub B holds a
 // device's control connection. A device-bound request asked of hub A (assign, open and close a
 // link, connect a protocol application) is answered by B (A forwards it with a marker), under
-// the client's name; a forged marker is refused; a marked request is never forwarded again; a
-// holder whose lease ran out leaves the device offline.
+// the client's name; a forged marker is refused as such, and a good one does not stand in for the
+// client's token; a marked request is never forwarded again; a read forwarded does not wait for
+// the read models; a holder whose lease ran out leaves the device offline.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildHub } from '../../api/hub.js';
 import type { Hub, HubConfig } from '../../api/hub.js';
 import { ForwardingKey, forwardingHeader } from '../../api/forwarding-marker.js';
@@ -96,13 +97,18 @@ describe('a device-bound request asked of a node that does not hold the device',
     expect(connected.statusCode, connected.body).toBe(201);
     const deviceMac = parseMac(mac);
     expect([a.forwards.apps.connectionOf(appId, deviceMac), b.forwards.apps.connectionOf(appId, deviceMac)?.port]).toEqual([undefined, (connected.json() as { port: number }).port]);
+    // A read changes nothing: its answer does not wait for A's read models; a command's does.
+    const caughtUp = vi.spyOn(a.readModels, 'waitFor');
     const listed = await call(a, 'GET', `/api/v1/devices/${mac}/protocol-apps`);
     expect(listed.json()).toMatchObject({ items: [{ appId, connection: { type: 'tcp' } }] });
+    expect(caughtUp).not.toHaveBeenCalled();
     expect((await call(a, 'POST', `/api/v1/devices/${mac}/protocol-apps/${appId}/disconnect`, {})).statusCode).toBe(204);
+    expect(caughtUp).toHaveBeenCalledOnce();
+    caughtUp.mockRestore();
     expect(b.forwards.apps.connectionOf(appId, deviceMac)).toBeUndefined();
   });
 
-  it('refuses a forged forwarding marker and records nothing', async () => {
+  it('refuses a forged forwarding marker as such, and records nothing', async () => {
     const url = `/api/v1/devicelink/${mac}`;
     const payload = { protocol: 'tcp', devicePort: 22 };
     const head = await b.store.headPosition();
@@ -114,10 +120,21 @@ describe('a device-bound request asked of a node that does not hold the device',
     ];
     for (const marker of forgeries) {
       const refused = await call(b, 'POST', url, payload, { [forwardingHeader]: marker });
-      expect(refused.statusCode, refused.body).toBe(401);
-      expect(refused.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect(refused.json()).toMatchObject({ error: { code: 'forwarding_refused' } });
     }
     expect(b.tunnels.liveCount).toBe(0);
+    expect(await b.store.headPosition()).toBe(head);
+  });
+
+  it("answers a marked request with a bad client token 401: the marker does not stand in for the client's token", async () => {
+    const url = `/api/v1/devicelink/${mac}`;
+    const payload = { protocol: 'tcp', devicePort: 22 };
+    const head = await b.store.headPosition();
+    const marker = markerFor(new ForwardingKey(tokenSecret), 'POST', url, payload);
+    const refused = await b.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}x`, [forwardingHeader]: marker } });
+    expect(refused.statusCode, refused.body).toBe(401);
+    expect(refused.json()).toMatchObject({ error: { code: 'unauthenticated' } });
     expect(await b.store.headPosition()).toBe(head);
   });
 
