@@ -30,9 +30,8 @@ export function followJobs({ runtime, store, aggregate, jobs, logger }: JobFollo
       chain = chain.then(async () => {
         const id = idOf(event.stream);
         try {
-          // Its attempts' deadlines are armed here too: the node that dispatched them may be lost.
-          await runtime.rearmDeadlines(aggregate, new Set([event.stream]));
-          const { state, revision } = await runtime.load(aggregate, id);
+          // Its attempts' deadlines are armed here too, from the same read: the node that dispatched them may be lost.
+          const { state, revision } = await runtime.loadArmed(aggregate, id);
           jobs.applyStored(id, state, event.position, revision);
         } catch (error) {
           logger.error({ err: error, stream: event.stream }, 'a job appended by another hub node could not be read');

@@ -93,9 +93,15 @@ export class JobPool implements LiveJobs {
     this.following = followJobs({ runtime, store, aggregate, jobs: this, logger: this.options.logger });
     const found = streamsOfKind(aggregate, streams ?? (await categoryStreams(store, aggregate.category)));
     for (const view of await loadJobViews(runtime, aggregate, found)) {
-      if ((this.jobs.get(view.id)?.view.revision ?? -1) < view.revision) this.jobs.set(view.id, { view, inbox: emptyInbox() });
+      const followed = this.jobs.get(view.id);
+      if (followed === undefined) this.jobs.set(view.id, { view, inbox: emptyInbox() });
+      // Met by the follower meanwhile: it keeps its inbox (where requests went, answers not yet
+      // recorded) and its place in creation order, and takes the newer state as an apply.
+      else {
+        followed.view = { ...followed.view, order: view.order };
+        this.applyStored(view.id, view.state, view.order, view.revision);
+      }
     }
-    await runtime.rearmDeadlines(aggregate, new Set(found));
     this.graceUntil = clock.now().getTime() + resumeGraceMs;
     this.loop.kick();
     return found.length;
