@@ -96,13 +96,14 @@ export function jobServices({ runtime, store, clock, devices, seal, logger, conf
     startupReader: directory,
     async start(streamsOf) {
       await directory.start();
+      // Each pool bids for its kind's scheduler lease once its jobs are loaded, if they need a scheduler.
       await updateJobs.start(streamsOf(updateJobAggregate.category));
-      // Each pool bids for its kind's scheduler lease once its jobs are loaded and need a scheduler.
       await backupJobs.start(streamsOf(backupJobAggregate.category));
       // A restore whose hub stopped while it waited ends by its deadline.
       await runtime.rearmDeadlines(restoreAggregate, new Set(streamsOf(restoreAggregate.category)));
     },
     async stop() {
+      // The leases first: another node takes over at once, however long the pools take to stop.
       await Promise.all(leases.map((bid) => bid.stop()));
       await restores.stop();
       await updateJobs.stop();
