@@ -62,9 +62,18 @@ export interface JobPoolOptions {
   readonly scheduler?: SchedulerRole;
 }
 
+/** This node came to hold the scheduler lease. */
+export interface LeaseTaken {
+  /** Position of the event that took it: the node schedules once its view of the jobs got that far. */
+  readonly position: number;
+  /** Another node held it last and let it run out (lost): the devices that node held may still be coming back. */
+  readonly afterLapse: boolean;
+}
+
 /** This node's part in scheduling a job kind across the cluster (scheduler-lease.ts). */
 export interface SchedulerRole {
   readonly held: boolean;
-  /** Heard when this node becomes the scheduler; `fromAnother`: not merely taken back after its own lease lapsed. */
-  onTaken(listener: (fromAnother: boolean) => void): void;
+  onTaken(listener: (taken: LeaseTaken) => void): void;
+  /** Whether this node's jobs need a scheduler: while they do it bids for the lease; once they do not, it lets the lease go. */
+  want(wanted: boolean): void;
 }

@@ -59,3 +59,7 @@ export function runBegan(before: JobSnapshot, after: JobSnapshot): boolean {
   if (now !== 'running' && now !== 'paused') return false;
   return (was !== 'running' && was !== 'paused') || after.context.progress.pass > before.context.progress.pass;
 }
+
+/** The running job may complete: nothing left to try or in flight, and no device still given time to come back. */
+export const mayComplete = (job: TrackedJob, now: Date, graceUntil: number): boolean =>
+  jobStateOf(job.view.state) === 'running' && job.inbox.candidates.size === 0 && job.view.state.context.progress.counts.inFlight === 0 && now.getTime() >= graceUntil;

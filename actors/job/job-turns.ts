@@ -46,3 +46,16 @@ export async function takeTurns(pool: TurnTaking): Promise<void> {
     return;
   }
 }
+
+/**
+ * Whether the jobs need a scheduler now, by the same turns: a running job does (a paused one
+ * waits for a person); else a queued one; else a completed one with a late hello it would
+ * dispatch now (`dispatches`). While none does, no node holds the kind's scheduler lease.
+ */
+export function needsScheduler(ordered: readonly TrackedJob[], dispatches: (job: TrackedJob) => boolean): boolean {
+  const active = activeJob(ordered);
+  if (active !== undefined) return jobStateOf(active.view.state) === 'running';
+  if (ordered.some((job) => jobStateOf(job.view.state) === 'queued')) return true;
+  const late = drainingJobs(ordered).length > 0 ? dispatchTarget(ordered) : lateJob(ordered);
+  return late !== undefined && dispatches(late);
+}

@@ -22,12 +22,15 @@ export interface JobView {
 /** The streams of this kind among `streams`, in the order given. */
 export const streamsOfKind = (aggregate: JobAggregate, streams: Iterable<string>): string[] => [...streams].filter((stream) => stream.startsWith(`${aggregate.category}-`));
 
-/** The views of the jobs of these streams, loaded through the runtime (replay, not apply: what the events did live is not done again). */
+/**
+ * The views of the jobs of these streams, loaded through the runtime (replay, not apply: what
+ * the events did live is not done again), each job's deadlines armed from the same read.
+ */
 export async function loadJobViews(runtime: ActorRuntime, aggregate: JobAggregate, streams: readonly string[]): Promise<JobView[]> {
   const views: JobView[] = [];
   for (const stream of streams) {
     const id = idOf(stream);
-    const { state, revision } = await runtime.load(aggregate, id);
+    const { state, revision } = await runtime.loadArmed(aggregate, id);
     views.push({ id, order: views.length, state, revision });
   }
   return views;

@@ -7,7 +7,7 @@ import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 import { WrongExpectedVersion } from '../../domain/ports/event-store.js';
 import { systemPrincipal } from '../../domain/principal.js';
-import { streamOf } from '../../domain/stream-name.js';
+import { idOf, streamOf } from '../../domain/stream-name.js';
 import type { CommandContext } from '../../domain/command-context.js';
 import { DeadlineTimers } from './deadline-timers.js';
 import { chainEvents } from './event-chain.js';
@@ -122,20 +122,22 @@ export class ActorRuntime {
     });
   }
 
-  /**
-   * Re-arms the deadlines of every aggregate of this kind, e.g. at start-up; overdue ones fire
-   * at once. `found`: the kind's stream names from a scan already made (log-scan.ts); without
-   * them the log is read here.
-   */
+  /** Re-arms the deadlines of every aggregate of this kind, e.g. at start-up (overdue ones fire at once); `found`: its streams from a scan already made (log-scan.ts). */
   async rearmDeadlines<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, found?: ReadonlySet<string>): Promise<number> {
     if (!aggregate.deadlines) return 0;
     const streams = found ?? (await categoryStreams(this.store, aggregate.category));
-    const prefix = `${aggregate.category}-`;
-    for (const stream of streams) {
-      const loaded = await this.load(aggregate, stream.slice(prefix.length));
-      this.arm(aggregate, stream, loaded.state);
-    }
+    for (const stream of streams) await this.loadArmed(aggregate, idOf(stream));
     return streams.size;
+  }
+
+  /** The current state, as load() reads it, with the stream's deadlines armed from it: one read, e.g. for an append another node made. */
+  async loadArmed<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, id: string): Promise<Loaded<M>> {
+    const stream = streamOf(aggregate.category, id);
+    return this.turns.run(stream, async () => {
+      const resident = await this.catchUp(aggregate, stream);
+      this.arm(aggregate, stream, resident.state);
+      return { state: resident.state as SnapshotFrom<M>, revision: resident.revision };
+    });
   }
 
   async stop(): Promise<void> {
@@ -182,8 +184,7 @@ export class ActorRuntime {
     resident.lastHash = toAppend.at(-1)?.metadata.hash ?? resident.lastHash;
     resident.state = state;
     this.residents.put(stream, resident);
-    const id = stream.slice(aggregate.category.length + 1);
-    this.apply(module, { stream, id, events, before, after: state, position: result.position, revision: result.nextRevision, context, held });
+    this.apply(module, { stream, id: idOf(stream), events, before, after: state, position: result.position, revision: result.nextRevision, context, held });
     this.arm(aggregate, stream, state);
     return { state, revision: result.nextRevision, events: toAppend, position: result.position };
   }
@@ -204,11 +205,12 @@ export class ActorRuntime {
     }
   }
 
-  private arm<M extends AnyStateMachine, C>(aggregate: Aggregate<M, C>, stream: string, state: SnapshotFrom<M>): void {
-    const id = stream.slice(aggregate.category.length + 1);
+  /** Any aggregate: a deadline's command comes from the aggregate and goes back to it, completed by its module, whatever their types. */
+  private arm(aggregate: AnyAggregate, stream: string, state: Snapshot): void {
+    const id = idOf(stream);
     const module = this.modules.get(aggregate.category);
     this.timers.arm(aggregate, stream, state, async (deadline) => {
-      const command = (module?.atDeadline?.(deadline, id) ?? deadline) as C;
+      const command = module?.atDeadline?.(deadline, id) ?? deadline;
       try {
         await this.execute(aggregate, id, command, { principal: systemPrincipal });
       } catch (error) {

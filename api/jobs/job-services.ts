@@ -1,6 +1,6 @@
 // The job side of a hub node: the devices online here (fed by the device supervisor) and on
 // the cluster's other nodes (from the log), the update and backup job supervisors with their
-// bids for the kind's scheduler lease, restores, and where devices' answers go.
+// bids for the kind's scheduler lease (while their jobs need one), restores, and where devices' answers go.
 import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
 import { BackupJobSupervisor } from '../../actors/backup-job/backup-job-supervisor.js';
 import { ClusterDevices } from '../../actors/job/cluster-devices.js';
@@ -96,14 +96,14 @@ export function jobServices({ runtime, store, clock, devices, seal, logger, conf
     startupReader: directory,
     async start(streamsOf) {
       await directory.start();
+      // Each pool bids for its kind's scheduler lease once its jobs are loaded, if they need a scheduler.
       await updateJobs.start(streamsOf(updateJobAggregate.category));
       await backupJobs.start(streamsOf(backupJobAggregate.category));
-      // Once the jobs are loaded: the node that takes a lease schedules from their state.
-      await Promise.all(leases.map((bid) => bid.start()));
       // A restore whose hub stopped while it waited ends by its deadline.
       await runtime.rearmDeadlines(restoreAggregate, new Set(streamsOf(restoreAggregate.category)));
     },
     async stop() {
+      // The leases first: another node takes over at once, however long the pools take to stop.
       await Promise.all(leases.map((bid) => bid.stop()));
       await restores.stop();
       await updateJobs.stop();

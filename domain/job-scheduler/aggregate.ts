@@ -1,8 +1,9 @@
 // The scheduler of one job kind across the cluster: streams `jobscheduler-<kind>` (updatejob,
 // backupjob). One node holds the lease at a time and alone starts, dispatches and completes
-// that kind's jobs; it renews the lease a few times per period. Another node takes it once it
-// has run out: the append carries the expected revision, so of two nodes trying at once one
-// wins, and the other's decide then sees a live holder and appends nothing.
+// that kind's jobs; it renews the lease a few times per period while they need a scheduler,
+// and releases it once they need none. Another node takes it once it is released or has run
+// out: the append carries the expected revision, so of two nodes trying at once one wins, and
+// the other's decide then sees a live holder and appends nothing.
 import { assign, setup } from 'xstate';
 import type { SnapshotFrom } from 'xstate';
 import type { Aggregate, DecisionContext } from '../aggregate.js';

@@ -7,7 +7,7 @@ export const SchedulerLeaseHeld = t.type({
 });
 export type SchedulerLeaseHeld = t.TypeOf<typeof SchedulerLeaseHeld>;
 
-/** The holder let the lease go (a clean shutdown): another node may take it at once. */
+/** The holder let the lease go (no job of the kind needs a scheduler, or a clean shutdown): another node may take it at once. */
 export const SchedulerLeaseReleased = t.type({
   type: t.literal('SchedulerLeaseReleased'),
   data: t.type({ nodeId: t.string, at: t.string }),

@@ -1,0 +1,76 @@
+// A test double at the store's boundary: the store as it is, with its stream reads counted,
+// and its log scans or its subscriptions' deliveries held back on demand (to reproduce what
+// one node sees late: a start-up scan that takes long, a follower that lags).
+import type { AllSubscription, EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
+
+export interface WatchedStore extends EventStore {
+  /** How many times each stream was read so far. */
+  readonly reads: Map<string, number>;
+  /** Holds every readAll (the log scans) until the function returned is called. */
+  holdScans(): () => void;
+  /** Holds every event subscriptions would deliver until the function returned is called; none is lost. */
+  holdDeliveries(): () => void;
+}
+
+/** A gate: open until held; `passed` resolves once it is open again. */
+class Gate {
+  private held: Promise<void> | undefined;
+
+  hold(): () => void {
+    let open: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (open = resolve));
+    this.held = held;
+    return () => {
+      if (this.held === held) this.held = undefined;
+      open();
+    };
+  }
+
+  passed(): Promise<void> {
+    return this.held ?? Promise.resolve();
+  }
+}
+
+export function watchedStore(store: EventStore): WatchedStore {
+  const reads = new Map<string, number>();
+  const scans = new Gate();
+  const deliveries = new Gate();
+  return {
+    reads,
+    holdScans: () => scans.hold(),
+    holdDeliveries: () => deliveries.hold(),
+    append: (stream, events, expected) => store.append(stream, events, expected),
+    readStream(stream, options) {
+      reads.set(stream, (reads.get(stream) ?? 0) + 1);
+      return store.readStream(stream, options);
+    },
+    async readAll(options) {
+      await scans.passed();
+      return store.readAll(options);
+    },
+    headPosition: () => store.headPosition(),
+    identity: () => store.identity(),
+    close: () => store.close(),
+    subscribeToAll(options) {
+      const inner = store.subscribeToAll(options);
+      let closed = false;
+      let ended: () => void = () => undefined;
+      const closing = new Promise<void>((resolve) => (ended = resolve));
+      const held: AllSubscription = {
+        close: async () => {
+          closed = true;
+          ended();
+          await inner.close();
+        },
+        async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+          for await (const event of inner) {
+            await Promise.race([deliveries.passed(), closing]);
+            if (closed) return;
+            yield event;
+          }
+        },
+      };
+      return held;
+    },
+  };
+}
