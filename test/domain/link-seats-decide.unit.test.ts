@@ -1,6 +1,7 @@
-import { describe, it } from 'vitest';
+import { isRight } from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
 import { relaySeatsAggregate, tenantLinkSeatsAggregate } from '../../domain/link-seats/aggregate.js';
-import type { LinkSeatsEvent } from '../../domain/link-seats/events.js';
+import { LinkSeatsEvent } from '../../domain/link-seats/events.js';
 import { given } from '../support/given-when-then.js';
 
 const takenAt = '2026-01-01T00:00:00.000Z';
@@ -29,5 +30,14 @@ describe('link seats', () => {
     given(relaySeatsAggregate, [taken('t1')]).when({ type: 'FreeLinkSeat', tunnelId: 't1' }).then([{ type: 'LinkSeatsFreed', data: { tunnelIds: ['t1'] } }]);
     given(relaySeatsAggregate, []).when({ type: 'FreeLinkSeat', tunnelId: 't1' }).then([]);
     given(relaySeatsAggregate, [taken('t1')]).when(take('t1', 1)).then([]);
+  });
+
+  it('reads relay seats stored under their former names as the current events', () => {
+    const stored = [
+      { type: 'RelaySeatTaken', data: { tunnelId: 't1', takenAt } },
+      { type: 'RelaySeatsFreed', data: { tunnelIds: ['t1'] } },
+    ].map((event) => LinkSeatsEvent.decode(event));
+    expect(stored.map((decoded) => (isRight(decoded) ? decoded.right : undefined))).toEqual([taken('t1'), { type: 'LinkSeatsFreed', data: { tunnelIds: ['t1'] } }]);
+    expect(isRight(LinkSeatsEvent.decode({ type: 'RelaySeatLost', data: {} }))).toBe(false);
   });
 });
