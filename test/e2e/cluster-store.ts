@@ -54,6 +54,11 @@ export class ClusterStore {
     return this.onEventStore ? `${base}-${this.run}` : base;
   }
 
+  /** Of `names` (tenant ids, relay names…), those of this run: all of them on a fresh data directory. */
+  ofThisRun(names: readonly string[]): string[] {
+    return this.onEventStore ? names.filter((name) => name.endsWith(`-${this.run}`)) : [...names];
+  }
+
   /** MAC `base` as this run's own: on EventStoreDB its first three bytes are this run's (locally administered). */
   mac(base: string): string {
     if (!this.onEventStore) return base;
