@@ -1,5 +1,6 @@
 // `tether relay`: a relay server (the seed's Global Access Server) for a hub, until SIGTERM or
-// SIGINT; with --unregister, the seed's unregister message instead.
+// SIGINT; with --unregister, the seed's unregister message instead. Given a cluster's nodes
+// (`--hub` repeated), it keeps a control channel to each, so that every node can place links on it.
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, Command } from 'commander';
 import { calls } from './api-operation.js';
@@ -11,7 +12,7 @@ import { isHost, isIPLiteral } from '../domain/tunnel/address.js';
 import { logLevelOption, parsePort, parsePositiveCount } from './cli-options.js';
 
 interface RelayCommandOptions {
-  readonly hub: string;
+  readonly hub: readonly string[];
   readonly name: string;
   readonly host: string;
   readonly externalHost?: string;
@@ -32,6 +33,19 @@ interface RelayCommandOptions {
 function parseName(value: string): string {
   if (!isRelayName(value)) throw new InvalidArgumentError('expected 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit, not "hub"');
   return value;
+}
+
+/** `--hub`, repeatable: one node of the hub each time, not twice the same. */
+function collectHub(value: string, previous: readonly string[] = []): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
+  if (previous.includes(value)) throw new InvalidArgumentError(`${value} is given twice`);
+  return [...previous, value];
 }
 
 function parseHost(value: string): string {
@@ -67,14 +81,14 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
   const { token, created } = loadOrCreateRelayToken(tokenFile);
   const ca = options.ca === undefined ? undefined : readCa(options.ca);
   if (options.unregister === true) {
-    const answer = await unregisterRelay({ hub: options.hub, ...(ca === undefined ? {} : { ca }), name: options.name, token, host: options.host });
+    const answer = await unregisterRelay({ hubs: options.hub, ...(ca === undefined ? {} : { ca }), name: options.name, token, host: options.host });
     if (answer.result === 'FAILURE') throw new TetherError('relay_refused', `the hub refused to unregister: ${answer.reason}`, [answer.reason]);
     process.stdout.write(`relay ${options.name} unregistered\n`);
     return;
   }
   logger.info({ tokenFile }, created ? 'generated this relay token; it is reused after every restart' : 'relay token loaded');
   const relay = await startRelay({
-    hub: options.hub,
+    hubs: options.hub,
     ...(ca === undefined ? {} : { ca }),
     name: options.name,
     token,
@@ -111,7 +125,11 @@ export const relayCommand = (): Command =>
   calls(
     new Command('relay')
       .description('run a relay server: it registers with the hub and carries the data plane of the sessions the hub places on it')
-      .requiredOption('--hub <url>', 'the hub, http(s)://host[:port]')
+      .addOption(
+        new Option('--hub <url>', "the hub, http(s)://host[:port]; repeatable: each of a cluster's nodes, a control channel to each (registration and status go to any that answers)")
+          .argParser(collectHub)
+          .makeOptionMandatory(),
+      )
       .addOption(new Option('--name <name>', "the relay's name (unique per hub)").argParser(parseName).makeOptionMandatory())
       .addOption(new Option('--host <host>', 'hostName: where agents dial back to this relay').argParser(parseHost).makeOptionMandatory())
       .addOption(new Option('--external-host <host>', 'externalHostName: where clients reach link ports (default: --host)').argParser(parseHost))

@@ -1,7 +1,7 @@
-// The relay's control channel to the hub: a WebSocket to <hub>/relay, authenticated by the
+// The relay's control channel to one hub node: a WebSocket to <hub>/relay, authenticated by the
 // relay's name and token, reconnected with jittered backoff for as long as the relay runs. The
-// links a relay holds cannot outlive it (every event of theirs is the hub's), so when it drops
-// the relay lets them go, and the hub records them as relay-lost.
+// links that node placed cannot outlive the channel (every event of theirs is recorded through
+// it), so when it drops the relay lets them go, and the hub records them as relay-lost.
 import { isLeft } from 'fp-ts/lib/Either.js';
 import WebSocket from 'ws';
 import { decodeMessage } from '../domain/gateway/frame.js';
@@ -9,6 +9,7 @@ import { HubToRelayMessage, maxRelayFrameBytes, relayChannelPath, relayNameHeade
 import type { RelayToHubMessage } from '../domain/relay/channel-messages.js';
 import type { TunnelLogger } from '../data-plane/live-tunnel.js';
 import { hubUrl } from './hub-requests.js';
+import type { NodeChannel } from './relay-links.js';
 
 export interface HubChannelOptions {
   readonly hub: string;
@@ -29,7 +30,7 @@ export interface HubChannelOptions {
 
 const bytesOf = (data: WebSocket.RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
 
-export class HubChannel {
+export class HubChannel implements NodeChannel {
   private socket: WebSocket | undefined;
   private attempt = 0;
   private stopped = false;
@@ -97,7 +98,7 @@ export class HubChannel {
 
     socket.on('unexpected-response', (_request, response) => {
       refused = response.statusCode === 401;
-      options.logger.warn({ status: response.statusCode }, refused ? 'the hub refused this relay name and token' : 'the hub did not open the control channel');
+      options.logger.warn({ hub: options.hub, status: response.statusCode }, refused ? 'the hub refused this relay name and token' : 'the hub did not open the control channel');
       socket.terminate();
     });
     socket.on('open', () => {
@@ -123,13 +124,13 @@ export class HubChannel {
       options.onMessage(decoded.right);
     });
     socket.on('error', (error) => {
-      if (!refused) options.logger.info({ err: error }, 'control channel error');
+      if (!refused) options.logger.info({ err: error, hub: options.hub }, 'control channel error');
     });
     socket.on('close', (code, reason) => {
       clearInterval(heartbeat);
       if (this.socket === socket) this.socket = undefined;
       if (opened) {
-        options.logger.warn({ code, reason: reason.toString() }, 'control channel to the hub closed: the links this relay holds end');
+        options.logger.warn({ hub: options.hub, code, reason: reason.toString() }, 'control channel to the hub closed: the links placed through it end');
         options.onClose();
       }
       if (this.stopped) return;

@@ -69,3 +69,35 @@ export function postRsStatus(endpoint: HubEndpoint, message: object): Promise<Rs
     outgoing.end(payload);
   });
 }
+
+/**
+ * The relay's messages to whichever hub node answers: its registration is in the cluster's
+ * store, so any node takes it. The node that answered last is asked first, then the others in
+ * the order given; with none reachable, the last node's failure is the answer.
+ */
+export class AnyHubNode {
+  private preferred = 0;
+
+  constructor(
+    private readonly hubs: readonly string[],
+    private readonly ca?: string | Buffer,
+  ) {
+    if (hubs.length === 0) throw new TetherError('invalid_configuration', 'a relay needs at least one --hub', ['hub']);
+  }
+
+  async post(message: object): Promise<RsStatusAnswer> {
+    let failure: unknown;
+    for (let tried = 0; tried < this.hubs.length; tried += 1) {
+      const index = (this.preferred + tried) % this.hubs.length;
+      const hub = this.hubs[index] ?? '';
+      try {
+        const answer = await postRsStatus({ hub, ...(this.ca === undefined ? {} : { ca: this.ca }) }, message);
+        this.preferred = index;
+        return answer;
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
+  }
+}

@@ -23,14 +23,21 @@ import type { DialBackTarget } from '../wire/stream-dial-back.js';
 import { RecordRequests } from './record-requests.js';
 import { fitStatus } from './status-sessions.js';
 
+/**
+ * The control channel to one hub node. A link belongs to the node that asked for it: its
+ * events are recorded, and its agent reached, through that node's channel only.
+ */
+export interface NodeChannel {
+  readonly open: boolean;
+  /** False when the channel is down: the message is lost, as are the links it concerns. */
+  send(message: RelayToHubMessage): boolean;
+}
+
 export interface RelayLinksOptions {
   readonly ports: PortRange;
   /** The address link ports bind to. */
   readonly bindAddress: string;
   readonly maxSessions: number;
-  /** A message to the hub on the control channel; false when the channel is down. */
-  readonly send: (message: RelayToHubMessage) => boolean;
-  readonly channelOpen: () => boolean;
   readonly clock: Clock;
   readonly logger: TunnelLogger;
   /** How long a stream waits for the agent's dial-back; default 10 000. */
@@ -51,6 +58,7 @@ interface Held {
   readonly link: LiveTunnel;
   readonly opened: OpenLink;
   readonly createdTime: string;
+  readonly channel: NodeChannel;
 }
 
 export class RelayLinks implements DialBackTarget {
@@ -59,12 +67,12 @@ export class RelayLinks implements DialBackTarget {
   private readonly held = new Map<string, Held>();
   private opening = 0;
   private ended: SessionStatus[] = [];
-  private readonly records: RecordRequests;
+  /** Each node's requests wait for answers on its own channel. */
+  private readonly records = new Map<NodeChannel, RecordRequests>();
 
   constructor(private readonly options: RelayLinksOptions) {
     this.pool = new PortPool(options.ports, options.bindAddress);
     this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
-    this.records = new RecordRequests(options.send);
   }
 
   /** Live links: the seed's currentNumberOfSessions. */
@@ -72,37 +80,40 @@ export class RelayLinks implements DialBackTarget {
     return this.held.size;
   }
 
-  receive(message: HubToRelayMessage): void {
+  /** A message from the node at the other end of `channel`; it reaches only the links that node asked for. */
+  receive(message: HubToRelayMessage, channel: NodeChannel): void {
     switch (message.type) {
       case 'open-link':
-        void this.openLink(message);
+        void this.openLink(message, channel);
         return;
       case 'close-link': {
-        const held = this.held.get(message.tunnelId);
+        const held = this.heldFor(message.tunnelId, channel);
         if (held === undefined) {
           // Not here (any more): the hub records the end with what it knows.
-          this.options.send({ type: 'link-closed', tunnelId: message.tunnelId, cause: message.cause, bytesToDevice: 0, bytesFromDevice: 0 });
+          channel.send({ type: 'link-closed', tunnelId: message.tunnelId, cause: message.cause, bytesToDevice: 0, bytesFromDevice: 0 });
           return;
         }
         held.link.close(message.cause).catch((error: unknown) => this.options.logger.error({ err: error, tunnelId: message.tunnelId }, 'could not close a link'));
         return;
       }
       case 'device-message':
-        this.held.get(message.tunnelId)?.link.streamMessage(message.message);
+        this.heldFor(message.tunnelId, channel)?.link.streamMessage(message.message);
         return;
       case 'recorded':
-        this.records.recorded(message.requestId, message.events);
+        this.records.get(channel)?.recorded(message.requestId, message.events);
         return;
       case 'record-failed':
-        this.records.refused(message.requestId, message.code, message.message);
+        this.records.get(channel)?.refused(message.requestId, message.code, message.message);
         return;
     }
   }
 
-  /** The control channel is gone: nothing a link does can be recorded, so every link ends. */
-  channelLost(): void {
-    this.records.rejectAll(new TetherError('unavailable', 'the control channel to the hub is gone'));
-    void this.closeAll('relay-lost');
+  /** The channel to one node is gone: nothing its links do can be recorded, so they end; the other nodes' links go on. */
+  channelLost(channel: NodeChannel): void {
+    this.records.get(channel)?.rejectAll(new TetherError('unavailable', 'the control channel to the hub is gone'));
+    this.records.delete(channel);
+    const lost = [...this.held.values()].filter((held) => held.channel === channel);
+    void Promise.all(lost.map((held) => held.link.close('relay-lost').catch(() => undefined)));
   }
 
   /** Ends every link (the relay stops, or lost the hub); resolves once their sockets are closed. */
@@ -132,9 +143,22 @@ export class RelayLinks implements DialBackTarget {
     if (!this.dialBacks.deliver(streamId, token, socket)) resetSocket(socket);
   }
 
-  private async openLink(message: OpenLink): Promise<void> {
+  private heldFor(tunnelId: string, channel: NodeChannel): Held | undefined {
+    const held = this.held.get(tunnelId);
+    return held?.channel === channel ? held : undefined;
+  }
+
+  private recordsOf(channel: NodeChannel): RecordRequests {
+    const existing = this.records.get(channel);
+    if (existing !== undefined) return existing;
+    const created = new RecordRequests((message) => channel.send(message));
+    this.records.set(channel, created);
+    return created;
+  }
+
+  private async openLink(message: OpenLink, channel: NodeChannel): Promise<void> {
     const { tunnelId } = message;
-    const fail = (code: string, text: string): void => void this.options.send({ type: 'link-failed', tunnelId, code, message: text });
+    const fail = (code: string, text: string): void => void channel.send({ type: 'link-failed', tunnelId, code, message: text });
     if (this.held.has(tunnelId)) return fail('already_exists', `link ${tunnelId} is open here already`);
     if (this.held.size + this.opening >= this.options.maxSessions) {
       return fail('no_relay_available', `this relay carries its maxSessions (${this.options.maxSessions}) already`);
@@ -148,7 +172,7 @@ export class RelayLinks implements DialBackTarget {
         ...(message.source === undefined ? {} : { source: message.source }),
         ...(message.encrypt === undefined ? {} : { encrypt: message.encrypt }),
       };
-      const env = this.environment(message);
+      const env = this.environment(message, channel);
       const key = message.encrypt === undefined ? undefined : tunnelKeyFromHex(message.encrypt);
       const info = { tunnelId, device: message.device, tenantId: message.tenantId, devicePort: message.devicePort };
       const { link, port } = await openLinkOn(
@@ -156,10 +180,10 @@ export class RelayLinks implements DialBackTarget {
         { info, settings, ...(key === undefined ? {} : { key }), ...(message.sourceAddresses === undefined ? {} : { sourceAddresses: message.sourceAddresses }), control: env.control },
         env,
       );
-      this.held.set(tunnelId, { link, opened: message, createdTime: this.options.clock.now().toISOString() });
+      this.held.set(tunnelId, { link, opened: message, createdTime: this.options.clock.now().toISOString(), channel });
       link.start();
       this.options.logger.info({ tunnelId, protocol: message.protocol, port, device: message.device }, 'link opened for the hub');
-      if (!this.options.send({ type: 'link-opened', tunnelId, port })) void link.close('relay-lost');
+      if (!channel.send({ type: 'link-opened', tunnelId, port })) void link.close('relay-lost');
     } catch (error) {
       fail(isTetherError(error) ? error.code : 'unavailable', error instanceof Error ? error.message : String(error));
     } finally {
@@ -167,27 +191,27 @@ export class RelayLinks implements DialBackTarget {
     }
   }
 
-  private environment(opened: OpenLink): TunnelEnvironment {
+  private environment(opened: OpenLink, channel: NodeChannel): TunnelEnvironment {
     const { tunnelId } = opened;
     const { options } = this;
     const control: ControlConnection = {
       connectionId: tunnelId,
       ip: opened.agentIP,
       get open() {
-        return options.channelOpen();
+        return channel.open;
       },
       send: (message: HubMessage) => {
-        if (message.type === 'open-stream' || message.type === 'close-stream') options.send({ type: 'to-device', tunnelId, message });
+        if (message.type === 'open-stream' || message.type === 'close-stream') channel.send({ type: 'to-device', tunnelId, message });
       },
       close: () => undefined,
     };
     return {
       control,
-      record: (command, context) => this.records.record(tunnelId, command, context.ip),
+      record: (command, context) => this.recordsOf(channel).record(tunnelId, command, context.ip),
       end: async (link, ending) => {
         const held = this.held.get(tunnelId);
         this.held.delete(tunnelId);
-        options.send({ type: 'link-closed', tunnelId, ...ending });
+        channel.send({ type: 'link-closed', tunnelId, ...ending });
         if (held !== undefined) {
           this.ended.push({
             id: tunnelId,

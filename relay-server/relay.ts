@@ -1,7 +1,10 @@
 // A relay server: it registers with the hub (POST /remote/rsstatus, the seed's messages),
-// keeps a control channel open to it, holds the ports and sockets of the links the hub places
-// on it, takes the agents' dial-backs, and reports its status while it runs. Shutting down does
-// not unregister it (as the seed's GAS does not): the hub notices it stops reporting.
+// keeps a control channel open to each hub node it is given, holds the ports and sockets of the
+// links the nodes place on it, takes the agents' dial-backs, and reports its status while it
+// runs. Its registration and status go to any node that answers (the store is the cluster's);
+// each node places links only through its own channel, so a node lost ends only its links.
+// Shutting down does not unregister it (as the seed's GAS does not): the hub notices it stops
+// reporting.
 import { EventEmitter } from 'node:events';
 import type { TunnelLogger } from '../data-plane/live-tunnel.js';
 import type { PortRange } from '../data-plane/port-pool.js';
@@ -9,13 +12,13 @@ import { TetherError } from '../domain/errors.js';
 import type { Clock } from '../domain/ports/clock.js';
 import { listenForDialBacks } from './dial-back-server.js';
 import { HubChannel } from './hub-channel.js';
-import { postRsStatus } from './hub-requests.js';
+import { AnyHubNode } from './hub-requests.js';
 import type { RsStatusAnswer } from './hub-requests.js';
 import { RelayLinks } from './relay-links.js';
 
 export interface RelayOptions {
-  /** The hub, http(s)://host[:port]. */
-  readonly hub: string;
+  /** The hub's nodes, http(s)://host[:port]: a control channel to each. */
+  readonly hubs: readonly string[];
   readonly ca?: string | Buffer;
   readonly name: string;
   readonly token: string;
@@ -37,15 +40,17 @@ export interface RelayOptions {
   readonly statusIntervalMs?: number;
   readonly clock: Clock;
   readonly logger: TunnelLogger;
-  /** Control-channel reconnect delays; default 500 ms doubling up to 15 s. */
+  /** Each control channel's reconnect delays; default 500 ms doubling up to 15 s. */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
 }
 
 export interface RelayEvents {
   /** The hub answered a registration. */
   registered: [answer: RsStatusAnswer];
-  'channel-open': [];
-  'channel-closed': [];
+  /** The control channel to node `hub` opened. */
+  'channel-open': [hub: string];
+  /** The control channel to node `hub` closed: the links it placed ended. */
+  'channel-closed': [hub: string];
   status: [answer: RsStatusAnswer];
 }
 
@@ -66,21 +71,18 @@ export class RelayRefused extends TetherError {
 }
 
 /** The seed's `unregister`: the hub marks the relay not reporting. */
-export function unregisterRelay(options: Pick<RelayOptions, 'hub' | 'ca' | 'name' | 'token' | 'host'>): Promise<RsStatusAnswer> {
-  return postRsStatus(options, { type: 'unregister', name: options.name, hostName: options.host, token: options.token });
+export function unregisterRelay(options: Pick<RelayOptions, 'hubs' | 'ca' | 'name' | 'token' | 'host'>): Promise<RsStatusAnswer> {
+  return new AnyHubNode(options.hubs, options.ca).post({ type: 'unregister', name: options.name, hostName: options.host, token: options.token });
 }
 
 export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const events = new EventEmitter<RelayEvents>();
   const { logger } = options;
-  // The links and the channel need each other: the links send on it, it hands them the hub's messages.
-  const channelRef: { current?: HubChannel } = {};
+  const anyNode = new AnyHubNode(options.hubs, options.ca);
   const links = new RelayLinks({
     ports: options.linkPorts,
     bindAddress: options.bindAddress,
     maxSessions: options.maxSessions,
-    send: (message) => channelRef.current?.send(message) ?? false,
-    channelOpen: () => channelRef.current?.open ?? false,
     clock: options.clock,
     logger,
   });
@@ -97,10 +99,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   };
 
   const register = async (): Promise<void> => {
-    const answer = await postRsStatus(options, { type: 'register', ...fields, ...(options.joinSecret === undefined ? {} : { joinSecret: options.joinSecret }) });
+    const answer = await anyNode.post({ type: 'register', ...fields, ...(options.joinSecret === undefined ? {} : { joinSecret: options.joinSecret }) });
     events.emit('registered', answer);
     if (answer.result === 'FAILURE') throw new RelayRefused(answer);
-    logger.info({ hub: options.hub, reason: answer.reason }, answer.reason === 'pending-approval' ? 'registered; an admin must approve this relay before it carries sessions' : 'registered');
+    logger.info({ reason: answer.reason }, answer.reason === 'pending-approval' ? 'registered; an admin must approve this relay before it carries sessions' : 'registered');
   };
 
   let statusTimer: NodeJS.Timeout | undefined;
@@ -108,7 +110,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   let lastRefusal: string | undefined;
   const reportStatus = async (): Promise<void> => {
     const { currentNumberOfSessions, sessions } = links.takeStatus();
-    const answer = await postRsStatus(options, { type: 'status', ...fields, currentNumberOfSessions, sessions });
+    const answer = await anyNode.post({ type: 'status', ...fields, currentNumberOfSessions, sessions });
     events.emit('status', answer);
     const refusal = answer.result === 'SUCCESS' ? undefined : answer.reason;
     // Said once: a relay awaiting approval would otherwise say so at every status.
@@ -133,23 +135,25 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     await server.close();
     throw error;
   }
-  const channel = new HubChannel({
-    hub: options.hub,
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
-    name: options.name,
-    token: options.token,
-    logger,
-    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
-    onOpen: () => events.emit('channel-open'),
-    onMessage: (message) => links.receive(message),
-    onClose: () => {
-      links.channelLost();
-      events.emit('channel-closed');
-    },
-    onRefused: register,
+  const channels = options.hubs.map((hub) => {
+    const channel: HubChannel = new HubChannel({
+      hub,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      name: options.name,
+      token: options.token,
+      logger,
+      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+      onOpen: () => events.emit('channel-open', hub),
+      onMessage: (message) => links.receive(message, channel),
+      onClose: () => {
+        links.channelLost(channel);
+        events.emit('channel-closed', hub);
+      },
+      onRefused: register,
+    });
+    return channel;
   });
-  channelRef.current = channel;
-  channel.start();
+  channels.forEach((channel) => channel.start());
   scheduleStatus();
   logger.info({ name: options.name, dialBackPort: server.port, linkPorts: options.linkPorts, maxSessions: options.maxSessions }, 'relay running');
 
@@ -164,7 +168,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         clearTimeout(statusTimer);
         // The process holding the sockets goes: for the sessions that is the relay lost.
         await links.closeAll('relay-lost');
-        await channel.stop();
+        await Promise.all(channels.map((channel) => channel.stop()));
         await server.close();
       })()),
   };

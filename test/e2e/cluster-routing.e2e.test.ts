@@ -1,23 +1,24 @@
-// Acceptance (issue 15, routing): three hub processes on one data directory, a real agent on
+// Acceptance (issue 15, routing): three hub processes on one store (cluster-store.ts), a real agent on
 // each. A tenant-admin asks hub A to open a link to the device hub C holds, carries 20 MB through
 // it to an echo server beside the device and back, byte for byte, and closes it by a DELETE
 // through hub B: the port on C stops accepting, and the session record has the exact totals, the
 // tenant-admin as who opened and closed it, and cause deleted.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, eventually, freePort, login, ready, runCli, serve, terminate } from './tether-process.js';
+import { ClusterStore } from './cluster-store.js';
+import type { ClusterNode } from './cluster-store.js';
+import { assertBuilt, eventually, freePort, login, ready, runCli, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
 
-const adminPassword = 'cluster-routing-admin-password';
+const cluster = new ClusterStore('cluster-routing');
+const adminPassword = cluster.adminPassword('cluster-routing-admin-password');
 const tenantPassword = 'acme-tenant-password';
 const env = { TETHER_ADMIN_PASSWORD: adminPassword, TETHER_TOKEN_SECRET: '', TETHER_SEAL_KEY: '' };
-const macs = ['00:11:22:33:55:A1', '00:11:22:33:55:B1', '00:11:22:33:55:C1'] as const;
+const tenant = cluster.name('acme');
+const macs = [cluster.mac('00:11:22:33:55:A1'), cluster.mac('00:11:22:33:55:B1'), cluster.mac('00:11:22:33:55:C1')] as const;
 const payloadBytes = 20 * 1024 * 1024;
 
 interface Session {
@@ -26,23 +27,6 @@ interface Session {
   readonly bytesToDevice: number;
   readonly bytesFromDevice: number;
   readonly requestedBy: { readonly id: string; readonly role: string };
-}
-
-interface Stored {
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-  readonly metadata: { readonly actor?: { readonly id: string; readonly role: string }; readonly ip?: string };
-}
-
-/** A stream's events as any process reads them from the shared store. */
-function eventsOf(dataDir: string, stream: string): Stored[] {
-  const db = new Database(join(dataDir, 'events.db'), { readonly: true });
-  try {
-    const rows = db.prepare('SELECT type, data, metadata FROM events WHERE stream = ? ORDER BY position').all(stream) as { type: string; data: string; metadata: string }[];
-    return rows.map((row) => ({ type: row.type, data: JSON.parse(row.data) as Stored['data'], metadata: JSON.parse(row.metadata) as Stored['metadata'] }));
-  } finally {
-    db.close();
-  }
 }
 
 /** Resolves with the bytes read once `expected` came, or rejects when the socket ends first. */
@@ -71,8 +55,8 @@ const refused = (port: number): Promise<boolean> =>
   });
 
 describe('three hub nodes on one store', () => {
-  let dataDir: string;
-  const hubs: TetherProcess[] = [];
+  const { dataDir } = cluster;
+  const hubs: ClusterNode[] = [];
   const agents: TetherProcess[] = [];
   const deviceSockets: Socket[] = [];
   let echo: Server;
@@ -87,10 +71,9 @@ describe('three hub nodes on one store', () => {
 
   beforeAll(async () => {
     assertBuilt();
-    dataDir = mkdtempSync(join(tmpdir(), 'tether-cluster-routing-'));
     const ranges = ['45400-45409', '45410-45419', '45420-45429'];
     for (const [index, linkPorts] of ranges.entries()) {
-      const hub = serve({ dataDir, port: await freePort(), nodeId: `node-${'abc'[index] ?? ''}`, env, args: ['--link-ports', linkPorts] });
+      const hub = cluster.serve({ port: await freePort(), nodeId: `node-${'abc'[index] ?? ''}`, env, args: ['--link-ports', linkPorts] });
       hubs.push(hub);
       await ready(hub);
     }
@@ -107,27 +90,28 @@ describe('three hub nodes on one store', () => {
   afterAll(async () => {
     echo.close();
     for (const p of [...agents, ...hubs]) if (p.child.exitCode === null && p.child.signalCode === null) await terminate(p);
-    rmSync(dataDir, { recursive: true, force: true });
+    await cluster.close();
   });
 
   it('carries a link asked of A to the device C holds, and closes it through B', async () => {
-    const [a, b] = hubs as [TetherProcess, TetherProcess];
-    expect((await api(a, admin, 'POST', '/tenants', { id: 'acme', name: 'Acme', password: tenantPassword })).status).toBe(201);
+    const [a, b] = hubs as [ClusterNode, ClusterNode];
+    expect((await api(a, admin, 'POST', '/tenants', { id: tenant, name: 'Acme', password: tenantPassword })).status).toBe(201);
     // One device on each node; every one assigned through A, which holds only the first.
     for (const [index, mac] of macs.entries()) {
       const hub = hubs[index] as TetherProcess;
       const agent = runCli(['agent', '--hub', hub.baseUrl, '--mac', mac, '--state', join(dataDir, `agent-${index}.json`)]);
       agents.push(agent);
       await eventually(`device ${mac} online`, 20_000, async () => ((await (await api(a, admin, 'GET', `/devices/${mac}`)).json()) as { online?: boolean }).online === true || undefined);
-      const assigned = await api(a, admin, 'POST', `/devices/${mac}/assign`, { tenant: 'acme' });
+      const assigned = await api(a, admin, 'POST', `/devices/${mac}/assign`, { tenant });
       expect(assigned.status, await assigned.text()).toBe(200);
       await eventually(`device ${mac} has its password`, 15_000, async () => (agent.stdout().includes('device password received') ? true : undefined));
     }
     const onC = macs[2];
     const canonicalC = onC.replaceAll(':', '').toLowerCase();
-    expect(eventsOf(dataDir, `device-${canonicalC}`).filter((event) => event.type === 'DeviceConnected').at(-1)?.data.nodeId).toBe('node-c');
+    const nodeC = hubs[2] as ClusterNode;
+    expect((await cluster.eventsOf(`device-${canonicalC}`)).filter((event) => event.type === 'DeviceConnected').at(-1)?.data.nodeId).toBe(nodeC.nodeId);
 
-    const tenantAdmin = await login(a, { tenant: 'acme', password: tenantPassword });
+    const tenantAdmin = await login(a, { tenant, password: tenantPassword });
     const devicePort = (echo.address() as AddressInfo).port;
     const opened = await api(a, tenantAdmin, 'POST', `/devicelink/${onC}`, { protocol: 'tcp', devicePort });
     expect(opened.status, await opened.clone().text()).toBe(201);
@@ -154,10 +138,10 @@ describe('three hub nodes on one store', () => {
     const session = (await (await api(b, tenantAdmin, 'GET', `/sessions/${tunnelId}`)).json()) as Session;
     expect(session).toMatchObject({ state: 'closed', terminationCause: 'deleted', bytesToDevice: payloadBytes, bytesFromDevice: payloadBytes });
     expect(session.requestedBy.role).toBe('tenant-admin');
-    const stream = eventsOf(dataDir, `tunnel-${tunnelId}`);
+    const stream = await cluster.eventsOf(`tunnel-${tunnelId}`);
     const openedEvent = stream.find((event) => event.type === 'TunnelOpened');
     const closedEvents = stream.filter((event) => event.type === 'TunnelClosed');
-    expect(openedEvent?.data).toMatchObject({ node: 'node-c', requestedBy: session.requestedBy });
+    expect(openedEvent?.data).toMatchObject({ node: nodeC.nodeId, requestedBy: session.requestedBy });
     expect(openedEvent?.metadata.actor).toMatchObject(session.requestedBy);
     // Closed once, on C, by the tenant-admin who asked B.
     expect(closedEvents).toHaveLength(1);

@@ -1,40 +1,36 @@
-// Acceptance (issue 15, point 5): three hub processes on one data directory, 30 real agents
+// Acceptance (issue 15, point 5): three hub processes on one store (cluster-store.ts), 30 real agents
 // spread over them. An update job created on hub A, paused through hub B, resumed through hub
 // C: one scheduler (whichever hub holds the lease) dispatches to devices on every hub, each hub
 // sends to its own devices and records their answers. Every device is updated exactly once,
 // and never more devices are in flight than the job's concurrency (from the stored events).
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, eventually, freePort, login, ready, runCli, serve, terminate } from './tether-process.js';
+import { ClusterStore } from './cluster-store.js';
+import { assertBuilt, eventually, freePort, login, ready, runCli, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
 
-const adminPassword = 'cluster-jobs-admin-password';
-const env = { TETHER_ADMIN_PASSWORD: adminPassword, TETHER_TOKEN_SECRET: '', TETHER_SEAL_KEY: '', TETHER_EVENTSTORE_URL: '' };
+const cluster = new ClusterStore('cluster-jobs');
+const adminPassword = cluster.adminPassword('cluster-jobs-admin-password');
+const env = { TETHER_ADMIN_PASSWORD: adminPassword, TETHER_TOKEN_SECRET: '', TETHER_SEAL_KEY: '' };
+const tenant = cluster.name('acme');
+const software = cluster.name('myapps');
 const deviceCount = 30;
 const concurrency = 4;
 const binary = Buffer.from('myApps 2.0 build 20\n'.repeat(500));
-const macOf = (i: number): string => `02:00:00:00:10:${i.toString(16).padStart(2, '0')}`;
+const macOf = (i: number): string => cluster.mac(`02:00:00:00:10:${i.toString(16).padStart(2, '0')}`);
 
 const running = (p: TetherProcess): boolean => p.child.exitCode === null && p.child.signalCode === null;
 
-/** The events of a stream, read from the shared store as any process may. */
-function eventsOf(dataDir: string, stream: string): { type: string; data: { devices?: { mac: string; outcome?: string }[] } }[] {
-  const db = new Database(join(dataDir, 'events.db'), { readonly: true });
-  try {
-    const rows = db.prepare('SELECT type, data FROM events WHERE stream = ? ORDER BY position').all(stream) as { type: string; data: string }[];
-    return rows.map((row) => ({ type: row.type, data: JSON.parse(row.data) as { devices?: { mac: string }[] } }));
-  } finally {
-    db.close();
-  }
+/** The events of a job's stream, read from the shared store as any process may. */
+async function jobEventsOf(stream: string): Promise<{ type: string; data: { devices?: { mac: string; outcome?: string }[] } }[]> {
+  return (await cluster.eventsOf(stream)).map((event) => ({ type: event.type, data: event.data as { devices?: { mac: string; outcome?: string }[] } }));
 }
 
 describe('an update job across three hubs', () => {
-  let dir: string;
-  let dataDir: string;
+  // The hubs' --data; the artifacts and the agents' files beside it.
+  const dir = cluster.dataDir;
   const hubs: TetherProcess[] = [];
   const agents: TetherProcess[] = [];
   let token: string;
@@ -54,8 +50,6 @@ describe('an update job across three hubs', () => {
 
   beforeAll(async () => {
     assertBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'tether-cluster-jobs-'));
-    dataDir = join(dir, 'hub');
     const artifacts = join(dir, 'artifacts');
     mkdirSync(join(artifacts, 'myapps', '20'), { recursive: true });
     writeFileSync(join(artifacts, 'myapps', '20', 'myapps.bin'), binary);
@@ -64,32 +58,32 @@ describe('an update job across three hubs', () => {
       { id: '1.0', build: '10', label: 'dvl' },
       { id: '2.0', build: '20', label: 'dvl', sha256 },
     ];
-    writeFileSync(join(artifacts, 'software.json'), JSON.stringify({ software: [{ id: 'myapps', folder: 'myapps', binary: 'myapps.bin', versions, manufacturer: 'example', title: 'myApps', description: 'myApps' }] }));
+    writeFileSync(join(artifacts, 'software.json'), JSON.stringify({ software: [{ id: software, folder: 'myapps', binary: 'myapps.bin', versions, manufacturer: 'example', title: 'myApps', description: 'myApps' }] }));
     const hook = join(dir, 'install-hook.sh');
     writeFileSync(hook, 'exit 0\n');
     chmodSync(hook, 0o700);
     for (const [i, node] of ['node-a', 'node-b', 'node-c'].entries()) {
       const from = 45400 + i * 20;
-      const hub = serve({ dataDir, port: await freePort(), nodeId: node, env, args: ['--lease-ms', '3000', '--link-ports', `${from}-${from + 9}`, '--artifacts', artifacts, '--job-resume-grace', '0'] });
+      const hub = cluster.serve({ port: await freePort(), nodeId: node, env, args: ['--lease-ms', '3000', '--link-ports', `${from}-${from + 9}`, '--artifacts', artifacts, '--job-resume-grace', '0'] });
       hubs.push(hub);
       await ready(hub);
     }
     const [a] = hubs;
     if (a === undefined) throw new Error('no hub');
     token = await login(a, { password: adminPassword });
-    await ok(api(a, 'POST', '/tenants', { id: 'acme', name: 'Acme', password: 'acme-tenant-password' }), 201);
+    await ok(api(a, 'POST', '/tenants', { id: tenant, name: 'Acme', password: 'acme-tenant-password' }), 201);
     const imported = await runCli(['catalog', 'import', 'software', '--url', `${a.baseUrl}/artifacts/software.json`, '--hub', a.baseUrl, '--token', token]).exited;
     expect(imported).toBe(0);
-    const { code } = (await ok(api(a, 'POST', '/tenants/acme/provisioning-codes', { maxUses: deviceCount }), 201)) as { code: string };
+    const { code } = (await ok(api(a, 'POST', `/tenants/${tenant}/provisioning-codes`, { maxUses: deviceCount }), 201)) as { code: string };
     for (let i = 0; i < deviceCount; i += 1) {
       const hub = hubs[i % hubs.length] ?? a;
       // Each agent downloads beside its state file: one directory each.
       mkdirSync(join(dir, `agent-${i}`));
-      const args = ['agent', '--hub', hub.baseUrl, '--mac', macOf(i), '--model', 'IP232', '--state', join(dir, `agent-${i}`, 'state.json'), '--on-update', `sh ${hook}`, '--code', code, '--software', 'myapps@1.0'];
+      const args = ['agent', '--hub', hub.baseUrl, '--mac', macOf(i), '--model', 'IP232', '--state', join(dir, `agent-${i}`, 'state.json'), '--on-update', `sh ${hook}`, '--code', code, '--software', `${software}@1.0`];
       agents.push(runCli(args));
     }
     await eventually('every device online in acme', 60_000, async () => {
-      const response = await api(a, 'GET', '/devices?limit=100');
+      const response = await api(a, 'GET', `/devices?limit=100&tenant=${tenant}`);
       const listed = response.status === 200 ? ((await response.json()) as { items: { state: string }[] }) : undefined;
       return listed !== undefined && listed.items.filter((device) => device.state === 'online').length === deviceCount ? true : undefined;
     });
@@ -97,21 +91,21 @@ describe('an update job across three hubs', () => {
 
   afterAll(async () => {
     await Promise.all([...agents, ...hubs].filter(running).map(terminate));
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.close();
   });
 
   it('created on A, paused on B, resumed on C: every device updated once, never more than the concurrency in flight', async () => {
     const [a, b, c] = hubs;
     if (a === undefined || b === undefined || c === undefined) throw new Error('three hubs');
-    const body = { name: 'myapps 2.0', tenants: ['acme'], categories: [], target: { kind: 'software', name: 'myapps', version: '2.0' }, concurrency };
+    const body = { name: 'myapps 2.0', tenants: [tenant], categories: [], target: { kind: 'software', name: software, version: '2.0' }, concurrency };
     const { id } = (await ok(api(a, 'POST', '/update-jobs', body), 201)) as { id: string };
     const stream = `updatejob-${id}`;
-    await eventually('some devices settled', 30_000, async () => (eventsOf(dataDir, stream).some((event) => event.type === 'JobDevicesSettled') ? true : undefined));
+    await eventually('some devices settled', 30_000, async () => ((await jobEventsOf(stream)).some((event) => event.type === 'JobDevicesSettled') ? true : undefined));
     await ok(api(b, 'POST', `/update-jobs/${id}/pause`));
     await ok(api(c, 'POST', `/update-jobs/${id}/resume`));
-    await eventually('the job completed', 90_000, async () => (eventsOf(dataDir, stream).some((event) => event.type === 'JobCompleted') ? true : undefined));
+    await eventually('the job completed', 90_000, async () => ((await jobEventsOf(stream)).some((event) => event.type === 'JobCompleted') ? true : undefined));
 
-    const events = eventsOf(dataDir, stream);
+    const events = await jobEventsOf(stream);
     const dispatched = events.filter((event) => event.type === 'JobDevicesDispatched').flatMap((event) => event.data.devices ?? []);
     expect(dispatched).toHaveLength(deviceCount);
     expect(new Set(dispatched.map(({ mac }) => mac)).size).toBe(deviceCount);

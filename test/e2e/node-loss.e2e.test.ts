@@ -1,37 +1,32 @@
-// Acceptance: two hub processes on one data directory. Hub B is killed with SIGKILL: within two
+// Acceptance: two hub processes on one store (cluster-store.ts). Hub B is killed with SIGKILL: within two
 // lease periods hub A records the end of B's link as hub-lost, and B's agent, given both hubs,
 // reconnects to A and is online again.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, eventually, freePort, login, ready, runCli, serve, terminate } from './tether-process.js';
+import { ClusterStore } from './cluster-store.js';
+import type { ClusterNode } from './cluster-store.js';
+import { assertBuilt, eventually, freePort, login, ready, runCli, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
 
-const adminPassword = 'node-loss-admin-password';
+const cluster = new ClusterStore('node-loss');
+const adminPassword = cluster.adminPassword('node-loss-admin-password');
 const env = { TETHER_ADMIN_PASSWORD: adminPassword, TETHER_TOKEN_SECRET: '', TETHER_SEAL_KEY: '' };
 const leaseMs = 2000;
-const mac = '00:11:22:33:44:f1';
-const canonical = '0011223344f1';
+const tenant = cluster.name('acme');
+const mac = cluster.mac('00:11:22:33:44:f1');
+const canonical = mac.replaceAll(':', '').toLowerCase();
 
 const running = (p: TetherProcess): boolean => p.child.exitCode === null && p.child.signalCode === null;
 
 /** The events of a stream, read from the shared store as any process may. */
-function eventsOf(dataDir: string, stream: string): { type: string; data: Record<string, unknown>; at: string }[] {
-  const db = new Database(join(dataDir, 'events.db'), { readonly: true });
-  try {
-    const rows = db.prepare('SELECT type, data, metadata FROM events WHERE stream = ? ORDER BY position').all(stream) as { type: string; data: string; metadata: string }[];
-    return rows.map((row) => ({ type: row.type, data: JSON.parse(row.data) as Record<string, unknown>, at: (JSON.parse(row.metadata) as { at: string }).at }));
-  } finally {
-    db.close();
-  }
+async function eventsOf(stream: string): Promise<{ type: string; data: Record<string, unknown>; at: string }[]> {
+  return (await cluster.eventsOf(stream)).map((event) => ({ type: event.type, data: event.data, at: event.metadata.at }));
 }
 
 describe('a hub node killed', () => {
-  let dataDir: string;
-  let a: TetherProcess;
-  let b: TetherProcess;
+  const { dataDir } = cluster;
+  let a: ClusterNode;
+  let b: ClusterNode;
   let device: TetherProcess | undefined;
   let token: string;
 
@@ -44,9 +39,8 @@ describe('a hub node killed', () => {
 
   beforeAll(async () => {
     assertBuilt();
-    dataDir = mkdtempSync(join(tmpdir(), 'tether-node-loss-'));
-    const hub = async (nodeId: string, linkPorts: string): Promise<TetherProcess> =>
-      serve({ dataDir, port: await freePort(), nodeId, env, args: ['--lease-ms', String(leaseMs), '--link-ports', linkPorts] });
+    const hub = async (nodeId: string, linkPorts: string): Promise<ClusterNode> =>
+      cluster.serve({ port: await freePort(), nodeId, env, args: ['--lease-ms', String(leaseMs), '--link-ports', linkPorts] });
     a = await hub('node-a', '45300-45309');
     await ready(a);
     b = await hub('node-b', '45310-45319');
@@ -55,12 +49,12 @@ describe('a hub node killed', () => {
   });
   afterAll(async () => {
     for (const p of [device, a, b]) if (p !== undefined && running(p)) await terminate(p);
-    rmSync(dataDir, { recursive: true, force: true });
+    await cluster.close();
   });
 
   it('has its link ended as hub-lost by the other node, and its agent back online through it', async () => {
-    expect((await api(a, 'POST', '/tenants', { id: 'acme', name: 'Acme', password: 'acme-password' })).status).toBe(201);
-    const issued = await api(a, 'POST', '/tenants/acme/provisioning-codes', {});
+    expect((await api(a, 'POST', '/tenants', { id: tenant, name: 'Acme', password: 'acme-password' })).status).toBe(201);
+    const issued = await api(a, 'POST', `/tenants/${tenant}/provisioning-codes`, {});
     const { code } = (await issued.json()) as { code: string };
     const stateFile = join(dataDir, 'agent-state.json');
     // B first: the agent tries its hubs in turn.
@@ -69,10 +63,10 @@ describe('a hub node killed', () => {
     const onNode = async (nodeId: string): Promise<true | undefined> => {
       const shown = await api(a, 'GET', `/devices/${canonical}`);
       const view = (await shown.json()) as { online?: boolean; tenant?: string };
-      const last = eventsOf(dataDir, `device-${canonical}`).filter((event) => event.type === 'DeviceConnected').at(-1);
-      return view.online === true && view.tenant === 'acme' && last?.data.nodeId === nodeId ? true : undefined;
+      const last = (await eventsOf(`device-${canonical}`)).filter((event) => event.type === 'DeviceConnected').at(-1);
+      return view.online === true && view.tenant === tenant && last?.data.nodeId === nodeId ? true : undefined;
     };
-    await eventually('the device online through B', 15_000, () => onNode('node-b')).catch((error: unknown) => {
+    await eventually('the device online through B', 15_000, () => onNode(b.nodeId)).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${agent.stdout()}${agent.stderr()}`, { cause: error });
     });
     const opened = await api(b, 'POST', `/devicelink/${canonical}`, { protocol: 'tcp', devicePort: 22 });
@@ -88,12 +82,12 @@ describe('a hub node killed', () => {
     });
     expect(session.terminationCause).toBe('hub-lost');
     // Within two lease periods of B's last renewal, which came before the kill.
-    const lease = eventsOf(dataDir, 'node-node-b');
+    const lease = await eventsOf(`node-${b.nodeId}`);
     const lastRenewal = lease.filter((event) => event.type === 'NodeLeaseRenewed').at(-1);
-    expect(lease.at(-1)).toMatchObject({ type: 'NodeLost', data: { by: 'node-a' } });
+    expect(lease.at(-1)).toMatchObject({ type: 'NodeLost', data: { by: a.nodeId } });
     expect(new Date(session.endTime ?? '').getTime() - new Date(lastRenewal?.at ?? '').getTime()).toBeLessThanOrEqual(2 * leaseMs);
 
-    await eventually('the device online again through A', 20_000, () => onNode('node-a')).catch((error: unknown) => {
+    await eventually('the device online again through A', 20_000, () => onNode(a.nodeId)).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}\n${agent.stdout()}${agent.stderr()}\n${a.stderr()}`, { cause: error });
     });
   });

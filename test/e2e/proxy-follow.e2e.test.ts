@@ -1,16 +1,16 @@
-// Acceptance (issue 15): three hub processes on one data directory, each binding its proxy ports
+// Acceptance (issue 15): three hub processes on one store (cluster-store.ts), each binding its proxy ports
 // on its own loopback address (--link-bind 127.0.0.1/.2/.3, as three machines would on their
 // own). A proxy profile disabled through hub A stops listening on hubs B and C within 1 s;
 // enabled, edited and removed through any hub, the same on every hub.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, eventually, freePort, freePortOutside, login, ready, serve, terminate } from './tether-process.js';
+import { ClusterStore } from './cluster-store.js';
+import { assertBuilt, eventually, freePort, freePortOutside, login, ready, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
 
-const adminPassword = 'proxy-follow-admin-password';
+const cluster = new ClusterStore('proxy-follow');
+const adminPassword = cluster.adminPassword('proxy-follow-admin-password');
+const proxy = cluster.name('web');
 const env = { TETHER_ADMIN_PASSWORD: adminPassword, TETHER_TOKEN_SECRET: '', TETHER_SEAL_KEY: '' };
 const linkPorts = { from: 45400, to: 45429 };
 /** How soon every hub acts on a change made through another. */
@@ -34,7 +34,6 @@ function accepts(address: string, port: number): Promise<boolean> {
 }
 
 describe('a proxy profile on three hub processes', () => {
-  let dataDir: string;
   let hubs: readonly [HubNode, HubNode, HubNode];
   let token: string;
 
@@ -56,10 +55,9 @@ describe('a proxy profile on three hub processes', () => {
 
   beforeAll(async () => {
     assertBuilt();
-    dataDir = mkdtempSync(join(tmpdir(), 'tether-proxy-follow-'));
     const hub = async (nodeId: string, address: string, offset: number): Promise<HubNode> => {
       const ports = `${linkPorts.from + offset}-${linkPorts.from + offset + 9}`;
-      const started = serve({ dataDir, port: await freePort(), nodeId, env, args: ['--link-ports', ports, '--link-bind', address] });
+      const started = cluster.serve({ port: await freePort(), nodeId, env, args: ['--link-ports', ports, '--link-bind', address] });
       await ready(started);
       return { process: started, address };
     };
@@ -72,28 +70,28 @@ describe('a proxy profile on three hub processes', () => {
   });
   afterAll(async () => {
     for (const hub of hubs) if (hub.process.child.exitCode === null) await terminate(hub.process);
-    rmSync(dataDir, { recursive: true, force: true });
+    await cluster.close();
   });
 
   it('stops listening on hubs B and C within 1 s once disabled through hub A; enabled, edited and removed through any hub, the same', async () => {
     const [a, b, c] = hubs;
     const first = await freePortOutside(linkPorts);
     const target = { type: 'host', address: '127.0.0.1', port: 9 };
-    expect(await api(a, 'POST', '/proxies', { id: 'web', name: 'web', protocol: 'tcp', sourcePort: first, target })).toBe(201);
+    expect(await api(a, 'POST', '/proxies', { id: proxy, name: 'web', protocol: 'tcp', sourcePort: first, target })).toBe(201);
     await onEveryHub(first, true);
 
-    expect(await api(a, 'POST', '/proxies/web/disable', {})).toBe(200);
+    expect(await api(a, 'POST', `/proxies/${proxy}/disable`, {})).toBe(200);
     await onEveryHub(first, false);
 
-    expect(await api(b, 'POST', '/proxies/web/enable', {})).toBe(200);
+    expect(await api(b, 'POST', `/proxies/${proxy}/enable`, {})).toBe(200);
     await onEveryHub(first, true);
 
     const second = await freePortOutside(linkPorts);
-    expect(await api(c, 'PUT', '/proxies/web', { id: 'web', name: 'web', protocol: 'tcp', sourcePort: second, target })).toBe(200);
+    expect(await api(c, 'PUT', `/proxies/${proxy}`, { id: proxy, name: 'web', protocol: 'tcp', sourcePort: second, target })).toBe(200);
     await onEveryHub(second, true);
     await onEveryHub(first, false);
 
-    expect(await api(b, 'DELETE', '/proxies/web')).toBe(204);
+    expect(await api(b, 'DELETE', `/proxies/${proxy}`)).toBe(204);
     await onEveryHub(second, false);
   });
 });

@@ -13,7 +13,7 @@ export const relayToken = (): string => randomBytes(32).toString('base64url');
 /** Starts a relay and waits until its control channel to the hub is open. */
 export async function startTestRelay(hub: string, name: string, overrides: Partial<RelayOptions> = {}): Promise<RelayHandle> {
   const relay = await startRelay({
-    hub,
+    hubs: [hub],
     name,
     token: relayToken(),
     host: '127.0.0.1',
