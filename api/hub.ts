@@ -43,6 +43,8 @@ import type { EventStoreConfig } from './event-store-factory.js';
 import { answerFrameworkError, maxParamLength } from './framework-errors.js';
 import { attachGateway } from './gateway/gateway-server.js';
 import { ForwardingKey } from './forwarding-marker.js';
+import { attachDeviceStreams } from './gateway/device-stream-server.js';
+import { peerDeviceStreams } from './peer-device-streams.js';
 import { listeningUrl } from './internal-url.js';
 import type { GatewayTimings } from './gateway/gateway-server.js';
 import { attachRelayChannels } from './gateway/relay-channel-server.js';
@@ -264,6 +266,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     ...(config.relays?.joinSecret === undefined ? {} : { joinSecret: config.relays.joinSecret }),
   });
   devices.onConnectionEnded((mac, connectionId) => tunnels.connectionEnded(mac, connectionId));
+  const owners = new CommandOwners({ runtime, clock, nodeId: config.nodeId });
+  const forwardingKey = new ForwardingKey(tokenSecret);
   const forwards = new ForwardPlane({
     runtime,
     store,
@@ -274,6 +278,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     plugins: config.plugins ?? new Map(),
     bindAddress: deviceLink.bindAddress,
     ports: deviceLink.ports,
+    peers: { owners, streams: peerDeviceStreams(forwardingKey, clock) },
     ...(config.linkProgressIntervalMs === undefined ? {} : { progressIntervalMs: config.linkProgressIntervalMs }),
   });
   devices.onConnectionEnded((mac, connectionId) => forwards.connectionEnded(mac, connectionId));
@@ -358,12 +363,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await app.register(apiDocs);
     await app.register(services, shared);
     await app.register(authentication, { secret: tokenSecret, tokenLifetime: config.tokenLifetime ?? '12h' });
-    await app.register(ownerRouting, {
-      owners: new CommandOwners({ runtime, clock, nodeId: config.nodeId }),
-      key: new ForwardingKey(tokenSecret),
-      clock,
-      timeoutMs: config.forwardTimeoutMs ?? defaultForwardTimeoutMs,
-    });
+    await app.register(ownerRouting, { owners, key: forwardingKey, clock, timeoutMs: config.forwardTimeoutMs ?? defaultForwardTimeoutMs });
     await app.register(healthRoutes);
     if (config.artifactsDir !== undefined) await serveArtifacts(app, config.artifactsDir);
     await app.register(metricsRoutes);
@@ -419,9 +419,11 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
       logger: app.log,
       ...(config.relays?.channelHeartbeatMs === undefined ? {} : { heartbeatMs: config.relays.channelHeartbeatMs }),
     });
+    const deviceStreams = attachDeviceStreams(app.server, { dialer: forwards.dialer, key: forwardingKey, clock, logger: app.log });
     // Links first: their ends are recorded as hub-shutdown, not as their devices going offline.
     app.addHook('preClose', async () => tunnels.shutdown());
     app.addHook('preClose', async () => forwards.shutdown());
+    app.addHook('preClose', async () => deviceStreams.close());
     // After the links: a relay answers the close of each link with its final totals.
     app.addHook('preClose', async () => relayChannels.close());
     app.addHook('preClose', async () => gateway.close());

@@ -44,9 +44,24 @@ export interface UdpThroughDevice {
   close(cause: TerminationCause): void;
 }
 
-interface UdpHandlers {
+export interface UdpHandlers {
   readonly datagram: (payload: Uint8Array) => void;
   readonly closed: (cause: TerminationCause) => void;
+}
+
+export interface StreamOptions {
+  /** The tenant the device must have proved; any when left out. */
+  readonly tenantId?: string;
+  readonly signal?: AbortSignal;
+  /** The client the stream is for: a peer node carrying the stream logs it (see api/device-stream-server.ts). */
+  readonly clientIp?: string;
+}
+
+/** What proxies ask of devices: streams through them, and whether one just went away. */
+export interface DeviceStreams {
+  dialTcp(mac: Mac, target: StreamTarget, options?: StreamOptions): Promise<DialedStream>;
+  openUdp(mac: Mac, target: StreamTarget, handlers: UdpHandlers, tenantId?: string): Promise<UdpThroughDevice>;
+  whenOffline(mac: Mac, graceMs: number): Promise<boolean>;
 }
 
 interface PendingUdp {
@@ -58,7 +73,7 @@ interface PendingUdp {
   open: boolean;
 }
 
-export class DeviceDialer {
+export class DeviceDialer implements DeviceStreams {
   private readonly dialBacks: DialBacks;
   private readonly datagrams: DatagramRoute;
   /** TCP streams waiting for their dial-back, by stream id: the device they were asked of. */
@@ -91,7 +106,7 @@ export class DeviceDialer {
    * (the agent refused: not in its --allow list, or unreachable), device_offline, or unavailable
    * (no dial-back in time, or `signal` aborted).
    */
-  async dialTcp(mac: Mac, target: StreamTarget, options: { readonly tenantId?: string; readonly signal?: AbortSignal } = {}): Promise<DialedStream> {
+  async dialTcp(mac: Mac, target: StreamTarget, options: StreamOptions = {}): Promise<DialedStream> {
     const link = this.control(mac, options.tenantId);
     const streamId = randomUUID();
     const expected = this.dialBacks.expect(streamId);

@@ -10,6 +10,10 @@ import type { Clock } from '../../domain/ports/clock.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import { DeviceDialer } from '../../data-plane/device-dialer.js';
+import type { DeviceStreams } from '../../data-plane/device-dialer.js';
+import { ClusterDialer } from '../node/cluster-dialer.js';
+import type { PeerStreams } from '../node/cluster-dialer.js';
+import type { CommandOwners } from '../node/command-owners.js';
 import type { DeviceConnections } from '../../data-plane/proven-connection.js';
 import type { ForwardEnvironment } from './forward-session.js';
 import type { TunnelLogger } from '../../data-plane/live-tunnel.js';
@@ -42,10 +46,15 @@ export interface ForwardPlaneOptions {
   readonly progressIntervalMs?: number;
   /** Default 10 000. */
   readonly dialBackTimeoutMs?: number;
+  /** A cluster's nodes: a proxy's stream through a device a live peer holds is asked of that peer. */
+  readonly peers?: { readonly owners: CommandOwners; readonly streams: PeerStreams };
 }
 
 export class ForwardPlane {
+  /** Streams through this node's devices. */
   readonly dialer: DeviceDialer;
+  /** Streams through any live node's devices: what proxies use. */
+  readonly streams: DeviceStreams;
   readonly endpoints = new ServiceEndpoints();
   readonly proxies: ProxySupervisor;
   readonly apps: ProtocolAppSupervisor;
@@ -54,12 +63,15 @@ export class ForwardPlane {
   constructor(private readonly options: ForwardPlaneOptions) {
     const { runtime, clock, nodeId, logger, plugins, bindAddress } = options;
     this.dialer = new DeviceDialer(options.devices, logger, options.dialBackTimeoutMs ?? 10_000);
+    // Applications need no peers: their connections are made on the device's node.
+    const { peers } = options;
+    this.streams = peers === undefined ? this.dialer : new ClusterDialer(this.dialer, peers.owners, peers.streams);
     const forward: ForwardEnvironment = { runtime, clock, logger, progressIntervalMs: options.progressIntervalMs ?? 5000 };
     this.proxies = new ProxySupervisor({
       runtime,
       bindAddress,
       reservedPorts: options.ports,
-      env: { forward, dialer: this.dialer, plugins, nodeId, clock, logger },
+      env: { forward, dialer: this.streams, plugins, nodeId, clock, logger },
     });
     this.apps = new ProtocolAppSupervisor({
       runtime,

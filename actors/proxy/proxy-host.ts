@@ -6,14 +6,15 @@ import type { Mac } from '../../domain/device/mac.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { ProxySettings } from '../../domain/proxy/proxy-settings.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
-import type { DeviceDialer } from '../../data-plane/device-dialer.js';
+import type { DeviceStreams } from '../../data-plane/device-dialer.js';
 import type { ForwardEnvironment, LiveForwardSession } from '../forward-session/forward-session.js';
 import type { TunnelLogger } from '../../data-plane/live-tunnel.js';
 import type { PluginDirectory } from './plugin-directory.js';
 
 export interface ProxyHostEnv {
   readonly forward: ForwardEnvironment;
-  readonly dialer: DeviceDialer;
+  /** Streams through devices, this node's or (asked of it) a peer's. */
+  readonly dialer: DeviceStreams;
   readonly plugins: PluginDirectory;
   readonly nodeId: string;
   readonly clock: Clock;

@@ -7,7 +7,7 @@ import { TetherError } from '../../domain/errors.js';
 import type { ForwardOpened } from '../../domain/forward-session/events.js';
 import type { ProxySettings } from '../../domain/proxy/proxy-settings.js';
 import { isDeviceTarget, transportOf } from '../../domain/proxy/proxy-settings.js';
-import type { DeviceDialer } from '../../data-plane/device-dialer.js';
+import type { DeviceStreams } from '../../data-plane/device-dialer.js';
 import type { OpenForwardFields } from '../forward-session/forward-session.js';
 import type { PluginDirectory } from './plugin-directory.js';
 import { connectTarget, tlsOver } from '../../data-plane/target-connect.js';
@@ -35,15 +35,15 @@ export function targetAddressOf(settings: ProxySettings, plugins: PluginDirector
 /** The device a proxy's connections go through, if any. */
 export const deviceOf = (settings: ProxySettings): Mac | undefined => (isDeviceTarget(settings.target) ? settings.target.device : undefined);
 
-/** Reaches the target of one connection; `signal` gives up (the client left). */
-export async function reachProxyTarget(settings: ProxySettings, plugins: PluginDirectory, dialer: DeviceDialer, signal: AbortSignal): Promise<ReachedTarget> {
+/** Reaches the target of one connection for the client at `clientIp`; `signal` gives up (the client left). */
+export async function reachProxyTarget(settings: ProxySettings, plugins: PluginDirectory, dialer: DeviceStreams, client: { readonly signal: AbortSignal; readonly clientIp: string }): Promise<ReachedTarget> {
   const { target } = settings;
   const address = targetAddressOf(settings, plugins);
   if (!isDeviceTarget(target)) {
     const socket = await connectTarget({ ...address, ...(target.tls === undefined ? {} : { tls: target.tls }) });
     return { socket, secure: target.tls !== undefined };
   }
-  const dialed = await dialer.dialTcp(target.device, address, { tenantId: target.tenant, signal });
+  const dialed = await dialer.dialTcp(target.device, address, { tenantId: target.tenant, ...client });
   if (target.tls === undefined) return { socket: dialed.socket, secure: false, agentIP: dialed.agentIP, tellClosed: dialed.close };
   const socket = await tlsOver(dialed.socket, { ...address, tls: target.tls });
   return { socket, secure: true, agentIP: dialed.agentIP, tellClosed: dialed.close };

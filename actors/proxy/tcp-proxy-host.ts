@@ -118,7 +118,7 @@ export class TcpProxyHost implements ProxyHost {
     client.once('close', () => gone.abort());
     let reached;
     try {
-      reached = await reachProxyTarget(settings, this.env.plugins, this.env.dialer, gone.signal);
+      reached = await reachProxyTarget(settings, this.env.plugins, this.env.dialer, { signal: gone.signal, clientIp: clientHost });
     } catch (error) {
       resetSocket(client);
       const cause: TerminationCause = isTetherError(error, 'device_offline') ? 'device-offline' : client.destroyed && gone.signal.aborted ? 'client-closed' : 'target-refused';

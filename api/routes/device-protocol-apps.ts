@@ -32,7 +32,12 @@ export interface DeviceAppView extends AssignmentView {
 export interface ConnectionView {
   readonly type: string;
   readonly sessions: readonly string[];
-  /** tcp, udp, http: where a client connects on the hub. */
+  /**
+   * The host of the node holding the connection, as the request reached it: a request asked of
+   * another node was forwarded to this one's --internal-url, and the port is bound here.
+   */
+  readonly host: string;
+  /** tcp, udp, http: where a client connects on the hub (at `host`). */
   readonly port?: number;
   /** http: the device's web interface through the hub (embeddable in the dashboard's iframe). */
   readonly url?: string;
@@ -53,10 +58,12 @@ async function deviceTenant(services: HubServices, principal: Principal, mac: Ma
 }
 
 function connectionView(connected: ConnectedApp, hostname: string): ConnectionView {
-  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  const bare = hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = bare.includes(':') ? `[${bare}]` : bare;
   return {
     type: connected.type,
     sessions: connected.sessions,
+    host: bare,
     ...(connected.port === undefined ? {} : { port: connected.port }),
     ...(connected.type === 'http' && connected.port !== undefined ? { url: `http://${host}:${connected.port}/` } : {}),
   };

@@ -50,9 +50,9 @@ export async function echoServer(tag = ''): Promise<EchoServer> {
   };
 }
 
-/** Sends `payload` on a new connection to `port`, half-closes, and resolves with all it got back. */
-export async function exchange(port: number, payload: Buffer | string): Promise<Buffer> {
-  const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+/** Sends `payload` on a new connection to `port` (at `host`), half-closes, and resolves with all it got back. */
+export async function exchange(port: number, payload: Buffer | string, host = '127.0.0.1'): Promise<Buffer> {
+  const socket = connect({ port, host, allowHalfOpen: true });
   await once(socket, 'connect');
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));

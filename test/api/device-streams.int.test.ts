@@ -1,0 +1,184 @@
+// Two hubs in one process on one data directory, A on 127.0.0.1 and B on 127.0.0.2 (as
+// --link-bind and --internal-url would put them on two machines); a real agent is connected to
+// B. A proxy's stream through the device, taken on A's source port, is carried by B over one
+// connection between the nodes (TCP bytes, UDP datagrams); B refuses a stream whose marker does
+// not verify, and a device no node holds is device_offline as on one node. A protocol
+// application connected through A answers with B's host, where its port is.
+import { once } from 'node:events';
+import { createSocket } from 'node:dgram';
+import type { Socket as UdpSocket } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgent } from '../../agent/agent.js';
+import type { AgentHandle } from '../../agent/agent.js';
+import type { DeviceStreamRequest } from '../../actors/node/cluster-dialer.js';
+import { systemClock } from '../../actors/runtime/system-clock.js';
+import { deviceStreamProtocol, deviceStreamUrl } from '../../api/device-stream-request.js';
+import { ForwardingKey, forwardingHeader } from '../../api/forwarding-marker.js';
+import { buildHub } from '../../api/hub.js';
+import type { Hub } from '../../api/hub.js';
+import { peerDeviceStreams } from '../../api/peer-device-streams.js';
+import { requestPeerStream } from '../../data-plane/peer-stream.js';
+import { parseMac } from '../../domain/device/mac.js';
+import { eventually } from '../e2e/tether-process.js';
+import { echoServer, exchange, portOutside } from './forward-fixture.js';
+import type { EchoServer } from './forward-fixture.js';
+import { storedEvent } from './gateway-client.js';
+import { adminPassword, positionStride, testGatewayLimits, tokenSecret } from './hub-harness.js';
+
+const sealKey = 'ef'.repeat(32);
+const mac = parseMac('00:11:22:AA:BB:E5');
+const offlineMac = parseMac('00:11:22:AA:BB:E6');
+const linkPorts = { from: 44400, to: 44419 };
+const waitMs = 10_000;
+
+let dir = '';
+let a: Hub;
+let b: Hub;
+/** B's internal URL, from its lease. */
+let addressB = '';
+let admin = '';
+let agent: AgentHandle;
+let echo: EchoServer;
+let udpEcho: UdpSocket;
+
+async function hubOn(nodeId: string, host: string, offset: number): Promise<{ hub: Hub; url: string }> {
+  const hub = await buildHub({
+    dataDir: dir,
+    nodeId,
+    tokenSecret,
+    adminPassword,
+    sealKey,
+    positionStride,
+    gatewayLimits: testGatewayLimits,
+    logLevel: 'silent',
+    deviceLink: { ports: { from: linkPorts.from + offset, to: linkPorts.from + offset + 9 }, bindAddress: host },
+  });
+  await hub.app.listen({ port: 0, host });
+  return { hub, url: `http://${host}:${(hub.app.server.address() as AddressInfo).port}` };
+}
+
+const call = async (hub: Hub, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  hub.app.inject({ method, url: `/api/v1${url}`, headers: { authorization: `Bearer ${admin}` }, ...(payload === undefined ? {} : { payload }) });
+
+const target = (): { host: string; port: number } => ({ host: '127.0.0.1', port: echo.port });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tether-device-streams-'));
+  echo = await echoServer('device:');
+  udpEcho = createSocket('udp4');
+  udpEcho.on('message', (payload, from) => udpEcho.send(payload, from.port, from.address));
+  udpEcho.bind(0, '127.0.0.1');
+  await once(udpEcho, 'listening');
+  a = (await hubOn('node-a', '127.0.0.1', 0)).hub;
+  const started = await hubOn('node-b', '127.0.0.2', 10);
+  b = started.hub;
+  const lease = await storedEvent(a.store, 'node-node-b', (event) => event.type === 'NodeLeaseRenewed' && (event.data as { address: string }).address !== '');
+  addressB = (lease.data as { address: string }).address;
+  expect(addressB).toBe(started.url);
+  const login = await a.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { password: adminPassword } });
+  admin = (login.json() as { token: string }).token;
+  expect((await call(a, 'POST', '/tenants', { id: 'acme', name: 'Acme', password: 'acme-password' })).statusCode).toBe(201);
+  agent = startAgent({ hub: started.url, mac, logger: () => undefined, backoff: { baseMs: 20, maxMs: 200, random: () => 0 } });
+  await once(agent.events, 'online', { signal: AbortSignal.timeout(waitMs) });
+  const password = once(agent.events, 'password', { signal: AbortSignal.timeout(waitMs) });
+  const assigned = await call(a, 'POST', `/devices/${mac}/assign`, { tenant: 'acme' });
+  expect(assigned.statusCode, assigned.body).toBe(200);
+  await password;
+});
+
+afterAll(async () => {
+  await agent.stop();
+  await Promise.all([a.close(), b.close()]);
+  await echo.close();
+  udpEcho.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("a proxy's stream through a device another node holds", () => {
+  it("is carried by that node: bytes both ways, and the session recorded on the node whose port the client reached", async () => {
+    const sourcePort = await portOutside(linkPorts);
+    const created = await call(a, 'POST', '/proxies', { id: 'ssh', name: 'ssh', protocol: 'tcp-over-device', sourcePort, target: { tenant: 'acme', device: mac, ...{ address: '127.0.0.1', port: echo.port } } });
+    expect(created.statusCode, created.body).toBe(201);
+    const payload = randomBytes(1024 * 1024);
+    const answer = await exchange(sourcePort, payload);
+    expect(answer.length).toBe(payload.length + 'device:'.length);
+    expect(answer.equals(Buffer.concat([Buffer.from('device:'), payload]))).toBe(true);
+
+    const opened = await storedEvent(a.store, { category: 'forward' }, (event) => event.type === 'ForwardOpened' && (event.data as { sourceId: string }).sourceId === 'ssh');
+    expect(opened.data).toMatchObject({ node: 'node-a', device: mac, mode: 'tcp-over-device' });
+    const closed = await storedEvent(a.store, opened.stream, (event) => event.type === 'ForwardClosed');
+    expect(closed.data).toMatchObject({ bytesToTarget: payload.length, bytesFromTarget: payload.length + 'device:'.length });
+    const streamOpened = await storedEvent(a.store, opened.stream, (event) => event.type === 'ForwardStreamOpened');
+    expect(streamOpened.data).toMatchObject({ agentIP: '127.0.0.1' });
+    // B carried it, and recorded no session of its own for it.
+    const sessions = (await a.store.readAll({ maxCount: 100_000 })).filter((event) => event.type === 'ForwardOpened');
+    expect(sessions.map((event) => (event.data as { node: string }).node)).toEqual(['node-a']);
+  });
+
+  it('carries datagrams both ways, their boundaries kept', async () => {
+    const received: Buffer[] = [];
+    const got = (count: number) => eventually(`${count} datagrams back`, waitMs, async () => (received.length >= count ? received : undefined));
+    const stream = await a.forwards.streams.openUdp(mac, { host: '127.0.0.1', port: (udpEcho.address() as AddressInfo).port }, { datagram: (payload) => received.push(Buffer.from(payload)), closed: () => undefined }, 'acme');
+    const sent = [Buffer.from('one'), randomBytes(1200), Buffer.from('three')];
+    for (const payload of sent) expect(stream.send(payload)).toBe(true);
+    expect(await got(3)).toEqual(sent);
+    stream.close('client-closed');
+  });
+});
+
+describe('the node holding the device', () => {
+  const request: DeviceStreamRequest = { mac, target: { host: '127.0.0.1', port: 9 }, protocol: 'tcp', tenantId: 'acme' };
+  const ask = (marker: string | undefined, url = deviceStreamUrl(request)) =>
+    requestPeerStream(new URL(`${addressB}${url}`), { protocol: deviceStreamProtocol, headers: marker === undefined ? {} : { [forwardingHeader]: marker } });
+  const markerOf = (key: ForwardingKey, url: string) => key.sign({ method: 'GET', url, body: '', clientIp: '10.0.0.1' }, systemClock.now());
+
+  it('refuses a stream without a marker that verifies (401), and dials nothing', async () => {
+    const url = deviceStreamUrl(request);
+    const forgeries = [
+      undefined,
+      'not-a-marker',
+      markerOf(new ForwardingKey('another-secret-of-another-cluster-0123456789'), url),
+      // Made for another tenant: a marker does not carry over to another request.
+      markerOf(new ForwardingKey(tokenSecret), deviceStreamUrl({ ...request, tenantId: 'other' })),
+    ];
+    for (const marker of forgeries) {
+      const answer = await ask(marker, url);
+      expect(answer.kind === 'refused' ? [answer.status, JSON.parse(answer.body) as unknown] : answer.kind).toMatchObject([401, { error: { code: 'unauthenticated' } }]);
+    }
+  });
+
+  it('answers a refusal the asking node turns back into the same error', async () => {
+    const peers = peerDeviceStreams(new ForwardingKey(tokenSecret), systemClock);
+    await expect(peers.open(addressB, { ...request, mac: offlineMac }, {})).rejects.toMatchObject({ code: 'device_offline' });
+    const local = await b.forwards.dialer.dialTcp(mac, target(), { tenantId: 'other' }).catch((error: unknown) => error);
+    await expect(peers.open(addressB, { ...request, target: target(), tenantId: 'other' }, {})).rejects.toMatchObject({ code: (local as { code: string }).code });
+  });
+});
+
+describe('a device no live node holds', () => {
+  it('is device_offline through any node, as on one node', async () => {
+    const onOne = await b.forwards.dialer.dialTcp(offlineMac, target(), { tenantId: 'acme' }).catch((error: unknown) => error);
+    expect(onOne).toMatchObject({ code: 'device_offline' });
+    await expect(a.forwards.streams.dialTcp(offlineMac, target(), { tenantId: 'acme' })).rejects.toMatchObject({ code: 'device_offline' });
+  });
+});
+
+describe('a protocol application connected through a node that does not hold the device', () => {
+  it("answers with the holding node's host, where its port is bound", async () => {
+    const created = await call(a, 'POST', '/protocol-apps', { name: 'Echo', type: 'tcp', devicePort: echo.port });
+    expect(created.statusCode, created.body).toBe(201);
+    const appId = (created.json() as { id: string }).id;
+    expect((await call(a, 'PUT', `/devices/${mac}/protocol-apps/${appId}`, {})).statusCode).toBe(200);
+    const connected = await call(a, 'POST', `/devices/${mac}/protocol-apps/${appId}/connect`, {});
+    expect(connected.statusCode, connected.body).toBe(201);
+    const { host, port } = connected.json() as { host: string; port: number };
+    expect(host).toBe('127.0.0.2');
+    const answer = await exchange(port, 'hello', host);
+    expect(answer.toString()).toBe('device:hello');
+  });
+});
