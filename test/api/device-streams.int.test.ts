@@ -6,6 +6,7 @@
 // application connected through A answers with B's host, where its port is.
 import { once } from 'node:events';
 import { createSocket } from 'node:dgram';
+import { createServer as createHttpServer } from 'node:http';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -120,6 +121,27 @@ describe("a proxy's stream through a device another node holds", () => {
     expect(sessions.map((event) => (event.data as { node: string }).node)).toEqual(['node-a']);
   });
 
+  it('serves http-over-device through the other node, and a target the agent refuses is target-refused there too', async () => {
+    const web = createHttpServer((incoming, response) => response.end(`device web: ${incoming.url ?? ''}`));
+    web.listen(0, '127.0.0.1');
+    await once(web, 'listening');
+    const webPort = (web.address() as AddressInfo).port;
+    const httpPort = await portOutside(linkPorts);
+    const http = await call(a, 'POST', '/proxies', { id: 'web', name: 'web', protocol: 'http-over-device', sourcePort: httpPort, target: { tenant: 'acme', device: mac, address: '127.0.0.1', port: webPort } });
+    expect(http.statusCode, http.body).toBe(201);
+    const page = await fetch(`http://127.0.0.1:${httpPort}/status`, { headers: { connection: 'close' } });
+    expect([page.status, await page.text()]).toEqual([200, 'device web: /status']);
+    web.close();
+
+    const refusedPort = await portOutside(linkPorts);
+    const refused = await call(a, 'POST', '/proxies', { id: 'not-allowed', name: 'not-allowed', protocol: 'tcp-over-device', sourcePort: refusedPort, target: { tenant: 'acme', device: mac, address: '192.0.2.1', port: 80 } });
+    expect(refused.statusCode, refused.body).toBe(201);
+    expect((await exchange(refusedPort, 'x')).length).toBe(0);
+    const opened = await storedEvent(a.store, { category: 'forward' }, (event) => event.type === 'ForwardOpened' && (event.data as { sourceId: string }).sourceId === 'not-allowed');
+    const closed = await storedEvent(a.store, opened.stream, (event) => event.type === 'ForwardClosed');
+    expect(closed.data).toMatchObject({ cause: 'target-refused' });
+  });
+
   it('carries datagrams both ways, their boundaries kept', async () => {
     const received: Buffer[] = [];
     const got = (count: number) => eventually(`${count} datagrams back`, waitMs, async () => (received.length >= count ? received : undefined));
@@ -132,31 +154,37 @@ describe("a proxy's stream through a device another node holds", () => {
 });
 
 describe('the node holding the device', () => {
-  const request: DeviceStreamRequest = { mac, target: { host: '127.0.0.1', port: 9 }, protocol: 'tcp', tenantId: 'acme' };
-  const ask = (marker: string | undefined, url = deviceStreamUrl(request)) =>
+  const request = (): DeviceStreamRequest => ({ mac, target: target(), protocol: 'tcp', tenantId: 'acme' });
+  const ask = (marker: string | undefined, url: string) =>
     requestPeerStream(new URL(`${addressB}${url}`), { protocol: deviceStreamProtocol, headers: marker === undefined ? {} : { [forwardingHeader]: marker } });
   const markerOf = (key: ForwardingKey, url: string) => key.sign({ method: 'GET', url, body: '', clientIp: '10.0.0.1' }, systemClock.now());
 
   it('refuses a stream without a marker that verifies (401), and dials nothing', async () => {
-    const url = deviceStreamUrl(request);
+    const url = deviceStreamUrl(request());
+    const dialled = echo.sockets.length;
     const forgeries = [
       undefined,
       'not-a-marker',
       markerOf(new ForwardingKey('another-secret-of-another-cluster-0123456789'), url),
       // Made for another tenant: a marker does not carry over to another request.
-      markerOf(new ForwardingKey(tokenSecret), deviceStreamUrl({ ...request, tenantId: 'other' })),
+      markerOf(new ForwardingKey(tokenSecret), deviceStreamUrl({ ...request(), tenantId: 'other' })),
     ];
     for (const marker of forgeries) {
       const answer = await ask(marker, url);
       expect(answer.kind === 'refused' ? [answer.status, JSON.parse(answer.body) as unknown] : answer.kind).toMatchObject([401, { error: { code: 'unauthenticated' } }]);
     }
+    // A marked stream is dialled: the refused ones were not.
+    const marked = await ask(markerOf(new ForwardingKey(tokenSecret), url), url);
+    expect(marked.kind).toBe('upgraded');
+    if (marked.kind === 'upgraded') marked.socket.destroy();
+    await eventually('the marked stream reached the target', waitMs, async () => (echo.sockets.length === dialled + 1 ? true : undefined));
   });
 
   it('answers a refusal the asking node turns back into the same error', async () => {
     const peers = peerDeviceStreams(new ForwardingKey(tokenSecret), systemClock);
-    await expect(peers.open(addressB, { ...request, mac: offlineMac }, {})).rejects.toMatchObject({ code: 'device_offline' });
+    await expect(peers.open(addressB, { ...request(), mac: offlineMac }, {})).rejects.toMatchObject({ code: 'device_offline' });
     const local = await b.forwards.dialer.dialTcp(mac, target(), { tenantId: 'other' }).catch((error: unknown) => error);
-    await expect(peers.open(addressB, { ...request, target: target(), tenantId: 'other' }, {})).rejects.toMatchObject({ code: (local as { code: string }).code });
+    await expect(peers.open(addressB, { ...request(), tenantId: 'other' }, {})).rejects.toMatchObject({ code: (local as { code: string }).code });
   });
 });
 
