@@ -93,6 +93,9 @@ export function attachDeviceStreams(server: Server, options: DeviceStreamServerO
       return;
     }
     const socket = duplex;
+    // An https server's connections do not allow half-open (an http server's do): the asking
+    // node's FIN must end one direction only, as a client's does.
+    socket.allowHalfOpen = true;
     // Until the splice watches it, a reset must not go unhandled.
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
