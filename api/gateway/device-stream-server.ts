@@ -1,8 +1,9 @@
 // The peer's side of a stream through a device it holds (device-stream-request.ts): a marked
-// upgrade at /internal/device-streams. The marker must verify (401 otherwise); the device is
-// dialled here only, with the tenant check of a local stream, never asked of another node. After
-// the 101 the connection is spliced to the device's (TCP) or carries its datagrams (UDP); when
-// either side ends the other does, and the agent is told the stream is over as for a local one.
+// upgrade at /internal/device-streams. The marker must verify (403 forwarding_refused; 401
+// without one); the device is dialled here only, with the tenant check of a local stream, never
+// asked of another node. After the 101 the connection is spliced to the device's (TCP) or
+// carries its datagrams (UDP); when either side ends the other does, and the agent is told the
+// stream is over as for a local one.
 import type { IncomingMessage, Server } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -15,7 +16,7 @@ import type { Clock } from '../../domain/ports/clock.js';
 import { DatagramWriter, readDatagrams } from '../../wire/datagram-stream.js';
 import { resetSocket, splice } from '../../wire/socket-splice.js';
 import { agentIpHeader, deviceStreamPath, deviceStreamProtocol, parseDeviceStreamUrl, refusalOf } from '../device-stream-request.js';
-import { forwardingHeader } from '../forwarding-marker.js';
+import { claimsBody, forwardingHeader } from '../forwarding-marker.js';
 import type { ForwardingKey } from '../forwarding-marker.js';
 
 export interface DeviceStreamServerOptions {
@@ -46,12 +47,14 @@ export function attachDeviceStreams(server: Server, options: DeviceStreamServerO
   const check = (request: IncomingMessage): { readonly stream: DeviceStreamRequest; readonly clientIp: string } | TetherError => {
     if (request.headers.upgrade?.toLowerCase() !== deviceStreamProtocol) return new TetherError('validation_failed', `upgrade to ${deviceStreamProtocol}`);
     const marker = request.headers[forwardingHeader];
-    const clientIp = typeof marker === 'string' ? options.key.verify(marker, { method: request.method ?? '', url: request.url ?? '', body: '' }, options.clock.now()) : undefined;
-    if (clientIp === undefined) return new TetherError('unauthenticated', 'a device stream is asked by a peer hub node, and the marker does not prove this one is');
+    if (typeof marker !== 'string') return new TetherError('unauthenticated', 'a device stream is asked by a peer hub node, with its forwarding marker');
+    const proof = options.key.verify(marker, { method: request.method ?? '', url: request.url ?? '' }, options.clock.now());
+    if (proof.kind === 'refused') return new TetherError('forwarding_refused', `this hub node refuses a device stream asked by a peer: ${proof.why}`);
+    if (!claimsBody(proof.claim, '')) return new TetherError('forwarding_refused', 'this hub node refuses a device stream asked by a peer: the marker was made for a body');
     const stream = parseDeviceStreamUrl(request.url ?? '');
     if (stream === undefined) return new TetherError('validation_failed', 'a device stream names a device, a target host and port, and tcp or udp');
     if (closing) return new TetherError('unavailable', 'this hub node is shutting down');
-    return { stream, clientIp };
+    return { stream, clientIp: proof.claim.clientIp };
   };
 
   const carryTcp = async (socket: Socket, stream: DeviceStreamRequest, clientIp: string): Promise<void> => {

@@ -159,11 +159,12 @@ describe('the node holding the device', () => {
     requestPeerStream(new URL(`${addressB}${url}`), { protocol: deviceStreamProtocol, headers: marker === undefined ? {} : { [forwardingHeader]: marker } });
   const markerOf = (key: ForwardingKey, url: string) => key.sign({ method: 'GET', url, body: '', clientIp: '10.0.0.1' }, systemClock.now());
 
-  it('refuses a stream without a marker that verifies (401), and dials nothing', async () => {
+  it('refuses a stream without a marker (401) or with one that does not verify (403), and dials nothing', async () => {
     const url = deviceStreamUrl(request());
     const dialled = echo.sockets.length;
+    const missing = await ask(undefined, url);
+    expect(missing.kind === 'refused' ? [missing.status, JSON.parse(missing.body) as unknown] : missing.kind).toMatchObject([401, { error: { code: 'unauthenticated' } }]);
     const forgeries = [
-      undefined,
       'not-a-marker',
       markerOf(new ForwardingKey('another-secret-of-another-cluster-0123456789'), url),
       // Made for another tenant: a marker does not carry over to another request.
@@ -171,7 +172,7 @@ describe('the node holding the device', () => {
     ];
     for (const marker of forgeries) {
       const answer = await ask(marker, url);
-      expect(answer.kind === 'refused' ? [answer.status, JSON.parse(answer.body) as unknown] : answer.kind).toMatchObject([401, { error: { code: 'unauthenticated' } }]);
+      expect(answer.kind === 'refused' ? [answer.status, JSON.parse(answer.body) as unknown] : answer.kind).toMatchObject([403, { error: { code: 'forwarding_refused' } }]);
     }
     // A marked stream is dialled: the refused ones were not.
     const marked = await ask(markerOf(new ForwardingKey(tokenSecret), url), url);
