@@ -9,7 +9,8 @@
 //   npm run build
 //   TETHER_EVENTSTORE_URL='esdb://127.0.0.1:2113?tls=false' npx vitest run test/e2e/cluster-routing.e2e.test.ts \
 //     test/e2e/cluster-update-job.e2e.test.ts test/e2e/proxy-follow.e2e.test.ts test/e2e/node-loss.e2e.test.ts \
-//     test/e2e/two-hubs.e2e.test.ts test/e2e/dashboard-two-hubs.e2e.test.ts test/e2e/relay-nodes.e2e.test.ts
+//     test/e2e/two-hubs.e2e.test.ts test/e2e/dashboard-two-hubs.e2e.test.ts test/e2e/relay-nodes.e2e.test.ts \
+//     test/e2e/proxy-through-peer.e2e.test.ts
 // The store's instance admin then has the password below (eventStoreAdminPassword): the first
 // run creates it, later runs log in with it.
 import { randomBytes } from 'node:crypto';
