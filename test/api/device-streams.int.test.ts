@@ -10,7 +10,8 @@ import { createServer as createHttpServer } from 'node:http';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +141,27 @@ describe("a proxy's stream through a device another node holds", () => {
     const opened = await storedEvent(a.store, { category: 'forward' }, (event) => event.type === 'ForwardOpened' && (event.data as { sourceId: string }).sourceId === 'not-allowed');
     const closed = await storedEvent(a.store, opened.stream, (event) => event.type === 'ForwardClosed');
     expect(closed.data).toMatchObject({ cause: 'target-refused' });
+  });
+
+  it("ends the device's side when the client resets, and the client's when the device's side closes", async () => {
+    const sourcePort = await portOutside(linkPorts);
+    const created = await call(a, 'POST', '/proxies', { id: 'ends', name: 'ends', protocol: 'tcp-over-device', sourcePort, target: { tenant: 'acme', device: mac, address: '127.0.0.1', port: echo.port } });
+    expect(created.statusCode, created.body).toBe(201);
+    const live = async (): Promise<{ client: Socket; atDevice: Socket }> => {
+      const before = echo.sockets.length;
+      const client = connect({ port: sourcePort, host: '127.0.0.1' });
+      client.on('error', () => undefined);
+      await once(client, 'data');
+      const atDevice = await eventually('the device side connected', waitMs, async () => (echo.sockets.length > before ? echo.sockets.at(-1) : undefined));
+      return { client, atDevice };
+    };
+    const first = await live();
+    first.client.resetAndDestroy();
+    await eventually("the device's side closed", waitMs, async () => (first.atDevice.destroyed ? true : undefined));
+    const second = await live();
+    second.atDevice.destroy();
+    await eventually("the client's side closed", waitMs, async () => (second.client.destroyed || second.client.readableEnded ? true : undefined));
+    second.client.destroy();
   });
 
   it('carries datagrams both ways, their boundaries kept', async () => {
