@@ -9,7 +9,11 @@
 // The body's hash is carried in the clear and covered by the HMAC, so the peer checks the marker
 // as the request arrives, before the client's token (a node with another secret refuses both),
 // and checks the body against it once parsed.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+//
+// A marker is good for one request: it carries a random nonce, and a node refuses a marker it
+// has already taken while that marker's time is still within the allowed skew, so one captured
+// on a clear-text link between nodes cannot be sent again.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const forwardingHeader = 'x-tether-forwarded';
 
@@ -32,7 +36,7 @@ export type MarkerCheck = { readonly kind: 'proved'; readonly claim: MarkerClaim
 
 /** How far the two nodes' clocks and the hop may put a marker from the peer's now. */
 const maxSkewMs = 30_000;
-const keyPurpose = 'tether hub node forwarding v2';
+const keyPurpose = 'tether hub node forwarding v3';
 
 const hashOf = (body: string): string => createHash('sha256').update(body).digest('hex');
 
@@ -41,23 +45,25 @@ export const claimsBody = (claim: MarkerClaim, body: string): boolean => claim.b
 
 export class ForwardingKey {
   private readonly key: Buffer;
+  /** Markers taken, by signature, until their time is past the allowed skew; in the order taken. */
+  private readonly taken = new Map<string, number>();
 
   constructor(tokenSecret: string) {
     // Derived, not the token secret itself: a marker never helps forge a token.
     this.key = createHmac('sha256', tokenSecret).update(keyPurpose).digest();
   }
 
-  /** `<ms>.<client address, base64url>.<body sha256, hex>.<hmac, hex>` */
+  /** `<ms>.<nonce, base64url>.<client address, base64url>.<body sha256, hex>.<hmac, hex>` */
   sign(request: ForwardedRequest, at: Date): string {
-    const time = String(at.getTime());
+    const once = { time: String(at.getTime()), nonce: randomBytes(12).toString('base64url') };
     const claim = { clientIp: request.clientIp, bodyHash: hashOf(request.body) };
-    return `${time}.${Buffer.from(claim.clientIp).toString('base64url')}.${claim.bodyHash}.${this.mac(request, claim, time)}`;
+    return `${once.time}.${once.nonce}.${Buffer.from(claim.clientIp).toString('base64url')}.${claim.bodyHash}.${this.mac(request, claim, once)}`;
   }
 
-  /** What the marker proves about this request line, when made with this key recently; why not otherwise. */
+  /** What the marker proves about this request line, when made with this key recently and not taken before; why not otherwise. */
   verify(marker: string, request: Pick<ForwardedRequest, 'method' | 'url'>, now: Date): MarkerCheck {
-    const [time, ip, bodyHash, signature, ...rest] = marker.split('.');
-    if (time === undefined || ip === undefined || bodyHash === undefined || signature === undefined || rest.length > 0 || !/^\d+$/.test(time)) {
+    const [time, nonce, ip, bodyHash, signature, ...rest] = marker.split('.');
+    if (time === undefined || nonce === undefined || ip === undefined || bodyHash === undefined || signature === undefined || rest.length > 0 || !/^\d+$/.test(time)) {
       return { kind: 'refused', why: 'the forwarding marker is malformed' };
     }
     const skewMs = now.getTime() - Number(time);
@@ -66,14 +72,28 @@ export class ForwardingKey {
       return { kind: 'refused', why: `the forwarding marker's time is ${apart} this node's clock (at most ${maxSkewMs / 1000} s apart are allowed)` };
     }
     const claim = { clientIp: Buffer.from(ip, 'base64url').toString(), bodyHash };
-    const expected = Buffer.from(this.mac(request, claim, time), 'hex');
+    const expected = Buffer.from(this.mac(request, claim, { time, nonce }), 'hex');
     const given = Buffer.from(signature, 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected)
-      ? { kind: 'proved', claim }
-      : { kind: 'refused', why: "the forwarding marker was not made with this node's TETHER_TOKEN_SECRET for this request" };
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return { kind: 'refused', why: "the forwarding marker was not made with this node's TETHER_TOKEN_SECRET for this request" };
+    }
+    return this.take(signature, Number(time), now) ? { kind: 'proved', claim } : { kind: 'refused', why: 'the forwarding marker was used already: a marker is good for one request' };
   }
 
-  private mac(request: Pick<ForwardedRequest, 'method' | 'url'>, claim: MarkerClaim, time: string): string {
-    return createHmac('sha256', this.key).update([request.method.toUpperCase(), request.url, claim.bodyHash, claim.clientIp, time].join('\n')).digest('hex');
+  /** False when the marker was taken before; markers whose time is past the skew are forgotten, as they are refused anyway. */
+  private take(signature: string, time: number, now: Date): boolean {
+    for (const [taken, expires] of this.taken) {
+      if (expires >= now.getTime()) break;
+      this.taken.delete(taken);
+    }
+    if (this.taken.has(signature)) return false;
+    this.taken.set(signature, Math.max(time + maxSkewMs, now.getTime()));
+    return true;
+  }
+
+  private mac(request: Pick<ForwardedRequest, 'method' | 'url'>, claim: MarkerClaim, once: { readonly time: string; readonly nonce: string }): string {
+    return createHmac('sha256', this.key)
+      .update([request.method.toUpperCase(), request.url, claim.bodyHash, claim.clientIp, once.time, once.nonce].join('\n'))
+      .digest('hex');
   }
 }

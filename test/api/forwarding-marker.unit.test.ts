@@ -25,10 +25,24 @@ describe('a forwarding marker', () => {
     expect(new ForwardingKey(`${secret}x`).verify(marker, line, at)).toEqual(foreign);
     expect(key.verify(marker, line, later(30_001))).toEqual({ kind: 'refused', why: expect.stringContaining("30 s behind this node's clock") });
     expect(key.verify(marker, line, later(-30_001))).toEqual({ kind: 'refused', why: expect.stringContaining("30 s ahead of this node's clock") });
-    const [time, , hash, signature] = marker.split('.');
-    expect(key.verify(`${time}.${Buffer.from('10.0.0.8').toString('base64url')}.${hash}.${signature}`, line, at)).toEqual(foreign);
-    expect(key.verify(`${time}.${Buffer.from(clientIp).toString('base64url')}.${'0'.repeat(64)}.${signature}`, line, at)).toEqual(foreign);
+    const [time, nonce, , hash, signature] = marker.split('.');
+    expect(key.verify(`${time}.${nonce}.${Buffer.from('10.0.0.8').toString('base64url')}.${hash}.${signature}`, line, at)).toEqual(foreign);
+    expect(key.verify(`${time}.${nonce}.${Buffer.from(clientIp).toString('base64url')}.${'0'.repeat(64)}.${signature}`, line, at)).toEqual(foreign);
+    expect(key.verify(`${time}.AAAAAAAAAAAAAAAA.${Buffer.from(clientIp).toString('base64url')}.${hash}.${signature}`, line, at)).toEqual(foreign);
     expect(key.verify('', line, at)).toEqual({ kind: 'refused', why: 'the forwarding marker is malformed' });
     expect(key.verify(`${marker}.extra`, line, at)).toEqual({ kind: 'refused', why: 'the forwarding marker is malformed' });
+  });
+
+  it('is good for one request: the same marker again is refused while its time is within the skew', () => {
+    const peer = new ForwardingKey(secret);
+    const sender = new ForwardingKey(secret);
+    const marker = sender.sign(request, at);
+    expect(peer.verify(marker, line, later(1000))).toMatchObject({ kind: 'proved' });
+    expect(peer.verify(marker, line, later(2000))).toEqual({ kind: 'refused', why: expect.stringContaining('used already') });
+    expect(peer.verify(marker, line, later(29_999))).toEqual({ kind: 'refused', why: expect.stringContaining('used already') });
+    expect(peer.verify(marker, line, later(30_001))).toEqual({ kind: 'refused', why: expect.stringContaining('behind') });
+    const sameRequestAgain = sender.sign(request, at);
+    expect(sameRequestAgain).not.toBe(marker);
+    expect(peer.verify(sameRequestAgain, line, later(1000))).toMatchObject({ kind: 'proved' });
   });
 });
