@@ -20,10 +20,8 @@ import { RateWindows } from '../gateway/rate-window.js';
 import { applySessionStatuses } from './relay-session-status.js';
 import { relayPrincipal } from '../../data-plane/remote-tunnel.js';
 
-/** What the hub needs of the tunnel supervisor for its relays. */
+/** What the hub needs of the tunnel supervisor for its relays' status. */
 export interface RelayLinks {
-  /** Disconnects the relay's control channel; its links end with cause relay-lost. */
-  dropRelay(relay: string, reason: string): void;
   /** Whether this node holds link `tunnelId` live. */
   holds(tunnelId: string): boolean;
 }
@@ -145,17 +143,16 @@ export class RelayService {
     return this.admin(name, { type: 'ApproveRelay' }, context);
   }
 
-  /** Lets a replaced machine register with a new token; the relay holding the old one is disconnected. */
-  async resetToken(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
-    const executed = await this.admin(name, { type: 'ResetRelayToken' }, context);
-    this.options.links.dropRelay(name, 'the relay token was reset');
-    return executed;
+  /**
+   * Lets a replaced machine register with a new token. Every node disconnects the relay
+   * holding the old one once the reset is stored (relay-revocations.ts), as for a deletion.
+   */
+  resetToken(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
+    return this.admin(name, { type: 'ResetRelayToken' }, context);
   }
 
-  async delete(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
-    const executed = await this.admin(name, { type: 'DeleteRelay' }, context);
-    this.options.links.dropRelay(name, 'the relay was deleted');
-    return executed;
+  delete(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
+    return this.admin(name, { type: 'DeleteRelay' }, context);
   }
 
   private admin(name: string, command: RelayCommand, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
