@@ -259,7 +259,6 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     runtime,
     links: tunnels,
     logger: app.log,
-    clock,
     heartbeatTimeoutMs: config.relays?.heartbeatTimeoutMs ?? 60_000,
     ...(config.relays?.registrationsPerHourPerIp === undefined ? {} : { registrationsPerHourPerIp: config.relays.registrationsPerHourPerIp }),
     ...(config.relays?.joinSecret === undefined ? {} : { joinSecret: config.relays.joinSecret }),
