@@ -14,6 +14,7 @@ import type { GatewayLimits } from '../actors/gateway/gateway-admission.js';
 import { HubAddressBook } from '../actors/instance/hub-address-book.js';
 import { CommandOwners } from '../actors/node/command-owners.js';
 import { NodeLeases } from '../actors/node/node-leases.js';
+import { RelayRevocations } from '../actors/relay/relay-revocations.js';
 import { RelayService } from '../actors/relay/relay-service.js';
 import { CategoryStreams, scanLog } from '../actors/runtime/log-scan.js';
 import { StaleTunnels } from '../actors/tunnel/stale-tunnels.js';
@@ -260,11 +261,11 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     runtime,
     links: tunnels,
     logger: app.log,
-    clock,
     heartbeatTimeoutMs: config.relays?.heartbeatTimeoutMs ?? 60_000,
     ...(config.relays?.registrationsPerHourPerIp === undefined ? {} : { registrationsPerHourPerIp: config.relays.registrationsPerHourPerIp }),
     ...(config.relays?.joinSecret === undefined ? {} : { joinSecret: config.relays.joinSecret }),
   });
+  const relayRevocations = new RelayRevocations({ store, relays: tunnels, logger: app.log });
   devices.onConnectionEnded((mac, connectionId) => tunnels.connectionEnded(mac, connectionId));
   const owners = new CommandOwners({ runtime, clock, nodeId: config.nodeId });
   const forwardingKey = new ForwardingKey(tokenSecret);
@@ -324,6 +325,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     // The read models take in the lease's end (the shutdown's last event), so they stay equal to a rebuild.
     if (leaseEnded !== undefined) await readModels.waitFor(leaseEnded, shutdownCatchUpMs).catch(() => undefined);
     await hubAddress.close();
+    await relayRevocations.close();
     await runtime.stop();
     await readModels.stop();
     await store.close();
@@ -345,6 +347,8 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await runtime.rearmDeadlines(relayAggregate, deadlineStreams.of(relayAggregate.category));
     // Before the gateway accepts anyone: connections a crashed run of this node left open are closed by an event.
     await hubAddress.start();
+    // Before any relay's channel is authenticated: a reset or deletion stored later reaches it.
+    relayRevocations.start();
     await devices.start(staleConnections);
     await tunnels.start(staleTunnels);
     await forwards.start(forwardStartup);

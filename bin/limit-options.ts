@@ -19,7 +19,7 @@ export const gatewayHellosOption = (): Option =>
 export const deviceRegistrationsOption = (): Option =>
   new Option('--device-registrations-per-ip <n>', `MACs never seen before one address may register per hour, on every node together; more are refused (default: ${defaultGatewayLimits.registrationsPerHourPerIp})`).argParser(parsePositiveCount);
 export const relayRegistrationsOption = (): Option =>
-  new Option('--relay-registrations-per-ip <n>', 'new relays awaiting approval one address may register per hour (default: 10)').argParser(parsePositiveCount);
+  new Option('--relay-registrations-per-ip <n>', 'new relays awaiting approval one address may register per hour, on every node together (default: 10)').argParser(parsePositiveCount);
 
 /** The hub's limits per address; what is not given keeps the hub's default. */
 export function limitsConfigOf(options: LimitOptions): { readonly gatewayLimits: Partial<GatewayLimits>; readonly relayRegistrationsPerHourPerIp?: number } {

@@ -3,11 +3,11 @@
 // can open a connection, say hello and so register a device: these bound what one address
 // makes the hub store. Connections and hellos cost the node that holds them and are counted
 // by it; registrations are stored for good, in the store every node shares, and are counted
-// for the whole cluster (device-registrations.ts). Refusals are counted for /metrics.
+// for the whole cluster (address-registrations.ts). Refusals are counted for /metrics.
 import type { CommandContext } from '../../domain/command-context.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
-import { DeviceRegistrations } from './device-registrations.js';
+import { AddressRegistrations } from './address-registrations.js';
 import { RateWindows } from './rate-window.js';
 
 export interface GatewayLimits {
@@ -33,7 +33,7 @@ export const gatewayLimitNames: readonly GatewayLimit[] = ['connections_per_ip',
 export class GatewayAdmission {
   private readonly open = new Map<string, number>();
   private readonly hellos: RateWindows;
-  private readonly registrations: DeviceRegistrations;
+  private readonly registrations: AddressRegistrations;
   private readonly refusals: Record<GatewayLimit, number> = { connections_per_ip: 0, hellos_per_ip: 0, registrations_per_ip: 0 };
 
   constructor(
@@ -42,7 +42,7 @@ export class GatewayAdmission {
     private readonly limits: GatewayLimits = defaultGatewayLimits,
   ) {
     this.hellos = new RateWindows(clock, { limit: limits.hellosPerSecondPerIp, windowMs: 1000 });
-    this.registrations = new DeviceRegistrations(runtime, { limit: limits.registrationsPerHourPerIp, windowMs: 3_600_000 });
+    this.registrations = new AddressRegistrations(runtime, 'device', { limit: limits.registrationsPerHourPerIp, windowMs: 3_600_000 });
   }
 
   /** A new connection from `ip`: false when that address has its share open; else call disconnected(ip) once it ends. */

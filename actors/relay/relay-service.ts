@@ -3,7 +3,6 @@
 // A relay is trusted with sessions only once approved; its token is stored as SHA-256 only.
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { isTetherError, TetherError } from '../../domain/errors.js';
-import type { Clock } from '../../domain/ports/clock.js';
 import { relayAggregate } from '../../domain/relay/aggregate.js';
 import type { RelayCommand } from '../../domain/relay/commands.js';
 import { isKnown, relayRefused } from '../../domain/relay/decide.js';
@@ -16,14 +15,12 @@ import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import type { Executed } from '../runtime/runtime-results.js';
 import type { CommandContext } from '../../domain/command-context.js';
 import type { TunnelLogger } from '../../data-plane/live-tunnel.js';
-import { RateWindows } from '../gateway/rate-window.js';
+import { AddressRegistrations } from '../gateway/address-registrations.js';
 import { applySessionStatuses } from './relay-session-status.js';
 import { relayPrincipal } from '../../data-plane/remote-tunnel.js';
 
-/** What the hub needs of the tunnel supervisor for its relays. */
+/** What the hub needs of the tunnel supervisor for its relays' status. */
 export interface RelayLinks {
-  /** Disconnects the relay's control channel; its links end with cause relay-lost. */
-  dropRelay(relay: string, reason: string): void;
   /** Whether this node holds link `tunnelId` live. */
   holds(tunnelId: string): boolean;
 }
@@ -32,8 +29,7 @@ export interface RelayServiceOptions {
   readonly runtime: ActorRuntime;
   readonly links: RelayLinks;
   readonly logger: TunnelLogger;
-  readonly clock: Clock;
-  /** New relays awaiting approval one address may register per hour (anyone may register a name); default 10. */
+  /** New relays awaiting approval one address may register per hour, on every node together (anyone may register a name); default 10. */
   readonly registrationsPerHourPerIp?: number;
   /** A relay that neither registers nor reports for this long is marked not reporting. */
   readonly heartbeatTimeoutMs: number;
@@ -62,10 +58,10 @@ const hostInUrl = (host: string): string => (isIPv6(host) ? `[${host}]` : host);
 const failure = (reason: RelayFailureReason, message: string): RsStatusReply => ({ result: 'FAILURE', reason, message });
 
 export class RelayService {
-  private readonly registrations: RateWindows;
+  private readonly registrations: AddressRegistrations;
 
   constructor(private readonly options: RelayServiceOptions) {
-    this.registrations = new RateWindows(options.clock, { limit: options.registrationsPerHourPerIp ?? 10, windowMs: 3_600_000 });
+    this.registrations = new AddressRegistrations(options.runtime, 'relay', { limit: options.registrationsPerHourPerIp ?? 10, windowMs: 3_600_000 });
   }
 
   /** One message of POST /remote/rsstatus: SUCCESS or FAILURE with its reason, as the seed. */
@@ -77,9 +73,9 @@ export class RelayService {
       switch (message.type) {
         case 'register': {
           const command = this.registration(message);
-          const counted = await this.countNewRegistration(name, command, ip);
-          const { state } = await this.execute(name, command, context).catch((error: unknown) => {
-            if (counted !== undefined) this.registrations.release(counted);
+          const counted = await this.countNewRegistration(name, command, ip, context);
+          const { state } = await this.execute(name, command, context).catch(async (error: unknown) => {
+            if (counted !== undefined) await this.giveBack(counted, name, context);
             throw error;
           });
           return state.context.approved
@@ -117,16 +113,24 @@ export class RelayService {
   }
 
   /**
-   * Anyone may register a name: new relays awaiting approval are limited per address. Returns
-   * the address counted, to be released if the registration then fails (only stored ones count).
+   * Anyone may register a name: new relays awaiting approval are limited per address, for the
+   * whole cluster. Returns the address counted, to be given back if the registration then
+   * fails (only stored ones count).
    */
-  private async countNewRegistration(name: string, command: RelayCommand, ip: string | undefined): Promise<string | undefined> {
+  private async countNewRegistration(name: string, command: RelayCommand, ip: string | undefined, context: CommandContext): Promise<string | undefined> {
     if (command.type !== 'RegisterRelay' || command.joinSecretPresented) return undefined;
     const { state } = await this.options.runtime.load(relayAggregate, name);
     if (isKnown(state) && state.context.tokenHash !== undefined) return undefined;
     const address = ip ?? 'unknown';
-    if (!this.registrations.take(address)) throw relayRefused('rate-limited');
+    if (!(await this.registrations.take(address, name, context))) throw relayRefused('rate-limited');
     return address;
+  }
+
+  /** A registration that cannot be given back counts until its window ends: the failure that led here stays the one reported. */
+  private async giveBack(address: string, name: string, context: CommandContext): Promise<void> {
+    await this.registrations
+      .giveBack(address, name, context)
+      .catch((error: unknown) => this.options.logger.warn({ err: error, relay: name }, 'could not give a relay registration back; it counts until its window ends'));
   }
 
   /** The relay whose token this is, and where it is reached; undefined when the name and token do not go together. */
@@ -145,17 +149,16 @@ export class RelayService {
     return this.admin(name, { type: 'ApproveRelay' }, context);
   }
 
-  /** Lets a replaced machine register with a new token; the relay holding the old one is disconnected. */
-  async resetToken(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
-    const executed = await this.admin(name, { type: 'ResetRelayToken' }, context);
-    this.options.links.dropRelay(name, 'the relay token was reset');
-    return executed;
+  /**
+   * Lets a replaced machine register with a new token. Every node disconnects the relay
+   * holding the old one once the reset is stored (relay-revocations.ts), as for a deletion.
+   */
+  resetToken(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
+    return this.admin(name, { type: 'ResetRelayToken' }, context);
   }
 
-  async delete(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
-    const executed = await this.admin(name, { type: 'DeleteRelay' }, context);
-    this.options.links.dropRelay(name, 'the relay was deleted');
-    return executed;
+  delete(name: string, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {
+    return this.admin(name, { type: 'DeleteRelay' }, context);
   }
 
   private admin(name: string, command: RelayCommand, context: CommandContext): Promise<Executed<typeof relayAggregate.machine>> {

@@ -1,7 +1,8 @@
 // The relays' control channels: WebSocket upgrades at /relay on the hub's HTTP(S) server,
 // authenticated by the relay's name (header) and its token (bearer) against its registration.
-// Each channel makes its relay a host for links on this node until it closes; a relay that
-// connects again replaces its older channel.
+// Each channel makes its relay a host for links on this node until it closes, or until its
+// token is reset or the relay deleted through any node; a relay that connects again replaces
+// its older channel.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -70,7 +71,7 @@ export function attachRelayChannels(server: Server, options: RelayChannelOptions
   const channels = new Set<ChannelSocket>();
   let closing = false;
 
-  const serve = (ws: WebSocket, address: RelayAddress, ip: string): void => {
+  const serve = (ws: WebSocket, address: RelayAddress, ip: string): ChannelSocket => {
     const channel = new ChannelSocket(ws);
     channels.add(channel);
     sockets.add(ws);
@@ -98,6 +99,21 @@ export function attachRelayChannels(server: Server, options: RelayChannelOptions
       options.logger.info({ relay: address.relay }, 'relay control channel closed');
       options.tunnels.detachRelay(host);
     });
+    return channel;
+  };
+
+  // Checked again once attached: a token reset or deletion stored since the first check was
+  // heard before this channel was there to drop (relay-revocations.ts); one stored later finds it.
+  const confirm = (channel: ChannelSocket, name: string, token: string): void => {
+    options.relays.authenticate(name, token).then(
+      (address) => {
+        if (address === undefined) channel.close('the relay token is no longer valid');
+      },
+      (error: unknown) => {
+        options.logger.error({ err: error, relay: name }, 'could not check a relay control channel again');
+        channel.close('could not check the relay token');
+      },
+    );
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -119,7 +135,7 @@ export function attachRelayChannels(server: Server, options: RelayChannelOptions
           refuse(socket, closing ? '503 Service Unavailable' : '401 Unauthorized');
           return;
         }
-        wss.handleUpgrade(request, socket, head, (ws) => serve(ws, address, ip));
+        wss.handleUpgrade(request, socket, head, (ws) => confirm(serve(ws, address, ip), name, token));
       },
       (error: unknown) => {
         options.logger.error({ err: error, relay: name }, 'could not authenticate a relay control channel');

@@ -183,7 +183,7 @@ describe('the device supervisor', () => {
     await runtime.execute(deviceAggregate, mac, { type: 'UnassignDevice' }, admin);
     expect(devices.connectionOf(mac)?.tenantId).toBeUndefined();
     await devices.disconnected(mac, second, 'closed');
-    expect(journal.filter((entry) => !entry.startsWith('stored Tenant') && !entry.startsWith('stored DeviceRegistrationCounted'))).toEqual([
+    expect(journal.filter((entry) => !entry.startsWith('stored Tenant') && !entry.startsWith('stored RegistrationCounted'))).toEqual([
       'stored DeviceRegistered',
       'stored DeviceConnected',
       'live conn-1 unassigned',
