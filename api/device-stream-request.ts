@@ -24,8 +24,12 @@ export function deviceStreamUrl(request: DeviceStreamRequest): string {
   return `${deviceStreamPath}?${query.toString()}`;
 }
 
+/** Whether a request line's target is the device-stream path; compared as text, since a client's target may not parse as a URL. */
+export const isDeviceStreamPath = (url: string): boolean => url.split('?', 1)[0] === deviceStreamPath;
+
 /** The request a path and query name; undefined when a field is missing or malformed. */
 export function parseDeviceStreamUrl(url: string): DeviceStreamRequest | undefined {
+  if (!URL.canParse(url, 'http://peer')) return undefined;
   const parsed = new URL(url, 'http://peer');
   if (parsed.pathname !== deviceStreamPath) return undefined;
   const query = parsed.searchParams;

@@ -15,7 +15,7 @@ import { isTetherError, TetherError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import { DatagramWriter, readDatagrams } from '../../wire/datagram-stream.js';
 import { resetSocket, splice } from '../../wire/socket-splice.js';
-import { agentIpHeader, deviceStreamPath, deviceStreamProtocol, parseDeviceStreamUrl, refusalOf } from '../device-stream-request.js';
+import { agentIpHeader, deviceStreamProtocol, isDeviceStreamPath, parseDeviceStreamUrl, refusalOf } from '../device-stream-request.js';
 import { claimsBody, forwardingHeader } from '../forwarding-marker.js';
 import type { ForwardingKey } from '../forwarding-marker.js';
 
@@ -89,7 +89,7 @@ export function attachDeviceStreams(server: Server, options: DeviceStreamServerO
   };
 
   const onUpgrade = (request: IncomingMessage, duplex: Duplex, head: Buffer): void => {
-    if (new URL(request.url ?? '/', 'http://peer').pathname !== deviceStreamPath) return;
+    if (!isDeviceStreamPath(request.url ?? '')) return;
     const checked = check(request);
     if (checked instanceof TetherError || !(duplex instanceof Socket)) {
       refuse(duplex, checked instanceof TetherError ? checked : new TetherError('internal', 'not a socket'));
