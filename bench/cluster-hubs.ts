@@ -1,6 +1,7 @@
 // The cluster benchmark's processes: N `tether serve` nodes on one data directory (the
-// multi-node stand-in for a shared store here), each with its own port, --node-id and link
-// ports, sharing TETHER_TOKEN_SECRET and TETHER_SEAL_KEY as the nodes of a cluster must; and
+// multi-node stand-in for a shared store here), each with its own port, --node-id, link
+// ports and loopback address for them (--link-bind 127.0.0.N: every node binds every proxy's
+// source port), sharing TETHER_TOKEN_SECRET and TETHER_SEAL_KEY as the nodes of a cluster must; and
 // real agents (`tether agent`), each connected to one node, their devices in one tenant.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ import type { DeviceState } from './tunnel-hub-api.js';
 
 const tetherScript = fileURLToPath(new URL('../bin/tether.js', import.meta.url));
 const descriptors = 8192;
-const tenant = 'bench';
+/** The tenant the agents' devices are assigned to. */
+export const clusterTenant = 'bench';
 const deviceWaitMs = 30_000;
 /** Each node hands out link ports from its own range: they share one machine. */
 const linkPortsBase = 46_100;
@@ -24,6 +26,8 @@ export interface ClusterNode {
   readonly child: Child;
   readonly port: number;
   readonly api: HubApi;
+  /** The address its link and proxy ports listen on. */
+  readonly linkHost: string;
 }
 
 export interface ClusterAgent {
@@ -52,12 +56,23 @@ async function deviceBecomes(api: HubApi, mac: string, wanted: (device: DeviceSt
   throw new Error(`device ${mac} not as wanted within ${deviceWaitMs} ms (last seen: ${JSON.stringify(last)})`);
 }
 
+/** A free port none of `count` nodes hands out as a link port: a proxy's source port may not lie in a node's range. */
+export async function portOutsideLinks(count: number): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < linkPortsBase || port >= linkPortsBase + count * linkPortsPerNode) return port;
+  }
+}
+
+/** Each node's link and proxy ports listen on 127.0.0.<index + 1>. */
+const linkHostOf = (index: number): string => `127.0.0.${index + 1}`;
+
 function startNodeProcess(dataDir: string, index: number, port: number, env: NodeJS.ProcessEnv): Child {
   const from = linkPortsBase + index * linkPortsPerNode;
   const args = [
     'serve',
     ...['--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'],
-    ...['--node-id', `bench-node-${index + 1}`, '--internal-url', `http://127.0.0.1:${port}`, '--link-ports', `${from}-${from + linkPortsPerNode - 1}`],
+    ...['--node-id', `bench-node-${index + 1}`, '--internal-url', `http://127.0.0.1:${port}`, '--link-ports', `${from}-${from + linkPortsPerNode - 1}`, '--link-bind', linkHostOf(index)],
     ...swarmLimits,
   ];
   return startNode(tetherScript, args, { descriptors, nodeArgs: hubProfiling, env });
@@ -79,11 +94,11 @@ export async function startCluster(workDir: string, count: number): Promise<Clus
       const port = await freePort();
       // One after the other: the first creates the store, and the admin, the others find them.
       const child = startNodeProcess(dataDir, index, port, env);
-      nodes.push({ child, port, api: new HubApi(`http://127.0.0.1:${port}`) });
+      nodes.push({ child, port, api: new HubApi(`http://127.0.0.1:${port}`), linkHost: linkHostOf(index) });
       await waitReady(child, port, 60_000);
     }
     for (const node of nodes) await node.api.logIn(adminPassword);
-    await nodes[0]?.api.expect(201, 'POST', '/tenants', { id: tenant, name: 'Cluster benchmark', password: randomBytes(18).toString('base64url') });
+    await nodes[0]?.api.expect(201, 'POST', '/tenants', { id: clusterTenant, name: 'Cluster benchmark', password: randomBytes(18).toString('base64url') });
   } catch (error) {
     await stop();
     throw error;
@@ -95,8 +110,8 @@ export async function startCluster(workDir: string, count: number): Promise<Clus
     const child = startNode(tetherScript, args, { descriptors });
     agents.push(child);
     await deviceBecomes(node.api, mac, (device) => device.online);
-    await node.api.expect(200, 'POST', `/devices/${mac}/assign`, { tenant });
-    await deviceBecomes(node.api, mac, (device) => device.tenant === tenant && device.state === 'online');
+    await node.api.expect(200, 'POST', `/devices/${mac}/assign`, { tenant: clusterTenant });
+    await deviceBecomes(node.api, mac, (device) => device.tenant === clusterTenant && device.state === 'online');
     return { child, mac, node };
   };
   return { nodes, addAgent, stop };

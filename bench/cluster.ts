@@ -1,7 +1,9 @@
 // `npm run bench -- cluster`: one hub node against three on this machine (distinct ports, one
 // shared data directory), in the same run: how fast simulated agents (the swarm, the real
 // protocol) come online, spread evenly over the nodes; and DeviceLink throughput with three
-// real agents, each link opened through the node holding its device, carried at once.
+// real agents, each link opened through the node holding its device, carried at once; and,
+// with three nodes, one tcp-over-device proxy stream through the port on the node holding its
+// device against the port on another node (which has the holding node carry it).
 // On one machine the nodes share its CPUs: the ratios show what a node's coordination costs
 // (the shared store, leases, followers), not what machines added would give.
 // TETHER_BENCH_CLUSTER_DEVICES: simulated devices per run (1,000).
@@ -11,6 +13,8 @@ import { join } from 'node:path';
 import { stopChild, withChildren } from './child-processes.js';
 import { startCluster } from './cluster-hubs.js';
 import type { Cluster, ClusterAgent } from './cluster-hubs.js';
+import { proxyThroughput } from './cluster-proxy.js';
+import type { ProxyTransfers } from './cluster-proxy.js';
 import { figure, note, rate } from './figures.js';
 import { describeTally, SwarmGroup } from './swarm-group.js';
 import { startListening } from './tunnel-child-ports.js';
@@ -35,6 +39,8 @@ interface RunFigures {
   readonly online: number;
   readonly linkMibPerSecond: number;
   readonly exact: boolean;
+  /** With more than one node. */
+  readonly proxy?: ProxyTransfers;
 }
 
 /** The swarm's devices split evenly over the nodes, as many swarm processes in all whatever their number. */
@@ -76,7 +82,7 @@ async function linkThroughput(cluster: Cluster, sinkPort: number, firstAgent: nu
   }
   const opened = await Promise.all(agents.map((agent) => agent.node.api.openLink(agent.mac, 'tcp', sinkPort, 'hub')));
   const started = performance.now();
-  const transfers = await Promise.all(opened.map((link) => upload(new TcpTarget(link.port), bytesPerLink)));
+  const transfers = await Promise.all(opened.map((link, i) => upload(new TcpTarget(link.port, agents[i]?.node.linkHost), bytesPerLink)));
   const ms = performance.now() - started;
   await Promise.all(opened.map((link, i) => agents[i]?.node.api.closeLink(link.token)));
   return { mibPerSecond: mibPerSecond({ bytes: links * bytesPerLink, ms, exact: true }), exact: transfers.every((transfer) => transfer.exact) };
@@ -91,7 +97,8 @@ async function measure(nodes: number, devices: number, sinkPort: number): Promis
   try {
     const { ms, online } = await devicesOnline(cluster, devices);
     const { mibPerSecond: linkMibPerSecond, exact } = await linkThroughput(cluster, sinkPort, nodes * 100);
-    return { onlineMs: ms, online, linkMibPerSecond, exact };
+    const proxy = nodes > 1 ? await proxyThroughput(cluster, sinkPort, nodes * 100 + links, bytesPerLink) : undefined;
+    return { onlineMs: ms, online, linkMibPerSecond, exact, ...(proxy === undefined ? {} : { proxy }) };
   } finally {
     await cluster.stop();
     remove();
@@ -104,6 +111,11 @@ function print(label: string, devices: number, run: RunFigures): void {
   figure(`${label}:   devices online per second`, rate(run.online, run.onlineMs), 'devices/s');
   figure(`${label}: ${links} links at once, ${bytesPerLink / 2 ** 20} MiB up each`, run.linkMibPerSecond, 'MiB/s');
   if (!run.exact) note(`${label}: a link did not deliver exactly the bytes sent`);
+  if (run.proxy === undefined) return;
+  const { local, peer } = run.proxy;
+  figure(`${label}: proxy stream, ${bytesPerLink / 2 ** 20} MiB up, port on device's node`, mibPerSecond(local), 'MiB/s');
+  figure(`${label}: proxy stream, ${bytesPerLink / 2 ** 20} MiB up, port on another node`, mibPerSecond(peer), 'MiB/s');
+  if (!local.exact || !peer.exact) note(`${label}: a proxy stream did not deliver exactly the bytes sent`);
 }
 
 export async function clusterBenchmark(): Promise<void> {
@@ -119,6 +131,7 @@ export async function clusterBenchmark(): Promise<void> {
       print('3 hubs', devices, three);
       figure('devices online per second, 3 hubs / 1 hub', rate(three.online, three.onlineMs) / rate(one.online, one.onlineMs), 'x');
       figure('link throughput, 3 hubs / 1 hub', three.linkMibPerSecond / one.linkMibPerSecond, 'x');
+      if (three.proxy !== undefined) figure("proxy throughput, port on another node / device's node", mibPerSecond(three.proxy.peer) / mibPerSecond(three.proxy.local), 'x');
       note(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     } finally {
       await stopChild(device.child, 2000);

@@ -10,7 +10,11 @@ export class TcpTarget {
   private readonly live = new Set<Socket>();
   private closings: Promise<void>[] = [];
 
-  constructor(readonly port: number) {}
+  /** `host`: the address it listens on (a cluster node's --link-bind). */
+  constructor(
+    readonly port: number,
+    readonly host = '127.0.0.1',
+  ) {}
 
   /** Bytes written to it by connections that have closed. */
   get toServer(): number {
@@ -24,7 +28,7 @@ export class TcpTarget {
 
   /** A new connection (Nagle off, half-open allowed); its errors surface as an early close. */
   dial(): Socket {
-    const socket = connect({ host: '127.0.0.1', port: this.port, allowHalfOpen: true, noDelay: true });
+    const socket = connect({ host: this.host, port: this.port, allowHalfOpen: true, noDelay: true });
     this.live.add(socket);
     socket.on('error', () => undefined);
     this.closings.push(
