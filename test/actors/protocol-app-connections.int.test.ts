@@ -14,7 +14,8 @@ import type { EventStore } from '../../domain/ports/event-store.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import { failingAppends } from '../support/failing-appends.js';
 import type { FailingAppends } from '../support/failing-appends.js';
-import { assignedApp, protocolApps, tcpFree } from './protocol-app-fixture.js';
+import { reachable, tcpFree } from '../support/port-probes.js';
+import { assignedApp, protocolApps } from './protocol-app-fixture.js';
 import type { ListeningAgent } from './protocol-app-fixture.js';
 import { admin, RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
 
@@ -59,17 +60,6 @@ let store: FailingAppends & HeldAppends;
 let apps: ProtocolAppSupervisor;
 let agent: ListeningAgent;
 let runtime: ActorRuntime;
-
-function reachable(at: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port: at, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 function udpFree(at: number): Promise<boolean> {
   const socket = createSocket('udp4');

@@ -1,6 +1,5 @@
 // Protocol applications on a real runtime, with a fake device at the control-connection
-// boundary: the supervisor, the device's agent, and what the tests ask of a hub port.
-import { createServer } from 'node:net';
+// boundary: the supervisor, the device's agent, and assigning an application.
 import { ProtocolAppSupervisor } from '../../actors/protocol-app/protocol-app-supervisor.js';
 import { ServiceEndpoints } from '../../actors/protocol-app/service-endpoints.js';
 import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
@@ -73,13 +72,4 @@ export async function assignedApp(apps: ProtocolAppSupervisor, mac: Mac, templat
   const { appId } = await apps.create(template, admin);
   await apps.assign(appId, mac, 'acme', admin);
   return appId;
-}
-
-/** Whether the port can be bound again: a port the hub still holds cannot (a connect could be reset for other reasons). */
-export function tcpFree(at: number): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(at, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }

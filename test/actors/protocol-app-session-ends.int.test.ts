@@ -11,7 +11,8 @@ import type { AppTemplate } from '../../domain/protocol-app/app-template.js';
 import { eventually } from '../e2e/tether-process.js';
 import { failingAppends } from '../support/failing-appends.js';
 import type { FailingAppends } from '../support/failing-appends.js';
-import { assignedApp, protocolApps, tcpFree } from './protocol-app-fixture.js';
+import { tcpFree } from '../support/port-probes.js';
+import { assignedApp, protocolApps } from './protocol-app-fixture.js';
 import { admin, RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
 
 const mac = parseMac('00:11:22:00:50:02');
