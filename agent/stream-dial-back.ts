@@ -3,8 +3,8 @@
 // half-open from the start, so a FIN from the hub ends one direction only.
 import net from 'node:net';
 import type { Socket } from 'node:net';
-import tls from 'node:tls';
 import { TetherError } from '../domain/errors.js';
+import { connectHalfOpenTls } from '../wire/half-open-tls.js';
 import type { KeptReadBuffer } from '../wire/kept-read-buffer.js';
 import { dataSocketPath, streamUpgradeProtocol } from '../domain/gateway/stream-messages.js';
 import { gatewayUrl } from './gateway-url.js';
@@ -33,22 +33,17 @@ export function streamUrl(hub: string, streamId: string): URL {
   return url;
 }
 
-// TLSSocket honours allowHalfOpen, though tls.ConnectionOptions does not declare it.
-type HalfOpenTlsOptions = tls.ConnectionOptions & { readonly allowHalfOpen: boolean };
-
 function connectTo(url: URL, ca: string | Buffer | undefined, reads: KeptReadBuffer | undefined): Socket {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (url.protocol === 'http:') {
     return net.connect({ host, port: Number(url.port || 80), allowHalfOpen: true, noDelay: true, ...(reads === undefined ? {} : { onread: reads.onread() }) });
   }
-  const options: HalfOpenTlsOptions = {
+  return connectHalfOpenTls({
     host,
     port: Number(url.port || 443),
-    allowHalfOpen: true,
     ...(net.isIP(host) === 0 ? { servername: host } : {}),
     ...(ca === undefined ? {} : { ca }),
-  };
-  return tls.connect(options);
+  });
 }
 
 // The answer to the upgrade is read by hand: a status line and headers, then the stream. An

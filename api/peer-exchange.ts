@@ -7,6 +7,7 @@ import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Clock } from '../domain/ports/clock.js';
+import { answerText } from '../wire/answer-text.js';
 
 export interface PeerRequest {
   readonly url: string;
@@ -20,15 +21,6 @@ export type PeerExchange =
   | { readonly kind: 'answered'; readonly status: number; readonly header: (name: string) => string | undefined; readonly text: string }
   | { readonly kind: 'timed-out' }
   | { readonly kind: 'unreachable'; readonly error: Error };
-
-function readAll(response: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    response.once('error', reject);
-  });
-}
 
 const headerOf = (response: IncomingMessage) => (name: string): string | undefined => {
   const value = response.headers[name.toLowerCase()];
@@ -54,7 +46,7 @@ export function exchangeWithPeer(asked: PeerRequest, timeoutMs: number, clock: C
     // Whichever of the request and the response reports the cut first, it is the deadline's.
     const failed = (error: Error): void => settle(outOfTime ? { kind: 'timed-out' } : { kind: 'unreachable', error });
     outgoing.once('response', (response: IncomingMessage) => {
-      readAll(response).then((text) => settle({ kind: 'answered', status: response.statusCode ?? 0, header: headerOf(response), text }), failed);
+      answerText(response).then((text) => settle({ kind: 'answered', status: response.statusCode ?? 0, header: headerOf(response), text }), failed);
     });
     outgoing.once('error', failed);
     outgoing.end(asked.body === '' ? undefined : asked.body);

@@ -2,12 +2,13 @@
 // all, becomes a CommandError. node:http(s) rather than fetch: Node 20's fetch cannot be given a
 // private CA (`--ca`) without the undici package.
 import { request as httpRequest } from 'node:http';
-import type { IncomingMessage, RequestOptions } from 'node:http';
+import type { RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
+import { answerText } from '../wire/answer-text.js';
 import { CommandError } from './command-error.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -48,15 +49,6 @@ function unreachable(hub: string, error: Error): CommandError {
   return new CommandError('unreachable', `cannot reach ${hub}: ${error.message}${hint}`);
 }
 
-function readAll(response: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    response.once('error', reject);
-  });
-}
-
 const timeoutOf = (options: ApiClientOptions): number => options.timeoutMs ?? 30_000;
 
 function requestOptionsOf(options: ApiClientOptions, method: HttpMethod, payload: string | undefined): RequestOptions & { ca?: Buffer } {
@@ -84,7 +76,7 @@ function exchange(options: ApiClientOptions, method: HttpMethod, path: string, b
   const send = senderOf(url);
   return new Promise((resolve, reject) => {
     const outgoing = send(url, requestOptions, (response) => {
-      readAll(response).then(
+      answerText(response).then(
         (text) => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', text }),
         (error: Error) => reject(unreachable(options.hub, error)),
       );
@@ -124,7 +116,7 @@ function download(options: ApiClientOptions, path: string, out: Writable): Promi
     const outgoing = senderOf(url)(url, requestOptionsOf(options, 'GET', undefined), (response) => {
       const status = response.statusCode ?? 0;
       if (status < 200 || status > 299) {
-        readAll(response).then(
+        answerText(response).then(
           (text) => reject(failure({ status, statusText: response.statusMessage ?? '', text })),
           (error: Error) => reject(unreachable(options.hub, error)),
         );

@@ -7,8 +7,8 @@ import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import type { Socket } from 'node:net';
-import tls from 'node:tls';
 import { TetherError } from '../domain/errors.js';
+import { connectHalfOpenTls } from '../wire/half-open-tls.js';
 
 export type PeerStreamAnswer =
   | { readonly kind: 'upgraded'; readonly socket: Socket; readonly headers: IncomingHttpHeaders }
@@ -27,14 +27,10 @@ export interface PeerStreamOptions {
 
 const maxRefusalBytes = 16 * 1024;
 
-// TLSSocket honours allowHalfOpen, though tls.ConnectionOptions does not declare it.
-type HalfOpenTlsOptions = tls.ConnectionOptions & { readonly allowHalfOpen: boolean };
-
 function connectTo(url: URL): Socket {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (url.protocol === 'http:') return net.connect({ host, port: Number(url.port || 80), allowHalfOpen: true, noDelay: true });
-  const options: HalfOpenTlsOptions = { host, port: Number(url.port || 443), allowHalfOpen: true, ...(net.isIP(host) === 0 ? { servername: host } : {}) };
-  return tls.connect(options);
+  return connectHalfOpenTls({ host, port: Number(url.port || 443), ...(net.isIP(host) === 0 ? { servername: host } : {}) });
 }
 
 /** The peer's answer to the upgrade at `url`; rejects with unavailable when it gives none. */

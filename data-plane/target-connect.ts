@@ -4,10 +4,11 @@
 // the device only ever sees ciphertext.
 import net from 'node:net';
 import type { Socket } from 'node:net';
-import tls from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { TetherError } from '../domain/errors.js';
 import type { TargetTls } from '../domain/forward-session/target-fields.js';
 import { isIPLiteral } from '../domain/tunnel/address.js';
+import { connectHalfOpenTls } from '../wire/half-open-tls.js';
 
 export interface TargetAddress {
   readonly host: string;
@@ -15,15 +16,12 @@ export interface TargetAddress {
   readonly tls?: TargetTls;
 }
 
-// TLSSocket honours allowHalfOpen, though tls.ConnectionOptions does not declare it.
-type HalfOpenTlsOptions = tls.ConnectionOptions & { readonly allowHalfOpen: boolean };
-
 const defaultConnectTimeoutMs = 10_000;
 
 const shown = (target: { readonly host: string; readonly port: number }): string =>
   `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
 
-function tlsOptions(host: string, settings: TargetTls): HalfOpenTlsOptions {
+function tlsOptions(host: string, settings: TargetTls): ConnectionOptions {
   const name = settings.servername ?? host;
   return {
     host: name,
@@ -31,7 +29,6 @@ function tlsOptions(host: string, settings: TargetTls): HalfOpenTlsOptions {
     ...(isIPLiteral(name) ? {} : { servername: name }),
     ...(settings.ca === undefined ? {} : { ca: settings.ca }),
     rejectUnauthorized: settings.verify !== false,
-    allowHalfOpen: true,
   };
 }
 
@@ -60,14 +57,14 @@ export function connectTarget(target: TargetAddress, timeoutMs = defaultConnectT
     const socket = net.connect({ host: target.host, port: target.port, allowHalfOpen: true, noDelay: true });
     return whenReady(socket, 'connect', target, timeoutMs);
   }
-  const socket = tls.connect({ ...tlsOptions(target.host, target.tls), host: target.host, port: target.port });
+  const socket = connectHalfOpenTls({ ...tlsOptions(target.host, target.tls), host: target.host, port: target.port });
   socket.setNoDelay(true);
   return whenReady(socket, 'secureConnect', target, timeoutMs);
 }
 
 /** TLS to `target` over a connection that already leads there (a device's dial-back). */
 export function tlsOver(socket: Socket, target: TargetAddress & { readonly tls: TargetTls }, timeoutMs = defaultConnectTimeoutMs): Promise<Socket> {
-  const secured = tls.connect({ ...tlsOptions(target.host, target.tls), socket });
+  const secured = connectHalfOpenTls({ ...tlsOptions(target.host, target.tls), socket });
   return whenReady(secured, 'secureConnect', target, timeoutMs).catch((error: unknown) => {
     socket.destroy();
     throw error;

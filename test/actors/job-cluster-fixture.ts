@@ -87,8 +87,11 @@ export class JobClusterFixture extends RuntimeFixture {
     return node;
   }
 
-  async start(): Promise<void> {
-    for (const node of this.nodes) await node.backups.start([]);
+  /** Nodes of these names, their job pools started. */
+  static async started(names: readonly string[]): Promise<JobClusterFixture> {
+    const fixture = new JobClusterFixture(names);
+    for (const node of fixture.nodes) await node.backups.start([]);
+    return fixture;
   }
 
   hello(node: HubNode, mac: Mac): void {

@@ -6,24 +6,12 @@ import type { TrackedJob } from '../../actors/job/job-schedule.js';
 import { needsScheduler } from '../../actors/job/job-turns.js';
 import type { JobEvent } from '../../domain/job/job-events.js';
 import { updateJobAggregate } from '../../domain/update-job/aggregate.js';
+import { updateJobCreated } from '../domain/update-job-fixture.js';
 import { stateAfter } from '../support/given-when-then.js';
 import { macOf } from './job-supervisor-fixture.js';
 
 const at = '2026-01-01T00:00:00.000Z';
-const created: JobEvent = {
-  type: 'UpdateJobCreated',
-  data: {
-    jobId: '0b5e4c2a-1111-4222-8333-444455556666',
-    name: 'fw',
-    tenants: ['acme'],
-    categories: [],
-    concurrency: 2,
-    timeoutMs: 60_000,
-    createdAt: at,
-    createdBy: { id: 'admin-1', role: 'admin' },
-    spec: { kind: 'update', target: { kind: 'firmware', version: '13r2' }, artifacts: { IP232: { url: 'http://a.example/ip232.bin' } } },
-  },
-};
+const created = updateJobCreated(at);
 const started: JobEvent = { type: 'JobStarted', data: { at } };
 const paused: JobEvent = { type: 'JobPaused', data: { at } };
 const completed: JobEvent = { type: 'JobCompleted', data: { at } };

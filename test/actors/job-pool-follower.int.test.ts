@@ -13,23 +13,12 @@ import type { JobCommand } from '../../domain/job/job-commands.js';
 import { watchedStore } from '../support/watched-store.js';
 import type { WatchedStore } from '../support/watched-store.js';
 import { admin } from './runtime/runtime-fixture.js';
-import { JobSupervisorFixture, macOf, tenant } from './job-supervisor-fixture.js';
+import { createBackupJob, JobSupervisorFixture, macOf, tenant } from './job-supervisor-fixture.js';
 
 const seal = new SecretSeal(randomBytes(32));
 
 /** Another node holds the scheduler lease: this one only sends to its devices and records their answers. */
 const elsewhere: SchedulerRole = { held: false, onTaken: () => undefined, want: () => undefined };
-
-const create = (jobId: string): JobCommand => ({
-  type: 'CreateBackupJob',
-  jobId,
-  name: 'nightly',
-  tenants: [tenant],
-  categories: [],
-  target: { url: 'https://dav.example/backups', auth: 'none' },
-  concurrency: 2,
-  timeoutMs: 60_000,
-});
 
 const dispatch = (mac: Mac): JobCommand => ({ type: 'AdvanceJob', results: [], dispatch: [{ mac, tenantId: tenant, trigger: 'run', location: `https://dav.example/backups/${mac}` }] });
 
@@ -57,7 +46,7 @@ describe("a job pool following another node's appends", () => {
   it('reads a job once at start-up, and each event of it appended elsewhere once', async () => {
     const jobId = randomUUID();
     const stream = `backupjob-${jobId}`;
-    await scheduler.execute(backupJobAggregate, jobId, create(jobId), admin);
+    await scheduler.execute(backupJobAggregate, jobId, createBackupJob(jobId, 2), admin);
     await scheduler.execute(backupJobAggregate, jobId, { type: 'StartJob' }, admin);
     expect(await backups.start([stream])).toBe(1);
     expect(watched.reads.get(stream)).toBe(1);
@@ -74,7 +63,7 @@ describe("a job pool following another node's appends", () => {
     const scanned = watched.holdScans();
     const started = backups.start();
     const jobId = randomUUID();
-    await scheduler.execute(backupJobAggregate, jobId, create(jobId), admin);
+    await scheduler.execute(backupJobAggregate, jobId, createBackupJob(jobId, 2), admin);
     await scheduler.execute(backupJobAggregate, jobId, { type: 'StartJob' }, admin);
     await scheduler.execute(backupJobAggregate, jobId, dispatch(macOf(1)), admin);
     await fixture.channel.until(1);

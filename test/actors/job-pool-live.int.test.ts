@@ -6,22 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackupJobSupervisor } from '../../actors/backup-job/backup-job-supervisor.js';
 import { SecretSeal } from '../../actors/secrets/secret-seal.js';
 import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
-import type { JobCommand } from '../../domain/job/job-commands.js';
 import { admin, storedEvent } from './runtime/runtime-fixture.js';
-import { deviceRecords, JobSupervisorFixture, macOf, tenant } from './job-supervisor-fixture.js';
+import { backupJob, createBackupJob, deviceRecords, JobSupervisorFixture, macOf } from './job-supervisor-fixture.js';
 
 const seal = new SecretSeal(randomBytes(32));
-
-const createCommand = (jobId: string, concurrency: number, timeoutMs = 60_000): JobCommand => ({
-  type: 'CreateBackupJob',
-  jobId,
-  name: 'nightly',
-  tenants: [tenant],
-  categories: [],
-  target: { url: 'https://dav.example/backups', auth: 'none' },
-  concurrency,
-  timeoutMs,
-});
 
 describe('the job pool applies what the runtime stores', () => {
   let fixture: JobSupervisorFixture;
@@ -41,7 +29,7 @@ describe('the job pool applies what the runtime stores', () => {
   it('runs a job created through the runtime, not through the pool', async () => {
     fixture.hello(macOf(1));
     const jobId = randomUUID();
-    await fixture.jobRuntime.execute(backupJobAggregate, jobId, createCommand(jobId, 5), admin);
+    await fixture.jobRuntime.execute(backupJobAggregate, jobId, createBackupJob(jobId, 5), admin);
     await fixture.channel.until(1);
     expect(fixture.channel.sent).toMatchObject([{ mac: macOf(1), message: { type: 'backup', jobId } }]);
   });
@@ -50,7 +38,7 @@ describe('the job pool applies what the runtime stores', () => {
     [1, 2].forEach((i) => fixture.hello(macOf(i)));
     const jobId = randomUUID();
     const stream = `backupjob-${jobId}`;
-    await fixture.jobRuntime.execute(backupJobAggregate, jobId, createCommand(jobId, 1), admin);
+    await fixture.jobRuntime.execute(backupJobAggregate, jobId, createBackupJob(jobId, 1), admin);
     await fixture.channel.until(1);
     await fixture.jobRuntime.execute(backupJobAggregate, jobId, { type: 'PauseJob' }, admin);
     const settled = storedEvent(fixture.store, { streamPrefixes: [stream], eventTypes: ['JobDevicesSettled'] });
@@ -67,7 +55,7 @@ describe('the job pool applies what the runtime stores', () => {
 
   it("times out an attempt by the job's deadline, re-armed after a restart when it passed while no hub ran", async () => {
     fixture.hello(macOf(1));
-    const { jobId } = await backups.create({ name: 'nightly', tenants: [tenant], categories: [], target: { url: 'https://dav.example/b', auth: { type: 'none' } }, concurrency: 1, timeoutMs: 60_000 }, admin);
+    const { jobId } = await backups.create({ ...backupJob(1), timeoutMs: 60_000 }, admin);
     const stream = `backupjob-${jobId}`;
     await fixture.channel.until(1);
     await backups.stop();

@@ -3,17 +3,14 @@
 // takes the lease schedules only once its view of the jobs caught up with the log.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { admin, storedEvent } from './runtime/runtime-fixture.js';
-import { macOf, tenant } from './job-supervisor-fixture.js';
+import { backupJob, macOf } from './job-supervisor-fixture.js';
 import { JobClusterFixture, leaseMs, leaseStream } from './job-cluster-fixture.js';
-
-const backupJob = { name: 'nightly', tenants: [tenant], categories: [], target: { url: 'https://dav.example/b', auth: { type: 'none' as const } }, concurrency: 1 };
 
 describe('the scheduler lease of a job kind', () => {
   let fixture: JobClusterFixture;
 
   beforeEach(async () => {
-    fixture = new JobClusterFixture(['a', 'b']);
-    await fixture.start();
+    fixture = await JobClusterFixture.started(['a', 'b']);
   });
 
   afterEach(async () => {
@@ -32,7 +29,7 @@ describe('the scheduler lease of a job kind', () => {
       node.channel.answer = ({ mac, message }) => message.type === 'backup' && node.backups.result(mac, { type: 'backup-result', jobId: message.jobId, ok: true, bytes: 1 });
     }
     // Created through B, for devices on A: without moving the clock, some node takes the lease and runs the job.
-    const { jobId } = await b.backups.create(backupJob, admin);
+    const { jobId } = await b.backups.create(backupJob(1), admin);
     await storedEvent(fixture.store, { streamPrefixes: [`backupjob-${jobId}`], eventTypes: ['JobCompleted'] });
     await Promise.all([a.lease.untilWanted(false), b.lease.untilWanted(false)]);
     const released = await storedEvent(fixture.store, { streamPrefixes: [leaseStream], eventTypes: ['SchedulerLeaseReleased'] });
@@ -49,7 +46,7 @@ describe('the scheduler lease of a job kind', () => {
     fixture.hello(b, macOf(4));
     // A takes the lease for a job created through it, and dispatches B's device; B sends the request.
     const unheard = b.store.holdDeliveries();
-    const { jobId } = await a.backups.create(backupJob, admin);
+    const { jobId } = await a.backups.create(backupJob(1), admin);
     await fixture.leaseEvent('SchedulerLeaseHeld', 'a');
     unheard();
     await b.channel.until(1);

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { admin, storedEvent } from './runtime/runtime-fixture.js';
-import { deviceRecords, macOf, tenant } from './job-supervisor-fixture.js';
+import { backupJob, deviceRecords, macOf } from './job-supervisor-fixture.js';
 import { JobClusterFixture, leaseMs, leaseStream } from './job-cluster-fixture.js';
 
 /** Most devices in flight at once in the job, replaying its dispatches and settlements in order. */
@@ -20,14 +20,11 @@ function mostInFlight(events: readonly RecordedEvent[]): number {
   return most;
 }
 
-const backupJob = (concurrency: number) => ({ name: 'nightly', tenants: [tenant], categories: [], target: { url: 'https://dav.example/b', auth: { type: 'none' as const } }, concurrency });
-
 describe('one job scheduler across several hub nodes', () => {
   let fixture: JobClusterFixture;
 
   beforeEach(async () => {
-    fixture = new JobClusterFixture(['a', 'b']);
-    await fixture.start();
+    fixture = await JobClusterFixture.started(['a', 'b']);
   });
 
   afterEach(async () => {

@@ -6,6 +6,7 @@ import { parseMac } from '../../domain/device/mac.js';
 import type { Mac } from '../../domain/device/mac.js';
 import type { TetherError } from '../../domain/errors.js';
 import type { HubJobMessage } from '../../domain/gateway/job-messages.js';
+import type { JobCommand } from '../../domain/job/job-commands.js';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { failingAppends } from '../support/failing-appends.js';
 import { RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
@@ -13,6 +14,21 @@ import { RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
 export const tenant = 'acme';
 
 export const macOf = (index: number): Mac => parseMac(`02${(0x1000 + index).toString(16).padStart(10, '0')}`);
+
+/** A nightly backup of the tenant's devices, as a supervisor's create takes it. */
+export const backupJob = (concurrency: number) => ({ name: 'nightly', tenants: [tenant], categories: [], target: { url: 'https://dav.example/b', auth: { type: 'none' as const } }, concurrency });
+
+/** A nightly backup of the tenant's devices, as the command appended through a runtime. */
+export const createBackupJob = (jobId: string, concurrency: number, timeoutMs = 60_000): JobCommand => ({
+  type: 'CreateBackupJob',
+  jobId,
+  name: 'nightly',
+  tenants: [tenant],
+  categories: [],
+  target: { url: 'https://dav.example/backups', auth: 'none' },
+  concurrency,
+  timeoutMs,
+});
 
 export interface Sent {
   readonly mac: Mac;

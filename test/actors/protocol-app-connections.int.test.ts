@@ -2,44 +2,25 @@
 // control-connection boundary: the hub port is bound before the session is stored, serves once it
 // is, is free again when the session cannot be stored, and closes once the session's end is stored.
 import { createSocket } from 'node:dgram';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProtocolAppSupervisor } from '../../actors/protocol-app/protocol-app-supervisor.js';
+import type { ProtocolAppSupervisor } from '../../actors/protocol-app/protocol-app-supervisor.js';
 import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
-import { ServiceEndpoints } from '../../actors/protocol-app/service-endpoints.js';
-import type { ControlConnection } from '../../data-plane/control-connection.js';
-import { DeviceDialer } from '../../data-plane/device-dialer.js';
-import { PortPool } from '../../data-plane/port-pool.js';
 import { parseMac } from '../../domain/device/mac.js';
 import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
-import type { HubMessage } from '../../domain/gateway/hub-messages.js';
 import type { AppTemplate } from '../../domain/protocol-app/app-template.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
 import { systemPrincipal } from '../../domain/principal.js';
 import { failingAppends } from '../support/failing-appends.js';
 import type { FailingAppends } from '../support/failing-appends.js';
+import { reachable, tcpFree } from '../support/port-probes.js';
+import { assignedApp, protocolApps } from './protocol-app-fixture.js';
+import type { ListeningAgent } from './protocol-app-fixture.js';
 import { admin, RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
 
 const mac = parseMac('00:11:22:00:50:01');
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const port = 47000 + Math.floor(Math.random() * 900);
-
-/** The device's agent: answers every reverse-listen at once, as a listening agent does. */
-class FakeAgent implements ControlConnection {
-  readonly connectionId = 'conn-1';
-  readonly ip = '127.0.0.1';
-  open = true;
-  readonly sent: HubMessage[] = [];
-  constructor(private readonly answer: (message: HubMessage) => void) {}
-  send(message: HubMessage): void {
-    this.sent.push(message);
-    this.answer(message);
-  }
-  close(): void {
-    this.open = false;
-  }
-}
 
 /** The store with the next append to a forward stream held until let through. */
 interface HeldAppends extends EventStore {
@@ -77,28 +58,8 @@ function heldAppends(store: EventStore): HeldAppends {
 let fixture: RuntimeFixture;
 let store: FailingAppends & HeldAppends;
 let apps: ProtocolAppSupervisor;
-let agent: FakeAgent;
+let agent: ListeningAgent;
 let runtime: ActorRuntime;
-
-function reachable(at: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port: at, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** Whether the port can be bound again: a port the hub still holds cannot (a connect could be reset for other reasons). */
-function tcpFree(at: number): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(at, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 function udpFree(at: number): Promise<boolean> {
   const socket = createSocket('udp4');
@@ -108,11 +69,7 @@ function udpFree(at: number): Promise<boolean> {
   });
 }
 
-async function assigned(template: AppTemplate): Promise<string> {
-  const { appId } = await apps.create(template, admin);
-  await apps.assign(appId, mac, 'acme', admin);
-  return appId;
-}
+const assigned = (template: AppTemplate): Promise<string> => assignedApp(apps, mac, template);
 
 /** Records a session's end through the runtime itself, as a hand other than the connection would. */
 const endSession = async (sessionId: string): Promise<void> => {
@@ -123,16 +80,8 @@ beforeEach(() => {
   fixture = new RuntimeFixture();
   const held = heldAppends(fixture.store);
   store = { ...failingAppends(held), hold: () => held.hold() };
-  agent = new FakeAgent((message) => {
-    if (message.type === 'reverse-listen') apps.reverseMessage(mac, { type: 'reverse-listening', listenerId: message.listenerId });
-  });
   runtime = fixture.runtime({ store });
-  const forward = { runtime, clock: fixture.clock, logger: quiet, progressIntervalMs: 5000 };
-  const dialer = new DeviceDialer({ connectionOf: (asked) => (asked === mac ? { link: agent, tenantId: 'acme' } : undefined) }, quiet);
-  apps = new ProtocolAppSupervisor({
-    runtime,
-    env: { forward, dialer, pool: new PortPool({ from: port, to: port }, '127.0.0.1'), endpoints: new ServiceEndpoints(), clock: fixture.clock, logger: quiet, nodeId: 'node-1' },
-  });
+  ({ apps, agent } = protocolApps({ runtime, clock: fixture.clock, mac, port }));
 });
 afterEach(async () => {
   await apps.shutdown();

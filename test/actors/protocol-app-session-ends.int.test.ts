@@ -1,14 +1,9 @@
 // A protocol-application session that nothing serves any more is still recorded ended: one
 // stored whose connection could not start is ended (error) and its port freed; one whose end
 // could not be stored lets its port go at once and has its end recorded once the store takes it.
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endRetryMs } from '../../actors/protocol-app/app-sessions-live.js';
-import { ProtocolAppSupervisor } from '../../actors/protocol-app/protocol-app-supervisor.js';
-import { ServiceEndpoints } from '../../actors/protocol-app/service-endpoints.js';
-import type { ControlConnection } from '../../data-plane/control-connection.js';
-import { DeviceDialer } from '../../data-plane/device-dialer.js';
-import { PortPool } from '../../data-plane/port-pool.js';
+import type { ProtocolAppSupervisor } from '../../actors/protocol-app/protocol-app-supervisor.js';
 import { parseMac } from '../../domain/device/mac.js';
 import type { HubMessage } from '../../domain/gateway/hub-messages.js';
 import type { Clock } from '../../domain/ports/clock.js';
@@ -16,32 +11,21 @@ import type { AppTemplate } from '../../domain/protocol-app/app-template.js';
 import { eventually } from '../e2e/tether-process.js';
 import { failingAppends } from '../support/failing-appends.js';
 import type { FailingAppends } from '../support/failing-appends.js';
+import { tcpFree } from '../support/port-probes.js';
+import { assignedApp, protocolApps } from './protocol-app-fixture.js';
 import { admin, RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
 
 const mac = parseMac('00:11:22:00:50:02');
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const port = 47000 + Math.floor(Math.random() * 900);
 
 let fixture: RuntimeFixture;
 let store: FailingAppends;
 let apps: ProtocolAppSupervisor;
-let sent: HubMessage[];
+let sent: readonly HubMessage[];
 /** While set, the sessions' clock cannot arm a timer: a session's live side cannot start. */
 let timersFail: boolean;
 
-function tcpFree(at: number): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(at, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function assigned(template: AppTemplate): Promise<string> {
-  const { appId } = await apps.create(template, admin);
-  await apps.assign(appId, mac, 'acme', admin);
-  return appId;
-}
+const assigned = (template: AppTemplate): Promise<string> => assignedApp(apps, mac, template);
 
 const closedTypes = async (sessionId: string): Promise<readonly unknown[]> =>
   (await fixture.stream(`forward-${sessionId}`)).filter((event) => event.type === 'ForwardClosed').map((event) => event.data.cause);
@@ -49,18 +33,7 @@ const closedTypes = async (sessionId: string): Promise<readonly unknown[]> =>
 beforeEach(() => {
   fixture = new RuntimeFixture();
   store = failingAppends(fixture.store);
-  sent = [];
   timersFail = false;
-  const agent: ControlConnection = {
-    connectionId: 'conn-1',
-    ip: '127.0.0.1',
-    open: true,
-    send: (message) => {
-      sent.push(message);
-      if (message.type === 'reverse-listen') apps.reverseMessage(mac, { type: 'reverse-listening', listenerId: message.listenerId });
-    },
-    close: () => undefined,
-  };
   const runtime = fixture.runtime({ store });
   const sessionClock: Clock = {
     now: () => fixture.clock.now(),
@@ -69,12 +42,9 @@ beforeEach(() => {
       return fixture.clock.at(when, fn);
     },
   };
-  const forward = { runtime, clock: sessionClock, logger: quiet, progressIntervalMs: 5000 };
-  const dialer = new DeviceDialer({ connectionOf: (asked) => (asked === mac ? { link: agent, tenantId: 'acme' } : undefined) }, quiet);
-  apps = new ProtocolAppSupervisor({
-    runtime,
-    env: { forward, dialer, pool: new PortPool({ from: port, to: port }, '127.0.0.1'), endpoints: new ServiceEndpoints(), clock: fixture.clock, logger: quiet, nodeId: 'node-1' },
-  });
+  const bench = protocolApps({ runtime, clock: fixture.clock, sessionClock, mac, port });
+  apps = bench.apps;
+  sent = bench.agent.sent;
 });
 afterEach(async () => {
   await apps.shutdown();

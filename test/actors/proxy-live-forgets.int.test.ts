@@ -1,38 +1,17 @@
 // A node's live proxies on a real runtime and SQLite store keep nothing of a removed profile,
 // whether it was created and removed here or elsewhere (heard from the log), and a profile
 // removed and created again under its id opens its port as a new one.
-import { isLeft } from 'fp-ts/lib/Either.js';
-import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeviceDialer } from '../../data-plane/device-dialer.js';
 import { ProxyLive } from '../../actors/proxy/proxy-live.js';
 import type { ActorRuntime } from '../../actors/runtime/actor-runtime.js';
 import { proxyAggregate } from '../../domain/proxy/aggregate.js';
 import { settingsOf } from '../../domain/proxy/decide.js';
 import type { ProxySettings } from '../../domain/proxy/proxy-settings.js';
-import { decodeProxySettings } from '../../domain/proxy/proxy-settings.js';
+import { reachable } from '../support/port-probes.js';
+import { proxyEnv, proxySettings } from './proxy-fixture.js';
 import { admin, RuntimeFixture } from './runtime/runtime-fixture.js';
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const base = 45000 + Math.floor(Math.random() * 900);
-
-function settings(sourcePort: number, enabled: boolean): ProxySettings {
-  const decoded = decodeProxySettings({ name: 'web', protocol: 'tcp', enabled, sourcePort, target: { type: 'host', address: '127.0.0.1', port: 9 } });
-  if (isLeft(decoded)) throw decoded.left;
-  const { id: _id, ...rest } = decoded.right;
-  return rest;
-}
-
-function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 let fixture: RuntimeFixture;
 let runtime: ActorRuntime;
@@ -42,9 +21,7 @@ let proxies: ReturnType<ActorRuntime['register']>;
 beforeEach(() => {
   fixture = new RuntimeFixture();
   runtime = fixture.runtime();
-  const forward = { runtime, clock: fixture.clock, logger: quiet, progressIntervalMs: 5000 };
-  const dialer = new DeviceDialer({ connectionOf: () => undefined }, quiet);
-  live = new ProxyLive({ forward, dialer, plugins: new Map(), nodeId: 'node-1', clock: fixture.clock, logger: quiet }, '127.0.0.1');
+  live = new ProxyLive(proxyEnv(runtime, fixture.clock), '127.0.0.1');
   proxies = runtime.register(proxyAggregate, live);
 });
 afterEach(async () => {
@@ -68,7 +45,7 @@ describe('the live proxies of a node', () => {
   it('keep nothing of the profiles created and removed, here or elsewhere, each event heard again', async () => {
     const ids = Array.from({ length: 12 }, (_, n) => `p${n}`);
     for (const [n, proxyId] of ids.entries()) {
-      const position = await create(proxyId, settings(base + n, n % 2 === 0));
+      const position = await create(proxyId, proxySettings(base + n, n % 2 === 0));
       // Half of them this node also hears from the log, as if they were created elsewhere.
       if (n % 3 === 0) await heard(proxyId, position);
     }
@@ -82,11 +59,11 @@ describe('the live proxies of a node', () => {
   });
 
   it('opens the port of a profile removed and created again under its id', async () => {
-    await create('web', settings(base + 20, true));
+    await create('web', proxySettings(base + 20, true));
     await runtime.execute(proxyAggregate, 'web', { type: 'RemoveProxy' }, admin);
     await live.removed('web');
     expect(await reachable(base + 20)).toBe(false);
-    const position = await create('web', settings(base + 21, true));
+    const position = await create('web', proxySettings(base + 21, true));
     await heard('web', position);
     expect(live.isListening('web')).toBe(true);
     expect(await reachable(base + 21)).toBe(true);

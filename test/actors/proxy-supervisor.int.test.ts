@@ -1,37 +1,16 @@
 // The proxy supervisor on a real runtime and SQLite store: a source port is bound before a
 // change is stored, serves once it is, and is closed again when the change cannot be stored.
-import { isLeft } from 'fp-ts/lib/Either.js';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeviceDialer } from '../../data-plane/device-dialer.js';
 import { ProxySupervisor } from '../../actors/proxy/proxy-supervisor.js';
-import type { ProxySettings } from '../../domain/proxy/proxy-settings.js';
-import { decodeProxySettings } from '../../domain/proxy/proxy-settings.js';
 import { failingAppends } from '../support/failing-appends.js';
 import type { FailingAppends } from '../support/failing-appends.js';
+import { reachable } from '../support/port-probes.js';
+import { proxyEnv, proxySettings } from './proxy-fixture.js';
 import { admin, RuntimeFixture } from './runtime/runtime-fixture.js';
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const base = 45000 + Math.floor(Math.random() * 900);
-
-function settings(sourcePort: number, enabled = true): ProxySettings {
-  const decoded = decodeProxySettings({ name: 'web', protocol: 'tcp', enabled, sourcePort, target: { type: 'host', address: '127.0.0.1', port: 9 } });
-  if (isLeft(decoded)) throw decoded.left;
-  const { id: _id, ...rest } = decoded.right;
-  return rest;
-}
-
-async function reachable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 let fixture: RuntimeFixture;
 let store: FailingAppends;
@@ -41,12 +20,9 @@ beforeEach(() => {
   fixture = new RuntimeFixture();
   store = failingAppends(fixture.store);
   const runtime = fixture.runtime({ store });
-  const logger = quiet;
-  const forward = { runtime, clock: fixture.clock, logger, progressIntervalMs: 5000 };
-  const dialer = new DeviceDialer({ connectionOf: () => undefined }, logger);
   proxies = new ProxySupervisor({
     runtime,
-    env: { forward, dialer, plugins: new Map(), nodeId: 'node-1', clock: fixture.clock, logger },
+    env: proxyEnv(runtime, fixture.clock),
     bindAddress: '127.0.0.1',
     reservedPorts: { from: base + 500, to: base + 599 },
   });
@@ -60,7 +36,7 @@ const types = async (proxyId: string): Promise<string[]> => (await fixture.strea
 
 describe('the proxy supervisor', () => {
   it('serves a created profile once it is stored; the switch and removal close its port', async () => {
-    await proxies.create('web', settings(base), admin);
+    await proxies.create('web', proxySettings(base), admin);
     expect(proxies.isListening('web')).toBe(true);
     expect(await reachable(base)).toBe(true);
     await proxies.setEnabled('web', false, admin);
@@ -74,20 +50,20 @@ describe('the proxy supervisor', () => {
 
   it('closes the port it bound when the creation cannot be stored, and may bind it again', async () => {
     store.failNext('proxy-');
-    await expect(proxies.create('web', settings(base + 1), admin)).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(proxies.create('web', proxySettings(base + 1), admin)).rejects.toMatchObject({ code: 'unavailable' });
     expect(proxies.isListening('web')).toBe(false);
     expect(await reachable(base + 1)).toBe(false);
-    await proxies.create('web', settings(base + 1), admin);
+    await proxies.create('web', proxySettings(base + 1), admin);
     expect(await reachable(base + 1)).toBe(true);
   });
 
   it('keeps the old port and frees the new one when a move cannot be stored', async () => {
-    await proxies.create('web', settings(base + 2), admin);
+    await proxies.create('web', proxySettings(base + 2), admin);
     store.failNext('proxy-');
-    await expect(proxies.update('web', settings(base + 3), admin)).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(proxies.update('web', proxySettings(base + 3), admin)).rejects.toMatchObject({ code: 'unavailable' });
     expect(await reachable(base + 2)).toBe(true);
     expect(await reachable(base + 3)).toBe(false);
-    await proxies.update('web', settings(base + 3), admin);
+    await proxies.update('web', proxySettings(base + 3), admin);
     expect(await reachable(base + 3)).toBe(true);
     expect(await reachable(base + 2)).toBe(false);
   });
@@ -96,7 +72,7 @@ describe('the proxy supervisor', () => {
     const squatter: Server = createServer();
     await new Promise<void>((resolve) => squatter.listen(base + 4, '127.0.0.1', resolve));
     try {
-      await expect(proxies.create('web', settings(base + 4), admin)).rejects.toMatchObject({ code: 'port_in_use' });
+      await expect(proxies.create('web', proxySettings(base + 4), admin)).rejects.toMatchObject({ code: 'port_in_use' });
       await expect(types('web')).rejects.toMatchObject({ code: 'stream_not_found' });
     } finally {
       await new Promise((resolve) => squatter.close(resolve));

@@ -1,6 +1,5 @@
 // The tunnel supervisor on a real runtime and SQLite store, with a fake device connection at its
 // socket boundary: what it stores, which port it holds, and what it frees when a record fails.
-import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import { TunnelSupervisor } from '../../actors/tunnel/tunnel-supervisor.js';
@@ -9,6 +8,7 @@ import { parseMac } from '../../domain/device/mac.js';
 import type { HubMessage } from '../../domain/gateway/hub-messages.js';
 import { failingAppends } from '../support/failing-appends.js';
 import type { FailingAppends } from '../support/failing-appends.js';
+import { reachable } from '../support/port-probes.js';
 import { admin, RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
 
 const mac = parseMac('00:11:22:00:40:01');
@@ -49,17 +49,6 @@ function startSupervisor(options: Partial<TunnelSupervisorOptions> = {}): Tunnel
 }
 
 const request = { device: mac, tenantId: 'acme', settings: { protocol: 'tcp', devicePort: 22 }, context: admin } as const;
-
-async function reachable(at: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port: at, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 beforeEach(() => {
   fixture = new RuntimeFixture();

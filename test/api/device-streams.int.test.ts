@@ -30,9 +30,8 @@ import { eventually } from '../e2e/tether-process.js';
 import { echoServer, exchange, portOutside } from './forward-fixture.js';
 import type { EchoServer } from './forward-fixture.js';
 import { storedEvent } from './gateway-client.js';
-import { adminPassword, positionStride, testGatewayLimits, tokenSecret } from './hub-harness.js';
+import { adminPassword, clusterNodeConfig, tokenSecret } from './hub-harness.js';
 
-const sealKey = 'ef'.repeat(32);
 const mac = parseMac('00:11:22:AA:BB:E5');
 const offlineMac = parseMac('00:11:22:AA:BB:E6');
 const linkPorts = { from: 44400, to: 44419 };
@@ -49,17 +48,7 @@ let echo: EchoServer;
 let udpEcho: UdpSocket;
 
 async function hubOn(nodeId: string, host: string, offset: number): Promise<{ hub: Hub; url: string }> {
-  const hub = await buildHub({
-    dataDir: dir,
-    nodeId,
-    tokenSecret,
-    adminPassword,
-    sealKey,
-    positionStride,
-    gatewayLimits: testGatewayLimits,
-    logLevel: 'silent',
-    deviceLink: { ports: { from: linkPorts.from + offset, to: linkPorts.from + offset + 9 }, bindAddress: host },
-  });
+  const hub = await buildHub({ ...clusterNodeConfig(dir, nodeId, host, { from: linkPorts.from + offset, to: linkPorts.from + offset + 9 }), logLevel: 'silent' });
   await hub.app.listen({ port: 0, host });
   return { hub, url: `http://${host}:${(hub.app.server.address() as AddressInfo).port}` };
 }

@@ -22,6 +22,24 @@ export const positionStride = 3;
  */
 export const testGatewayLimits = { hellosPerSecondPerIp: 1_000_000, registrationsPerHourPerIp: 1_000_000 };
 
+/**
+ * A node of a test cluster: hubs in one process on one data directory, each binding its
+ * DeviceLink ports on its own loopback address (127.0.0.1, .2, .3), as --link-bind would on
+ * machines of their own. The hub listens where the test says.
+ */
+export function clusterNodeConfig(dataDir: string, nodeId: string, bindAddress: string, linkPorts: { readonly from: number; readonly to: number }): HubConfig {
+  return {
+    dataDir,
+    nodeId,
+    tokenSecret,
+    adminPassword,
+    sealKey: 'ef'.repeat(32),
+    positionStride,
+    gatewayLimits: testGatewayLimits,
+    deviceLink: { ports: linkPorts, bindAddress },
+  };
+}
+
 export interface TestHub {
   readonly hub: Hub;
   readonly clock: ManualClock;

@@ -17,9 +17,8 @@ import { eventually } from '../e2e/tether-process.js';
 import { echoServer, portOutside } from './forward-fixture.js';
 import type { EchoServer } from './forward-fixture.js';
 import { listen } from './gateway-client.js';
-import { adminPassword, positionStride, testGatewayLimits, tokenSecret } from './hub-harness.js';
+import { adminPassword, clusterNodeConfig } from './hub-harness.js';
 
-const sealKey = 'ef'.repeat(32);
 const mac = '00:11:22:AA:BB:F7';
 const linkPorts = { from: 44300, to: 44339 };
 /** How soon every hub acts on a change made through another. */
@@ -42,16 +41,9 @@ let admin: string;
 async function node(nodeId: string, address: string, offset: number): Promise<Node> {
   const logs: string[] = [];
   const hub = await buildHub({
-    dataDir: dir,
-    nodeId,
-    tokenSecret,
-    adminPassword,
-    sealKey,
-    positionStride,
-    gatewayLimits: testGatewayLimits,
+    ...clusterNodeConfig(dir, nodeId, address, { from: linkPorts.from + offset, to: linkPorts.from + offset + 9 }),
     logLevel: 'warn',
     logStream: { write: (line: string) => void logs.push(line) },
-    deviceLink: { ports: { from: linkPorts.from + offset, to: linkPorts.from + offset + 9 }, bindAddress: address },
   });
   return { hub, address, logs };
 }

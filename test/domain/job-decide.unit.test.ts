@@ -7,28 +7,15 @@ import type { JobCommand, JobLifecycleCommand } from '../../domain/job/job-comma
 import type { JobEvent } from '../../domain/job/job-events.js';
 import { updateJobAggregate } from '../../domain/update-job/aggregate.js';
 import { given, stateAfter } from '../support/given-when-then.js';
+import { updateJobCreated, updateJobId } from './update-job-fixture.js';
 
 const now = new Date('2026-01-01T00:00:00.000Z');
 const at = now.toISOString();
 const deadline = new Date(now.getTime() + 60_000).toISOString();
-const jobId = '0b5e4c2a-1111-4222-8333-444455556666';
+const jobId = updateJobId;
 const mac = (i: number): Mac => parseMac((0x020000000000 + i).toString(16).padStart(12, '0'));
 
-const created: JobEvent = {
-  type: 'UpdateJobCreated',
-  data: {
-    jobId,
-    name: 'fw',
-    tenants: ['acme'],
-    categories: [],
-    concurrency: 2,
-    timeoutMs: 60_000,
-    createdAt: at,
-    createdBy: { id: 'admin-1', role: 'admin' },
-    spec: { kind: 'update', target: { kind: 'firmware', version: '13r2' }, artifacts: { IP232: { url: 'http://a.example/ip232.bin' } } },
-    errorThreshold: { percent: 50, minSettled: 2 },
-  },
-};
+const created = updateJobCreated(at, { errorThreshold: { percent: 50, minSettled: 2 } });
 const started: JobEvent = { type: 'JobStarted', data: { at } };
 const run = (i: number, trigger: 'run' | 'hello' = 'run', attempt = 1) => ({ mac: mac(i), tenantId: 'acme', attempt, trigger, fromVersion: '13r1' });
 const dispatched = (...devices: ReturnType<typeof run>[]): JobEvent => ({ type: 'JobDevicesDispatched', data: { at, deadline, devices } });

@@ -4,12 +4,13 @@
 // through hub B: the port on C stops accepting, and the session record has the exact totals, the
 // tenant-admin as who opened and closed it, and cause deleted.
 import { randomBytes } from 'node:crypto';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterStore } from './cluster-store.js';
 import type { ClusterNode } from './cluster-store.js';
+import { deviceEchoServer, readExactly, refused } from './link-traffic.js';
 import { assertBuilt, eventually, freePort, login, ready, runCli, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
 
@@ -28,31 +29,6 @@ interface Session {
   readonly bytesFromDevice: number;
   readonly requestedBy: { readonly id: string; readonly role: string };
 }
-
-/** Resolves with the bytes read once `expected` came, or rejects when the socket ends first. */
-function readExactly(socket: Socket, expected: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length >= expected) resolve(Buffer.concat(chunks));
-    });
-    socket.once('error', reject);
-    socket.once('close', () => reject(new Error(`the link closed after ${length} of ${expected} bytes`)));
-  });
-}
-
-const refused = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const probe = connect({ port, host: '127.0.0.1' });
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(false);
-    });
-    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
 
 describe('three hub nodes on one store', () => {
   const { dataDir } = cluster;
@@ -78,13 +54,7 @@ describe('three hub nodes on one store', () => {
       await ready(hub);
     }
     admin = await login(hubs[0] as TetherProcess, { password: adminPassword });
-    echo = createServer((socket) => {
-      deviceSockets.push(socket);
-      socket.on('error', () => undefined);
-      socket.pipe(socket);
-    });
-    echo.listen(0, '127.0.0.1');
-    await new Promise((resolve) => echo.once('listening', resolve));
+    echo = await deviceEchoServer(deviceSockets);
   }, 90_000);
 
   afterAll(async () => {

@@ -7,34 +7,20 @@
 // NODE_EXTRA_CA_CERTS), the stream between the nodes runs over TLS and carries the bytes the same.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../domain/ports/event-store.js';
 import { makeTestCa } from '../support/test-ca.js';
 import { ClusterStore } from './cluster-store.js';
+import { deviceEchoServer, readExactly } from './link-traffic.js';
 import type { ClusterNode } from './cluster-store.js';
 import { assertBuilt, eventually, freePort, freePortOutside, login, ready, runCli, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
 
 const linkPorts = { from: 45600, to: 45639 };
 const payloadBytes = 20 * 1024 * 1024;
-
-/** Resolves with the bytes read once `expected` came, or rejects when the socket ends first. */
-function readExactly(socket: Socket, expected: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length >= expected) resolve(Buffer.concat(chunks));
-    });
-    socket.once('error', reject);
-    socket.once('close', () => reject(new Error(`the proxy connection closed after ${length} of ${expected} bytes`)));
-  });
-}
 
 /** Sends `sent` through the proxy on hub A's address, half-closes, and checks the echo byte for byte. */
 async function echoedThrough(sourcePort: number, sent: Buffer): Promise<void> {
@@ -68,15 +54,8 @@ class ProxyCluster {
   }
 
   async startEcho(): Promise<number> {
-    const echo = createServer((socket) => {
-      this.deviceSockets.push(socket);
-      socket.on('error', () => undefined);
-      socket.pipe(socket);
-    });
-    this.echo = echo;
-    echo.listen(0, '127.0.0.1');
-    await new Promise((resolve) => echo.once('listening', resolve));
-    return (echo.address() as AddressInfo).port;
+    this.echo = await deviceEchoServer(this.deviceSockets);
+    return (this.echo.address() as AddressInfo).port;
   }
 
   async logIn(hub: TetherProcess): Promise<void> {

@@ -3,11 +3,12 @@
 // either node goes through it. Hub A killed with -9: A's link on the relay ends (relay-lost),
 // B's link goes on carrying bytes, and B still places links on the relay (whose status now
 // reaches B alone).
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterStore } from './cluster-store.js';
+import { deviceEchoServer, refused } from './link-traffic.js';
 import type { ClusterNode } from './cluster-store.js';
 import { assertBuilt, eventually, freePort, login, ready, runCli, terminate } from './tether-process.js';
 import type { TetherProcess } from './tether-process.js';
@@ -53,16 +54,6 @@ async function linkSocket(opened: Opened): Promise<Socket> {
   return socket;
 }
 
-const refused = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const probe = connect({ port, host: '127.0.0.1' });
-    probe.once('connect', () => {
-      probe.destroy();
-      resolve(false);
-    });
-    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-
 describe('a relay given every node of a cluster', () => {
   const cluster = new ClusterStore('relay-nodes');
   const adminPassword = cluster.adminPassword('relay-nodes-admin-password');
@@ -98,9 +89,7 @@ describe('a relay given every node of a cluster', () => {
 
   beforeAll(async () => {
     assertBuilt();
-    echo = createServer((socket) => socket.on('error', () => undefined).pipe(socket));
-    echo.listen(0, '127.0.0.1');
-    await new Promise((resolve) => echo.once('listening', resolve));
+    echo = await deviceEchoServer();
     const hub = async (nodeId: string): Promise<ClusterNode> => {
       const args = ['--lease-ms', String(leaseMs), '--no-local-relay', '--relay-join-secret', joinSecret, '--relay-heartbeat-timeout', '3000'];
       const started = cluster.serve({ port: await freePort(), nodeId, env, args });
