@@ -3,9 +3,9 @@
 // could not be stored lets its port go at once and has its end recorded once the store takes it.
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endRetryMs } from '../../actors/protocol-app/app-sessions-live.js';
 import { ProtocolAppSupervisor } from '../../actors/protocol-app/protocol-app-supervisor.js';
 import { ServiceEndpoints } from '../../actors/protocol-app/service-endpoints.js';
+import { endRetryMs } from '../../actors/runtime/ends-not-stored.js';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import { DeviceDialer } from '../../data-plane/device-dialer.js';
 import { PortPool } from '../../data-plane/port-pool.js';
