@@ -57,7 +57,7 @@ export interface HeldHello {
   readonly inventory: DeviceInventory;
   /** The tenant password looked up to deploy with the connection, if the hello proved a tenant. */
   readonly tenantPassword: TenantPassword | undefined;
-  /** The hello took one of its address's registrations of a MAC never seen before. */
+  /** The hello itself counted one of its address's registrations, for a MAC never seen before: its own to give back. */
   readonly registers: boolean;
   readonly context: CommandContext;
 }
@@ -137,8 +137,10 @@ export class DeviceLive implements LiveModule<typeof deviceMachine, DeviceComman
   /** A MAC never seen before is stored for good: refused (rate_limited), nothing appended, past its address's share. */
   private async reserveHello({ link, hello, context }: HelloToRecord, state: DeviceState): Promise<Reserved<DeviceCommand, HeldHello>> {
     const { admission, credentials, nodeId } = this.options;
-    const registers = !isRegistered(state);
-    if (registers && !(await admission.register(link.ip, hello.mac, context))) throw new TetherError('rate_limited', 'too many new devices from this address; try again later');
+    const count = isRegistered(state) ? undefined : await admission.register(link.ip, hello.mac, context);
+    if (count === 'refused') throw new TetherError('rate_limited', 'too many new devices from this address; try again later');
+    // Only a count this hello appended is its own to give back: another hello of the MAC may hold one already.
+    const registers = count === 'counted';
     try {
       const assignedTo = hello.password === undefined ? undefined : await credentials.tenantProvenBy(state, hello.password);
       // Looked up before the connection is decided, so that its deployment is recorded with it.

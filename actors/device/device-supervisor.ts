@@ -16,7 +16,7 @@ import type { Hello } from '../../domain/gateway/agent-messages.js';
 import { devicePrincipal, systemPrincipal } from '../../domain/principal.js';
 import type { CommandContext } from '../../domain/command-context.js';
 import type { LiveAggregate } from '../runtime/live-module.js';
-import type { ReservedExecuted } from '../runtime/runtime-results.js';
+import type { Executed, ReservedExecuted } from '../runtime/runtime-results.js';
 import { DeviceCredentials } from './device-credentials.js';
 import type { Assignment } from './device-credentials.js';
 import { whyNotAssignableHere } from './device-assignability.js';
@@ -28,10 +28,14 @@ import type { ControlConnection } from '../../data-plane/control-connection.js';
 import { DeviceSessions } from './device-sessions.js';
 import type { LiveDevice, Session } from './device-sessions.js';
 import { disconnectStaleConnections } from './device-stale-connections.js';
+
 import type { StaleConnections } from './device-stale-connections.js';
 import type { DeviceSupervisorOptions } from './device-supervisor-options.js';
 import { DeviceWorkQueue } from './device-work-queue.js';
 import { provenConnection } from '../../data-plane/proven-connection.js';
+
+/** What an assignment stored, for the route to wait on; the password it made stays with the device. */
+export type AssignmentStored = Pick<Executed<typeof deviceMachine>, 'events' | 'position'>;
 
 export class DeviceSupervisor {
   private readonly sessions = new DeviceSessions();
@@ -109,16 +113,16 @@ export class DeviceSupervisor {
     });
   }
 
-  /** Assigns (or moves) a device connected to this node, delivering its new password at once. */
-  assign(mac: Mac, tenantId: string, context: CommandContext): Promise<ReservedExecuted<typeof deviceMachine, DeviceHold>> {
+  /** Assigns (or moves) a device connected to this node, delivering its new password at once; answers what was stored, never the password. */
+  assign(mac: Mac, tenantId: string, context: CommandContext): Promise<AssignmentStored> {
     return this.queue.run(mac, async () => {
       const session = this.sessions.get(mac);
       if (session === undefined || !session.link.open) throw await whyNotAssignableHere(this.options.runtime, mac);
       // Moving an assigned device hands its new password to the connection: it must be the device's own.
       if (isAssigned((await this.options.runtime.load(deviceAggregate, mac)).state)) provenConnection(this, mac);
-      const delivered = await this.assignLive(session, tenantId, { via: 'admin' }, context);
+      const { events, position } = await this.assignLive(session, tenantId, { via: 'admin' }, context);
       await this.credentials.deployTenantPassword(session, context);
-      return delivered;
+      return position === undefined ? { events } : { events, position };
     });
   }
 

@@ -8,6 +8,7 @@ import type { CommandContext } from '../../domain/command-context.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import { AddressRegistrations } from './address-registrations.js';
+import type { RegistrationCount } from './address-registrations.js';
 import { RateWindows } from './rate-window.js';
 
 export interface GatewayLimits {
@@ -63,12 +64,14 @@ export class GatewayAdmission {
     return this.hellos.take(ip) || this.refuse('hellos_per_ip');
   }
 
-  /** A hello from `ip` would register `mac`, never seen before: false when the address's share is used up, on every node. */
-  async register(ip: string, mac: string, context: CommandContext): Promise<boolean> {
-    return (await this.registrations.take(ip, mac, context)) || this.refuse('registrations_per_ip');
+  /** A hello from `ip` would register `mac`, never seen before: refused when the address's share is used up, on every node. */
+  async register(ip: string, mac: string, context: CommandContext): Promise<RegistrationCount> {
+    const count = await this.registrations.take(ip, mac, context);
+    if (count === 'refused') this.refuse('registrations_per_ip');
+    return count;
   }
 
-  /** Gives back a registration whose hello stored nothing, so only devices actually registered count. */
+  /** Gives back a registration this hello counted ('counted') and then stored nothing, so only devices actually registered count. */
   async releaseRegistration(ip: string, mac: string, context: CommandContext): Promise<void> {
     await this.registrations.giveBack(ip, mac, context);
   }

@@ -4,9 +4,10 @@
 // is, whoever recorded it. An opening that is not stored closes its port again. Sessions opened
 // without a reservation (a proxy's) are their proxy host's own: nothing here holds them.
 // A session nothing serves (its connection could not start, or its end could not be stored)
-// lets its port go at once and has its end recorded here, tried again until it is stored.
+// lets its port go at once and has its end recorded here, tried again until it is stored
+// (ends-not-stored.ts).
 import type { ForwardCommand } from '../../domain/forward-session/commands.js';
-import type { Clock, TimerHandle } from '../../domain/ports/clock.js';
+import type { Clock } from '../../domain/ports/clock.js';
 import { forwardAggregate } from '../../domain/forward-session/aggregate.js';
 import type { forwardMachine } from '../../domain/forward-session/machine.js';
 import type { TerminationCause } from '../../domain/tunnel/termination-cause.js';
@@ -17,10 +18,8 @@ import type { TunnelLogger } from '../../data-plane/live-tunnel.js';
 import type { OpenForwardFields } from '../forward-session/forward-session.js';
 import { closeUnserved } from '../forward-session/stale-forwards.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
+import { EndsNotStored } from '../runtime/ends-not-stored.js';
 import type { Applied, LiveAggregate, LiveModule, Reserved } from '../runtime/live-module.js';
-
-/** How long an end that could not be stored waits before it is recorded again. */
-export const endRetryMs = 1000;
 
 /** What carries a session: told once its opening is stored, and once its end is. */
 export interface SessionCarrier {
@@ -57,11 +56,11 @@ export class AppSessionsLive implements LiveModule<typeof forwardMachine, Forwar
   /** What `runtime.reserve` opens sessions through. */
   readonly registered: AppSessions;
   private readonly held = new Map<string, HeldSession>();
-  private readonly retries = new Map<string, TimerHandle>();
-  private stopped = false;
+  private readonly ends: EndsNotStored;
 
   constructor(private readonly options: AppSessionsOptions) {
     this.registered = options.runtime.register(forwardAggregate, this);
+    this.ends = new EndsNotStored({ clock: options.clock, logger: options.logger, what: 'a protocol-application session' });
   }
 
   async reserve({ fields, port, carrier }: SessionToOpen): Promise<Reserved<ForwardCommand, HeldSession>> {
@@ -82,18 +81,16 @@ export class AppSessionsLive implements LiveModule<typeof forwardMachine, Forwar
 
   /**
    * The end of a session could not be stored: its port closes now, and its end is recorded
-   * again shortly after (with the totals last recorded), until it is.
+   * again after a while (with the totals last recorded), until it is.
    */
   endNotStored(sessionId: string, cause: TerminationCause): void {
     this.letGo(sessionId);
-    this.retryEnd(sessionId, cause);
+    this.ends.notStored(sessionId, () => closeUnserved(this.options.runtime, sessionId, cause), { sessionId, cause });
   }
 
   /** Stops recording ends again: what is left open, the next start-up of this node records ended. */
   stop(): void {
-    this.stopped = true;
-    this.retries.forEach((retry) => retry.cancel());
-    this.retries.clear();
+    this.ends.stop();
   }
 
   private opened(sessionId: string, held: HeldSession): void {
@@ -113,8 +110,7 @@ export class AppSessionsLive implements LiveModule<typeof forwardMachine, Forwar
 
   /** Forgets a session and closes its port; what it held, if anything. */
   private letGo(sessionId: string): HeldSession | undefined {
-    this.retries.get(sessionId)?.cancel();
-    this.retries.delete(sessionId);
+    this.ends.stored(sessionId);
     const held = this.held.get(sessionId);
     if (held === undefined) return undefined;
     this.held.delete(sessionId);
@@ -127,18 +123,6 @@ export class AppSessionsLive implements LiveModule<typeof forwardMachine, Forwar
       this.options.logger.error({ err: error, sessionId, cause }, 'could not record the end of a protocol-application session; trying again');
       this.endNotStored(sessionId, cause);
     });
-  }
-
-  private retryEnd(sessionId: string, cause: TerminationCause): void {
-    if (this.stopped) return;
-    const { clock } = this.options;
-    this.retries.set(
-      sessionId,
-      clock.at(new Date(clock.now().getTime() + endRetryMs), () => {
-        this.retries.delete(sessionId);
-        this.recordEnd(sessionId, cause);
-      }),
-    );
   }
 
   private bind(transport: 'tcp' | 'udp', appId: string): Promise<BoundPort> {

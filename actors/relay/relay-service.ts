@@ -114,16 +114,18 @@ export class RelayService {
 
   /**
    * Anyone may register a name: new relays awaiting approval are limited per address, for the
-   * whole cluster. Returns the address counted, to be given back if the registration then
-   * fails (only stored ones count).
+   * whole cluster. Returns the address this call counted, to be given back if the registration
+   * then fails (only stored ones count).
    */
   private async countNewRegistration(name: string, command: RelayCommand, ip: string | undefined, context: CommandContext): Promise<string | undefined> {
     if (command.type !== 'RegisterRelay' || command.joinSecretPresented) return undefined;
     const { state } = await this.options.runtime.load(relayAggregate, name);
     if (isKnown(state) && state.context.tokenHash !== undefined) return undefined;
     const address = ip ?? 'unknown';
-    if (!(await this.registrations.take(address, name, context))) throw relayRefused('rate-limited');
-    return address;
+    const count = await this.registrations.take(address, name, context);
+    if (count === 'refused') throw relayRefused('rate-limited');
+    // A name another registration counted already is that one's to give back.
+    return count === 'counted' ? address : undefined;
   }
 
   /** A registration that cannot be given back counts until its window ends: the failure that led here stays the one reported. */

@@ -157,7 +157,11 @@ export class TunnelLive implements LiveModule<typeof tunnelMachine, TunnelComman
     }
   }
 
-  /** The link ended (its end is recorded, or could not be): its port and timer go; its sockets close if they have not. Its seats free themselves. */
+  /**
+   * The link ended (its end is recorded, or could not be): its port and timer go; its sockets close
+   * if they have not. Its seats count as live until TunnelClosed is stored: an end the store did not
+   * take, the supervisor records again until it does (ends-not-stored.ts).
+   */
   forget(tunnelId: string, cause: TerminationCause): void {
     const link = this.links.get(tunnelId);
     const held = this.held.get(tunnelId);

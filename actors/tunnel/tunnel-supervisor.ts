@@ -5,7 +5,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Mac } from '../../domain/device/mac.js';
-import { isTetherError, TetherError } from '../../domain/errors.js';
+import { TetherError } from '../../domain/errors.js';
 import type { AgentStreamMessage } from '../../domain/gateway/stream-messages.js';
 import { hubRelayName } from '../../domain/relay/relay-name.js';
 import { tunnelAggregate } from '../../domain/tunnel/aggregate.js';
@@ -21,11 +21,13 @@ import { dialBackDatagrams } from '../../data-plane/datagram-route.js';
 import type { DatagramRoute } from '../../data-plane/datagram-route.js';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import { DialBacks } from '../../data-plane/dial-backs.js';
+import { recordLinkEnd } from './link-end.js';
 import { LinkHosts } from './link-hosts.js';
 import { LinkSeats } from '../link-seats/link-seats.js';
 import { relaySeatsAggregate, tenantLinkSeatsAggregate } from '../../domain/link-seats/aggregate.js';
 import type { TunnelEnvironment, LiveTunnel, Totals } from '../../data-plane/live-tunnel.js';
 import type { LiveAggregate } from '../runtime/live-module.js';
+import { EndsNotStored } from '../runtime/ends-not-stored.js';
 import { LocalTunnelHost } from '../../data-plane/local-tunnel-host.js';
 import { provenConnection } from '../../data-plane/proven-connection.js';
 import type { RelayTunnelHost } from '../../data-plane/relay-tunnel-host.js';
@@ -47,12 +49,15 @@ export class TunnelSupervisor {
   private readonly tunnels: LiveAggregate<typeof tunnelMachine, TunnelCommand, LinkToOpen, HeldLink>;
   private readonly dialBacks: DialBacks;
   private readonly datagrams: DatagramRoute;
+  /** Links gone from this node whose end the store did not take: until it does, their seats count as live. */
+  private readonly ends: EndsNotStored;
   private stopping = false;
 
   constructor(private readonly options: TunnelSupervisorOptions) {
     const { clock, logger, nodeId } = options;
     this.dialBacks = new DialBacks(options.dialBackTimeoutMs ?? 10_000);
     this.datagrams = dialBackDatagrams(this.dialBacks, logger);
+    this.ends = new EndsNotStored({ clock, logger, what: 'a device link' });
     const environment = (tunnelId: string, control: ControlConnection): TunnelEnvironment => this.environment(tunnelId, control);
     const local = options.localRelay === false ? undefined : new LocalTunnelHost(options.ports, options.bindAddress, environment);
     const { runtime, store } = options;
@@ -194,11 +199,13 @@ export class TunnelSupervisor {
   async shutdown(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.live.all().map((link) => link.close('hub-shutdown').catch(() => undefined)));
+    // What is left unrecorded, the next start-up of this node records ended (start()).
+    this.ends.stop();
   }
 
   private closeQuietly(link: LiveTunnel, cause: TerminationCause): void {
     link.close(cause).catch((error: unknown) => {
-      this.options.logger.error({ err: error, tunnelId: link.info.tunnelId, cause }, 'could not record the end of a device link');
+      this.options.logger.error({ err: error, tunnelId: link.info.tunnelId, cause }, 'could not record the end of a device link; trying again');
     });
   }
 
@@ -213,11 +220,10 @@ export class TunnelSupervisor {
       },
       end: async (link, ending, context) => {
         try {
-          const { position } = await runtime.execute(tunnelAggregate, tunnelId, { type: 'CloseTunnel', ...ending }, context);
-          return position === undefined ? {} : { position };
+          return await recordLinkEnd(runtime, tunnelId, ending, context);
         } catch (error) {
-          // Its end is already recorded elsewhere (a peer that found this node lost): nothing to add.
-          if (isTetherError(error, 'transition_forbidden') && (await runtime.load(tunnelAggregate, tunnelId)).state.matches('closed')) return {};
+          // Its seats count as live until its end is stored: it is recorded again until it is.
+          this.ends.notStored(tunnelId, () => recordLinkEnd(runtime, tunnelId, ending, context), { tunnelId, cause: ending.cause });
           throw error;
         } finally {
           // Its sockets are closed: whether or not its end could be recorded, the link is gone here.

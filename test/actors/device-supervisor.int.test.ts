@@ -102,6 +102,15 @@ describe('the device supervisor', () => {
     expect(devices.connectionOf(mac)?.tenantId).toBe('acme');
   });
 
+  it("answers an assignment with what was stored, never the device's new password", async () => {
+    const link = await connected('conn-1');
+    const assigned = await devices.assign(mac, 'acme', admin);
+    const [password] = link.sent.flatMap((message) => (message.type === 'device-password' ? [message.password] : []));
+    expect(password).toBeDefined();
+    expect(Object.keys(assigned).sort()).toEqual(['events', 'position']);
+    expect(JSON.stringify(assigned)).not.toContain(password);
+  });
+
   it('stores an assignment with its password delivery in one append, sending the password only once both are stored', async () => {
     const link = await connected('conn-1');
     store.failNext('device-');

@@ -2,7 +2,7 @@
 // stored whose connection could not start is ended (error) and its port freed; one whose end
 // could not be stored lets its port go at once and has its end recorded once the store takes it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { endRetryMs } from '../../actors/protocol-app/app-sessions-live.js';
+import { endRetryMs } from '../../actors/runtime/ends-not-stored.js';
 import type { ProtocolAppSupervisor } from '../../actors/protocol-app/protocol-app-supervisor.js';
 import { parseMac } from '../../domain/device/mac.js';
 import type { HubMessage } from '../../domain/gateway/hub-messages.js';

@@ -1,7 +1,8 @@
 // --link-max-per-tenant holds for the whole cluster: two hub nodes (two runtimes on one SQLite
 // file), each holding one of the tenant's devices and its own link ports. Links opened on one
-// node count on the other until their end is stored, by whichever node, and two nodes opening
-// the tenant's last allowed link at once open one.
+// node count on the other until their end is stored, by whichever node (an end the store did
+// not take at first is recorded again until it does), and two nodes opening the tenant's last
+// allowed link at once open one.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlConnection } from '../../data-plane/control-connection.js';
 import { TunnelSupervisor } from '../../actors/tunnel/tunnel-supervisor.js';
@@ -10,7 +11,10 @@ import type { Mac } from '../../domain/device/mac.js';
 import type { HubMessage } from '../../domain/gateway/hub-messages.js';
 import { tenantLinkSeatsAggregate } from '../../domain/link-seats/aggregate.js';
 import type { EventStore } from '../../domain/ports/event-store.js';
-import { admin, RuntimeFixture } from './runtime/runtime-fixture.js';
+import { endRetryMs } from '../../actors/runtime/ends-not-stored.js';
+import { eventually } from '../e2e/tether-process.js';
+import { failingAppends } from '../support/failing-appends.js';
+import { admin, RuntimeFixture, storedEvent } from './runtime/runtime-fixture.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const firstPort = 46000 + Math.floor(Math.random() * 90) * 10;
@@ -97,6 +101,21 @@ describe("a tenant's links counted across hub nodes", () => {
     // B records the end of a link it does not hold, as it does for a node found lost.
     await b.close(held.tunnelId, 'hub-lost', admin);
     await expect(b.open(linkTo(macB))).resolves.toMatchObject({ relay: 'hub' });
+  });
+
+  it('frees the seat of a link whose end could not be stored at first, once the store takes it again', async () => {
+    const store = failingAppends(fixture.store);
+    const a = node('node-a', store, macA, { from: firstPort, to: firstPort + 3 }, 1);
+    await a.open(linkTo(macA));
+    store.failNext('tunnel-');
+    a.connectionEnded(macA, 'conn-node-a');
+    await eventually('the link gone from node A', 3000, () => Promise.resolve(a.liveCount === 0 ? true : undefined));
+    await expect(a.open(linkTo(macA))).rejects.toMatchObject({ code: 'tenant_link_limit' });
+
+    const closed = storedEvent(fixture.store, { eventTypes: ['TunnelClosed'] }, 3000);
+    fixture.clock.advance(endRetryMs);
+    expect(await closed).toMatchObject({ data: { cause: 'device-offline' } });
+    await expect(a.open(linkTo(macA))).resolves.toMatchObject({ relay: 'hub' });
   });
 
   it('frees the seat of an opening never stored, once the opening window has passed', async () => {
