@@ -8,7 +8,7 @@ import type { Aggregate } from '../../domain/aggregate.js';
 import { schedulerLeaseAggregate } from '../../domain/job-scheduler/aggregate.js';
 import type { JobCommand } from '../../domain/job/job-commands.js';
 import type { JobMachine } from '../../domain/job/job-machine.js';
-import type { EventStore } from '../../domain/ports/event-store.js';
+import type { EventStore, Position } from '../../domain/ports/event-store.js';
 import { idOf, streamOf } from '../../domain/stream-name.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import { followLog } from '../runtime/log-follower.js';
@@ -23,9 +23,11 @@ export interface JobFollowerOptions {
   /** Heard after each event followed, job or lease, once what it changed is handed over. */
   readonly followed: (position: number) => void;
   readonly logger: { error(details: object, message: string): void };
+  /** The events after this one (exclusive) are followed; 'end': those appended from now on. */
+  readonly after: Position | 'end';
 }
 
-export function followJobs({ runtime, store, aggregate, jobs, followed, logger }: JobFollowerOptions): LogFollower {
+export function followJobs({ runtime, store, aggregate, jobs, followed, logger, after }: JobFollowerOptions): LogFollower {
   const jobPrefix = `${aggregate.category}-`;
   // One load at a time, in the log's order: a job's states reach the pool in the order they were stored.
   let chain: Promise<void> = Promise.resolve();
@@ -48,6 +50,7 @@ export function followJobs({ runtime, store, aggregate, jobs, followed, logger }
       });
     },
     (error) => logger.error({ err: error, kind: aggregate.category }, 'stopped following the jobs appended by other hub nodes'),
+    after,
   );
   return {
     close: async () => {

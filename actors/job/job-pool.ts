@@ -39,6 +39,7 @@ import { followJobs } from './job-follower.js';
 import { SchedulerCatchUp } from './scheduler-catch-up.js';
 import type { DeviceDirectory } from './cluster-devices.js';
 import type { LogFollower } from '../runtime/log-follower.js';
+import type { Position } from '../../domain/ports/event-store.js';
 import { categoryStreams } from '../runtime/log-scan.js';
 import { initialState } from '../runtime/replay.js';
 import type { OnlineEntry } from '../device/online-devices.js';
@@ -79,13 +80,14 @@ export class JobPool implements LiveJobs {
   /**
    * Loads every job of this kind, then resumes: running jobs continue, deadlines are re-armed (overdue ones fire at once).
    * `streams`: the kind's streams in the order they began (the start-up log scan); without them the pool scans the log.
+   * `scannedTo`: where the scan that found them ended; the jobs are followed from there, so none appended since is missed.
    */
-  async start(streams?: Iterable<string>): Promise<number> {
+  async start(streams?: Iterable<string>, scannedTo?: Position): Promise<number> {
     const { runtime, store, clock, resumeGraceMs } = this.options;
     const { aggregate } = this.options.kind;
-    // Followed first: a job another node changes while the others load is not missed.
+    // Followed first (from the scan's end, or from now on before this pool scans): a job another node changes while the others load is not missed.
     const followed = (position: number): void => this.catchUp.followed(position);
-    this.following = followJobs({ runtime, store, aggregate, jobs: this, followed, logger: this.options.logger });
+    this.following = followJobs({ runtime, store, aggregate, jobs: this, followed, logger: this.options.logger, after: scannedTo ?? 'end' });
     const found = streamsOfKind(aggregate, streams ?? (await categoryStreams(store, aggregate.category)));
     for (const view of await loadJobViews(runtime, aggregate, found)) this.takeLoaded(view);
     this.graceUntil = clock.now().getTime() + resumeGraceMs;
