@@ -79,8 +79,7 @@ export class JobPool implements LiveJobs {
 
   /**
    * Loads every job of this kind, then resumes: running jobs continue, deadlines are re-armed (overdue ones fire at once).
-   * `streams`: the kind's streams in the order they began (the start-up log scan); without them the pool scans the log.
-   * `scannedTo`: where the scan that found them ended; the jobs are followed from there, so none appended since is missed.
+   * `streams`: the kind's streams in the order they began (the start-up log scan, which ended at `scannedTo`: the jobs are followed from there); without them the pool scans the log.
    */
   async start(streams?: Iterable<string>, scannedTo?: Position): Promise<number> {
     const { runtime, store, clock, resumeGraceMs } = this.options;
