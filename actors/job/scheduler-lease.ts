@@ -91,10 +91,11 @@ export class SchedulerLease implements SchedulerRole {
     const before = wasHeld ? undefined : await this.load();
     if (before !== undefined && (leaseHolder(before, clock.now()) ?? nodeId) !== nodeId) return;
     const executed = await this.execute({ type: 'HoldSchedulerLease', nodeId, leaseMs });
-    if (executed === undefined || this.stopped) return;
+    if (executed === undefined) return;
+    // Held from what was stored, even if a stop came meanwhile: the release it queued then lets it go.
     const { holder, expiresAt } = executed.state.context;
     this.expiresAt = holder === nodeId && expiresAt !== undefined ? new Date(expiresAt).getTime() : 0;
-    if (wasHeld || !this.held || executed.position === undefined) return;
+    if (this.stopped || wasHeld || !this.held || executed.position === undefined) return;
     const lastHolder = before?.context.holder;
     const taken = { position: executed.position, afterLapse: lastHolder !== undefined && lastHolder !== nodeId };
     for (const listener of this.taken) listener(taken);

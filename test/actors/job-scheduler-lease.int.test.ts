@@ -75,4 +75,18 @@ describe('the scheduler lease of a job kind', () => {
     const events = await fixture.stream(`backupjob-${jobId}`);
     expect(events.filter((event) => event.type === 'JobCompleted')).toHaveLength(1);
   });
+
+  it('is let go when the node stops while a take is being stored: the next node takes it at once', async () => {
+    const [a, b] = [fixture.node(0), fixture.node(1)];
+    const append = a.store.holdAppends();
+    a.lease.want(true);
+    await append.reached;
+    const stopping = a.lease.stop();
+    append.open();
+    await stopping;
+    expect((await fixture.leaseEvents()).map((event) => `${event.type} ${String(event.data.nodeId)}`)).toEqual(['SchedulerLeaseHeld a', 'SchedulerLeaseReleased a']);
+    const taken = fixture.leaseEvent('SchedulerLeaseHeld', 'b');
+    b.lease.want(true);
+    await taken;
+  });
 });

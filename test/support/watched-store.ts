@@ -1,5 +1,5 @@
 // A test double at the store's boundary: the store as it is, with its stream reads counted,
-// and its log scans or its subscriptions' deliveries held back on demand (to reproduce what
+// and its log scans, appends or its subscriptions' deliveries held back on demand (to reproduce what
 // one node sees late: a start-up scan that takes long, a follower that lags).
 import type { AllSubscription, EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 
@@ -10,6 +10,8 @@ export interface WatchedStore extends EventStore {
   holdScans(): () => void;
   /** Holds every event subscriptions would deliver until the function returned is called; none is lost. */
   holdDeliveries(): () => void;
+  /** Holds every append until `open` is called; `reached` resolves once one waits. */
+  holdAppends(): { readonly reached: Promise<void>; open(): void };
 }
 
 /** A gate: open until held; `passed` resolves once it is open again. */
@@ -35,11 +37,21 @@ export function watchedStore(store: EventStore): WatchedStore {
   const reads = new Map<string, number>();
   const scans = new Gate();
   const deliveries = new Gate();
+  const appends = new Gate();
+  let reachedAppend: () => void = () => undefined;
   return {
     reads,
     holdScans: () => scans.hold(),
     holdDeliveries: () => deliveries.hold(),
-    append: (stream, events, expected) => store.append(stream, events, expected),
+    holdAppends() {
+      const reached = new Promise<void>((resolve) => (reachedAppend = resolve));
+      return { reached, open: appends.hold() };
+    },
+    async append(stream, events, expected) {
+      reachedAppend();
+      await appends.passed();
+      return store.append(stream, events, expected);
+    },
     readStream(stream, options) {
       reads.set(stream, (reads.get(stream) ?? 0) + 1);
       return store.readStream(stream, options);
