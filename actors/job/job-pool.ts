@@ -71,7 +71,7 @@ export class JobPool implements LiveJobs {
   constructor(private readonly options: JobPoolOptions) {
     this.wakeup = new Wakeup(options.clock, () => this.loop.kick());
     this.directory = options.directory ?? options.online;
-    this.catchUp = new SchedulerCatchUp(options.scheduler, () => this.beganScheduling());
+    this.catchUp = new SchedulerCatchUp(options.scheduler, () => this.beganScheduling(), () => this.loop.kick());
     options.runtime.register(options.kind.aggregate, jobLive(this));
     this.directory.onLive((entry) => this.deviceLive(entry));
     options.scheduler?.onTaken((taken) => this.takeOver(taken));
@@ -84,9 +84,9 @@ export class JobPool implements LiveJobs {
   async start(streams?: Iterable<string>, scannedTo?: Position): Promise<number> {
     const { runtime, store, clock, resumeGraceMs } = this.options;
     const { aggregate } = this.options.kind;
-    // Followed first (from the scan's end, or from now on before this pool scans): a job another node changes while the others load is not missed.
-    const followed = (position: number): void => this.catchUp.followed(position);
-    this.following = followJobs({ runtime, store, aggregate, jobs: this, followed, logger: this.options.logger, after: scannedTo ?? 'end' });
+    // Followed first (from the scan's end, or from the log's head before this pool scans): a job another node changes while the others load is not missed.
+    const after = scannedTo ?? (await store.headPosition());
+    this.following = followJobs({ runtime, store, clock, aggregate, jobs: this, progress: this.catchUp, logger: this.options.logger, after });
     const found = streamsOfKind(aggregate, streams ?? (await categoryStreams(store, aggregate.category)));
     for (const view of await loadJobViews(runtime, aggregate, found)) this.takeLoaded(view);
     this.graceUntil = clock.now().getTime() + resumeGraceMs;
@@ -210,7 +210,7 @@ export class JobPool implements LiveJobs {
     const target = scheduling ? dispatchTarget(ordered) : undefined;
     for (const job of ordered) await this.advance(job, job === target);
     if (scheduling) await this.schedule();
-    this.options.scheduler?.want(needsScheduler(this.ordered(), (job) => (this.plan(job, true).command?.dispatch.length ?? 0) > 0));
+    this.catchUp.want(needsScheduler(this.ordered(), (job) => (this.plan(job, true).command?.dispatch.length ?? 0) > 0));
     this.arm();
   }
 

@@ -89,4 +89,21 @@ describe('the scheduler lease of a job kind', () => {
     b.lease.want(true);
     await taken;
   });
+
+  it("is let go by a node whose follower broke, so another node schedules; the follower follows again from where it broke", async () => {
+    const [a, b] = [fixture.node(0), fixture.node(1)];
+    fixture.hello(b, macOf(1));
+    const logged = b.logger.nextError();
+    b.store.breakSubscriptions();
+    await logged;
+    // Created through B, whose view keeps up with nothing appended elsewhere: A takes the lease and starts it.
+    const started = storedEvent(fixture.store, { streamPrefixes: ['backupjob-'], eventTypes: ['JobStarted'] });
+    await b.backups.create(backupJob, admin);
+    await started;
+    expect(a.lease.held).toBe(true);
+    // Following again, B takes in A's dispatch to B's device and sends the request.
+    fixture.clock.advance(1000);
+    await b.channel.until(1);
+    expect(b.channel.sent.map(({ mac }) => mac)).toEqual([macOf(1)]);
+  });
 });

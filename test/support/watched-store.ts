@@ -12,6 +12,8 @@ export interface WatchedStore extends EventStore {
   holdDeliveries(): () => void;
   /** Holds every append until `open` is called; `reached` resolves once one waits. */
   holdAppends(): { readonly reached: Promise<void>; open(): void };
+  /** Ends every subscription open now with an error, as a store whose subscription fails. */
+  breakSubscriptions(): void;
 }
 
 /** A gate: open until held; `passed` resolves once it is open again. */
@@ -39,10 +41,12 @@ export function watchedStore(store: EventStore): WatchedStore {
   const deliveries = new Gate();
   const appends = new Gate();
   let reachedAppend: () => void = () => undefined;
+  const breakers = new Set<() => void>();
   return {
     reads,
     holdScans: () => scans.hold(),
     holdDeliveries: () => deliveries.hold(),
+    breakSubscriptions: () => [...breakers].forEach((broken) => broken()),
     holdAppends() {
       const reached = new Promise<void>((resolve) => (reachedAppend = resolve));
       return { reached, open: appends.hold() };
@@ -66,20 +70,30 @@ export function watchedStore(store: EventStore): WatchedStore {
     subscribeToAll(options) {
       const inner = store.subscribeToAll(options);
       let closed = false;
+      let broken = false;
       let ended: () => void = () => undefined;
       const closing = new Promise<void>((resolve) => (ended = resolve));
+      const breaker = (): void => {
+        broken = true;
+        ended();
+        void inner.close();
+      };
+      breakers.add(breaker);
       const held: AllSubscription = {
         close: async () => {
           closed = true;
+          breakers.delete(breaker);
           ended();
           await inner.close();
         },
         async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
           for await (const event of inner) {
             await Promise.race([deliveries.passed(), closing]);
-            if (closed) return;
+            if (closed || broken) break;
             yield event;
           }
+          breakers.delete(breaker);
+          if (broken && !closed) throw new Error('the subscription broke');
         },
       };
       return held;
