@@ -5,13 +5,14 @@
 // too: once its event that made this node the scheduler is reached, the pool's view holds
 // every job event stored before it. Should the subscription break, the pool hears it (its view
 // no longer keeps up: it must not schedule) and the follower subscribes again shortly after,
-// from the last event it heard, so that none is missed.
+// from the last event whose change it handed over, so that none is missed; so too when a job
+// could not be read.
 import type { Aggregate } from '../../domain/aggregate.js';
 import { schedulerLeaseAggregate } from '../../domain/job-scheduler/aggregate.js';
 import type { JobCommand } from '../../domain/job/job-commands.js';
 import type { JobMachine } from '../../domain/job/job-machine.js';
 import type { Clock, TimerHandle } from '../../domain/ports/clock.js';
-import type { EventStore, Position } from '../../domain/ports/event-store.js';
+import type { EventStore, Position, RecordedEvent } from '../../domain/ports/event-store.js';
 import { idOf, streamOf } from '../../domain/stream-name.js';
 import type { ActorRuntime } from '../runtime/actor-runtime.js';
 import { followLog } from '../runtime/log-follower.js';
@@ -47,40 +48,50 @@ export function followJobs(options: JobFollowerOptions): LogFollower {
   const filter = { streamPrefixes: [jobPrefix, streamOf(schedulerLeaseAggregate.category, aggregate.category)] };
   // One load at a time, in the log's order: a job's states reach the pool in the order they were stored.
   let chain: Promise<void> = Promise.resolve();
-  let heardTo = options.after;
+  /** The last event whose change was handed over: a subscription made again starts after it. */
+  let followedTo = options.after;
+  /** Each subscription's number: what one that broke had queued is dropped, heard again from the next. */
+  let generation = 0;
   let closed = false;
   let retry: TimerHandle | undefined;
-  const subscribe = (): LogFollower =>
-    followLog(
+  const take = async (event: RecordedEvent, mine: number): Promise<void> => {
+    if (mine !== generation) return;
+    try {
+      // Its attempts' deadlines are armed here too, from the same read: the node that dispatched them may be lost.
+      if (event.stream.startsWith(jobPrefix)) {
+        const id = idOf(event.stream);
+        const { state, revision } = await runtime.loadArmed(aggregate, id);
+        jobs.applyStored(id, state, event.position, revision);
+      }
+    } catch (error) {
+      // Not passed over: the pool's view would lack it, and the lease's catch-up would count it taken in.
+      return broke(mine, { err: error, stream: event.stream }, 'a job appended by another hub node could not be read; reading it again shortly');
+    }
+    followedTo = event.position;
+    progress.followed(event.position);
+  };
+  const broke = (mine: number, details: object, message: string): void => {
+    if (mine !== generation || closed) return;
+    generation += 1;
+    logger.error({ ...details, kind: aggregate.category }, message);
+    void following.close();
+    progress.interrupted(true);
+    retry = clock.at(new Date(clock.now().getTime() + resubscribeMs), () => {
+      if (closed) return;
+      following = subscribe();
+      progress.interrupted(false);
+    });
+  };
+  const subscribe = (): LogFollower => {
+    const mine = generation;
+    return followLog(
       store,
       filter,
-      (event) => {
-        heardTo = event.position;
-        chain = chain.then(async () => {
-          const id = idOf(event.stream);
-          try {
-            // Its attempts' deadlines are armed here too, from the same read: the node that dispatched them may be lost.
-            if (event.stream.startsWith(jobPrefix)) {
-              const { state, revision } = await runtime.loadArmed(aggregate, id);
-              jobs.applyStored(id, state, event.position, revision);
-            }
-          } catch (error) {
-            logger.error({ err: error, stream: event.stream }, 'a job appended by another hub node could not be read');
-          }
-          progress.followed(event.position);
-        });
-      },
-      (error) => {
-        logger.error({ err: error, kind: aggregate.category }, 'stopped following the jobs appended by other hub nodes; following again shortly');
-        progress.interrupted(true);
-        retry = clock.at(new Date(clock.now().getTime() + resubscribeMs), () => {
-          if (closed) return;
-          following = subscribe();
-          progress.interrupted(false);
-        });
-      },
-      heardTo,
+      (event) => void (chain = chain.then(() => take(event, mine))),
+      (error) => broke(mine, { err: error }, 'stopped following the jobs appended by other hub nodes; following again shortly'),
+      followedTo,
     );
+  };
   let following = subscribe();
   return {
     close: async () => {

@@ -83,6 +83,23 @@ describe("a job pool following another node's appends", () => {
     expect(fixture.channel.sent.map(({ mac }) => mac)).toEqual([macOf(1)]);
   });
 
+  it('does not pass over a job event it could not read: it reads it again shortly after', async () => {
+    const jobId = randomUUID();
+    const stream = `backupjob-${jobId}`;
+    await scheduler.execute(backupJobAggregate, jobId, create(jobId), admin);
+    await scheduler.execute(backupJobAggregate, jobId, { type: 'StartJob' }, admin);
+    await backups.start([stream]);
+    fixture.hello(macOf(1));
+    const unreadable = watched.failReads();
+    const logged = fixture.logger.nextError();
+    await scheduler.execute(backupJobAggregate, jobId, dispatch(macOf(1)), admin);
+    await logged;
+    unreadable();
+    fixture.clock.advance(1000);
+    await fixture.channel.until(1);
+    expect(fixture.channel.sent.map(({ mac }) => mac)).toEqual([macOf(1)]);
+  });
+
   it('keeps a job the follower met while the start-up loaded it: the request sent stays sent, the one dispatched meanwhile goes out', async () => {
     [1, 2].forEach((i) => fixture.hello(macOf(i)));
     const scanned = watched.holdScans();

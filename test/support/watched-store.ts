@@ -12,6 +12,8 @@ export interface WatchedStore extends EventStore {
   holdDeliveries(): () => void;
   /** Holds every append until `open` is called; `reached` resolves once one waits. */
   holdAppends(): { readonly reached: Promise<void>; open(): void };
+  /** Every stream read fails until the function returned is called. */
+  failReads(): () => void;
   /** Ends every subscription open now with an error, as a store whose subscription fails. */
   breakSubscriptions(): void;
 }
@@ -42,6 +44,7 @@ export function watchedStore(store: EventStore): WatchedStore {
   const appends = new Gate();
   let reachedAppend: () => void = () => undefined;
   const breakers = new Set<() => void>();
+  let failingReads = false;
   return {
     reads,
     holdScans: () => scans.hold(),
@@ -56,8 +59,13 @@ export function watchedStore(store: EventStore): WatchedStore {
       await appends.passed();
       return store.append(stream, events, expected);
     },
-    readStream(stream, options) {
+    failReads() {
+      failingReads = true;
+      return () => (failingReads = false);
+    },
+    async readStream(stream, options) {
       reads.set(stream, (reads.get(stream) ?? 0) + 1);
+      if (failingReads) throw new Error('the store could not be read');
       return store.readStream(stream, options);
     },
     async readAll(options) {
