@@ -27,6 +27,8 @@ const bidsPerLease = 3;
 
 export class SchedulerLease implements SchedulerRole {
   private expiresAt = 0;
+  /** The lease stream's revision of this node's last event holding it, while held. */
+  private heldRevision: number | undefined;
   private wanted = false;
   private stopped = false;
   private timer: TimerHandle | undefined;
@@ -95,7 +97,10 @@ export class SchedulerLease implements SchedulerRole {
     // Held from what was stored, even if a stop came meanwhile: the release it queued then lets it go.
     const { holder, expiresAt } = executed.state.context;
     this.expiresAt = holder === nodeId && expiresAt !== undefined ? new Date(expiresAt).getTime() : 0;
-    if (this.stopped || wasHeld || !this.held || executed.position === undefined) return;
+    // A renewal stored right after this node's last hold; one stored after others' events (a take and release elsewhere) is a take.
+    const renewed = wasHeld && this.heldRevision === executed.revision - 1;
+    this.heldRevision = this.held ? executed.revision : undefined;
+    if (this.stopped || renewed || !this.held || executed.position === undefined) return;
     const lastHolder = before?.context.holder;
     const taken = { position: executed.position, afterLapse: lastHolder !== undefined && lastHolder !== nodeId };
     for (const listener of this.taken) listener(taken);

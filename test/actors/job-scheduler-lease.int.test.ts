@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { admin, storedEvent } from './runtime/runtime-fixture.js';
 import { macOf, tenant } from './job-supervisor-fixture.js';
+import type { LeaseTaken } from '../../actors/job/job-kind.js';
 import { JobClusterFixture, leaseMs, leaseStream } from './job-cluster-fixture.js';
 
 const backupJob = { name: 'nightly', tenants: [tenant], categories: [], target: { url: 'https://dav.example/b', auth: { type: 'none' as const } }, concurrency: 1 };
@@ -107,3 +108,39 @@ describe('the scheduler lease of a job kind', () => {
     expect(b.channel.sent.map(({ mac }) => mac)).toEqual([macOf(1)]);
   });
 });
+
+describe('the scheduler lease alone', () => {
+  let fixture: JobClusterFixture;
+
+  beforeEach(() => {
+    // The pools are not started: only the tests' wishes move the leases.
+    fixture = new JobClusterFixture(['a', 'b']);
+  });
+
+  afterEach(async () => {
+    await fixture.close();
+  });
+
+  it('counts as a take, not a renewal, a renewal stored after another node took the lease and let it go', async () => {
+    const [a, b] = [fixture.node(0), fixture.node(1)];
+    const firstTake = new Promise((resolve) => a.lease.onTaken(resolve));
+    a.lease.want(true);
+    await firstTake;
+    // A's renewal is slow to be stored: meanwhile its lease runs out, B takes it and lets it go.
+    const append = a.store.holdAppends();
+    fixture.clock.advance(leaseMs / 3);
+    await append.reached;
+    fixture.clock.advance(leaseMs);
+    const released = fixture.leaseEvent('SchedulerLeaseReleased', 'b');
+    b.lease.want(true);
+    await fixture.leaseEvent('SchedulerLeaseHeld', 'b');
+    b.lease.want(false);
+    await released;
+
+    const taken = new Promise<LeaseTaken>((resolve) => a.lease.onTaken(resolve));
+    append.open();
+    const events = await fixture.leaseEvents();
+    expect((await taken).position).toBeGreaterThan(events.at(-1)?.position ?? Infinity);
+  });
+});
+
