@@ -76,4 +76,6 @@ export interface SchedulerRole {
   onTaken(listener: (taken: LeaseTaken) => void): void;
   /** Whether this node's jobs need a scheduler: while they do it bids for the lease; once they do not, it lets the lease go. */
   want(wanted: boolean): void;
+  /** Stops bidding and lets the lease go; the pool calls it between steps, so that none is stored after another node took over. */
+  stop(): Promise<void>;
 }

@@ -3,10 +3,9 @@
 // The node holding the kind's scheduler lease (bid for while its jobs need one) starts,
 // dispatches (to devices on any node) and completes jobs; every node sends the requests of
 // attempts dispatched to its devices and records their answers. One serial loop takes inputs
-// (answers, hellos) in batches: a burst of 20 answers costs one append, not twenty.
-//
-// Each step is decide -> append -> apply: planStep decides from the job's view, the runtime
-// appends, and the job's live module (job-live.ts), or the follower for other nodes' appends
+// (answers, hellos) in batches: a burst of 20 answers costs one append, not twenty. Each step
+// is decide -> append -> apply: planStep decides from the job's view, the runtime appends, and
+// the job's live module (job-live.ts), or the follower for other nodes' appends
 // (job-follower.ts), hands over the state the stored events leave. A failed append changes
 // nothing; the step is tried again shortly after. Attempts time out by the job's deadline.
 import { isMac } from '../../domain/device/mac.js';
@@ -144,11 +143,12 @@ export class JobPool implements LiveJobs {
     return [...(this.jobs.get(jobId)?.inbox.results.values() ?? [])];
   }
 
-  /** Waits for the loop to finish what it holds, then stops it; call before the runtime stops. */
+  /** Lets the scheduler lease go once the step in flight is stored, and stops the loop; call before the runtime stops. */
   async stop(): Promise<void> {
     this.wakeup.cancel();
+    // Queued before the loop stops: it runs once the step in flight is stored, and no step after it.
+    await Promise.all([this.loop.exclusive(async () => this.options.scheduler?.stop()), this.loop.stop()]);
     await this.following?.close();
-    await this.loop.stop();
   }
 
   /** This node took the lease: it schedules once its view got that far; after a lost node's lease lapsed, its devices get a grace to come back. */

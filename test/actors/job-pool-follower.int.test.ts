@@ -19,7 +19,7 @@ import { JobSupervisorFixture, macOf, tenant } from './job-supervisor-fixture.js
 const seal = new SecretSeal(randomBytes(32));
 
 /** Another node holds the scheduler lease: this one only sends to its devices and records their answers. */
-const elsewhere: SchedulerRole = { held: false, onTaken: () => undefined, want: () => undefined };
+const elsewhere: SchedulerRole = { held: false, onTaken: () => undefined, want: () => undefined, stop: async () => undefined };
 
 const create = (jobId: string): JobCommand => ({
   type: 'CreateBackupJob',

@@ -107,6 +107,21 @@ describe('the scheduler lease of a job kind', () => {
     await b.channel.until(1);
     expect(b.channel.sent.map(({ mac }) => mac)).toEqual([macOf(1)]);
   });
+
+  it('is let go by a stopping pool once its step in flight is stored, and no step of it after', async () => {
+    const a = fixture.node(0);
+    [1, 2].forEach((i) => fixture.hello(a, macOf(i)));
+    const { jobId } = await a.backups.create(backupJob, admin);
+    await a.channel.until(1);
+    const append = a.store.holdAppends();
+    a.backups.result(macOf(1), { type: 'backup-result', jobId, ok: true, bytes: 1 });
+    await append.reached;
+    const stopping = a.backups.stop();
+    append.open();
+    await stopping;
+    const events = (await fixture.store.readAll()).filter((event) => [leaseStream, `backupjob-${jobId}`].includes(event.stream));
+    expect(events.slice(-2).map((event) => event.type)).toEqual(['JobDevicesDispatched', 'SchedulerLeaseReleased']);
+  });
 });
 
 describe('the scheduler lease alone', () => {

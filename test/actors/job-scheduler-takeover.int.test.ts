@@ -51,9 +51,9 @@ describe('one job scheduler across several hub nodes', () => {
     // B follows the job: it bids too, and finds A's lease live.
     await b.lease.untilWanted(true);
 
-    // The holder is lost: it stops renewing and releases nothing; its devices' connections end.
-    await a.backups.stop();
+    // The holder is lost: it can append nothing more, so it stops renewing and releases nothing; its devices' connections end.
     await a.runtime.stop();
+    await a.backups.stop();
     for (const device of [...a.online.all()]) a.online.ended(device.mac, device.connectionId);
     b.channel.answer = ({ mac }) => b.backups.result(mac, { type: 'backup-result', jobId, ok: true, bytes: 1 });
     const taken = new Promise((resolve) => b.lease.onTaken(resolve));
