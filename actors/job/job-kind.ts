@@ -66,8 +66,8 @@ export interface JobPoolOptions {
 export interface LeaseTaken {
   /** Position of the event that took it: the node schedules once its view of the jobs got that far. */
   readonly position: number;
-  /** Another node held it last and let it run out (lost): the devices that node held may still be coming back. */
-  readonly afterLapse: boolean;
+  /** Another node held it last, whether it stopped or was lost: the devices that node held may still be coming back. */
+  readonly fromOther: boolean;
 }
 
 /** This node's part in scheduling a job kind across the cluster (scheduler-lease.ts). */

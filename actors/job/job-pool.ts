@@ -143,17 +143,17 @@ export class JobPool implements LiveJobs {
     return [...(this.jobs.get(jobId)?.inbox.results.values() ?? [])];
   }
 
-  /** Lets the scheduler lease go once the step in flight is stored, and stops the loop; call before the runtime stops. */
+  /** Lets the scheduler lease go once the step in flight is stored (queued before the loop stops: no step after it), and stops the loop; call before the runtime stops. */
   async stop(): Promise<void> {
     this.wakeup.cancel();
-    // Queued before the loop stops: it runs once the step in flight is stored, and no step after it.
     await Promise.all([this.loop.exclusive(async () => this.options.scheduler?.stop()), this.loop.stop()]);
     await this.following?.close();
   }
 
-  /** This node took the lease: it schedules once its view got that far; after a lost node's lease lapsed, its devices get a grace to come back. */
-  private takeOver({ position, afterLapse }: LeaseTaken): void {
-    if (afterLapse) this.graceUntil = this.options.clock.now().getTime() + this.options.resumeGraceMs;
+  /** This node took the lease: it schedules once its view got that far; taken from another node while a job ran, that node's devices get a grace to come back. */
+  private takeOver({ position, fromOther }: LeaseTaken): void {
+    const running = activeJob(this.ordered())?.view.state;
+    if (fromOther && running !== undefined && jobStateOf(running) === 'running') this.graceUntil = this.options.clock.now().getTime() + this.options.resumeGraceMs;
     this.catchUp.taken(position);
   }
 

@@ -78,8 +78,10 @@ export class SchedulerLease implements SchedulerRole {
   }
 
   private async release(): Promise<void> {
-    if (this.wanted || !this.held) return;
+    // Held by the last bid, even if it ran out since: the store records the release unless another node took it.
+    if (this.wanted || this.heldRevision === undefined) return;
     this.expiresAt = 0;
+    this.heldRevision = undefined;
     await this.execute({ type: 'ReleaseSchedulerLease', nodeId: this.options.nodeId });
   }
 
@@ -101,8 +103,8 @@ export class SchedulerLease implements SchedulerRole {
     const renewed = wasHeld && this.heldRevision === executed.revision - 1;
     this.heldRevision = this.held ? executed.revision : undefined;
     if (this.stopped || renewed || !this.held || executed.position === undefined) return;
-    const lastHolder = before?.context.holder;
-    const taken = { position: executed.position, afterLapse: lastHolder !== undefined && lastHolder !== nodeId };
+    const lastHolder = before?.context.lastHolder;
+    const taken = { position: executed.position, fromOther: lastHolder !== undefined && lastHolder !== nodeId };
     for (const listener of this.taken) listener(taken);
   }
 

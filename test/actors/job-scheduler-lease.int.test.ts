@@ -66,7 +66,7 @@ describe('the scheduler lease of a job kind', () => {
     // To B the job still runs, with nothing left in flight: it takes the lease at its next bid.
     const taken = new Promise((resolve) => b.lease.onTaken(resolve));
     fixture.clock.advance(leaseMs / 3);
-    expect(await taken).toMatchObject({ afterLapse: false });
+    expect(await taken).toMatchObject({ fromOther: true });
     // B's loop gets a turn or two while its follower still lags.
     for (let turn = 0; turn < 3; turn += 1) await new Promise<void>((resolve) => setImmediate(resolve));
     lagging();

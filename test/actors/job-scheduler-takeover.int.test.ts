@@ -58,7 +58,7 @@ describe('one job scheduler across several hub nodes', () => {
     b.channel.answer = ({ mac }) => b.backups.result(mac, { type: 'backup-result', jobId, ok: true, bytes: 1 });
     const taken = new Promise((resolve) => b.lease.onTaken(resolve));
     fixture.clock.advance(leaseMs + 1);
-    expect(await taken).toMatchObject({ afterLapse: true });
+    expect(await taken).toMatchObject({ fromOther: true });
     expect(b.lease.held).toBe(true);
     // The new holder times out the lost node's attempts by their deadline, then dispatches the rest (two at a time) to its own devices.
     const completed = storedEvent(fixture.store, { streamPrefixes: [stream], eventTypes: ['JobCompleted'] }, 10_000);
