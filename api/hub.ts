@@ -341,7 +341,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     const staleTunnels = new StaleTunnels(config.nodeId);
     const jobStreams = new CategoryStreams(jobs.categories);
     const forwardStartup = forwards.startupReader();
-    await scanLog(store, [deadlineStreams, staleConnections, staleTunnels, jobStreams, forwardStartup, leases, jobs.startupReader]);
+    const scannedTo = await scanLog(store, [deadlineStreams, staleConnections, staleTunnels, jobStreams, forwardStartup, leases, jobs.startupReader]);
     await runtime.rearmDeadlines(provisioningAggregate, deadlineStreams.of(provisioningAggregate.category));
     // Relays that stopped reporting while no hub ran are marked so now.
     await runtime.rearmDeadlines(relayAggregate, deadlineStreams.of(relayAggregate.category));
@@ -352,7 +352,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
     await devices.start(staleConnections);
     await tunnels.start(staleTunnels);
     await forwards.start(forwardStartup);
-    await jobs.start((category) => jobStreams.of(category));
+    await jobs.start((category) => jobStreams.of(category), scannedTo);
     await leases.start();
     // The lease names the address peers call, known once the node listens.
     app.addHook('onListen', async () => leases.hold(config.internalUrl ?? listeningUrl(app.server.address(), tls !== undefined)));

@@ -1,6 +1,7 @@
 // Backup jobs on this node (streams backupjob-<uuid>): each device PUTs its configuration to
 // <target>/<tenant>/<mac>/<timestamp> itself. The target's password is sealed before it enters
 // an event and unsealed only to go out in a request.
+import type { Position } from '../../domain/ports/event-store.js';
 import { randomUUID } from 'node:crypto';
 import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
 import { backupLocation } from '../../domain/backup-job/backup-location.js';
@@ -74,8 +75,8 @@ export class BackupJobSupervisor {
     this.pool = new JobPool({ ...options, kind: backupKind(options.seal) });
   }
 
-  start(streams?: Iterable<string>): Promise<number> {
-    return this.pool.start(streams);
+  start(streams?: Iterable<string>, scannedTo?: Position): Promise<number> {
+    return this.pool.start(streams, scannedTo);
   }
 
   async create(job: NewBackupJob, context: CommandContext): Promise<{ readonly jobId: string; readonly state: JobSnapshot; readonly position?: number }> {

@@ -66,8 +66,8 @@ export interface JobPoolOptions {
 export interface LeaseTaken {
   /** Position of the event that took it: the node schedules once its view of the jobs got that far. */
   readonly position: number;
-  /** Another node held it last and let it run out (lost): the devices that node held may still be coming back. */
-  readonly afterLapse: boolean;
+  /** Another node held it last, whether it stopped or was lost: the devices that node held may still be coming back. */
+  readonly fromOther: boolean;
 }
 
 /** This node's part in scheduling a job kind across the cluster (scheduler-lease.ts). */
@@ -76,4 +76,6 @@ export interface SchedulerRole {
   onTaken(listener: (taken: LeaseTaken) => void): void;
   /** Whether this node's jobs need a scheduler: while they do it bids for the lease; once they do not, it lets the lease go. */
   want(wanted: boolean): void;
+  /** Stops bidding and lets the lease go; the pool calls it between steps, so that none is stored after another node took over. */
+  stop(): Promise<void>;
 }

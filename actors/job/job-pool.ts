@@ -3,10 +3,9 @@
 // The node holding the kind's scheduler lease (bid for while its jobs need one) starts,
 // dispatches (to devices on any node) and completes jobs; every node sends the requests of
 // attempts dispatched to its devices and records their answers. One serial loop takes inputs
-// (answers, hellos) in batches: a burst of 20 answers costs one append, not twenty.
-//
-// Each step is decide -> append -> apply: planStep decides from the job's view, the runtime
-// appends, and the job's live module (job-live.ts), or the follower for other nodes' appends
+// (answers, hellos) in batches: a burst of 20 answers costs one append, not twenty. Each step
+// is decide -> append -> apply: planStep decides from the job's view, the runtime appends, and
+// the job's live module (job-live.ts), or the follower for other nodes' appends
 // (job-follower.ts), hands over the state the stored events leave. A failed append changes
 // nothing; the step is tried again shortly after. Attempts time out by the job's deadline.
 import { isMac } from '../../domain/device/mac.js';
@@ -39,6 +38,7 @@ import { followJobs } from './job-follower.js';
 import { SchedulerCatchUp } from './scheduler-catch-up.js';
 import type { DeviceDirectory } from './cluster-devices.js';
 import type { LogFollower } from '../runtime/log-follower.js';
+import type { Position } from '../../domain/ports/event-store.js';
 import { categoryStreams } from '../runtime/log-scan.js';
 import { initialState } from '../runtime/replay.js';
 import type { OnlineEntry } from '../device/online-devices.js';
@@ -70,7 +70,7 @@ export class JobPool implements LiveJobs {
   constructor(private readonly options: JobPoolOptions) {
     this.wakeup = new Wakeup(options.clock, () => this.loop.kick());
     this.directory = options.directory ?? options.online;
-    this.catchUp = new SchedulerCatchUp(options.scheduler, () => this.beganScheduling());
+    this.catchUp = new SchedulerCatchUp(options.scheduler, () => this.beganScheduling(), () => this.loop.kick());
     options.runtime.register(options.kind.aggregate, jobLive(this));
     this.directory.onLive((entry) => this.deviceLive(entry));
     options.scheduler?.onTaken((taken) => this.takeOver(taken));
@@ -78,14 +78,14 @@ export class JobPool implements LiveJobs {
 
   /**
    * Loads every job of this kind, then resumes: running jobs continue, deadlines are re-armed (overdue ones fire at once).
-   * `streams`: the kind's streams in the order they began (the start-up log scan); without them the pool scans the log.
+   * `streams`: the kind's streams in the order they began (the start-up log scan, which ended at `scannedTo`: the jobs are followed from there); without them the pool scans the log.
    */
-  async start(streams?: Iterable<string>): Promise<number> {
+  async start(streams?: Iterable<string>, scannedTo?: Position): Promise<number> {
     const { runtime, store, clock, resumeGraceMs } = this.options;
     const { aggregate } = this.options.kind;
-    // Followed first: a job another node changes while the others load is not missed.
-    const followed = (position: number): void => this.catchUp.followed(position);
-    this.following = followJobs({ runtime, store, aggregate, jobs: this, followed, logger: this.options.logger });
+    // Followed first (from the scan's end, or from the log's head before this pool scans): a job another node changes while the others load is not missed.
+    const after = scannedTo ?? (await store.headPosition());
+    this.following = followJobs({ runtime, store, clock, aggregate, jobs: this, progress: this.catchUp, logger: this.options.logger, after });
     const found = streamsOfKind(aggregate, streams ?? (await categoryStreams(store, aggregate.category)));
     for (const view of await loadJobViews(runtime, aggregate, found)) this.takeLoaded(view);
     this.graceUntil = clock.now().getTime() + resumeGraceMs;
@@ -143,16 +143,17 @@ export class JobPool implements LiveJobs {
     return [...(this.jobs.get(jobId)?.inbox.results.values() ?? [])];
   }
 
-  /** Waits for the loop to finish what it holds, then stops it; call before the runtime stops. */
+  /** Lets the scheduler lease go once the step in flight is stored (queued before the loop stops: no step after it), and stops the loop; call before the runtime stops. */
   async stop(): Promise<void> {
     this.wakeup.cancel();
+    await Promise.all([this.loop.exclusive(async () => this.options.scheduler?.stop()), this.loop.stop()]);
     await this.following?.close();
-    await this.loop.stop();
   }
 
-  /** This node took the lease: it schedules once its view got that far; after a lost node's lease lapsed, its devices get a grace to come back. */
-  private takeOver({ position, afterLapse }: LeaseTaken): void {
-    if (afterLapse) this.graceUntil = this.options.clock.now().getTime() + this.options.resumeGraceMs;
+  /** This node took the lease: it schedules once its view got that far; taken from another node while a job ran, that node's devices get a grace to come back. */
+  private takeOver({ position, fromOther }: LeaseTaken): void {
+    const running = activeJob(this.ordered())?.view.state;
+    if (fromOther && running !== undefined && jobStateOf(running) === 'running') this.graceUntil = this.options.clock.now().getTime() + this.options.resumeGraceMs;
     this.catchUp.taken(position);
   }
 
@@ -209,7 +210,7 @@ export class JobPool implements LiveJobs {
     const target = scheduling ? dispatchTarget(ordered) : undefined;
     for (const job of ordered) await this.advance(job, job === target);
     if (scheduling) await this.schedule();
-    this.options.scheduler?.want(needsScheduler(this.ordered(), (job) => (this.plan(job, true).command?.dispatch.length ?? 0) > 0));
+    this.catchUp.want(needsScheduler(this.ordered(), (job) => (this.plan(job, true).command?.dispatch.length ?? 0) > 0));
     this.arm();
   }
 

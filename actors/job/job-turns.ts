@@ -25,7 +25,8 @@ export async function takeTurns(pool: TurnTaking): Promise<void> {
     if (active !== undefined) {
       if (jobStateOf(active.view.state) !== 'running') return;
       await pool.advance(active);
-      if (!pool.canComplete(active)) return;
+      // Looked at again: the lease may have gone while the step was stored.
+      if (!pool.scheduling() || !pool.canComplete(active)) return;
       await pool.execute(active, { type: 'CompleteJob' });
       pool.logger.info({ jobId: active.view.id, counts: active.view.state.context.progress.counts }, 'job run completed');
       continue;

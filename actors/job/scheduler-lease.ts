@@ -27,6 +27,8 @@ const bidsPerLease = 3;
 
 export class SchedulerLease implements SchedulerRole {
   private expiresAt = 0;
+  /** The lease stream's revision of this node's last event holding it, while held. */
+  private heldRevision: number | undefined;
   private wanted = false;
   private stopped = false;
   private timer: TimerHandle | undefined;
@@ -76,8 +78,10 @@ export class SchedulerLease implements SchedulerRole {
   }
 
   private async release(): Promise<void> {
-    if (this.wanted || !this.held) return;
+    // Held by the last bid, even if it ran out since: the store records the release unless another node took it.
+    if (this.wanted || this.heldRevision === undefined) return;
     this.expiresAt = 0;
+    this.heldRevision = undefined;
     await this.execute({ type: 'ReleaseSchedulerLease', nodeId: this.options.nodeId });
   }
 
@@ -91,12 +95,16 @@ export class SchedulerLease implements SchedulerRole {
     const before = wasHeld ? undefined : await this.load();
     if (before !== undefined && (leaseHolder(before, clock.now()) ?? nodeId) !== nodeId) return;
     const executed = await this.execute({ type: 'HoldSchedulerLease', nodeId, leaseMs });
-    if (executed === undefined || this.stopped) return;
+    if (executed === undefined) return;
+    // Held from what was stored, even if a stop came meanwhile: the release it queued then lets it go.
     const { holder, expiresAt } = executed.state.context;
     this.expiresAt = holder === nodeId && expiresAt !== undefined ? new Date(expiresAt).getTime() : 0;
-    if (wasHeld || !this.held || executed.position === undefined) return;
-    const lastHolder = before?.context.holder;
-    const taken = { position: executed.position, afterLapse: lastHolder !== undefined && lastHolder !== nodeId };
+    // A renewal stored right after this node's last hold; one stored after others' events (a take and release elsewhere) is a take.
+    const renewed = wasHeld && this.heldRevision === executed.revision - 1;
+    this.heldRevision = this.held ? executed.revision : undefined;
+    if (this.stopped || renewed || !this.held || executed.position === undefined) return;
+    const lastHolder = before?.context.lastHolder;
+    const taken = { position: executed.position, fromOther: lastHolder !== undefined && lastHolder !== nodeId };
     for (const listener of this.taken) listener(taken);
   }
 

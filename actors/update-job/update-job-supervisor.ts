@@ -1,5 +1,6 @@
 // Update jobs on this node (streams updatejob-<uuid>): the catalog gives each job its binaries
 // when it is created; the pool (job-pool.ts) runs it under the seed's rules.
+import type { Position } from '../../domain/ports/event-store.js';
 import { randomUUID } from 'node:crypto';
 import type { Mac } from '../../domain/device/mac.js';
 import { TetherError } from '../../domain/errors.js';
@@ -79,8 +80,8 @@ export class UpdateJobSupervisor {
   }
 
   /** Loads the jobs and resumes the one running; call before the gateway accepts devices. */
-  start(streams?: Iterable<string>): Promise<number> {
-    return this.pool.start(streams);
+  start(streams?: Iterable<string>, scannedTo?: Position): Promise<number> {
+    return this.pool.start(streams, scannedTo);
   }
 
   /** Throws validation_failed when the target is not in the current catalog. */

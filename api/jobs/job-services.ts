@@ -17,7 +17,7 @@ import type { SecretSeal } from '../../actors/secrets/secret-seal.js';
 import { UpdateJobSupervisor } from '../../actors/update-job/update-job-supervisor.js';
 import { backupJobAggregate } from '../../domain/backup-job/aggregate.js';
 import type { Clock } from '../../domain/ports/clock.js';
-import type { EventStore } from '../../domain/ports/event-store.js';
+import type { EventStore, Position } from '../../domain/ports/event-store.js';
 import { restoreAggregate } from '../../domain/restore/aggregate.js';
 import { updateJobAggregate } from '../../domain/update-job/aggregate.js';
 
@@ -45,8 +45,11 @@ export interface JobServices {
   readonly categories: readonly string[];
   /** What the start-up log scan must show it: the devices online on other nodes. */
   readonly startupReader: LogReader;
-  /** Loads the jobs (their streams in the order they began, per category) and resumes them; before the gateway accepts devices. */
-  start(streamsOf: (category: string) => Iterable<string>): Promise<void>;
+  /**
+   * Loads the jobs (their streams in the order they began, per category, as the start-up scan found them up to
+   * `scannedTo`) and resumes them; before the gateway accepts devices. What is appended after the scan is followed.
+   */
+  start(streamsOf: (category: string) => Iterable<string>, scannedTo: Position): Promise<void>;
   /** Before the runtime stops. */
   stop(): Promise<void>;
 }
@@ -94,20 +97,18 @@ export function jobServices({ runtime, store, clock, devices, seal, logger, conf
     results: jobResultsTo(updateJobs, backupJobs, restores),
     categories: [updateJobAggregate.category, backupJobAggregate.category, restoreAggregate.category],
     startupReader: directory,
-    async start(streamsOf) {
+    async start(streamsOf, scannedTo) {
       await directory.start();
       // Each pool bids for its kind's scheduler lease once its jobs are loaded, if they need a scheduler.
-      await updateJobs.start(streamsOf(updateJobAggregate.category));
-      await backupJobs.start(streamsOf(backupJobAggregate.category));
+      await updateJobs.start(streamsOf(updateJobAggregate.category), scannedTo);
+      await backupJobs.start(streamsOf(backupJobAggregate.category), scannedTo);
       // A restore whose hub stopped while it waited ends by its deadline.
       await runtime.rearmDeadlines(restoreAggregate, new Set(streamsOf(restoreAggregate.category)));
     },
     async stop() {
-      // The leases first: another node takes over at once, however long the pools take to stop.
-      await Promise.all(leases.map((bid) => bid.stop()));
+      // Each pool lets its lease go as soon as its step in flight is stored: another node takes over at once, and no step of this one lands after.
+      await Promise.all([updateJobs.stop(), backupJobs.stop()]);
       await restores.stop();
-      await updateJobs.stop();
-      await backupJobs.stop();
       await directory.stop();
     },
   };

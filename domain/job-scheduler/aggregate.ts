@@ -17,14 +17,16 @@ export type SchedulerLeaseCommand =
 interface LeaseContext {
   readonly holder?: string;
   readonly expiresAt?: string;
+  /** The node that held it last, released or not: a node taking it over from another gives that one's devices a grace. */
+  readonly lastHolder?: string;
 }
 
 export const schedulerLeaseMachine = setup({ types: { context: {} as LeaseContext, events: {} as SchedulerLeaseEvent } }).createMachine({
   id: 'jobscheduler',
   context: {},
   on: {
-    SchedulerLeaseHeld: { actions: assign(({ event }) => ({ holder: event.data.nodeId, expiresAt: event.data.expiresAt })) },
-    SchedulerLeaseReleased: { actions: assign(() => ({ holder: undefined, expiresAt: undefined })) },
+    SchedulerLeaseHeld: { actions: assign(({ event }) => ({ holder: event.data.nodeId, expiresAt: event.data.expiresAt, lastHolder: event.data.nodeId })) },
+    SchedulerLeaseReleased: { actions: assign(({ event }) => ({ holder: undefined, expiresAt: undefined, lastHolder: event.data.nodeId })) },
   },
 });
 
@@ -39,7 +41,8 @@ export function leaseHolder(state: SchedulerLeaseState, now: Date): string | und
 function decideSchedulerLease(state: SchedulerLeaseState, command: SchedulerLeaseCommand, { now }: DecisionContext): readonly SchedulerLeaseEvent[] {
   const at = now.toISOString();
   const holder = leaseHolder(state, now);
-  if (command.type === 'ReleaseSchedulerLease') return holder === command.nodeId ? [{ type: 'SchedulerLeaseReleased', data: { nodeId: command.nodeId, at } }] : [];
+  // Its holder's release is recorded even after it ran out (a stop that came late), unless another node took it since.
+  if (command.type === 'ReleaseSchedulerLease') return state.context.holder === command.nodeId ? [{ type: 'SchedulerLeaseReleased', data: { nodeId: command.nodeId, at } }] : [];
   if (!Number.isInteger(command.leaseMs) || command.leaseMs <= 0) throw new TetherError('validation_failed', 'a lease lasts a positive whole number of milliseconds', ['leaseMs']);
   // Held by another node that still renews: nothing to do.
   if (holder !== undefined && holder !== command.nodeId) return [];

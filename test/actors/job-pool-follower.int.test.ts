@@ -1,6 +1,7 @@
 // The job pool of a node that does not schedule, taking in what another node appends: each job
 // event is read from the store once, a start-up load is read once per job, and a start-up
-// that races the follower keeps where each request went (no request lost, none sent twice).
+// that races the follower keeps where each request went (no request lost, none sent twice), and
+// what is appended between the start-up scan and the start is followed.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackupJobSupervisor } from '../../actors/backup-job/backup-job-supervisor.js';
@@ -18,7 +19,7 @@ import { createBackupJob, JobSupervisorFixture, macOf, tenant } from './job-supe
 const seal = new SecretSeal(randomBytes(32));
 
 /** Another node holds the scheduler lease: this one only sends to its devices and records their answers. */
-const elsewhere: SchedulerRole = { held: false, onTaken: () => undefined, want: () => undefined };
+const elsewhere: SchedulerRole = { held: false, onTaken: () => undefined, want: () => undefined, stop: async () => undefined };
 
 const dispatch = (mac: Mac): JobCommand => ({ type: 'AdvanceJob', results: [], dispatch: [{ mac, tenantId: tenant, trigger: 'run', location: `https://dav.example/backups/${mac}` }] });
 
@@ -56,6 +57,36 @@ describe("a job pool following another node's appends", () => {
     // The request goes out once the follower took the dispatch in.
     await fixture.channel.until(1);
     expect(watched.reads.get(stream)).toBe(2);
+  });
+
+  it('follows the jobs from where the start-up scan ended: a job another node created and dispatched in between is taken in', async () => {
+    fixture.hello(macOf(1));
+    const scannedTo = await watched.headPosition();
+    const jobId = randomUUID();
+    await scheduler.execute(backupJobAggregate, jobId, createBackupJob(jobId, 2), admin);
+    await scheduler.execute(backupJobAggregate, jobId, { type: 'StartJob' }, admin);
+    await scheduler.execute(backupJobAggregate, jobId, dispatch(macOf(1)), admin);
+    // The scan found no job; nothing more of this one is appended after the start.
+    expect(await backups.start([], scannedTo)).toBe(0);
+    await fixture.channel.until(1);
+    expect(fixture.channel.sent.map(({ mac }) => mac)).toEqual([macOf(1)]);
+  });
+
+  it('does not pass over a job event it could not read: it reads it again shortly after', async () => {
+    const jobId = randomUUID();
+    const stream = `backupjob-${jobId}`;
+    await scheduler.execute(backupJobAggregate, jobId, createBackupJob(jobId, 2), admin);
+    await scheduler.execute(backupJobAggregate, jobId, { type: 'StartJob' }, admin);
+    await backups.start([stream]);
+    fixture.hello(macOf(1));
+    const unreadable = watched.failReads();
+    const logged = fixture.logger.nextError();
+    await scheduler.execute(backupJobAggregate, jobId, dispatch(macOf(1)), admin);
+    await logged;
+    unreadable();
+    fixture.clock.advance(1000);
+    await fixture.channel.until(1);
+    expect(fixture.channel.sent.map(({ mac }) => mac)).toEqual([macOf(1)]);
   });
 
   it('keeps a job the follower met while the start-up loaded it: the request sent stays sent, the one dispatched meanwhile goes out', async () => {

@@ -48,14 +48,14 @@ describe('one job scheduler across several hub nodes', () => {
     // B follows the job: it bids too, and finds A's lease live.
     await b.lease.untilWanted(true);
 
-    // The holder is lost: it stops renewing and releases nothing; its devices' connections end.
-    await a.backups.stop();
+    // The holder is lost: it can append nothing more, so it stops renewing and releases nothing; its devices' connections end.
     await a.runtime.stop();
+    await a.backups.stop();
     for (const device of [...a.online.all()]) a.online.ended(device.mac, device.connectionId);
     b.channel.answer = ({ mac }) => b.backups.result(mac, { type: 'backup-result', jobId, ok: true, bytes: 1 });
     const taken = new Promise((resolve) => b.lease.onTaken(resolve));
     fixture.clock.advance(leaseMs + 1);
-    expect(await taken).toMatchObject({ afterLapse: true });
+    expect(await taken).toMatchObject({ fromOther: true });
     expect(b.lease.held).toBe(true);
     // The new holder times out the lost node's attempts by their deadline, then dispatches the rest (two at a time) to its own devices.
     const completed = storedEvent(fixture.store, { streamPrefixes: [stream], eventTypes: ['JobCompleted'] }, 10_000);

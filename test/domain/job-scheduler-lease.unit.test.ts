@@ -36,6 +36,14 @@ describe('a job scheduler lease', () => {
     expect(decide([...history, released], hold('b'), later(2))).toMatchObject([{ type: 'SchedulerLeaseHeld', data: { nodeId: 'b' } }]);
   });
 
+  it('is released by its holder after it ran out too, unless another node took it; the last holder is kept', () => {
+    const history = [held('a', later(3000))];
+    const released: SchedulerLeaseEvent = { type: 'SchedulerLeaseReleased', data: { nodeId: 'a', at: later(5000).toISOString() } };
+    expect(decide(history, { type: 'ReleaseSchedulerLease', nodeId: 'a' }, later(5000))).toEqual([released]);
+    expect(decide([...history, held('b', later(8000))], { type: 'ReleaseSchedulerLease', nodeId: 'a' }, later(5000))).toEqual([]);
+    expect(stateAfter(schedulerLeaseAggregate.machine, [...history, released]).context).toEqual({ lastHolder: 'a' });
+  });
+
   it('refuses a lease that is not a positive whole number of milliseconds', () => {
     expect(() => decide([], { type: 'HoldSchedulerLease', nodeId: 'a', leaseMs: 0 }, t0)).toThrow(/positive whole number/);
   });

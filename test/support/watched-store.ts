@@ -1,5 +1,5 @@
 // A test double at the store's boundary: the store as it is, with its stream reads counted,
-// and its log scans or its subscriptions' deliveries held back on demand (to reproduce what
+// and its log scans, appends or its subscriptions' deliveries held back on demand (to reproduce what
 // one node sees late: a start-up scan that takes long, a follower that lags).
 import type { AllSubscription, EventStore, RecordedEvent } from '../../domain/ports/event-store.js';
 
@@ -10,6 +10,12 @@ export interface WatchedStore extends EventStore {
   holdScans(): () => void;
   /** Holds every event subscriptions would deliver until the function returned is called; none is lost. */
   holdDeliveries(): () => void;
+  /** Holds every append until `open` is called; `reached` resolves once one waits. */
+  holdAppends(): { readonly reached: Promise<void>; open(): void };
+  /** Every stream read fails until the function returned is called. */
+  failReads(): () => void;
+  /** Ends every subscription open now with an error, as a store whose subscription fails. */
+  breakSubscriptions(): void;
 }
 
 /** A gate: open until held; `passed` resolves once it is open again. */
@@ -35,13 +41,31 @@ export function watchedStore(store: EventStore): WatchedStore {
   const reads = new Map<string, number>();
   const scans = new Gate();
   const deliveries = new Gate();
+  const appends = new Gate();
+  let reachedAppend: () => void = () => undefined;
+  const breakers = new Set<() => void>();
+  let failingReads = false;
   return {
     reads,
     holdScans: () => scans.hold(),
     holdDeliveries: () => deliveries.hold(),
-    append: (stream, events, expected) => store.append(stream, events, expected),
-    readStream(stream, options) {
+    breakSubscriptions: () => [...breakers].forEach((broken) => broken()),
+    holdAppends() {
+      const reached = new Promise<void>((resolve) => (reachedAppend = resolve));
+      return { reached, open: appends.hold() };
+    },
+    async append(stream, events, expected) {
+      reachedAppend();
+      await appends.passed();
+      return store.append(stream, events, expected);
+    },
+    failReads() {
+      failingReads = true;
+      return () => (failingReads = false);
+    },
+    async readStream(stream, options) {
       reads.set(stream, (reads.get(stream) ?? 0) + 1);
+      if (failingReads) throw new Error('the store could not be read');
       return store.readStream(stream, options);
     },
     async readAll(options) {
@@ -54,20 +78,30 @@ export function watchedStore(store: EventStore): WatchedStore {
     subscribeToAll(options) {
       const inner = store.subscribeToAll(options);
       let closed = false;
+      let broken = false;
       let ended: () => void = () => undefined;
       const closing = new Promise<void>((resolve) => (ended = resolve));
+      const breaker = (): void => {
+        broken = true;
+        ended();
+        void inner.close();
+      };
+      breakers.add(breaker);
       const held: AllSubscription = {
         close: async () => {
           closed = true;
+          breakers.delete(breaker);
           ended();
           await inner.close();
         },
         async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
           for await (const event of inner) {
             await Promise.race([deliveries.passed(), closing]);
-            if (closed) return;
+            if (closed || broken) break;
             yield event;
           }
+          breakers.delete(breaker);
+          if (broken && !closed) throw new Error('the subscription broke');
         },
       };
       return held;
