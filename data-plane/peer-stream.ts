@@ -1,7 +1,6 @@
 // A stream through a device another hub node holds: an HTTP upgrade to that node's internal
-// URL, after which the connection carries the stream (its raw bytes, or datagrams framed as in
-// wire/datagram-stream.ts). The connection allows half-open, as a dial-back does, so a FIN
-// ends one direction only. Over https it is node:tls with the default CAs (NODE_EXTRA_CA_CERTS
+// URL, after which the connection carries the stream's raw bytes. The connection allows
+// half-open, as a dial-back does, so a FIN ends one direction only. Over https it is node:tls with the default CAs (NODE_EXTRA_CA_CERTS
 // adds a private one); between nodes on http the stream is clear text.
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';

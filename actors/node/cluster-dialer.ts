@@ -2,12 +2,12 @@
 // one node's process. A stream through a device this node does not hold, and the log says a
 // live peer holds (CommandOwners.ofDevice), is asked of that peer: it dials the device itself
 // and carries the stream back on one connection between the nodes (api/device-stream-server.ts).
-// A device nobody live holds is dialled here, and is device_offline as on one node.
+// A device nobody live holds is dialled here, and is device_offline as on one node. UDP is only
+// ever dialled here: proxies carry TCP, and a protocol application runs on the device's node.
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Mac } from '../../domain/device/mac.js';
 import type { DeviceDialer, DeviceStreams, DialedStream, StreamOptions, StreamTarget, UdpHandlers, UdpThroughDevice } from '../../data-plane/device-dialer.js';
-import { DatagramWriter, readDatagrams } from '../../wire/datagram-stream.js';
 import { resetSocket } from '../../wire/socket-splice.js';
 import type { CommandOwner, CommandOwners } from './command-owners.js';
 
@@ -15,7 +15,6 @@ import type { CommandOwner, CommandOwners } from './command-owners.js';
 export interface DeviceStreamRequest {
   readonly mac: Mac;
   readonly target: StreamTarget;
-  readonly protocol: 'tcp' | 'udp';
   readonly tenantId?: string;
 }
 
@@ -36,33 +35,14 @@ export class ClusterDialer implements DeviceStreams {
   async dialTcp(mac: Mac, target: StreamTarget, options: StreamOptions = {}): Promise<DialedStream> {
     const peer = await this.peerHolding(mac);
     if (peer === undefined) return this.local.dialTcp(mac, target, options);
-    const { socket, agentIP } = await this.peers.open(peer.address, requestOf(mac, target, 'tcp', options.tenantId), options);
+    const { socket, agentIP } = await this.peers.open(peer.address, requestOf(mac, target, options.tenantId), options);
     // The peer tells the agent the stream is over once its connection from here ends.
     return { streamId: randomUUID(), socket, agentIP, close: () => resetSocket(socket) };
   }
 
-  async openUdp(mac: Mac, target: StreamTarget, handlers: UdpHandlers, tenantId?: string): Promise<UdpThroughDevice> {
-    const peer = await this.peerHolding(mac);
-    if (peer === undefined) return this.local.openUdp(mac, target, handlers, tenantId);
-    const { socket, agentIP } = await this.peers.open(peer.address, requestOf(mac, target, 'udp', tenantId), {});
-    const writer = new DatagramWriter(socket);
-    let open = true;
-    socket.on('error', () => undefined);
-    socket.once('close', () => {
-      if (!open) return;
-      open = false;
-      handlers.closed('device-closed');
-    });
-    readDatagrams(socket, handlers.datagram);
-    return {
-      streamId: randomUUID(),
-      agentIP,
-      send: (payload) => open && writer.write(payload),
-      close: () => {
-        open = false;
-        socket.destroy();
-      },
-    };
+  /** Through a device this node holds only. */
+  openUdp(mac: Mac, target: StreamTarget, handlers: UdpHandlers, tenantId?: string): Promise<UdpThroughDevice> {
+    return this.local.openUdp(mac, target, handlers, tenantId);
   }
 
   /** A device held elsewhere answers false: its peer's stream ends on its own, and the log says the rest. */
@@ -77,9 +57,8 @@ export class ClusterDialer implements DeviceStreams {
   }
 }
 
-const requestOf = (mac: Mac, target: StreamTarget, protocol: 'tcp' | 'udp', tenantId: string | undefined): DeviceStreamRequest => ({
+const requestOf = (mac: Mac, target: StreamTarget, tenantId: string | undefined): DeviceStreamRequest => ({
   mac,
   target: { host: target.host, port: target.port },
-  protocol,
   ...(tenantId === undefined ? {} : { tenantId }),
 });
