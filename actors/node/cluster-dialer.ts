@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Mac } from '../../domain/device/mac.js';
+import type { Clock } from '../../domain/ports/clock.js';
 import type { DeviceDialer, DeviceStreams, DialedStream, StreamOptions, StreamTarget, UdpHandlers, UdpThroughDevice } from '../../data-plane/device-dialer.js';
 import { resetSocket } from '../../wire/socket-splice.js';
 import type { CommandOwner, CommandOwners } from './command-owners.js';
@@ -25,11 +26,15 @@ export interface PeerStreams {
 
 type Peer = Extract<CommandOwner, { kind: 'peer' }>;
 
+/** How often the log is read again while waiting to learn whether a peer's device went away. */
+const recheckMs = 100;
+
 export class ClusterDialer implements DeviceStreams {
   constructor(
     private readonly local: DeviceDialer,
     private readonly owners: CommandOwners,
     private readonly peers: PeerStreams,
+    private readonly clock: Clock,
   ) {}
 
   async dialTcp(mac: Mac, target: StreamTarget, options: StreamOptions = {}): Promise<DialedStream> {
@@ -45,9 +50,25 @@ export class ClusterDialer implements DeviceStreams {
     return this.local.openUdp(mac, target, handlers, tenantId);
   }
 
-  /** A device held elsewhere answers false: its peer's stream ends on its own, and the log says the rest. */
+  /**
+   * A device held elsewhere went away once the log no longer names its peer (its
+   * disconnection is stored there), so the cause is the one its own node records.
+   */
   async whenOffline(mac: Mac, graceMs: number): Promise<boolean> {
-    return (await this.peerHolding(mac)) === undefined ? this.local.whenOffline(mac, graceMs) : false;
+    const peer = await this.peerHolding(mac);
+    if (peer === undefined) return this.local.whenOffline(mac, graceMs);
+    const until = this.clock.now().getTime() + graceMs;
+    for (;;) {
+      const left = until - this.clock.now().getTime();
+      if (left <= 0) return false;
+      await this.after(Math.min(recheckMs, left));
+      const owner = await this.owners.ofDevice(mac);
+      if (owner.kind !== 'peer' || owner.nodeId !== peer.nodeId) return true;
+    }
+  }
+
+  private after(ms: number): Promise<void> {
+    return new Promise((resolve) => this.clock.at(new Date(this.clock.now().getTime() + ms), resolve));
   }
 
   private async peerHolding(mac: Mac): Promise<Peer | undefined> {

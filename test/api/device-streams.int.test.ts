@@ -215,3 +215,20 @@ describe('a protocol application connected through a node that does not hold the
     expect(answer.toString()).toBe('device:hello');
   });
 });
+
+// Last: the device goes away for good.
+describe('a device that goes away from the node holding it', () => {
+  it('ends a stream taken on another node with cause device-offline, as on one node', async () => {
+    const sourcePort = await portOutside(linkPorts);
+    const created = await call(a, 'POST', '/proxies', { id: 'goes-away', name: 'goes-away', protocol: 'tcp-over-device', sourcePort, target: { tenant: 'acme', device: mac, address: '127.0.0.1', port: echo.port } });
+    expect(created.statusCode, created.body).toBe(201);
+    const client = connect({ port: sourcePort, host: '127.0.0.1' });
+    client.on('error', () => undefined);
+    await once(client, 'data', { signal: AbortSignal.timeout(waitMs) });
+    await agent.stop();
+    const opened = await storedEvent(a.store, { category: 'forward' }, (event) => event.type === 'ForwardOpened' && (event.data as { sourceId: string }).sourceId === 'goes-away');
+    const closed = await storedEvent(a.store, opened.stream, (event) => event.type === 'ForwardClosed');
+    expect(closed.data).toMatchObject({ cause: 'device-offline' });
+    client.destroy();
+  });
+});
