@@ -55,7 +55,7 @@ export async function forwardToOwner(
 ): Promise<FastifyReply> {
   const { key, clock } = forwarding;
   const body = bodyText(request.body);
-  const headers: Record<string, string> = { [forwardingHeader]: key.sign({ method: request.method, url: request.url, body, clientIp: request.ip }, clock.now()) };
+  const headers: Record<string, string> = { [forwardingHeader]: key.sign({ method: request.method, url: request.url, body, clientIp: request.ip }, clock.now(), owner.nodeId) };
   if (request.headers.authorization !== undefined) headers.authorization = request.headers.authorization;
   if (body !== '') headers['content-type'] = 'application/json';
   const timeoutMs = forwarding.timeoutMs + deviceWaitMs;

@@ -19,9 +19,9 @@ export interface DeviceStreamRequest {
   readonly tenantId?: string;
 }
 
-/** Opens a stream at a peer (its internal address); rejects with the peer's TetherError. */
+/** Opens a stream at a peer (at its internal address); rejects with the peer's TetherError. */
 export interface PeerStreams {
-  open(address: string, request: DeviceStreamRequest, options: { readonly clientIp?: string; readonly signal?: AbortSignal }): Promise<{ readonly socket: Socket; readonly agentIP: string }>;
+  open(peer: { readonly nodeId: string; readonly address: string }, request: DeviceStreamRequest, options: { readonly clientIp?: string; readonly signal?: AbortSignal }): Promise<{ readonly socket: Socket; readonly agentIP: string }>;
 }
 
 type Peer = Extract<CommandOwner, { kind: 'peer' }>;
@@ -40,7 +40,7 @@ export class ClusterDialer implements DeviceStreams {
   async dialTcp(mac: Mac, target: StreamTarget, options: StreamOptions = {}): Promise<DialedStream> {
     const peer = await this.peerHolding(mac);
     if (peer === undefined) return this.local.dialTcp(mac, target, options);
-    const { socket, agentIP } = await this.peers.open(peer.address, requestOf(mac, target, options.tenantId), options);
+    const { socket, agentIP } = await this.peers.open(peer, requestOf(mac, target, options.tenantId), options);
     // The peer tells the agent the stream is over once its connection from here ends.
     return { streamId: randomUUID(), socket, agentIP, close: () => resetSocket(socket) };
   }

@@ -161,7 +161,7 @@ describe('the node holding the device', () => {
   const request = (): DeviceStreamRequest => ({ mac, target: target(), tenantId: 'acme' });
   const ask = (marker: string | undefined, url: string) =>
     requestPeerStream(new URL(`${addressB}${url}`), { protocol: deviceStreamProtocol, headers: marker === undefined ? {} : { [forwardingHeader]: marker } });
-  const markerOf = (key: ForwardingKey, url: string) => key.sign({ method: 'GET', url, body: '', clientIp: '10.0.0.1' }, systemClock.now());
+  const markerOf = (key: ForwardingKey, url: string, forNode = 'node-b') => key.sign({ method: 'GET', url, body: '', clientIp: '10.0.0.1' }, systemClock.now(), forNode);
 
   it('refuses a stream without a marker (401) or with one that does not verify (403), and dials nothing', async () => {
     const url = deviceStreamUrl(request());
@@ -170,26 +170,29 @@ describe('the node holding the device', () => {
     expect(missing.kind === 'refused' ? [missing.status, JSON.parse(missing.body) as unknown] : missing.kind).toMatchObject([401, { error: { code: 'unauthenticated' } }]);
     const forgeries = [
       'not-a-marker',
-      markerOf(new ForwardingKey('another-secret-of-another-cluster-0123456789'), url),
+      markerOf(new ForwardingKey('another-secret-of-another-cluster-0123456789', 'node-a'), url),
       // Made for another tenant: a marker does not carry over to another request.
-      markerOf(new ForwardingKey(tokenSecret), deviceStreamUrl({ ...request(), tenantId: 'other' })),
+      markerOf(new ForwardingKey(tokenSecret, 'node-a'), deviceStreamUrl({ ...request(), tenantId: 'other' })),
+      // Made for another node.
+      markerOf(new ForwardingKey(tokenSecret, 'node-a'), url, 'node-c'),
     ];
     for (const marker of forgeries) {
       const answer = await ask(marker, url);
       expect(answer.kind === 'refused' ? [answer.status, JSON.parse(answer.body) as unknown] : answer.kind).toMatchObject([403, { error: { code: 'forwarding_refused' } }]);
     }
     // A marked stream is dialled: the refused ones were not.
-    const marked = await ask(markerOf(new ForwardingKey(tokenSecret), url), url);
+    const marked = await ask(markerOf(new ForwardingKey(tokenSecret, 'node-a'), url), url);
     expect(marked.kind).toBe('upgraded');
     if (marked.kind === 'upgraded') marked.socket.destroy();
     await eventually('the marked stream reached the target', waitMs, async () => (echo.sockets.length === dialled + 1 ? true : undefined));
   });
 
   it('answers a refusal the asking node turns back into the same error', async () => {
-    const peers = peerDeviceStreams(new ForwardingKey(tokenSecret), systemClock);
-    await expect(peers.open(addressB, { ...request(), mac: offlineMac }, {})).rejects.toMatchObject({ code: 'device_offline' });
+    const peers = peerDeviceStreams(new ForwardingKey(tokenSecret, 'node-a'), systemClock);
+    const nodeB = { nodeId: 'node-b', address: addressB };
+    await expect(peers.open(nodeB, { ...request(), mac: offlineMac }, {})).rejects.toMatchObject({ code: 'device_offline' });
     const local = await b.forwards.dialer.dialTcp(mac, target(), { tenantId: 'other' }).catch((error: unknown) => error);
-    await expect(peers.open(addressB, { ...request(), tenantId: 'other' }, {})).rejects.toMatchObject({ code: (local as { code: string }).code });
+    await expect(peers.open(nodeB, { ...request(), tenantId: 'other' }, {})).rejects.toMatchObject({ code: (local as { code: string }).code });
   });
 });
 
