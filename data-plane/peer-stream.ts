@@ -8,6 +8,7 @@ import net from 'node:net';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { TetherError } from '../domain/errors.js';
+import { isUntrustedCertificate, untrustedPeerCertificate } from './peer-trouble.js';
 
 export type PeerStreamAnswer =
   | { readonly kind: 'upgraded'; readonly socket: Socket; readonly headers: IncomingHttpHeaders }
@@ -54,10 +55,10 @@ export function requestPeerStream(url: URL, options: PeerStreamOptions): Promise
       options.signal?.removeEventListener('abort', onAbort);
       return true;
     };
-    const fail = (why: string): void => {
+    const fail = (why: string, details: readonly string[] = []): void => {
       if (!settle()) return;
       outgoing.destroy();
-      reject(new TetherError('unavailable', `the hub node at ${url.origin} did not open the stream: ${why}`));
+      reject(new TetherError('unavailable', `the hub node at ${url.origin} did not open the stream: ${why}`, details));
     };
     const onAbort = (): void => fail('given up');
     const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
@@ -83,7 +84,7 @@ export function requestPeerStream(url: URL, options: PeerStreamOptions): Promise
       });
       response.once('error', (error) => fail(error.message));
     });
-    outgoing.on('error', (error) => fail(error.message));
+    outgoing.on('error', (error) => fail(error.message, isUntrustedCertificate(error) ? [untrustedPeerCertificate] : []));
     outgoing.end();
   });
 }
