@@ -32,8 +32,8 @@ function httpSettingsOf(settings: ProxySettings, env: ProxyHostEnv): HttpForward
   return {
     target: { ...address, secure: target.tls !== undefined },
     ...(target.frameAncestors === undefined ? {} : { frameAncestors: target.frameAncestors }),
-    connect: async () => {
-      const dialed = await env.dialer.dialTcp(target.device, address, { tenantId: target.tenant });
+    connect: async (browser) => {
+      const dialed = await env.dialer.dialTcp(target.device, address, { tenantId: target.tenant, ...browser });
       const socket = target.tls === undefined ? dialed.socket : await tlsOver(dialed.socket, { ...address, tls: target.tls });
       return { socket, agentIP: dialed.agentIP };
     },
