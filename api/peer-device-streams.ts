@@ -16,6 +16,7 @@ export function peerDeviceStreams(key: ForwardingKey, clock: Clock): PeerStreams
       const answer = await requestPeerStream(new URL(`${address.replace(/\/+$/, '')}${url}`), {
         protocol: deviceStreamProtocol,
         headers: { [forwardingHeader]: marker },
+        clock,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       if (answer.kind === 'refused') throw errorOfRefusal(answer.status, answer.body, address);

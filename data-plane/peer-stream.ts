@@ -8,6 +8,7 @@ import net from 'node:net';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { TetherError } from '../domain/errors.js';
+import type { Clock } from '../domain/ports/clock.js';
 import { isUntrustedCertificate, untrustedPeerCertificate } from './peer-trouble.js';
 
 export type PeerStreamAnswer =
@@ -19,8 +20,9 @@ export interface PeerStreamOptions {
   /** The upgrade protocol both ends agree on. */
   readonly protocol: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** Until the peer answers; default 15 s (it dials the device first). */
+  /** Until the peer answers, on `clock`; default 15 s (it dials the device first). */
   readonly timeoutMs?: number;
+  readonly clock: Clock;
   /** Gives up before the peer answers; no effect after. */
   readonly signal?: AbortSignal;
 }
@@ -51,7 +53,7 @@ export function requestPeerStream(url: URL, options: PeerStreamOptions): Promise
     const settle = (): boolean => {
       if (settled) return false;
       settled = true;
-      clearTimeout(timer);
+      deadline.cancel();
       options.signal?.removeEventListener('abort', onAbort);
       return true;
     };
@@ -61,7 +63,8 @@ export function requestPeerStream(url: URL, options: PeerStreamOptions): Promise
       reject(new TetherError('unavailable', `the hub node at ${url.origin} did not open the stream: ${why}`, details));
     };
     const onAbort = (): void => fail('given up');
-    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+    const { clock } = options;
+    const deadline = clock.at(new Date(clock.now().getTime() + timeoutMs), () => fail(`no answer within ${timeoutMs} ms`));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted === true) onAbort();
     outgoing.once('upgrade', (response, socket, head) => {

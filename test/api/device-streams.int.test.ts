@@ -160,7 +160,7 @@ describe("a proxy's stream through a device another node holds", () => {
 describe('the node holding the device', () => {
   const request = (): DeviceStreamRequest => ({ mac, target: target(), tenantId: 'acme' });
   const ask = (marker: string | undefined, url: string) =>
-    requestPeerStream(new URL(`${addressB}${url}`), { protocol: deviceStreamProtocol, headers: marker === undefined ? {} : { [forwardingHeader]: marker } });
+    requestPeerStream(new URL(`${addressB}${url}`), { protocol: deviceStreamProtocol, clock: systemClock, headers: marker === undefined ? {} : { [forwardingHeader]: marker } });
   const markerOf = (key: ForwardingKey, url: string, forNode = 'node-b') => key.sign({ method: 'GET', url, body: '', clientIp: '10.0.0.1' }, systemClock.now(), forNode);
 
   it('refuses a stream without a marker (401) or with one that does not verify (403), and dials nothing', async () => {
