@@ -1,5 +1,6 @@
 // A node asks the peer holding a device for a stream through it with
-//   GET /internal/device-streams?mac=&host=&port=&protocol=tcp|udp[&tenant=]
+//   GET /internal/device-streams?mac=&host=&port=[&tenant=]
+// (a TCP stream: UDP is never asked of a peer, cluster-dialer.ts)
 // upgraded to `tether-device-stream`, marked as a forwarded request (forwarding-marker.ts: over
 // the method, this URL, an empty body and the proxy client's address). The peer answers 101 with
 // the agent's address in a header, or the TetherError it met as the API would answer it.
@@ -9,7 +10,7 @@ import { decodeMac } from '../domain/device/mac.js';
 import { TetherError } from '../domain/errors.js';
 import type { ErrorCode } from '../domain/errors.js';
 import { TenantId } from '../domain/tenant/tenant-id.js';
-import { Host, LinkProtocol, Port } from '../domain/tunnel/link-fields.js';
+import { Host, Port } from '../domain/tunnel/link-fields.js';
 import { errorBody } from './error-body.js';
 import { errorStatus } from './error-status.js';
 
@@ -19,7 +20,7 @@ export const agentIpHeader = 'x-tether-agent-ip';
 
 /** The request's path and query, as the marker covers it. */
 export function deviceStreamUrl(request: DeviceStreamRequest): string {
-  const query = new URLSearchParams({ mac: request.mac, host: request.target.host, port: String(request.target.port), protocol: request.protocol });
+  const query = new URLSearchParams({ mac: request.mac, host: request.target.host, port: String(request.target.port) });
   if (request.tenantId !== undefined) query.set('tenant', request.tenantId);
   return `${deviceStreamPath}?${query.toString()}`;
 }
@@ -36,10 +37,9 @@ export function parseDeviceStreamUrl(url: string): DeviceStreamRequest | undefin
   const mac = decodeMac(query.get('mac'));
   const host = query.get('host');
   const port = Number(query.get('port'));
-  const protocol = query.get('protocol');
   const tenant = query.get('tenant');
-  if (!isRight(mac) || !Host.is(host) || !Port.is(port) || !LinkProtocol.is(protocol) || (tenant !== null && !TenantId.is(tenant))) return undefined;
-  return { mac: mac.right, target: { host, port }, protocol, ...(tenant === null ? {} : { tenantId: tenant }) };
+  if (!isRight(mac) || !Host.is(host) || !Port.is(port) || (tenant !== null && !TenantId.is(tenant))) return undefined;
+  return { mac: mac.right, target: { host, port }, ...(tenant === null ? {} : { tenantId: tenant }) };
 }
 
 /** The HTTP answer refusing an upgrade with `error`: its status and the one error body. */

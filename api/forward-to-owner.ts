@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandOwner } from '../actors/node/command-owners.js';
 import { TetherError } from '../domain/errors.js';
 import type { Clock } from '../domain/ports/clock.js';
+import { isUntrustedCertificate, logPeerTrouble } from '../data-plane/peer-trouble.js';
 import { forwardingHeader } from './forwarding-marker.js';
 import type { ForwardingKey } from './forwarding-marker.js';
 import { exchangeWithPeer } from './peer-exchange.js';
@@ -32,9 +33,6 @@ const relayedHeaders = ['content-type', 'x-request-id'];
 /** Methods that change nothing: their answer need not wait for the read models here. */
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The error codes of a certificate this node cannot verify. */
-const tlsTrouble = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
-
 const holding = "which holds the device's connection or the link";
 
 function refusedForwarding(exchange: Extract<PeerExchange, { kind: 'answered' }>): string | undefined {
@@ -55,7 +53,7 @@ export async function forwardToOwner(
 ): Promise<FastifyReply> {
   const { key, clock } = forwarding;
   const body = bodyText(request.body);
-  const headers: Record<string, string> = { [forwardingHeader]: key.sign({ method: request.method, url: request.url, body, clientIp: request.ip }, clock.now()) };
+  const headers: Record<string, string> = { [forwardingHeader]: key.sign({ method: request.method, url: request.url, body, clientIp: request.ip }, clock.now(), owner.nodeId) };
   if (request.headers.authorization !== undefined) headers.authorization = request.headers.authorization;
   if (body !== '') headers['content-type'] = 'application/json';
   const timeoutMs = forwarding.timeoutMs + deviceWaitMs;
@@ -65,8 +63,8 @@ export async function forwardToOwner(
     throw new TetherError('unavailable', `hub node ${owner.nodeId}, ${holding}, did not answer within ${timeoutMs} ms: try again`);
   }
   if (exchange.kind === 'unreachable') {
-    if (tlsTrouble.test((exchange.error as NodeJS.ErrnoException).code ?? '')) {
-      request.log.error({ err: exchange.error, node: owner.nodeId }, "this node does not trust the certificate of a peer's https internal URL: start it with NODE_EXTRA_CA_CERTS naming the CA that signed it");
+    if (isUntrustedCertificate(exchange.error)) {
+      logPeerTrouble(request.log, 'certificate-untrusted', { err: exchange.error, node: owner.nodeId });
     } else {
       request.log.warn({ err: exchange.error, node: owner.nodeId }, 'the hub node holding the device or link did not answer a forwarded request');
     }
@@ -74,7 +72,7 @@ export async function forwardToOwner(
   }
   const refusal = refusedForwarding(exchange);
   if (refusal !== undefined) {
-    request.log.error({ node: owner.nodeId, refusal }, 'a peer hub node refused a request this node forwarded: check that every node has the same TETHER_TOKEN_SECRET and synchronised clocks');
+    logPeerTrouble(request.log, 'marker-refused', { node: owner.nodeId, refusal });
     throw new TetherError(
       'unavailable',
       `hub node ${owner.nodeId}, ${holding}, refused the request this node forwarded to it: the operator must check that every hub node has the same TETHER_TOKEN_SECRET and synchronised clocks`,

@@ -1,6 +1,6 @@
 // A request one hub node forwards to the peer that owns its command carries a marker: an HMAC,
 // under a key derived from the cluster-wide token secret, over what the peer must not answer
-// differently (method, URL, body), the client's address and the time. The peer answers a marked
+// differently (method, URL, body), the client's address, the time and the node it is for. The peer answers a marked
 // request itself and never forwards it again, so no request loops; a marker that does not
 // verify is refused (forwarding_refused), and the forwarding node tells its client the cluster is
 // misconfigured rather than that its token is bad. The client's own bearer token rides along: the
@@ -10,9 +10,10 @@
 // as the request arrives, before the client's token (a node with another secret refuses both),
 // and checks the body against it once parsed.
 //
-// A marker is good for one request: it carries a random nonce, and a node refuses a marker it
-// has already taken while that marker's time is still within the allowed skew, so one captured
-// on a clear-text link between nodes cannot be sent again.
+// A marker is good for one request to the node it was made for: it names that node, which alone
+// takes it, and carries a random nonce, and a node refuses a marker it has already taken while
+// that marker's time is still within the allowed skew, so one captured on a clear-text link
+// between nodes cannot be sent again, to that node or another.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const forwardingHeader = 'x-tether-forwarded';
@@ -36,7 +37,7 @@ export type MarkerCheck = { readonly kind: 'proved'; readonly claim: MarkerClaim
 
 /** How far the two nodes' clocks and the hop may put a marker from the peer's now. */
 const maxSkewMs = 30_000;
-const keyPurpose = 'tether hub node forwarding v3';
+const keyPurpose = 'tether hub node forwarding v4';
 
 const hashOf = (body: string): string => createHash('sha256').update(body).digest('hex');
 
@@ -48,31 +49,38 @@ export class ForwardingKey {
   /** Markers taken, by signature, until their time is past the allowed skew; in the order taken. */
   private readonly taken = new Map<string, number>();
 
-  constructor(tokenSecret: string) {
+  /** `nodeId`: this node, the only one whose markers it takes. */
+  constructor(
+    tokenSecret: string,
+    private readonly nodeId: string,
+  ) {
     // Derived, not the token secret itself: a marker never helps forge a token.
     this.key = createHmac('sha256', tokenSecret).update(keyPurpose).digest();
   }
 
-  /** `<ms>.<nonce, base64url>.<client address, base64url>.<body sha256, hex>.<hmac, hex>` */
-  sign(request: ForwardedRequest, at: Date): string {
-    const once = { time: String(at.getTime()), nonce: randomBytes(12).toString('base64url') };
+  /** For the node `forNode`: `<ms>.<nonce, base64url>.<node, base64url>.<client address, base64url>.<body sha256, hex>.<hmac, hex>` */
+  sign(request: ForwardedRequest, at: Date, forNode: string): string {
+    const once = { time: String(at.getTime()), nonce: randomBytes(12).toString('base64url'), node: forNode };
     const claim = { clientIp: request.clientIp, bodyHash: hashOf(request.body) };
-    return `${once.time}.${once.nonce}.${Buffer.from(claim.clientIp).toString('base64url')}.${claim.bodyHash}.${this.mac(request, claim, once)}`;
+    const fields = [once.time, once.nonce, Buffer.from(forNode).toString('base64url'), Buffer.from(claim.clientIp).toString('base64url'), claim.bodyHash];
+    return `${fields.join('.')}.${this.mac(request, claim, once)}`;
   }
 
-  /** What the marker proves about this request line, when made with this key recently and not taken before; why not otherwise. */
+  /** What the marker proves about this request line, when made with this key for this node recently and not taken before; why not otherwise. */
   verify(marker: string, request: Pick<ForwardedRequest, 'method' | 'url'>, now: Date): MarkerCheck {
-    const [time, nonce, ip, bodyHash, signature, ...rest] = marker.split('.');
-    if (time === undefined || nonce === undefined || ip === undefined || bodyHash === undefined || signature === undefined || rest.length > 0 || !/^\d+$/.test(time)) {
+    const [time, nonce, forNode, ip, bodyHash, signature, ...rest] = marker.split('.');
+    if (time === undefined || nonce === undefined || forNode === undefined || ip === undefined || bodyHash === undefined || signature === undefined || rest.length > 0 || !/^\d+$/.test(time)) {
       return { kind: 'refused', why: 'the forwarding marker is malformed' };
     }
+    const node = Buffer.from(forNode, 'base64url').toString();
+    if (node !== this.nodeId) return { kind: 'refused', why: `the forwarding marker was made for hub node ${node}, not this one (${this.nodeId})` };
     const skewMs = now.getTime() - Number(time);
     if (Math.abs(skewMs) > maxSkewMs) {
       const apart = `${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? 'behind' : 'ahead of'}`;
       return { kind: 'refused', why: `the forwarding marker's time is ${apart} this node's clock (at most ${maxSkewMs / 1000} s apart are allowed)` };
     }
     const claim = { clientIp: Buffer.from(ip, 'base64url').toString(), bodyHash };
-    const expected = Buffer.from(this.mac(request, claim, { time, nonce }), 'hex');
+    const expected = Buffer.from(this.mac(request, claim, { time, nonce, node }), 'hex');
     const given = Buffer.from(signature, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return { kind: 'refused', why: "the forwarding marker was not made with this node's TETHER_TOKEN_SECRET for this request" };
@@ -91,9 +99,9 @@ export class ForwardingKey {
     return true;
   }
 
-  private mac(request: Pick<ForwardedRequest, 'method' | 'url'>, claim: MarkerClaim, once: { readonly time: string; readonly nonce: string }): string {
+  private mac(request: Pick<ForwardedRequest, 'method' | 'url'>, claim: MarkerClaim, once: { readonly time: string; readonly nonce: string; readonly node: string }): string {
     return createHmac('sha256', this.key)
-      .update([request.method.toUpperCase(), request.url, claim.bodyHash, claim.clientIp, once.time, once.nonce].join('\n'))
+      .update([request.method.toUpperCase(), request.url, claim.bodyHash, claim.clientIp, once.time, once.nonce, once.node].join('\n'))
       .digest('hex');
   }
 }

@@ -268,7 +268,7 @@ export async function buildHub(config: HubConfig): Promise<Hub> {
   const relayRevocations = new RelayRevocations({ store, relays: tunnels, logger: app.log });
   devices.onConnectionEnded((mac, connectionId) => tunnels.connectionEnded(mac, connectionId));
   const owners = new CommandOwners({ runtime, clock, nodeId: config.nodeId });
-  const forwardingKey = new ForwardingKey(tokenSecret);
+  const forwardingKey = new ForwardingKey(tokenSecret, config.nodeId);
   const forwards = new ForwardPlane({
     runtime,
     store,

@@ -10,12 +10,13 @@ import type { ForwardingKey } from './forwarding-marker.js';
 
 export function peerDeviceStreams(key: ForwardingKey, clock: Clock): PeerStreams {
   return {
-    async open(address, request, options) {
+    async open({ nodeId, address }, request, options) {
       const url = deviceStreamUrl(request);
-      const marker = key.sign({ method: 'GET', url, body: '', clientIp: options.clientIp ?? '' }, clock.now());
+      const marker = key.sign({ method: 'GET', url, body: '', clientIp: options.clientIp ?? '' }, clock.now(), nodeId);
       const answer = await requestPeerStream(new URL(`${address.replace(/\/+$/, '')}${url}`), {
         protocol: deviceStreamProtocol,
         headers: { [forwardingHeader]: marker },
+        clock,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       if (answer.kind === 'refused') throw errorOfRefusal(answer.status, answer.body, address);

@@ -6,13 +6,20 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { canonicalHost } from '../domain/tunnel/address.js';
 import { splice } from '../wire/socket-splice.js';
 import { hostHeaderOf, requestHeaders, responseHeaders } from './http-headers.js';
 import type { Origin } from './http-headers.js';
 import type { TunnelLogger } from './live-tunnel.js';
 
+/** The browser connection a target connection is for: its address, and a signal aborted once it is gone. */
+export interface BrowserOrigin {
+  readonly clientIp: string;
+  readonly signal: AbortSignal;
+}
+
 /** A connection to the target web server (TLS already applied when the target wants it). */
-export type TargetConnector = () => Promise<{ readonly socket: Socket; readonly agentIP?: string }>;
+export type TargetConnector = (browser: BrowserOrigin) => Promise<{ readonly socket: Socket; readonly agentIP?: string }>;
 
 export interface HttpForwardSettings {
   readonly connect: TargetConnector;
@@ -34,11 +41,12 @@ interface ConnectionState {
   failed: boolean;
   agentIP?: string;
   readonly agent: http.Agent;
+  readonly browser: BrowserOrigin;
 }
 
 class TargetAgent extends http.Agent {
   constructor(
-    private readonly open: TargetConnector,
+    private readonly open: () => ReturnType<TargetConnector>,
     private readonly state: () => ConnectionState | undefined,
   ) {
     super({ keepAlive: true, maxSockets: 1 });
@@ -81,9 +89,14 @@ export class HttpForward {
   /** Serves one browser connection; its outcome is known once the socket closes. */
   serve(client: Socket): BrowserConnection {
     const settings = this.settings;
-    const state: ConnectionState = { reached: false, failed: false, agent: new TargetAgent(settings.connect, () => this.connections.get(client)) };
+    const gone = new AbortController();
+    const browser = { clientIp: canonicalHost(client.remoteAddress ?? ''), signal: gone.signal };
+    const state: ConnectionState = { reached: false, failed: false, browser, agent: new TargetAgent(() => settings.connect(browser), () => this.connections.get(client)) };
     this.connections.set(client, state);
-    client.once('close', () => state.agent.destroy());
+    client.once('close', () => {
+      gone.abort();
+      state.agent.destroy();
+    });
     this.server.emit('connection', client);
     return {
       get reached() {
@@ -141,7 +154,7 @@ export class HttpForward {
       socket.destroy();
       return;
     }
-    connect().then(
+    connect(state.browser).then(
       ({ socket: upstream, agentIP }) => {
         state.reached = true;
         if (agentIP !== undefined) state.agentIP = agentIP;

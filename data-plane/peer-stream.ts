@@ -1,14 +1,16 @@
 // A stream through a device another hub node holds: an HTTP upgrade to that node's internal
-// URL, after which the connection carries the stream (its raw bytes, or datagrams framed as in
-// wire/datagram-stream.ts). The connection allows half-open, as a dial-back does, so a FIN
-// ends one direction only. Over https it is node:tls with the default CAs (NODE_EXTRA_CA_CERTS
-// adds a private one); between nodes on http the stream is clear text.
+// URL, after which the connection carries the stream's raw bytes. The connection allows
+// half-open, as a dial-back does, so a FIN ends one direction only. Over https it is node:tls
+// with the default CAs (NODE_EXTRA_CA_CERTS adds a private one); between nodes on http the
+// stream is clear text.
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import { TetherError } from '../domain/errors.js';
+import type { Clock } from '../domain/ports/clock.js';
 import { connectHalfOpenTls } from '../wire/half-open-tls.js';
+import { isUntrustedCertificate, untrustedPeerCertificate } from './peer-trouble.js';
 
 export type PeerStreamAnswer =
   | { readonly kind: 'upgraded'; readonly socket: Socket; readonly headers: IncomingHttpHeaders }
@@ -19,8 +21,9 @@ export interface PeerStreamOptions {
   /** The upgrade protocol both ends agree on. */
   readonly protocol: string;
   readonly headers: Readonly<Record<string, string>>;
-  /** Until the peer answers; default 15 s (it dials the device first). */
+  /** Until the peer answers, on `clock`; default 15 s (it dials the device first). */
   readonly timeoutMs?: number;
+  readonly clock: Clock;
   /** Gives up before the peer answers; no effect after. */
   readonly signal?: AbortSignal;
 }
@@ -47,17 +50,18 @@ export function requestPeerStream(url: URL, options: PeerStreamOptions): Promise
     const settle = (): boolean => {
       if (settled) return false;
       settled = true;
-      clearTimeout(timer);
+      deadline.cancel();
       options.signal?.removeEventListener('abort', onAbort);
       return true;
     };
-    const fail = (why: string): void => {
+    const fail = (why: string, details: readonly string[] = []): void => {
       if (!settle()) return;
       outgoing.destroy();
-      reject(new TetherError('unavailable', `the hub node at ${url.origin} did not open the stream: ${why}`));
+      reject(new TetherError('unavailable', `the hub node at ${url.origin} did not open the stream: ${why}`, details));
     };
     const onAbort = (): void => fail('given up');
-    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs);
+    const { clock } = options;
+    const deadline = clock.at(new Date(clock.now().getTime() + timeoutMs), () => fail(`no answer within ${timeoutMs} ms`));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted === true) onAbort();
     outgoing.once('upgrade', (response, socket, head) => {
@@ -80,7 +84,7 @@ export function requestPeerStream(url: URL, options: PeerStreamOptions): Promise
       });
       response.once('error', (error) => fail(error.message));
     });
-    outgoing.on('error', (error) => fail(error.message));
+    outgoing.on('error', (error) => fail(error.message, isUntrustedCertificate(error) ? [untrustedPeerCertificate] : []));
     outgoing.end();
   });
 }

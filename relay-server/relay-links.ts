@@ -87,10 +87,15 @@ export class RelayLinks implements DialBackTarget {
         void this.openLink(message, channel);
         return;
       case 'close-link': {
-        const held = this.heldFor(message.tunnelId, channel);
+        const held = this.held.get(message.tunnelId);
         if (held === undefined) {
           // Not here (any more): the hub records the end with what it knows.
           channel.send({ type: 'link-closed', tunnelId: message.tunnelId, cause: message.cause, bytesToDevice: 0, bytesFromDevice: 0 });
+          return;
+        }
+        if (held.channel !== channel) {
+          // Another node's link runs on: saying it closed would have its end recorded early, without its bytes.
+          this.options.logger.warn({ tunnelId: message.tunnelId }, "a hub node asked to close a link another node's channel holds; it runs on");
           return;
         }
         held.link.close(message.cause).catch((error: unknown) => this.options.logger.error({ err: error, tunnelId: message.tunnelId }, 'could not close a link'));

@@ -104,6 +104,12 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     if (answer.result === 'FAILURE') throw new RelayRefused(answer);
     logger.info({ reason: answer.reason }, answer.reason === 'pending-approval' ? 'registered; an admin must approve this relay before it carries sessions' : 'registered');
   };
+  // Every node refuses a deleted relay's channel at once: one registration serves them all.
+  let registering: Promise<void> | undefined;
+  const registerAgain = (): Promise<void> =>
+    (registering ??= register().finally(() => {
+      registering = undefined;
+    }));
 
   let statusTimer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -118,7 +124,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     lastRefusal = refusal;
     if (refusal === undefined) return;
     // Deleted by an admin, or not known to this hub (a new store): register again.
-    if (answer.reason === 'relay-unknown') await register();
+    if (answer.reason === 'relay-unknown') await registerAgain();
   };
   const scheduleStatus = (): void => {
     if (stopped) return;
@@ -149,7 +155,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         links.channelLost(channel);
         events.emit('channel-closed', hub);
       },
-      onRefused: register,
+      onRefused: registerAgain,
     });
     return channel;
   });

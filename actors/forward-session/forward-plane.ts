@@ -65,7 +65,7 @@ export class ForwardPlane {
     this.dialer = new DeviceDialer(options.devices, logger, options.dialBackTimeoutMs ?? 10_000);
     // Applications need no peers: their connections are made on the device's node.
     const { peers } = options;
-    this.streams = peers === undefined ? this.dialer : new ClusterDialer(this.dialer, peers.owners, peers.streams);
+    this.streams = peers === undefined ? this.dialer : new ClusterDialer(this.dialer, peers.owners, peers.streams, clock);
     const forward: ForwardEnvironment = { runtime, clock, logger, progressIntervalMs: options.progressIntervalMs ?? 5000 };
     this.proxies = new ProxySupervisor({
       runtime,

@@ -19,6 +19,7 @@ import { deviceOf, proxySessionFields, reachProxyTarget } from './proxy-targets.
 import { causeOfSplice, clientMeter, spliceMeter } from '../forward-session/splice-meter.js';
 import { TcpPort } from '../../data-plane/bound-port.js';
 import { tlsOver } from '../../data-plane/target-connect.js';
+import { logPeerTrouble, peerTroubleOf } from '../../data-plane/peer-trouble.js';
 
 // How long a stream the device reset waits to learn whether the device itself went away.
 const deviceVerdictMs = 1000;
@@ -31,8 +32,8 @@ function httpSettingsOf(settings: ProxySettings, env: ProxyHostEnv): HttpForward
   return {
     target: { ...address, secure: target.tls !== undefined },
     ...(target.frameAncestors === undefined ? {} : { frameAncestors: target.frameAncestors }),
-    connect: async () => {
-      const dialed = await env.dialer.dialTcp(target.device, address, { tenantId: target.tenant });
+    connect: async (browser) => {
+      const dialed = await env.dialer.dialTcp(target.device, address, { tenantId: target.tenant, ...browser });
       const socket = target.tls === undefined ? dialed.socket : await tlsOver(dialed.socket, { ...address, tls: target.tls });
       return { socket, agentIP: dialed.agentIP };
     },
@@ -122,7 +123,9 @@ export class TcpProxyHost implements ProxyHost {
     } catch (error) {
       resetSocket(client);
       const cause: TerminationCause = isTetherError(error, 'device_offline') ? 'device-offline' : client.destroyed && gone.signal.aborted ? 'client-closed' : 'target-refused';
-      this.env.logger.info({ proxyId: this.proxyId, sessionId, err: error }, 'a proxy connection could not reach its target');
+      const trouble = peerTroubleOf(error);
+      if (trouble === undefined) this.env.logger.info({ proxyId: this.proxyId, sessionId, err: error }, 'a proxy connection could not reach its target');
+      else logPeerTrouble(this.env.logger, trouble, { proxyId: this.proxyId, sessionId, err: error });
       await this.sessions.end(session, cause);
       return;
     }

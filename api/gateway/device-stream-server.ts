@@ -1,9 +1,8 @@
 // The peer's side of a stream through a device it holds (device-stream-request.ts): a marked
 // upgrade at /internal/device-streams. The marker must verify (403 forwarding_refused; 401
 // without one); the device is dialled here only, with the tenant check of a local stream, never
-// asked of another node. After the 101 the connection is spliced to the device's (TCP) or
-// carries its datagrams (UDP); when either side ends the other does, and the agent is told the
-// stream is over as for a local one.
+// asked of another node. After the 101 the connection is spliced to the device's TCP stream;
+// when either side ends the other does, and the agent is told the stream is over as for a local one.
 import type { IncomingMessage, Server } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -13,7 +12,6 @@ import { causeOfSplice } from '../../actors/forward-session/splice-meter.js';
 import type { DeviceStreamRequest } from '../../actors/node/cluster-dialer.js';
 import { isTetherError, TetherError } from '../../domain/errors.js';
 import type { Clock } from '../../domain/ports/clock.js';
-import { DatagramWriter, readDatagrams } from '../../wire/datagram-stream.js';
 import { resetSocket, splice } from '../../wire/socket-splice.js';
 import { agentIpHeader, deviceStreamProtocol, isDeviceStreamPath, parseDeviceStreamUrl, refusalOf } from '../device-stream-request.js';
 import { claimsBody, forwardingHeader } from '../forwarding-marker.js';
@@ -52,7 +50,7 @@ export function attachDeviceStreams(server: Server, options: DeviceStreamServerO
     if (proof.kind === 'refused') return new TetherError('forwarding_refused', `this hub node refuses a device stream asked by a peer: ${proof.why}`);
     if (!claimsBody(proof.claim, '')) return new TetherError('forwarding_refused', 'this hub node refuses a device stream asked by a peer: the marker was made for a body');
     const stream = parseDeviceStreamUrl(request.url ?? '');
-    if (stream === undefined) return new TetherError('validation_failed', 'a device stream names a device, a target host and port, and tcp or udp');
+    if (stream === undefined) return new TetherError('validation_failed', 'a device stream names a device and a target host and port');
     if (closing) return new TetherError('unavailable', 'this hub node is shutting down');
     return { stream, clientIp: proof.claim.clientIp };
   };
@@ -70,22 +68,6 @@ export function attachDeviceStreams(server: Server, options: DeviceStreamServerO
     options.logger.info({ mac: stream.mac, clientIp, streamId: dialed.streamId }, 'carrying a device stream for a peer hub node');
     const result = await splice({ socket }, { socket: dialed.socket }).ended;
     if (result.reset) dialed.close(causeOfSplice(result, { a: 'client-closed', b: 'device-closed' }));
-  };
-
-  const carryUdp = async (socket: Socket, stream: DeviceStreamRequest, clientIp: string): Promise<void> => {
-    const writer = new DatagramWriter(socket);
-    // No datagram may go out before the 101.
-    let carrying = false;
-    const opened = await options.dialer.openUdp(stream.mac, stream.target, { datagram: (payload) => carrying && writer.write(payload), closed: () => socket.end() }, stream.tenantId);
-    if (socket.destroyed) {
-      opened.close('client-closed');
-      return;
-    }
-    socket.write(upgraded(opened.agentIP));
-    options.logger.info({ mac: stream.mac, clientIp, streamId: opened.streamId }, 'carrying a device UDP stream for a peer hub node');
-    carrying = true;
-    readDatagrams(socket, (payload) => opened.send(payload));
-    socket.once('close', () => opened.close('client-closed'));
   };
 
   const onUpgrade = (request: IncomingMessage, duplex: Duplex, head: Buffer): void => {
@@ -108,8 +90,7 @@ export function attachDeviceStreams(server: Server, options: DeviceStreamServerO
     socket.write('HTTP/1.1 102 Processing\r\n\r\n');
     live.add(socket);
     socket.once('close', () => live.delete(socket));
-    const carry = checked.stream.protocol === 'tcp' ? carryTcp : carryUdp;
-    carry(socket, checked.stream, checked.clientIp).catch((error: unknown) => {
+    carryTcp(socket, checked.stream, checked.clientIp).catch((error: unknown) => {
       if (isTetherError(error)) {
         refuse(socket, error);
         return;

@@ -33,7 +33,7 @@ async function rawRequest(port: number, head: string): Promise<{ readonly answer
 describe('the device-stream upgrade listener', () => {
   it('ignores a request line that is not a URL, and refuses a marked stream whose target is not one', async () => {
     const server = createServer((_request, response) => response.end('still here'));
-    const key = new ForwardingKey('cluster-token-secret-0123456789-abcdefghijkl');
+    const key = new ForwardingKey('cluster-token-secret-0123456789-abcdefghijkl', 'node-b');
     const streams = attachDeviceStreams(server, { dialer: new DeviceDialer({ connectionOf: () => undefined }, quietLogger), key, clock: systemClock, logger: quietLogger });
     cleanups.push(() => streams.close());
     server.listen(0, '127.0.0.1');
@@ -61,7 +61,7 @@ describe('the device-stream upgrade listener', () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('still here');
     unparsable.drop();
     const target = '/internal/device-streams?mac=[';
-    const marked = await rawRequest(port, upgrade(target, key.sign({ method: 'GET', url: target, body: '', clientIp: '127.0.0.1' }, new Date())));
+    const marked = await rawRequest(port, upgrade(target, key.sign({ method: 'GET', url: target, body: '', clientIp: '127.0.0.1' }, new Date(), 'node-b')));
     expect(await marked.answer).toMatch(/^HTTP\/1\.1 400 /);
     expect(uncaught).toEqual([]);
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('still here');

@@ -1,13 +1,11 @@
 // Two hubs in one process on one data directory, A on 127.0.0.1 and B on 127.0.0.2 (as
 // --link-bind and --internal-url would put them on two machines); a real agent is connected to
 // B. A proxy's stream through the device, taken on A's source port, is carried by B over one
-// connection between the nodes (TCP bytes, UDP datagrams); B refuses a stream whose marker does
+// connection between the nodes; B refuses a stream whose marker does
 // not verify, and a device no node holds is device_offline as on one node. A protocol
 // application connected through A answers with B's host, where its port is.
 import { once } from 'node:events';
-import { createSocket } from 'node:dgram';
 import { createServer as createHttpServer } from 'node:http';
-import type { Socket as UdpSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -45,7 +43,6 @@ let addressB = '';
 let admin = '';
 let agent: AgentHandle;
 let echo: EchoServer;
-let udpEcho: UdpSocket;
 
 async function hubOn(nodeId: string, host: string, offset: number): Promise<{ hub: Hub; url: string }> {
   const hub = await buildHub({ ...clusterNodeConfig(dir, nodeId, host, { from: linkPorts.from + offset, to: linkPorts.from + offset + 9 }), logLevel: 'silent' });
@@ -61,10 +58,6 @@ const target = (): { host: string; port: number } => ({ host: '127.0.0.1', port:
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tether-device-streams-'));
   echo = await echoServer('device:');
-  udpEcho = createSocket('udp4');
-  udpEcho.on('message', (payload, from) => udpEcho.send(payload, from.port, from.address));
-  udpEcho.bind(0, '127.0.0.1');
-  await once(udpEcho, 'listening');
   a = (await hubOn('node-a', '127.0.0.1', 0)).hub;
   const started = await hubOn('node-b', '127.0.0.2', 10);
   b = started.hub;
@@ -86,7 +79,6 @@ afterAll(async () => {
   await agent.stop();
   await Promise.all([a.close(), b.close()]);
   await echo.close();
-  udpEcho.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -152,23 +144,13 @@ describe("a proxy's stream through a device another node holds", () => {
     await eventually("the client's side closed", waitMs, async () => (second.client.destroyed || second.client.readableEnded ? true : undefined));
     second.client.destroy();
   });
-
-  it('carries datagrams both ways, their boundaries kept', async () => {
-    const received: Buffer[] = [];
-    const got = (count: number) => eventually(`${count} datagrams back`, waitMs, async () => (received.length >= count ? received : undefined));
-    const stream = await a.forwards.streams.openUdp(mac, { host: '127.0.0.1', port: (udpEcho.address() as AddressInfo).port }, { datagram: (payload) => received.push(Buffer.from(payload)), closed: () => undefined }, 'acme');
-    const sent = [Buffer.from('one'), randomBytes(1200), Buffer.from('three')];
-    for (const payload of sent) expect(stream.send(payload)).toBe(true);
-    expect(await got(3)).toEqual(sent);
-    stream.close('client-closed');
-  });
 });
 
 describe('the node holding the device', () => {
-  const request = (): DeviceStreamRequest => ({ mac, target: target(), protocol: 'tcp', tenantId: 'acme' });
+  const request = (): DeviceStreamRequest => ({ mac, target: target(), tenantId: 'acme' });
   const ask = (marker: string | undefined, url: string) =>
-    requestPeerStream(new URL(`${addressB}${url}`), { protocol: deviceStreamProtocol, headers: marker === undefined ? {} : { [forwardingHeader]: marker } });
-  const markerOf = (key: ForwardingKey, url: string) => key.sign({ method: 'GET', url, body: '', clientIp: '10.0.0.1' }, systemClock.now());
+    requestPeerStream(new URL(`${addressB}${url}`), { protocol: deviceStreamProtocol, clock: systemClock, headers: marker === undefined ? {} : { [forwardingHeader]: marker } });
+  const markerOf = (key: ForwardingKey, url: string, forNode = 'node-b') => key.sign({ method: 'GET', url, body: '', clientIp: '10.0.0.1' }, systemClock.now(), forNode);
 
   it('refuses a stream without a marker (401) or with one that does not verify (403), and dials nothing', async () => {
     const url = deviceStreamUrl(request());
@@ -177,26 +159,29 @@ describe('the node holding the device', () => {
     expect(missing.kind === 'refused' ? [missing.status, JSON.parse(missing.body) as unknown] : missing.kind).toMatchObject([401, { error: { code: 'unauthenticated' } }]);
     const forgeries = [
       'not-a-marker',
-      markerOf(new ForwardingKey('another-secret-of-another-cluster-0123456789'), url),
+      markerOf(new ForwardingKey('another-secret-of-another-cluster-0123456789', 'node-a'), url),
       // Made for another tenant: a marker does not carry over to another request.
-      markerOf(new ForwardingKey(tokenSecret), deviceStreamUrl({ ...request(), tenantId: 'other' })),
+      markerOf(new ForwardingKey(tokenSecret, 'node-a'), deviceStreamUrl({ ...request(), tenantId: 'other' })),
+      // Made for another node.
+      markerOf(new ForwardingKey(tokenSecret, 'node-a'), url, 'node-c'),
     ];
     for (const marker of forgeries) {
       const answer = await ask(marker, url);
       expect(answer.kind === 'refused' ? [answer.status, JSON.parse(answer.body) as unknown] : answer.kind).toMatchObject([403, { error: { code: 'forwarding_refused' } }]);
     }
     // A marked stream is dialled: the refused ones were not.
-    const marked = await ask(markerOf(new ForwardingKey(tokenSecret), url), url);
+    const marked = await ask(markerOf(new ForwardingKey(tokenSecret, 'node-a'), url), url);
     expect(marked.kind).toBe('upgraded');
     if (marked.kind === 'upgraded') marked.socket.destroy();
     await eventually('the marked stream reached the target', waitMs, async () => (echo.sockets.length === dialled + 1 ? true : undefined));
   });
 
   it('answers a refusal the asking node turns back into the same error', async () => {
-    const peers = peerDeviceStreams(new ForwardingKey(tokenSecret), systemClock);
-    await expect(peers.open(addressB, { ...request(), mac: offlineMac }, {})).rejects.toMatchObject({ code: 'device_offline' });
+    const peers = peerDeviceStreams(new ForwardingKey(tokenSecret, 'node-a'), systemClock);
+    const nodeB = { nodeId: 'node-b', address: addressB };
+    await expect(peers.open(nodeB, { ...request(), mac: offlineMac }, {})).rejects.toMatchObject({ code: 'device_offline' });
     const local = await b.forwards.dialer.dialTcp(mac, target(), { tenantId: 'other' }).catch((error: unknown) => error);
-    await expect(peers.open(addressB, { ...request(), tenantId: 'other' }, {})).rejects.toMatchObject({ code: (local as { code: string }).code });
+    await expect(peers.open(nodeB, { ...request(), tenantId: 'other' }, {})).rejects.toMatchObject({ code: (local as { code: string }).code });
   });
 });
 
@@ -220,5 +205,22 @@ describe('a protocol application connected through a node that does not hold the
     expect(host).toBe('127.0.0.2');
     const answer = await exchange(port, 'hello', host);
     expect(answer.toString()).toBe('device:hello');
+  });
+});
+
+// Last: the device goes away for good.
+describe('a device that goes away from the node holding it', () => {
+  it('ends a stream taken on another node with cause device-offline, as on one node', async () => {
+    const sourcePort = await portOutside(linkPorts);
+    const created = await call(a, 'POST', '/proxies', { id: 'goes-away', name: 'goes-away', protocol: 'tcp-over-device', sourcePort, target: { tenant: 'acme', device: mac, address: '127.0.0.1', port: echo.port } });
+    expect(created.statusCode, created.body).toBe(201);
+    const client = connect({ port: sourcePort, host: '127.0.0.1' });
+    client.on('error', () => undefined);
+    await once(client, 'data', { signal: AbortSignal.timeout(waitMs) });
+    await agent.stop();
+    const opened = await storedEvent(a.store, { category: 'forward' }, (event) => event.type === 'ForwardOpened' && (event.data as { sourceId: string }).sourceId === 'goes-away');
+    const closed = await storedEvent(a.store, opened.stream, (event) => event.type === 'ForwardClosed');
+    expect(closed.data).toMatchObject({ cause: 'device-offline' });
+    client.destroy();
   });
 });

@@ -3,10 +3,13 @@
 // restore, by the restore's timeout) and answers unavailable, naming C. Node D has another
 // TETHER_TOKEN_SECRET and node E a clock 45 s ahead: each refuses A's marker, and A answers
 // unavailable telling the operator what to check, rather than relaying a 401 that would blame
-// the client's token.
+// the client's token; a proxy's stream through D's device is refused alike, and logged alike.
+// Each peer binds proxies' source ports on an address of its own, so that A's is the one a
+// client reaches on 127.0.0.1.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHub } from '../../api/hub.js';
 import type { Hub, HubConfig } from '../../api/hub.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { eventually } from '../e2e/tether-process.js';
+import { portOutside } from './forward-fixture.js';
 import { DeviceClient, listen, storedEvent, typesOf } from './gateway-client.js';
 import { adminPassword, tokenSecret } from './hub-harness.js';
 
@@ -27,6 +32,8 @@ const macs = { c: '0011223377c1', d: '0011223377d1', e: '0011223377e1' };
 let dir = '';
 let clockA: ManualClock;
 let a: Hub;
+/** The peer with another TETHER_TOKEN_SECRET. */
+let d: Hub;
 const peers: Hub[] = [];
 const devices: DeviceClient[] = [];
 const logLines: string[] = [];
@@ -58,19 +65,20 @@ class SilentPeer {
 }
 const silent = new SilentPeer();
 
-async function hubOn(nodeId: string, ports: number, extra: Partial<HubConfig>): Promise<Hub> {
-  return buildHub({ dataDir: dir, nodeId, tokenSecret, adminPassword, sealKey, leaseMs, logLevel: 'silent', deviceLink: { ports: { from: ports, to: ports + 9 }, bindAddress: '127.0.0.1' }, clock: new ManualClock(start), ...extra });
+async function hubOn(nodeId: string, ports: number, extra: Partial<HubConfig>, bindAddress = '127.0.0.1'): Promise<Hub> {
+  return buildHub({ dataDir: dir, nodeId, tokenSecret, adminPassword, sealKey, leaseMs, logLevel: 'silent', deviceLink: { ports: { from: ports, to: ports + 9 }, bindAddress }, clock: new ManualClock(start), ...extra });
 }
 
 /** A peer holding a device of its own, its lease and the device's connection seen by A. */
-async function peerWithDevice(nodeId: string, ports: number, mac: string, extra: Partial<HubConfig>): Promise<void> {
-  const peer = await hubOn(nodeId, ports, extra);
+async function peerWithDevice(nodeId: string, ports: number, mac: string, extra: Partial<HubConfig>, bindAddress: string): Promise<Hub> {
+  const peer = await hubOn(nodeId, ports, extra, bindAddress);
   peers.push(peer);
   const gateway = await listen(peer);
   await storedEvent(a.store, `node-${nodeId}`, (event) => event.type === 'NodeLeaseRenewed');
   const device = await DeviceClient.hello(gateway, mac);
   devices.push(device);
   await device.expect('welcome');
+  return peer;
 }
 
 const call = (method: 'POST', url: string, payload: object, bearer = token) =>
@@ -85,9 +93,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tether-owner-routing-failures-'));
   clockA = new ManualClock(start);
   a = await hubOn('node-a', 44660, { clock: clockA, forwardTimeoutMs, jobs: { restoreTimeoutMs }, logLevel: 'info', logStream: { write: (line: string) => void logLines.push(line) } });
-  await peerWithDevice('node-c', 44670, macs.c, { internalUrl: await silent.listen() });
-  await peerWithDevice('node-d', 44680, macs.d, { tokenSecret: 'another-token-secret-of-node-d-0123456789abcdef' });
-  await peerWithDevice('node-e', 44690, macs.e, { clock: new ManualClock(new Date(start.getTime() + 45_000)) });
+  await peerWithDevice('node-c', 44670, macs.c, { internalUrl: await silent.listen() }, '127.0.0.3');
+  d = await peerWithDevice('node-d', 44680, macs.d, { tokenSecret: 'another-token-secret-of-node-d-0123456789abcdef' }, '127.0.0.4');
+  await peerWithDevice('node-e', 44690, macs.e, { clock: new ManualClock(new Date(start.getTime() + 45_000)) }, '127.0.0.5');
   const login = await a.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { password: adminPassword } });
   token = (login.json() as { token: string }).token;
   expect((await call('POST', '/api/v1/tenants', { id: 'acme', name: 'Acme', password: 'acme-password' })).statusCode).toBe(201);
@@ -150,5 +158,29 @@ describe('a request forwarded to a peer that refuses the marker', () => {
     const answer = await call('POST', `/api/v1/devices/${macs.d}/assign`, { tenant: 'acme' }, `${token}x`);
     expect(answer.statusCode, answer.body).toBe(401);
     expect(answer.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+  });
+});
+
+describe("a proxy's stream asked of a peer that refuses the marker", () => {
+  it('is logged as an error telling the operator what to check', async () => {
+    const sourcePort = await portOutside({ from: 44660, to: 44699 });
+    const proxyId = 'through-d';
+    const target = { tenant: 'acme', device: macs.d, address: '127.0.0.1', port: 22 };
+    // Assigned and defined through D, whose secret A's marker does not match.
+    const loginD = await d.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { password: adminPassword } });
+    const asD = { authorization: `Bearer ${(loginD.json() as { token: string }).token}` };
+    const assigned = await d.app.inject({ method: 'POST', url: `/api/v1/devices/${macs.d}/assign`, headers: asD, payload: { tenant: 'acme' } });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    const created = await d.app.inject({ method: 'POST', url: '/api/v1/proxies', headers: asD, payload: { id: proxyId, name: proxyId, protocol: 'tcp-over-device', sourcePort, target } });
+    expect(created.statusCode, created.body).toBe(201);
+    const refusals = (): Record<string, unknown>[] =>
+      logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.proxyId === proxyId && String(entry.msg).includes('same TETHER_TOKEN_SECRET and synchronised clocks'));
+    const logged = await eventually('the refusal logged', 10_000, async () => {
+      const client = connect({ port: sourcePort, host: '127.0.0.1' });
+      client.on('error', () => undefined);
+      await new Promise((resolve) => client.once('close', resolve));
+      return refusals().length > 0 ? refusals() : undefined;
+    });
+    expect(logged[0]).toMatchObject({ level: 50, err: expect.objectContaining({ message: expect.stringContaining('TETHER_TOKEN_SECRET') }) });
   });
 });

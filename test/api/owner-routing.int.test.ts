@@ -36,9 +36,9 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const call = (hub: Hub, method: Method, url: string, payload?: object, headers: Record<string, string> = {}) =>
   hub.app.inject({ method, url, remoteAddress: clientIp, headers: { authorization: `Bearer ${token}`, ...headers }, ...(payload === undefined ? {} : { payload }) });
 
-/** A marker as a peer would make it, for this request, from 127.0.0.1. */
-const markerFor = (key: ForwardingKey, method: Method, url: string, payload?: object): string =>
-  key.sign({ method, url, body: payload === undefined ? '' : JSON.stringify(payload), clientIp: '127.0.0.1' }, clockA.now());
+/** A marker as a peer would make it, for this request to `forNode`, from 127.0.0.1. */
+const markerFor = (key: ForwardingKey, forNode: string, method: Method, url: string, payload?: object): string =>
+  key.sign({ method, url, body: payload === undefined ? '' : JSON.stringify(payload), clientIp: '127.0.0.1' }, clockA.now(), forNode);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tether-owner-routing-'));
@@ -114,9 +114,11 @@ describe('a device-bound request asked of a node that does not hold the device',
     const head = await b.store.headPosition();
     const forgeries = [
       'not-a-marker',
-      markerFor(new ForwardingKey('another-secret-of-another-cluster-0123456789'), 'POST', url, payload),
+      markerFor(new ForwardingKey('another-secret-of-another-cluster-0123456789', 'node-a'), 'node-b', 'POST', url, payload),
       // Made for another request: a marker does not carry over to another body.
-      markerFor(new ForwardingKey(tokenSecret), 'POST', url, { protocol: 'tcp', devicePort: 23 }),
+      markerFor(new ForwardingKey(tokenSecret, 'node-a'), 'node-b', 'POST', url, { protocol: 'tcp', devicePort: 23 }),
+      // Made for another node: a marker does not carry over to another node.
+      markerFor(new ForwardingKey(tokenSecret, 'node-b'), 'node-c', 'POST', url, payload),
     ];
     for (const marker of forgeries) {
       const refused = await call(b, 'POST', url, payload, { [forwardingHeader]: marker });
@@ -131,7 +133,7 @@ describe('a device-bound request asked of a node that does not hold the device',
     const url = `/api/v1/devicelink/${mac}`;
     const payload = { protocol: 'tcp', devicePort: 22 };
     const head = await b.store.headPosition();
-    const marker = markerFor(new ForwardingKey(tokenSecret), 'POST', url, payload);
+    const marker = markerFor(new ForwardingKey(tokenSecret, 'node-a'), 'node-b', 'POST', url, payload);
     const refused = await b.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}x`, [forwardingHeader]: marker } });
     expect(refused.statusCode, refused.body).toBe(401);
     expect(refused.json()).toMatchObject({ error: { code: 'unauthenticated' } });
@@ -141,7 +143,7 @@ describe('a device-bound request asked of a node that does not hold the device',
   it('answers a marked request itself: it is never forwarded again', async () => {
     const url = `/api/v1/devicelink/${mac}`;
     const payload = { protocol: 'tcp', devicePort: 22 };
-    const marked = await call(a, 'POST', url, payload, { [forwardingHeader]: markerFor(new ForwardingKey(tokenSecret), 'POST', url, payload) });
+    const marked = await call(a, 'POST', url, payload, { [forwardingHeader]: markerFor(new ForwardingKey(tokenSecret, 'node-b'), 'node-a', 'POST', url, payload) });
     // A holds no connection of the device: it says so rather than asking B.
     expect(marked.statusCode, marked.body).toBe(409);
     expect(marked.json()).toMatchObject({ error: { code: 'device_offline' } });
